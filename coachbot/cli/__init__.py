@@ -1,0 +1,1 @@
+"""The ``coachbot`` command line (typer)."""

@@ -1,0 +1,90 @@
+"""``coachbot``: set up the database, import a district, see where everyone stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from coachbot.cli.runner import run as run_with_bot
+from coachbot.cli.runner import say
+from coachbot.composition import CoachBot
+from coachbot.importing.catalog_reader import read_catalog
+from coachbot.importing.roster_reader import read_roster
+from coachbot.services.districts import pick_district
+from coachbot.storage.schema import current_revision, upgrade
+
+app = typer.Typer(help="CoachBot: coaching for educator micro-credentials.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+import_app = typer.Typer(help="Import a district's catalog or roster.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@app.command()
+def init() -> None:
+    """Create the database schema, or upgrade it to the latest version (safe to re-run)."""
+
+    async def work(bot: CoachBot) -> None:
+        await upgrade(bot.db)
+        say(bot, "cli.j2", "init_done", dialect=bot.db.dialect,
+            revision=await current_revision(bot.db))
+
+    run_with_bot(work)
+
+
+@import_app.command("catalog")
+def import_catalog(file: Path = typer.Argument(..., help="The district's catalog YAML")) -> None:
+    """Import (or re-import) a catalog: district, schools, policy, credentials, stacks, pathways."""
+
+    async def work(bot: CoachBot) -> None:
+        spec = read_catalog(file)
+        result = await bot.catalog.load(spec, source=file.name)
+        say(bot, "cli.j2", "catalog_imported", district=spec.name, source=file.name,
+            created=result.created, updated=result.updated, retired=result.retired,
+            stacks=result.stacks, pathways=result.pathways)
+
+    run_with_bot(work)
+
+
+@import_app.command("roster")
+def import_roster(
+    file: Path = typer.Argument(..., help="The roster CSV"),
+    district: str | None = typer.Option(None, help="District slug (needed if there are several)"),
+) -> None:
+    """Import (or re-import) people: matched by email, updated in place, never duplicated."""
+
+    async def work(bot: CoachBot) -> None:
+        slug = await pick_district(bot, district)
+        rows = read_roster(file, await bot.roster.school_codes(slug))
+        result = await bot.roster.load(slug, rows, source=file.name)
+        say(bot, "cli.j2", "roster_imported", source=file.name, created=result.created,
+            updated=result.updated, unchanged=result.unchanged, not_in_file=result.not_in_file)
+
+    run_with_bot(work)
+
+
+@app.command()
+def status(teacher: str | None = typer.Option(None, help="A teacher's email")) -> None:
+    """Where pursuits stand: one teacher's, or every cohort's at a glance."""
+
+    async def work(bot: CoachBot) -> None:
+        if teacher:
+            say(bot, "cli.j2", "teacher_status", status=await bot.status.teacher(teacher))
+        else:
+            say(bot, "cli.j2", "district_overview", rows=await bot.status.district_overview())
+
+    run_with_bot(work)
+
+
+@app.command()
+def demo(
+    database: Path = typer.Option(Path("coachbot-demo.db"), help="SQLite file to (re)create"),
+) -> None:
+    """Set up the example district in a fresh SQLite file and show where it stands."""
+    from coachbot.cli.demo import run_demo
+
+    run_demo(database)
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,67 @@
+"""The composition root: the one place that builds and wires CoachBot's parts.
+
+Everything else receives what it needs as arguments; there are no module-level singletons.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from coachbot.clock import Clock, SystemClock
+from coachbot.prompts import Prompts
+from coachbot.services.catalog_loader import CatalogLoader
+from coachbot.services.choosing import ChoosingService
+from coachbot.services.cohorts import CohortService
+from coachbot.services.evidence import EvidenceService
+from coachbot.services.journey import JourneyService
+from coachbot.services.planning import PlanningService
+from coachbot.services.reviewing import ReviewService
+from coachbot.services.roster_loader import RosterLoader
+from coachbot.services.status import StatusService
+from coachbot.settings import Settings
+from coachbot.storage.database import Database
+
+
+@dataclass
+class CoachBot:
+    settings: Settings
+    clock: Clock
+    db: Database
+    prompts: Prompts
+    journey: JourneyService
+    choosing: ChoosingService
+    planning: PlanningService
+    evidence: EvidenceService
+    reviews: ReviewService
+    cohorts: CohortService
+    status: StatusService
+    catalog: CatalogLoader
+    roster: RosterLoader
+
+    async def aclose(self) -> None:
+        await self.db.dispose()
+
+
+def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    clock = clock or SystemClock()
+    db = Database(settings.database_url, echo=settings.db_echo)
+    journey = JourneyService(db, clock)
+    return CoachBot(
+        settings=settings,
+        clock=clock,
+        db=db,
+        prompts=Prompts(settings.prompts_dir, district=settings.district_prompts_dir,
+                        locale=settings.locale),
+        journey=journey,
+        choosing=ChoosingService(db, clock),
+        planning=PlanningService(db, clock),
+        evidence=EvidenceService(db, clock, journey),
+        reviews=ReviewService(db, clock, journey),
+        cohorts=CohortService(db, clock),
+        status=StatusService(db),
+        catalog=CatalogLoader(db, clock),
+        roster=RosterLoader(db, clock),
+    )

@@ -1,0 +1,1 @@
+"""Domain rules in pure Python: no I/O, no storage, no templates (import-linter enforces it)."""

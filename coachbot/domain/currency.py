@@ -1,0 +1,52 @@
+"""What an earned credential credits: hours, points, stipend (within budget) and CPD units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from coachbot.domain.policy import Currency
+
+
+class StipendStatus(StrEnum):
+    NONE = "none"  # this credential carries no stipend
+    OWED = "owed"  # the district owes it and the budget covers it
+    OVER_BUDGET = "over_budget"  # earned, but the budget is spent: leaders decide
+
+
+@dataclass(frozen=True)
+class Credit:
+    hours: float
+    points: float
+    stipend_cents: int
+    stipend_status: StipendStatus
+    cpd_units: int
+
+
+def credit_for_award(
+    currency: Currency,
+    *,
+    earned_before: int,
+    stipend_budget_cents: int | None,
+    stipend_committed_cents: int,
+) -> Credit:
+    """The credit for the teacher's next award.
+
+    ``earned_before`` is how many credentials the teacher had already earned in the district, so
+    that "one CPD unit per N credentials" credits a unit on every N-th award. A stipend the budget
+    cannot cover is recorded as over budget, never silently dropped.
+    """
+    cpd = 0
+    if currency.cpd_units_per and (earned_before + 1) % currency.cpd_units_per == 0:
+        cpd = 1
+    stipend, status = 0, StipendStatus.NONE
+    if currency.stipend_cents > 0:
+        fits = (
+            stipend_budget_cents is None
+            or stipend_committed_cents + currency.stipend_cents <= stipend_budget_cents
+        )
+        if fits:
+            stipend, status = currency.stipend_cents, StipendStatus.OWED
+        else:
+            status = StipendStatus.OVER_BUDGET
+    return Credit(currency.hours, currency.points, stipend, status, cpd)

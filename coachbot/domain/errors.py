@@ -1,0 +1,62 @@
+"""Domain errors.
+
+Each error carries a stable ``code`` and the ``params`` a message needs. The words a person reads
+live in ``prompts/<locale>/errors.j2`` (one macro per code), so the domain stays free of
+user-facing text and a district can reword any message. ``str(error)`` is for logs only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code: str = "domain_error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(f"{self.code}: {params}")
+
+
+class MoveNotAllowed(DomainError):
+    """The journey does not allow this move from the pursuit's current state."""
+
+    code = "move_not_allowed"
+
+
+class NotPermitted(DomainError):
+    """The actor lacks the role this move needs."""
+
+    code = "not_permitted"
+
+
+class OwnWork(DomainError):
+    """Nobody approves or reviews their own work."""
+
+    code = "own_work"
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+
+
+class PreconditionFailed(DomainError):
+    """A step is out of order; ``params['need']`` names what must happen first."""
+
+    code = "precondition_failed"
+
+
+class ChangedMeanwhile(DomainError):
+    """Someone else changed the pursuit since the actor last saw it."""
+
+    code = "changed_meanwhile"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class InvalidInput(DomainError):
+    """Input that cannot be stored as given; ``params['field']`` and ``params['hint']`` say why."""
+
+    code = "invalid_input"

@@ -1,0 +1,251 @@
+"""The YAML catalog format (documented in docs/catalog-format.md) as pydantic models.
+
+A catalog file describes one district: its schools, its policy, its credentials, stacks and
+pathways. ``parse_catalog`` returns domain objects or a list of ``CatalogProblem`` that each name
+the file, the line and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from coachbot.domain.catalog import PartKind
+from coachbot.domain.roles import Role
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                                        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{name}' is not a time zone; use an IANA name such as America/Chicago"
+        ) from None
+    return name
+
+
+class SchoolIn(Strict):
+    code: Code
+    name: Title
+    goals: list[Title] = []
+
+
+class DistrictIn(Strict):
+    slug: Code
+    name: Title
+    timezone: str
+    schools: list[SchoolIn] = Field(min_length=1)
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class CurrencyIn(Strict):
+    hours: float = Field(default=0, ge=0)
+    points: float = Field(default=0, ge=0)
+    stipend: Money = Decimal(0)  # dollars, e.g. 200.00
+    cpd_units_per: int | None = Field(default=None, ge=1)
+
+
+class PreapprovalIn(Strict):
+    required: bool = False
+    credentials: Literal["all"] | list[Code] = "all"
+    approvers: list[Role] = [Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]
+
+
+class WindowIn(Strict):
+    opens: dt.date
+    closes: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WindowIn:
+        if self.closes < self.opens:
+            raise ValueError("the window closes before it opens; swap 'opens' and 'closes'")
+        return self
+
+
+class QuietHoursIn(Strict):
+    start: dt.time = dt.time(19, 0)
+    end: dt.time = dt.time(7, 30)
+    weekends: bool = True
+
+
+class PolicyIn(Strict):
+    currency: CurrencyIn = CurrencyIn()
+    stipend_budget: Money | None = None
+    preapproval: PreapprovalIn = PreapprovalIn()
+    submission_window: WindowIn | None = None
+    review_deadline_days: int = Field(default=14, ge=1, le=120)
+    quiet_hours: QuietHoursIn = QuietHoursIn()
+    nudge_cap_per_week: int = Field(default=3, ge=0, le=50)
+    announcement_channel: str | None = None
+    resubmission_limit: int = Field(default=3, ge=1, le=20)
+    peer_review: bool = False
+    calibration_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class RequirementIn(Strict):
+    name: Title
+    kind: PartKind
+    description: str = ""
+    required: bool = True
+    min_words: int | None = Field(default=None, ge=1)
+    max_words: int | None = Field(default=None, ge=1)
+    allowed_types: list[str] = []
+
+    @model_validator(mode="after")
+    def _words(self) -> RequirementIn:
+        if self.min_words and self.max_words and self.min_words > self.max_words:
+            raise ValueError("min_words is larger than max_words")
+        if (self.min_words or self.max_words) and self.kind is not PartKind.TEXT:
+            raise ValueError("min_words and max_words apply to text parts only")
+        return self
+
+
+class CriterionIn(Strict):
+    name: Title
+    description: str = ""
+    descriptors: dict[str, str] = {}  # level name -> what that level looks like here
+
+
+class RubricIn(Strict):
+    levels: list[Title] = Field(min_length=2)  # lowest first; scored 1, 2, 3...
+    passing: Title  # the lowest level that counts as proficient
+    criteria: list[CriterionIn] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RubricIn:
+        if self.passing not in self.levels:
+            raise ValueError(
+                f"passing level '{self.passing}' is not one of the levels "
+                f"({', '.join(self.levels)}); use one of those names"
+            )
+        for criterion in self.criteria:
+            unknown = set(criterion.descriptors) - set(self.levels)
+            if unknown:
+                raise ValueError(
+                    f"criterion '{criterion.name}' describes unknown level(s) "
+                    f"{', '.join(sorted(unknown))}; use the rubric's levels"
+                )
+        return self
+
+
+class CredentialIn(Strict):
+    code: Code
+    title: Title
+    competency: str = Field(min_length=1)
+    description: str = ""
+    issuer: Title
+    hours_estimate: float = Field(gt=0, le=200)
+    goals: list[Title] = []
+    currency: CurrencyIn | None = None  # overrides the district's currency for this credential
+    requirements: list[RequirementIn] = Field(min_length=1)
+    rubric: RubricIn
+
+
+class StackIn(Strict):
+    code: Code
+    title: Title
+    description: str = ""
+    credentials: list[Code] = Field(min_length=2)
+
+
+class AreaIn(Strict):
+    name: Title
+    credentials: list[Code] = Field(min_length=1)
+    required: int | None = Field(default=None, ge=1)  # default: all of them
+
+    @model_validator(mode="after")
+    def _count(self) -> AreaIn:
+        if self.required is not None and self.required > len(self.credentials):
+            raise ValueError(
+                f"area '{self.name}' requires {self.required} but lists only "
+                f"{len(self.credentials)} credentials"
+            )
+        return self
+
+
+class OutcomeIn(Strict):
+    kind: Literal["role", "salary_step", "stipend", "recognition"]
+    value: str
+    committee_review: bool = False
+
+
+class PathwayIn(Strict):
+    code: Code
+    title: Title
+    description: str = ""
+    prerequisite: Code | None = None
+    areas: list[AreaIn] = Field(min_length=1)
+    outcome: OutcomeIn
+
+
+class CatalogIn(Strict):
+    district: DistrictIn
+    policy: PolicyIn = PolicyIn()
+    credentials: list[CredentialIn] = Field(min_length=1)
+    stacks: list[StackIn] = []
+    pathways: list[PathwayIn] = []
+
+
+def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-references pydantic cannot see: unknown or duplicate codes. (path, message) pairs."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    known: set[str] = set()
+    for i, cred in enumerate(catalog.credentials):
+        if cred.code in known:
+            problems.append((("credentials", i, "code"),
+                             f"credential code '{cred.code}' appears twice; give each a new code"))
+        known.add(cred.code)
+
+    def check(path: tuple[str | int, ...], code: str) -> None:
+        if code not in known:
+            problems.append((path, f"'{code}' is not a credential in this file; "
+                                   "add it under credentials or fix the code"))
+
+    for i, stack in enumerate(catalog.stacks):
+        for j, code in enumerate(stack.credentials):
+            check(("stacks", i, "credentials", j), code)
+    for i, pathway in enumerate(catalog.pathways):
+        if pathway.prerequisite:
+            check(("pathways", i, "prerequisite"), pathway.prerequisite)
+        for a, area in enumerate(pathway.areas):
+            for j, code in enumerate(area.credentials):
+                check(("pathways", i, "areas", a, "credentials", j), code)
+    if isinstance(catalog.policy.preapproval.credentials, list):
+        for j, code in enumerate(catalog.policy.preapproval.credentials):
+            check(("policy", "preapproval", "credentials", j), code)
+    schools = [s.code for s in catalog.district.schools]
+    for i, code in enumerate(schools):
+        if schools.index(code) != i:
+            problems.append((("district", "schools", i, "code"),
+                             f"school code '{code}' appears twice; give each school its own code"))
+    return problems
+
+
+def as_plain(value: Any) -> Any:
+    """Strip the line bookkeeping so pydantic sees plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: as_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_plain(v) for v in value]
+    return value

@@ -1,0 +1,53 @@
+"""Every word a person reads comes from a Jinja2 template under ``prompts/``.
+
+Lookup order for ``errors.j2`` in locale ``es``: the district's folder for ``es``, the district's
+folder for ``en``, the shipped ``es``, the shipped ``en``. So a district can reword any message,
+and adding a language is adding a folder, with no code.
+
+Each file holds one message family as macros; ``render("errors.j2", "not_found", ...)`` calls the
+``not_found`` macro. Output is plain text in a small safe markup (``*bold*``, ``_italic_``,
+bullets); adapters translate it to their platform.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+
+class PromptNotFound(LookupError):
+    pass
+
+
+class Prompts:
+    def __init__(self, shipped: Path, *, district: Path | None = None, locale: str = "en") -> None:
+        folders: list[Path] = []
+        for root in (district, shipped):
+            if root is None:
+                continue
+            for loc in dict.fromkeys((locale, "en")):
+                if (root / loc).is_dir():
+                    folders.append(root / loc)
+        if not folders:
+            raise PromptNotFound(f"no prompt folders under {shipped}")
+        self._env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+            undefined=StrictUndefined,
+            autoescape=False,  # plain text; adapters escape for their platform
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
+
+    def render(self, family: str, message: str, **params: Any) -> str:
+        template = self._env.get_template(family)
+        macro = getattr(template.module, message, None)
+        if macro is None:
+            raise PromptNotFound(f"{family} has no message '{message}'")
+        return str(macro(**params)).strip()
+
+    def has(self, family: str, message: str) -> bool:
+        return hasattr(self._env.get_template(family).module, message)

@@ -1,0 +1,155 @@
+"""Reviews: assign evidence to a reviewer, and record feedback or a decision against the rubric."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain.errors import (
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    OwnWork,
+    PreconditionFailed,
+)
+from coachbot.domain.journey import Move, State
+from coachbot.domain.roles import Actor, Role
+from coachbot.services import audit, idempotency
+from coachbot.services.awarding import grant_award
+from coachbot.services.journey import JourneyService, lock_pursuit
+from coachbot.services.people import actor_of
+from coachbot.storage.codec import policy_from_json, rubric_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import CredentialRow, District, EvidenceVersion, Person, Review
+
+
+class Decision(StrEnum):
+    FEEDBACK = "feedback"  # on a draft
+    EARNED = "earned"
+    NOT_YET = "not_yet"
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    review_id: int
+    pursuit_id: int
+    decision: str
+    state: str
+    award_id: int | None = None
+    replayed: bool = False
+
+
+class ReviewService:
+    def __init__(self, db: Database, clock: Clock, journey: JourneyService) -> None:
+        self.db = db
+        self.clock = clock
+        self.journey = journey
+
+    async def assign(self, actor: Actor, pursuit_id: int, reviewer_id: int) -> int:
+        """Put the pursuit's latest evidence in ``reviewer_id``'s queue; returns the review id.
+
+        A formal submission assigned for review moves to "under review". The reviewer must be a
+        facilitator of the district and can never be the teacher.
+        """
+        async with self.db.write() as session:
+            pursuit = await lock_pursuit(session, self.db, pursuit_id)
+            state = State(pursuit.state)
+            if state not in (State.DRAFT_WITH_FACILITATOR, State.SUBMITTED):
+                raise PreconditionFailed(need="evidence_to_review", state=state.value)
+            reviewer = await session.get(Person, reviewer_id)
+            if reviewer is None:
+                raise NotFound(what="person", key=str(reviewer_id))
+            if reviewer.id == pursuit.teacher_id:
+                raise OwnWork(move="review")
+            reviewer_actor = actor_of(reviewer)
+            if reviewer.district_id != pursuit.district_id or not reviewer_actor.has_role(
+                    Role.FACILITATOR, anywhere=True):
+                raise NotPermitted(move="review", parties=["reviewer"])
+            version = await session.scalar(
+                select(EvidenceVersion).where(EvidenceVersion.pursuit_id == pursuit.id)
+                .order_by(EvidenceVersion.number.desc()).limit(1))
+            assert version is not None  # a draft or submitted pursuit always has evidence
+            district = await session.get(District, pursuit.district_id)
+            assert district is not None
+            policy = policy_from_json(district.policy)
+            now = self.clock.now()
+            review = Review(
+                pursuit_id=pursuit.id, evidence_version_id=version.id, reviewer_id=reviewer.id,
+                purpose="feedback" if version.kind == "draft" else "official",
+                status="assigned", assigned_at=now,
+                due_at=now + timedelta(days=policy.review_deadline_days),
+            )
+            session.add(review)
+            await session.flush()
+            audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
+                         subject_type="pursuit", subject_id=pursuit.id, action="assign_review",
+                         details={"review": review.id, "reviewer": reviewer.id})
+            if state is State.SUBMITTED:
+                await self.journey.apply_move(session, Actor.system(pursuit.district_id),
+                                              pursuit, Move.START_REVIEW)
+            return review.id
+
+    async def record(
+        self, actor: Actor, review_id: int, decision: Decision, scores: dict[str, str],
+        *, strengths: str = "", feedback: str = "", idempotency_key: str | None = None,
+    ) -> ReviewOutcome:
+        async def work(session: AsyncSession) -> dict[str, Any]:
+            return await self._record(session, actor, review_id, decision, scores,
+                                      strengths.strip(), feedback.strip())
+
+        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
+                                                   work)
+        return ReviewOutcome(**outcome, replayed=replayed)
+
+    async def _record(
+        self, session: AsyncSession, actor: Actor, review_id: int, decision: Decision,
+        scores: dict[str, str], strengths: str, feedback: str,
+    ) -> dict[str, Any]:
+        review = await session.get(Review, review_id)
+        if review is None:
+            raise NotFound(what="review", key=str(review_id))
+        pursuit = await lock_pursuit(session, self.db, review.pursuit_id)
+        await session.refresh(review)  # read it again under the pursuit's lock
+        if pursuit.teacher_id == actor.person_id:
+            raise OwnWork(move="review")
+        if review.reviewer_id != actor.person_id:
+            raise NotPermitted(move="review", parties=["reviewer"])
+        if review.status != "assigned":
+            raise PreconditionFailed(need="open_review", status=review.status)
+        credential = await session.get(CredentialRow, pursuit.credential_id)
+        assert credential is not None
+        rubric = rubric_from_json(credential.rubric)
+        chosen = rubric.validate_scores(scores)
+        if review.purpose == "feedback":
+            if decision is not Decision.FEEDBACK:
+                raise InvalidInput(field="decision", hint="draft_gets_feedback")
+            move = Move.RETURN_DRAFT
+        elif decision is Decision.EARNED:
+            below = rubric.below_standard(scores)
+            if below:
+                raise InvalidInput(field="decision", hint="earned_needs_passing", criteria=below)
+            move = Move.AWARD
+        elif decision is Decision.NOT_YET:
+            move = Move.NOT_YET
+        else:
+            raise InvalidInput(field="decision", hint="official_needs_decision")
+        if decision is not Decision.EARNED and not feedback:
+            raise InvalidInput(field="feedback", hint="feedback_needed")
+        now = self.clock.now()
+        review.status, review.completed_at, review.decision = "completed", now, decision.value
+        review.scores = {name: level.name for name, level in chosen.items()}
+        review.strengths, review.feedback = strengths or None, feedback or None
+        result = await self.journey.apply_move(session, actor, pursuit, move,
+                                               reason=feedback or None,
+                                               details={"review": review.id})
+        award_id = None
+        if move is Move.AWARD:
+            award_id = await grant_award(session, self.clock, actor, pursuit, credential, review)
+        return {"review_id": review.id, "pursuit_id": pursuit.id, "decision": decision.value,
+                "state": result.to_state, "award_id": award_id}

@@ -1,0 +1,31 @@
+"""Every mapped class in one import, for Alembic and for services."""
+
+from coachbot.storage.base import Base
+from coachbot.storage.catalog import (
+    CredentialRow,
+    PathwayArea,
+    PathwayAreaCredential,
+    PathwayRow,
+    StackCredential,
+    StackRow,
+)
+from coachbot.storage.cohorts import Cohort, CohortMember
+from coachbot.storage.people import District, Person, RoleGrantRow, School
+from coachbot.storage.pursuits import (
+    Award,
+    Completion,
+    EvidencePartRow,
+    EvidenceVersion,
+    MilestoneRow,
+    Pursuit,
+    Review,
+    WorkPlan,
+)
+from coachbot.storage.records import AuditEvent, IdempotencyKey
+
+__all__ = [
+    "AuditEvent", "Award", "Base", "Cohort", "CohortMember", "Completion", "CredentialRow",
+    "District", "EvidencePartRow", "EvidenceVersion", "IdempotencyKey", "MilestoneRow",
+    "PathwayArea", "PathwayAreaCredential", "PathwayRow", "Person", "Pursuit", "Review",
+    "RoleGrantRow", "School", "StackCredential", "StackRow", "WorkPlan",
+]

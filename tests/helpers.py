@@ -1,0 +1,83 @@
+"""Small helpers shared by tests: act as a roster person, make evidence, walk to a state."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+from coachbot.composition import CoachBot
+from coachbot.domain.catalog import PartKind
+from coachbot.domain.evidence import EvidenceKind, EvidencePart
+from coachbot.domain.journey import Move
+from coachbot.domain.planning import Milestone
+from coachbot.domain.roles import Actor
+from coachbot.services.people import actor_by_email
+from coachbot.services.reviewing import Decision
+
+ANA, BEN, CARA = "ana@testville.example", "ben@testville.example", "cara@testville.example"
+FAY, GIL = "fay@testville.example", "gil@testville.example"
+SAM, DEE = "sam@testville.example", "dee@testville.example"
+PASSING = {"Question design": "Proficient", "Student talk": "Exemplary"}
+BELOW = {"Question design": "Developing", "Student talk": "Proficient"}
+
+
+async def actor(bot: CoachBot, email: str) -> Actor:
+    async with bot.db.read() as session:
+        return await actor_by_email(session, email)
+
+
+def c_one_evidence(version: int = 1) -> list[EvidencePart]:
+    data = f"lesson plan v{version}".encode()
+    return [
+        EvidencePart("Lesson plan", PartKind.FILE, file_name="plan.pdf", file_size=len(data),
+                     content_hash=hashlib.sha256(data).hexdigest(), media_type="application/pdf"),
+        EvidencePart("Classroom video", PartKind.LINK, url="https://video.example.org/v1"),
+        EvidencePart("Reflection", PartKind.TEXT, text="Students asked each other why. " * 5),
+    ]
+
+
+async def planned(bot: CoachBot, email: str = ANA, code: str = "C-ONE") -> int:
+    """Choose ``code`` as ``email`` and save a plan; returns the pursuit id (state planning)."""
+    teacher = await actor(bot, email)
+    chosen = await bot.choosing.choose(teacher, code)
+    await bot.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
+    today = bot.clock.now().date()
+    await bot.planning.save_plan(teacher, chosen.pursuit_id, today + timedelta(days=40), [
+        Milestone("Plan the lesson", today + timedelta(days=7)),
+        Milestone("Teach and record", today + timedelta(days=21)),
+        Milestone("Submit", today + timedelta(days=40)),
+    ])
+    return chosen.pursuit_id
+
+
+async def submitted(bot: CoachBot, email: str = ANA) -> int:
+    """Walk to a formal submission; returns the pursuit id (state submitted)."""
+    pursuit_id = await planned(bot, email)
+    teacher = await actor(bot, email)
+    await bot.journey.move(teacher, pursuit_id, Move.START_WORK)
+    await bot.evidence.hand_in(teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence())
+    return pursuit_id
+
+
+async def under_review(bot: CoachBot, email: str = ANA, reviewer: str = FAY) -> tuple[int, int]:
+    """Walk to an official review assigned to ``reviewer``; returns (pursuit id, review id)."""
+    pursuit_id = await submitted(bot, email)
+    admin = await actor(bot, DEE)
+    person = await actor(bot, reviewer)
+    assert person.person_id is not None
+    review_id = await bot.reviews.assign(admin, pursuit_id, person.person_id)
+    return pursuit_id, review_id
+
+
+async def earn(bot: CoachBot, email: str = ANA, reviewer: str = FAY) -> int:
+    pursuit_id, review_id = await under_review(bot, email, reviewer)
+    await bot.reviews.record(await actor(bot, reviewer), review_id, Decision.EARNED, PASSING)
+    return pursuit_id
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def on(year: int, month: int, day: int) -> date:
+    return date(year, month, day)
