@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -41,8 +42,13 @@ class ChoosingService:
         async def work(session: AsyncSession) -> dict[str, Any]:
             return await self._choose(session, actor, credential_code)
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
-                                                   work)
+        try:
+            outcome, replayed = await idempotency.once(self.db, self.clock.now(),
+                                                       idempotency_key, work)
+        except IntegrityError:
+            # Two "choose" requests raced past the check; the unique index let one through.
+            raise PreconditionFailed(need="not_already_pursuing", credential=credential_code,
+                                     state=State.PROPOSED.value) from None
         return Chosen(**outcome, replayed=replayed)
 
     async def _choose(self, session: AsyncSession, actor: Actor, code: str) -> dict[str, Any]:

@@ -1,0 +1,219 @@
+"""What users rely on when several things happen at once, or something breaks midway."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from coachbot.composition import CoachBot, build
+from coachbot.domain.errors import ChangedMeanwhile, MoveNotAllowed, PreconditionFailed
+from coachbot.domain.evidence import EvidenceKind
+from coachbot.domain.journey import Move
+from coachbot.services.reviewing import Decision
+from coachbot.settings import Settings
+from coachbot.storage.models import AuditEvent, Award, EvidenceVersion, Pursuit, Review
+from tests.helpers import ANA, DEE, FAY, PASSING, SAM, actor, c_one_evidence, under_review
+
+
+async def _second_bot(bot: CoachBot) -> CoachBot:
+    """Another CoachBot on the same database with its own connections, like a second replica."""
+    return build(Settings(database_url=bot.db.url, _env_file=None), bot.clock)
+
+
+async def _awaiting_approval(bot: CoachBot) -> int:
+    ana = await actor(bot, ANA)
+    chosen = await bot.choosing.choose(ana, "C-APPROVE")
+    assert chosen.needs_approval
+    await bot.journey.move(ana, chosen.pursuit_id, Move.REQUEST_APPROVAL)
+    return chosen.pursuit_id
+
+
+async def _count(bot: CoachBot, statement: object) -> int:
+    async with bot.db.read() as session:
+        return await session.scalar(statement) or 0  # type: ignore[call-overload]
+
+
+async def test_two_approvers_at_once_one_wins_the_other_is_told(district: CoachBot) -> None:
+    bot = district
+    other = await _second_bot(bot)
+    try:
+        pursuit = await _awaiting_approval(bot)
+        sam, dee = await actor(bot, SAM), await actor(bot, DEE)
+        results = await asyncio.gather(
+            bot.journey.move(sam, pursuit, Move.APPROVE),
+            other.journey.move(dee, pursuit, Move.APPROVE),
+            return_exceptions=True,
+        )
+    finally:
+        await other.aclose()
+    wins = [r for r in results if not isinstance(r, BaseException)]
+    losses = [r for r in results if isinstance(r, BaseException)]
+    assert len(wins) == 1
+    assert len(losses) == 1
+    assert isinstance(losses[0], ChangedMeanwhile)
+    assert losses[0].params["same"] is True
+    assert losses[0].params["by"] in {"Sam Principal", "Dee Admin"}
+    approvals = await _count(bot, select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "approve", AuditEvent.subject_id == pursuit))
+    assert approvals == 1
+
+
+async def test_conflicting_decisions_on_a_stale_view_are_refused(district: CoachBot) -> None:
+    bot = district
+    other = await _second_bot(bot)
+    try:
+        pursuit = await _awaiting_approval(bot)
+        async with bot.db.read() as session:
+            seen = (await session.get(Pursuit, pursuit)).version  # type: ignore[union-attr]
+        sam, dee = await actor(bot, SAM), await actor(bot, DEE)
+        results = await asyncio.gather(
+            bot.journey.move(sam, pursuit, Move.APPROVE, expected_version=seen),
+            other.journey.move(dee, pursuit, Move.SEND_BACK, reason="Budget is spent",
+                               expected_version=seen),
+            return_exceptions=True,
+        )
+    finally:
+        await other.aclose()
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    loser = next(r for r in results if isinstance(r, BaseException))
+    assert isinstance(loser, ChangedMeanwhile)
+    async with bot.db.read() as session:
+        state = (await session.get(Pursuit, pursuit)).state  # type: ignore[union-attr]
+    assert state in {"approved", "sent_back"}
+
+
+async def test_two_reviewers_deciding_the_same_submission(district: CoachBot) -> None:
+    bot = district
+    pursuit, review = await under_review(bot)
+    fay = await actor(bot, FAY)
+    other = await _second_bot(bot)
+    try:
+        results = await asyncio.gather(
+            bot.reviews.record(fay, review, Decision.EARNED, PASSING),
+            other.reviews.record(fay, review, Decision.NOT_YET, PASSING, feedback="More."),
+            return_exceptions=True,
+        )
+    finally:
+        await other.aclose()
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    loser = next(r for r in results if isinstance(r, BaseException))
+    assert isinstance(loser, PreconditionFailed)
+    assert loser.params["need"] == "open_review"
+    assert await _count(bot, select(func.count()).select_from(Review).where(
+        Review.pursuit_id == pursuit, Review.status == "completed")) == 1
+
+
+async def test_a_retried_request_has_one_effect(district: CoachBot) -> None:
+    bot = district
+    pursuit = await _awaiting_approval(bot)
+    sam = await actor(bot, SAM)
+    first = await bot.journey.move(sam, pursuit, Move.APPROVE, idempotency_key="slack:evt-1")
+    again = await bot.journey.move(sam, pursuit, Move.APPROVE, idempotency_key="slack:evt-1")
+    assert (first.replayed, again.replayed) == (False, True)
+    assert again.to_state == first.to_state == "approved"
+    assert again.version == first.version
+    assert await _count(bot, select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "approve")) == 1
+
+
+async def test_the_same_request_arriving_twice_at_once_has_one_effect(district: CoachBot) -> None:
+    bot = district
+    ana = await actor(bot, ANA)
+    other = await _second_bot(bot)
+    try:
+        results = await asyncio.gather(
+            bot.choosing.choose(ana, "C-TWO", idempotency_key="click-42"),
+            other.choosing.choose(ana, "C-TWO", idempotency_key="click-42"),
+        )
+    finally:
+        await other.aclose()
+    assert results[0].pursuit_id == results[1].pursuit_id
+    assert sorted(r.replayed for r in results) == [False, True]
+    assert await _count(bot, select(func.count()).select_from(Pursuit)) == 1
+
+
+async def test_double_choose_without_a_key_makes_one_pursuit(district: CoachBot) -> None:
+    bot = district
+    ana = await actor(bot, ANA)
+    other = await _second_bot(bot)
+    try:
+        results = await asyncio.gather(bot.choosing.choose(ana, "C-TWO"),
+                                       other.choosing.choose(ana, "C-TWO"),
+                                       return_exceptions=True)
+    finally:
+        await other.aclose()
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert len(failures) == 1
+    assert isinstance(failures[0], PreconditionFailed)
+    assert await _count(bot, select(func.count()).select_from(Pursuit)) == 1
+
+
+async def test_a_move_refused_midway_leaves_no_evidence_behind(district: CoachBot) -> None:
+    bot = district
+    ana = await actor(bot, ANA)
+    chosen = await bot.choosing.choose(ana, "C-ONE")
+    with pytest.raises(MoveNotAllowed):  # still "proposed": the evidence row was already added
+        await bot.evidence.hand_in(ana, chosen.pursuit_id, EvidenceKind.FORMAL, c_one_evidence())
+    assert await _count(bot, select(func.count()).select_from(EvidenceVersion)) == 0
+    async with bot.db.read() as session:
+        pursuit = await session.get(Pursuit, chosen.pursuit_id)
+    assert pursuit is not None
+    assert (pursuit.state, pursuit.attempts) == ("proposed", 0)
+
+
+async def test_a_crash_while_awarding_leaves_nothing_half_written(district: CoachBot) -> None:
+    bot = district
+    pursuit, review = await under_review(bot)
+    fay = await actor(bot, FAY)
+
+    def explode(_mapper: object, _connection: object, target: AuditEvent) -> None:
+        if target.action == "award":
+            raise RuntimeError("disk full")
+
+    event.listen(AuditEvent, "before_insert", explode)
+    try:
+        with pytest.raises(RuntimeError):
+            await bot.reviews.record(fay, review, Decision.EARNED, PASSING)
+    finally:
+        event.remove(AuditEvent, "before_insert", explode)
+    async with bot.db.read() as session:
+        state = (await session.get(Pursuit, pursuit)).state  # type: ignore[union-attr]
+        status = (await session.get(Review, review)).status  # type: ignore[union-attr]
+        awards = await session.scalar(select(func.count()).select_from(Award))
+    assert (state, status, awards) == ("under_review", "assigned", 0)
+    # and the reviewer can simply try again
+    done = await bot.reviews.record(fay, review, Decision.EARNED, PASSING)
+    assert done.state == "earned"
+
+
+@pytest.mark.parametrize("table", ["audit_events", "evidence_versions", "evidence_parts"])
+async def test_history_cannot_be_rewritten_even_by_sql(district: CoachBot, table: str) -> None:
+    bot = district
+    await under_review(bot)
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with bot.db.write() as session:
+                await session.execute(text(statement))
+    assert await _count(bot, text(f"SELECT count(*) FROM {table}")) > 0
+
+
+async def test_many_writers_at_once_never_see_database_busy(district: CoachBot) -> None:
+    """Twenty writers across two engine sets on one database: every write lands."""
+    bot = district
+    other = await _second_bot(bot)
+    try:
+        people = [await actor(bot, email) for email in (ANA, "ben@testville.example",
+                                                       "cara@testville.example")]
+        jobs = []
+        for i, person in enumerate(people):
+            for code in ("C-ONE", "C-TWO", "C-COACH"):
+                service = (bot if i % 2 else other).choosing
+                jobs.append(service.choose(person, code))
+        results = await asyncio.gather(*jobs)
+    finally:
+        await other.aclose()
+    assert len({r.pursuit_id for r in results}) == 9
+    assert await _count(bot, select(func.count()).select_from(Pursuit)) == 9
