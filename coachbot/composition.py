@@ -44,8 +44,9 @@ class CoachBot:
 
 
 def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     clock = clock or SystemClock()
     db = Database(settings.database_url, echo=settings.db_echo)
     journey = JourneyService(db, clock)
@@ -53,8 +54,9 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
         settings=settings,
         clock=clock,
         db=db,
-        prompts=Prompts(settings.prompts_dir, district=settings.district_prompts_dir,
-                        locale=settings.locale),
+        prompts=Prompts(
+            settings.prompts_dir, district=settings.district_prompts_dir, locale=settings.locale
+        ),
         journey=journey,
         choosing=ChoosingService(db, clock),
         planning=PlanningService(db, clock),

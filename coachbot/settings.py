@@ -17,8 +17,10 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///coachbot.db",
         description="sqlite+aiosqlite:///FILE (embedded) or postgresql+asyncpg://USER@HOST/DB",
     )
-    prompts_dir: Path = Field(default=REPO_ROOT / "prompts",
-                              description="Folder of message templates (one folder per locale)")
+    prompts_dir: Path = Field(
+        default=REPO_ROOT / "prompts",
+        description="Folder of message templates (one folder per locale)",
+    )
     district_prompts_dir: Path | None = Field(
         default=None, description="A district's own templates, overriding any shipped one"
     )

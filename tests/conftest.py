@@ -91,8 +91,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
-def db_url(backend: str, tmp_path: Path, sqlite_template: Path,
-           postgres_url: str | None) -> Iterator[str]:
+def db_url(
+    backend: str, tmp_path: Path, sqlite_template: Path, postgres_url: str | None
+) -> Iterator[str]:
     if backend == "sqlite":
         path = tmp_path / "coachbot.db"
         shutil.copy(sqlite_template, path)
@@ -143,5 +144,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"NOTE: the PostgreSQL half of the suite did NOT run. Set {PG_ENV}="
             "postgresql+asyncpg://postgres@127.0.0.1:5432/test to run it.",
-            yellow=True, bold=True,
+            yellow=True,
+            bold=True,
         )

@@ -29,8 +29,14 @@ async def actor(bot: CoachBot, email: str) -> Actor:
 def c_one_evidence(version: int = 1) -> list[EvidencePart]:
     data = f"lesson plan v{version}".encode()
     return [
-        EvidencePart("Lesson plan", PartKind.FILE, file_name="plan.pdf", file_size=len(data),
-                     content_hash=hashlib.sha256(data).hexdigest(), media_type="application/pdf"),
+        EvidencePart(
+            "Lesson plan",
+            PartKind.FILE,
+            file_name="plan.pdf",
+            file_size=len(data),
+            content_hash=hashlib.sha256(data).hexdigest(),
+            media_type="application/pdf",
+        ),
         EvidencePart("Classroom video", PartKind.LINK, url="https://video.example.org/v1"),
         EvidencePart("Reflection", PartKind.TEXT, text="Students asked each other why. " * 5),
     ]
@@ -42,11 +48,16 @@ async def planned(bot: CoachBot, email: str = ANA, code: str = "C-ONE") -> int:
     chosen = await bot.choosing.choose(teacher, code)
     await bot.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
     today = bot.clock.now().date()
-    await bot.planning.save_plan(teacher, chosen.pursuit_id, today + timedelta(days=40), [
-        Milestone("Plan the lesson", today + timedelta(days=7)),
-        Milestone("Teach and record", today + timedelta(days=21)),
-        Milestone("Submit", today + timedelta(days=40)),
-    ])
+    await bot.planning.save_plan(
+        teacher,
+        chosen.pursuit_id,
+        today + timedelta(days=40),
+        [
+            Milestone("Plan the lesson", today + timedelta(days=7)),
+            Milestone("Teach and record", today + timedelta(days=21)),
+            Milestone("Submit", today + timedelta(days=40)),
+        ],
+    )
     return chosen.pursuit_id
 
 

@@ -14,8 +14,11 @@ from coachbot.importing.roster_reader import read_roster
 from coachbot.services.districts import pick_district
 from coachbot.storage.schema import current_revision, upgrade
 
-app = typer.Typer(help="CoachBot: coaching for educator micro-credentials.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="CoachBot: coaching for educator micro-credentials.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 import_app = typer.Typer(help="Import a district's catalog or roster.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
@@ -26,8 +29,13 @@ def init() -> None:
 
     async def work(bot: CoachBot) -> None:
         await upgrade(bot.db)
-        say(bot, "cli.j2", "init_done", dialect=bot.db.dialect,
-            revision=await current_revision(bot.db))
+        say(
+            bot,
+            "cli.j2",
+            "init_done",
+            dialect=bot.db.dialect,
+            revision=await current_revision(bot.db),
+        )
 
     run_with_bot(work)
 
@@ -39,9 +47,18 @@ def import_catalog(file: Path = typer.Argument(..., help="The district's catalog
     async def work(bot: CoachBot) -> None:
         spec = read_catalog(file)
         result = await bot.catalog.load(spec, source=file.name)
-        say(bot, "cli.j2", "catalog_imported", district=spec.name, source=file.name,
-            created=result.created, updated=result.updated, retired=result.retired,
-            stacks=result.stacks, pathways=result.pathways)
+        say(
+            bot,
+            "cli.j2",
+            "catalog_imported",
+            district=spec.name,
+            source=file.name,
+            created=result.created,
+            updated=result.updated,
+            retired=result.retired,
+            stacks=result.stacks,
+            pathways=result.pathways,
+        )
 
     run_with_bot(work)
 
@@ -57,8 +74,16 @@ def import_roster(
         slug = await pick_district(bot, district)
         rows = read_roster(file, await bot.roster.school_codes(slug))
         result = await bot.roster.load(slug, rows, source=file.name)
-        say(bot, "cli.j2", "roster_imported", source=file.name, created=result.created,
-            updated=result.updated, unchanged=result.unchanged, not_in_file=result.not_in_file)
+        say(
+            bot,
+            "cli.j2",
+            "roster_imported",
+            source=file.name,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            not_in_file=result.not_in_file,
+        )
 
     run_with_bot(work)
 

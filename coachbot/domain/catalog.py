@@ -61,12 +61,16 @@ class Rubric:
         for name, level_name in scores.items():
             criterion = self.criterion(name)
             if criterion is None:
-                raise InvalidInput(field="scores", value=name,
-                                   allowed=[c.name for c in self.criteria])
+                raise InvalidInput(
+                    field="scores", value=name, allowed=[c.name for c in self.criteria]
+                )
             level = criterion.level(level_name)
             if level is None:
-                raise InvalidInput(field=criterion.name, value=level_name,
-                                   allowed=[lv.name for lv in criterion.levels])
+                raise InvalidInput(
+                    field=criterion.name,
+                    value=level_name,
+                    allowed=[lv.name for lv in criterion.levels],
+                )
             chosen[criterion.name] = level
         missing = [c.name for c in self.criteria if c.name not in chosen]
         if missing:
@@ -77,8 +81,11 @@ class Rubric:
         return all(lv.score >= self.passing_score for lv in self.validate_scores(scores).values())
 
     def below_standard(self, scores: Mapping[str, str]) -> list[str]:
-        return [name for name, lv in self.validate_scores(scores).items()
-                if lv.score < self.passing_score]
+        return [
+            name
+            for name, lv in self.validate_scores(scores).items()
+            if lv.score < self.passing_score
+        ]
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,9 @@ class EvidencePart:
             if not self.text or not self.text.strip():
                 raise InvalidInput(field=self.requirement, hint="text_empty")
             if len(self.text) > MAX_TEXT_CHARS:
-                raise InvalidInput(field=self.requirement, hint="text_too_long",
-                                   limit=MAX_TEXT_CHARS)
+                raise InvalidInput(
+                    field=self.requirement, hint="text_too_long", limit=MAX_TEXT_CHARS
+                )
         elif self.kind is PartKind.LINK:
             if not is_web_link(self.url or ""):
                 raise InvalidInput(field=self.requirement, hint="link_invalid", value=self.url)
@@ -43,8 +44,7 @@ class EvidencePart:
             if not self.file_name or self.file_size is None or not self.content_hash:
                 raise InvalidInput(field=self.requirement, hint="file_incomplete")
             if not 0 < self.file_size <= MAX_FILE_BYTES:
-                raise InvalidInput(field=self.requirement, hint="file_size",
-                                   limit=MAX_FILE_BYTES)
+                raise InvalidInput(field=self.requirement, hint="file_size", limit=MAX_FILE_BYTES)
             if len(self.content_hash) != 64 or any(
                 c not in "0123456789abcdef" for c in self.content_hash
             ):

@@ -95,8 +95,9 @@ RULES: dict[Move, Rule] = {
 
 # Moves that judge the teacher's work: nobody may make them on their own pursuit, whatever roles
 # they hold (a facilitator who is also pursuing a credential still cannot review it).
-JUDGING_MOVES = frozenset({Move.APPROVE, Move.SEND_BACK, Move.RETURN_DRAFT, Move.START_REVIEW,
-                           Move.AWARD, Move.NOT_YET})
+JUDGING_MOVES = frozenset(
+    {Move.APPROVE, Move.SEND_BACK, Move.RETURN_DRAFT, Move.START_REVIEW, Move.AWARD, Move.NOT_YET}
+)
 
 
 @dataclass(frozen=True)

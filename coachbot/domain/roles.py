@@ -43,9 +43,7 @@ class Actor:
 
     def has_role(self, role: Role, *, school_id: int | None = None, anywhere: bool = False) -> bool:
         """True if the actor holds ``role`` for ``school_id`` (or, with ``anywhere``, at all)."""
-        return any(
-            g.role == role and (anywhere or g.covers_school(school_id)) for g in self.grants
-        )
+        return any(g.role == role and (anywhere or g.covers_school(school_id)) for g in self.grants)
 
     def is_admin_for(self, school_id: int | None) -> bool:
         return self.has_role(Role.DISTRICT_ADMIN) or (
@@ -54,7 +52,7 @@ class Actor:
 
 
 def parse_roles(text: str) -> list[Role]:
-    """Parse a roster cell such as ``"teacher; facilitator"``. Raises ValueError naming the bad one."""
+    """Parse a roster cell such as ``"teacher; facilitator"``; ValueError names a bad role."""
     roles: list[Role] = []
     for raw in text.replace(",", ";").replace("|", ";").split(";"):
         name = raw.strip().lower().replace(" ", "_").replace("-", "_")

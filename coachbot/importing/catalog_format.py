@@ -24,8 +24,12 @@ from pydantic import (
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.roles import Role
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
-                                        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+    ),
+]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
@@ -213,14 +217,23 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
     known: set[str] = set()
     for i, cred in enumerate(catalog.credentials):
         if cred.code in known:
-            problems.append((("credentials", i, "code"),
-                             f"credential code '{cred.code}' appears twice; give each a new code"))
+            problems.append(
+                (
+                    ("credentials", i, "code"),
+                    f"credential code '{cred.code}' appears twice; give each a new code",
+                )
+            )
         known.add(cred.code)
 
     def check(path: tuple[str | int, ...], code: str) -> None:
         if code not in known:
-            problems.append((path, f"'{code}' is not a credential in this file; "
-                                   "add it under credentials or fix the code"))
+            problems.append(
+                (
+                    path,
+                    f"'{code}' is not a credential in this file; "
+                    "add it under credentials or fix the code",
+                )
+            )
 
     for i, stack in enumerate(catalog.stacks):
         for j, code in enumerate(stack.credentials):
@@ -237,8 +250,12 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
     schools = [s.code for s in catalog.district.schools]
     for i, code in enumerate(schools):
         if schools.index(code) != i:
-            problems.append((("district", "schools", i, "code"),
-                             f"school code '{code}' appears twice; give each school its own code"))
+            problems.append(
+                (
+                    ("district", "schools", i, "code"),
+                    f"school code '{code}' appears twice; give each school its own code",
+                )
+            )
     return problems
 
 

@@ -77,11 +77,20 @@ def read_catalog(path: Path) -> CatalogSpec:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         what = getattr(exc, "problem", None) or "this is not valid YAML"
-        raise ImportProblems([Problem(name, line, "", f"{what}; check indentation and colons")])\
-            from None
+        raise ImportProblems(
+            [Problem(name, line, "", f"{what}; check indentation and colons")]
+        ) from None
     if not isinstance(raw, dict):
-        raise ImportProblems([Problem(name, 1, "", "expected a mapping with district, policy, "
-                                                    "credentials, stacks and pathways")])
+        raise ImportProblems(
+            [
+                Problem(
+                    name,
+                    1,
+                    "",
+                    "expected a mapping with district, policy, credentials, stacks and pathways",
+                )
+            ]
+        )
     try:
         catalog = CatalogIn.model_validate(as_plain(raw))
     except ValidationError as exc:
@@ -94,30 +103,49 @@ def read_catalog(path: Path) -> CatalogSpec:
         raise ImportProblems(problems) from None
     refs = reference_problems(catalog)
     if refs:
-        raise ImportProblems([
-            Problem(name, located_yaml.line_of(raw, p), _dotted(p), m) for p, m in refs
-        ])
+        raise ImportProblems(
+            [Problem(name, located_yaml.line_of(raw, p), _dotted(p), m) for p, m in refs]
+        )
     return _to_spec(catalog)
 
 
 def _currency(c: CurrencyIn) -> Currency:
-    return Currency(hours=c.hours, points=c.points, stipend_cents=int(c.stipend * 100),
-                    cpd_units_per=c.cpd_units_per)
+    return Currency(
+        hours=c.hours,
+        points=c.points,
+        stipend_cents=int(c.stipend * 100),
+        cpd_units_per=c.cpd_units_per,
+    )
 
 
 def _credential(c: CredentialIn) -> Credential:
     levels = c.rubric.levels
     criteria = tuple(
-        Criterion(cr.name, cr.description,
-                  tuple(Level(lv, i + 1, cr.descriptors.get(lv, "")) for i, lv in enumerate(levels)))
+        Criterion(
+            cr.name,
+            cr.description,
+            tuple(Level(lv, i + 1, cr.descriptors.get(lv, "")) for i, lv in enumerate(levels)),
+        )
         for cr in c.rubric.criteria
     )
     return Credential(
-        code=c.code, title=c.title, competency=c.competency, description=c.description,
-        issuer=c.issuer, hours_estimate=c.hours_estimate, goals=tuple(c.goals),
+        code=c.code,
+        title=c.title,
+        competency=c.competency,
+        description=c.description,
+        issuer=c.issuer,
+        hours_estimate=c.hours_estimate,
+        goals=tuple(c.goals),
         requirements=tuple(
-            Requirement(r.name, r.kind, r.description, r.required, r.min_words, r.max_words,
-                        tuple(r.allowed_types))
+            Requirement(
+                r.name,
+                r.kind,
+                r.description,
+                r.required,
+                r.min_words,
+                r.max_words,
+                tuple(r.allowed_types),
+            )
             for r in c.requirements
         ),
         rubric=Rubric(criteria, passing_score=levels.index(c.rubric.passing) + 1),
@@ -128,7 +156,9 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
     p = c.policy
     pre = p.preapproval
     return CatalogSpec(
-        slug=c.district.slug, name=c.district.name, timezone=c.district.timezone,
+        slug=c.district.slug,
+        name=c.district.name,
+        timezone=c.district.timezone,
         schools=tuple(SchoolSpec(s.code, s.name, tuple(s.goals)) for s in c.district.schools),
         policy=DistrictPolicy(
             timezone=c.district.timezone,
@@ -137,10 +167,14 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
             preapproval_required=pre.required,
             preapproval_credentials=() if pre.credentials == "all" else tuple(pre.credentials),
             approver_roles=tuple(pre.approvers),
-            submission_window=(Window(p.submission_window.opens, p.submission_window.closes)
-                               if p.submission_window else None),
+            submission_window=(
+                Window(p.submission_window.opens, p.submission_window.closes)
+                if p.submission_window
+                else None
+            ),
             review_deadline_days=p.review_deadline_days,
-            quiet_start=p.quiet_hours.start, quiet_end=p.quiet_hours.end,
+            quiet_start=p.quiet_hours.start,
+            quiet_end=p.quiet_hours.end,
             quiet_weekends=p.quiet_hours.weekends,
             nudge_cap_per_week=p.nudge_cap_per_week,
             announcement_channel=p.announcement_channel,
@@ -149,18 +183,23 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
             calibration_fraction=p.calibration_fraction,
         ),
         credentials=tuple(_credential(cr) for cr in c.credentials),
-        currency_overrides={cr.code: _currency(cr.currency) for cr in c.credentials
-                            if cr.currency is not None},
-        stacks=tuple(Stack(s.code, s.title, tuple(s.credentials), s.description)
-                     for s in c.stacks),
+        currency_overrides={
+            cr.code: _currency(cr.currency) for cr in c.credentials if cr.currency is not None
+        },
+        stacks=tuple(Stack(s.code, s.title, tuple(s.credentials), s.description) for s in c.stacks),
         pathways=tuple(
             Pathway(
-                code=pw.code, title=pw.title, description=pw.description,
+                code=pw.code,
+                title=pw.title,
+                description=pw.description,
                 prerequisite_code=pw.prerequisite,
-                areas=tuple(PathwayArea(a.name, tuple(a.credentials),
-                                        a.required or len(a.credentials)) for a in pw.areas),
-                outcome=Outcome(OutcomeKind(pw.outcome.kind), pw.outcome.value,
-                                pw.outcome.committee_review),
+                areas=tuple(
+                    PathwayArea(a.name, tuple(a.credentials), a.required or len(a.credentials))
+                    for a in pw.areas
+                ),
+                outcome=Outcome(
+                    OutcomeKind(pw.outcome.kind), pw.outcome.value, pw.outcome.committee_review
+                ),
             )
             for pw in c.pathways
         ),

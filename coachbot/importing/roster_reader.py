@@ -50,8 +50,9 @@ def read_roster(path: Path, school_codes: set[str]) -> list[RosterRow]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblems([Problem(name, 1, "", f"cannot read the file as UTF-8 ({exc})")])\
-            from None
+        raise ImportProblems(
+            [Problem(name, 1, "", f"cannot read the file as UTF-8 ({exc})")]
+        ) from None
     return parse_roster(text, name, school_codes)
 
 
@@ -60,11 +61,17 @@ def parse_roster(text: str, name: str, school_codes: set[str]) -> list[RosterRow
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ImportProblems([Problem(
-            name, 1, "header",
-            f"missing column(s) {', '.join(missing)}; the header must be "
-            f"{','.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}",
-        )])
+        raise ImportProblems(
+            [
+                Problem(
+                    name,
+                    1,
+                    "header",
+                    f"missing column(s) {', '.join(missing)}; the header must be "
+                    f"{','.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}",
+                )
+            ]
+        )
     reader.fieldnames = header
     rows: list[RosterRow] = []
     problems: list[Problem] = []
@@ -75,8 +82,14 @@ def parse_roster(text: str, name: str, school_codes: set[str]) -> list[RosterRow
         problems.extend(row_problems)
         if row is not None:
             if row.email in seen:
-                problems.append(Problem(name, line, "email", f"{row.email} is also on line "
-                                        f"{seen[row.email]}; keep one row per person"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "email",
+                        f"{row.email} is also on line {seen[row.email]}; keep one row per person",
+                    )
+                )
             seen[row.email] = line
             rows.append(row)
         if len(problems) >= MAX_PROBLEMS:
@@ -117,26 +130,40 @@ def _check_row(
         problem("roles", str(exc))
         roles = ()
     if not roles and not any(p.where == "roles" for p in problems):
-        problem("roles", "no role given; write teacher, facilitator, school_admin or "
-                         "district_admin (several separated by ';')")
+        problem(
+            "roles",
+            "no role given; write teacher, facilitator, school_admin or "
+            "district_admin (several separated by ';')",
+        )
     school = _cell(record, "school") or None
     if school and school not in school_codes:
-        problem("school", f"'{school}' is not a school of this district; use one of "
-                          f"{', '.join(sorted(school_codes))}")
+        problem(
+            "school",
+            f"'{school}' is not a school of this district; use one of "
+            f"{', '.join(sorted(school_codes))}",
+        )
     if school is None and roles and set(roles) != {Role.DISTRICT_ADMIN}:
         problem("school", "only district admins may have no school; add the school code")
     tz = _cell(record, "timezone") or None
     if tz and not _zone(tz):
-        problem("timezone", f"'{tz}' is not a time zone; use a name like America/Chicago "
-                            "or leave it empty for the district's")
+        problem(
+            "timezone",
+            f"'{tz}' is not a time zone; use a name like America/Chicago "
+            "or leave it empty for the district's",
+        )
     slack = _cell(record, "slack_id") or None
     if slack and not SLACK_ID.match(slack):
-        problem("slack_id", f"'{slack}' is not a Slack member id (like U04ABC123); "
-                            "copy it from the person's Slack profile or leave it empty")
+        problem(
+            "slack_id",
+            f"'{slack}' is not a Slack member id (like U04ABC123); "
+            "copy it from the person's Slack profile or leave it empty",
+        )
     discord = _cell(record, "discord_id") or None
     if discord and not DISCORD_ID.match(discord):
-        problem("discord_id", f"'{discord}' is not a Discord user id (a long number); "
-                              "leave it empty if unknown")
+        problem(
+            "discord_id",
+            f"'{discord}' is not a Discord user id (a long number); leave it empty if unknown",
+        )
     if problems:
         return None, problems
     return RosterRow(line, person, email, school, roles, tz, slack, discord), []

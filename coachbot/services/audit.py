@@ -25,8 +25,17 @@ def record(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    session.add(AuditEvent(
-        occurred_at=at, district_id=district_id, actor_id=actor.person_id,
-        subject_type=subject_type, subject_id=subject_id, action=action,
-        from_state=from_state, to_state=to_state, reason=reason, details=details,
-    ))
+    session.add(
+        AuditEvent(
+            occurred_at=at,
+            district_id=district_id,
+            actor_id=actor.person_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            details=details,
+        )
+    )

@@ -55,9 +55,14 @@ class CatalogLoader:
             now = self.clock.now()
             district = await session.scalar(select(District).where(District.slug == spec.slug))
             if district is None:
-                district = District(slug=spec.slug, name=spec.name, timezone=spec.timezone,
-                                    policy=policy_to_json(spec.policy), created_at=now,
-                                    updated_at=now)
+                district = District(
+                    slug=spec.slug,
+                    name=spec.name,
+                    timezone=spec.timezone,
+                    policy=policy_to_json(spec.policy),
+                    created_at=now,
+                    updated_at=now,
+                )
                 session.add(district)
                 await session.flush()
             else:
@@ -67,22 +72,41 @@ class CatalogLoader:
             ids, created, updated, retired = await self._credentials(session, district.id, spec)
             await self._stacks(session, district.id, spec, ids)
             await self._pathways(session, district.id, spec, ids)
-            audit.record(session, at=now, actor=Actor.system(district.id),
-                         district_id=district.id, subject_type="district",
-                         subject_id=district.id, action="import_catalog",
-                         details={"source": source, "created": created, "updated": updated,
-                                  "retired": retired})
-            return CatalogImported(district.id, created, updated, retired, len(spec.stacks),
-                                   len(spec.pathways))
+            audit.record(
+                session,
+                at=now,
+                actor=Actor.system(district.id),
+                district_id=district.id,
+                subject_type="district",
+                subject_id=district.id,
+                action="import_catalog",
+                details={
+                    "source": source,
+                    "created": created,
+                    "updated": updated,
+                    "retired": retired,
+                },
+            )
+            return CatalogImported(
+                district.id, created, updated, retired, len(spec.stacks), len(spec.pathways)
+            )
 
     async def _schools(self, session: AsyncSession, district_id: int, spec: CatalogSpec) -> None:
-        existing = {s.code: s for s in await session.scalars(
-            select(School).where(School.district_id == district_id))}
+        existing = {
+            s.code: s
+            for s in await session.scalars(select(School).where(School.district_id == district_id))
+        }
         for school in spec.schools:
             row = existing.get(school.code)
             if row is None:
-                session.add(School(district_id=district_id, code=school.code, name=school.name,
-                                   goals=list(school.goals)))
+                session.add(
+                    School(
+                        district_id=district_id,
+                        code=school.code,
+                        name=school.name,
+                        goals=list(school.goals),
+                    )
+                )
             else:
                 row.name, row.goals = school.name, list(school.goals)
 
@@ -90,22 +114,36 @@ class CatalogLoader:
         self, session: AsyncSession, district_id: int, spec: CatalogSpec
     ) -> tuple[dict[str, int], int, int, int]:
         now = self.clock.now()
-        existing = {c.code: c for c in await session.scalars(
-            select(CredentialRow).where(CredentialRow.district_id == district_id))}
+        existing = {
+            c.code: c
+            for c in await session.scalars(
+                select(CredentialRow).where(CredentialRow.district_id == district_id)
+            )
+        }
         created = updated = 0
         for cred in spec.credentials:
             override = spec.currency_overrides.get(cred.code)
-            values = dict(
-                title=cred.title, competency=cred.competency, description=cred.description,
-                issuer=cred.issuer, hours_estimate=cred.hours_estimate,
-                requirements=requirements_to_json(cred.requirements),
-                rubric=rubric_to_json(cred.rubric), goals=list(cred.goals),
-                currency=currency_to_json(override) if override else None, active=True,
-            )
+            values = {
+                "title": cred.title,
+                "competency": cred.competency,
+                "description": cred.description,
+                "issuer": cred.issuer,
+                "hours_estimate": cred.hours_estimate,
+                "requirements": requirements_to_json(cred.requirements),
+                "rubric": rubric_to_json(cred.rubric),
+                "goals": list(cred.goals),
+                "currency": currency_to_json(override) if override else None,
+                "active": True,
+            }
             row = existing.get(cred.code)
             if row is None:
-                row = CredentialRow(district_id=district_id, code=cred.code, created_at=now,
-                                    updated_at=now, **values)
+                row = CredentialRow(
+                    district_id=district_id,
+                    code=cred.code,
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                )
                 session.add(row)
                 existing[cred.code] = row
                 created += 1
@@ -123,36 +161,57 @@ class CatalogLoader:
         await session.flush()
         return {code: row.id for code, row in existing.items()}, created, updated, retired
 
-    async def _stacks(self, session: AsyncSession, district_id: int, spec: CatalogSpec,
-                      ids: dict[str, int]) -> None:
-        existing = {s.code: s for s in await session.scalars(
-            select(StackRow).where(StackRow.district_id == district_id))}
+    async def _stacks(
+        self, session: AsyncSession, district_id: int, spec: CatalogSpec, ids: dict[str, int]
+    ) -> None:
+        existing = {
+            s.code: s
+            for s in await session.scalars(
+                select(StackRow).where(StackRow.district_id == district_id)
+            )
+        }
         for stack in spec.stacks:
             row = existing.get(stack.code)
             if row is None:
-                row = StackRow(district_id=district_id, code=stack.code, title=stack.title,
-                               description=stack.description)
+                row = StackRow(
+                    district_id=district_id,
+                    code=stack.code,
+                    title=stack.title,
+                    description=stack.description,
+                )
                 session.add(row)
                 await session.flush()
             else:
                 row.title, row.description = stack.title, stack.description
-                await session.execute(delete(StackCredential).where(
-                    StackCredential.stack_id == row.id))
-            session.add_all(StackCredential(stack_id=row.id, credential_id=ids[code], position=i)
-                            for i, code in enumerate(stack.credential_codes))
+                await session.execute(
+                    delete(StackCredential).where(StackCredential.stack_id == row.id)
+                )
+            session.add_all(
+                StackCredential(stack_id=row.id, credential_id=ids[code], position=i)
+                for i, code in enumerate(stack.credential_codes)
+            )
 
-    async def _pathways(self, session: AsyncSession, district_id: int, spec: CatalogSpec,
-                        ids: dict[str, int]) -> None:
-        existing = {p.code: p for p in await session.scalars(
-            select(PathwayRow).where(PathwayRow.district_id == district_id))}
+    async def _pathways(
+        self, session: AsyncSession, district_id: int, spec: CatalogSpec, ids: dict[str, int]
+    ) -> None:
+        existing = {
+            p.code: p
+            for p in await session.scalars(
+                select(PathwayRow).where(PathwayRow.district_id == district_id)
+            )
+        }
         for pathway in spec.pathways:
             prerequisite = ids[pathway.prerequisite_code] if pathway.prerequisite_code else None
             row = existing.get(pathway.code)
             if row is None:
-                row = PathwayRow(district_id=district_id, code=pathway.code, title=pathway.title,
-                                 description=pathway.description,
-                                 prerequisite_credential_id=prerequisite,
-                                 outcome=outcome_to_json(pathway.outcome))
+                row = PathwayRow(
+                    district_id=district_id,
+                    code=pathway.code,
+                    title=pathway.title,
+                    description=pathway.description,
+                    prerequisite_credential_id=prerequisite,
+                    outcome=outcome_to_json(pathway.outcome),
+                )
                 session.add(row)
                 await session.flush()
             else:
@@ -161,9 +220,15 @@ class CatalogLoader:
                 row.outcome = outcome_to_json(pathway.outcome)
                 await session.execute(delete(PathwayArea).where(PathwayArea.pathway_id == row.id))
             for position, area in enumerate(pathway.areas):
-                area_row = PathwayArea(pathway_id=row.id, name=area.name,
-                                       required_count=area.required_count, position=position)
+                area_row = PathwayArea(
+                    pathway_id=row.id,
+                    name=area.name,
+                    required_count=area.required_count,
+                    position=position,
+                )
                 session.add(area_row)
                 await session.flush()
-                session.add_all(PathwayAreaCredential(area_id=area_row.id, credential_id=ids[c])
-                                for c in area.credential_codes)
+                session.add_all(
+                    PathwayAreaCredential(area_id=area_row.id, credential_id=ids[c])
+                    for c in area.credential_codes
+                )

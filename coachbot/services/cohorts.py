@@ -22,8 +22,14 @@ class CohortService:
         self.clock = clock
 
     async def create(
-        self, actor: Actor, name: str, starts_on: date, ends_on: date, *,
-        school_code: str | None = None, window: tuple[date, date] | None = None,
+        self,
+        actor: Actor,
+        name: str,
+        starts_on: date,
+        ends_on: date,
+        *,
+        school_code: str | None = None,
+        window: tuple[date, date] | None = None,
     ) -> int:
         name = name.strip()
         if not name:
@@ -36,22 +42,38 @@ class CohortService:
             async with self.db.write() as session:
                 school_id = None
                 if school_code:
-                    school_id = await session.scalar(select(School.id).where(
-                        School.district_id == actor.district_id, School.code == school_code))
+                    school_id = await session.scalar(
+                        select(School.id).where(
+                            School.district_id == actor.district_id, School.code == school_code
+                        )
+                    )
                     if school_id is None:
                         raise NotFound(what="school", key=school_code)
                 if not actor.is_admin_for(school_id):
                     raise NotPermitted(move="create_cohort", parties=["admin"])
                 now = self.clock.now()
-                cohort = Cohort(district_id=actor.district_id, name=name, school_id=school_id,
-                                starts_on=starts_on, ends_on=ends_on,
-                                window_opens_on=window[0] if window else None,
-                                window_closes_on=window[1] if window else None, created_at=now)
+                cohort = Cohort(
+                    district_id=actor.district_id,
+                    name=name,
+                    school_id=school_id,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    window_opens_on=window[0] if window else None,
+                    window_closes_on=window[1] if window else None,
+                    created_at=now,
+                )
                 session.add(cohort)
                 await session.flush()
-                audit.record(session, at=now, actor=actor, district_id=actor.district_id,
-                             subject_type="cohort", subject_id=cohort.id, action="create_cohort",
-                             details={"name": name})
+                audit.record(
+                    session,
+                    at=now,
+                    actor=actor,
+                    district_id=actor.district_id,
+                    subject_type="cohort",
+                    subject_id=cohort.id,
+                    action="create_cohort",
+                    details={"name": name},
+                )
                 return cohort.id
         except IntegrityError:
             raise PreconditionFailed(need="unique_cohort_name", name=name) from None
@@ -70,15 +92,26 @@ class CohortService:
             if person.district_id != cohort.district_id:
                 raise NotFound(what="person", key=email)
             if not actor_of(person).has_role(role, anywhere=True):
-                raise PreconditionFailed(need="role_for_cohort", role=role.value,
-                                         person=person.name)
+                raise PreconditionFailed(
+                    need="role_for_cohort", role=role.value, person=person.name
+                )
             exists = await session.get(CohortMember, (cohort.id, person.id, role.value))
             if exists:
                 return False
             now = self.clock.now()
-            session.add(CohortMember(cohort_id=cohort.id, person_id=person.id, role=role.value,
-                                     joined_at=now))
-            audit.record(session, at=now, actor=actor, district_id=cohort.district_id,
-                         subject_type="cohort", subject_id=cohort.id, action="add_member",
-                         details={"person": person.id, "role": role.value})
+            session.add(
+                CohortMember(
+                    cohort_id=cohort.id, person_id=person.id, role=role.value, joined_at=now
+                )
+            )
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=cohort.district_id,
+                subject_type="cohort",
+                subject_id=cohort.id,
+                action="add_member",
+                details={"person": person.id, "role": role.value},
+            )
             return True

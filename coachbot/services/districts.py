@@ -47,27 +47,47 @@ async def district_summary(db: Any, slug: str) -> dict[str, Any]:
         async def count(model: Any, *where: Any) -> int:
             return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
-        roles = dict((await session.execute(
-            select(RoleGrantRow.role, func.count(func.distinct(RoleGrantRow.person_id)))
-            .join(Person, Person.id == RoleGrantRow.person_id)
-            .where(Person.district_id == district.id).group_by(RoleGrantRow.role))).all())
+        roles = dict(
+            (
+                await session.execute(
+                    select(RoleGrantRow.role, func.count(func.distinct(RoleGrantRow.person_id)))
+                    .join(Person, Person.id == RoleGrantRow.person_id)
+                    .where(Person.district_id == district.id)
+                    .group_by(RoleGrantRow.role)
+                )
+            ).all()
+        )
         pathways = []
-        for row in await session.scalars(select(PathwayRow).where(
-                PathwayRow.district_id == district.id).order_by(PathwayRow.code)):
+        for row in await session.scalars(
+            select(PathwayRow)
+            .where(PathwayRow.district_id == district.id)
+            .order_by(PathwayRow.code)
+        ):
             prerequisite = None
             if row.prerequisite_credential_id:
-                prerequisite = await session.scalar(select(CredentialRow.title).where(
-                    CredentialRow.id == row.prerequisite_credential_id))
-            pathways.append({
-                "title": row.title, "prerequisite": prerequisite,
-                "areas": await count(PathwayArea, PathwayArea.pathway_id == row.id),
-                "outcome": row.outcome["value"],
-            })
+                prerequisite = await session.scalar(
+                    select(CredentialRow.title).where(
+                        CredentialRow.id == row.prerequisite_credential_id
+                    )
+                )
+            pathways.append(
+                {
+                    "title": row.title,
+                    "prerequisite": prerequisite,
+                    "areas": await count(PathwayArea, PathwayArea.pathway_id == row.id),
+                    "outcome": row.outcome["value"],
+                }
+            )
         return {
-            "district": district, "roles": roles, "pathways": pathways,
+            "district": district,
+            "roles": roles,
+            "pathways": pathways,
             "schools": await count(School, School.district_id == district.id),
             "people": await count(Person, Person.district_id == district.id),
-            "credentials": await count(CredentialRow, CredentialRow.district_id == district.id,
-                                       CredentialRow.active.is_(True)),
+            "credentials": await count(
+                CredentialRow,
+                CredentialRow.district_id == district.id,
+                CredentialRow.active.is_(True),
+            ),
             "stacks": await count(StackRow, StackRow.district_id == district.id),
         }

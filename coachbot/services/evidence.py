@@ -40,8 +40,14 @@ class EvidenceService:
         self.journey = journey
 
     async def hand_in(
-        self, actor: Actor, pursuit_id: int, kind: EvidenceKind, parts: list[EvidencePart],
-        *, note: str | None = None, idempotency_key: str | None = None,
+        self,
+        actor: Actor,
+        pursuit_id: int,
+        kind: EvidenceKind,
+        parts: list[EvidencePart],
+        *,
+        note: str | None = None,
+        idempotency_key: str | None = None,
     ) -> HandedIn:
         """Store the version and move the pursuit (draft -> facilitator, formal -> submitted)."""
         if not parts:
@@ -58,18 +64,32 @@ class EvidenceService:
                 window = await window_for(session, pursuit)
                 today = local_today(self.clock, district.timezone)
                 if window and not window.contains(today):
-                    raise PreconditionFailed(need="window_open", opens=window.opens_on.isoformat(),
-                                             closes=window.closes_on.isoformat())
+                    raise PreconditionFailed(
+                        need="window_open",
+                        opens=window.opens_on.isoformat(),
+                        closes=window.closes_on.isoformat(),
+                    )
                 if pursuit.attempts >= policy.resubmission_limit:
-                    raise PreconditionFailed(need="meet_facilitator",
-                                             limit=policy.resubmission_limit)
-            number = (await session.scalar(
-                select(func.max(EvidenceVersion.number)).where(
-                    EvidenceVersion.pursuit_id == pursuit.id)) or 0) + 1
+                    raise PreconditionFailed(
+                        need="meet_facilitator", limit=policy.resubmission_limit
+                    )
+            number = (
+                await session.scalar(
+                    select(func.max(EvidenceVersion.number)).where(
+                        EvidenceVersion.pursuit_id == pursuit.id
+                    )
+                )
+                or 0
+            ) + 1
             assert actor.person_id is not None
-            version = EvidenceVersion(pursuit_id=pursuit.id, number=number, kind=kind.value,
-                                      created_by=actor.person_id, created_at=self.clock.now(),
-                                      note=note)
+            version = EvidenceVersion(
+                pursuit_id=pursuit.id,
+                number=number,
+                kind=kind.value,
+                created_by=actor.person_id,
+                created_at=self.clock.now(),
+                note=note,
+            )
             session.add(version)
             await session.flush()
             session.add_all(_part_row(version.id, i, part) for i, part in enumerate(parts))
@@ -77,19 +97,35 @@ class EvidenceService:
             if kind is EvidenceKind.FORMAL:
                 pursuit.attempts += 1
             result = await self.journey.apply_move(
-                session, actor, pursuit, move,
-                details={"evidence_version": number, "parts": len(parts)})
-            return {"pursuit_id": pursuit.id, "version_id": version.id, "number": number,
-                    "kind": kind.value, "state": result.to_state, "attempt": pursuit.attempts}
+                session,
+                actor,
+                pursuit,
+                move,
+                details={"evidence_version": number, "parts": len(parts)},
+            )
+            return {
+                "pursuit_id": pursuit.id,
+                "version_id": version.id,
+                "number": number,
+                "kind": kind.value,
+                "state": result.to_state,
+                "attempt": pursuit.attempts,
+            }
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
-                                                   work)
+        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
         return HandedIn(**outcome, replayed=replayed)
 
 
 def _part_row(version_id: int, position: int, part: EvidencePart) -> EvidencePartRow:
     return EvidencePartRow(
-        version_id=version_id, position=position, requirement=part.requirement,
-        kind=PartKind(part.kind).value, text=part.text, url=part.url, file_name=part.file_name,
-        file_size=part.file_size, content_hash=part.content_hash, media_type=part.media_type,
+        version_id=version_id,
+        position=position,
+        requirement=part.requirement,
+        kind=PartKind(part.kind).value,
+        text=part.text,
+        url=part.url,
+        file_name=part.file_name,
+        file_size=part.file_size,
+        content_hash=part.content_hash,
+        media_type=part.media_type,
     )

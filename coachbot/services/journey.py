@@ -59,12 +59,15 @@ async def lock_pursuit(session: AsyncSession, db: Database, pursuit_id: int) -> 
 
 
 async def _last_change(session: AsyncSession, pursuit_id: int) -> tuple[str, str]:
-    row = (await session.execute(
-        select(Person.name, AuditEvent.occurred_at)
-        .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
-        .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit_id)
-        .order_by(AuditEvent.id.desc()).limit(1)
-    )).first()
+    row = (
+        await session.execute(
+            select(Person.name, AuditEvent.occurred_at)
+            .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
+            .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit_id)
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+    ).first()
     if row is None:
         return "CoachBot", ""
     return row[0] or "CoachBot", row[1].isoformat(timespec="minutes")
@@ -89,12 +92,12 @@ class JourneyService:
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            result = await self.apply_move(session, actor, pursuit, move, reason=reason,
-                                           expected_version=expected_version)
+            result = await self.apply_move(
+                session, actor, pursuit, move, reason=reason, expected_version=expected_version
+            )
             return result.to_json()
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
-                                                   work)
+        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
         return MoveResult(**outcome, replayed=replayed)
 
     async def facts(self, session: AsyncSession, pursuit: Pursuit) -> PursuitFacts:
@@ -103,8 +106,9 @@ class JourneyService:
         assert district is not None and teacher is not None  # foreign keys guarantee both
         policy = policy_from_json(district.policy)
         reviewers = await session.scalars(
-            select(Review.reviewer_id).where(Review.pursuit_id == pursuit.id,
-                                             Review.status == "assigned")
+            select(Review.reviewer_id).where(
+                Review.pursuit_id == pursuit.id, Review.status == "assigned"
+            )
         )
         return PursuitFacts(
             teacher_id=pursuit.teacher_id,
@@ -146,9 +150,17 @@ class JourneyService:
         if actor.person_id == pursuit.teacher_id:
             pursuit.last_activity_at = now
         audit.record(
-            session, at=now, actor=actor, district_id=pursuit.district_id,
-            subject_type="pursuit", subject_id=pursuit.id, action=move.value,
-            from_state=state.value, to_state=target.value, reason=reason, details=details,
+            session,
+            at=now,
+            actor=actor,
+            district_id=pursuit.district_id,
+            subject_type="pursuit",
+            subject_id=pursuit.id,
+            action=move.value,
+            from_state=state.value,
+            to_state=target.value,
+            reason=reason,
+            details=details,
         )
         await session.flush()
         return MoveResult(pursuit.id, move.value, state.value, target.value, pursuit.version)
@@ -157,8 +169,7 @@ class JourneyService:
         self, session: AsyncSession, pursuit: Pursuit, move: Move
     ) -> None:
         """Steps out of order: say what has to happen first."""
-        if move in (Move.START_PLANNING, Move.REQUEST_APPROVAL) and \
-                pursuit.state == State.PROPOSED:
+        if move in (Move.START_PLANNING, Move.REQUEST_APPROVAL) and pursuit.state == State.PROPOSED:
             district = await session.get(District, pursuit.district_id)
             credential = await session.get(CredentialRow, pursuit.credential_id)
             assert district is not None and credential is not None
@@ -168,15 +179,18 @@ class JourneyService:
             if move is Move.REQUEST_APPROVAL and not needed:
                 raise PreconditionFailed(need="no_approval_needed", credential=credential.title)
         elif move is Move.START_WORK:
-            plan = await session.scalar(select(WorkPlan.id).where(
-                WorkPlan.pursuit_id == pursuit.id))
+            plan = await session.scalar(
+                select(WorkPlan.id).where(WorkPlan.pursuit_id == pursuit.id)
+            )
             if plan is None:
                 raise PreconditionFailed(need="plan")
         elif move in (Move.SEND_DRAFT, Move.SUBMIT):
             kind = "draft" if move is Move.SEND_DRAFT else "formal"
             latest = await session.scalar(
-                select(EvidenceVersion.kind).where(EvidenceVersion.pursuit_id == pursuit.id)
-                .order_by(EvidenceVersion.number.desc()).limit(1)
+                select(EvidenceVersion.kind)
+                .where(EvidenceVersion.pursuit_id == pursuit.id)
+                .order_by(EvidenceVersion.number.desc())
+                .limit(1)
             )
             if latest != kind:
                 raise PreconditionFailed(need=f"{kind}_evidence")

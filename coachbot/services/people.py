@@ -41,6 +41,9 @@ async def person_by_id(session: AsyncSession, person_id: int) -> Person:
 
 
 async def count_people(session: AsyncSession, district_id: int) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(Person).where(Person.district_id == district_id)
-    ) or 0
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Person).where(Person.district_id == district_id)
+        )
+        or 0
+    )

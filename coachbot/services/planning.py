@@ -54,8 +54,13 @@ class PlanningService:
         self.clock = clock
 
     async def save_plan(
-        self, actor: Actor, pursuit_id: int, deadline: date, milestones: list[Milestone],
-        *, idempotency_key: str | None = None,
+        self,
+        actor: Actor,
+        pursuit_id: int,
+        deadline: date,
+        milestones: list[Milestone],
+        *,
+        idempotency_key: str | None = None,
     ) -> SavedPlan:
         """Create or replace the plan. Milestones already done are kept as they were."""
 
@@ -71,39 +76,69 @@ class PlanningService:
             check_plan(milestones, deadline, today)
             window = await window_for(session, pursuit)
             if window and not window.contains(deadline):
-                raise InvalidInput(field="deadline", hint="outside_window",
-                                   value=deadline.isoformat(), opens=window.opens_on.isoformat(),
-                                   closes=window.closes_on.isoformat())
+                raise InvalidInput(
+                    field="deadline",
+                    hint="outside_window",
+                    value=deadline.isoformat(),
+                    opens=window.opens_on.isoformat(),
+                    closes=window.closes_on.isoformat(),
+                )
             now = self.clock.now()
             plan = await session.scalar(select(WorkPlan).where(WorkPlan.pursuit_id == pursuit.id))
             if plan is None:
-                plan = WorkPlan(pursuit_id=pursuit.id, deadline=deadline, created_at=now,
-                                updated_at=now)
+                plan = WorkPlan(
+                    pursuit_id=pursuit.id, deadline=deadline, created_at=now, updated_at=now
+                )
                 session.add(plan)
                 await session.flush()
             else:
                 plan.deadline, plan.updated_at = deadline, now
-                await session.execute(delete(MilestoneRow).where(
-                    MilestoneRow.plan_id == plan.id, MilestoneRow.done_at.is_(None)))
-            done = await session.scalar(select(MilestoneRow.position).where(
-                MilestoneRow.plan_id == plan.id).order_by(MilestoneRow.position.desc()).limit(1))
+                await session.execute(
+                    delete(MilestoneRow).where(
+                        MilestoneRow.plan_id == plan.id, MilestoneRow.done_at.is_(None)
+                    )
+                )
+            done = await session.scalar(
+                select(MilestoneRow.position)
+                .where(MilestoneRow.plan_id == plan.id)
+                .order_by(MilestoneRow.position.desc())
+                .limit(1)
+            )
             start = (done or 0) + 1
             session.add_all(
-                MilestoneRow(plan_id=plan.id, position=start + i, title=m.title.strip(),
-                             due_on=m.due_on, done_at=None)
+                MilestoneRow(
+                    plan_id=plan.id,
+                    position=start + i,
+                    title=m.title.strip(),
+                    due_on=m.due_on,
+                    done_at=None,
+                )
                 for i, m in enumerate(sorted(milestones, key=lambda m: m.due_on))
             )
             pursuit.last_activity_at = now
-            audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
-                         subject_type="pursuit", subject_id=pursuit.id, action="save_plan",
-                         details={"deadline": deadline.isoformat(), "milestones": len(milestones)})
-            return {"plan_id": plan.id, "deadline": deadline.isoformat(),
-                    "milestones": len(milestones)}
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=pursuit.district_id,
+                subject_type="pursuit",
+                subject_id=pursuit.id,
+                action="save_plan",
+                details={"deadline": deadline.isoformat(), "milestones": len(milestones)},
+            )
+            return {
+                "plan_id": plan.id,
+                "deadline": deadline.isoformat(),
+                "milestones": len(milestones),
+            }
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
-                                                   work)
-        return SavedPlan(outcome["plan_id"], date.fromisoformat(outcome["deadline"]),
-                         outcome["milestones"], replayed)
+        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
+        return SavedPlan(
+            outcome["plan_id"],
+            date.fromisoformat(outcome["deadline"]),
+            outcome["milestones"],
+            replayed,
+        )
 
     async def complete_milestone(self, actor: Actor, milestone_id: int) -> bool:
         """Mark a milestone done; False if it already was (a second click changes nothing)."""
@@ -121,7 +156,14 @@ class PlanningService:
             now = self.clock.now()
             milestone.done_at = now
             pursuit.last_activity_at = now
-            audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
-                         subject_type="pursuit", subject_id=pursuit.id,
-                         action="complete_milestone", details={"milestone": milestone.title})
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=pursuit.district_id,
+                subject_type="pursuit",
+                subject_id=pursuit.id,
+                action="complete_milestone",
+                details={"milestone": milestone.title},
+            )
             return True

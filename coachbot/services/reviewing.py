@@ -69,47 +69,75 @@ class ReviewService:
                 raise OwnWork(move="review")
             reviewer_actor = actor_of(reviewer)
             if reviewer.district_id != pursuit.district_id or not reviewer_actor.has_role(
-                    Role.FACILITATOR, anywhere=True):
+                Role.FACILITATOR, anywhere=True
+            ):
                 raise NotPermitted(move="review", parties=["reviewer"])
             version = await session.scalar(
-                select(EvidenceVersion).where(EvidenceVersion.pursuit_id == pursuit.id)
-                .order_by(EvidenceVersion.number.desc()).limit(1))
+                select(EvidenceVersion)
+                .where(EvidenceVersion.pursuit_id == pursuit.id)
+                .order_by(EvidenceVersion.number.desc())
+                .limit(1)
+            )
             assert version is not None  # a draft or submitted pursuit always has evidence
             district = await session.get(District, pursuit.district_id)
             assert district is not None
             policy = policy_from_json(district.policy)
             now = self.clock.now()
             review = Review(
-                pursuit_id=pursuit.id, evidence_version_id=version.id, reviewer_id=reviewer.id,
+                pursuit_id=pursuit.id,
+                evidence_version_id=version.id,
+                reviewer_id=reviewer.id,
                 purpose="feedback" if version.kind == "draft" else "official",
-                status="assigned", assigned_at=now,
+                status="assigned",
+                assigned_at=now,
                 due_at=now + timedelta(days=policy.review_deadline_days),
             )
             session.add(review)
             await session.flush()
-            audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
-                         subject_type="pursuit", subject_id=pursuit.id, action="assign_review",
-                         details={"review": review.id, "reviewer": reviewer.id})
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=pursuit.district_id,
+                subject_type="pursuit",
+                subject_id=pursuit.id,
+                action="assign_review",
+                details={"review": review.id, "reviewer": reviewer.id},
+            )
             if state is State.SUBMITTED:
-                await self.journey.apply_move(session, Actor.system(pursuit.district_id),
-                                              pursuit, Move.START_REVIEW)
+                await self.journey.apply_move(
+                    session, Actor.system(pursuit.district_id), pursuit, Move.START_REVIEW
+                )
             return review.id
 
     async def record(
-        self, actor: Actor, review_id: int, decision: Decision, scores: dict[str, str],
-        *, strengths: str = "", feedback: str = "", idempotency_key: str | None = None,
+        self,
+        actor: Actor,
+        review_id: int,
+        decision: Decision,
+        scores: dict[str, str],
+        *,
+        strengths: str = "",
+        feedback: str = "",
+        idempotency_key: str | None = None,
     ) -> ReviewOutcome:
         async def work(session: AsyncSession) -> dict[str, Any]:
-            return await self._record(session, actor, review_id, decision, scores,
-                                      strengths.strip(), feedback.strip())
+            return await self._record(
+                session, actor, review_id, decision, scores, strengths.strip(), feedback.strip()
+            )
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
-                                                   work)
+        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
         return ReviewOutcome(**outcome, replayed=replayed)
 
     async def _record(
-        self, session: AsyncSession, actor: Actor, review_id: int, decision: Decision,
-        scores: dict[str, str], strengths: str, feedback: str,
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        review_id: int,
+        decision: Decision,
+        scores: dict[str, str],
+        strengths: str,
+        feedback: str,
     ) -> dict[str, Any]:
         review = await session.get(Review, review_id)
         if review is None:
@@ -145,11 +173,16 @@ class ReviewService:
         review.status, review.completed_at, review.decision = "completed", now, decision.value
         review.scores = {name: level.name for name, level in chosen.items()}
         review.strengths, review.feedback = strengths or None, feedback or None
-        result = await self.journey.apply_move(session, actor, pursuit, move,
-                                               reason=feedback or None,
-                                               details={"review": review.id})
+        result = await self.journey.apply_move(
+            session, actor, pursuit, move, reason=feedback or None, details={"review": review.id}
+        )
         award_id = None
         if move is Move.AWARD:
             award_id = await grant_award(session, self.clock, actor, pursuit, credential, review)
-        return {"review_id": review.id, "pursuit_id": pursuit.id, "decision": decision.value,
-                "state": result.to_state, "award_id": award_id}
+        return {
+            "review_id": review.id,
+            "pursuit_id": pursuit.id,
+            "decision": decision.value,
+            "state": result.to_state,
+            "award_id": award_id,
+        }

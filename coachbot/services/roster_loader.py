@@ -38,7 +38,7 @@ class RosterImported:
 
 
 def _chunks(items: list[Any], size: int = BATCH) -> list[list[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class RosterLoader:
@@ -48,38 +48,74 @@ class RosterLoader:
 
     async def school_codes(self, district_slug: str) -> set[str]:
         async with self.db.read() as session:
-            rows = await session.scalars(select(School.code).join(
-                District, District.id == School.district_id).where(District.slug == district_slug))
+            rows = await session.scalars(
+                select(School.code)
+                .join(District, District.id == School.district_id)
+                .where(District.slug == district_slug)
+            )
             return set(rows)
 
-    async def load(self, district_slug: str, rows: list[RosterRow], *,
-                   source: str = "") -> RosterImported:
+    async def load(
+        self, district_slug: str, rows: list[RosterRow], *, source: str = ""
+    ) -> RosterImported:
         async with self.db.write() as session:
             district = await session.scalar(select(District).where(District.slug == district_slug))
             if district is None:
                 raise NotFound(what="district", key=district_slug)
             result = await self._load(session, district.id, rows)
-            audit.record(session, at=self.clock.now(), actor=Actor.system(district.id),
-                         district_id=district.id, subject_type="district",
-                         subject_id=district.id, action="import_roster",
-                         details={"source": source, "created": result.created,
-                                  "updated": result.updated, "unchanged": result.unchanged})
+            audit.record(
+                session,
+                at=self.clock.now(),
+                actor=Actor.system(district.id),
+                district_id=district.id,
+                subject_type="district",
+                subject_id=district.id,
+                action="import_roster",
+                details={
+                    "source": source,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
             return result
 
-    async def _load(self, session: AsyncSession, district_id: int,
-                    rows: list[RosterRow]) -> RosterImported:
+    async def _load(
+        self, session: AsyncSession, district_id: int, rows: list[RosterRow]
+    ) -> RosterImported:
         now = self.clock.now()
-        schools = dict((await session.execute(
-            select(School.code, School.id).where(School.district_id == district_id))).all())
-        existing = {r.email: r for r in (await session.execute(
-            select(PEOPLE.c.id, PEOPLE.c.email, PEOPLE.c.name, PEOPLE.c.school_id,
-                   PEOPLE.c.timezone, PEOPLE.c.slack_user_id, PEOPLE.c.discord_user_id,
-                   PEOPLE.c.active).where(PEOPLE.c.district_id == district_id))).all()}
+        schools = dict(
+            (
+                await session.execute(
+                    select(School.code, School.id).where(School.district_id == district_id)
+                )
+            ).all()
+        )
+        existing = {
+            r.email: r
+            for r in (
+                await session.execute(
+                    select(
+                        PEOPLE.c.id,
+                        PEOPLE.c.email,
+                        PEOPLE.c.name,
+                        PEOPLE.c.school_id,
+                        PEOPLE.c.timezone,
+                        PEOPLE.c.slack_user_id,
+                        PEOPLE.c.discord_user_id,
+                        PEOPLE.c.active,
+                    ).where(PEOPLE.c.district_id == district_id)
+                )
+            ).all()
+        }
         grants: dict[int, set[tuple[str, int | None]]] = {}
-        for pid, role, school in (await session.execute(
+        for pid, role, school in (
+            await session.execute(
                 select(GRANTS.c.person_id, GRANTS.c.role, GRANTS.c.school_id)
                 .join(PEOPLE, PEOPLE.c.id == GRANTS.c.person_id)
-                .where(PEOPLE.c.district_id == district_id))).all():
+                .where(PEOPLE.c.district_id == district_id)
+            )
+        ).all():
             grants.setdefault(pid, set()).add((role, school))
 
         new_people: list[dict[str, Any]] = []
@@ -88,34 +124,57 @@ class RosterLoader:
         unchanged = 0
         for row in rows:
             school_id = schools.get(row.school_code) if row.school_code else None
-            values = {"name": row.name, "school_id": school_id, "timezone": row.timezone,
-                      "slack_user_id": row.slack_id, "discord_user_id": row.discord_id,
-                      "active": True}
+            values = {
+                "name": row.name,
+                "school_id": school_id,
+                "timezone": row.timezone,
+                "slack_user_id": row.slack_id,
+                "discord_user_id": row.discord_id,
+                "active": True,
+            }
             wanted_grants[row.email] = {
-                (r.value, school_id if r in SCHOOL_SCOPED else None) for r in row.roles}
+                (r.value, school_id if r in SCHOOL_SCOPED else None) for r in row.roles
+            }
             old = existing.get(row.email)
             if old is None:
-                new_people.append({"district_id": district_id, "email": row.email,
-                                   "created_at": now, "updated_at": now, **values})
+                new_people.append(
+                    {
+                        "district_id": district_id,
+                        "email": row.email,
+                        "created_at": now,
+                        "updated_at": now,
+                        **values,
+                    }
+                )
                 continue
             diff = {k: v for k, v in values.items() if getattr(old, k) != v}
             if diff or grants.get(old.id, set()) != wanted_grants[row.email]:
                 changed.append({"pid": old.id, "updated_at": now, **values})
-                audit.record(session, at=now, actor=Actor.system(district_id),
-                             district_id=district_id, subject_type="person", subject_id=old.id,
-                             action="roster_update",
-                             details={k: [getattr(old, k), v] for k, v in diff.items()} or None)
+                audit.record(
+                    session,
+                    at=now,
+                    actor=Actor.system(district_id),
+                    district_id=district_id,
+                    subject_type="person",
+                    subject_id=old.id,
+                    action="roster_update",
+                    details={k: [getattr(old, k), v] for k, v in diff.items()} or None,
+                )
             else:
                 unchanged += 1
 
         ids = {r.email: r.id for r in existing.values()}
         for chunk in _chunks(new_people):
-            result = await session.execute(insert(PEOPLE).returning(PEOPLE.c.id, PEOPLE.c.email),
-                                           chunk)
+            result = await session.execute(
+                insert(PEOPLE).returning(PEOPLE.c.id, PEOPLE.c.email), chunk
+            )
             ids.update({email: pid for pid, email in result.all()})
         if changed:
-            statement = update(PEOPLE).where(PEOPLE.c.id == bindparam("pid")).values(
-                {k: bindparam(k) for k in changed[0] if k != "pid"})
+            statement = (
+                update(PEOPLE)
+                .where(PEOPLE.c.id == bindparam("pid"))
+                .values({k: bindparam(k) for k in changed[0] if k != "pid"})
+            )
             for chunk in _chunks(changed):
                 await session.execute(statement, chunk)
 
@@ -123,11 +182,18 @@ class RosterLoader:
         by_id = {ids[email]: g for email, g in wanted_grants.items()}
         for chunk in _chunks([pid for pid in regrant if pid in grants]):
             await session.execute(delete(GRANTS).where(GRANTS.c.person_id.in_(chunk)))
-        grant_rows = [{"person_id": pid, "role": role, "school_id": school}
-                      for pid in regrant for role, school in sorted(by_id[pid],
-                                                                    key=lambda g: g[0])]
+        grant_rows = [
+            {"person_id": pid, "role": role, "school_id": school}
+            for pid in regrant
+            for role, school in sorted(by_id[pid], key=lambda g: g[0])
+        ]
         for chunk in _chunks(grant_rows):
             await session.execute(insert(GRANTS), chunk)
         in_file = {r.email for r in rows}
-        return RosterImported(district_id, len(new_people), len(changed), unchanged,
-                              sum(1 for email in existing if email not in in_file))
+        return RosterImported(
+            district_id,
+            len(new_people),
+            len(changed),
+            unchanged,
+            sum(1 for email in existing if email not in in_file),
+        )

@@ -50,8 +50,9 @@ class StackCredential(Base):
     stack_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("stacks.id", ondelete="CASCADE"), primary_key=True
     )
-    credential_id: Mapped[int] = mapped_column(BigId, ForeignKey("credentials.id"),
-                                               primary_key=True)
+    credential_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("credentials.id"), primary_key=True
+    )
     position: Mapped[int]
 
 
@@ -86,5 +87,6 @@ class PathwayAreaCredential(Base):
     area_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("pathway_areas.id", ondelete="CASCADE"), primary_key=True
     )
-    credential_id: Mapped[int] = mapped_column(BigId, ForeignKey("credentials.id"),
-                                               primary_key=True)
+    credential_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("credentials.id"), primary_key=True
+    )

@@ -29,7 +29,8 @@ def policy_to_json(policy: DistrictPolicy) -> dict[str, Any]:
         "approver_roles": [r.value for r in policy.approver_roles],
         "submission_window": (
             {"opens_on": window.opens_on.isoformat(), "closes_on": window.closes_on.isoformat()}
-            if window else None
+            if window
+            else None
         ),
         "review_deadline_days": policy.review_deadline_days,
         "quiet_start": policy.quiet_start.strftime("%H:%M"),
@@ -54,7 +55,8 @@ def policy_from_json(data: dict[str, Any]) -> DistrictPolicy:
         approver_roles=tuple(Role(r) for r in data.get("approver_roles", ())),
         submission_window=(
             Window(date.fromisoformat(window["opens_on"]), date.fromisoformat(window["closes_on"]))
-            if window else None
+            if window
+            else None
         ),
         review_deadline_days=data.get("review_deadline_days", 14),
         quiet_start=time.fromisoformat(data.get("quiet_start", "19:00")),
@@ -69,8 +71,12 @@ def policy_from_json(data: dict[str, Any]) -> DistrictPolicy:
 
 
 def currency_to_json(currency: Currency) -> dict[str, Any]:
-    return {"hours": currency.hours, "points": currency.points,
-            "stipend_cents": currency.stipend_cents, "cpd_units_per": currency.cpd_units_per}
+    return {
+        "hours": currency.hours,
+        "points": currency.points,
+        "stipend_cents": currency.stipend_cents,
+        "cpd_units_per": currency.cpd_units_per,
+    }
 
 
 def currency_from_json(data: dict[str, Any]) -> Currency:
@@ -84,9 +90,15 @@ def currency_from_json(data: dict[str, Any]) -> Currency:
 
 def requirements_to_json(requirements: tuple[Requirement, ...]) -> list[dict[str, Any]]:
     return [
-        {"name": r.name, "kind": r.kind.value, "description": r.description,
-         "required": r.required, "min_words": r.min_words, "max_words": r.max_words,
-         "allowed_types": list(r.allowed_types)}
+        {
+            "name": r.name,
+            "kind": r.kind.value,
+            "description": r.description,
+            "required": r.required,
+            "min_words": r.min_words,
+            "max_words": r.max_words,
+            "allowed_types": list(r.allowed_types),
+        }
         for r in requirements
     ]
 
@@ -94,9 +106,13 @@ def requirements_to_json(requirements: tuple[Requirement, ...]) -> list[dict[str
 def requirements_from_json(data: list[dict[str, Any]]) -> tuple[Requirement, ...]:
     return tuple(
         Requirement(
-            name=r["name"], kind=PartKind(r["kind"]), description=r.get("description", ""),
-            required=r.get("required", True), min_words=r.get("min_words"),
-            max_words=r.get("max_words"), allowed_types=tuple(r.get("allowed_types", ())),
+            name=r["name"],
+            kind=PartKind(r["kind"]),
+            description=r.get("description", ""),
+            required=r.get("required", True),
+            min_words=r.get("min_words"),
+            max_words=r.get("max_words"),
+            allowed_types=tuple(r.get("allowed_types", ())),
         )
         for r in data
     )
@@ -106,9 +122,14 @@ def rubric_to_json(rubric: Rubric) -> dict[str, Any]:
     return {
         "passing_score": rubric.passing_score,
         "criteria": [
-            {"name": c.name, "description": c.description,
-             "levels": [{"name": lv.name, "score": lv.score, "descriptor": lv.descriptor}
-                        for lv in c.levels]}
+            {
+                "name": c.name,
+                "description": c.description,
+                "levels": [
+                    {"name": lv.name, "score": lv.score, "descriptor": lv.descriptor}
+                    for lv in c.levels
+                ],
+            }
             for c in rubric.criteria
         ],
     }
@@ -118,19 +139,27 @@ def rubric_from_json(data: dict[str, Any]) -> Rubric:
     return Rubric(
         passing_score=data["passing_score"],
         criteria=tuple(
-            Criterion(c["name"], c.get("description", ""),
-                      tuple(Level(lv["name"], lv["score"], lv.get("descriptor", ""))
-                            for lv in c["levels"]))
+            Criterion(
+                c["name"],
+                c.get("description", ""),
+                tuple(
+                    Level(lv["name"], lv["score"], lv.get("descriptor", "")) for lv in c["levels"]
+                ),
+            )
             for c in data["criteria"]
         ),
     )
 
 
 def outcome_to_json(outcome: Outcome) -> dict[str, Any]:
-    return {"kind": outcome.kind.value, "value": outcome.value,
-            "needs_committee_review": outcome.needs_committee_review}
+    return {
+        "kind": outcome.kind.value,
+        "value": outcome.value,
+        "needs_committee_review": outcome.needs_committee_review,
+    }
 
 
 def outcome_from_json(data: dict[str, Any]) -> Outcome:
-    return Outcome(OutcomeKind(data["kind"]), data["value"],
-                   data.get("needs_committee_review", False))
+    return Outcome(
+        OutcomeKind(data["kind"]), data["value"], data.get("needs_committee_review", False)
+    )

@@ -56,8 +56,12 @@ class MilestoneRow(Base):
     __tablename__ = "milestones"
     __table_args__ = (
         Index("ix_milestones_plan_id", "plan_id"),
-        Index("ix_milestones_open_due", "due_on", sqlite_where=text("done_at IS NULL"),
-              postgresql_where=text("done_at IS NULL")),
+        Index(
+            "ix_milestones_open_due",
+            "due_on",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
     )
 
     id: Mapped[IdPk]
@@ -124,8 +128,10 @@ class Review(Base):
 
 class Award(Base):
     __tablename__ = "awards"
-    __table_args__ = (Index("ix_awards_teacher_id", "teacher_id"),
-                      Index("ix_awards_district_id", "district_id"))
+    __table_args__ = (
+        Index("ix_awards_teacher_id", "teacher_id"),
+        Index("ix_awards_district_id", "district_id"),
+    )
 
     id: Mapped[IdPk]
     pursuit_id: Mapped[int] = mapped_column(BigId, ForeignKey("pursuits.id"), unique=True)

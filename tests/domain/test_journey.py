@@ -46,18 +46,28 @@ PARTIES: dict[Party, set[Actor]] = {
     Party.ADMIN: {PRINCIPAL, DISTRICT_ADMIN},
     Party.SYSTEM: {SYSTEM},
 }
-EVERYONE = [OWNER, COLLEAGUE, FACILITATOR, PRINCIPAL, OTHER_PRINCIPAL, DISTRICT_ADMIN,
-            FOREIGN_ADMIN, SYSTEM]
+EVERYONE = [
+    OWNER,
+    COLLEAGUE,
+    FACILITATOR,
+    PRINCIPAL,
+    OTHER_PRINCIPAL,
+    DISTRICT_ADMIN,
+    FOREIGN_ADMIN,
+    SYSTEM,
+]
 
 
 def facts(state: State, **kw: object) -> PursuitFacts:
-    return PursuitFacts(teacher_id=TEACHER_ID, teacher_school_id=SCHOOL, district_id=DISTRICT,
-                        state=state, **kw)  # type: ignore[arg-type]
+    return PursuitFacts(
+        teacher_id=TEACHER_ID, teacher_school_id=SCHOOL, district_id=DISTRICT, state=state, **kw
+    )  # type: ignore[arg-type]
 
 
 LEGAL = [(move, state) for move, rule in RULES.items() for state in sorted(rule.sources)]
-ILLEGAL = [(move, state) for move, rule in RULES.items() for state in State
-           if state not in rule.sources]
+ILLEGAL = [
+    (move, state) for move, rule in RULES.items() for state in State if state not in rule.sources
+]
 
 
 @pytest.mark.parametrize(("move", "state"), LEGAL)
@@ -97,12 +107,21 @@ def test_only_the_right_party_may_move(move: Move, who: Actor) -> None:
 
 @pytest.mark.parametrize("move", sorted(JUDGING_MOVES))
 def test_nobody_judges_their_own_work_whatever_roles_they_hold(move: Move) -> None:
-    super_owner = person(TEACHER_ID, RoleGrant(Role.TEACHER, SCHOOL), RoleGrant(Role.FACILITATOR),
-                         RoleGrant(Role.SCHOOL_ADMIN, SCHOOL), RoleGrant(Role.DISTRICT_ADMIN))
+    super_owner = person(
+        TEACHER_ID,
+        RoleGrant(Role.TEACHER, SCHOOL),
+        RoleGrant(Role.FACILITATOR),
+        RoleGrant(Role.SCHOOL_ADMIN, SCHOOL),
+        RoleGrant(Role.DISTRICT_ADMIN),
+    )
     state = sorted(RULES[move].sources)[0]
     with pytest.raises(OwnWork):
-        check_move(super_owner, move, facts(state, assigned_reviewer_ids=frozenset({TEACHER_ID})),
-                   reason="because")
+        check_move(
+            super_owner,
+            move,
+            facts(state, assigned_reviewer_ids=frozenset({TEACHER_ID})),
+            reason="because",
+        )
 
 
 def test_assigned_reviewers_replace_the_open_pool() -> None:
@@ -122,8 +141,7 @@ def test_sending_back_and_not_yet_need_a_reason(move: Move, reason: str | None) 
 
 
 def test_approvers_follow_the_district_policy() -> None:
-    only_district = facts(State.AWAITING_APPROVAL,
-                          approver_roles=frozenset({Role.DISTRICT_ADMIN}))
+    only_district = facts(State.AWAITING_APPROVAL, approver_roles=frozenset({Role.DISTRICT_ADMIN}))
     with pytest.raises(NotPermitted):
         check_move(PRINCIPAL, Move.APPROVE, only_district)
     assert check_move(DISTRICT_ADMIN, Move.APPROVE, only_district) is State.APPROVED

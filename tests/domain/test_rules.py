@@ -27,24 +27,34 @@ from coachbot.domain.planning import Milestone, check_plan, default_plan
 from coachbot.domain.policy import Currency, DistrictPolicy
 from coachbot.domain.roles import Role, parse_roles
 
-LEVELS = (Level("Not yet", 1), Level("Developing", 2), Level("Proficient", 3),
-          Level("Exemplary", 4))
+LEVELS = (
+    Level("Not yet", 1),
+    Level("Developing", 2),
+    Level("Proficient", 3),
+    Level("Exemplary", 4),
+)
 RUBRIC = Rubric((Criterion("Design", "", LEVELS), Criterion("Talk", "", LEVELS)), 3)
 
 
 def test_one_cpd_unit_on_every_second_credential() -> None:
     baltimore = Currency(cpd_units_per=2)
-    units = [credit_for_award(baltimore, earned_before=n, stipend_budget_cents=None,
-                              stipend_committed_cents=0).cpd_units for n in range(6)]
+    units = [
+        credit_for_award(
+            baltimore, earned_before=n, stipend_budget_cents=None, stipend_committed_cents=0
+        ).cpd_units
+        for n in range(6)
+    ]
     assert units == [0, 1, 0, 1, 0, 1]
 
 
 def test_stipend_is_owed_until_the_budget_is_spent_then_flagged() -> None:
     juab = Currency(stipend_cents=20_000)
-    fits = credit_for_award(juab, earned_before=0, stipend_budget_cents=40_000,
-                            stipend_committed_cents=20_000)
-    over = credit_for_award(juab, earned_before=0, stipend_budget_cents=40_000,
-                            stipend_committed_cents=40_000)
+    fits = credit_for_award(
+        juab, earned_before=0, stipend_budget_cents=40_000, stipend_committed_cents=20_000
+    )
+    over = credit_for_award(
+        juab, earned_before=0, stipend_budget_cents=40_000, stipend_committed_cents=40_000
+    )
     assert (fits.stipend_cents, fits.stipend_status) == (20_000, StipendStatus.OWED)
     assert (over.stipend_cents, over.stipend_status) == (0, StipendStatus.OVER_BUDGET)
 
@@ -61,21 +71,34 @@ def test_rubric_needs_every_criterion_scored_with_a_real_level() -> None:
 
 
 def test_pathway_needs_the_prerequisite_and_every_area() -> None:
-    pathway = Pathway("P", "Endorsement", (PathwayArea("A", ("a1", "a2"), 2),
-                                           PathwayArea("B", ("b1", "b2", "b3"), 1)),
-                      Outcome(OutcomeKind.SALARY_STEP, "+5%"), prerequisite_code="pre")
+    pathway = Pathway(
+        "P",
+        "Endorsement",
+        (PathwayArea("A", ("a1", "a2"), 2), PathwayArea("B", ("b1", "b2", "b3"), 1)),
+        Outcome(OutcomeKind.SALARY_STEP, "+5%"),
+        prerequisite_code="pre",
+    )
     assert not pathway.progress({"a1", "a2", "b1"}).complete
     assert not pathway.progress({"pre", "a1", "b1"}).complete
     assert pathway.progress({"pre", "a1", "a2", "b3"}).complete
 
 
-@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 1)),
-       st.integers(min_value=4, max_value=200))
+@given(
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 1)),
+    st.integers(min_value=4, max_value=200),
+)
 def test_default_plan_fits_between_start_and_deadline(start: date, span: int) -> None:
     from datetime import timedelta
-    credential = Credential("C", "T", "x", (Requirement("Plan", PartKind.FILE),
-                                            Requirement("Reflection", PartKind.TEXT)),
-                            RUBRIC, 10, "District")
+
+    credential = Credential(
+        "C",
+        "T",
+        "x",
+        (Requirement("Plan", PartKind.FILE), Requirement("Reflection", PartKind.TEXT)),
+        RUBRIC,
+        10,
+        "District",
+    )
     deadline = start + timedelta(days=span)
     plan = default_plan(credential, start, deadline)
     assert plan[-1].due_on == deadline
@@ -95,8 +118,18 @@ def test_web_links_accepted(url: str) -> None:
     assert is_web_link(url)
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.org/a", "https://", "example.org",
-                                 "https://exa mple.org", "https://localhost/x", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://x.org/a",
+        "https://",
+        "example.org",
+        "https://exa mple.org",
+        "https://localhost/x",
+        "",
+    ],
+)
 def test_links_a_reviewer_cannot_open_are_refused(url: str) -> None:
     assert not is_web_link(url)
     with pytest.raises(InvalidInput):
@@ -105,8 +138,9 @@ def test_links_a_reviewer_cannot_open_are_refused(url: str) -> None:
 
 def test_file_parts_need_name_size_and_hash() -> None:
     with pytest.raises(InvalidInput):
-        EvidencePart("Plan", PartKind.FILE, file_name="plan.pdf", file_size=10,
-                     content_hash="not-a-hash")
+        EvidencePart(
+            "Plan", PartKind.FILE, file_name="plan.pdf", file_size=10, content_hash="not-a-hash"
+        )
 
 
 def test_roles_parse_from_roster_cells() -> None:

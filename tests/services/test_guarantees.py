@@ -56,8 +56,12 @@ async def test_two_approvers_at_once_one_wins_the_other_is_told(district: CoachB
     assert isinstance(losses[0], ChangedMeanwhile)
     assert losses[0].params["same"] is True
     assert losses[0].params["by"] in {"Sam Principal", "Dee Admin"}
-    approvals = await _count(bot, select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "approve", AuditEvent.subject_id == pursuit))
+    approvals = await _count(
+        bot,
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "approve", AuditEvent.subject_id == pursuit),
+    )
     assert approvals == 1
 
 
@@ -71,8 +75,9 @@ async def test_conflicting_decisions_on_a_stale_view_are_refused(district: Coach
         sam, dee = await actor(bot, SAM), await actor(bot, DEE)
         results = await asyncio.gather(
             bot.journey.move(sam, pursuit, Move.APPROVE, expected_version=seen),
-            other.journey.move(dee, pursuit, Move.SEND_BACK, reason="Budget is spent",
-                               expected_version=seen),
+            other.journey.move(
+                dee, pursuit, Move.SEND_BACK, reason="Budget is spent", expected_version=seen
+            ),
             return_exceptions=True,
         )
     finally:
@@ -102,8 +107,15 @@ async def test_two_reviewers_deciding_the_same_submission(district: CoachBot) ->
     loser = next(r for r in results if isinstance(r, BaseException))
     assert isinstance(loser, PreconditionFailed)
     assert loser.params["need"] == "open_review"
-    assert await _count(bot, select(func.count()).select_from(Review).where(
-        Review.pursuit_id == pursuit, Review.status == "completed")) == 1
+    assert (
+        await _count(
+            bot,
+            select(func.count())
+            .select_from(Review)
+            .where(Review.pursuit_id == pursuit, Review.status == "completed"),
+        )
+        == 1
+    )
 
 
 async def test_a_retried_request_has_one_effect(district: CoachBot) -> None:
@@ -115,8 +127,12 @@ async def test_a_retried_request_has_one_effect(district: CoachBot) -> None:
     assert (first.replayed, again.replayed) == (False, True)
     assert again.to_state == first.to_state == "approved"
     assert again.version == first.version
-    assert await _count(bot, select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "approve")) == 1
+    assert (
+        await _count(
+            bot, select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "approve")
+        )
+        == 1
+    )
 
 
 async def test_the_same_request_arriving_twice_at_once_has_one_effect(district: CoachBot) -> None:
@@ -140,9 +156,11 @@ async def test_double_choose_without_a_key_makes_one_pursuit(district: CoachBot)
     ana = await actor(bot, ANA)
     other = await _second_bot(bot)
     try:
-        results = await asyncio.gather(bot.choosing.choose(ana, "C-TWO"),
-                                       other.choosing.choose(ana, "C-TWO"),
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            bot.choosing.choose(ana, "C-TWO"),
+            other.choosing.choose(ana, "C-TWO"),
+            return_exceptions=True,
+        )
     finally:
         await other.aclose()
     failures = [r for r in results if isinstance(r, BaseException)]
@@ -205,8 +223,10 @@ async def test_many_writers_at_once_never_see_database_busy(district: CoachBot) 
     bot = district
     other = await _second_bot(bot)
     try:
-        people = [await actor(bot, email) for email in (ANA, "ben@testville.example",
-                                                       "cara@testville.example")]
+        people = [
+            await actor(bot, email)
+            for email in (ANA, "ben@testville.example", "cara@testville.example")
+        ]
         jobs = []
         for i, person in enumerate(people):
             for code in ("C-ONE", "C-TWO", "C-COACH"):

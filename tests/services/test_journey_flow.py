@@ -9,7 +9,7 @@ from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.services.reviewing import Decision
 from coachbot.storage.models import AuditEvent, Award, EvidenceVersion
-from tests.helpers import ANA, BELOW, DEE, FAY, PASSING, actor, c_one_evidence, planned, days
+from tests.helpers import ANA, BELOW, DEE, FAY, PASSING, actor, c_one_evidence, days, planned
 
 
 async def test_draft_feedback_not_yet_resubmit_earned(district: CoachBot) -> None:
@@ -21,16 +21,18 @@ async def test_draft_feedback_not_yet_resubmit_earned(district: CoachBot) -> Non
     draft = await bot.evidence.hand_in(ana, pursuit, EvidenceKind.DRAFT, c_one_evidence(1))
     assert draft.state == "draft_with_facilitator"
     review = await bot.reviews.assign(dee, pursuit, fay.person_id or 0)
-    back = await bot.reviews.record(fay, review, Decision.FEEDBACK, BELOW,
-                                    feedback="Show the students' questions too.")
+    back = await bot.reviews.record(
+        fay, review, Decision.FEEDBACK, BELOW, feedback="Show the students' questions too."
+    )
     assert back.state == "in_progress"
 
     bot.clock.advance(days(7))
     formal = await bot.evidence.hand_in(ana, pursuit, EvidenceKind.FORMAL, c_one_evidence(2))
     assert (formal.state, formal.attempt) == ("submitted", 1)
     review = await bot.reviews.assign(dee, pursuit, fay.person_id or 0)
-    not_yet = await bot.reviews.record(fay, review, Decision.NOT_YET, BELOW,
-                                       feedback="Add two work samples.")
+    not_yet = await bot.reviews.record(
+        fay, review, Decision.NOT_YET, BELOW, feedback="Add two work samples."
+    )
     assert not_yet.state == "not_yet"
 
     bot.clock.advance(days(7))
@@ -46,13 +48,22 @@ async def test_draft_feedback_not_yet_resubmit_earned(district: CoachBot) -> Non
     assert (status.hours, status.points, status.stipend_cents) == (4.0, 6.0, 20000)
 
     async with bot.db.read() as session:
-        versions = list(await session.scalars(
-            select(EvidenceVersion.kind).where(EvidenceVersion.pursuit_id == pursuit)
-            .order_by(EvidenceVersion.number)))
-        trail = list((await session.execute(
-            select(AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state)
-            .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit)
-            .order_by(AuditEvent.id))).tuples())
+        versions = list(
+            await session.scalars(
+                select(EvidenceVersion.kind)
+                .where(EvidenceVersion.pursuit_id == pursuit)
+                .order_by(EvidenceVersion.number)
+            )
+        )
+        trail = list(
+            (
+                await session.execute(
+                    select(AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state)
+                    .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit)
+                    .order_by(AuditEvent.id)
+                )
+            ).tuples()
+        )
         award = await session.scalar(select(Award).where(Award.pursuit_id == pursuit))
     assert versions == ["draft", "formal", "formal"]  # every version kept
     moves = [(a, f, t) for a, f, t in trail if t is not None]

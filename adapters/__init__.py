@@ -1,0 +1,1 @@
+"""Chat platforms. Each adapter only translates between its platform and the core."""
