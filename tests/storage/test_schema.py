@@ -1,0 +1,63 @@
+"""The schema: migrations match the models, go up and down, and the SQLite settings hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+
+from coachbot.composition import CoachBot
+from coachbot.storage.database import Database
+from coachbot.storage.models import Base, District
+from coachbot.storage.schema import current_revision, downgrade, head_revision, upgrade
+
+
+async def test_migrations_create_exactly_what_the_models_describe(bot: CoachBot) -> None:
+    def diff(connection: Any) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+    async with bot.db.engine.connect() as conn:
+        differences = await conn.run_sync(diff)
+    assert differences == []
+    assert await current_revision(bot.db) == head_revision()
+
+
+async def test_init_is_safe_to_run_again(bot: CoachBot) -> None:
+    await upgrade(bot.db)
+    await upgrade(bot.db)
+    assert await current_revision(bot.db) == head_revision()
+
+
+async def test_migrations_go_down_and_up_again(tmp_path: Any) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'updown.db'}")
+    try:
+        await upgrade(db)
+        await downgrade(db, "base")
+        assert await current_revision(db) is None
+        await upgrade(db)
+        assert await current_revision(db) == head_revision()
+    finally:
+        await db.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Any) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'wal.db'}")
+    try:
+        await upgrade(db)
+        async with db.read() as session:
+            mode = await session.scalar(text("PRAGMA journal_mode"))
+            keys = await session.scalar(text("PRAGMA foreign_keys"))
+        assert (mode, keys) == ("wal", 1)
+    finally:
+        await db.dispose()
+
+
+async def test_times_come_back_aware_in_utc(district: CoachBot) -> None:
+    async with district.db.read() as session:
+        created = await session.scalar(select(District.created_at))
+    assert created is not None
+    assert created.utcoffset() is not None
+    assert created == district.clock.now()
