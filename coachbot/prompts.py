@@ -5,7 +5,8 @@ folder for ``en``, the shipped ``es``, the shipped ``en``. So a district can rew
 and adding a language is adding a folder, with no code.
 
 Each file holds one message family as macros; ``render("errors.j2", "not_found", ...)`` calls the
-``not_found`` macro. Output is plain text in a small safe markup (``*bold*``, ``_italic_``,
+``not_found`` macro from the first folder whose file defines it, so a district's file needs only
+the messages it rewords. Output is plain text in a small safe markup (``*bold*``, ``_italic_``,
 bullets); adapters translate it to their platform.
 """
 
@@ -14,7 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateNotFound,
+)
 
 
 class PromptNotFound(LookupError):
@@ -32,8 +40,11 @@ class Prompts:
                     folders.append(root / loc)
         if not folders:
             raise PromptNotFound(f"no prompt folders under {shipped}")
+        self._folders = [str(i) for i in range(len(folders))]
+        plain = ChoiceLoader([FileSystemLoader(str(f)) for f in folders])
+        by_folder = PrefixLoader({str(i): FileSystemLoader(str(f)) for i, f in enumerate(folders)})
         self._env = Environment(
-            loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+            loader=ChoiceLoader([by_folder, plain]),
             undefined=StrictUndefined,
             autoescape=False,  # plain text; adapters escape for their platform
             trim_blocks=True,
@@ -42,12 +53,22 @@ class Prompts:
         )
         self._env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
 
+    def _macro(self, family: str, message: str) -> Any:
+        for folder in self._folders:
+            try:
+                template = self._env.get_template(f"{folder}/{family}")
+            except TemplateNotFound:
+                continue
+            macro = getattr(template.module, message, None)
+            if macro is not None:
+                return macro
+        return None
+
     def render(self, family: str, message: str, **params: Any) -> str:
-        template = self._env.get_template(family)
-        macro = getattr(template.module, message, None)
+        macro = self._macro(family, message)
         if macro is None:
             raise PromptNotFound(f"{family} has no message '{message}'")
         return str(macro(**params)).strip()
 
     def has(self, family: str, message: str) -> bool:
-        return hasattr(self._env.get_template(family).module, message)
+        return self._macro(family, message) is not None

@@ -71,7 +71,7 @@ def import_roster(
     """Import (or re-import) people: matched by email, updated in place, never duplicated."""
 
     async def work(bot: CoachBot) -> None:
-        slug = await pick_district(bot, district)
+        slug = await pick_district(bot.db, district)
         rows = read_roster(file, await bot.roster.school_codes(slug))
         result = await bot.roster.load(slug, rows, source=file.name)
         say(

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from coachbot.domain.errors import DomainError, NotFound
+from coachbot.storage.database import Database
 from coachbot.storage.models import (
     CredentialRow,
     District,
@@ -23,9 +24,9 @@ class DistrictChoiceNeeded(DomainError):
     code = "choose_district"
 
 
-async def pick_district(bot: Any, slug: str | None) -> str:
+async def pick_district(db: Database, slug: str | None) -> str:
     """The district named, or the only one there is."""
-    async with bot.db.read() as session:
+    async with db.read() as session:
         slugs = list(await session.scalars(select(District.slug).order_by(District.slug)))
     if slug:
         if slug not in slugs:
@@ -38,7 +39,7 @@ async def pick_district(bot: Any, slug: str | None) -> str:
     raise DistrictChoiceNeeded(slugs=slugs)
 
 
-async def district_summary(db: Any, slug: str) -> dict[str, Any]:
+async def district_summary(db: Database, slug: str) -> dict[str, Any]:
     async with db.read() as session:
         district = await session.scalar(select(District).where(District.slug == slug))
         if district is None:

@@ -8,6 +8,7 @@ If the first transaction rolls back, the key goes with it and a retry runs afres
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coachbot.storage.database import Database
 from coachbot.storage.models import IdempotencyKey
 
 _PENDING: dict[str, Any] = {"pending": True}
@@ -39,10 +41,10 @@ async def settle(session: AsyncSession, key: str, outcome: dict[str, Any]) -> No
 
 
 async def once(
-    db: Any,
+    db: Database,
     at: datetime,
     key: str | None,
-    work: Any,
+    work: Callable[[AsyncSession], Awaitable[dict[str, Any]]],
 ) -> tuple[dict[str, Any], bool]:
     """Run ``work(session) -> outcome`` in one write unit, at most once per ``key``.
 

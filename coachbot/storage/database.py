@@ -92,10 +92,6 @@ class Database:
         async with self._reads() as session:
             yield session
 
-    def lock_for_update(self) -> dict[str, Any]:
-        """``with_for_update`` arguments: row locks on PostgreSQL; SQLite already serialises."""
-        return {} if self.is_sqlite else {"with_for_update": True}
-
     async def dispose(self) -> None:
         await self._write_engine.dispose()
         if self._read_engine is not self._write_engine:

@@ -1,0 +1,94 @@
+"""Every message the core can produce has words in prompts/, and districts can reword them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coachbot.domain import errors
+from coachbot.prompts import Prompts
+from coachbot.settings import REPO_ROOT
+
+SHIPPED = REPO_ROOT / "prompts"
+SOURCE = REPO_ROOT / "coachbot"
+GENERIC = ("That step needs something else", "Something in")
+BANNED = re.compile(r"\b(fail(ed|ure)?|denied|reject(ed)?)\b", re.IGNORECASE)
+
+
+class Anything(dict[str, Any]):
+    """Params where any name a template asks for has a plausible value."""
+
+    def __missing__(self, key: str) -> Any:
+        if key == "limit":
+            return 3
+        return ["X", "Y"] if key in {"allowed", "criteria", "missing", "parties", "slugs"} else "X"
+
+
+def _codes() -> list[str]:
+    return sorted(
+        {
+            cls.code
+            for cls in vars(errors).values()
+            if isinstance(cls, type) and issubclass(cls, errors.DomainError)
+        }
+    )
+
+
+def _raised(kind: str) -> list[str]:
+    """Every ``need="..."`` or ``hint="..."`` value the core raises."""
+    found: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        found.update(re.findall(rf'{kind}="(\w+)"', path.read_text()))
+    return sorted(found)
+
+
+@pytest.fixture
+def prompts() -> Prompts:
+    return Prompts(SHIPPED)
+
+
+@pytest.mark.parametrize("code", _codes())
+def test_every_domain_error_has_a_message(prompts: Prompts, code: str) -> None:
+    assert prompts.has("errors.j2", code)
+
+
+@pytest.mark.parametrize("need", _raised("need"))
+def test_every_step_out_of_order_says_what_to_do(prompts: Prompts, need: str) -> None:
+    text = prompts.render("errors.j2", "precondition_failed", p=Anything(need=need))
+    assert text
+    assert not text.startswith(GENERIC), f"no specific message for need={need}"
+
+
+@pytest.mark.parametrize("hint", _raised("hint"))
+def test_every_invalid_input_says_how_to_fix_it(prompts: Prompts, hint: str) -> None:
+    text = prompts.render("errors.j2", "invalid_input", p=Anything(hint=hint, field="Reflection"))
+    assert text
+    assert not text.startswith(GENERIC), f"no specific message for hint={hint}"
+
+
+def test_messages_never_say_failed_or_denied(prompts: Prompts) -> None:
+    for path in SHIPPED.rglob("*.j2"):
+        spoken = re.sub(r"{[#%{].*?[#%}]}", "", path.read_text(), flags=re.DOTALL)
+        assert not BANNED.search(spoken), f"{path.name}: {BANNED.search(spoken)}"
+
+
+def test_a_district_can_reword_a_message_and_add_a_language(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "errors.j2").write_text(
+        "{% macro reason_required(p) %}Add a reason, please.{% endmacro %}"
+    )
+    (tmp_path / "es").mkdir()
+    (tmp_path / "es" / "errors.j2").write_text(
+        "{% macro reason_required(p) %}Agrega una razón, por favor.{% endmacro %}"
+    )
+    district = Prompts(SHIPPED, district=tmp_path)
+    assert district.render("errors.j2", "reason_required", p={}) == "Add a reason, please."
+    spanish = Prompts(SHIPPED, district=tmp_path, locale="es")
+    assert spanish.render("errors.j2", "reason_required", p={}) == "Agrega una razón, por favor."
+    # a message the district did not override falls back to the shipped words
+    assert "pre-approval" in district.render(
+        "errors.j2", "precondition_failed", p={"need": "approval", "credential": "X"}
+    )
