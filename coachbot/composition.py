@@ -1,15 +1,18 @@
 """The composition root: the one place that builds and wires CoachBot's parts.
 
+``CoachBot`` (the bundle of services) is defined in ``coachbot.services.bundle`` so that the
+conversation layer can name it without importing this module.
+
 Everything else receives what it needs as arguments; there are no module-level singletons.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from coachbot.clock import Clock, SystemClock
 from coachbot.prompts import Prompts
+from coachbot.services.bundle import CoachBot
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
@@ -20,27 +23,9 @@ from coachbot.services.reviewing import ReviewService
 from coachbot.services.roster_loader import RosterLoader
 from coachbot.services.status import StatusService
 from coachbot.settings import Settings
+
+__all__ = ["CoachBot", "build"]
 from coachbot.storage.database import Database
-
-
-@dataclass
-class CoachBot:
-    settings: Settings
-    clock: Clock
-    db: Database
-    prompts: Prompts
-    journey: JourneyService
-    choosing: ChoosingService
-    planning: PlanningService
-    evidence: EvidenceService
-    reviews: ReviewService
-    cohorts: CohortService
-    status: StatusService
-    catalog: CatalogLoader
-    roster: RosterLoader
-
-    async def aclose(self) -> None:
-        await self.db.dispose()
 
 
 def build(settings: Settings, clock: Clock | None = None) -> CoachBot:

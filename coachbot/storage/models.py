@@ -10,6 +10,7 @@ from coachbot.storage.catalog import (
     StackRow,
 )
 from coachbot.storage.cohorts import Cohort, CohortMember
+from coachbot.storage.conversation import DraftItem, PersonSettings
 from coachbot.storage.people import District, Person, RoleGrantRow, School
 from coachbot.storage.pursuits import (
     Award,
@@ -32,6 +33,7 @@ __all__ = [
     "Completion",
     "CredentialRow",
     "District",
+    "DraftItem",
     "EvidencePartRow",
     "EvidenceVersion",
     "IdempotencyKey",
@@ -40,6 +42,7 @@ __all__ = [
     "PathwayAreaCredential",
     "PathwayRow",
     "Person",
+    "PersonSettings",
     "Pursuit",
     "Review",
     "RoleGrantRow",

@@ -62,7 +62,7 @@ async def test_draft_feedback_not_yet_resubmit_earned(district: CoachBot) -> Non
                     .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit)
                     .order_by(AuditEvent.id)
                 )
-            ).tuples()
+            ).all()
         )
         award = await session.scalar(select(Award).where(Award.pursuit_id == pursuit))
     assert versions == ["draft", "formal", "formal"]  # every version kept

@@ -1,0 +1,65 @@
+"""Turning prompts into reply blocks, so handlers never hold user-facing words themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coachbot.conversation.vocabulary import (
+    Block,
+    Button,
+    Buttons,
+    Context,
+    Fields,
+    Option,
+    Reply,
+    Style,
+    Text,
+)
+from coachbot.prompts import Prompts
+
+LABELS = "labels.j2"
+
+
+class Say:
+    def __init__(self, prompts: Prompts) -> None:
+        self.prompts = prompts
+
+    def words(self, family: str, message: str, **params: Any) -> str:
+        return self.prompts.render(family, message, p=params)
+
+    def text(self, family: str, message: str, **params: Any) -> Text:
+        return Text(self.words(family, message, **params))
+
+    def context(self, family: str, message: str, **params: Any) -> Context:
+        return Context(self.words(family, message, **params))
+
+    def label(self, name: str, **params: Any) -> str:
+        return self.prompts.render(LABELS, name, p=params)
+
+    def button(
+        self, name: str, action_id: str, value: str = "", *, primary: bool = False, **params: Any
+    ) -> Button:
+        style = Style.PRIMARY if primary else Style.DEFAULT
+        return Button(self.label(name, **params), action_id, value, style)
+
+    def option(self, name: str, value: str, **params: Any) -> Option:
+        return Option(self.label(name, **params), value)
+
+    def fields(self, pairs: list[tuple[str, str]]) -> Fields:
+        """Label names are looked up in labels.j2; values are data (dates, numbers, titles)."""
+        return Fields(tuple((self.label(name), value) for name, value in pairs))
+
+    def reply(
+        self,
+        family: str,
+        message: str,
+        *,
+        buttons: list[Button] | None = None,
+        extra: list[Block] | None = None,
+        **params: Any,
+    ) -> Reply:
+        blocks: list[Block] = [self.text(family, message, **params)]
+        blocks.extend(extra or [])
+        if buttons:
+            blocks.append(Buttons(tuple(buttons)))
+        return Reply(tuple(blocks), summary=blocks[0].markup.split("\n", 1)[0][:150])

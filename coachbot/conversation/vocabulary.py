@@ -1,0 +1,173 @@
+"""The neutral vocabulary between the core and the chat adapters.
+
+Incoming: a command with arguments, a button press, a form submission, a direct message (with any
+files or links it carries). Outgoing: replies made of blocks (text in a small safe markup, fields,
+buttons, menus) and forms with typed fields. Action ids are stable strings such as
+``"approve"`` with a value such as ``"p12.v3"`` (pursuit 12 as seen at version 3), so a button
+still works after a restart and a stale one is recognised as stale.
+
+The safe markup is: ``*bold*``, ``_italic_``, ``- `` bullets, and line breaks; nothing else has
+meaning. Replies carry no platform syntax at all, so an adapter escapes the whole text for its
+platform (Slack: ``& < >``; Discord: no allowed mentions) and what a teacher typed can never become
+a mass mention or a disguised link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Sender:
+    platform: str  # "slack", "discord" or "local"
+    user_id: str  # the platform's id for the person (for "local", their email)
+    conversation_id: str = ""  # where to answer (a DM channel id, or "" for the direct one)
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    name: str
+    size: int
+    media_type: str
+    sha256: str
+    ref: str = ""  # the platform's handle for the file (a Slack file id, an attachment URL)
+
+
+@dataclass(frozen=True)
+class Command:
+    sender: Sender
+    name: str
+    args: str = ""
+    event_id: str = ""
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    sender: Sender
+    action_id: str
+    value: str = ""
+    event_id: str = ""
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    sender: Sender
+    form_id: str
+    values: dict[str, str] = field(default_factory=dict)
+    context: str = ""  # what the form was opened for, e.g. "p12.v3"
+    event_id: str = ""
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    sender: Sender
+    text: str = ""
+    files: tuple[SharedFile, ...] = ()
+    event_id: str = ""
+
+
+Event = Command | ButtonPress | FormSubmission | DirectMessage
+
+
+# ---- outgoing -------------------------------------------------------------------------------
+
+
+class Style(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Text:
+    markup: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    value: str = ""
+    style: Style = Style.DEFAULT
+
+
+@dataclass(frozen=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Menu:
+    placeholder: str
+    action_id: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    markup: str  # small print under a message
+
+
+Block = Text | Fields | Buttons | Menu | Context
+
+
+@dataclass(frozen=True)
+class Reply:
+    blocks: tuple[Block, ...]
+    # A short plain-text summary for notifications and screen readers.
+    summary: str = ""
+
+    @property
+    def text(self) -> str:
+        """The reply as plain text: what the terminal adapter prints and tests read."""
+        lines: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Text | Context):
+                lines.append(block.markup)
+            elif isinstance(block, Fields):
+                lines.extend(f"{label}: {value}" for label, value in block.pairs)
+            elif isinstance(block, Buttons):
+                lines.append("  ".join(f"[{b.label}]" for b in block.buttons))
+            elif isinstance(block, Menu):
+                lines.append(f"{block.placeholder}: " + ", ".join(o.label for o in block.options))
+        return "\n".join(lines)
+
+
+class FieldKind(StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"
+    DATE = "date"
+    URL = "url"
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool = True
+    initial: str = ""
+    hint: str = ""
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Form:
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str
+    context: str = ""

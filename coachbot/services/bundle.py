@@ -1,0 +1,39 @@
+"""The bundle of CoachBot's services, as the composition root builds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coachbot.clock import Clock
+from coachbot.prompts import Prompts
+from coachbot.services.catalog_loader import CatalogLoader
+from coachbot.services.choosing import ChoosingService
+from coachbot.services.cohorts import CohortService
+from coachbot.services.evidence import EvidenceService
+from coachbot.services.journey import JourneyService
+from coachbot.services.planning import PlanningService
+from coachbot.services.reviewing import ReviewService
+from coachbot.services.roster_loader import RosterLoader
+from coachbot.services.status import StatusService
+from coachbot.settings import Settings
+from coachbot.storage.database import Database
+
+
+@dataclass
+class CoachBot:
+    settings: Settings
+    clock: Clock
+    db: Database
+    prompts: Prompts
+    journey: JourneyService
+    choosing: ChoosingService
+    planning: PlanningService
+    evidence: EvidenceService
+    reviews: ReviewService
+    cohorts: CohortService
+    status: StatusService
+    catalog: CatalogLoader
+    roster: RosterLoader
+
+    async def aclose(self) -> None:
+        await self.db.dispose()
