@@ -11,20 +11,28 @@ from __future__ import annotations
 import logging
 
 from coachbot.clock import Clock, SystemClock
+from coachbot.conversation.engine import Conversation
+from coachbot.conversation.handlers import build_registry
+from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
+from coachbot.services.basket import BasketService
 from coachbot.services.bundle import CoachBot
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
 from coachbot.services.evidence import EvidenceService
+from coachbot.services.evidence_access import EvidenceAccess
 from coachbot.services.journey import JourneyService
+from coachbot.services.person_settings import PersonSettingsService
 from coachbot.services.planning import PlanningService
+from coachbot.services.policy_admin import PolicyAdmin
 from coachbot.services.reviewing import ReviewService
 from coachbot.services.roster_loader import RosterLoader
 from coachbot.services.status import StatusService
+from coachbot.services.views import Views
 from coachbot.settings import Settings
 
-__all__ = ["CoachBot", "build"]
+__all__ = ["CoachBot", "build", "build_conversation"]
 from coachbot.storage.database import Database
 
 
@@ -51,4 +59,14 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
         status=StatusService(db),
         catalog=CatalogLoader(db, clock),
         roster=RosterLoader(db, clock),
+        basket=BasketService(db, clock),
+        evidence_access=EvidenceAccess(db, clock),
+        settings_of=PersonSettingsService(db, clock),
+        views=Views(db),
+        policy=PolicyAdmin(db, clock),
     )
+
+
+def build_conversation(bot: CoachBot, notifier: Notifier) -> Conversation:
+    """The conversation every adapter talks to, with every handler registered."""
+    return Conversation(bot, notifier, build_registry())

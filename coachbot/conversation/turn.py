@@ -63,6 +63,7 @@ class Turn:
     channel: Channel
     notify: Notifier
     say: Say
+    commands: tuple[str, ...] = ()  # the commands this person may use, for help and hints
 
     async def answer(self, family: str, message: str, **params: object) -> None:
         await self.channel.reply(self.say.reply(family, message, **params))

@@ -6,15 +6,20 @@ from dataclasses import dataclass
 
 from coachbot.clock import Clock
 from coachbot.prompts import Prompts
+from coachbot.services.basket import BasketService
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
 from coachbot.services.evidence import EvidenceService
+from coachbot.services.evidence_access import EvidenceAccess
 from coachbot.services.journey import JourneyService
+from coachbot.services.person_settings import PersonSettingsService
 from coachbot.services.planning import PlanningService
+from coachbot.services.policy_admin import PolicyAdmin
 from coachbot.services.reviewing import ReviewService
 from coachbot.services.roster_loader import RosterLoader
 from coachbot.services.status import StatusService
+from coachbot.services.views import Views
 from coachbot.settings import Settings
 from coachbot.storage.database import Database
 
@@ -34,6 +39,11 @@ class CoachBot:
     status: StatusService
     catalog: CatalogLoader
     roster: RosterLoader
+    basket: BasketService
+    evidence_access: EvidenceAccess
+    settings_of: PersonSettingsService
+    views: Views
+    policy: PolicyAdmin
 
     async def aclose(self) -> None:
         await self.db.dispose()

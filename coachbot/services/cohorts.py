@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from coachbot.clock import Clock
@@ -13,7 +13,7 @@ from coachbot.domain.roles import Actor, Role
 from coachbot.services import audit
 from coachbot.services.people import actor_of, person_by_email
 from coachbot.storage.database import Database
-from coachbot.storage.models import Cohort, CohortMember, School
+from coachbot.storage.models import Cohort, CohortMember, Person, Pursuit, School
 
 
 class CohortService:
@@ -115,3 +115,30 @@ class CohortService:
                 details={"person": person.id, "role": role.value},
             )
             return True
+
+    async def join(self, actor: Actor, cohort_id: int) -> tuple[str, bool]:
+        """A teacher enrols themselves: (cohort name, whether they were added just now)."""
+        async with self.db.write() as session:
+            cohort = await session.get(Cohort, cohort_id)
+            if cohort is None or cohort.district_id != actor.district_id:
+                raise NotFound(what="cohort", key=str(cohort_id))
+            person = await session.get(Person, actor.person_id)
+            assert person is not None
+            if cohort.school_id is not None and cohort.school_id != person.school_id:
+                raise NotPermitted(move="join_cohort", parties=["admin"])
+            if not actor.has_role(Role.TEACHER, anywhere=True):
+                raise NotPermitted(move="join_cohort", parties=["owner"])
+            if await session.get(CohortMember, (cohort.id, person.id, Role.TEACHER.value)):
+                return cohort.name, False
+            now = self.clock.now()
+            session.add(CohortMember(cohort_id=cohort.id, person_id=person.id,
+                                     role=Role.TEACHER.value, joined_at=now))
+            # Open pursuits without a cohort now belong to this one (its window applies).
+            await session.execute(
+                update(Pursuit).where(Pursuit.teacher_id == person.id,
+                                      Pursuit.cohort_id.is_(None))
+                .values(cohort_id=cohort.id))
+            audit.record(session, at=now, actor=actor, district_id=cohort.district_id,
+                         subject_type="cohort", subject_id=cohort.id, action="join",
+                         details={"person": person.id})
+            return cohort.name, True

@@ -1,11 +1,16 @@
-"""Handing in evidence: an immutable version (draft or formal) and the move it triggers."""
+"""Handing in evidence: an immutable version (draft or formal) and the move it triggers.
+
+Evidence reaches us two ways: all at once (a form with every part), or over several chat
+messages collected in the draft basket. Either way the version, its parts, the emptied basket and
+the journey move commit together.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -19,7 +24,13 @@ from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.planning import local_today, window_for
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, EvidencePartRow, EvidenceVersion
+from coachbot.storage.models import (
+    District,
+    DraftItem,
+    EvidencePartRow,
+    EvidenceVersion,
+    Pursuit,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,14 @@ class HandedIn:
     replayed: bool = False
 
 
+def part_of(item: DraftItem | EvidencePartRow) -> EvidencePart:
+    return EvidencePart(
+        requirement=item.requirement, kind=PartKind(item.kind), text=item.text, url=item.url,
+        file_name=item.file_name, file_size=item.file_size, content_hash=item.content_hash,
+        media_type=item.media_type,
+    )
+
+
 class EvidenceService:
     def __init__(self, db: Database, clock: Clock, journey: JourneyService) -> None:
         self.db = db
@@ -40,14 +59,8 @@ class EvidenceService:
         self.journey = journey
 
     async def hand_in(
-        self,
-        actor: Actor,
-        pursuit_id: int,
-        kind: EvidenceKind,
-        parts: list[EvidencePart],
-        *,
-        note: str | None = None,
-        idempotency_key: str | None = None,
+        self, actor: Actor, pursuit_id: int, kind: EvidenceKind, parts: list[EvidencePart],
+        *, note: str | None = None, idempotency_key: str | None = None,
     ) -> HandedIn:
         """Store the version and move the pursuit (draft -> facilitator, formal -> submitted)."""
         if not parts:
@@ -55,77 +68,87 @@ class EvidenceService:
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            if actor.person_id != pursuit.teacher_id:
-                raise NotPermitted(move="hand_in", parties=["owner"])
-            district = await session.get(District, pursuit.district_id)
-            assert district is not None
-            policy = policy_from_json(district.policy)
-            if kind is EvidenceKind.FORMAL:
-                window = await window_for(session, pursuit)
-                today = local_today(self.clock, district.timezone)
-                if window and not window.contains(today):
-                    raise PreconditionFailed(
-                        need="window_open",
-                        opens=window.opens_on.isoformat(),
-                        closes=window.closes_on.isoformat(),
-                    )
-                if pursuit.attempts >= policy.resubmission_limit:
-                    raise PreconditionFailed(
-                        need="meet_facilitator", limit=policy.resubmission_limit
-                    )
-            number = (
-                await session.scalar(
-                    select(func.max(EvidenceVersion.number)).where(
-                        EvidenceVersion.pursuit_id == pursuit.id
-                    )
-                )
-                or 0
-            ) + 1
-            assert actor.person_id is not None
-            version = EvidenceVersion(
-                pursuit_id=pursuit.id,
-                number=number,
-                kind=kind.value,
-                created_by=actor.person_id,
-                created_at=self.clock.now(),
-                note=note,
-            )
-            session.add(version)
-            await session.flush()
-            session.add_all(_part_row(version.id, i, part) for i, part in enumerate(parts))
-            move = Move.SUBMIT if kind is EvidenceKind.FORMAL else Move.SEND_DRAFT
-            if kind is EvidenceKind.FORMAL:
-                pursuit.attempts += 1
-            result = await self.journey.apply_move(
-                session,
-                actor,
-                pursuit,
-                move,
-                details={"evidence_version": number, "parts": len(parts)},
-            )
-            return {
-                "pursuit_id": pursuit.id,
-                "version_id": version.id,
-                "number": number,
-                "kind": kind.value,
-                "state": result.to_state,
-                "attempt": pursuit.attempts,
-            }
+            return await self._hand_in(session, actor, pursuit, kind, parts, note)
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
+        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
+                                                   work)
         return HandedIn(**outcome, replayed=replayed)
+
+    async def hand_in_basket(
+        self, actor: Actor, pursuit_id: int, kind: EvidenceKind, *,
+        idempotency_key: str | None = None,
+    ) -> HandedIn:
+        """Hand in what the teacher collected in chat, and empty the basket.
+
+        Parts the teacher did not resend are carried over from their last hand-in, so a
+        resubmission after "not yet" only needs what changed.
+        """
+
+        async def work(session: AsyncSession) -> dict[str, Any]:
+            pursuit = await lock_pursuit(session, self.db, pursuit_id)
+            items = list(await session.scalars(
+                select(DraftItem).where(DraftItem.pursuit_id == pursuit.id)
+                .order_by(DraftItem.id)))
+            if not items:
+                raise InvalidInput(field="evidence", hint="no_parts")
+            parts = [part_of(item) for item in items]
+            resent = {part.requirement for part in parts}
+            previous = await session.scalar(
+                select(EvidenceVersion.id).where(EvidenceVersion.pursuit_id == pursuit.id)
+                .order_by(EvidenceVersion.number.desc()).limit(1))
+            if previous is not None:
+                parts += [part_of(row) for row in await session.scalars(
+                    select(EvidencePartRow).where(EvidencePartRow.version_id == previous)
+                    .order_by(EvidencePartRow.position)) if row.requirement not in resent]
+            outcome = await self._hand_in(session, actor, pursuit, kind, parts, None)
+            await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
+            return outcome
+
+        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
+                                                   work)
+        return HandedIn(**outcome, replayed=replayed)
+
+    async def _hand_in(
+        self, session: AsyncSession, actor: Actor, pursuit: Pursuit, kind: EvidenceKind,
+        parts: list[EvidencePart], note: str | None,
+    ) -> dict[str, Any]:
+        if actor.person_id != pursuit.teacher_id:
+            raise NotPermitted(move="hand_in", parties=["owner"])
+        district = await session.get(District, pursuit.district_id)
+        assert district is not None
+        policy = policy_from_json(district.policy)
+        if kind is EvidenceKind.FORMAL:
+            window = await window_for(session, pursuit)
+            today = local_today(self.clock, district.timezone)
+            if window and not window.contains(today):
+                raise PreconditionFailed(need="window_open", opens=window.opens_on.isoformat(),
+                                         closes=window.closes_on.isoformat())
+            if pursuit.attempts >= policy.resubmission_limit:
+                raise PreconditionFailed(need="meet_facilitator",
+                                         limit=policy.resubmission_limit)
+        number = (await session.scalar(
+            select(func.max(EvidenceVersion.number)).where(
+                EvidenceVersion.pursuit_id == pursuit.id)) or 0) + 1
+        assert actor.person_id is not None
+        version = EvidenceVersion(pursuit_id=pursuit.id, number=number, kind=kind.value,
+                                  created_by=actor.person_id, created_at=self.clock.now(),
+                                  note=note)
+        session.add(version)
+        await session.flush()
+        session.add_all(_part_row(version.id, i, part) for i, part in enumerate(parts))
+        move = Move.SUBMIT if kind is EvidenceKind.FORMAL else Move.SEND_DRAFT
+        if kind is EvidenceKind.FORMAL:
+            pursuit.attempts += 1
+        result = await self.journey.apply_move(
+            session, actor, pursuit, move,
+            details={"evidence_version": number, "parts": len(parts)})
+        return {"pursuit_id": pursuit.id, "version_id": version.id, "number": number,
+                "kind": kind.value, "state": result.to_state, "attempt": pursuit.attempts}
 
 
 def _part_row(version_id: int, position: int, part: EvidencePart) -> EvidencePartRow:
     return EvidencePartRow(
-        version_id=version_id,
-        position=position,
-        requirement=part.requirement,
-        kind=PartKind(part.kind).value,
-        text=part.text,
-        url=part.url,
-        file_name=part.file_name,
-        file_size=part.file_size,
-        content_hash=part.content_hash,
-        media_type=part.media_type,
+        version_id=version_id, position=position, requirement=part.requirement,
+        kind=PartKind(part.kind).value, text=part.text, url=part.url, file_name=part.file_name,
+        file_size=part.file_size, content_hash=part.content_hash, media_type=part.media_type,
     )

@@ -194,3 +194,14 @@ class JourneyService:
             )
             if latest != kind:
                 raise PreconditionFailed(need=f"{kind}_evidence")
+
+    async def note(self, actor: Actor, pursuit_id: int, action: str, text: str) -> None:
+        """Record something the teacher did that moves no state (asked for help, a note)."""
+        async with self.db.write() as session:
+            pursuit = await lock_pursuit(session, self.db, pursuit_id)
+            now = self.clock.now()
+            if actor.person_id == pursuit.teacher_id:
+                pursuit.last_activity_at = now
+            audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
+                         subject_type="pursuit", subject_id=pursuit.id, action=action,
+                         reason=text.strip() or None)

@@ -25,6 +25,8 @@ class PersonSettings(Base):
     open_to_questions: Mapped[bool] = mapped_column(default=False)
     # Earner announcements in district channels name this person.
     named_in_announcements: Mapped[bool] = mapped_column(default=True)
+    # Where evidence sent in chat goes: the pursuit the teacher last opened a draft for.
+    basket_pursuit_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("pursuits.id"))
     updated_at: Mapped[datetime]
 
 

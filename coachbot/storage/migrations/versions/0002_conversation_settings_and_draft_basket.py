@@ -33,9 +33,19 @@ def upgrade() -> None:
         sa.Column("muted", sa.Boolean(), nullable=False),
         sa.Column("open_to_questions", sa.Boolean(), nullable=False),
         sa.Column("named_in_announcements", sa.Boolean(), nullable=False),
+        sa.Column(
+            "basket_pursuit_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=True,
+        ),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_person_settings_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["basket_pursuit_id"],
+            ["pursuits.id"],
+            name=op.f("fk_person_settings_basket_pursuit_id_pursuits"),
         ),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_person_settings")),
     )

@@ -1,0 +1,119 @@
+"""The conversation engine: identify the person, route the event, and never show a stack trace.
+
+Domain errors become the friendly words in prompts/errors.j2. Anything unexpected is logged with
+a reference id and the person gets a short apology with that id; the transaction it happened in
+rolled back, so nothing half-written is stored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import uuid
+
+from coachbot.conversation.registry import Registry
+from coachbot.conversation.say import Say
+from coachbot.conversation.turn import Channel, Notifier, Turn, identify
+from coachbot.conversation.vocabulary import (
+    ButtonPress,
+    Command,
+    DirectMessage,
+    Event,
+    FormSubmission,
+)
+from coachbot.domain.errors import DomainError, NotFound
+from coachbot.services.bundle import CoachBot
+
+log = logging.getLogger("coachbot.conversation")
+WORD = re.compile(r"^\s*/?([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
+
+
+class Conversation:
+    def __init__(self, bot: CoachBot, notifier: Notifier, registry: Registry) -> None:
+        self.bot = bot
+        self.notifier = notifier
+        self.registry = registry
+        self.say = Say(bot.prompts)
+
+    async def handle(self, event: Event, channel: Channel) -> None:
+        try:
+            me = await identify(self.bot, event.sender)
+        except NotFound:
+            await channel.reply(self.say.reply("general.j2", "not_in_roster"))
+            return
+        except Exception as exc:
+            await self._apologise(channel, exc, event)
+            return
+        commands = tuple(spec.name for spec in self.registry.available_to(me))
+        turn = Turn(self.bot, me, event, channel, self.notifier, self.say, commands)
+        try:
+            await self._dispatch(turn)
+        except DomainError as exc:
+            log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
+            await channel.reply(self.say.reply("errors.j2", exc.code, **exc.params))
+        except Exception as exc:
+            await self._apologise(channel, exc, event)
+
+    async def _dispatch(self, turn: Turn) -> None:
+        event = turn.event
+        if isinstance(event, Command):
+            await self.run_command(turn, event.name, event.args)
+        elif isinstance(event, ButtonPress):
+            handler = self.registry.actions.get(event.action_id)
+            if handler is None:
+                await turn.answer("general.j2", "stale_button")
+                return
+            await handler(turn, event.value)
+        elif isinstance(event, FormSubmission):
+            form = self.registry.forms.get(event.form_id)
+            if form is None:
+                await turn.answer("general.j2", "stale_button")
+                return
+            await form(turn, event.values, event.context)
+        elif isinstance(event, DirectMessage):
+            await self._direct_message(turn, event)
+
+    async def run_command(self, turn: Turn, name: str, args: str) -> None:
+        word = name.strip().lower().lstrip("/")
+        if word in {"coach", ""}:  # "/coach status" arrives as command "coach", args "status"
+            match = WORD.match(args)
+            if not match:
+                word, args = "help", ""
+            else:
+                word, args = match.group(1).lower(), match.group(2)
+        spec = self.registry.lookup(word)
+        if spec is None:
+            near = difflib.get_close_matches(word, list(turn.commands), n=3, cutoff=0.5)
+            await turn.answer("general.j2", "unknown_command", word=word, near=near)
+            return
+        if spec.roles and not any(turn.me.is_(role) for role in spec.roles):
+            await turn.answer("general.j2", "not_your_command", command=spec.name,
+                              roles=sorted(r.value for r in spec.roles))
+            return
+        await spec.handler(turn, args.strip())
+
+    async def _direct_message(self, turn: Turn, event: DirectMessage) -> None:
+        match = WORD.match(event.text or "")
+        if match and not event.files:
+            word = match.group(1).lower()
+            if self.registry.lookup(word) is not None:
+                await self.run_command(turn, word, match.group(2))
+                return
+        intake = self.registry.actions.get("evidence_message")
+        if intake is not None and (event.files or "http" in (event.text or "")
+                                   or ":" in (event.text or "")):
+            await intake(turn, "")
+            return
+        first = match.group(1).lower() if match else ""
+        near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)
+        await turn.answer("general.j2", "did_not_understand", near=near)
+
+    async def _apologise(self, channel: Channel, exc: BaseException, event: Event) -> None:
+        reference = uuid.uuid4().hex[:8]
+        log.error("failed to handle %s from %s (reference %s)", type(event).__name__,
+                  event.sender.user_id, reference, exc_info=exc)
+        try:
+            await channel.reply(self.say.reply("errors.j2", "internal", reference=reference))
+        except Exception:  # the channel itself is down: the log has everything
+            log.exception("could not send the apology (reference %s)", reference)

@@ -1,0 +1,21 @@
+"""Handlers, one module per part of the journey; ``build_registry`` collects them all."""
+
+from __future__ import annotations
+
+from coachbot.conversation.handlers import (
+    admin,
+    catalog,
+    evidence,
+    general,
+    planning,
+    pursuits,
+    reviewing,
+)
+from coachbot.conversation.registry import Registry
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    for module in (general, catalog, pursuits, planning, evidence, reviewing, admin):
+        module.register(registry)
+    return registry

@@ -1,0 +1,129 @@
+"""The draft basket: evidence parts a teacher sends over several messages before handing in.
+
+A part is matched to the credential's requirements: "Reflection: ..." names its part; otherwise
+a file goes to the first file part still empty, a link to the first link part, text to the first
+text part. Sending a part again replaces it, so a teacher can fix a mistake by resending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain.catalog import PartKind, Requirement
+from coachbot.domain.errors import InvalidInput, NotPermitted, PreconditionFailed
+from coachbot.domain.evidence import EvidencePart
+from coachbot.domain.journey import State
+from coachbot.domain.roles import Actor
+from coachbot.services.journey import lock_pursuit
+from coachbot.storage.codec import requirements_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import (
+    CredentialRow,
+    DraftItem,
+    EvidencePartRow,
+    EvidenceVersion,
+    Pursuit,
+)
+
+COLLECTING = {State.PLANNING, State.IN_PROGRESS, State.NOT_YET, State.DRAFT_WITH_FACILITATOR}
+
+
+@dataclass(frozen=True)
+class BasketView:
+    pursuit_id: int
+    credential_title: str
+    have: list[tuple[str, str, str]]  # (requirement, kind, what: a file name, link or excerpt)
+    carried: list[str]  # parts not resent that will be carried over from the last hand-in
+    missing: list[str]  # required parts neither in the basket nor handed in before
+
+
+def match_requirement(requirements: tuple[Requirement, ...], kind: PartKind, named: str | None,
+                      filled: set[str]) -> Requirement | None:
+    if named:
+        wanted = named.strip().lower()
+        return next((r for r in requirements if r.name.lower() == wanted), None)
+    open_first = sorted(requirements, key=lambda r: (r.name in filled, not r.required))
+    return next((r for r in open_first if r.kind is kind), None)
+
+
+def last_version_parts(pursuit_id: int) -> Select[tuple[str]]:
+    """The requirement names of the pursuit's latest hand-in."""
+    latest = (select(EvidenceVersion.id).where(EvidenceVersion.pursuit_id == pursuit_id)
+              .order_by(EvidenceVersion.number.desc()).limit(1).scalar_subquery())
+    return select(EvidencePartRow.requirement).where(EvidencePartRow.version_id == latest)
+
+
+class BasketService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def add(self, actor: Actor, pursuit_id: int, kind: PartKind, *, named: str | None = None,
+                  text: str | None = None, url: str | None = None, file_name: str | None = None,
+                  file_size: int | None = None, content_hash: str | None = None,
+                  media_type: str | None = None) -> str:
+        """Add (or replace) one part; returns the requirement it was filed under."""
+        async with self.db.write() as session:
+            pursuit, requirements = await self._open(session, actor, pursuit_id)
+            filled = set(await session.scalars(select(DraftItem.requirement).where(
+                DraftItem.pursuit_id == pursuit.id)))
+            requirement = match_requirement(requirements, kind, named, filled)
+            if requirement is None:
+                raise InvalidInput(field="evidence", hint="no_matching_part", kind=kind.value,
+                                   allowed=[r.name for r in requirements])
+            if requirement.kind is not kind:
+                raise InvalidInput(field=requirement.name, hint="wrong_kind",
+                                   expected=requirement.kind.value, value=kind.value)
+            # Validates the part (links, sizes, hashes) before anything is stored.
+            EvidencePart(requirement.name, kind, text=text, url=url, file_name=file_name,
+                         file_size=file_size, content_hash=content_hash, media_type=media_type)
+            await session.execute(delete(DraftItem).where(
+                DraftItem.pursuit_id == pursuit.id, DraftItem.requirement == requirement.name))
+            session.add(DraftItem(
+                pursuit_id=pursuit.id, requirement=requirement.name, kind=kind.value, text=text,
+                url=url, file_name=file_name, file_size=file_size, content_hash=content_hash,
+                media_type=media_type, added_at=self.clock.now()))
+            pursuit.last_activity_at = self.clock.now()
+            return requirement.name
+
+    async def view(self, actor: Actor, pursuit_id: int) -> BasketView:
+        async with self.db.read() as session:
+            pursuit, requirements = await self._open(session, actor, pursuit_id, locked=False)
+            credential = await session.get(CredentialRow, pursuit.credential_id)
+            assert credential is not None
+            items = list(await session.scalars(select(DraftItem).where(
+                DraftItem.pursuit_id == pursuit.id).order_by(DraftItem.id)))
+            have = [(i.requirement, i.kind, i.file_name or i.url or (i.text or "")[:60])
+                    for i in items]
+            names = {i.requirement for i in items}
+            before = set(await session.scalars(last_version_parts(pursuit.id)))
+            carried = [r.name for r in requirements if r.name not in names and r.name in before]
+            missing = [r.name for r in requirements
+                       if r.required and r.name not in names and r.name not in before]
+            return BasketView(pursuit.id, credential.title, have, carried, missing)
+
+    async def clear(self, actor: Actor, pursuit_id: int) -> None:
+        async with self.db.write() as session:
+            pursuit, _ = await self._open(session, actor, pursuit_id)
+            await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
+
+    async def _open(self, session: AsyncSession, actor: Actor, pursuit_id: int,
+                    locked: bool = True) -> tuple[Pursuit, tuple[Requirement, ...]]:
+        if locked:
+            pursuit = await lock_pursuit(session, self.db, pursuit_id)
+        else:
+            found = await session.get(Pursuit, pursuit_id)
+            if found is None:
+                raise PreconditionFailed(need="pursuit")
+            pursuit = found
+        if pursuit.teacher_id != actor.person_id:
+            raise NotPermitted(move="hand_in", parties=["owner"])
+        if State(pursuit.state) not in COLLECTING:
+            raise PreconditionFailed(need="collecting_state", state=pursuit.state)
+        credential = await session.get(CredentialRow, pursuit.credential_id)
+        assert credential is not None
+        return pursuit, requirements_from_json(credential.requirements)

@@ -1,0 +1,95 @@
+"""Showing evidence only to those allowed to see it, and recording every look.
+
+Allowed: the teacher whose evidence it is, the reviewers assigned to that version, and the
+district's admins. Everyone else is told politely that they cannot see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain.catalog import Rubric
+from coachbot.domain.errors import NotFound, NotPermitted
+from coachbot.domain.evidence import EvidencePart
+from coachbot.domain.roles import Actor, Role
+from coachbot.services import audit
+from coachbot.services.evidence import part_of
+from coachbot.storage.codec import rubric_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import (
+    CredentialRow,
+    EvidencePartRow,
+    EvidenceVersion,
+    Person,
+    Pursuit,
+    Review,
+)
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    pursuit_id: int
+    review_id: int | None
+    purpose: str | None
+    teacher: str
+    credential: str
+    number: int
+    kind: str
+    attempt: int
+    parts: list[EvidencePart]
+    rubric: Rubric
+
+
+class EvidenceAccess:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def for_review(self, actor: Actor, review_id: int) -> EvidenceView:
+        async with self.db.write() as session:
+            review = await session.get(Review, review_id)
+            if review is None:
+                raise NotFound(what="review", key=str(review_id))
+            return await self._view(session, actor, review.evidence_version_id, review)
+
+    async def latest(self, actor: Actor, pursuit_id: int) -> EvidenceView:
+        async with self.db.write() as session:
+            version_id = await session.scalar(
+                select(EvidenceVersion.id).where(EvidenceVersion.pursuit_id == pursuit_id)
+                .order_by(EvidenceVersion.number.desc()).limit(1))
+            if version_id is None:
+                raise NotFound(what="evidence", key=str(pursuit_id))
+            return await self._view(session, actor, version_id, None)
+
+    async def _view(self, session: AsyncSession, actor: Actor, version_id: int,
+                    review: Review | None) -> EvidenceView:
+        version = await session.get(EvidenceVersion, version_id)
+        assert version is not None
+        pursuit = await session.get(Pursuit, version.pursuit_id)
+        assert pursuit is not None
+        reviewers = set(await session.scalars(select(Review.reviewer_id).where(
+            Review.evidence_version_id == version.id)))
+        allowed = (
+            actor.person_id == pursuit.teacher_id
+            or actor.person_id in reviewers
+            or (actor.district_id == pursuit.district_id and actor.has_role(Role.DISTRICT_ADMIN))
+        )
+        if not allowed:
+            raise NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"])
+        teacher = await session.get(Person, pursuit.teacher_id)
+        credential = await session.get(CredentialRow, pursuit.credential_id)
+        assert teacher is not None and credential is not None
+        parts = [part_of(p) for p in await session.scalars(
+            select(EvidencePartRow).where(EvidencePartRow.version_id == version.id)
+            .order_by(EvidencePartRow.position))]
+        audit.record(session, at=self.clock.now(), actor=actor, district_id=pursuit.district_id,
+                     subject_type="pursuit", subject_id=pursuit.id, action="view_evidence",
+                     details={"version": version.number})
+        return EvidenceView(pursuit.id, review.id if review else None,
+                            review.purpose if review else None, teacher.name, credential.title,
+                            version.number, version.kind, pursuit.attempts, parts,
+                            rubric_from_json(credential.rubric))
