@@ -119,18 +119,20 @@ class LocalPerson:
         return await self._send(DirectMessage(self.sender, text, (shared,),
                                               self.driver.next_event_id()))
 
-    def button(self, action_id: str) -> Button:
-        """The newest button with this action id in anything this person was sent."""
+    def button(self, action_id: str, labelled: str = "") -> Button:
+        """The newest button with this action id (and ``labelled`` in its label) this person
+        was sent."""
         for reply in reversed(self.mailbox.replies):
             for block in reply.blocks:
                 if isinstance(block, Buttons):
                     for button in block.buttons:
-                        if button.action_id == action_id:
+                        if button.action_id == action_id and labelled in button.label:
                             return button
         raise LookupError(f"{self.email} was never shown a '{action_id}' button")
 
-    async def press(self, action_id: str, *, event_id: str | None = None) -> str:
-        button = self.button(action_id)
+    async def press(self, action_id: str, *, labelled: str = "",
+                    event_id: str | None = None) -> str:
+        button = self.button(action_id, labelled)
         return await self._send(ButtonPress(self.sender, button.action_id, button.value,
                                             event_id or self.driver.next_event_id()))
 

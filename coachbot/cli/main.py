@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import typer
@@ -101,15 +102,12 @@ def status(teacher: str | None = typer.Option(None, help="A teacher's email")) -
     run_with_bot(work)
 
 
-@app.command()
-def demo(
-    database: Path = typer.Option(Path("coachbot-demo.db"), help="SQLite file to (re)create"),
-) -> None:
-    """Set up the example district in a fresh SQLite file and show where it stands."""
-    from coachbot.cli.demo import run_demo
-
-    run_demo(database)
+def _plug_in_adapters() -> None:
+    """Let installed adapters add their commands (``chat``, ``demo``, ``run``...)."""
+    for entry in entry_points(group="coachbot.cli"):
+        entry.load()(app)
 
 
 def run() -> None:
+    _plug_in_adapters()
     app()

@@ -31,7 +31,7 @@ async def queue(turn: Turn, args: str) -> None:
     items = await turn.bot.views.queue(turn.me.person_id)
     buttons = [turn.say.button("open_review_of", "open_review", str(item.review_id),
                                teacher=item.teacher) for item in items[:5]]
-    await turn.channel.reply(turn.say.reply("reviews.j2", "queue", items=items,
+    await turn.channel.reply(turn.say.reply("reviews.j2", "queue", entries=items,
                                             timezone=turn.me.timezone, buttons=buttons))
 
 

@@ -1,0 +1,39 @@
+"""The local adapter's commands, plugged into ``coachbot`` through the ``coachbot.cli`` entry
+point group (so the core's CLI never imports an adapter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from coachbot.cli.runner import run as run_with_bot
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(chat)
+    app.command()(demo)
+
+
+def chat(
+    as_: str = typer.Option(..., "--as", help="The email of the person you are, from the roster"),
+) -> None:
+    """Talk to CoachBot in this terminal as someone on the roster, against the same database."""
+    from adapters.local.terminal import chat as talk
+    from adapters.local.terminal import terminal_ask
+
+    async def work(bot) -> None:  # type: ignore[no-untyped-def]
+        await talk(bot, as_, terminal_ask, typer.echo)
+
+    run_with_bot(work)
+
+
+def demo(
+    database: Path = typer.Option(Path("coachbot-demo.db"), help="SQLite file to (re)create"),
+    seed: int = typer.Option(7, help="The same seed plays the same semester"),
+    weeks: int = typer.Option(16, help="How many school weeks to play"),
+) -> None:
+    """Play a semester of the example district on a virtual clock and print what happened."""
+    from adapters.local.demo import run_demo
+
+    run_demo(database, seed=seed, weeks=weeks)

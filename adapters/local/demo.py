@@ -1,0 +1,228 @@
+"""``coachbot demo``: the example district plays a semester on a virtual clock.
+
+Everything happens through the real core and the local adapter: the admin creates a cohort in
+chat, teachers onboard, choose, plan, hand in drafts and submissions, facilitators review, some
+teachers hear "not yet" and resubmit, earners are announced in the district channel. The
+transcript shows who saw what, and when; a progress table closes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import typer
+
+from adapters.local.driver import LocalDriver, LocalPerson
+from adapters.local.semester import PERSONAS, Script, Teacher, evidence_steps, reviewer_of
+from coachbot.clock import VirtualClock
+from coachbot.composition import CoachBot, build
+from coachbot.domain.roles import Role
+from coachbot.importing.catalog_reader import CatalogSpec, read_catalog
+from coachbot.importing.roster_reader import RosterRow, read_roster
+from coachbot.settings import REPO_ROOT, Settings
+from coachbot.storage.schema import upgrade
+
+EXAMPLE = REPO_ROOT / "examples" / "lakeview"
+START = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)  # Tuesday 8:00 in Chicago
+COHORT = "Fall 2026 Performance Assessment"
+
+
+class Demo:
+    def __init__(self, bot: CoachBot, clock: VirtualClock, spec: CatalogSpec,
+                 rows: list[RosterRow], seed: int) -> None:
+        self.bot, self.clock, self.spec = bot, clock, spec
+        self.rng = random.Random(seed)
+        self.driver = LocalDriver(bot)
+        self.script = Script(spec.timezone, self.rng)
+        self.names = {r.email: r.name for r in rows}
+        admins = [r for r in rows if Role.DISTRICT_ADMIN in r.roles]
+        facilitators = [r for r in rows if Role.FACILITATOR in r.roles]
+        teachers = [r for r in rows if r.roles == (Role.TEACHER,)]
+        self.admin = self.driver.as_(admins[0].email)
+        self.facilitators = [self.driver.as_(r.email) for r in self.rng.sample(facilitators, 2)]
+        chosen = self.rng.sample(teachers, len(PERSONAS))
+        by_code = {c.code: c for c in spec.credentials}
+        plain = [by_code[c] for s in spec.stacks for c in s.credential_codes
+                 if c not in spec.policy.preapproval_credentials]
+        needs_ok = [by_code[c] for c in spec.policy.preapproval_credentials]
+        self.teachers = [
+            Teacher(self.driver.as_(r.email), r.name, persona,
+                    self.rng.choice(needs_ok if persona == "approval" and needs_ok else plain))
+            for r, persona in zip(chosen, PERSONAS, strict=True)
+        ]
+        self.schools = {r.email: r.school_code for r in rows}
+        self.principals = {r.school_code: self.driver.as_(r.email) for r in rows
+                           if Role.SCHOOL_ADMIN in r.roles}
+
+    def say(self, message: str, **params: object) -> None:
+        typer.echo(self.bot.prompts.render("demo.j2", message, p=params))
+
+    # -- the script ---------------------------------------------------------------------------
+    def plan_semester(self) -> None:
+        s = self.script
+        first_day = START.date()
+        s.at(s.school_time(first_day, 7, 45), self.name(self.admin), "cohort new",
+             self.create_cohort)
+        for i, teacher in enumerate(self.teachers):
+            week = 4 if teacher.persona == "late" else self.rng.choice((0, 0, 1))
+            day = first_day.fromordinal(first_day.toordinal() + 1 + week * 7 + i % 3)
+            s.at(s.school_time(day, self.rng.choice((8, 9, 14, 15)), 15 * (i % 4)),
+                 teacher.name, f"start, show {teacher.credential.code}, [choose]",
+                 lambda t=teacher: self.onboard(t))
+
+    def name(self, person: LocalPerson) -> str:
+        return self.names.get(person.email, person.email)
+
+    async def create_cohort(self) -> str:
+        await self.admin.command("cohort", "new")
+        reply = await self.admin.submit({
+            "name": COHORT, "starts": "2026-09-08", "ends": "2027-01-29",
+            "window_opens": "2026-09-08", "window_closes": "2027-01-22"})
+        emails = ", ".join(t.person.email for t in self.teachers)
+        await self.admin.command("cohort", f"add {COHORT}: {emails}")
+        staff = ", ".join(f.email for f in self.facilitators)
+        await self.admin.command("cohort", f"facilitator {COHORT}: {staff}")
+        return reply
+
+    async def onboard(self, t: Teacher) -> str:
+        await t.person.command("start")
+        await t.person.submit({"open_to_questions": self.rng.choice(("yes", "no"))})
+        await t.person.command("show", t.credential.code)
+        reply = await t.person.press("choose")
+        if t.credential.code in self.spec.policy.preapproval_credentials:
+            self.script.at(self.script.later(self.clock.now(), 0, 15), t.name,
+                           "[ask for approval]", lambda: self.ask_approval(t))
+            return reply
+        self.script.at(self.script.later(self.clock.now(), 1), t.name, "[use this plan]",
+                       lambda: self.use_plan(t))
+        return reply
+
+    async def ask_approval(self, t: Teacher) -> str:
+        await t.person.press("request_approval")
+        reply = await t.person.submit({"alignment": "Student-led conferences serve our goal of "
+                                                    "student voice and bring families in."})
+        principal = self.principals[self.schools[t.person.email] or ""]
+        self.script.at(self.script.later(self.clock.now(), 1), self.name(principal),
+                       "approvals, [approve]", lambda: self.approve(principal, t))
+        return reply
+
+    async def approve(self, principal: LocalPerson, t: Teacher) -> str:
+        await principal.command("approvals")
+        reply = await principal.press("approve", labelled=t.name)
+        self.script.at(self.script.later(self.clock.now(), 1), t.name,
+                       "[make my plan], [use this plan]", lambda: self.plan_after_approval(t))
+        return reply
+
+    async def plan_after_approval(self, t: Teacher) -> str:
+        await t.person.press("plan_for")
+        return await self.use_plan(t)
+
+    async def use_plan(self, t: Teacher) -> str:
+        reply = await t.person.press("use_plan")
+        for week in (1, 2):
+            self.script.at(self.script.later(self.clock.now(), 7 * week), t.name, "done",
+                           lambda: t.person.command("done"))
+        if t.persona != "stalls":
+            self.script.at(self.script.later(self.clock.now(), self.rng.choice((17, 20, 24))),
+                           t.name, "sends evidence, then: send",
+                           lambda: self.hand_in(t, draft=True))
+        return reply
+
+    async def hand_in(self, t: Teacher, *, draft: bool) -> str:
+        t.attempts += 1
+        for _, step in evidence_steps(t, t.attempts):
+            await step()
+        before = {f.email: len(f.mailbox.replies) for f in self.facilitators}
+        reply = await t.person.command("send" if draft else "submit")
+        reviewer = reviewer_of(self.driver, self.facilitators, before)
+        if reviewer is not None:
+            self.script.at(self.script.later(self.clock.now(), self.rng.choice((1, 2, 3))),
+                           self.name(reviewer), "queue, [open], [score]",
+                           lambda: self.review(reviewer, t, draft=draft))
+        return reply
+
+    async def review(self, reviewer: LocalPerson, t: Teacher, *, draft: bool) -> str:
+        await reviewer.command("queue")
+        await reviewer.press("open_review", labelled=t.name)
+        await reviewer.press("score")
+        criteria = [c.name for c in t.credential.rubric.criteria]
+        ready = draft is False and (t.persona != "revises" or t.attempts > 2)
+        scores = {f"score:{c}": ("Proficient" if ready or i else "Developing")
+                  for i, c in enumerate(criteria)}
+        values = scores | {"strengths": "Clear task and strong student work samples.",
+                           "feedback": "" if ready else "Show how students used the criteria "
+                                                        "to revise: add one more sample."}
+        if not draft:
+            values["decision"] = "earned" if ready else "not_yet"
+        reply = await reviewer.submit(values)
+        if draft:
+            self.script.at(self.script.later(self.clock.now(), self.rng.choice((4, 6, 8))),
+                           t.name, "sends evidence, then: submit",
+                           lambda: self.hand_in(t, draft=False))
+        elif not ready:
+            self.script.at(self.script.later(self.clock.now(), self.rng.choice((5, 7, 9))),
+                           t.name, "revises, then: submit",
+                           lambda: self.hand_in(t, draft=False))
+        return reply
+
+    # -- playing ------------------------------------------------------------------------------
+    async def play(self, until: datetime) -> None:
+        seen = dict.fromkeys(self.names, 0)
+        channel_seen = 0
+        while (act := self.script.next()) is not None and act.when <= until:
+            if act.when > self.clock.now():
+                self.clock.set(act.when)
+            answer = await act.step()
+            local = act.when.astimezone(self.script.zone)
+            self.say("act", when=local.strftime("%a %b %d %H:%M"), who=act.who, what=act.what,
+                     answer=answer.strip().splitlines()[0] if answer.strip() else "")
+            for email, mailbox in self.driver.mail.items():
+                for reply in mailbox.replies[seen.get(email, 0):]:
+                    if email != self.email_of(act.who):
+                        self.say("received", who=self.names.get(email, email),
+                                 summary=reply.summary)
+                seen[email] = len(mailbox.replies)
+            posts = self.driver.channels.get(self.spec.policy.announcement_channel or "", [])
+            for post in posts[channel_seen:]:
+                self.say("announced", channel=self.spec.policy.announcement_channel,
+                         summary=post.text.splitlines()[0])
+            channel_seen = len(posts)
+
+    def email_of(self, name: str) -> str:
+        return next((e for e, n in self.names.items() if n == name), "")
+
+
+def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    clock = VirtualClock(START)
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING",
+                        _env_file=None)
+    bot = build(settings, clock)
+
+    async def main() -> None:
+        try:
+            await upgrade(bot.db)
+            spec = read_catalog(EXAMPLE / "catalog.yaml")
+            await bot.catalog.load(spec, source="catalog.yaml")
+            rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
+            await bot.roster.load(spec.slug, rows, source="roster.csv")
+            demo = Demo(bot, clock, spec, rows, seed)
+            demo.say("opening", district=spec.name, people=len(rows),
+                     credentials=len(spec.credentials), teachers=len(demo.teachers),
+                     weeks=weeks, seed=seed)
+            demo.plan_semester()
+            end = demo.script.school_time(date.fromordinal(START.date().toordinal()
+                                                           + weeks * 7), 16)
+            await demo.play(until=end)
+            demo.say("closing")
+            typer.echo(await demo.admin.command("progress"))
+            stalled = [t.name for t in demo.teachers if t.persona == "stalls"]
+            demo.say("stalled", names=stalled)
+        finally:
+            await bot.aclose()
+
+    asyncio.run(main())

@@ -1,0 +1,152 @@
+"""``coachbot chat --as EMAIL``: the same conversation in a terminal, against the same database.
+
+Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
+as numbers: type the number to press one. Forms ask one field at a time. "/file PATH" shares a
+file as evidence, "/quit" (or Ctrl-D) leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import mimetypes
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from coachbot.composition import CoachBot, build_conversation
+from coachbot.conversation.turn import identify
+from coachbot.conversation.vocabulary import (
+    Button,
+    ButtonPress,
+    Buttons,
+    DirectMessage,
+    FieldKind,
+    Form,
+    FormSubmission,
+    Reply,
+    Sender,
+    SharedFile,
+)
+from coachbot.domain.errors import DomainError
+
+Ask = Callable[[str], str]
+
+
+class TerminalChannel:
+    """Prints replies and keeps their buttons so a number can press one."""
+
+    def __init__(self, write: Callable[[str], None], prompts_label: Callable[[str], str]) -> None:
+        self.write = write
+        self.label = prompts_label
+        self.buttons: list[Button] = []
+        self.forms: list[Form] = []
+
+    async def reply(self, reply: Reply) -> None:
+        for block in reply.blocks:
+            if isinstance(block, Buttons):
+                for button in block.buttons:
+                    self.buttons.append(button)
+                    self.write(f"  [{len(self.buttons)}] {button.label}")
+            else:
+                self.write(Reply((block,)).text)
+        self.write("")
+
+    async def open_form(self, form: Form) -> None:
+        self.forms.append(form)
+
+
+class TerminalNotifier:
+    """Messages for other people are shown as a note, since only one person sits here."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+
+    async def to_person(self, person_id: int, reply: Reply) -> None:
+        self.write(f"  (to person #{person_id}) {reply.summary}")
+
+    async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
+        self.write(f"  ({channel}) {reply.text}")
+
+
+def fill_form(form: Form, ask: Ask, write: Callable[[str], None]) -> dict[str, str]:
+    write(f"== {form.title} ==")
+    values: dict[str, str] = {}
+    for field in form.fields:
+        if field.hint:
+            write(f"   {field.hint}")
+        if field.kind is FieldKind.CHOICE and field.options:
+            for number, option in enumerate(field.options, start=1):
+                write(f"   {number}. {option.label}")
+        default = f" [{field.initial}]" if field.initial else ""
+        multi = field.kind is FieldKind.LONG_TEXT
+        answer = ask(f"{field.label}{default}{' (end with an empty line)' if multi else ''}: ")
+        if multi and answer:
+            lines = [answer]
+            while line := ask("... "):
+                lines.append(line)
+            answer = "\n".join(lines)
+        if field.kind is FieldKind.CHOICE and answer.isdigit() and field.options:
+            index = int(answer) - 1
+            answer = field.options[index].value if 0 <= index < len(field.options) else answer
+        values[field.name] = answer or field.initial
+    return values
+
+
+def shared_file(path: Path) -> SharedFile:
+    data = path.read_bytes()
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return SharedFile(path.name, len(data), media, hashlib.sha256(data).hexdigest(), str(path))
+
+
+async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]) -> None:
+    conversation = build_conversation(bot, TerminalNotifier(write))
+    sender = Sender("local", email.strip().lower())
+    channel = TerminalChannel(write, lambda name: bot.prompts.render("labels.j2", name, p={}))
+    opening = "start"
+    try:
+        me = await identify(bot, sender)
+        if (await bot.settings_of.view(me.person_id)).onboarded:
+            opening = "status"
+    except DomainError:
+        pass  # the conversation itself explains that the person is not in the roster
+    await conversation.handle(DirectMessage(sender, opening, (), "t0"), channel)
+    turn = 0
+    while True:
+        while channel.forms:
+            form = channel.forms.pop(0)
+            values = await asyncio.to_thread(fill_form, form, ask, write)
+            turn += 1
+            await conversation.handle(
+                FormSubmission(sender, form.form_id, values, form.context, f"t{turn}"), channel)
+        try:
+            line = (await asyncio.to_thread(ask, "> ")).strip()
+        except EOFError:
+            return
+        turn += 1
+        if line in {"/quit", "/exit", "quit", "exit"}:
+            return
+        if line.isdigit() and 0 < int(line) <= len(channel.buttons):
+            button = channel.buttons[int(line) - 1]
+            event: object = ButtonPress(sender, button.action_id, button.value, f"t{turn}")
+        elif line.startswith("/file "):
+            path = await asyncio.to_thread(lambda: Path(line[6:].strip()).expanduser())
+            if not await asyncio.to_thread(path.is_file):
+                write(bot.prompts.render("general.j2", "no_such_file", p={"path": str(path)}))
+                continue
+            shared = await asyncio.to_thread(shared_file, path)
+            event = DirectMessage(sender, "", (shared,), f"t{turn}")
+        elif line:
+            event = DirectMessage(sender, line.lstrip("/"), (), f"t{turn}")
+        else:
+            continue
+        await conversation.handle(event, channel)  # type: ignore[arg-type]
+
+
+def terminal_ask(prompt: str) -> str:
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
