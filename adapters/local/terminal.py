@@ -93,7 +93,11 @@ def fill_form(form: Form, ask: Ask, write: Callable[[str], None]) -> dict[str, s
     return values
 
 
-def shared_file(path: Path) -> SharedFile:
+def shared_file(where: str) -> SharedFile | None:
+    """The file at ``where`` as evidence to share, or None when there is no such file."""
+    path = Path(where).expanduser()
+    if not path.is_file():
+        return None
     data = path.read_bytes()
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return SharedFile(path.name, len(data), media, hashlib.sha256(data).hexdigest(), str(path))
@@ -130,11 +134,10 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
             button = channel.buttons[int(line) - 1]
             event: object = ButtonPress(sender, button.action_id, button.value, f"t{turn}")
         elif line.startswith("/file "):
-            path = await asyncio.to_thread(lambda: Path(line[6:].strip()).expanduser())
-            if not await asyncio.to_thread(path.is_file):
-                write(bot.prompts.render("general.j2", "no_such_file", p={"path": str(path)}))
+            shared = await asyncio.to_thread(shared_file, line[6:].strip())
+            if shared is None:
+                write(bot.prompts.render("general.j2", "no_such_file", p={"path": line[6:]}))
                 continue
-            shared = await asyncio.to_thread(shared_file, path)
             event = DirectMessage(sender, "", (shared,), f"t{turn}")
         elif line:
             event = DirectMessage(sender, line.lstrip("/"), (), f"t{turn}")

@@ -45,9 +45,14 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Coac
     assert "plan.pdf" in evidence
     assert "https://video.example.org/lesson-1" in evidence
     await reviewer.press("score")
-    await reviewer.submit({"score:Question design": "Developing", "score:Student talk": "Proficient",
-                           "strengths": "Great wait time.",
-                           "feedback": "Show the students' own questions."})
+    await reviewer.submit(
+        {
+            "score:Question design": "Developing",
+            "score:Student talk": "Proficient",
+            "strengths": "Great wait time.",
+            "feedback": "Show the students' own questions.",
+        }
+    )
     assert "feedback on your draft" in ana.last
     assert "Show the students' own questions." in ana.last
 
@@ -57,9 +62,14 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Coac
     assert "You've submitted" in ana.last
     await reviewer.press("open_review")
     await reviewer.press("score")
-    await reviewer.submit({"score:Question design": "Developing",
-                           "score:Student talk": "Proficient", "decision": "not_yet",
-                           "feedback": "Add two student work samples."})
+    await reviewer.submit(
+        {
+            "score:Question design": "Developing",
+            "score:Student talk": "Proficient",
+            "decision": "not_yet",
+            "feedback": "Add two student work samples.",
+        }
+    )
     assert "not yet" in ana.last
     assert "failed" not in ana.last.lower()
 
@@ -68,9 +78,14 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Coac
     await ana.command("submit")
     await reviewer.press("open_review")
     await reviewer.press("score")
-    await reviewer.submit({"score:Question design": "Proficient",
-                           "score:Student talk": "Exemplary", "decision": "earned",
-                           "strengths": "Students led the discussion."})
+    await reviewer.submit(
+        {
+            "score:Question design": "Proficient",
+            "score:Student talk": "Exemplary",
+            "decision": "earned",
+            "strengths": "Students led the discussion.",
+        }
+    )
     assert "Congratulations! You've earned *Questioning for Discourse*" in ana.last
     announcement = room.channels["#celebrations"][-1].text
     assert "Ana Teacher" in announcement
