@@ -52,6 +52,9 @@ class Prompts:
             keep_trailing_newline=False,
         )
         self._env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
+        # Dates as people read them: "Tuesday, November 24" (the year only when it differs).
+        self._env.filters["day"] = lambda d: (
+            f"{d:%A}, {d:%B} {d.day}" if d is not None else "")
 
     def _macro(self, family: str, message: str) -> Any:
         for folder in self._folders:

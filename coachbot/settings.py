@@ -26,4 +26,5 @@ class Settings(BaseSettings):
     )
     locale: str = "en"
     log_level: str = "INFO"
+    log_file: Path | None = Field(default=None, description="Log here instead of the terminal")
     db_echo: bool = False

@@ -92,3 +92,19 @@ def test_a_district_can_reword_a_message_and_add_a_language(tmp_path: Path) -> N
     assert "pre-approval" in district.render(
         "errors.j2", "precondition_failed", p={"need": "approval", "credential": "X"}
     )
+
+
+def test_no_line_runs_into_the_next_after_a_block_tag() -> None:
+    """With trim_blocks, a newline right after ``{% endif %}`` is eaten: a text line ending in a
+    block tag needs a blank line after it, or two sentences run together on screen."""
+    merged = []
+    for path in SHIPPED.rglob("*.j2"):
+        lines = path.read_text().splitlines()
+        for number, line in enumerate(lines[:-1], start=1):
+            stripped = line.rstrip()
+            text = re.sub(r"{%.*?%}", "", stripped).strip()
+            following = lines[number].strip()
+            if (stripped.endswith("%}") and not stripped.endswith("-%}") and text
+                    and following and not following.startswith("{%")):
+                merged.append(f"{path.name}:{number}")
+    assert merged == []

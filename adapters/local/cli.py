@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from coachbot.cli.runner import run as run_with_bot
+from coachbot.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +26,11 @@ def chat(
     async def work(bot) -> None:  # type: ignore[no-untyped-def]
         await talk(bot, as_, terminal_ask, typer.echo)
 
-    run_with_bot(work)
+    # The terminal is the conversation: logs (and any internal details) go to a file.
+    settings = Settings()
+    if settings.log_file is None:
+        settings = settings.model_copy(update={"log_file": Path("coachbot-chat.log")})
+    run_with_bot(work, settings)
 
 
 def demo(

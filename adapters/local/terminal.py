@@ -41,8 +41,12 @@ class TerminalChannel:
         self.label = prompts_label
         self.buttons: list[Button] = []
         self.forms: list[Form] = []
+        self.fresh = True  # set at each new turn: the next buttons are numbered from 1
 
     async def reply(self, reply: Reply) -> None:
+        if self.fresh:
+            self.buttons.clear()  # numbers always refer to the newest buttons
+            self.fresh = False
         for block in reply.blocks:
             if isinstance(block, Buttons):
                 for button in block.buttons:
@@ -133,6 +137,7 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
         if line.isdigit() and 0 < int(line) <= len(channel.buttons):
             button = channel.buttons[int(line) - 1]
             event: object = ButtonPress(sender, button.action_id, button.value, f"t{turn}")
+            channel.buttons.clear()
         elif line.startswith("/file "):
             shared = await asyncio.to_thread(shared_file, line[6:].strip())
             if shared is None:
@@ -143,6 +148,7 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
             event = DirectMessage(sender, line.lstrip("/"), (), f"t{turn}")
         else:
             continue
+        channel.fresh = True
         await conversation.handle(event, channel)  # type: ignore[arg-type]
 
 

@@ -28,10 +28,27 @@ def default_plan(credential: Credential, start: date, deadline: date) -> list[Mi
     titles.append("Submit formally")
     span = (deadline - start).days
     steps = len(titles)
-    return [
-        Milestone(title, start + timedelta(days=max(1, round(span * (i + 1) / steps))))
-        for i, title in enumerate(titles)
-    ]
+    milestones = []
+    for i, title in enumerate(titles):
+        if i == steps - 1:
+            due = deadline  # "Submit formally" falls on the deadline the teacher chose
+        else:
+            due = school_day(start + timedelta(days=max(1, round(span * (i + 1) / steps))),
+                             start, deadline)
+        milestones.append(Milestone(title, due))
+    return milestones
+
+
+def school_day(day: date, start: date, deadline: date) -> date:
+    """Move a weekend ``day`` to the Friday before, or the Monday after, staying inside
+    (start, deadline]; keep it when neither fits."""
+    if day.weekday() < 5:
+        return day
+    friday = day - timedelta(days=day.weekday() - 4)
+    if friday > start:
+        return friday
+    monday = day + timedelta(days=7 - day.weekday())
+    return monday if monday <= deadline else day
 
 
 def check_plan(milestones: list[Milestone], deadline: date, today: date) -> None:

@@ -75,7 +75,9 @@ class BasketService:
             if requirement is None:
                 raise InvalidInput(field="evidence", hint="no_matching_part", kind=kind.value,
                                    allowed=[r.name for r in requirements])
-            if requirement.kind is not kind:
+            # A link may stand in for a file (a shared drive folder of student work).
+            if requirement.kind is not kind and not (
+                    requirement.kind is PartKind.FILE and kind is PartKind.LINK):
                 raise InvalidInput(field=requirement.name, hint="wrong_kind",
                                    expected=requirement.kind.value, value=kind.value)
             # Validates the part (links, sizes, hashes) before anything is stored.

@@ -104,6 +104,8 @@ def test_default_plan_fits_between_start_and_deadline(start: date, span: int) ->
     assert plan[-1].due_on == deadline
     assert all(start < m.due_on <= deadline for m in plan)
     assert [m.due_on for m in plan] == sorted(m.due_on for m in plan)
+    if span >= 7:  # with a whole week to spread over, steps fall on school days
+        assert all(m.due_on.weekday() < 5 for m in plan[:-1])
     check_plan(plan, deadline, start)
 
 

@@ -42,6 +42,8 @@ async def suggested_deadline(turn: Turn, pursuit_id: int) -> date:
     window = await turn.bot.views.window(pursuit_id)
     if window and deadline > window.closes_on:
         deadline = max(window.closes_on, today + timedelta(days=7))
+    if deadline.weekday() >= 5:  # a Friday rather than a weekend
+        deadline -= timedelta(days=deadline.weekday() - 4)
     return deadline
 
 
