@@ -102,12 +102,14 @@ def status(teacher: str | None = typer.Option(None, help="A teacher's email")) -
     run_with_bot(work)
 
 
-def _plug_in_adapters() -> None:
-    """Let installed adapters add their commands (``chat``, ``demo``, ``run``...)."""
+def plug_in_adapters() -> None:
+    """Let installed adapters add their commands (``chat``, ``demo``, ``run``...), once."""
     for entry in entry_points(group="coachbot.cli"):
-        entry.load()(app)
+        if not any(command.callback is not None and command.callback.__module__ == entry.module
+                   for command in app.registered_commands):
+            entry.load()(app)
 
 
 def run() -> None:
-    _plug_in_adapters()
+    plug_in_adapters()
     app()

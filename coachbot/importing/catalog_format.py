@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -80,11 +81,13 @@ class WindowIn(Strict):
     opens: dt.date
     closes: dt.date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> WindowIn:
-        if self.closes < self.opens:
+    @field_validator("closes")
+    @classmethod
+    def _ordered(cls, closes: dt.date, info: ValidationInfo) -> dt.date:
+        opens = info.data.get("opens")
+        if opens is not None and closes < opens:
             raise ValueError("the window closes before it opens; swap 'opens' and 'closes'")
-        return self
+        return closes
 
 
 class QuietHoursIn(Strict):
@@ -136,21 +139,30 @@ class RubricIn(Strict):
     passing: Title  # the lowest level that counts as proficient
     criteria: list[CriterionIn] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> RubricIn:
-        if self.passing not in self.levels:
+    @field_validator("passing")
+    @classmethod
+    def _passing_is_a_level(cls, passing: str, info: ValidationInfo) -> str:
+        levels = info.data.get("levels")
+        if levels is not None and passing not in levels:
             raise ValueError(
-                f"passing level '{self.passing}' is not one of the levels "
-                f"({', '.join(self.levels)}); use one of those names"
+                f"passing level '{passing}' is not one of the levels "
+                f"({', '.join(levels)}); use one of those names"
             )
-        for criterion in self.criteria:
-            unknown = set(criterion.descriptors) - set(self.levels)
-            if unknown:
+        return passing
+
+    @field_validator("criteria")
+    @classmethod
+    def _descriptors_use_levels(cls, criteria: list[CriterionIn],
+                                info: ValidationInfo) -> list[CriterionIn]:
+        levels = set(info.data.get("levels") or ())
+        for criterion in criteria:
+            unknown = set(criterion.descriptors) - levels
+            if levels and unknown:
                 raise ValueError(
                     f"criterion '{criterion.name}' describes unknown level(s) "
                     f"{', '.join(sorted(unknown))}; use the rubric's levels"
                 )
-        return self
+        return criteria
 
 
 class CredentialIn(Strict):
@@ -178,14 +190,15 @@ class AreaIn(Strict):
     credentials: list[Code] = Field(min_length=1)
     required: int | None = Field(default=None, ge=1)  # default: all of them
 
-    @model_validator(mode="after")
-    def _count(self) -> AreaIn:
-        if self.required is not None and self.required > len(self.credentials):
+    @field_validator("required")
+    @classmethod
+    def _count(cls, required: int | None, info: ValidationInfo) -> int | None:
+        listed = info.data.get("credentials")
+        if required is not None and listed is not None and required > len(listed):
             raise ValueError(
-                f"area '{self.name}' requires {self.required} but lists only "
-                f"{len(self.credentials)} credentials"
+                f"this area requires {required} but lists only {len(listed)} credentials"
             )
-        return self
+        return required
 
 
 class OutcomeIn(Strict):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -94,19 +96,48 @@ def read_catalog(path: Path) -> CatalogSpec:
     try:
         catalog = CatalogIn.model_validate(as_plain(raw))
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            fix = _FIXES.get(err["type"], "")
-            message = err["msg"].removeprefix("Value error, ") + (f"; {fix}" if fix else "")
-            problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc), message))
-        raise ImportProblems(problems) from None
+        raise ImportProblems(_explain(name, raw, exc.errors())) from None
     refs = reference_problems(catalog)
     if refs:
         raise ImportProblems(
             [Problem(name, located_yaml.line_of(raw, p), _dotted(p), m) for p, m in refs]
         )
     return _to_spec(catalog)
+
+
+def _explain(name: str, raw: object, errors: list[Any]) -> list[Problem]:
+    """Turn pydantic's errors into problems; a misspelt field is one problem, not two."""
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    problems, merged = [], set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            siblings = [m[-1] for m in missing if m[:-1] == loc[:-1]]
+            guess = difflib.get_close_matches(str(loc[-1]), [str(s) for s in siblings], n=1)
+            if guess:
+                merged.add((*loc[:-1], guess[0]))
+                problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc),
+                                        f"'{loc[-1]}' is not a field here; did you mean "
+                                        f"'{guess[0]}'?"))
+                continue
+        if err["type"] == "missing" and loc in merged:
+            continue
+        fix = _FIXES.get(err["type"], "")
+        message = err["msg"].removeprefix("Value error, ") + (f"; {fix}" if fix else "")
+        problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc), message))
+    # a merged "missing" may have been listed before its misspelling was seen
+    return [p for p in problems if not (p.message.startswith("Field required")
+                                        and tuple(_undotted(p.where)) in merged)]
+
+
+def _undotted(where: str) -> list[str | int]:
+    steps: list[str | int] = []
+    for part in where.replace("[", ".[").split("."):
+        if part.startswith("["):
+            steps.append(int(part.strip("[]")))
+        elif part:
+            steps.append(part)
+    return steps
 
 
 def _currency(c: CurrencyIn) -> Currency:
