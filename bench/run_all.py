@@ -1,0 +1,149 @@
+"""`make bench`: build a state-size district on SQLite and PostgreSQL and report the figures.
+
+    python -m bench.run_all [--teachers 50000] [--pursuits 200000] [--runs 3] [--sqlite-only]
+
+Each measurement is repeated ``--runs`` times on a fresh database and the median is reported,
+since a shared 2-core machine is noisy. Results are also written to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from bench.generate import load_catalog, load_journeys, write_roster
+from bench.measure import import_roster, query_latencies
+from coachbot.clock import VirtualClock
+from coachbot.composition import build
+from coachbot.settings import Settings
+from coachbot.storage.schema import upgrade
+
+TARGETS = {"import_rows_per_s": (">=", 5000.0), "status_p99_ms": ("<", 20.0),
+           "cohort_p99_ms": ("<", 200.0)}
+RESULTS = Path(__file__).with_name("results")
+NOW = datetime(2027, 1, 15, 15, 0, tzinfo=UTC)
+
+
+async def one_run(url: str, args: argparse.Namespace, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    bot = build(Settings(database_url=url, log_level="WARNING", _env_file=None),
+                VirtualClock(NOW))
+    try:
+        await upgrade(bot.db)
+        schools = await load_catalog(bot, 40)
+        with tempfile.TemporaryDirectory() as folder:
+            roster = Path(folder) / "roster.csv"
+            write_roster(roster, args.teachers, max(1, args.teachers // 25), schools, rng)
+            imported = await import_roster(bot, roster, schools)
+        started = time.perf_counter()
+        counts = await load_journeys(bot, args.pursuits, 100, rng)
+        setup = time.perf_counter() - started
+        queries = await query_latencies(bot, rng)
+        return {"import": imported, "rows": counts, "setup_s": setup, "queries": queries}
+    finally:
+        await bot.aclose()
+
+
+async def fresh_postgres(base: str, name: str) -> str:
+    dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_postgres(base: str, name: str) -> None:
+    dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, float]:
+    def med(pick: Any) -> float:
+        return statistics.median(pick(run) for run in runs)
+
+    return {
+        "import_rows_per_s": med(lambda r: r["import"]["rows_per_s"]),
+        "import_peak_mib": med(lambda r: r["import"]["peak_mib"]),
+        "maxrss_mib": med(lambda r: r["import"]["maxrss_mib"]),
+        "status_median_ms": med(lambda r: r["queries"]["status_of_one_teacher"]["median_ms"]),
+        "status_p99_ms": med(lambda r: r["queries"]["status_of_one_teacher"]["p99_ms"]),
+        "cohort_median_ms": med(lambda r: r["queries"]["progress_of_one_cohort"]["median_ms"]),
+        "cohort_p99_ms": med(lambda r: r["queries"]["progress_of_one_cohort"]["p99_ms"]),
+        "setup_s": med(lambda r: r["setup_s"]),
+    }
+
+
+def verdict(key: str, value: float) -> str:
+    if key not in TARGETS:
+        return ""
+    op, target = TARGETS[key]
+    ok = value >= target if op == ">=" else value < target
+    return f"{'PASS' if ok else 'MISS'} ({op} {target:g})"
+
+
+async def main(args: argparse.Namespace) -> None:
+    backends: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        backends.append(("sqlite", folder))
+        base = os.environ.get("COACHBOT_BENCH_POSTGRES_URL") or os.environ.get(
+            "COACHBOT_TEST_POSTGRES_URL")
+        if base and not args.sqlite_only:
+            backends.append(("postgresql", base))
+        report: dict[str, Any] = {"teachers": args.teachers, "pursuits": args.pursuits,
+                                  "runs": args.runs}
+        for backend, where in backends:
+            runs = []
+            for run in range(args.runs):
+                if backend == "sqlite":
+                    url = f"sqlite+aiosqlite:///{Path(where) / f'bench-{run}.db'}"
+                    runs.append(await one_run(url, args, seed=run))
+                else:
+                    name = f"coachbot_bench_{os.getpid()}"
+                    url = await fresh_postgres(where, name)
+                    try:
+                        runs.append(await one_run(url, args, seed=run))
+                    finally:
+                        await drop_postgres(where, name)
+            report[backend] = {"median": summarise(runs), "runs": runs}
+            print(f"\n{backend}: {args.teachers} teachers, {args.pursuits} pursuits, "
+                  f"median of {args.runs} runs")
+            for key, value in report[backend]["median"].items():
+                print(f"  {key:<20} {value:>10.2f}  {verdict(key, value)}")
+        if len(backends) == 1 and not args.sqlite_only:
+            print("\nPostgreSQL not measured: set COACHBOT_TEST_POSTGRES_URL to include it.")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"foundation-{args.teachers}-{args.pursuits}.json"
+    out.write_text(json.dumps(report, indent=2, default=str))
+    print(f"\nwritten to {out}")
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--teachers", type=int, default=50_000)
+    parser.add_argument("--pursuits", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sqlite-only", action="store_true")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
