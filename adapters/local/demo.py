@@ -16,7 +16,17 @@ from pathlib import Path
 import typer
 
 from adapters.local.driver import LocalDriver, LocalPerson
-from adapters.local.semester import PERSONAS, Script, Teacher, evidence_steps, reviewer_of
+from adapters.local.semester import (
+    ALIGNMENT,
+    COHORT_NAME,
+    FEEDBACK,
+    PERSONAS,
+    STRENGTHS,
+    Script,
+    Teacher,
+    evidence_steps,
+    reviewer_of,
+)
 from coachbot.clock import VirtualClock
 from coachbot.composition import CoachBot, build
 from coachbot.domain.roles import Role
@@ -27,7 +37,6 @@ from coachbot.storage.schema import upgrade
 
 EXAMPLE = REPO_ROOT / "examples" / "lakeview"
 START = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)  # Tuesday 8:00 in Chicago
-COHORT = "Fall 2026 Performance Assessment"
 
 
 class Demo:
@@ -64,13 +73,13 @@ class Demo:
     def plan_semester(self) -> None:
         s = self.script
         first_day = START.date()
-        s.at(s.school_time(first_day, 7, 45), self.name(self.admin), "cohort new",
+        s.at(s.school_time(first_day, 7, 45), self.name(self.admin), "cohort_new",
              self.create_cohort)
         for i, teacher in enumerate(self.teachers):
             week = 4 if teacher.persona == "late" else self.rng.choice((0, 0, 1))
             day = first_day.fromordinal(first_day.toordinal() + 1 + week * 7 + i % 3)
             s.at(s.school_time(day, self.rng.choice((8, 9, 14, 15)), 15 * (i % 4)),
-                 teacher.name, f"start, show {teacher.credential.code}, [choose]",
+                 teacher.name, f"onboard:{teacher.credential.code}",
                  lambda t=teacher: self.onboard(t))
 
     def name(self, person: LocalPerson) -> str:
@@ -79,12 +88,12 @@ class Demo:
     async def create_cohort(self) -> str:
         await self.admin.command("cohort", "new")
         reply = await self.admin.submit({
-            "name": COHORT, "starts": "2026-09-08", "ends": "2027-01-29",
+            "name": COHORT_NAME, "starts": "2026-09-08", "ends": "2027-01-29",
             "window_opens": "2026-09-08", "window_closes": "2027-01-22"})
         emails = ", ".join(t.person.email for t in self.teachers)
-        await self.admin.command("cohort", f"add {COHORT}: {emails}")
+        await self.admin.command("cohort", f"add {COHORT_NAME}: {emails}")
         staff = ", ".join(f.email for f in self.facilitators)
-        await self.admin.command("cohort", f"facilitator {COHORT}: {staff}")
+        await self.admin.command("cohort", f"facilitator {COHORT_NAME}: {staff}")
         return reply
 
     async def onboard(self, t: Teacher) -> str:
@@ -94,26 +103,25 @@ class Demo:
         reply = await t.person.press("choose")
         if t.credential.code in self.spec.policy.preapproval_credentials:
             self.script.at(self.script.later(self.clock.now(), 0, 15), t.name,
-                           "[ask for approval]", lambda: self.ask_approval(t))
+                           "ask_approval", lambda: self.ask_approval(t))
             return reply
-        self.script.at(self.script.later(self.clock.now(), 1), t.name, "[use this plan]",
+        self.script.at(self.script.later(self.clock.now(), 1), t.name, "use_plan",
                        lambda: self.use_plan(t))
         return reply
 
     async def ask_approval(self, t: Teacher) -> str:
         await t.person.press("request_approval")
-        reply = await t.person.submit({"alignment": "Student-led conferences serve our goal of "
-                                                    "student voice and bring families in."})
+        reply = await t.person.submit({"alignment": ALIGNMENT})
         principal = self.principals[self.schools[t.person.email] or ""]
         self.script.at(self.script.later(self.clock.now(), 1), self.name(principal),
-                       "approvals, [approve]", lambda: self.approve(principal, t))
+                       "approve", lambda: self.approve(principal, t))
         return reply
 
     async def approve(self, principal: LocalPerson, t: Teacher) -> str:
         await principal.command("approvals")
         reply = await principal.press("approve", labelled=t.name)
         self.script.at(self.script.later(self.clock.now(), 1), t.name,
-                       "[make my plan], [use this plan]", lambda: self.plan_after_approval(t))
+                       "plan_after_approval", lambda: self.plan_after_approval(t))
         return reply
 
     async def plan_after_approval(self, t: Teacher) -> str:
@@ -127,7 +135,7 @@ class Demo:
                            lambda: t.person.command("done"))
         if t.persona != "stalls":
             self.script.at(self.script.later(self.clock.now(), self.rng.choice((17, 20, 24))),
-                           t.name, "sends evidence, then: send",
+                           t.name, "send_draft",
                            lambda: self.hand_in(t, draft=True))
         return reply
 
@@ -140,7 +148,7 @@ class Demo:
         reviewer = reviewer_of(self.driver, self.facilitators, before)
         if reviewer is not None:
             self.script.at(self.script.later(self.clock.now(), self.rng.choice((1, 2, 3))),
-                           self.name(reviewer), "queue, [open], [score]",
+                           self.name(reviewer), "review",
                            lambda: self.review(reviewer, t, draft=draft))
         return reply
 
@@ -152,19 +160,17 @@ class Demo:
         ready = draft is False and (t.persona != "revises" or t.attempts > 2)
         scores = {f"score:{c}": ("Proficient" if ready or i else "Developing")
                   for i, c in enumerate(criteria)}
-        values = scores | {"strengths": "Clear task and strong student work samples.",
-                           "feedback": "" if ready else "Show how students used the criteria "
-                                                        "to revise: add one more sample."}
+        values = scores | {"strengths": STRENGTHS, "feedback": "" if ready else FEEDBACK}
         if not draft:
             values["decision"] = "earned" if ready else "not_yet"
         reply = await reviewer.submit(values)
         if draft:
             self.script.at(self.script.later(self.clock.now(), self.rng.choice((4, 6, 8))),
-                           t.name, "sends evidence, then: submit",
+                           t.name, "submit",
                            lambda: self.hand_in(t, draft=False))
         elif not ready:
             self.script.at(self.script.later(self.clock.now(), self.rng.choice((5, 7, 9))),
-                           t.name, "revises, then: submit",
+                           t.name, "resubmit",
                            lambda: self.hand_in(t, draft=False))
         return reply
 
@@ -177,7 +183,9 @@ class Demo:
                 self.clock.set(act.when)
             answer = await act.step()
             local = act.when.astimezone(self.script.zone)
-            self.say("act", when=local.strftime("%a %b %d %H:%M"), who=act.who, what=act.what,
+            what, _, code = act.what.partition(":")
+            self.say("act", when=local.strftime("%a %b %d %H:%M"), who=act.who, what=what,
+                     code=code,
                      answer=answer.strip().splitlines()[0] if answer.strip() else "")
             for email, mailbox in self.driver.mail.items():
                 for reply in mailbox.replies[seen.get(email, 0):]:

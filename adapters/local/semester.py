@@ -20,6 +20,13 @@ from coachbot.domain.catalog import Credential, PartKind
 Step = Callable[[], Awaitable[str]]
 PERSONAS = ("steady", "revises", "steady", "approval", "revises", "stalls", "steady", "late",
             "revises", "stalls")
+# What the simulated people type: the cohort an admin creates, a request for approval, and a
+# facilitator's comments.
+COHORT_NAME = "Fall 2026 Performance Assessment"
+ALIGNMENT = ("Student-led conferences serve our goal of student voice and bring families into "
+             "their children's learning.")
+STRENGTHS = "Clear task and strong student work samples."
+FEEDBACK = "Show how students used the criteria to revise: add one more sample."
 REFLECTIONS = (
     "My students explained their reasoning to a partner before writing, and the exit tickets "
     "showed most of them could justify an answer with evidence from the task.",

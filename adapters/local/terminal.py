@@ -63,18 +63,25 @@ class TerminalChannel:
 class TerminalNotifier:
     """Messages for other people are shown as a note, since only one person sits here."""
 
-    def __init__(self, write: Callable[[str], None]) -> None:
+    def __init__(self, bot: CoachBot, write: Callable[[str], None]) -> None:
+        self.bot = bot
         self.write = write
 
     async def to_person(self, person_id: int, reply: Reply) -> None:
-        self.write(f"  (to person #{person_id}) {reply.summary}")
+        name = await self.bot.views.person_name(person_id)
+        self.write(words(self.bot, "note_to_person", name=name, summary=reply.summary))
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
-        self.write(f"  ({channel}) {reply.text}")
+        self.write(words(self.bot, "channel_post", channel=channel, text=reply.text))
 
 
-def fill_form(form: Form, ask: Ask, write: Callable[[str], None]) -> dict[str, str]:
-    write(f"== {form.title} ==")
+def words(bot: CoachBot, message: str, **params: object) -> str:
+    return bot.prompts.render("local.j2", message, p=params)
+
+
+def fill_form(form: Form, ask: Ask, write: Callable[[str], None],
+              say: Callable[..., str]) -> dict[str, str]:
+    write(say("form_heading", title=form.title))
     values: dict[str, str] = {}
     for field in form.fields:
         if field.hint:
@@ -84,7 +91,7 @@ def fill_form(form: Form, ask: Ask, write: Callable[[str], None]) -> dict[str, s
                 write(f"   {number}. {option.label}")
         default = f" [{field.initial}]" if field.initial else ""
         multi = field.kind is FieldKind.LONG_TEXT
-        answer = ask(f"{field.label}{default}{' (end with an empty line)' if multi else ''}: ")
+        answer = ask(say("field_prompt", label=field.label, default=default, multi=multi) + " ")
         if multi and answer:
             lines = [answer]
             while line := ask("... "):
@@ -108,7 +115,7 @@ def shared_file(where: str) -> SharedFile | None:
 
 
 async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]) -> None:
-    conversation = build_conversation(bot, TerminalNotifier(write))
+    conversation = build_conversation(bot, TerminalNotifier(bot, write))
     sender = Sender("local", email.strip().lower())
     channel = TerminalChannel(write, lambda name: bot.prompts.render("labels.j2", name, p={}))
     opening = "start"
@@ -123,7 +130,8 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
     while True:
         while channel.forms:
             form = channel.forms.pop(0)
-            values = await asyncio.to_thread(fill_form, form, ask, write)
+            values = await asyncio.to_thread(fill_form, form, ask, write,
+                                             lambda message, **p: words(bot, message, **p))
             turn += 1
             await conversation.handle(
                 FormSubmission(sender, form.form_id, values, form.context, f"t{turn}"), channel)
@@ -141,7 +149,7 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
         elif line.startswith("/file "):
             shared = await asyncio.to_thread(shared_file, line[6:].strip())
             if shared is None:
-                write(bot.prompts.render("general.j2", "no_such_file", p={"path": line[6:]}))
+                write(words(bot, "no_such_file", path=line[6:]))
                 continue
             event = DirectMessage(sender, "", (shared,), f"t{turn}")
         elif line:
