@@ -136,6 +136,11 @@ class LocalPerson:
         return await self._send(ButtonPress(self.sender, button.action_id, button.value,
                                             event_id or self.driver.next_event_id()))
 
+    async def press_value(self, action_id: str, value: str) -> str:
+        """Press a button this person was never shown (a forged or guessed one)."""
+        return await self._send(ButtonPress(self.sender, action_id, value,
+                                            self.driver.next_event_id()))
+
     async def submit(self, values: dict[str, str], *, form_id: str | None = None) -> str:
         """Fill in the newest form (or the newest with ``form_id``) and submit it."""
         form = next(f for f in reversed(self.mailbox.forms)

@@ -29,7 +29,8 @@ from coachbot.storage.models import (
     Pursuit,
 )
 
-COLLECTING = {State.PLANNING, State.IN_PROGRESS, State.NOT_YET, State.DRAFT_WITH_FACILITATOR}
+# Evidence is collected once the plan is made, and while a draft or a "not yet" is out.
+COLLECTING = {State.IN_PROGRESS, State.NOT_YET, State.DRAFT_WITH_FACILITATOR}
 
 
 @dataclass(frozen=True)
