@@ -12,8 +12,10 @@ bullets); adapters translate it to their platform.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import (
     ChoiceLoader,
@@ -23,6 +25,14 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
+
+
+def _when(instant: datetime | None, timezone: str = "UTC") -> str:
+    """An instant as a person reads it in their own zone: "Tuesday, September 8 at 9:00 AM"."""
+    if instant is None:
+        return ""
+    local = instant.astimezone(ZoneInfo(timezone))
+    return f"{local:%A}, {local:%B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
 
 
 class PromptNotFound(LookupError):
@@ -52,9 +62,9 @@ class Prompts:
             keep_trailing_newline=False,
         )
         self._env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
-        # Dates as people read them: "Tuesday, November 24" (the year only when it differs).
-        self._env.filters["day"] = lambda d: (
-            f"{d:%A}, {d:%B} {d.day}" if d is not None else "")
+        # Dates as people read them: "Tuesday, November 24".
+        self._env.filters["day"] = lambda d: f"{d:%A}, {d:%B} {d.day}" if d is not None else ""
+        self._env.filters["when"] = _when
 
     def _macro(self, family: str, message: str) -> Any:
         for folder in self._folders:
@@ -67,7 +77,7 @@ class Prompts:
                 return macro
         return None
 
-    def render(self, family: str, message: str, **params: Any) -> str:
+    def render(self, family: str, message: str, /, **params: Any) -> str:
         macro = self._macro(family, message)
         if macro is None:
             raise PromptNotFound(f"{family} has no message '{message}'")

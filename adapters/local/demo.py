@@ -40,8 +40,14 @@ START = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)  # Tuesday 8:00 in Chicago
 
 
 class Demo:
-    def __init__(self, bot: CoachBot, clock: VirtualClock, spec: CatalogSpec,
-                 rows: list[RosterRow], seed: int) -> None:
+    def __init__(
+        self,
+        bot: CoachBot,
+        clock: VirtualClock,
+        spec: CatalogSpec,
+        rows: list[RosterRow],
+        seed: int,
+    ) -> None:
         self.bot, self.clock, self.spec = bot, clock, spec
         self.rng = random.Random(seed)
         self.driver = LocalDriver(bot)
@@ -54,17 +60,26 @@ class Demo:
         self.facilitators = [self.driver.as_(r.email) for r in self.rng.sample(facilitators, 2)]
         chosen = self.rng.sample(teachers, len(PERSONAS))
         by_code = {c.code: c for c in spec.credentials}
-        plain = [by_code[c] for s in spec.stacks for c in s.credential_codes
-                 if c not in spec.policy.preapproval_credentials]
+        plain = [
+            by_code[c]
+            for s in spec.stacks
+            for c in s.credential_codes
+            if c not in spec.policy.preapproval_credentials
+        ]
         needs_ok = [by_code[c] for c in spec.policy.preapproval_credentials]
         self.teachers = [
-            Teacher(self.driver.as_(r.email), r.name, persona,
-                    self.rng.choice(needs_ok if persona == "approval" and needs_ok else plain))
+            Teacher(
+                self.driver.as_(r.email),
+                r.name,
+                persona,
+                self.rng.choice(needs_ok if persona == "approval" and needs_ok else plain),
+            )
             for r, persona in zip(chosen, PERSONAS, strict=True)
         ]
         self.schools = {r.email: r.school_code for r in rows}
-        self.principals = {r.school_code: self.driver.as_(r.email) for r in rows
-                           if Role.SCHOOL_ADMIN in r.roles}
+        self.principals = {
+            r.school_code: self.driver.as_(r.email) for r in rows if Role.SCHOOL_ADMIN in r.roles
+        }
 
     def say(self, message: str, **params: object) -> None:
         typer.echo(self.bot.prompts.render("demo.j2", message, p=params))
@@ -73,23 +88,33 @@ class Demo:
     def plan_semester(self) -> None:
         s = self.script
         first_day = START.date()
-        s.at(s.school_time(first_day, 7, 45), self.name(self.admin), "cohort_new",
-             self.create_cohort)
+        s.at(
+            s.school_time(first_day, 7, 45), self.name(self.admin), "cohort_new", self.create_cohort
+        )
         for i, teacher in enumerate(self.teachers):
             week = 4 if teacher.persona == "late" else self.rng.choice((0, 0, 1))
             day = first_day.fromordinal(first_day.toordinal() + 1 + week * 7 + i % 3)
-            s.at(s.school_time(day, self.rng.choice((8, 9, 14, 15)), 15 * (i % 4)),
-                 teacher.name, f"onboard:{teacher.credential.code}",
-                 lambda t=teacher: self.onboard(t))
+            s.at(
+                s.school_time(day, self.rng.choice((8, 9, 14, 15)), 15 * (i % 4)),
+                teacher.name,
+                f"onboard:{teacher.credential.code}",
+                lambda t=teacher: self.onboard(t),
+            )
 
     def name(self, person: LocalPerson) -> str:
         return self.names.get(person.email, person.email)
 
     async def create_cohort(self) -> str:
         await self.admin.command("cohort", "new")
-        reply = await self.admin.submit({
-            "name": COHORT_NAME, "starts": "2026-09-08", "ends": "2027-01-29",
-            "window_opens": "2026-09-08", "window_closes": "2027-01-22"})
+        reply = await self.admin.submit(
+            {
+                "name": COHORT_NAME,
+                "starts": "2026-09-08",
+                "ends": "2027-01-29",
+                "window_opens": "2026-09-08",
+                "window_closes": "2027-01-22",
+            }
+        )
         emails = ", ".join(t.person.email for t in self.teachers)
         await self.admin.command("cohort", f"add {COHORT_NAME}: {emails}")
         staff = ", ".join(f.email for f in self.facilitators)
@@ -102,26 +127,39 @@ class Demo:
         await t.person.command("show", t.credential.code)
         reply = await t.person.press("choose")
         if t.credential.code in self.spec.policy.preapproval_credentials:
-            self.script.at(self.script.later(self.clock.now(), 0, 15), t.name,
-                           "ask_approval", lambda: self.ask_approval(t))
+            self.script.at(
+                self.script.later(self.clock.now(), 0, 15),
+                t.name,
+                "ask_approval",
+                lambda: self.ask_approval(t),
+            )
             return reply
-        self.script.at(self.script.later(self.clock.now(), 1), t.name, "use_plan",
-                       lambda: self.use_plan(t))
+        self.script.at(
+            self.script.later(self.clock.now(), 1), t.name, "use_plan", lambda: self.use_plan(t)
+        )
         return reply
 
     async def ask_approval(self, t: Teacher) -> str:
         await t.person.press("request_approval")
         reply = await t.person.submit({"alignment": ALIGNMENT})
         principal = self.principals[self.schools[t.person.email] or ""]
-        self.script.at(self.script.later(self.clock.now(), 1), self.name(principal),
-                       "approve", lambda: self.approve(principal, t))
+        self.script.at(
+            self.script.later(self.clock.now(), 1),
+            self.name(principal),
+            "approve",
+            lambda: self.approve(principal, t),
+        )
         return reply
 
     async def approve(self, principal: LocalPerson, t: Teacher) -> str:
         await principal.command("approvals")
         reply = await principal.press("approve", labelled=t.name)
-        self.script.at(self.script.later(self.clock.now(), 1), t.name,
-                       "plan_after_approval", lambda: self.plan_after_approval(t))
+        self.script.at(
+            self.script.later(self.clock.now(), 1),
+            t.name,
+            "plan_after_approval",
+            lambda: self.plan_after_approval(t),
+        )
         return reply
 
     async def plan_after_approval(self, t: Teacher) -> str:
@@ -131,12 +169,19 @@ class Demo:
     async def use_plan(self, t: Teacher) -> str:
         reply = await t.person.press("use_plan")
         for week in (1, 2):
-            self.script.at(self.script.later(self.clock.now(), 7 * week), t.name, "done",
-                           lambda: t.person.command("done"))
+            self.script.at(
+                self.script.later(self.clock.now(), 7 * week),
+                t.name,
+                "done",
+                lambda: t.person.command("done"),
+            )
         if t.persona != "stalls":
-            self.script.at(self.script.later(self.clock.now(), self.rng.choice((17, 20, 24))),
-                           t.name, "send_draft",
-                           lambda: self.hand_in(t, draft=True))
+            self.script.at(
+                self.script.later(self.clock.now(), self.rng.choice((17, 20, 24))),
+                t.name,
+                "send_draft",
+                lambda: self.hand_in(t, draft=True),
+            )
         return reply
 
     async def hand_in(self, t: Teacher, *, draft: bool) -> str:
@@ -147,9 +192,12 @@ class Demo:
         reply = await t.person.command("send" if draft else "submit")
         reviewer = reviewer_of(self.driver, self.facilitators, before)
         if reviewer is not None:
-            self.script.at(self.script.later(self.clock.now(), self.rng.choice((1, 2, 3))),
-                           self.name(reviewer), "review",
-                           lambda: self.review(reviewer, t, draft=draft))
+            self.script.at(
+                self.script.later(self.clock.now(), self.rng.choice((1, 2, 3))),
+                self.name(reviewer),
+                "review",
+                lambda: self.review(reviewer, t, draft=draft),
+            )
         return reply
 
     async def review(self, reviewer: LocalPerson, t: Teacher, *, draft: bool) -> str:
@@ -158,20 +206,28 @@ class Demo:
         await reviewer.press("score")
         criteria = [c.name for c in t.credential.rubric.criteria]
         ready = draft is False and (t.persona != "revises" or t.attempts > 2)
-        scores = {f"score:{c}": ("Proficient" if ready or i else "Developing")
-                  for i, c in enumerate(criteria)}
+        scores = {
+            f"score:{c}": ("Proficient" if ready or i else "Developing")
+            for i, c in enumerate(criteria)
+        }
         values = scores | {"strengths": STRENGTHS, "feedback": "" if ready else FEEDBACK}
         if not draft:
             values["decision"] = "earned" if ready else "not_yet"
         reply = await reviewer.submit(values)
         if draft:
-            self.script.at(self.script.later(self.clock.now(), self.rng.choice((4, 6, 8))),
-                           t.name, "submit",
-                           lambda: self.hand_in(t, draft=False))
+            self.script.at(
+                self.script.later(self.clock.now(), self.rng.choice((4, 6, 8))),
+                t.name,
+                "submit",
+                lambda: self.hand_in(t, draft=False),
+            )
         elif not ready:
-            self.script.at(self.script.later(self.clock.now(), self.rng.choice((5, 7, 9))),
-                           t.name, "resubmit",
-                           lambda: self.hand_in(t, draft=False))
+            self.script.at(
+                self.script.later(self.clock.now(), self.rng.choice((5, 7, 9))),
+                t.name,
+                "resubmit",
+                lambda: self.hand_in(t, draft=False),
+            )
         return reply
 
     # -- playing ------------------------------------------------------------------------------
@@ -184,19 +240,28 @@ class Demo:
             answer = await act.step()
             local = act.when.astimezone(self.script.zone)
             what, _, code = act.what.partition(":")
-            self.say("act", when=local.strftime("%a %b %d %H:%M"), who=act.who, what=what,
-                     code=code,
-                     answer=answer.strip().splitlines()[0] if answer.strip() else "")
+            self.say(
+                "act",
+                when=local.strftime("%a %b %d %H:%M"),
+                who=act.who,
+                what=what,
+                code=code,
+                answer=answer.strip().splitlines()[0] if answer.strip() else "",
+            )
             for email, mailbox in self.driver.mail.items():
-                for reply in mailbox.replies[seen.get(email, 0):]:
+                for reply in mailbox.replies[seen.get(email, 0) :]:
                     if email != self.email_of(act.who):
-                        self.say("received", who=self.names.get(email, email),
-                                 summary=reply.summary)
+                        self.say(
+                            "received", who=self.names.get(email, email), summary=reply.summary
+                        )
                 seen[email] = len(mailbox.replies)
             posts = self.driver.channels.get(self.spec.policy.announcement_channel or "", [])
             for post in posts[channel_seen:]:
-                self.say("announced", channel=self.spec.policy.announcement_channel,
-                         summary=post.text.splitlines()[0])
+                self.say(
+                    "announced",
+                    channel=self.spec.policy.announcement_channel,
+                    summary=post.text.splitlines()[0],
+                )
             channel_seen = len(posts)
 
     def email_of(self, name: str) -> str:
@@ -207,8 +272,9 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     clock = VirtualClock(START)
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING",
-                        _env_file=None)
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING", _env_file=None
+    )
     bot = build(settings, clock)
 
     async def main() -> None:
@@ -219,12 +285,19 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> None:
             rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
             await bot.roster.load(spec.slug, rows, source="roster.csv")
             demo = Demo(bot, clock, spec, rows, seed)
-            demo.say("opening", district=spec.name, people=len(rows),
-                     credentials=len(spec.credentials), teachers=len(demo.teachers),
-                     weeks=weeks, seed=seed)
+            demo.say(
+                "opening",
+                district=spec.name,
+                people=len(rows),
+                credentials=len(spec.credentials),
+                teachers=len(demo.teachers),
+                weeks=weeks,
+                seed=seed,
+            )
             demo.plan_semester()
-            end = demo.script.school_time(date.fromordinal(START.date().toordinal()
-                                                           + weeks * 7), 16)
+            end = demo.script.school_time(
+                date.fromordinal(START.date().toordinal() + weeks * 7), 16
+            )
             await demo.play(until=end)
             demo.say("closing")
             typer.echo(await demo.admin.command("progress"))

@@ -7,6 +7,7 @@ each person's replies, notifications and opened forms are recorded in order.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -62,7 +63,6 @@ class LocalDriver:
         self.mail: dict[str, Mailbox] = defaultdict(Mailbox)  # by lower-case email
         self.channels: dict[str, list[Reply]] = defaultdict(list)
         self._emails: dict[int, str] = {}
-        self._events = 0
         self.conversation = build_conversation(bot, self)
 
     # -- the Notifier the core sees -----------------------------------------------------------
@@ -84,8 +84,8 @@ class LocalDriver:
         return LocalPerson(self, email.strip().lower())
 
     def next_event_id(self) -> str:
-        self._events += 1
-        return f"local-{self._events}"
+        """Unique like a platform's event ids, also across restarts of the driver."""
+        return f"local-{uuid.uuid4().hex}"
 
 
 class LocalPerson:
@@ -111,13 +111,13 @@ class LocalPerson:
         return await self._send(Command(self.sender, name, args, self.driver.next_event_id()))
 
     async def say(self, text: str) -> str:
-        return await self._send(DirectMessage(self.sender, text, (),
-                                              self.driver.next_event_id()))
+        return await self._send(DirectMessage(self.sender, text, (), self.driver.next_event_id()))
 
     async def send_file(self, name: str, data: bytes, media_type: str, text: str = "") -> str:
         shared = SharedFile(name, len(data), media_type, hashlib.sha256(data).hexdigest())
-        return await self._send(DirectMessage(self.sender, text, (shared,),
-                                              self.driver.next_event_id()))
+        return await self._send(
+            DirectMessage(self.sender, text, (shared,), self.driver.next_event_id())
+        )
 
     def button(self, action_id: str, labelled: str = "") -> Button:
         """The newest button with this action id (and ``labelled`` in its label) this person
@@ -130,21 +130,30 @@ class LocalPerson:
                             return button
         raise LookupError(f"{self.email} was never shown a '{action_id}' button")
 
-    async def press(self, action_id: str, *, labelled: str = "",
-                    event_id: str | None = None) -> str:
+    async def press(
+        self, action_id: str, *, labelled: str = "", event_id: str | None = None
+    ) -> str:
         button = self.button(action_id, labelled)
-        return await self._send(ButtonPress(self.sender, button.action_id, button.value,
-                                            event_id or self.driver.next_event_id()))
+        return await self._send(
+            ButtonPress(
+                self.sender, button.action_id, button.value, event_id or self.driver.next_event_id()
+            )
+        )
 
     async def press_value(self, action_id: str, value: str) -> str:
         """Press a button this person was never shown (a forged or guessed one)."""
-        return await self._send(ButtonPress(self.sender, action_id, value,
-                                            self.driver.next_event_id()))
+        return await self._send(
+            ButtonPress(self.sender, action_id, value, self.driver.next_event_id())
+        )
 
     async def submit(self, values: dict[str, str], *, form_id: str | None = None) -> str:
         """Fill in the newest form (or the newest with ``form_id``) and submit it."""
-        form = next(f for f in reversed(self.mailbox.forms)
-                    if form_id is None or f.form_id == form_id)
+        form = next(
+            f for f in reversed(self.mailbox.forms) if form_id is None or f.form_id == form_id
+        )
         filled = {f.name: f.initial for f in form.fields if f.initial} | values
-        return await self._send(FormSubmission(self.sender, form.form_id, filled, form.context,
-                                               self.driver.next_event_id()))
+        return await self._send(
+            FormSubmission(
+                self.sender, form.form_id, filled, form.context, self.driver.next_event_id()
+            )
+        )

@@ -18,13 +18,25 @@ from adapters.local.driver import LocalDriver, LocalPerson
 from coachbot.domain.catalog import Credential, PartKind
 
 Step = Callable[[], Awaitable[str]]
-PERSONAS = ("steady", "revises", "steady", "approval", "revises", "stalls", "steady", "late",
-            "revises", "stalls")
+PERSONAS = (
+    "steady",
+    "revises",
+    "steady",
+    "approval",
+    "revises",
+    "stalls",
+    "steady",
+    "late",
+    "revises",
+    "stalls",
+)
 # What the simulated people type: the cohort an admin creates, a request for approval, and a
 # facilitator's comments.
 COHORT_NAME = "Fall 2026 Performance Assessment"
-ALIGNMENT = ("Student-led conferences serve our goal of student voice and bring families into "
-             "their children's learning.")
+ALIGNMENT = (
+    "Student-led conferences serve our goal of student voice and bring families into "
+    "their children's learning."
+)
 STRENGTHS = "Clear task and strong student work samples."
 FEEDBACK = "Show how students used the criteria to revise: add one more sample."
 REFLECTIONS = (
@@ -73,8 +85,9 @@ class Script:
     def later(self, after: datetime, days: int, hour: int | None = None) -> datetime:
         local = after.astimezone(self.zone)
         hour = hour if hour is not None else self.rng.choice((8, 9, 10, 13, 14, 15))
-        return self.school_time(local.date() + timedelta(days=days), hour,
-                                self.rng.choice((0, 15, 30, 45)))
+        return self.school_time(
+            local.date() + timedelta(days=days), hour, self.rng.choice((0, 15, 30, 45))
+        )
 
     def at(self, when: datetime, who: str, what: str, step: Step) -> None:
         self.count += 1
@@ -92,11 +105,16 @@ def evidence_steps(teacher: Teacher, attempt: int) -> list[tuple[str, Step]]:
         if requirement.kind is PartKind.FILE:
             name = f"{requirement.name.lower().replace(' ', '-')}-v{attempt}.pdf"
             data = f"%PDF-1.4 {teacher.name} {requirement.name} {attempt}".encode()
-            steps.append((f"(file) {name}",
-                          lambda name=name, data=data: person.send_file(name, data,
-                                                                        "application/pdf")))
+            steps.append(
+                (
+                    f"(file) {name}",
+                    lambda name=name, data=data: person.send_file(name, data, "application/pdf"),
+                )
+            )
         elif requirement.kind is PartKind.LINK:
-            text = f"{requirement.name}: https://video.lakeview.example/{person.email[:5]}-{attempt}"
+            text = (
+                f"{requirement.name}: https://video.lakeview.example/{person.email[:5]}-{attempt}"
+            )
             steps.append((text, lambda text=text: person.say(text)))
         else:
             body = REFLECTIONS[(attempt + len(teacher.name)) % len(REFLECTIONS)]
@@ -106,8 +124,9 @@ def evidence_steps(teacher: Teacher, attempt: int) -> list[tuple[str, Step]]:
     return steps
 
 
-def reviewer_of(driver: LocalDriver, facilitators: list[LocalPerson],
-                before: dict[str, int]) -> LocalPerson | None:
+def reviewer_of(
+    driver: LocalDriver, facilitators: list[LocalPerson], before: dict[str, int]
+) -> LocalPerson | None:
     """The facilitator who was just sent something new."""
     for person in facilitators:
         if len(driver.mail[person.email].replies) > before.get(person.email, 0):

@@ -79,8 +79,9 @@ def words(bot: CoachBot, message: str, **params: object) -> str:
     return bot.prompts.render("local.j2", message, p=params)
 
 
-def fill_form(form: Form, ask: Ask, write: Callable[[str], None],
-              say: Callable[..., str]) -> dict[str, str]:
+def fill_form(
+    form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
+) -> dict[str, str]:
     write(say("form_heading", title=form.title))
     values: dict[str, str] = {}
     for field in form.fields:
@@ -130,11 +131,13 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
     while True:
         while channel.forms:
             form = channel.forms.pop(0)
-            values = await asyncio.to_thread(fill_form, form, ask, write,
-                                             lambda message, **p: words(bot, message, **p))
+            values = await asyncio.to_thread(
+                fill_form, form, ask, write, lambda message, **p: words(bot, message, **p)
+            )
             turn += 1
             await conversation.handle(
-                FormSubmission(sender, form.form_id, values, form.context, f"t{turn}"), channel)
+                FormSubmission(sender, form.form_id, values, form.context, f"t{turn}"), channel
+            )
         try:
             line = (await asyncio.to_thread(ask, "> ")).strip()
         except EOFError:

@@ -105,8 +105,10 @@ def status(teacher: str | None = typer.Option(None, help="A teacher's email")) -
 def plug_in_adapters() -> None:
     """Let installed adapters add their commands (``chat``, ``demo``, ``run``...), once."""
     for entry in entry_points(group="coachbot.cli"):
-        if not any(command.callback is not None and command.callback.__module__ == entry.module
-                   for command in app.registered_commands):
+        if not any(
+            command.callback is not None and command.callback.__module__ == entry.module
+            for command in app.registered_commands
+        ):
             entry.load()(app)
 
 

@@ -51,7 +51,8 @@ class Conversation:
             await self._dispatch(turn)
         except DomainError as exc:
             log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
-            await channel.reply(self.say.reply("errors.j2", exc.code, **exc.params))
+            params = {"tz": me.timezone, **exc.params}
+            await channel.reply(self.say.reply("errors.j2", exc.code, **params))
         except Exception as exc:
             await self._apologise(channel, exc, event)
 
@@ -88,8 +89,12 @@ class Conversation:
             await turn.answer("general.j2", "unknown_command", word=word, near=near)
             return
         if spec.roles and not any(turn.me.is_(role) for role in spec.roles):
-            await turn.answer("general.j2", "not_your_command", command=spec.name,
-                              roles=sorted(r.value for r in spec.roles))
+            await turn.answer(
+                "general.j2",
+                "not_your_command",
+                command=spec.name,
+                roles=sorted(r.value for r in spec.roles),
+            )
             return
         await spec.handler(turn, args.strip())
 
@@ -101,8 +106,9 @@ class Conversation:
                 await self.run_command(turn, word, match.group(2))
                 return
         intake = self.registry.actions.get("evidence_message")
-        if intake is not None and (event.files or "http" in (event.text or "")
-                                   or ":" in (event.text or "")):
+        if intake is not None and (
+            event.files or "http" in (event.text or "") or ":" in (event.text or "")
+        ):
             await intake(turn, "")
             return
         first = match.group(1).lower() if match else ""
@@ -111,8 +117,13 @@ class Conversation:
 
     async def _apologise(self, channel: Channel, exc: BaseException, event: Event) -> None:
         reference = uuid.uuid4().hex[:8]
-        log.error("failed to handle %s from %s (reference %s)", type(event).__name__,
-                  event.sender.user_id, reference, exc_info=exc)
+        log.error(
+            "failed to handle %s from %s (reference %s)",
+            type(event).__name__,
+            event.sender.user_id,
+            reference,
+            exc_info=exc,
+        )
         try:
             await channel.reply(self.say.reply("errors.j2", "internal", reference=reference))
         except Exception:  # the channel itself is down: the log has everything

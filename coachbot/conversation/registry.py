@@ -25,30 +25,39 @@ class Registry:
     aliases: dict[str, str] = field(default_factory=dict)
     actions: dict[str, Handler] = field(default_factory=dict)
     forms: dict[str, Callable[[Turn, dict[str, str], str], Awaitable[None]]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
 
-    def command(self, name: str, *roles: Role, aliases: tuple[str, ...] = ()) -> Callable[
-            [Handler], Handler]:
+    def command(
+        self, name: str, *roles: Role, aliases: tuple[str, ...] = ()
+    ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands[name] = CommandSpec(name, handler, frozenset(roles), aliases)
             for alias in aliases:
                 self.aliases[alias] = name
             return handler
+
         return register
 
     def action(self, action_id: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.actions[action_id] = handler
             return handler
+
         return register
 
-    def form(self, form_id: str) -> Callable[
-            [Callable[[Turn, dict[str, str], str], Awaitable[None]]],
-            Callable[[Turn, dict[str, str], str], Awaitable[None]]]:
-        def register(handler: Callable[[Turn, dict[str, str], str], Awaitable[None]]) -> Callable[
-                [Turn, dict[str, str], str], Awaitable[None]]:
+    def form(
+        self, form_id: str
+    ) -> Callable[
+        [Callable[[Turn, dict[str, str], str], Awaitable[None]]],
+        Callable[[Turn, dict[str, str], str], Awaitable[None]],
+    ]:
+        def register(
+            handler: Callable[[Turn, dict[str, str], str], Awaitable[None]],
+        ) -> Callable[[Turn, dict[str, str], str], Awaitable[None]]:
             self.forms[form_id] = handler
             return handler
+
         return register
 
     def lookup(self, word: str) -> CommandSpec | None:
@@ -56,5 +65,8 @@ class Registry:
         return self.commands.get(name)
 
     def available_to(self, me: Me) -> list[CommandSpec]:
-        return [spec for spec in self.commands.values()
-                if not spec.roles or any(me.is_(role) for role in spec.roles)]
+        return [
+            spec
+            for spec in self.commands.values()
+            if not spec.roles or any(me.is_(role) for role in spec.roles)
+        ]

@@ -24,25 +24,32 @@ class Say:
     def __init__(self, prompts: Prompts) -> None:
         self.prompts = prompts
 
-    def words(self, family: str, message: str, **params: Any) -> str:
+    def words(self, family: str, message: str, /, **params: Any) -> str:
         return self.prompts.render(family, message, p=params)
 
-    def text(self, family: str, message: str, **params: Any) -> Text:
+    def text(self, family: str, message: str, /, **params: Any) -> Text:
         return Text(self.words(family, message, **params))
 
-    def context(self, family: str, message: str, **params: Any) -> Context:
+    def context(self, family: str, message: str, /, **params: Any) -> Context:
         return Context(self.words(family, message, **params))
 
-    def label(self, name: str, **params: Any) -> str:
+    def label(self, name: str, /, **params: Any) -> str:
         return self.prompts.render(LABELS, name, p=params)
 
     def button(
-        self, name: str, action_id: str, value: str = "", *, primary: bool = False, **params: Any
+        self,
+        name: str,
+        action_id: str,
+        value: str = "",
+        /,
+        *,
+        primary: bool = False,
+        **params: Any,
     ) -> Button:
         style = Style.PRIMARY if primary else Style.DEFAULT
         return Button(self.label(name, **params), action_id, value, style)
 
-    def option(self, name: str, value: str, **params: Any) -> Option:
+    def option(self, name: str, value: str, /, **params: Any) -> Option:
         return Option(self.label(name, **params), value)
 
     def fields(self, pairs: list[tuple[str, str]]) -> Fields:
@@ -53,6 +60,7 @@ class Say:
         self,
         family: str,
         message: str,
+        /,
         *,
         buttons: list[Button] | None = None,
         extra: list[Block] | None = None,

@@ -65,7 +65,7 @@ class Turn:
     say: Say
     commands: tuple[str, ...] = ()  # the commands this person may use, for help and hints
 
-    async def answer(self, family: str, message: str, **params: object) -> None:
+    async def answer(self, family: str, message: str, /, **params: object) -> None:
         await self.channel.reply(self.say.reply(family, message, **params))
 
     def key(self, suffix: str = "") -> str | None:

@@ -33,8 +33,9 @@ def default_plan(credential: Credential, start: date, deadline: date) -> list[Mi
         if i == steps - 1:
             due = deadline  # "Submit formally" falls on the deadline the teacher chose
         else:
-            due = school_day(start + timedelta(days=max(1, round(span * (i + 1) / steps))),
-                             start, deadline)
+            due = school_day(
+                start + timedelta(days=max(1, round(span * (i + 1) / steps))), start, deadline
+            )
         milestones.append(Milestone(title, due))
     return milestones
 

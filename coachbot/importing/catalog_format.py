@@ -152,8 +152,9 @@ class RubricIn(Strict):
 
     @field_validator("criteria")
     @classmethod
-    def _descriptors_use_levels(cls, criteria: list[CriterionIn],
-                                info: ValidationInfo) -> list[CriterionIn]:
+    def _descriptors_use_levels(
+        cls, criteria: list[CriterionIn], info: ValidationInfo
+    ) -> list[CriterionIn]:
         levels = set(info.data.get("levels") or ())
         for criterion in criteria:
             unknown = set(criterion.descriptors) - levels

@@ -116,9 +116,14 @@ def _explain(name: str, raw: object, errors: list[Any]) -> list[Problem]:
             guess = difflib.get_close_matches(str(loc[-1]), [str(s) for s in siblings], n=1)
             if guess:
                 merged.add((*loc[:-1], guess[0]))
-                problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc),
-                                        f"'{loc[-1]}' is not a field here; did you mean "
-                                        f"'{guess[0]}'?"))
+                problems.append(
+                    Problem(
+                        name,
+                        located_yaml.line_of(raw, loc),
+                        _dotted(loc),
+                        f"'{loc[-1]}' is not a field here; did you mean '{guess[0]}'?",
+                    )
+                )
                 continue
         if err["type"] == "missing" and loc in merged:
             continue
@@ -126,8 +131,11 @@ def _explain(name: str, raw: object, errors: list[Any]) -> list[Problem]:
         message = err["msg"].removeprefix("Value error, ") + (f"; {fix}" if fix else "")
         problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc), message))
     # a merged "missing" may have been listed before its misspelling was seen
-    return [p for p in problems if not (p.message.startswith("Field required")
-                                        and tuple(_undotted(p.where)) in merged)]
+    return [
+        p
+        for p in problems
+        if not (p.message.startswith("Field required") and tuple(_undotted(p.where)) in merged)
+    ]
 
 
 def _undotted(where: str) -> list[str | int]:

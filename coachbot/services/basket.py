@@ -42,8 +42,9 @@ class BasketView:
     missing: list[str]  # required parts neither in the basket nor handed in before
 
 
-def match_requirement(requirements: tuple[Requirement, ...], kind: PartKind, named: str | None,
-                      filled: set[str]) -> Requirement | None:
+def match_requirement(
+    requirements: tuple[Requirement, ...], kind: PartKind, named: str | None, filled: set[str]
+) -> Requirement | None:
     if named:
         wanted = named.strip().lower()
         return next((r for r in requirements if r.name.lower() == wanted), None)
@@ -53,8 +54,13 @@ def match_requirement(requirements: tuple[Requirement, ...], kind: PartKind, nam
 
 def last_version_parts(pursuit_id: int) -> Select[tuple[str]]:
     """The requirement names of the pursuit's latest hand-in."""
-    latest = (select(EvidenceVersion.id).where(EvidenceVersion.pursuit_id == pursuit_id)
-              .order_by(EvidenceVersion.number.desc()).limit(1).scalar_subquery())
+    latest = (
+        select(EvidenceVersion.id)
+        .where(EvidenceVersion.pursuit_id == pursuit_id)
+        .order_by(EvidenceVersion.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     return select(EvidencePartRow.requirement).where(EvidencePartRow.version_id == latest)
 
 
@@ -63,33 +69,76 @@ class BasketService:
         self.db = db
         self.clock = clock
 
-    async def add(self, actor: Actor, pursuit_id: int, kind: PartKind, *, named: str | None = None,
-                  text: str | None = None, url: str | None = None, file_name: str | None = None,
-                  file_size: int | None = None, content_hash: str | None = None,
-                  media_type: str | None = None) -> str:
+    async def add(
+        self,
+        actor: Actor,
+        pursuit_id: int,
+        kind: PartKind,
+        *,
+        named: str | None = None,
+        text: str | None = None,
+        url: str | None = None,
+        file_name: str | None = None,
+        file_size: int | None = None,
+        content_hash: str | None = None,
+        media_type: str | None = None,
+    ) -> str:
         """Add (or replace) one part; returns the requirement it was filed under."""
         async with self.db.write() as session:
             pursuit, requirements = await self._open(session, actor, pursuit_id)
-            filled = set(await session.scalars(select(DraftItem.requirement).where(
-                DraftItem.pursuit_id == pursuit.id)))
+            filled = set(
+                await session.scalars(
+                    select(DraftItem.requirement).where(DraftItem.pursuit_id == pursuit.id)
+                )
+            )
             requirement = match_requirement(requirements, kind, named, filled)
             if requirement is None:
-                raise InvalidInput(field="evidence", hint="no_matching_part", kind=kind.value,
-                                   allowed=[r.name for r in requirements])
+                raise InvalidInput(
+                    field="evidence",
+                    hint="no_matching_part",
+                    kind=kind.value,
+                    allowed=[r.name for r in requirements],
+                )
             # A link may stand in for a file (a shared drive folder of student work).
             if requirement.kind is not kind and not (
-                    requirement.kind is PartKind.FILE and kind is PartKind.LINK):
-                raise InvalidInput(field=requirement.name, hint="wrong_kind",
-                                   expected=requirement.kind.value, value=kind.value)
+                requirement.kind is PartKind.FILE and kind is PartKind.LINK
+            ):
+                raise InvalidInput(
+                    field=requirement.name,
+                    hint="wrong_kind",
+                    expected=requirement.kind.value,
+                    value=kind.value,
+                )
             # Validates the part (links, sizes, hashes) before anything is stored.
-            EvidencePart(requirement.name, kind, text=text, url=url, file_name=file_name,
-                         file_size=file_size, content_hash=content_hash, media_type=media_type)
-            await session.execute(delete(DraftItem).where(
-                DraftItem.pursuit_id == pursuit.id, DraftItem.requirement == requirement.name))
-            session.add(DraftItem(
-                pursuit_id=pursuit.id, requirement=requirement.name, kind=kind.value, text=text,
-                url=url, file_name=file_name, file_size=file_size, content_hash=content_hash,
-                media_type=media_type, added_at=self.clock.now()))
+            EvidencePart(
+                requirement.name,
+                kind,
+                text=text,
+                url=url,
+                file_name=file_name,
+                file_size=file_size,
+                content_hash=content_hash,
+                media_type=media_type,
+            )
+            await session.execute(
+                delete(DraftItem).where(
+                    DraftItem.pursuit_id == pursuit.id, DraftItem.requirement == requirement.name
+                )
+            )
+            session.add(
+                DraftItem(
+                    pursuit_id=pursuit.id,
+                    requirement=requirement.name,
+                    kind=kind.value,
+                    text=text,
+                    url=url,
+                    file_name=file_name,
+                    file_size=file_size,
+                    content_hash=content_hash,
+                    media_type=media_type,
+                    added_at=self.clock.now(),
+                )
+            )
             pursuit.last_activity_at = self.clock.now()
             return requirement.name
 
@@ -98,15 +147,24 @@ class BasketService:
             pursuit, requirements = await self._open(session, actor, pursuit_id, locked=False)
             credential = await session.get(CredentialRow, pursuit.credential_id)
             assert credential is not None
-            items = list(await session.scalars(select(DraftItem).where(
-                DraftItem.pursuit_id == pursuit.id).order_by(DraftItem.id)))
-            have = [(i.requirement, i.kind, i.file_name or i.url or (i.text or "")[:60])
-                    for i in items]
+            items = list(
+                await session.scalars(
+                    select(DraftItem)
+                    .where(DraftItem.pursuit_id == pursuit.id)
+                    .order_by(DraftItem.id)
+                )
+            )
+            have = [
+                (i.requirement, i.kind, i.file_name or i.url or (i.text or "")[:60]) for i in items
+            ]
             names = {i.requirement for i in items}
             before = set(await session.scalars(last_version_parts(pursuit.id)))
             carried = [r.name for r in requirements if r.name not in names and r.name in before]
-            missing = [r.name for r in requirements
-                       if r.required and r.name not in names and r.name not in before]
+            missing = [
+                r.name
+                for r in requirements
+                if r.required and r.name not in names and r.name not in before
+            ]
             return BasketView(pursuit.id, credential.title, have, carried, missing)
 
     async def clear(self, actor: Actor, pursuit_id: int) -> None:
@@ -114,8 +172,9 @@ class BasketService:
             pursuit, _ = await self._open(session, actor, pursuit_id)
             await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
 
-    async def _open(self, session: AsyncSession, actor: Actor, pursuit_id: int,
-                    locked: bool = True) -> tuple[Pursuit, tuple[Requirement, ...]]:
+    async def _open(
+        self, session: AsyncSession, actor: Actor, pursuit_id: int, locked: bool = True
+    ) -> tuple[Pursuit, tuple[Requirement, ...]]:
         if locked:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
         else:

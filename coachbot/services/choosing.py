@@ -44,7 +44,7 @@ class ChoosingService:
 
         try:
             outcome, replayed = await idempotency.once(
-                self.db, self.clock.now(), idempotency_key, work
+                self.db, self.clock.now(), idempotency_key, work, scope="choose"
             )
         except IntegrityError:
             # Two "choose" requests raced past the check; the unique index let one through.

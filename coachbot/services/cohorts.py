@@ -131,14 +131,25 @@ class CohortService:
             if await session.get(CohortMember, (cohort.id, person.id, Role.TEACHER.value)):
                 return cohort.name, False
             now = self.clock.now()
-            session.add(CohortMember(cohort_id=cohort.id, person_id=person.id,
-                                     role=Role.TEACHER.value, joined_at=now))
+            session.add(
+                CohortMember(
+                    cohort_id=cohort.id, person_id=person.id, role=Role.TEACHER.value, joined_at=now
+                )
+            )
             # Open pursuits without a cohort now belong to this one (its window applies).
             await session.execute(
-                update(Pursuit).where(Pursuit.teacher_id == person.id,
-                                      Pursuit.cohort_id.is_(None))
-                .values(cohort_id=cohort.id))
-            audit.record(session, at=now, actor=actor, district_id=cohort.district_id,
-                         subject_type="cohort", subject_id=cohort.id, action="join",
-                         details={"person": person.id})
+                update(Pursuit)
+                .where(Pursuit.teacher_id == person.id, Pursuit.cohort_id.is_(None))
+                .values(cohort_id=cohort.id)
+            )
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=cohort.district_id,
+                subject_type="cohort",
+                subject_id=cohort.id,
+                action="join",
+                details={"person": person.id},
+            )
             return cohort.name, True

@@ -46,8 +46,13 @@ class HandedIn:
 
 def part_of(item: DraftItem | EvidencePartRow) -> EvidencePart:
     return EvidencePart(
-        requirement=item.requirement, kind=PartKind(item.kind), text=item.text, url=item.url,
-        file_name=item.file_name, file_size=item.file_size, content_hash=item.content_hash,
+        requirement=item.requirement,
+        kind=PartKind(item.kind),
+        text=item.text,
+        url=item.url,
+        file_name=item.file_name,
+        file_size=item.file_size,
+        content_hash=item.content_hash,
         media_type=item.media_type,
     )
 
@@ -59,8 +64,14 @@ class EvidenceService:
         self.journey = journey
 
     async def hand_in(
-        self, actor: Actor, pursuit_id: int, kind: EvidenceKind, parts: list[EvidencePart],
-        *, note: str | None = None, idempotency_key: str | None = None,
+        self,
+        actor: Actor,
+        pursuit_id: int,
+        kind: EvidenceKind,
+        parts: list[EvidencePart],
+        *,
+        note: str | None = None,
+        idempotency_key: str | None = None,
     ) -> HandedIn:
         """Store the version and move the pursuit (draft -> facilitator, formal -> submitted)."""
         if not parts:
@@ -70,12 +81,17 @@ class EvidenceService:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
             return await self._hand_in(session, actor, pursuit, kind, parts, note)
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
-                                                   work)
+        outcome, replayed = await idempotency.once(
+            self.db, self.clock.now(), idempotency_key, work, scope="hand_in"
+        )
         return HandedIn(**outcome, replayed=replayed)
 
     async def hand_in_basket(
-        self, actor: Actor, pursuit_id: int, kind: EvidenceKind, *,
+        self,
+        actor: Actor,
+        pursuit_id: int,
+        kind: EvidenceKind,
+        *,
         idempotency_key: str | None = None,
     ) -> HandedIn:
         """Hand in what the teacher collected in chat, and empty the basket.
@@ -86,31 +102,50 @@ class EvidenceService:
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            items = list(await session.scalars(
-                select(DraftItem).where(DraftItem.pursuit_id == pursuit.id)
-                .order_by(DraftItem.id)))
+            items = list(
+                await session.scalars(
+                    select(DraftItem)
+                    .where(DraftItem.pursuit_id == pursuit.id)
+                    .order_by(DraftItem.id)
+                )
+            )
             if not items:
                 raise InvalidInput(field="evidence", hint="no_parts")
             parts = [part_of(item) for item in items]
             resent = {part.requirement for part in parts}
             previous = await session.scalar(
-                select(EvidenceVersion.id).where(EvidenceVersion.pursuit_id == pursuit.id)
-                .order_by(EvidenceVersion.number.desc()).limit(1))
+                select(EvidenceVersion.id)
+                .where(EvidenceVersion.pursuit_id == pursuit.id)
+                .order_by(EvidenceVersion.number.desc())
+                .limit(1)
+            )
             if previous is not None:
-                parts += [part_of(row) for row in await session.scalars(
-                    select(EvidencePartRow).where(EvidencePartRow.version_id == previous)
-                    .order_by(EvidencePartRow.position)) if row.requirement not in resent]
+                parts += [
+                    part_of(row)
+                    for row in await session.scalars(
+                        select(EvidencePartRow)
+                        .where(EvidencePartRow.version_id == previous)
+                        .order_by(EvidencePartRow.position)
+                    )
+                    if row.requirement not in resent
+                ]
             outcome = await self._hand_in(session, actor, pursuit, kind, parts, None)
             await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
             return outcome
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key,
-                                                   work)
+        outcome, replayed = await idempotency.once(
+            self.db, self.clock.now(), idempotency_key, work, scope="hand_in"
+        )
         return HandedIn(**outcome, replayed=replayed)
 
     async def _hand_in(
-        self, session: AsyncSession, actor: Actor, pursuit: Pursuit, kind: EvidenceKind,
-        parts: list[EvidencePart], note: str | None,
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        pursuit: Pursuit,
+        kind: EvidenceKind,
+        parts: list[EvidencePart],
+        note: str | None,
     ) -> dict[str, Any]:
         if actor.person_id != pursuit.teacher_id:
             raise NotPermitted(move="hand_in", parties=["owner"])
@@ -121,18 +156,30 @@ class EvidenceService:
             window = await window_for(session, pursuit)
             today = local_today(self.clock, district.timezone)
             if window and not window.contains(today):
-                raise PreconditionFailed(need="window_open", opens=window.opens_on.isoformat(),
-                                         closes=window.closes_on.isoformat())
+                raise PreconditionFailed(
+                    need="window_open",
+                    opens=window.opens_on.isoformat(),
+                    closes=window.closes_on.isoformat(),
+                )
             if pursuit.attempts >= policy.resubmission_limit:
-                raise PreconditionFailed(need="meet_facilitator",
-                                         limit=policy.resubmission_limit)
-        number = (await session.scalar(
-            select(func.max(EvidenceVersion.number)).where(
-                EvidenceVersion.pursuit_id == pursuit.id)) or 0) + 1
+                raise PreconditionFailed(need="meet_facilitator", limit=policy.resubmission_limit)
+        number = (
+            await session.scalar(
+                select(func.max(EvidenceVersion.number)).where(
+                    EvidenceVersion.pursuit_id == pursuit.id
+                )
+            )
+            or 0
+        ) + 1
         assert actor.person_id is not None
-        version = EvidenceVersion(pursuit_id=pursuit.id, number=number, kind=kind.value,
-                                  created_by=actor.person_id, created_at=self.clock.now(),
-                                  note=note)
+        version = EvidenceVersion(
+            pursuit_id=pursuit.id,
+            number=number,
+            kind=kind.value,
+            created_by=actor.person_id,
+            created_at=self.clock.now(),
+            note=note,
+        )
         session.add(version)
         await session.flush()
         session.add_all(_part_row(version.id, i, part) for i, part in enumerate(parts))
@@ -140,15 +187,28 @@ class EvidenceService:
         if kind is EvidenceKind.FORMAL:
             pursuit.attempts += 1
         result = await self.journey.apply_move(
-            session, actor, pursuit, move,
-            details={"evidence_version": number, "parts": len(parts)})
-        return {"pursuit_id": pursuit.id, "version_id": version.id, "number": number,
-                "kind": kind.value, "state": result.to_state, "attempt": pursuit.attempts}
+            session, actor, pursuit, move, details={"evidence_version": number, "parts": len(parts)}
+        )
+        return {
+            "pursuit_id": pursuit.id,
+            "version_id": version.id,
+            "number": number,
+            "kind": kind.value,
+            "state": result.to_state,
+            "attempt": pursuit.attempts,
+        }
 
 
 def _part_row(version_id: int, position: int, part: EvidencePart) -> EvidencePartRow:
     return EvidencePartRow(
-        version_id=version_id, position=position, requirement=part.requirement,
-        kind=PartKind(part.kind).value, text=part.text, url=part.url, file_name=part.file_name,
-        file_size=part.file_size, content_hash=part.content_hash, media_type=part.media_type,
+        version_id=version_id,
+        position=position,
+        requirement=part.requirement,
+        kind=PartKind(part.kind).value,
+        text=part.text,
+        url=part.url,
+        file_name=part.file_name,
+        file_size=part.file_size,
+        content_hash=part.content_hash,
+        media_type=part.media_type,
     )

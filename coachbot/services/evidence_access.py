@@ -59,20 +59,27 @@ class EvidenceAccess:
     async def latest(self, actor: Actor, pursuit_id: int) -> EvidenceView:
         async with self.db.write() as session:
             version_id = await session.scalar(
-                select(EvidenceVersion.id).where(EvidenceVersion.pursuit_id == pursuit_id)
-                .order_by(EvidenceVersion.number.desc()).limit(1))
+                select(EvidenceVersion.id)
+                .where(EvidenceVersion.pursuit_id == pursuit_id)
+                .order_by(EvidenceVersion.number.desc())
+                .limit(1)
+            )
             if version_id is None:
                 raise NotFound(what="evidence", key=str(pursuit_id))
             return await self._view(session, actor, version_id, None)
 
-    async def _view(self, session: AsyncSession, actor: Actor, version_id: int,
-                    review: Review | None) -> EvidenceView:
+    async def _view(
+        self, session: AsyncSession, actor: Actor, version_id: int, review: Review | None
+    ) -> EvidenceView:
         version = await session.get(EvidenceVersion, version_id)
         assert version is not None
         pursuit = await session.get(Pursuit, version.pursuit_id)
         assert pursuit is not None
-        reviewers = set(await session.scalars(select(Review.reviewer_id).where(
-            Review.evidence_version_id == version.id)))
+        reviewers = set(
+            await session.scalars(
+                select(Review.reviewer_id).where(Review.evidence_version_id == version.id)
+            )
+        )
         allowed = (
             actor.person_id == pursuit.teacher_id
             or actor.person_id in reviewers
@@ -83,13 +90,33 @@ class EvidenceAccess:
         teacher = await session.get(Person, pursuit.teacher_id)
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert teacher is not None and credential is not None
-        parts = [part_of(p) for p in await session.scalars(
-            select(EvidencePartRow).where(EvidencePartRow.version_id == version.id)
-            .order_by(EvidencePartRow.position))]
-        audit.record(session, at=self.clock.now(), actor=actor, district_id=pursuit.district_id,
-                     subject_type="pursuit", subject_id=pursuit.id, action="view_evidence",
-                     details={"version": version.number})
-        return EvidenceView(pursuit.id, review.id if review else None,
-                            review.purpose if review else None, teacher.name, credential.title,
-                            version.number, version.kind, pursuit.attempts, parts,
-                            rubric_from_json(credential.rubric))
+        parts = [
+            part_of(p)
+            for p in await session.scalars(
+                select(EvidencePartRow)
+                .where(EvidencePartRow.version_id == version.id)
+                .order_by(EvidencePartRow.position)
+            )
+        ]
+        audit.record(
+            session,
+            at=self.clock.now(),
+            actor=actor,
+            district_id=pursuit.district_id,
+            subject_type="pursuit",
+            subject_id=pursuit.id,
+            action="view_evidence",
+            details={"version": version.number},
+        )
+        return EvidenceView(
+            pursuit.id,
+            review.id if review else None,
+            review.purpose if review else None,
+            teacher.name,
+            credential.title,
+            version.number,
+            version.kind,
+            pursuit.attempts,
+            parts,
+            rubric_from_json(credential.rubric),
+        )

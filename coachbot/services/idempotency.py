@@ -45,11 +45,15 @@ async def once(
     at: datetime,
     key: str | None,
     work: Callable[[AsyncSession], Awaitable[dict[str, Any]]],
+    *,
+    scope: str,
 ) -> tuple[dict[str, Any], bool]:
     """Run ``work(session) -> outcome`` in one write unit, at most once per ``key``.
 
-    Returns ``(outcome, replayed)``. Without a key the work simply runs once.
+    Returns ``(outcome, replayed)``. Without a key the work simply runs once. ``scope`` names
+    the operation, so a key reused by a different operation can never replay the wrong outcome.
     """
+    key = f"{scope}|{key}" if key else None
     async with db.write() as session:
         if key:
             stored = await claim(session, key, at)

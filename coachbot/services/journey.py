@@ -9,6 +9,7 @@ is read, so two people acting at once are serialised and the second is told what
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -58,19 +59,23 @@ async def lock_pursuit(session: AsyncSession, db: Database, pursuit_id: int) -> 
     return pursuit
 
 
-async def _last_change(session: AsyncSession, pursuit_id: int) -> tuple[str, str]:
-    row = (
-        await session.execute(
-            select(Person.name, AuditEvent.occurred_at)
-            .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
-            .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit_id)
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        )
-    ).first()
+async def _last_change(
+    session: AsyncSession, pursuit_id: int, action: str | None = None
+) -> tuple[str, datetime | None]:
+    """Who last changed the pursuit (or last made ``action`` on it), and when."""
+    query = (
+        select(Person.name, AuditEvent.occurred_at)
+        .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
+        .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    row = (await session.execute(query)).first()
     if row is None:
-        return "CoachBot", ""
-    return row[0] or "CoachBot", row[1].isoformat(timespec="minutes")
+        return "CoachBot", None
+    return row[0] or "CoachBot", row[1]
 
 
 class JourneyService:
@@ -97,7 +102,9 @@ class JourneyService:
             )
             return result.to_json()
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
+        outcome, replayed = await idempotency.once(
+            self.db, self.clock.now(), idempotency_key, work, scope="move"
+        )
         return MoveResult(**outcome, replayed=replayed)
 
     async def facts(self, session: AsyncSession, pursuit: Pursuit) -> PursuitFacts:
@@ -133,13 +140,16 @@ class JourneyService:
         """Check and make ``move`` on a pursuit the caller has locked; audit it."""
         state = State(pursuit.state)
         rule = RULES[move]
-        if expected_version is not None and pursuit.version != expected_version:
-            by, at = await _last_change(session, pursuit.id)
-            raise ChangedMeanwhile(state=state.value, by=by, at=at)
-        if state not in rule.sources and state is rule.target:
-            # The very same move was just made by someone else (two approvers at once).
-            by, at = await _last_change(session, pursuit.id)
-            raise ChangedMeanwhile(state=state.value, by=by, at=at, same=True)
+        stale = expected_version is not None and pursuit.version != expected_version
+        if stale or (state not in rule.sources and state is rule.target):
+            # Someone acted first. If they made this very move (two approvers at once, a button
+            # pressed on an old message), say so; otherwise say what changed.
+            by, at = await _last_change(session, pursuit.id, move.value)
+            if at is not None and state not in rule.sources:
+                raise ChangedMeanwhile(state=state.value, by=by, at=at, same=True)
+            if stale:
+                by, at = await _last_change(session, pursuit.id)
+                raise ChangedMeanwhile(state=state.value, by=by, at=at, same=False)
         facts = await self.facts(session, pursuit)
         target = check_move(actor, move, facts, reason)
         await self._check_preconditions(session, pursuit, move)
@@ -202,6 +212,13 @@ class JourneyService:
             now = self.clock.now()
             if actor.person_id == pursuit.teacher_id:
                 pursuit.last_activity_at = now
-            audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
-                         subject_type="pursuit", subject_id=pursuit.id, action=action,
-                         reason=text.strip() or None)
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=pursuit.district_id,
+                subject_type="pursuit",
+                subject_id=pursuit.id,
+                action=action,
+                reason=text.strip() or None,
+            )

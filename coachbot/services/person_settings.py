@@ -28,10 +28,17 @@ class SettingsView:
 async def load_settings(session: AsyncSession, person_id: int, now: datetime) -> PersonSettings:
     row = await session.get(PersonSettings, person_id)
     if row is None:
-        row = PersonSettings(person_id=person_id, onboarded_at=None, goals=[],
-                             snoozed_until=None, muted=False, open_to_questions=False,
-                             named_in_announcements=True, basket_pursuit_id=None,
-                             updated_at=now)
+        row = PersonSettings(
+            person_id=person_id,
+            onboarded_at=None,
+            goals=[],
+            snoozed_until=None,
+            muted=False,
+            open_to_questions=False,
+            named_in_announcements=True,
+            basket_pursuit_id=None,
+            updated_at=now,
+        )
         session.add(row)
     return row
 
@@ -46,9 +53,15 @@ class PersonSettingsService:
             row = await session.get(PersonSettings, person_id)
         if row is None:
             return SettingsView(False, [], None, False, False, True, None)
-        return SettingsView(row.onboarded_at is not None, list(row.goals), row.snoozed_until,
-                            row.muted, row.open_to_questions, row.named_in_announcements,
-                            row.basket_pursuit_id)
+        return SettingsView(
+            row.onboarded_at is not None,
+            list(row.goals),
+            row.snoozed_until,
+            row.muted,
+            row.open_to_questions,
+            row.named_in_announcements,
+            row.basket_pursuit_id,
+        )
 
     async def update(self, actor: Actor, *, timezone: str | None = None, **changes: object) -> None:
         """Change any of: goals, snoozed_until, muted, open_to_questions, named_in_announcements,
@@ -68,8 +81,14 @@ class PersonSettingsService:
                 person = await session.get(Person, actor.person_id)
                 assert person is not None
                 person.timezone = timezone
-            audit.record(session, at=now, actor=actor, district_id=actor.district_id,
-                         subject_type="person", subject_id=actor.person_id,
-                         action="update_settings",
-                         details={k: str(v) for k, v in changes.items()}
-                         | ({"timezone": timezone} if timezone else {}))
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=actor.district_id,
+                subject_type="person",
+                subject_id=actor.person_id,
+                action="update_settings",
+                details={k: str(v) for k, v in changes.items()}
+                | ({"timezone": timezone} if timezone else {}),
+            )

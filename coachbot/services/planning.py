@@ -132,7 +132,9 @@ class PlanningService:
                 "milestones": len(milestones),
             }
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
+        outcome, replayed = await idempotency.once(
+            self.db, self.clock.now(), idempotency_key, work, scope="plan"
+        )
         return SavedPlan(
             outcome["plan_id"],
             date.fromisoformat(outcome["deadline"]),

@@ -43,8 +43,9 @@ def _quiet(value: str) -> tuple[time, time]:
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         return time(h1, m1), time(h2, m2)
     except (AssertionError, ValueError):
-        raise InvalidInput(field="quiet_hours", hint="quiet_hours_format",
-                           value=value[:20]) from None
+        raise InvalidInput(
+            field="quiet_hours", hint="quiet_hours_format", value=value[:20]
+        ) from None
 
 
 def _window(value: str) -> Window:
@@ -70,20 +71,27 @@ def _dollars(value: str) -> int:
 
 SETTERS: dict[str, Any] = {
     "quiet_hours": lambda p, v: dataclasses.replace(
-        p, quiet_start=_quiet(v)[0], quiet_end=_quiet(v)[1]),
+        p, quiet_start=_quiet(v)[0], quiet_end=_quiet(v)[1]
+    ),
     "quiet_weekends": lambda p, v: dataclasses.replace(
-        p, quiet_weekends=_flag(v, "quiet_weekends")),
+        p, quiet_weekends=_flag(v, "quiet_weekends")
+    ),
     "nudge_cap": lambda p, v: dataclasses.replace(
-        p, nudge_cap_per_week=_int(v, 0, 50, "nudge_cap")),
+        p, nudge_cap_per_week=_int(v, 0, 50, "nudge_cap")
+    ),
     "review_deadline_days": lambda p, v: dataclasses.replace(
-        p, review_deadline_days=_int(v, 1, 120, "review_deadline_days")),
+        p, review_deadline_days=_int(v, 1, 120, "review_deadline_days")
+    ),
     "resubmission_limit": lambda p, v: dataclasses.replace(
-        p, resubmission_limit=_int(v, 1, 20, "resubmission_limit")),
+        p, resubmission_limit=_int(v, 1, 20, "resubmission_limit")
+    ),
     "window": lambda p, v: dataclasses.replace(p, submission_window=_window(v)),
     "preapproval": lambda p, v: dataclasses.replace(
-        p, preapproval_required=_flag(v, "preapproval")),
+        p, preapproval_required=_flag(v, "preapproval")
+    ),
     "announcement_channel": lambda p, v: dataclasses.replace(
-        p, announcement_channel=v.strip()[:80] or None),
+        p, announcement_channel=v.strip()[:80] or None
+    ),
     "stipend_budget": lambda p, v: dataclasses.replace(p, stipend_budget_cents=_dollars(v)),
     "peer_review": lambda p, v: dataclasses.replace(p, peer_review=_flag(v, "peer_review")),
 }
@@ -110,8 +118,9 @@ class PolicyAdmin:
             raise NotPermitted(move="set_policy", parties=["admin"])
         setter = SETTERS.get(key)
         if setter is None:
-            raise InvalidInput(field="policy", hint="policy_key", value=key[:40],
-                               allowed=self.settable())
+            raise InvalidInput(
+                field="policy", hint="policy_key", value=key[:40], allowed=self.settable()
+            )
         async with self.db.write() as session:
             district = await session.get(District, actor.district_id)
             assert district is not None
@@ -119,7 +128,14 @@ class PolicyAdmin:
             after = setter(before, value.strip())
             district.policy = policy_to_json(after)
             district.updated_at = self.clock.now()
-            audit.record(session, at=self.clock.now(), actor=actor, district_id=district.id,
-                         subject_type="district", subject_id=district.id, action="set_policy",
-                         details={"key": key, "value": value.strip()[:200]})
+            audit.record(
+                session,
+                at=self.clock.now(),
+                actor=actor,
+                district_id=district.id,
+                subject_type="district",
+                subject_id=district.id,
+                action="set_policy",
+                details={"key": key, "value": value.strip()[:200]},
+            )
             return value.strip()

@@ -77,8 +77,9 @@ class ReviewService:
             reviewer = await pick_reviewer(session, pursuit)
             if reviewer is None:
                 return None
-            review = await self._assign(session, Actor.system(pursuit.district_id), pursuit,
-                                        reviewer)
+            review = await self._assign(
+                session, Actor.system(pursuit.district_id), pursuit, reviewer
+            )
             return review, reviewer
 
     async def hand_off(self, actor: Actor, review_id: int, reason: str) -> tuple[int, int] | None:
@@ -101,19 +102,32 @@ class ReviewService:
             now = self.clock.now()
             review.status, review.completed_at = "handed_off", now
             successor = Review(
-                pursuit_id=pursuit.id, evidence_version_id=review.evidence_version_id,
-                reviewer_id=colleague, purpose=review.purpose, status="assigned",
-                assigned_at=now, due_at=review.due_at)
+                pursuit_id=pursuit.id,
+                evidence_version_id=review.evidence_version_id,
+                reviewer_id=colleague,
+                purpose=review.purpose,
+                status="assigned",
+                assigned_at=now,
+                due_at=review.due_at,
+            )
             session.add(successor)
             await session.flush()
-            audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
-                         subject_type="pursuit", subject_id=pursuit.id, action="hand_off",
-                         reason=reason.strip(), details={"from": review.reviewer_id,
-                                                         "to": colleague})
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=pursuit.district_id,
+                subject_type="pursuit",
+                subject_id=pursuit.id,
+                action="hand_off",
+                reason=reason.strip(),
+                details={"from": review.reviewer_id, "to": colleague},
+            )
             return successor.id, colleague
 
-    async def _assign(self, session: AsyncSession, actor: Actor, pursuit: Pursuit,
-                      reviewer_id: int) -> int:
+    async def _assign(
+        self, session: AsyncSession, actor: Actor, pursuit: Pursuit, reviewer_id: int
+    ) -> int:
         state = State(pursuit.state)
         if state not in (State.DRAFT_WITH_FACILITATOR, State.SUBMITTED):
             raise PreconditionFailed(need="evidence_to_review", state=state.value)
@@ -124,30 +138,45 @@ class ReviewService:
             raise OwnWork(move="review")
         reviewer_actor = actor_of(reviewer)
         if reviewer.district_id != pursuit.district_id or not reviewer_actor.has_role(
-                Role.FACILITATOR, anywhere=True):
+            Role.FACILITATOR, anywhere=True
+        ):
             raise NotPermitted(move="review", parties=["reviewer"])
         version = await session.scalar(
-            select(EvidenceVersion).where(EvidenceVersion.pursuit_id == pursuit.id)
-            .order_by(EvidenceVersion.number.desc()).limit(1))
+            select(EvidenceVersion)
+            .where(EvidenceVersion.pursuit_id == pursuit.id)
+            .order_by(EvidenceVersion.number.desc())
+            .limit(1)
+        )
         assert version is not None  # a draft or submitted pursuit always has evidence
         district = await session.get(District, pursuit.district_id)
         assert district is not None
         policy = policy_from_json(district.policy)
         now = self.clock.now()
         review = Review(
-            pursuit_id=pursuit.id, evidence_version_id=version.id, reviewer_id=reviewer.id,
+            pursuit_id=pursuit.id,
+            evidence_version_id=version.id,
+            reviewer_id=reviewer.id,
             purpose="feedback" if version.kind == "draft" else "official",
-            status="assigned", assigned_at=now,
+            status="assigned",
+            assigned_at=now,
             due_at=now + timedelta(days=policy.review_deadline_days),
         )
         session.add(review)
         await session.flush()
-        audit.record(session, at=now, actor=actor, district_id=pursuit.district_id,
-                     subject_type="pursuit", subject_id=pursuit.id, action="assign_review",
-                     details={"review": review.id, "reviewer": reviewer.id})
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            district_id=pursuit.district_id,
+            subject_type="pursuit",
+            subject_id=pursuit.id,
+            action="assign_review",
+            details={"review": review.id, "reviewer": reviewer.id},
+        )
         if state is State.SUBMITTED:
-            await self.journey.apply_move(session, Actor.system(pursuit.district_id),
-                                          pursuit, Move.START_REVIEW)
+            await self.journey.apply_move(
+                session, Actor.system(pursuit.district_id), pursuit, Move.START_REVIEW
+            )
         return review.id
 
     async def record(
@@ -166,7 +195,9 @@ class ReviewService:
                 session, actor, review_id, decision, scores, strengths.strip(), feedback.strip()
             )
 
-        outcome, replayed = await idempotency.once(self.db, self.clock.now(), idempotency_key, work)
+        outcome, replayed = await idempotency.once(
+            self.db, self.clock.now(), idempotency_key, work, scope="review"
+        )
         return ReviewOutcome(**outcome, replayed=replayed)
 
     async def _record(

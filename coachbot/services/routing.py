@@ -14,27 +14,45 @@ async def open_load(session: AsyncSession, reviewer_ids: list[int]) -> dict[int,
     if not reviewer_ids:
         return {}
     rows = await session.execute(
-        select(Review.reviewer_id, func.count()).where(
-            Review.reviewer_id.in_(reviewer_ids), Review.status == "assigned")
-        .group_by(Review.reviewer_id))
+        select(Review.reviewer_id, func.count())
+        .where(Review.reviewer_id.in_(reviewer_ids), Review.status == "assigned")
+        .group_by(Review.reviewer_id)
+    )
     load = dict.fromkeys(reviewer_ids, 0)
     load.update(dict(rows.all()))
     return load
 
 
-async def pick_reviewer(session: AsyncSession, pursuit: Pursuit,
-                        exclude: set[int] | None = None) -> int | None:
+async def pick_reviewer(
+    session: AsyncSession, pursuit: Pursuit, exclude: set[int] | None = None
+) -> int | None:
     """The person to review ``pursuit``'s latest evidence, or None when nobody is available."""
     excluded = {pursuit.teacher_id} | (exclude or set())
     pools: list[list[int]] = []
     if pursuit.cohort_id is not None:
-        pools.append(list(await session.scalars(
-            select(CohortMember.person_id).where(CohortMember.cohort_id == pursuit.cohort_id,
-                                                 CohortMember.role == Role.FACILITATOR.value))))
-    pools.append(list(await session.scalars(
-        select(RoleGrantRow.person_id).join(Person, Person.id == RoleGrantRow.person_id)
-        .where(Person.district_id == pursuit.district_id, Person.active.is_(True),
-               RoleGrantRow.role == Role.FACILITATOR.value))))
+        pools.append(
+            list(
+                await session.scalars(
+                    select(CohortMember.person_id).where(
+                        CohortMember.cohort_id == pursuit.cohort_id,
+                        CohortMember.role == Role.FACILITATOR.value,
+                    )
+                )
+            )
+        )
+    pools.append(
+        list(
+            await session.scalars(
+                select(RoleGrantRow.person_id)
+                .join(Person, Person.id == RoleGrantRow.person_id)
+                .where(
+                    Person.district_id == pursuit.district_id,
+                    Person.active.is_(True),
+                    RoleGrantRow.role == Role.FACILITATOR.value,
+                )
+            )
+        )
+    )
     for pool in pools:
         candidates = sorted({pid for pid in pool if pid not in excluded})
         if candidates:

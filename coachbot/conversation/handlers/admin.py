@@ -33,10 +33,12 @@ async def approvals(turn: Turn, args: str) -> None:
     waiting = await turn.bot.views.approvals(turn.me.actor)
     buttons = []
     for ref in waiting[:5]:
-        buttons.append(turn.say.button("approve_for", "approve", pursuit_value(ref),
-                                       teacher=ref.teacher))
-    await turn.channel.reply(turn.say.reply("approvals.j2", "list", waiting=waiting,
-                                            buttons=buttons))
+        buttons.append(
+            turn.say.button("approve_for", "approve", pursuit_value(ref), teacher=ref.teacher)
+        )
+    await turn.channel.reply(
+        turn.say.reply("approvals.j2", "list", waiting=waiting, buttons=buttons)
+    )
 
 
 async def approve_command(turn: Turn, args: str) -> None:
@@ -48,33 +50,71 @@ async def approve_command(turn: Turn, args: str) -> None:
 
 async def approve(turn: Turn, value: str) -> None:
     pursuit_id, version = parse_pursuit_value(value)
-    await turn.bot.journey.move(turn.me.actor, pursuit_id, Move.APPROVE,
-                                expected_version=version, idempotency_key=turn.key())
+    await turn.bot.journey.move(
+        turn.me.actor,
+        pursuit_id,
+        Move.APPROVE,
+        expected_version=version,
+        idempotency_key=turn.key(),
+    )
     ref = await turn.bot.views.pursuit(pursuit_id)
-    await turn.notify.to_person(await turn.bot.views.teacher_of(pursuit_id), turn.say.reply(
-        "approvals.j2", "approved_for_teacher", title=ref.title, approver=turn.me.name,
-        buttons=[turn.say.button("make_plan", "plan_for", str(pursuit_id), primary=True)]))
+    await turn.notify.to_person(
+        await turn.bot.views.teacher_of(pursuit_id),
+        turn.say.reply(
+            "approvals.j2",
+            "approved_for_teacher",
+            title=ref.title,
+            approver=turn.me.name,
+            buttons=[turn.say.button("make_plan", "plan_for", str(pursuit_id), primary=True)],
+        ),
+    )
     await turn.answer("approvals.j2", "approved", teacher=ref.teacher, title=ref.title)
 
 
 async def send_back(turn: Turn, value: str) -> None:
-    await turn.channel.open_form(Form(
-        "send_back", turn.say.label("form_send_back"),
-        (FormField("reason", turn.say.label("field_reason"), FieldKind.LONG_TEXT,
-                   hint=turn.say.label("hint_send_back")),),
-        turn.say.label("send_back"), context=value))
+    await turn.channel.open_form(
+        Form(
+            "send_back",
+            turn.say.label("form_send_back"),
+            (
+                FormField(
+                    "reason",
+                    turn.say.label("field_reason"),
+                    FieldKind.LONG_TEXT,
+                    hint=turn.say.label("hint_send_back"),
+                ),
+            ),
+            turn.say.label("send_back"),
+            context=value,
+        )
+    )
 
 
 async def send_back_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
     pursuit_id, version = parse_pursuit_value(context)
     reason = values.get("reason", "").strip()
-    await turn.bot.journey.move(turn.me.actor, pursuit_id, Move.SEND_BACK, reason=reason,
-                                expected_version=version, idempotency_key=turn.key())
+    await turn.bot.journey.move(
+        turn.me.actor,
+        pursuit_id,
+        Move.SEND_BACK,
+        reason=reason,
+        expected_version=version,
+        idempotency_key=turn.key(),
+    )
     ref = await turn.bot.views.pursuit(pursuit_id)
-    await turn.notify.to_person(await turn.bot.views.teacher_of(pursuit_id), turn.say.reply(
-        "approvals.j2", "sent_back_for_teacher", title=ref.title, approver=turn.me.name,
-        reason=reason, buttons=[turn.say.button("ask_again", "request_approval",
-                                                pursuit_value(ref), primary=True)]))
+    await turn.notify.to_person(
+        await turn.bot.views.teacher_of(pursuit_id),
+        turn.say.reply(
+            "approvals.j2",
+            "sent_back_for_teacher",
+            title=ref.title,
+            approver=turn.me.name,
+            reason=reason,
+            buttons=[
+                turn.say.button("ask_again", "request_approval", pursuit_value(ref), primary=True)
+            ],
+        ),
+    )
     await turn.answer("approvals.j2", "sent_back", teacher=ref.teacher, title=ref.title)
 
 
@@ -90,16 +130,24 @@ async def cohort(turn: Turn, args: str) -> None:
         await _add_members(turn, name.strip(), emails, role)
         return
     cohorts = await turn.bot.views.cohorts(turn.me.district_id)
-    await turn.channel.reply(turn.say.reply(
-        "cohorts.j2", "list", cohorts=[name for _, name in cohorts],
-        buttons=[turn.say.button("new_cohort", "new_cohort", primary=True)]))
+    await turn.channel.reply(
+        turn.say.reply(
+            "cohorts.j2",
+            "list",
+            cohorts=[name for _, name in cohorts],
+            buttons=[turn.say.button("new_cohort", "new_cohort", primary=True)],
+        )
+    )
 
 
 async def _add_members(turn: Turn, name: str, emails: str, role: Role) -> None:
     if not name or not emails.strip():
         raise InvalidInput(field="cohort", hint="cohort_add_usage")
-    match = [cid for cid, cname in await turn.bot.views.cohorts(turn.me.district_id)
-             if cname.lower() == name.lower()]
+    match = [
+        cid
+        for cid, cname in await turn.bot.views.cohorts(turn.me.district_id)
+        if cname.lower() == name.lower()
+    ]
     if not match:
         raise NotFound(what="cohort", key=name)
     added, already, unknown = [], [], []
@@ -113,21 +161,47 @@ async def _add_members(turn: Turn, name: str, emails: str, role: Role) -> None:
                 already.append(email)
         except NotFound:
             unknown.append(email)
-    await turn.answer("cohorts.j2", "members_added", cohort=name, added=added, already=already,
-                      unknown=unknown, role=role.value)
+    await turn.answer(
+        "cohorts.j2",
+        "members_added",
+        cohort=name,
+        added=added,
+        already=already,
+        unknown=unknown,
+        role=role.value,
+    )
 
 
 async def new_cohort(turn: Turn, value: str) -> None:
-    await turn.channel.open_form(Form("cohort_new", turn.say.label("form_cohort"), (
-        FormField("name", turn.say.label("field_cohort_name"), FieldKind.SHORT_TEXT),
-        FormField("starts", turn.say.label("field_starts"), FieldKind.DATE,
-                  hint=turn.say.label("hint_plain_date")),
-        FormField("ends", turn.say.label("field_ends"), FieldKind.DATE),
-        FormField("window_opens", turn.say.label("field_window_opens"), FieldKind.DATE,
-                  required=False),
-        FormField("window_closes", turn.say.label("field_window_closes"), FieldKind.DATE,
-                  required=False),
-    ), turn.say.label("create")))
+    await turn.channel.open_form(
+        Form(
+            "cohort_new",
+            turn.say.label("form_cohort"),
+            (
+                FormField("name", turn.say.label("field_cohort_name"), FieldKind.SHORT_TEXT),
+                FormField(
+                    "starts",
+                    turn.say.label("field_starts"),
+                    FieldKind.DATE,
+                    hint=turn.say.label("hint_plain_date"),
+                ),
+                FormField("ends", turn.say.label("field_ends"), FieldKind.DATE),
+                FormField(
+                    "window_opens",
+                    turn.say.label("field_window_opens"),
+                    FieldKind.DATE,
+                    required=False,
+                ),
+                FormField(
+                    "window_closes",
+                    turn.say.label("field_window_closes"),
+                    FieldKind.DATE,
+                    required=False,
+                ),
+            ),
+            turn.say.label("create"),
+        )
+    )
 
 
 def _day(turn: Turn, values: dict[str, str], name: str, required: bool = True) -> date | None:
@@ -148,11 +222,17 @@ async def cohort_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         raise InvalidInput(field="window", hint="window_both_dates")
     assert starts is not None and ends is not None
     window = (opens, closes) if opens and closes else None
-    await turn.bot.cohorts.create(turn.me.actor, values.get("name", ""), starts, ends,
-                                  window=window)
-    await turn.answer("cohorts.j2", "created", name=values.get("name", "").strip(),
-                      starts=spoken(starts), ends=spoken(ends),
-                      window=(spoken(window[0]), spoken(window[1])) if window else None)
+    await turn.bot.cohorts.create(
+        turn.me.actor, values.get("name", ""), starts, ends, window=window
+    )
+    await turn.answer(
+        "cohorts.j2",
+        "created",
+        name=values.get("name", "").strip(),
+        starts=spoken(starts),
+        ends=spoken(ends),
+        window=(spoken(window[0]), spoken(window[1])) if window else None,
+    )
 
 
 async def policy(turn: Turn, args: str) -> None:

@@ -33,13 +33,21 @@ async def show(turn: Turn, args: str) -> None:
     detail = await turn.bot.views.credential(turn.me.district_id, code, turn.me.school_id)
     buttons = []
     if turn.me.is_(Role.TEACHER):
-        buttons.append(turn.say.button("choose_this", "choose", detail.credential.code,
-                                       primary=True))
+        buttons.append(
+            turn.say.button("choose_this", "choose", detail.credential.code, primary=True)
+        )
     if detail.holders_open_to_questions:
-        buttons.append(turn.say.button("ask_holders", "colleagues", detail.credential.code,
-                                       count=detail.holders_open_to_questions))
-    await turn.channel.reply(turn.say.reply(
-        "catalog.j2", "credential", d=detail, c=detail.credential, buttons=buttons))
+        buttons.append(
+            turn.say.button(
+                "ask_holders",
+                "colleagues",
+                detail.credential.code,
+                count=detail.holders_open_to_questions,
+            )
+        )
+    await turn.channel.reply(
+        turn.say.reply("catalog.j2", "credential", d=detail, c=detail.credential, buttons=buttons)
+    )
 
 
 async def colleagues(turn: Turn, args: str) -> None:
@@ -47,7 +55,9 @@ async def colleagues(turn: Turn, args: str) -> None:
     if not code:
         raise InvalidInput(field="code", hint="code_needed", command="colleagues")
     detail = await turn.bot.views.credential(turn.me.district_id, code, turn.me.school_id)
-    people = [(name, email) for name, email in
-              await turn.bot.views.colleagues(turn.me.district_id, code)
-              if email != turn.me.email]
+    people = [
+        (name, email)
+        for name, email in await turn.bot.views.colleagues(turn.me.district_id, code)
+        if email != turn.me.email
+    ]
     await turn.answer("catalog.j2", "colleagues", title=detail.credential.title, people=people)

@@ -48,8 +48,10 @@ async def _show_basket(turn: Turn, pursuit_id: int) -> None:
     view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
     buttons = []
     if view.have:
-        buttons = [turn.say.button("send_draft", "send_draft", str(pursuit_id)),
-                   turn.say.button("submit", "submit", str(pursuit_id), primary=not view.missing)]
+        buttons = [
+            turn.say.button("send_draft", "send_draft", str(pursuit_id)),
+            turn.say.button("submit", "submit", str(pursuit_id), primary=not view.missing),
+        ]
     await turn.channel.reply(turn.say.reply("evidence.j2", "basket", v=view, buttons=buttons))
 
 
@@ -66,21 +68,42 @@ async def evidence_message(turn: Turn, value: str) -> None:
     ref = await _basket_pursuit(turn)
     filed: list[str] = []
     for shared in event.files:
-        filed.append(await turn.bot.basket.add(
-            turn.me.actor, ref.pursuit_id, PartKind.FILE, file_name=shared.name,
-            file_size=shared.size, content_hash=shared.sha256, media_type=shared.media_type))
+        filed.append(
+            await turn.bot.basket.add(
+                turn.me.actor,
+                ref.pursuit_id,
+                PartKind.FILE,
+                file_name=shared.name,
+                file_size=shared.size,
+                content_hash=shared.sha256,
+                media_type=shared.media_type,
+            )
+        )
     text = event.text.strip()
     urls = URL.findall(text)
     named = NAMED.match(text)
     name = named.group("name") if named and not named.group("name").startswith("http") else None
     if urls:
         for url in urls:
-            filed.append(await turn.bot.basket.add(
-                turn.me.actor, ref.pursuit_id, PartKind.LINK,
-                named=name if len(urls) == 1 else None, url=url.rstrip(").,>")))
+            filed.append(
+                await turn.bot.basket.add(
+                    turn.me.actor,
+                    ref.pursuit_id,
+                    PartKind.LINK,
+                    named=name if len(urls) == 1 else None,
+                    url=url.rstrip(").,>"),
+                )
+            )
     elif named and name:
-        filed.append(await turn.bot.basket.add(turn.me.actor, ref.pursuit_id, PartKind.TEXT,
-                                               named=name, text=named.group("body").strip()))
+        filed.append(
+            await turn.bot.basket.add(
+                turn.me.actor,
+                ref.pursuit_id,
+                PartKind.TEXT,
+                named=name,
+                text=named.group("body").strip(),
+            )
+        )
     if not filed:
         await turn.answer("evidence.j2", "how_to_add")
         return
@@ -96,8 +119,9 @@ async def send_draft(turn: Turn, args: str) -> None:
 
 async def send_draft_pressed(turn: Turn, value: str) -> None:
     pursuit_id, _ = parse_pursuit_value(value)
-    handed = await turn.bot.evidence.hand_in_basket(turn.me.actor, pursuit_id,
-                                                    EvidenceKind.DRAFT, idempotency_key=turn.key())
+    handed = await turn.bot.evidence.hand_in_basket(
+        turn.me.actor, pursuit_id, EvidenceKind.DRAFT, idempotency_key=turn.key()
+    )
     await _route(turn, pursuit_id, handed.kind, handed.replayed)
 
 
@@ -111,15 +135,20 @@ async def submit_pressed(turn: Turn, value: str) -> None:
     pursuit_id, _ = parse_pursuit_value(value)
     view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
     if not view.have:
-        await turn.channel.reply(turn.say.reply(
-            "evidence.j2", "nothing_in_basket", title=view.credential_title,
-            buttons=[turn.say.button("submit_last", "submit_last", str(pursuit_id))]))
+        await turn.channel.reply(
+            turn.say.reply(
+                "evidence.j2",
+                "nothing_in_basket",
+                title=view.credential_title,
+                buttons=[turn.say.button("submit_last", "submit_last", str(pursuit_id))],
+            )
+        )
         return
     if view.missing:
         raise PreconditionFailed(need="all_parts", missing=view.missing)
-    handed = await turn.bot.evidence.hand_in_basket(turn.me.actor, pursuit_id,
-                                                    EvidenceKind.FORMAL,
-                                                    idempotency_key=turn.key())
+    handed = await turn.bot.evidence.hand_in_basket(
+        turn.me.actor, pursuit_id, EvidenceKind.FORMAL, idempotency_key=turn.key()
+    )
     await _route(turn, pursuit_id, handed.kind, handed.replayed)
 
 
@@ -127,8 +156,9 @@ async def submit_last(turn: Turn, value: str) -> None:
     """Submit formally exactly what the last hand-in held (e.g. a draft the facilitator liked)."""
     pursuit_id, _ = parse_pursuit_value(value)
     last = await turn.bot.evidence_access.latest(turn.me.actor, pursuit_id)
-    handed = await turn.bot.evidence.hand_in(turn.me.actor, pursuit_id, EvidenceKind.FORMAL,
-                                             last.parts, idempotency_key=turn.key())
+    handed = await turn.bot.evidence.hand_in(
+        turn.me.actor, pursuit_id, EvidenceKind.FORMAL, last.parts, idempotency_key=turn.key()
+    )
     await _route(turn, pursuit_id, handed.kind, handed.replayed)
 
 
@@ -140,15 +170,30 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
     routed = await turn.bot.reviews.route(pursuit_id)
     if routed is None:
         for admin in await turn.bot.views.district_admins(turn.me.district_id):
-            await turn.notify.to_person(admin, turn.say.reply(
-                "reviews.j2", "nobody_to_review", teacher=turn.me.name, title=ref.title,
-                kind=kind))
+            await turn.notify.to_person(
+                admin,
+                turn.say.reply(
+                    "reviews.j2",
+                    "nobody_to_review",
+                    teacher=turn.me.name,
+                    title=ref.title,
+                    kind=kind,
+                ),
+            )
         await turn.answer("evidence.j2", "handed_in_waiting", title=ref.title, kind=kind)
         return
     review_id, reviewer_id = routed
-    await turn.notify.to_person(reviewer_id, turn.say.reply(
-        "reviews.j2", "assigned", teacher=turn.me.name, title=ref.title, kind=kind,
-        buttons=[turn.say.button("open_review", "open_review", str(review_id), primary=True)]))
+    await turn.notify.to_person(
+        reviewer_id,
+        turn.say.reply(
+            "reviews.j2",
+            "assigned",
+            teacher=turn.me.name,
+            title=ref.title,
+            kind=kind,
+            buttons=[turn.say.button("open_review", "open_review", str(review_id), primary=True)],
+        ),
+    )
     reviewer = await turn.bot.views.person_name(reviewer_id)
     await turn.answer("evidence.j2", "handed_in", title=ref.title, kind=kind, reviewer=reviewer)
 

@@ -12,8 +12,15 @@ from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
 
-US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-            "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu")
+US_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+)
 
 
 def register(r: Registry) -> None:
@@ -38,21 +45,44 @@ async def start(turn: Turn, args: str) -> None:
     zones = list(dict.fromkeys((turn.me.timezone, *US_ZONES)))
     yes_no = (turn.say.option("yes", "yes"), turn.say.option("no", "no"))
     fields = [
-        FormField("timezone", turn.say.label("field_timezone"), FieldKind.CHOICE,
-                  initial=turn.me.timezone, options=tuple(Option(z, z) for z in zones)),
-        FormField("open_to_questions", turn.say.label("field_open_to_questions"),
-                  FieldKind.CHOICE, initial="yes" if settings.open_to_questions else "no",
-                  options=yes_no),
-        FormField("named_in_announcements", turn.say.label("field_named"), FieldKind.CHOICE,
-                  initial="yes" if settings.named_in_announcements else "no", options=yes_no),
+        FormField(
+            "timezone",
+            turn.say.label("field_timezone"),
+            FieldKind.CHOICE,
+            initial=turn.me.timezone,
+            options=tuple(Option(z, z) for z in zones),
+        ),
+        FormField(
+            "open_to_questions",
+            turn.say.label("field_open_to_questions"),
+            FieldKind.CHOICE,
+            initial="yes" if settings.open_to_questions else "no",
+            options=yes_no,
+        ),
+        FormField(
+            "named_in_announcements",
+            turn.say.label("field_named"),
+            FieldKind.CHOICE,
+            initial="yes" if settings.named_in_announcements else "no",
+            options=yes_no,
+        ),
     ]
     if goals:
-        fields.insert(1, FormField("goal", turn.say.label("field_goal"), FieldKind.CHOICE,
-                                   required=False, initial=(settings.goals or [""])[0],
-                                   options=tuple(Option(g, g) for g in goals)))
+        fields.insert(
+            1,
+            FormField(
+                "goal",
+                turn.say.label("field_goal"),
+                FieldKind.CHOICE,
+                required=False,
+                initial=(settings.goals or [""])[0],
+                options=tuple(Option(g, g) for g in goals),
+            ),
+        )
     await turn.answer("general.j2", "welcome", name=turn.me.name, onboarded=settings.onboarded)
-    await turn.channel.open_form(Form("onboarding", turn.say.label("form_onboarding"),
-                                      tuple(fields), turn.say.label("save")))
+    await turn.channel.open_form(
+        Form("onboarding", turn.say.label("form_onboarding"), tuple(fields), turn.say.label("save"))
+    )
 
 
 async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
@@ -61,15 +91,22 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
         raise InvalidInput(field="timezone", hint="timezone", value=zone[:60])
     goal = values.get("goal", "").strip()
     await turn.bot.settings_of.update(
-        turn.me.actor, timezone=zone, onboarded=True, goals=[goal] if goal else [],
+        turn.me.actor,
+        timezone=zone,
+        onboarded=True,
+        goals=[goal] if goal else [],
         open_to_questions=values.get("open_to_questions") == "yes",
-        named_in_announcements=values.get("named_in_announcements", "yes") == "yes")
+        named_in_announcements=values.get("named_in_announcements", "yes") == "yes",
+    )
     cohorts = await turn.bot.views.my_cohorts(turn.me.person_id)
     buttons = [turn.say.button("browse_catalog", "catalog", primary=True)]
     if not cohorts and turn.me.is_(Role.TEACHER):
         buttons.append(turn.say.button("join_cohort", "join"))
-    await turn.channel.reply(turn.say.reply(
-        "general.j2", "onboarded", timezone=zone, goal=goal, cohorts=cohorts, buttons=buttons))
+    await turn.channel.reply(
+        turn.say.reply(
+            "general.j2", "onboarded", timezone=zone, goal=goal, cohorts=cohorts, buttons=buttons
+        )
+    )
 
 
 async def join(turn: Turn, args: str) -> None:
@@ -80,11 +117,14 @@ async def join(turn: Turn, args: str) -> None:
         if match:
             await join_pressed(turn, str(match[0][0]))
             return
-    buttons = [turn.say.button("join_this", "join", str(cid), name=name)
-               for cid, name in open_cohorts[:10]]
-    await turn.channel.reply(turn.say.reply("general.j2", "cohorts_to_join",
-                                            cohorts=[n for _, n in open_cohorts],
-                                            buttons=buttons))
+    buttons = [
+        turn.say.button("join_this", "join", str(cid), name=name) for cid, name in open_cohorts[:10]
+    ]
+    await turn.channel.reply(
+        turn.say.reply(
+            "general.j2", "cohorts_to_join", cohorts=[n for _, n in open_cohorts], buttons=buttons
+        )
+    )
 
 
 async def join_pressed(turn: Turn, value: str) -> None:

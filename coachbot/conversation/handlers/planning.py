@@ -53,12 +53,20 @@ async def propose_plan(turn: Turn, pursuit_id: int, deadline: date | None = None
     deadline = deadline or await suggested_deadline(turn, pursuit_id)
     milestones = default_plan(detail.credential, turn.me.today(turn.bot), deadline)
     value = f"{ref.pursuit_id}.{ref.version}|{deadline.isoformat()}"
-    await turn.channel.reply(turn.say.reply(
-        "plan.j2", "proposal", title=ref.title, deadline=spoken(deadline),
-        milestones=[(spoken(m.due_on), m.title) for m in milestones],
-        buttons=[turn.say.button("use_plan", "use_plan", value, primary=True),
-                 turn.say.button("change_deadline", "change_deadline", value),
-                 turn.say.button("edit_plan", "edit_plan", str(ref.pursuit_id))]))
+    await turn.channel.reply(
+        turn.say.reply(
+            "plan.j2",
+            "proposal",
+            title=ref.title,
+            deadline=spoken(deadline),
+            milestones=[(spoken(m.due_on), m.title) for m in milestones],
+            buttons=[
+                turn.say.button("use_plan", "use_plan", value, primary=True),
+                turn.say.button("change_deadline", "change_deadline", value),
+                turn.say.button("edit_plan", "edit_plan", str(ref.pursuit_id)),
+            ],
+        )
+    )
 
 
 def _split(value: str) -> tuple[int, int | None, date]:
@@ -71,15 +79,22 @@ def _split(value: str) -> tuple[int, int | None, date]:
 
 
 async def _save(turn: Turn, pursuit_id: int, deadline: date, milestones: list[Milestone]) -> None:
-    await turn.bot.planning.save_plan(turn.me.actor, pursuit_id, deadline, milestones,
-                                      idempotency_key=turn.key())
+    await turn.bot.planning.save_plan(
+        turn.me.actor, pursuit_id, deadline, milestones, idempotency_key=turn.key()
+    )
     ref = await turn.bot.views.pursuit(pursuit_id)
     if ref.state == State.PLANNING:
-        await turn.bot.journey.move(turn.me.actor, pursuit_id, Move.START_WORK,
-                                    idempotency_key=turn.key("start"))
+        await turn.bot.journey.move(
+            turn.me.actor, pursuit_id, Move.START_WORK, idempotency_key=turn.key("start")
+        )
     await turn.bot.settings_of.update(turn.me.actor, basket_pursuit_id=pursuit_id)
-    await turn.answer("plan.j2", "saved", title=ref.title, deadline=spoken(deadline),
-                      milestones=[(spoken(m.due_on), m.title) for m in milestones])
+    await turn.answer(
+        "plan.j2",
+        "saved",
+        title=ref.title,
+        deadline=spoken(deadline),
+        milestones=[(spoken(m.due_on), m.title) for m in milestones],
+    )
 
 
 async def use_plan(turn: Turn, value: str) -> None:
@@ -97,18 +112,35 @@ async def plan(turn: Turn, args: str) -> None:
     if deadline is None:
         await propose_plan(turn, ref.pursuit_id)
         return
-    await turn.channel.reply(turn.say.reply(
-        "plan.j2", "current", title=ref.title, deadline=spoken(deadline),
-        milestones=[(spoken(due), title, is_done) for _, title, due, is_done in milestones],
-        buttons=[turn.say.button("edit_plan", "edit_plan", str(ref.pursuit_id))]))
+    await turn.channel.reply(
+        turn.say.reply(
+            "plan.j2",
+            "current",
+            title=ref.title,
+            deadline=spoken(deadline),
+            milestones=[(spoken(due), title, is_done) for _, title, due, is_done in milestones],
+            buttons=[turn.say.button("edit_plan", "edit_plan", str(ref.pursuit_id))],
+        )
+    )
 
 
 async def change_deadline(turn: Turn, value: str) -> None:
-    await turn.channel.open_form(Form(
-        "deadline", turn.say.label("form_deadline"),
-        (FormField("when", turn.say.label("field_deadline"), FieldKind.DATE,
-                   hint=turn.say.label("hint_plain_date")),),
-        turn.say.label("check_date"), context=value.partition("|")[0]))
+    await turn.channel.open_form(
+        Form(
+            "deadline",
+            turn.say.label("form_deadline"),
+            (
+                FormField(
+                    "when",
+                    turn.say.label("field_deadline"),
+                    FieldKind.DATE,
+                    hint=turn.say.label("hint_plain_date"),
+                ),
+            ),
+            turn.say.label("check_date"),
+            context=value.partition("|")[0],
+        )
+    )
 
 
 async def deadline_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
@@ -134,8 +166,13 @@ async def _propose_with(turn: Turn, pursuit_id: int, words: str) -> None:
         raise InvalidInput(field="deadline", hint="deadline_past", value=spoken(day))
     window = await turn.bot.views.window(pursuit_id)
     if window and not window.contains(day):
-        raise InvalidInput(field="deadline", hint="outside_window", value=spoken(day),
-                           opens=spoken(window.opens_on), closes=spoken(window.closes_on))
+        raise InvalidInput(
+            field="deadline",
+            hint="outside_window",
+            value=spoken(day),
+            opens=spoken(window.opens_on),
+            closes=spoken(window.closes_on),
+        )
     await turn.answer("plan.j2", "date_read_as", words=words.strip(), day=spoken(day))
     await propose_plan(turn, pursuit_id, day)
 
@@ -145,20 +182,38 @@ async def edit_plan(turn: Turn, value: str) -> None:
     deadline, milestones = await turn.bot.views.plan(pursuit_id)
     if deadline is None:
         ref = await turn.bot.views.pursuit(pursuit_id)
-        detail = await turn.bot.views.credential(turn.me.district_id, ref.code,
-                                                 turn.me.school_id)
+        detail = await turn.bot.views.credential(turn.me.district_id, ref.code, turn.me.school_id)
         deadline = await suggested_deadline(turn, pursuit_id)
-        lines = [f"{m.due_on.isoformat()}: {m.title}" for m in
-                 default_plan(detail.credential, turn.me.today(turn.bot), deadline)]
+        lines = [
+            f"{m.due_on.isoformat()}: {m.title}"
+            for m in default_plan(detail.credential, turn.me.today(turn.bot), deadline)
+        ]
     else:
         lines = [f"{due.isoformat()}: {title}" for _, title, due, done in milestones if not done]
-    await turn.channel.open_form(Form(
-        "plan_edit", turn.say.label("form_plan"), (
-            FormField("deadline", turn.say.label("field_deadline"), FieldKind.DATE,
-                      initial=deadline.isoformat(), hint=turn.say.label("hint_plain_date")),
-            FormField("milestones", turn.say.label("field_milestones"), FieldKind.LONG_TEXT,
-                      initial="\n".join(lines), hint=turn.say.label("hint_milestones")),
-        ), turn.say.label("save"), context=str(pursuit_id)))
+    await turn.channel.open_form(
+        Form(
+            "plan_edit",
+            turn.say.label("form_plan"),
+            (
+                FormField(
+                    "deadline",
+                    turn.say.label("field_deadline"),
+                    FieldKind.DATE,
+                    initial=deadline.isoformat(),
+                    hint=turn.say.label("hint_plain_date"),
+                ),
+                FormField(
+                    "milestones",
+                    turn.say.label("field_milestones"),
+                    FieldKind.LONG_TEXT,
+                    initial="\n".join(lines),
+                    hint=turn.say.label("hint_milestones"),
+                ),
+            ),
+            turn.say.label("save"),
+            context=str(pursuit_id),
+        )
+    )
 
 
 async def plan_edit_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
@@ -166,8 +221,9 @@ async def plan_edit_submitted(turn: Turn, values: dict[str, str], context: str) 
     now = turn.bot.clock.now()
     deadline = parse_day(values.get("deadline", ""), turn.me.timezone, now)
     if deadline is None:
-        raise InvalidInput(field="deadline", hint="date_unclear",
-                           value=values.get("deadline", "")[:60])
+        raise InvalidInput(
+            field="deadline", hint="date_unclear", value=values.get("deadline", "")[:60]
+        )
     milestones: list[Milestone] = []
     for number, raw in enumerate(values.get("milestones", "").splitlines(), start=1):
         if not raw.strip():
@@ -175,8 +231,9 @@ async def plan_edit_submitted(turn: Turn, values: dict[str, str], context: str) 
         match = LINE.match(raw)
         day = parse_day(match.group("when"), turn.me.timezone, now) if match else None
         if match is None or day is None:
-            raise InvalidInput(field="milestones", hint="milestone_line", line=number,
-                               value=raw.strip()[:80])
+            raise InvalidInput(
+                field="milestones", hint="milestone_line", line=number, value=raw.strip()[:80]
+            )
         milestones.append(Milestone(match.group("title").strip()[:200], day))
     await _save(turn, pursuit_id, deadline, milestones)
 
@@ -205,6 +262,7 @@ async def plan_for(turn: Turn, value: str) -> None:
     pursuit_id, _ = parse_pursuit_value(value)
     ref = await turn.bot.views.pursuit(pursuit_id)
     if ref.state == State.APPROVED:
-        await turn.bot.journey.move(turn.me.actor, pursuit_id, Move.START_PLANNING,
-                                    idempotency_key=turn.key())
+        await turn.bot.journey.move(
+            turn.me.actor, pursuit_id, Move.START_PLANNING, idempotency_key=turn.key()
+        )
     await propose_plan(turn, pursuit_id)

@@ -29,10 +29,15 @@ def register(r: Registry) -> None:
 
 async def queue(turn: Turn, args: str) -> None:
     items = await turn.bot.views.queue(turn.me.person_id)
-    buttons = [turn.say.button("open_review_of", "open_review", str(item.review_id),
-                               teacher=item.teacher) for item in items[:5]]
-    await turn.channel.reply(turn.say.reply("reviews.j2", "queue", entries=items,
-                                            timezone=turn.me.timezone, buttons=buttons))
+    buttons = [
+        turn.say.button("open_review_of", "open_review", str(item.review_id), teacher=item.teacher)
+        for item in items[:5]
+    ]
+    await turn.channel.reply(
+        turn.say.reply(
+            "reviews.j2", "queue", entries=items, timezone=turn.me.timezone, buttons=buttons
+        )
+    )
 
 
 async def open_review_command(turn: Turn, args: str) -> None:
@@ -45,59 +50,112 @@ async def open_review_command(turn: Turn, args: str) -> None:
 async def open_review(turn: Turn, value: str) -> None:
     review_id, _ = parse_pursuit_value(value)
     view = await turn.bot.evidence_access.for_review(turn.me.actor, review_id)
-    await turn.channel.reply(turn.say.reply(
-        "reviews.j2", "evidence", v=view,
-        buttons=[turn.say.button("score" if view.purpose == "official" else "give_feedback",
-                                 "score", str(review_id), primary=True),
-                 turn.say.button("hand_off", "hand_off", str(review_id))]))
+    await turn.channel.reply(
+        turn.say.reply(
+            "reviews.j2",
+            "evidence",
+            v=view,
+            buttons=[
+                turn.say.button(
+                    "score" if view.purpose == "official" else "give_feedback",
+                    "score",
+                    str(review_id),
+                    primary=True,
+                ),
+                turn.say.button("hand_off", "hand_off", str(review_id)),
+            ],
+        )
+    )
 
 
 async def score(turn: Turn, value: str) -> None:
     review_id, _ = parse_pursuit_value(value)
     view = await turn.bot.evidence_access.for_review(turn.me.actor, review_id)
     fields = [
-        FormField(SCORE + c.name, c.name, FieldKind.CHOICE,
-                  options=tuple(Option(lv.name, lv.name) for lv in c.levels),
-                  hint=c.description)
+        FormField(
+            SCORE + c.name,
+            c.name,
+            FieldKind.CHOICE,
+            options=tuple(Option(lv.name, lv.name) for lv in c.levels),
+            hint=c.description,
+        )
         for c in view.rubric.criteria
     ]
-    fields.append(FormField("strengths", turn.say.label("field_strengths"), FieldKind.LONG_TEXT,
-                            required=False))
-    fields.append(FormField("feedback", turn.say.label("field_feedback"), FieldKind.LONG_TEXT,
-                            required=view.purpose != "official",
-                            hint=turn.say.label("hint_feedback")))
+    fields.append(
+        FormField(
+            "strengths", turn.say.label("field_strengths"), FieldKind.LONG_TEXT, required=False
+        )
+    )
+    fields.append(
+        FormField(
+            "feedback",
+            turn.say.label("field_feedback"),
+            FieldKind.LONG_TEXT,
+            required=view.purpose != "official",
+            hint=turn.say.label("hint_feedback"),
+        )
+    )
     if view.purpose == "official":
-        fields.append(FormField("decision", turn.say.label("field_decision"), FieldKind.CHOICE,
-                                options=(turn.say.option("decision_earned", "earned"),
-                                         turn.say.option("decision_not_yet", "not_yet"))))
-    await turn.channel.open_form(Form(
-        "review", turn.say.label("form_review", teacher=view.teacher), tuple(fields),
-        turn.say.label("send_review"), context=str(review_id)))
+        fields.append(
+            FormField(
+                "decision",
+                turn.say.label("field_decision"),
+                FieldKind.CHOICE,
+                options=(
+                    turn.say.option("decision_earned", "earned"),
+                    turn.say.option("decision_not_yet", "not_yet"),
+                ),
+            )
+        )
+    await turn.channel.open_form(
+        Form(
+            "review",
+            turn.say.label("form_review", teacher=view.teacher),
+            tuple(fields),
+            turn.say.label("send_review"),
+            context=str(review_id),
+        )
+    )
 
 
 async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
     review_id, _ = parse_pursuit_value(context)
-    scores = {name[len(SCORE):]: level for name, level in values.items()
-              if name.startswith(SCORE) and level}
+    scores = {
+        name[len(SCORE) :]: level
+        for name, level in values.items()
+        if name.startswith(SCORE) and level
+    }
     raw = values.get("decision", "feedback")
     try:
         decision = Decision(raw)
     except ValueError:
-        raise InvalidInput(field="decision", value=raw[:20],
-                           allowed=["earned", "not_yet"]) from None
+        raise InvalidInput(
+            field="decision", value=raw[:20], allowed=["earned", "not_yet"]
+        ) from None
     outcome = await turn.bot.reviews.record(
-        turn.me.actor, review_id, decision, scores, strengths=values.get("strengths", ""),
-        feedback=values.get("feedback", ""), idempotency_key=turn.key())
+        turn.me.actor,
+        review_id,
+        decision,
+        scores,
+        strengths=values.get("strengths", ""),
+        feedback=values.get("feedback", ""),
+        idempotency_key=turn.key(),
+    )
     ref = await turn.bot.views.pursuit(outcome.pursuit_id)
     teacher = await turn.bot.views.teacher_of(outcome.pursuit_id)
     if outcome.replayed:
         await turn.answer("reviews.j2", "already_recorded", teacher=ref.teacher)
         return
     message = turn.say.reply(
-        "reviews.j2", f"teacher_{decision.value}", title=ref.title, reviewer=turn.me.name,
-        scores=scores, strengths=values.get("strengths", "").strip(),
+        "reviews.j2",
+        f"teacher_{decision.value}",
+        title=ref.title,
+        reviewer=turn.me.name,
+        scores=scores,
+        strengths=values.get("strengths", "").strip(),
         feedback=values.get("feedback", "").strip(),
-        buttons=[turn.say.button("next_step_status", "status")])
+        buttons=[turn.say.button("next_step_status", "status")],
+    )
     await turn.notify.to_person(teacher, message)
     await turn.answer("reviews.j2", "recorded", teacher=ref.teacher, decision=decision.value)
     if outcome.award_id is not None:
@@ -112,10 +170,15 @@ async def handoff_command(turn: Turn, args: str) -> None:
 
 
 async def hand_off(turn: Turn, value: str) -> None:
-    await turn.channel.open_form(Form(
-        "hand_off", turn.say.label("form_hand_off"),
-        (FormField("reason", turn.say.label("field_reason"), FieldKind.LONG_TEXT),),
-        turn.say.label("hand_off"), context=value))
+    await turn.channel.open_form(
+        Form(
+            "hand_off",
+            turn.say.label("form_hand_off"),
+            (FormField("reason", turn.say.label("field_reason"), FieldKind.LONG_TEXT),),
+            turn.say.label("hand_off"),
+            context=value,
+        )
+    )
 
 
 async def hand_off_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
@@ -125,8 +188,14 @@ async def hand_off_submitted(turn: Turn, values: dict[str, str], context: str) -
         await turn.answer("reviews.j2", "no_colleague")
         return
     new_review, colleague = moved
-    await turn.notify.to_person(colleague, turn.say.reply(
-        "reviews.j2", "handed_to_you", from_name=turn.me.name,
-        reason=values.get("reason", "").strip(),
-        buttons=[turn.say.button("open_review", "open_review", str(new_review), primary=True)]))
+    await turn.notify.to_person(
+        colleague,
+        turn.say.reply(
+            "reviews.j2",
+            "handed_to_you",
+            from_name=turn.me.name,
+            reason=values.get("reason", "").strip(),
+            buttons=[turn.say.button("open_review", "open_review", str(new_review), primary=True)],
+        ),
+    )
     await turn.answer("reviews.j2", "handed_off", to=await turn.bot.views.person_name(colleague))
