@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -91,6 +91,14 @@ class Database:
         # Closing the session ends its transaction; objects read stay usable, detached.
         async with self._reads() as session:
             yield session
+
+    async def analyze(self, *tables: str) -> None:
+        """Refresh the query planner's statistics after a bulk load (both databases have one)."""
+        async with self.write() as session:
+            for table in tables:
+                if not table.isidentifier():
+                    raise ValueError(f"not a table name: {table!r}")
+                await session.execute(text(f"ANALYZE {table}"))
 
     async def dispose(self) -> None:
         await self._write_engine.dispose()
