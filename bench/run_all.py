@@ -85,8 +85,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, float]:
 
     return {
         "import_rows_per_s": med(lambda r: r["import"]["rows_per_s"]),
-        "import_peak_mib": med(lambda r: r["import"]["peak_mib"]),
-        "maxrss_mib": med(lambda r: r["import"]["maxrss_mib"]),
+        "import_peak_rss_mib": med(lambda r: r["import"]["peak_rss_mib"]),
+        "import_rss_growth_mib": med(lambda r: r["import"]["rss_growth_mib"]),
         "status_median_ms": med(lambda r: r["queries"]["status_of_one_teacher"]["median_ms"]),
         "status_p99_ms": med(lambda r: r["queries"]["status_of_one_teacher"]["p99_ms"]),
         "cohort_median_ms": med(lambda r: r["queries"]["progress_of_one_cohort"]["median_ms"]),
