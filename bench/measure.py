@@ -27,6 +27,18 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident size. Linux's VmHWM belongs to the process image, so unlike
+    ru_maxrss it does not inherit the high-water mark of the parent the child was forked from."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _import_here(url: str, path: str, schools: list[str]) -> dict[str, float]:
     """Runs in a fresh child process, so its peak resident size is the import's own."""
 
@@ -41,7 +53,7 @@ def _import_here(url: str, path: str, schools: list[str]) -> dict[str, float]:
             await bot.aclose()
         return {"rows": len(rows), "created": result.created, "seconds": elapsed,
                 "rows_per_s": len(rows) / elapsed,
-                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+                "peak_rss_mib": peak_rss_mib()}
 
     return asyncio.run(run())
 

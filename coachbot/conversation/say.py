@@ -8,8 +8,6 @@ from coachbot.conversation.vocabulary import (
     Block,
     Button,
     Buttons,
-    Context,
-    Fields,
     Option,
     Reply,
     Style,
@@ -30,9 +28,6 @@ class Say:
     def text(self, family: str, message: str, /, **params: Any) -> Text:
         return Text(self.words(family, message, **params))
 
-    def context(self, family: str, message: str, /, **params: Any) -> Context:
-        return Context(self.words(family, message, **params))
-
     def label(self, name: str, /, **params: Any) -> str:
         return self.prompts.render(LABELS, name, p=params)
 
@@ -51,10 +46,6 @@ class Say:
 
     def option(self, name: str, value: str, /, **params: Any) -> Option:
         return Option(self.label(name, **params), value)
-
-    def fields(self, pairs: list[tuple[str, str]]) -> Fields:
-        """Label names are looked up in labels.j2; values are data (dates, numbers, titles)."""
-        return Fields(tuple((self.label(name), value) for name, value in pairs))
 
     def reply(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
@@ -31,19 +31,3 @@ async def person_by_email(session: AsyncSession, email: str) -> Person:
 
 async def actor_by_email(session: AsyncSession, email: str) -> Actor:
     return actor_of(await person_by_email(session, email))
-
-
-async def person_by_id(session: AsyncSession, person_id: int) -> Person:
-    person = await session.get(Person, person_id)
-    if person is None:
-        raise NotFound(what="person", key=str(person_id))
-    return person
-
-
-async def count_people(session: AsyncSession, district_id: int) -> int:
-    return (
-        await session.scalar(
-            select(func.count()).select_from(Person).where(Person.district_id == district_id)
-        )
-        or 0
-    )
