@@ -9,10 +9,13 @@ Everything else receives what it needs as arguments; there are no module-level s
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from coachbot.clock import Clock, SystemClock
 from coachbot.conversation.engine import Conversation
 from coachbot.conversation.handlers import build_registry
+from coachbot.conversation.nudges import NudgeSender
+from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
 from coachbot.services.basket import BasketService
@@ -23,6 +26,8 @@ from coachbot.services.cohorts import CohortService
 from coachbot.services.evidence import EvidenceService
 from coachbot.services.evidence_access import EvidenceAccess
 from coachbot.services.journey import JourneyService
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.sweep import Sweep
 from coachbot.services.person_settings import PersonSettingsService
 from coachbot.services.planning import PlanningService
 from coachbot.services.policy_admin import PolicyAdmin
@@ -32,7 +37,7 @@ from coachbot.services.status import StatusService
 from coachbot.services.views import Views
 from coachbot.settings import Settings
 
-__all__ = ["CoachBot", "build", "build_conversation"]
+__all__ = ["CoachBot", "Nudging", "build", "build_conversation", "build_nudging"]
 from coachbot.storage.database import Database
 
 
@@ -70,3 +75,15 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
 def build_conversation(bot: CoachBot, notifier: Notifier) -> Conversation:
     """The conversation every adapter talks to, with every handler registered."""
     return Conversation(bot, notifier, build_registry())
+
+
+@dataclass(frozen=True)
+class Nudging:
+    sweep: Sweep
+    dispatcher: Dispatcher
+
+
+def build_nudging(bot: CoachBot, notifier: Notifier, *, worker: str = "main") -> Nudging:
+    """The sweep and a dispatcher that delivers through ``notifier`` (the platform adapter)."""
+    sender = NudgeSender(Say(bot.prompts), notifier)
+    return Nudging(Sweep(bot.db, bot.clock), Dispatcher(bot.db, bot.clock, sender, worker=worker))

@@ -66,8 +66,10 @@ class LocalDriver:
         self.conversation = build_conversation(bot, self)
 
     # -- the Notifier the core sees -----------------------------------------------------------
-    async def to_person(self, person_id: int, reply: Reply) -> None:
-        self.mail[await self._email(person_id)].replies.append(reply)
+    async def to_person(self, person_id: int, reply: Reply) -> str:
+        mailbox = self.mail[await self._email(person_id)]
+        mailbox.replies.append(reply)
+        return f"local-{person_id}-{len(mailbox.replies)}"
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
         self.channels[channel].append(reply)

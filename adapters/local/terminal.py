@@ -67,9 +67,10 @@ class TerminalNotifier:
         self.bot = bot
         self.write = write
 
-    async def to_person(self, person_id: int, reply: Reply) -> None:
+    async def to_person(self, person_id: int, reply: Reply) -> str | None:
         name = await self.bot.views.person_name(person_id)
         self.write(words(self.bot, "note_to_person", name=name, summary=reply.summary))
+        return None
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
         self.write(words(self.bot, "channel_post", channel=channel, text=reply.text))

@@ -29,7 +29,9 @@ class Channel(Protocol):
 class Notifier(Protocol):
     """How the conversation reaches other people and district channels."""
 
-    async def to_person(self, person_id: int, reply: Reply) -> None: ...
+    async def to_person(self, person_id: int, reply: Reply) -> str | None:
+        """Deliver to one person; returns the platform's message id when it gives one."""
+        ...
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None: ...
 

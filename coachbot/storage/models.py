@@ -11,6 +11,7 @@ from coachbot.storage.catalog import (
 )
 from coachbot.storage.cohorts import Cohort, CohortMember
 from coachbot.storage.conversation import DraftItem, PersonSettings
+from coachbot.storage.nudges import NudgeRow, SchoolBreak
 from coachbot.storage.people import District, Person, RoleGrantRow, School
 from coachbot.storage.pursuits import (
     Award,
@@ -38,6 +39,7 @@ __all__ = [
     "EvidenceVersion",
     "IdempotencyKey",
     "MilestoneRow",
+    "NudgeRow",
     "PathwayArea",
     "PathwayAreaCredential",
     "PathwayRow",
@@ -47,6 +49,7 @@ __all__ = [
     "Review",
     "RoleGrantRow",
     "School",
+    "SchoolBreak",
     "StackCredential",
     "StackRow",
     "WorkPlan",

@@ -17,6 +17,8 @@ class Pursuit(Base):
         Index("ix_pursuits_teacher_id", "teacher_id"),
         Index("ix_pursuits_cohort_state", "cohort_id", "state"),
         Index("ix_pursuits_credential_state", "credential_id", "state"),
+        # The sweep's inactivity question looks only at the open pursuits that went quiet.
+        Index("ix_pursuits_state_activity", "state", "last_activity_at"),
         # One live pursuit per teacher and credential: a double click on "choose" cannot make two.
         Index(
             "uq_pursuits_live_teacher_credential",
@@ -108,6 +110,7 @@ class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         Index("ix_reviews_reviewer_status", "reviewer_id", "status"),
+        Index("ix_reviews_status_due", "status", "due_at"),
         Index("ix_reviews_pursuit_id", "pursuit_id"),
     )
 

@@ -30,6 +30,7 @@ def register(r: Registry) -> None:
     r.command("join", Role.TEACHER)(join)
     r.action("join")(join_pressed)
     r.command("snooze")(snooze)
+    r.action("snooze_week")(snooze_week)
     r.command("mute")(mute)
     r.command("unmute")(unmute)
     r.command("privacy")(privacy)
@@ -146,6 +147,10 @@ async def snooze(turn: Turn, args: str) -> None:
     until = datetime.combine(day, time(0, 0), ZoneInfo(turn.me.timezone)).astimezone(UTC)
     await turn.bot.settings_of.update(turn.me.actor, snoozed_until=until)
     await turn.answer("general.j2", "snoozed", until=spoken(day))
+
+
+async def snooze_week(turn: Turn, value: str) -> None:
+    await snooze(turn, (turn.me.today(turn.bot) + timedelta(days=7)).isoformat())
 
 
 async def mute(turn: Turn, args: str) -> None:

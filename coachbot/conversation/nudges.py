@@ -1,0 +1,47 @@
+"""Nudges as messages: the words for each kind, with the buttons that act on it."""
+
+from __future__ import annotations
+
+from coachbot.conversation.say import Say
+from coachbot.conversation.turn import Notifier
+from coachbot.conversation.vocabulary import Button, Reply
+from coachbot.domain.nudges import NudgeKind
+from coachbot.services.nudging.dispatch import DeliveryFailed, Outgoing
+
+TEACHER_BUTTONS = ("done", "snooze_week", "help_me", "draft")
+
+
+class NudgeSender:
+    """What the dispatcher calls to deliver one nudge through the platform's adapter."""
+
+    def __init__(self, say: Say, notifier: Notifier) -> None:
+        self.say = say
+        self.notifier = notifier
+
+    def render(self, nudge: Outgoing) -> Reply:
+        params = dict(nudge.params)
+        return self.say.reply("nudges.j2", nudge.kind.value, buttons=self._buttons(nudge),
+                              **params)
+
+    def _buttons(self, nudge: Outgoing) -> list[Button]:
+        pursuit = str(nudge.params.get("pursuit_id", ""))
+        if nudge.kind in (NudgeKind.REVIEW_DUE_SOON, NudgeKind.REVIEW_LATE,
+                          NudgeKind.REVIEW_ESCALATION):
+            return [self.say.button("open_review", "open_review",
+                                    str(nudge.params["review_id"]), primary=True)]
+        if nudge.kind is NudgeKind.NO_PLAN:
+            return [self.say.button("browse_catalog", "catalog", primary=True),
+                    self.say.button("snooze_week", "snooze_week")]
+        if nudge.kind.value.startswith("milestone"):
+            return [self.say.button("mark_done_short", "done", pursuit, primary=True),
+                    self.say.button("snooze_week", "snooze_week"),
+                    self.say.button("i_need_help", "help_me", pursuit)]
+        return [self.say.button("hand_in_draft", "draft", pursuit, primary=True),
+                self.say.button("snooze_week", "snooze_week"),
+                self.say.button("i_need_help", "help_me", pursuit)]
+
+    async def __call__(self, nudge: Outgoing) -> str:
+        message_id = await self.notifier.to_person(nudge.person_id, self.render(nudge))
+        if message_id is None:
+            raise DeliveryFailed("the adapter gave no message id", permanent=False)
+        return message_id

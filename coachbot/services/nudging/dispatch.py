@@ -1,0 +1,208 @@
+"""The dispatcher: claim ready outbox rows, apply the humane rules, deliver, record.
+
+Claims use ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of dispatchers share the
+work without sending a row twice; each claim carries a lease, and a killed process's claims are
+taken over once the lease runs out. The send happens outside any transaction; the one window no
+platform lets us close (the send succeeded, the record did not commit) can repeat a message once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+
+from coachbot.clock import Clock
+from coachbot.domain.nudges import (
+    TEACHER_REMINDERS,
+    Candidate,
+    NudgeKind,
+    PersonChoices,
+    QuietRules,
+    choose,
+)
+from coachbot.services.nudging.due import Thresholds
+from coachbot.services.nudging.stale import is_stale
+from coachbot.storage.codec import policy_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import District, NudgeRow, Person, PersonSettings, SchoolBreak
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    key: str
+    person_id: int
+    kind: NudgeKind
+    subject: str
+    params: dict[str, Any]
+
+
+class RateLimited(Exception):
+    """The platform asked us to slow down (HTTP 429 with Retry-After)."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"retry after {retry_after}s")
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        self.permanent = permanent
+        super().__init__(reason)
+
+
+Sender = Callable[[Outgoing], Awaitable[str]]  # returns the platform's message id
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    deferred: int = 0
+    dropped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    retried: int = 0
+    dead: int = 0
+
+
+class Dispatcher:
+    def __init__(self, db: Database, clock: Clock, send: Sender, *, worker: str = "main",
+                 lease: timedelta = timedelta(minutes=2), max_attempts: int = 6,
+                 thresholds: Thresholds | None = None, rng: random.Random | None = None) -> None:
+        self.db, self.clock, self.send, self.worker = db, clock, send, worker
+        self.lease, self.max_attempts = lease, max_attempts
+        self.thresholds = thresholds or Thresholds()
+        self.rng = rng or random.Random()
+
+    async def run_once(self, limit: int = 100) -> DispatchResult:
+        result = DispatchResult()
+        claimed = await self._claim(limit)
+        by_person: dict[int, list[NudgeRow]] = defaultdict(list)
+        for row in claimed:
+            by_person[row.person_id].append(row)
+        for person_id, rows in by_person.items():
+            await self._person(person_id, rows, result)
+        return result
+
+    async def _claim(self, limit: int) -> list[NudgeRow]:
+        now = self.clock.now()
+        async with self.db.write() as session:
+            ready = (select(NudgeRow.id).where(or_(
+                (NudgeRow.status == "pending") & (NudgeRow.deliver_at <= now),
+                (NudgeRow.status == "claimed") & (NudgeRow.lease_until < now)))
+                .order_by(NudgeRow.deliver_at, NudgeRow.id).limit(limit))
+            if not self.db.is_sqlite:
+                ready = ready.with_for_update(skip_locked=True)
+            ids = list(await session.scalars(ready))
+            if not ids:
+                return []
+            await session.execute(update(NudgeRow).where(NudgeRow.id.in_(ids)).values(
+                status="claimed", claimed_by=self.worker, lease_until=now + self.lease))
+            return list(await session.scalars(select(NudgeRow).where(NudgeRow.id.in_(ids))))
+
+    async def _person(self, person_id: int, rows: list[NudgeRow],
+                      result: DispatchResult) -> None:
+        now = self.clock.now()
+        async with self.db.read() as session:
+            person = await session.get(Person, person_id)
+            assert person is not None
+            district = await session.get(District, person.district_id)
+            assert district is not None
+            settings = await session.get(PersonSettings, person_id)
+            policy = policy_from_json(district.policy)
+            breaks = tuple((b.starts_on, b.ends_on) for b in await session.scalars(
+                select(SchoolBreak).where(SchoolBreak.district_id == district.id)))
+            rules = QuietRules(person.timezone or district.timezone, policy.quiet_start,
+                               policy.quiet_end, policy.quiet_weekends, breaks)
+            fresh = [r for r in rows if not await is_stale(
+                session, NudgeKind(r.kind), r.subject, person_id, now, self.thresholds)]
+            week_start = self._week_start(now, rules.timezone)
+            sent_this_week = await session.scalar(
+                select(func.count()).select_from(NudgeRow).where(
+                    NudgeRow.person_id == person_id, NudgeRow.status == "sent",
+                    NudgeRow.sent_at >= week_start,
+                    NudgeRow.kind.in_([k.value for k in TEACHER_REMINDERS]))) or 0
+        for row in rows:
+            if row not in fresh:
+                await self._finish(row, "dropped", reason="stale")
+                result.dropped["stale"] += 1
+        if rules.is_quiet(now):
+            opening = rules.next_allowed(now)
+            for row in fresh:
+                await self._finish(row, "pending", deliver_at=opening)
+            result.deferred += len(fresh)
+            return
+        choices = PersonChoices(settings.muted if settings else False,
+                                settings.snoozed_until if settings else None)
+        verdict = choose([Candidate(NudgeKind(r.kind), f"{r.subject}#{r.id}") for r in fresh],
+                         sent_this_week=sent_this_week, cap=policy.nudge_cap_per_week,
+                         choices=choices, now=now)
+        lookup = {f"{r.subject}#{r.id}": r for r in fresh}
+        for candidate, reason in verdict.dropped:
+            row = lookup[candidate.subject]
+            if reason == "snoozed" and choices.snoozed_until is not None:
+                await self._finish(row, "pending",
+                                   deliver_at=rules.next_allowed(choices.snoozed_until))
+                result.deferred += 1
+            else:
+                await self._finish(row, "dropped", reason=reason)
+                result.dropped[reason] += 1
+        for candidate in verdict.send:
+            await self._deliver(lookup[candidate.subject], result)
+
+    async def _deliver(self, row: NudgeRow, result: DispatchResult) -> None:
+        outgoing = Outgoing(row.id, row.key, row.person_id, NudgeKind(row.kind), row.subject,
+                            dict(row.params))
+        try:
+            message_id = await self.send(outgoing)
+        except RateLimited as limited:
+            # The platform's own pace: not a failure, so attempts do not grow.
+            await self._finish(row, "pending", deliver_at=self.clock.now()
+                               + timedelta(seconds=limited.retry_after))
+            result.deferred += 1
+            return
+        except DeliveryFailed as failed:
+            attempts = row.attempts + 1
+            if failed.permanent or attempts >= self.max_attempts:
+                await self._finish(row, "dead", error=str(failed), attempts=attempts)
+                result.dead += 1
+                return
+            backoff = self.rng.uniform(0, min(3600.0, 30.0 * 2 ** attempts))  # full jitter
+            await self._finish(row, "pending", error=str(failed), attempts=attempts,
+                               deliver_at=self.clock.now() + timedelta(seconds=backoff))
+            result.retried += 1
+            return
+        await self._finish(row, "sent", message_id=message_id)
+        result.sent += 1
+
+    async def _finish(self, row: NudgeRow, status: str, *, reason: str | None = None,
+                      deliver_at: datetime | None = None, message_id: str | None = None,
+                      error: str | None = None, attempts: int | None = None) -> None:
+        values: dict[str, Any] = {"status": status, "claimed_by": None, "lease_until": None}
+        if reason:
+            values["dropped_reason"] = reason
+        if deliver_at:
+            values["deliver_at"] = deliver_at
+        if message_id is not None:
+            values |= {"platform_message_id": message_id, "sent_at": self.clock.now()}
+        if error:
+            values["last_error"] = error[:500]
+        if attempts is not None:
+            values["attempts"] = attempts
+        async with self.db.write() as session:
+            # Only the claim's holder may finish it: a dispatcher whose lease ran out and was
+            # taken over does not overwrite what the new holder did.
+            await session.execute(update(NudgeRow).where(
+                NudgeRow.id == row.id, NudgeRow.claimed_by == self.worker,
+                NudgeRow.status == "claimed").values(**values))
+
+    @staticmethod
+    def _week_start(now: datetime, timezone: str) -> datetime:
+        local = now.astimezone(ZoneInfo(timezone))
+        monday = local.date() - timedelta(days=local.weekday())
+        return datetime.combine(monday, datetime.min.time(), ZoneInfo(timezone))

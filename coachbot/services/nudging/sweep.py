@@ -1,0 +1,97 @@
+"""The sweep: turn what is due into outbox rows, each exactly once.
+
+It runs often (APScheduler only ticks; the truth lives in the tables). On PostgreSQL with
+several replicas, a transaction-scoped advisory lock lets one sweep run at a time; if its holder
+dies the lock goes with its connection and the next tick elsewhere takes over. Rows are inserted
+with ON CONFLICT DO NOTHING on their unique key, so even two sweeps at once could not double a
+nudge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain.nudges import PRIORITY
+from coachbot.domain.roles import Role
+from coachbot.services.nudging import due
+from coachbot.storage.codec import policy_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import District, NudgeRow, Person, RoleGrantRow
+
+SWEEP_LOCK = 0x436F6163  # "Coac": the advisory lock id every replica agrees on
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    found: int
+    created: int
+    skipped: bool = False  # another replica holds the sweep
+
+
+class Sweep:
+    def __init__(self, db: Database, clock: Clock,
+                 thresholds: due.Thresholds | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.thresholds = thresholds or due.Thresholds()
+
+    async def run(self) -> SweepResult:
+        now = self.clock.now()
+        async with self.db.write() as session:
+            if not self.db.is_sqlite:
+                got = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:id)"),
+                                           {"id": SWEEP_LOCK})
+                if not got:
+                    return SweepResult(0, 0, skipped=True)
+            found = []
+            for district in await session.scalars(select(District)):
+                found += await self._district(session, district, now)
+            created = await self._store(session, found, now)
+            return SweepResult(len(found), created)
+
+    async def _district(self, session: AsyncSession, district: District,
+                        now: datetime) -> list[due.Due]:
+        policy = policy_from_json(district.policy)
+        today = now.astimezone(ZoneInfo(district.timezone)).date()
+        t = self.thresholds
+        admins = list(await session.scalars(
+            select(RoleGrantRow.person_id).join(Person, Person.id == RoleGrantRow.person_id)
+            .where(Person.district_id == district.id,
+                   RoleGrantRow.role == Role.DISTRICT_ADMIN.value)))
+        window = policy.submission_window
+        return [
+            *await due.milestones(session, district.id, today, now),
+            *await due.inactive(session, district.id, now, t),
+            *await due.no_plan(session, district.id, now, t),
+            *await due.window_closing(session, district.id, today, now, t,
+                                      window.closes_on if window else None),
+            *await due.reviews(session, district.id, now, t, admins),
+        ]
+
+    async def _store(self, session: AsyncSession, found: list[due.Due], now: datetime) -> int:
+        if not found:
+            return 0
+        people = dict((await session.execute(
+            select(Person.id, Person.district_id).where(
+                Person.id.in_({d.person_id for d in found})))).all())
+        insert = sqlite_insert if self.db.is_sqlite else pg_insert
+        created = 0
+        for start in range(0, len(found), 1000):
+            chunk = found[start:start + 1000]
+            result = await session.execute(
+                insert(NudgeRow).values([{
+                    "key": d.key, "district_id": people[d.person_id], "person_id": d.person_id,
+                    "kind": d.kind.value, "subject": d.subject, "priority": PRIORITY[d.kind],
+                    "due_at": d.due_at, "deliver_at": d.due_at, "status": "pending",
+                    "attempts": 0, "params": d.params, "created_at": now,
+                } for d in chunk]).on_conflict_do_nothing(index_elements=["key"]))
+            created += max(result.rowcount, 0)
+        return created

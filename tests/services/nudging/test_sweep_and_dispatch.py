@@ -1,0 +1,190 @@
+"""Nudges end to end on a virtual clock: found once, sent once, at a humane hour, and dropped
+when progress made them stale."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from adapters.local.driver import LocalDriver
+from coachbot.composition import CoachBot, build_nudging
+from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing, RateLimited
+from coachbot.storage.models import MilestoneRow, NudgeRow
+from tests.helpers import ANA, DEE, actor
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHICAGO).astimezone(UTC)
+
+
+async def planned_in_chat(bot: CoachBot) -> tuple[LocalDriver, list[tuple[int, date]]]:
+    room = LocalDriver(bot)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    # Fixed school days make the clock arithmetic plain: Thursdays from September 17.
+    async with bot.db.write() as session:
+        rows = list(await session.scalars(select(MilestoneRow).order_by(MilestoneRow.position)))
+        for week, milestone in enumerate(rows):
+            milestone.due_on = date(2026, 9, 17) + timedelta(weeks=week)
+        milestones = [(m.id, m.due_on) for m in rows]
+    return room, milestones
+
+
+async def rows(bot: CoachBot) -> list[NudgeRow]:
+    async with bot.db.read() as session:
+        return list(await session.scalars(select(NudgeRow).order_by(NudgeRow.id)))
+
+
+async def test_a_milestone_nudge_is_found_once_and_sent_once(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    _, first_due = milestones[0]
+    district.clock.set(at(first_due - timedelta(days=2), 9))
+    nudging = build_nudging(district, room)
+    assert (await nudging.sweep.run()).created == 1
+    assert (await nudging.sweep.run()).created == 0  # the same occasion is never doubled
+    result = await nudging.dispatcher.run_once()
+    assert result.sent == 1
+    ana = room.as_(ANA)
+    assert "coming up on" in ana.last
+    assert ana.button("done")  # every reminder offers something to do
+    assert (await nudging.dispatcher.run_once()).sent == 0
+    (row,) = await rows(district)
+    assert (row.status, row.platform_message_id is not None) == ("sent", True)
+
+
+async def test_a_nudge_due_at_night_waits_for_the_morning(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    _, due = milestones[0]
+    district.clock.set(at(due - timedelta(days=2), 20, 15))  # Tuesday evening
+    nudging = build_nudging(district, room)
+    await nudging.sweep.run()
+    result = await nudging.dispatcher.run_once()
+    assert (result.sent, result.deferred) == (0, 1)
+    assert room.as_(ANA).mailbox.replies[-1].text.find("coming up") == -1
+    (row,) = await rows(district)
+    assert row.deliver_at.astimezone(CHICAGO).time().isoformat() == "07:30:00"
+    district.clock.set(row.deliver_at)
+    assert (await nudging.dispatcher.run_once()).sent == 1
+
+
+async def test_progress_makes_a_nudge_stale_and_it_is_dropped(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    _, due = milestones[0]
+    district.clock.set(at(due - timedelta(days=2), 9))
+    nudging = build_nudging(district, room)
+    await nudging.sweep.run()
+    await room.as_(ANA).command("done")
+    result = await nudging.dispatcher.run_once()
+    assert (result.sent, dict(result.dropped)) == (0, {"stale": 1})
+    assert (await rows(district))[0].dropped_reason == "stale"
+
+
+async def test_muted_teachers_get_no_reminders_and_snooze_defers_them(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    _, due = milestones[0]
+    district.clock.set(at(due - timedelta(days=2), 9))
+    ana = await actor(district, ANA)
+    snooze_end = district.clock.now() + timedelta(days=3)
+    await district.settings_of.update(ana, snoozed_until=snooze_end)
+    nudging = build_nudging(district, room)
+    await nudging.sweep.run()
+    result = await nudging.dispatcher.run_once()
+    assert (result.sent, result.deferred) == (0, 1)
+    (row,) = await rows(district)
+    assert row.deliver_at >= snooze_end
+    await district.settings_of.update(ana, snoozed_until=None, muted=True)
+    district.clock.set(row.deliver_at)
+    result = await nudging.dispatcher.run_once()
+    assert dict(result.dropped) == {"muted": 1}
+
+
+async def test_the_platform_slowing_us_down_is_not_a_failure(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
+    nudging = build_nudging(district, room)
+    await nudging.sweep.run()
+    answers: list[Exception | str] = [RateLimited(30), DeliveryFailed("503"), "msg-1"]
+
+    async def flaky(nudge: Outgoing) -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    dispatcher = Dispatcher(district.db, district.clock, flaky)
+    assert (await dispatcher.run_once()).deferred == 1
+    (row,) = await rows(district)
+    assert (row.attempts, row.deliver_at) == (0, district.clock.now() + timedelta(seconds=30))
+    district.clock.advance(timedelta(seconds=30))
+    assert (await dispatcher.run_once()).retried == 1
+    (row,) = await rows(district)
+    assert row.attempts == 1
+    district.clock.set(row.deliver_at)
+    assert (await dispatcher.run_once()).sent == 1
+    (row,) = await rows(district)
+    assert (row.status, row.platform_message_id) == ("sent", "msg-1")
+
+
+async def test_after_the_bound_a_message_is_dead_lettered(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
+    await build_nudging(district, room).sweep.run()
+
+    async def down(nudge: Outgoing) -> str:
+        raise DeliveryFailed("503 Service Unavailable")
+
+    dispatcher = Dispatcher(district.db, district.clock, down, max_attempts=3)
+    for _ in range(3):
+        (row,) = await rows(district)
+        district.clock.set(max(row.deliver_at, district.clock.now()))
+        await dispatcher.run_once()
+    (row,) = await rows(district)
+    assert (row.status, row.attempts, row.last_error) == ("dead", 3, "503 Service Unavailable")
+
+
+async def test_a_dead_dispatchers_claims_are_taken_over_after_the_lease(
+    district: CoachBot,
+) -> None:
+    room, milestones = await planned_in_chat(district)
+    district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
+    await build_nudging(district, room).sweep.run()
+
+    async def crash(nudge: Outgoing) -> str:
+        raise SystemExit  # the process dies mid-send
+
+    dying = Dispatcher(district.db, district.clock, crash, worker="a")
+    with pytest.raises(SystemExit):
+        await dying.run_once()
+    survivor = build_nudging(district, room, worker="b").dispatcher
+    assert (await survivor.run_once()).sent == 0  # still leased to "a"
+    district.clock.advance(timedelta(minutes=3))
+    assert (await survivor.run_once()).sent == 1
+
+
+async def test_the_weekly_cap_keeps_the_most_important(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    dee = await actor(district, DEE)
+    await district.policy.set(dee, "nudge_cap", "1")
+    (first_id, _), (second_id, _) = milestones[0], milestones[1]
+    # make the second milestone due today and the first overdue: both due at once
+    async with district.db.write() as session:
+        for mid, when in ((first_id, date(2026, 9, 21)), (second_id, date(2026, 9, 22))):
+            (await session.get(MilestoneRow, mid)).due_on = when  # type: ignore[union-attr]
+    district.clock.set(at(date(2026, 9, 22), 10))
+    nudging = build_nudging(district, room)
+    await nudging.sweep.run()
+    result = await nudging.dispatcher.run_once()
+    # overdue (a deadline passed) beats due today, which beats two weeks of inactivity
+    assert (result.sent, dict(result.dropped)) == (1, {"weekly_cap": 2})
+    by_status = {r.kind: (r.status, r.dropped_reason) for r in await rows(district)}
+    assert by_status == {
+        "milestone_overdue": ("sent", None),
+        "milestone_today": ("dropped", "weekly_cap"),
+        "inactive": ("dropped", "weekly_cap"),
+    }
