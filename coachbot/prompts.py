@@ -12,7 +12,7 @@ bullets); adapters translate it to their platform.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +25,14 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
+
+
+def _day(value: date | str | None) -> str:
+    """A calendar day as people read it: "Tuesday, November 24" (dates or ISO strings)."""
+    if value is None or value == "":
+        return ""
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day:%A}, {day:%B} {day.day}"
 
 
 def _when(instant: datetime | None, timezone: str = "UTC") -> str:
@@ -63,7 +71,7 @@ class Prompts:
         )
         self._env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
         # Dates as people read them: "Tuesday, November 24".
-        self._env.filters["day"] = lambda d: f"{d:%A}, {d:%B} {d.day}" if d is not None else ""
+        self._env.filters["day"] = _day
         self._env.filters["when"] = _when
 
     def _macro(self, family: str, message: str) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import typer
@@ -28,7 +28,7 @@ from adapters.local.semester import (
     reviewer_of,
 )
 from coachbot.clock import VirtualClock
-from coachbot.composition import CoachBot, build
+from coachbot.composition import CoachBot, build, build_nudging
 from coachbot.domain.roles import Role
 from coachbot.importing.catalog_reader import CatalogSpec, read_catalog
 from coachbot.importing.roster_reader import RosterRow, read_roster
@@ -37,6 +37,8 @@ from coachbot.storage.schema import upgrade
 
 EXAMPLE = REPO_ROOT / "examples" / "lakeview"
 START = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)  # Tuesday 8:00 in Chicago
+BOT = "CoachBot"
+TICKS = ((7, 35), (12, 5), (19, 30))  # local times the scheduler ticks in the demo
 
 
 class Demo:
@@ -47,10 +49,12 @@ class Demo:
         spec: CatalogSpec,
         rows: list[RosterRow],
         seed: int,
+        weeks: int,
     ) -> None:
-        self.bot, self.clock, self.spec = bot, clock, spec
+        self.bot, self.clock, self.spec, self.weeks = bot, clock, spec, weeks
         self.rng = random.Random(seed)
         self.driver = LocalDriver(bot)
+        self.nudging = build_nudging(bot, self.driver)
         self.script = Script(spec.timezone, self.rng)
         self.names = {r.email: r.name for r in rows}
         admins = [r for r in rows if Role.DISTRICT_ADMIN in r.roles]
@@ -91,6 +95,11 @@ class Demo:
         s.at(
             s.school_time(first_day, 7, 45), self.name(self.admin), "cohort_new", self.create_cohort
         )
+        for offset in range(self.weeks * 7 + 1):
+            day = first_day + timedelta(days=offset)
+            for hour, minute in TICKS:  # the scheduler's ticks; the evening one finds it quiet
+                when = datetime.combine(day, time(hour, minute), s.zone).astimezone(UTC)
+                s.at(when, BOT, "nudges", self.tick)
         for i, teacher in enumerate(self.teachers):
             week = 4 if teacher.persona == "late" else self.rng.choice((0, 0, 1))
             day = first_day.fromordinal(first_day.toordinal() + 1 + week * 7 + i % 3)
@@ -231,6 +240,12 @@ class Demo:
         return reply
 
     # -- playing ------------------------------------------------------------------------------
+    async def tick(self) -> str:
+        """What `coachbot run`'s scheduler does on each tick: sweep, then dispatch."""
+        await self.nudging.sweep.run()
+        await self.nudging.dispatcher.run_once(limit=500)
+        return ""
+
     async def play(self, until: datetime) -> None:
         seen = dict.fromkeys(self.names, 0)
         channel_seen = 0
@@ -238,6 +253,14 @@ class Demo:
             if act.when > self.clock.now():
                 self.clock.set(act.when)
             answer = await act.step()
+            received = []
+            for email, mailbox in self.driver.mail.items():
+                for reply in mailbox.replies[seen.get(email, 0) :]:
+                    if email != self.email_of(act.who):
+                        received.append((self.names.get(email, email), reply.summary))
+                seen[email] = len(mailbox.replies)
+            if act.who == BOT and not received:
+                continue  # a quiet tick: nothing was due, or it is night or a weekend
             local = act.when.astimezone(self.script.zone)
             what, _, code = act.what.partition(":")
             self.say(
@@ -248,13 +271,8 @@ class Demo:
                 code=code,
                 answer=answer.strip().splitlines()[0] if answer.strip() else "",
             )
-            for email, mailbox in self.driver.mail.items():
-                for reply in mailbox.replies[seen.get(email, 0) :]:
-                    if email != self.email_of(act.who):
-                        self.say(
-                            "received", who=self.names.get(email, email), summary=reply.summary
-                        )
-                seen[email] = len(mailbox.replies)
+            for who, summary in received:
+                self.say("received", who=who, summary=summary)
             posts = self.driver.channels.get(self.spec.policy.announcement_channel or "", [])
             for post in posts[channel_seen:]:
                 self.say(
@@ -284,7 +302,7 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> None:
             await bot.catalog.load(spec, source="catalog.yaml")
             rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
             await bot.roster.load(spec.slug, rows, source="roster.csv")
-            demo = Demo(bot, clock, spec, rows, seed)
+            demo = Demo(bot, clock, spec, rows, seed, weeks)
             demo.say(
                 "opening",
                 district=spec.name,

@@ -43,5 +43,5 @@ class NudgeSender:
     async def __call__(self, nudge: Outgoing) -> str:
         message_id = await self.notifier.to_person(nudge.person_id, self.render(nudge))
         if message_id is None:
-            raise DeliveryFailed("the adapter gave no message id", permanent=False)
+            raise DeliveryFailed("no_message_id", permanent=False)
         return message_id

@@ -71,9 +71,18 @@ class DispatchResult:
 
 
 class Dispatcher:
-    def __init__(self, db: Database, clock: Clock, send: Sender, *, worker: str = "main",
-                 lease: timedelta = timedelta(minutes=2), max_attempts: int = 6,
-                 thresholds: Thresholds | None = None, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        send: Sender,
+        *,
+        worker: str = "main",
+        lease: timedelta = timedelta(minutes=2),
+        max_attempts: int = 6,
+        thresholds: Thresholds | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self.db, self.clock, self.send, self.worker = db, clock, send, worker
         self.lease, self.max_attempts = lease, max_attempts
         self.thresholds = thresholds or Thresholds()
@@ -92,21 +101,30 @@ class Dispatcher:
     async def _claim(self, limit: int) -> list[NudgeRow]:
         now = self.clock.now()
         async with self.db.write() as session:
-            ready = (select(NudgeRow.id).where(or_(
-                (NudgeRow.status == "pending") & (NudgeRow.deliver_at <= now),
-                (NudgeRow.status == "claimed") & (NudgeRow.lease_until < now)))
-                .order_by(NudgeRow.deliver_at, NudgeRow.id).limit(limit))
+            ready = (
+                select(NudgeRow.id)
+                .where(
+                    or_(
+                        (NudgeRow.status == "pending") & (NudgeRow.deliver_at <= now),
+                        (NudgeRow.status == "claimed") & (NudgeRow.lease_until < now),
+                    )
+                )
+                .order_by(NudgeRow.deliver_at, NudgeRow.id)
+                .limit(limit)
+            )
             if not self.db.is_sqlite:
                 ready = ready.with_for_update(skip_locked=True)
             ids = list(await session.scalars(ready))
             if not ids:
                 return []
-            await session.execute(update(NudgeRow).where(NudgeRow.id.in_(ids)).values(
-                status="claimed", claimed_by=self.worker, lease_until=now + self.lease))
+            await session.execute(
+                update(NudgeRow)
+                .where(NudgeRow.id.in_(ids))
+                .values(status="claimed", claimed_by=self.worker, lease_until=now + self.lease)
+            )
             return list(await session.scalars(select(NudgeRow).where(NudgeRow.id.in_(ids))))
 
-    async def _person(self, person_id: int, rows: list[NudgeRow],
-                      result: DispatchResult) -> None:
+    async def _person(self, person_id: int, rows: list[NudgeRow], result: DispatchResult) -> None:
         now = self.clock.now()
         async with self.db.read() as session:
             person = await session.get(Person, person_id)
@@ -115,18 +133,41 @@ class Dispatcher:
             assert district is not None
             settings = await session.get(PersonSettings, person_id)
             policy = policy_from_json(district.policy)
-            breaks = tuple((b.starts_on, b.ends_on) for b in await session.scalars(
-                select(SchoolBreak).where(SchoolBreak.district_id == district.id)))
-            rules = QuietRules(person.timezone or district.timezone, policy.quiet_start,
-                               policy.quiet_end, policy.quiet_weekends, breaks)
-            fresh = [r for r in rows if not await is_stale(
-                session, NudgeKind(r.kind), r.subject, person_id, now, self.thresholds)]
+            breaks = tuple(
+                (b.starts_on, b.ends_on)
+                for b in await session.scalars(
+                    select(SchoolBreak).where(SchoolBreak.district_id == district.id)
+                )
+            )
+            rules = QuietRules(
+                person.timezone or district.timezone,
+                policy.quiet_start,
+                policy.quiet_end,
+                policy.quiet_weekends,
+                breaks,
+            )
+            today = now.astimezone(ZoneInfo(rules.timezone)).date()
+            fresh = [
+                r
+                for r in rows
+                if not await is_stale(
+                    session, NudgeKind(r.kind), r.subject, person_id, now, self.thresholds, today
+                )
+            ]
             week_start = self._week_start(now, rules.timezone)
-            sent_this_week = await session.scalar(
-                select(func.count()).select_from(NudgeRow).where(
-                    NudgeRow.person_id == person_id, NudgeRow.status == "sent",
-                    NudgeRow.sent_at >= week_start,
-                    NudgeRow.kind.in_([k.value for k in TEACHER_REMINDERS]))) or 0
+            sent_this_week = (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(NudgeRow)
+                    .where(
+                        NudgeRow.person_id == person_id,
+                        NudgeRow.status == "sent",
+                        NudgeRow.sent_at >= week_start,
+                        NudgeRow.kind.in_([k.value for k in TEACHER_REMINDERS]),
+                    )
+                )
+                or 0
+            )
         for row in rows:
             if row not in fresh:
                 await self._finish(row, "dropped", reason="stale")
@@ -137,17 +178,23 @@ class Dispatcher:
                 await self._finish(row, "pending", deliver_at=opening)
             result.deferred += len(fresh)
             return
-        choices = PersonChoices(settings.muted if settings else False,
-                                settings.snoozed_until if settings else None)
-        verdict = choose([Candidate(NudgeKind(r.kind), f"{r.subject}#{r.id}") for r in fresh],
-                         sent_this_week=sent_this_week, cap=policy.nudge_cap_per_week,
-                         choices=choices, now=now)
+        choices = PersonChoices(
+            settings.muted if settings else False, settings.snoozed_until if settings else None
+        )
+        verdict = choose(
+            [Candidate(NudgeKind(r.kind), f"{r.subject}#{r.id}") for r in fresh],
+            sent_this_week=sent_this_week,
+            cap=policy.nudge_cap_per_week,
+            choices=choices,
+            now=now,
+        )
         lookup = {f"{r.subject}#{r.id}": r for r in fresh}
         for candidate, reason in verdict.dropped:
             row = lookup[candidate.subject]
             if reason == "snoozed" and choices.snoozed_until is not None:
-                await self._finish(row, "pending",
-                                   deliver_at=rules.next_allowed(choices.snoozed_until))
+                await self._finish(
+                    row, "pending", deliver_at=rules.next_allowed(choices.snoozed_until)
+                )
                 result.deferred += 1
             else:
                 await self._finish(row, "dropped", reason=reason)
@@ -156,14 +203,16 @@ class Dispatcher:
             await self._deliver(lookup[candidate.subject], result)
 
     async def _deliver(self, row: NudgeRow, result: DispatchResult) -> None:
-        outgoing = Outgoing(row.id, row.key, row.person_id, NudgeKind(row.kind), row.subject,
-                            dict(row.params))
+        outgoing = Outgoing(
+            row.id, row.key, row.person_id, NudgeKind(row.kind), row.subject, dict(row.params)
+        )
         try:
             message_id = await self.send(outgoing)
         except RateLimited as limited:
             # The platform's own pace: not a failure, so attempts do not grow.
-            await self._finish(row, "pending", deliver_at=self.clock.now()
-                               + timedelta(seconds=limited.retry_after))
+            await self._finish(
+                row, "pending", deliver_at=self.clock.now() + timedelta(seconds=limited.retry_after)
+            )
             result.deferred += 1
             return
         except DeliveryFailed as failed:
@@ -172,17 +221,30 @@ class Dispatcher:
                 await self._finish(row, "dead", error=str(failed), attempts=attempts)
                 result.dead += 1
                 return
-            backoff = self.rng.uniform(0, min(3600.0, 30.0 * 2 ** attempts))  # full jitter
-            await self._finish(row, "pending", error=str(failed), attempts=attempts,
-                               deliver_at=self.clock.now() + timedelta(seconds=backoff))
+            backoff = self.rng.uniform(0, min(3600.0, 30.0 * 2**attempts))  # full jitter
+            await self._finish(
+                row,
+                "pending",
+                error=str(failed),
+                attempts=attempts,
+                deliver_at=self.clock.now() + timedelta(seconds=backoff),
+            )
             result.retried += 1
             return
         await self._finish(row, "sent", message_id=message_id)
         result.sent += 1
 
-    async def _finish(self, row: NudgeRow, status: str, *, reason: str | None = None,
-                      deliver_at: datetime | None = None, message_id: str | None = None,
-                      error: str | None = None, attempts: int | None = None) -> None:
+    async def _finish(
+        self,
+        row: NudgeRow,
+        status: str,
+        *,
+        reason: str | None = None,
+        deliver_at: datetime | None = None,
+        message_id: str | None = None,
+        error: str | None = None,
+        attempts: int | None = None,
+    ) -> None:
         values: dict[str, Any] = {"status": status, "claimed_by": None, "lease_until": None}
         if reason:
             values["dropped_reason"] = reason
@@ -197,9 +259,15 @@ class Dispatcher:
         async with self.db.write() as session:
             # Only the claim's holder may finish it: a dispatcher whose lease ran out and was
             # taken over does not overwrite what the new holder did.
-            await session.execute(update(NudgeRow).where(
-                NudgeRow.id == row.id, NudgeRow.claimed_by == self.worker,
-                NudgeRow.status == "claimed").values(**values))
+            await session.execute(
+                update(NudgeRow)
+                .where(
+                    NudgeRow.id == row.id,
+                    NudgeRow.claimed_by == self.worker,
+                    NudgeRow.status == "claimed",
+                )
+                .values(**values)
+            )
 
     @staticmethod
     def _week_start(now: datetime, timezone: str) -> datetime:

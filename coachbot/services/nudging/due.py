@@ -56,96 +56,180 @@ class Due:
         return f"{self.person_id}:{self.kind.value}:{self.subject}:{self.slot}"
 
 
-async def milestones(session: AsyncSession, district_id: int, today: date,
-                     now: datetime) -> list[Due]:
-    days = {today + timedelta(days=2): NudgeKind.MILESTONE_SOON, today: NudgeKind.MILESTONE_TODAY,
-            today - timedelta(days=1): NudgeKind.MILESTONE_OVERDUE}
+async def milestones(
+    session: AsyncSession, district_id: int, today: date, now: datetime
+) -> list[Due]:
+    days = {
+        today + timedelta(days=2): NudgeKind.MILESTONE_SOON,
+        today: NudgeKind.MILESTONE_TODAY,
+        today - timedelta(days=1): NudgeKind.MILESTONE_OVERDUE,
+    }
     rows = await session.execute(
-        select(MilestoneRow.id, MilestoneRow.title, MilestoneRow.due_on, Pursuit.teacher_id,
-               Pursuit.id, CredentialRow.title)
+        select(
+            MilestoneRow.id,
+            MilestoneRow.title,
+            MilestoneRow.due_on,
+            Pursuit.teacher_id,
+            Pursuit.id,
+            CredentialRow.title,
+        )
         .join(WorkPlan, WorkPlan.id == MilestoneRow.plan_id)
         .join(Pursuit, Pursuit.id == WorkPlan.pursuit_id)
         .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
-        .where(MilestoneRow.done_at.is_(None), MilestoneRow.due_on.in_(list(days)),
-               Pursuit.district_id == district_id, Pursuit.state.in_(WORKING)))
-    return [Due(teacher, days[due_on], f"milestone:{mid}", due_on.isoformat(), now,
-                {"milestone": title, "due_on": due_on.isoformat(), "credential": credential,
-                 "pursuit_id": pursuit})
-            for mid, title, due_on, teacher, pursuit, credential in rows.all()]
+        .where(
+            MilestoneRow.done_at.is_(None),
+            MilestoneRow.due_on.in_(list(days)),
+            Pursuit.district_id == district_id,
+            Pursuit.state.in_(WORKING),
+        )
+    )
+    return [
+        Due(
+            teacher,
+            days[due_on],
+            f"milestone:{mid}",
+            due_on.isoformat(),
+            now,
+            {
+                "milestone": title,
+                "due_on": due_on.isoformat(),
+                "credential": credential,
+                "pursuit_id": pursuit,
+            },
+        )
+        for mid, title, due_on, teacher, pursuit, credential in rows.all()
+    ]
 
 
-async def inactive(session: AsyncSession, district_id: int, now: datetime,
-                   t: Thresholds) -> list[Due]:
+async def inactive(
+    session: AsyncSession, district_id: int, now: datetime, t: Thresholds
+) -> list[Due]:
     newest = now - timedelta(days=t.inactive_days)
     rows = await session.execute(
         select(Pursuit.id, Pursuit.teacher_id, Pursuit.last_activity_at, CredentialRow.title)
         .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
-        .where(Pursuit.state.in_(WORKING), Pursuit.last_activity_at <= newest,
-               Pursuit.last_activity_at > newest - CATCH_UP,
-               Pursuit.district_id == district_id))
-    return [Due(teacher, NudgeKind.INACTIVE, f"pursuit:{pid}", last.date().isoformat(), now,
-                {"credential": title, "days": t.inactive_days, "pursuit_id": pid})
-            for pid, teacher, last, title in rows.all()]
+        .where(
+            Pursuit.state.in_(WORKING),
+            Pursuit.last_activity_at <= newest,
+            Pursuit.last_activity_at > newest - CATCH_UP,
+            Pursuit.district_id == district_id,
+        )
+    )
+    return [
+        Due(
+            teacher,
+            NudgeKind.INACTIVE,
+            f"pursuit:{pid}",
+            last.date().isoformat(),
+            now,
+            {"credential": title, "days": t.inactive_days, "pursuit_id": pid},
+        )
+        for pid, teacher, last, title in rows.all()
+    ]
 
 
-async def no_plan(session: AsyncSession, district_id: int, now: datetime,
-                  t: Thresholds) -> list[Due]:
+async def no_plan(
+    session: AsyncSession, district_id: int, now: datetime, t: Thresholds
+) -> list[Due]:
     newest = now - timedelta(days=t.no_plan_days)
-    planned = exists().where(Pursuit.teacher_id == CohortMember.person_id,
-                             Pursuit.state.notin_([State.PROPOSED.value, State.WITHDRAWN.value]))
+    planned = exists().where(
+        Pursuit.teacher_id == CohortMember.person_id,
+        Pursuit.state.notin_([State.PROPOSED.value, State.WITHDRAWN.value]),
+    )
     rows = await session.execute(
         select(CohortMember.person_id, CohortMember.joined_at, Cohort.name)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(Cohort.district_id == district_id, CohortMember.role == "teacher",
-               CohortMember.joined_at <= newest, CohortMember.joined_at > newest - CATCH_UP,
-               ~planned))
-    return [Due(person, NudgeKind.NO_PLAN, "plan", joined.date().isoformat(), now,
-                {"cohort": cohort})
-            for person, joined, cohort in rows.all()]
+        .where(
+            Cohort.district_id == district_id,
+            CohortMember.role == "teacher",
+            CohortMember.joined_at <= newest,
+            CohortMember.joined_at > newest - CATCH_UP,
+            ~planned,
+        )
+    )
+    return [
+        Due(person, NudgeKind.NO_PLAN, "plan", joined.date().isoformat(), now, {"cohort": cohort})
+        for person, joined, cohort in rows.all()
+    ]
 
 
-async def window_closing(session: AsyncSession, district_id: int, today: date, now: datetime,
-                         t: Thresholds, district_closes: date | None) -> list[Due]:
+async def window_closing(
+    session: AsyncSession,
+    district_id: int,
+    today: date,
+    now: datetime,
+    t: Thresholds,
+    district_closes: date | None,
+) -> list[Due]:
     found: list[Due] = []
     for days in t.window_warnings:
         closes = today + timedelta(days=days)
-        cohort_window = and_(Cohort.window_closes_on.is_not(None),
-                             Cohort.window_closes_on == closes)
+        cohort_window = and_(
+            Cohort.window_closes_on.is_not(None), Cohort.window_closes_on == closes
+        )
         district_window = Cohort.window_closes_on.is_(None) if district_closes == closes else False
         rows = await session.execute(
             select(Pursuit.id, Pursuit.teacher_id, CredentialRow.title)
             .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
             .outerjoin(Cohort, Cohort.id == Pursuit.cohort_id)
-            .where(Pursuit.district_id == district_id, Pursuit.state.in_(BEFORE_SUBMITTING),
-                   cohort_window | district_window))
-        found += [Due(teacher, NudgeKind.WINDOW_CLOSING, f"pursuit:{pid}",
-                      f"{closes.isoformat()}-{days}", now,
-                      {"credential": title, "closes": closes.isoformat(), "days": days,
-                       "pursuit_id": pid})
-                  for pid, teacher, title in rows.all()]
+            .where(
+                Pursuit.district_id == district_id,
+                Pursuit.state.in_(BEFORE_SUBMITTING),
+                cohort_window | district_window,
+            )
+        )
+        found += [
+            Due(
+                teacher,
+                NudgeKind.WINDOW_CLOSING,
+                f"pursuit:{pid}",
+                f"{closes.isoformat()}-{days}",
+                now,
+                {
+                    "credential": title,
+                    "closes": closes.isoformat(),
+                    "days": days,
+                    "pursuit_id": pid,
+                },
+            )
+            for pid, teacher, title in rows.all()
+        ]
     return found
 
 
-async def reviews(session: AsyncSession, district_id: int, now: datetime, t: Thresholds,
-                  admins: list[int]) -> list[Due]:
+async def reviews(
+    session: AsyncSession, district_id: int, now: datetime, t: Thresholds, admins: list[int]
+) -> list[Due]:
     rows = await session.execute(
         select(Review.id, Review.reviewer_id, Review.due_at, Review.purpose, CredentialRow.title)
         .join(Pursuit, Pursuit.id == Review.pursuit_id)
         .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
-        .where(Review.status == "assigned", Pursuit.district_id == district_id,
-               Review.due_at <= now + timedelta(days=t.review_soon_days),
-               Review.due_at > now - CATCH_UP - timedelta(days=t.escalate_after_days)))
+        .where(
+            Review.status == "assigned",
+            Pursuit.district_id == district_id,
+            Review.due_at <= now + timedelta(days=t.review_soon_days),
+            Review.due_at > now - CATCH_UP - timedelta(days=t.escalate_after_days),
+        )
+    )
     found: list[Due] = []
     for rid, reviewer, due_at, purpose, title in rows.all():
-        params = {"review_id": rid, "credential": title, "due": due_at.isoformat(),
-                  "purpose": purpose}
+        params = {
+            "review_id": rid,
+            "credential": title,
+            "due": due_at.isoformat(),
+            "purpose": purpose,
+        }
         slot = due_at.date().isoformat()
         if due_at > now:
-            found.append(Due(reviewer, NudgeKind.REVIEW_DUE_SOON, f"review:{rid}", slot, now,
-                             params))
+            found.append(
+                Due(reviewer, NudgeKind.REVIEW_DUE_SOON, f"review:{rid}", slot, now, params)
+            )
         else:
             found.append(Due(reviewer, NudgeKind.REVIEW_LATE, f"review:{rid}", slot, now, params))
             if due_at <= now - timedelta(days=t.escalate_after_days):
-                found += [Due(admin, NudgeKind.REVIEW_ESCALATION, f"review:{rid}", slot, now,
-                              params) for admin in admins if admin != reviewer]
+                found += [
+                    Due(admin, NudgeKind.REVIEW_ESCALATION, f"review:{rid}", slot, now, params)
+                    for admin in admins
+                    if admin != reviewer
+                ]
     return found

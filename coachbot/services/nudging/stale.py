@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,17 +13,35 @@ from coachbot.services.nudging.due import BEFORE_SUBMITTING, WORKING, Thresholds
 from coachbot.storage.models import MilestoneRow, Pursuit, Review, WorkPlan
 
 
-async def is_stale(session: AsyncSession, kind: NudgeKind, subject: str, person_id: int,
-                   now: datetime, t: Thresholds) -> bool:
+async def is_stale(
+    session: AsyncSession,
+    kind: NudgeKind,
+    subject: str,
+    person_id: int,
+    now: datetime,
+    t: Thresholds,
+    today: date | None = None,
+) -> bool:
+    """True when sending would be pointless: the work is done, the state moved on, or a later
+    reminder about the same milestone supersedes this one (a heads-up held over a weekend)."""
     what, _, raw_id = subject.partition(":")
     ident = int(raw_id) if raw_id.isdigit() else 0
     if what == "milestone":
-        row = (await session.execute(
-            select(MilestoneRow.done_at, Pursuit.state)
-            .join(WorkPlan, WorkPlan.id == MilestoneRow.plan_id)
-            .join(Pursuit, Pursuit.id == WorkPlan.pursuit_id)
-            .where(MilestoneRow.id == ident))).first()
-        return row is None or row[0] is not None or row[1] not in WORKING
+        row = (
+            await session.execute(
+                select(MilestoneRow.done_at, Pursuit.state, MilestoneRow.due_on)
+                .join(WorkPlan, WorkPlan.id == MilestoneRow.plan_id)
+                .join(Pursuit, Pursuit.id == WorkPlan.pursuit_id)
+                .where(MilestoneRow.id == ident)
+            )
+        ).first()
+        if row is None or row[0] is not None or row[1] not in WORKING:
+            return True
+        due_on = row[2]
+        superseded = (
+            kind is NudgeKind.MILESTONE_SOON and today is not None and due_on <= today
+        ) or (kind is NudgeKind.MILESTONE_TODAY and today is not None and due_on < today)
+        return superseded
     if what == "pursuit":
         pursuit = await session.get(Pursuit, ident)
         if pursuit is None:
@@ -36,8 +54,13 @@ async def is_stale(session: AsyncSession, kind: NudgeKind, subject: str, person_
         status = await session.scalar(select(Review.status).where(Review.id == ident))
         return status != "assigned"
     if kind is NudgeKind.NO_PLAN:
-        started = await session.scalar(select(Pursuit.id).where(
-            Pursuit.teacher_id == person_id,
-            Pursuit.state.notin_([State.PROPOSED.value, State.WITHDRAWN.value])).limit(1))
+        started = await session.scalar(
+            select(Pursuit.id)
+            .where(
+                Pursuit.teacher_id == person_id,
+                Pursuit.state.notin_([State.PROPOSED.value, State.WITHDRAWN.value]),
+            )
+            .limit(1)
+        )
         return started is not None
     return False

@@ -37,8 +37,9 @@ class SweepResult:
 
 
 class Sweep:
-    def __init__(self, db: Database, clock: Clock,
-                 thresholds: due.Thresholds | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, thresholds: due.Thresholds | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.thresholds = thresholds or due.Thresholds()
@@ -47,8 +48,9 @@ class Sweep:
         now = self.clock.now()
         async with self.db.write() as session:
             if not self.db.is_sqlite:
-                got = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:id)"),
-                                           {"id": SWEEP_LOCK})
+                got = await session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": SWEEP_LOCK}
+                )
                 if not got:
                     return SweepResult(0, 0, skipped=True)
             found = []
@@ -57,41 +59,71 @@ class Sweep:
             created = await self._store(session, found, now)
             return SweepResult(len(found), created)
 
-    async def _district(self, session: AsyncSession, district: District,
-                        now: datetime) -> list[due.Due]:
+    async def _district(
+        self, session: AsyncSession, district: District, now: datetime
+    ) -> list[due.Due]:
         policy = policy_from_json(district.policy)
         today = now.astimezone(ZoneInfo(district.timezone)).date()
         t = self.thresholds
-        admins = list(await session.scalars(
-            select(RoleGrantRow.person_id).join(Person, Person.id == RoleGrantRow.person_id)
-            .where(Person.district_id == district.id,
-                   RoleGrantRow.role == Role.DISTRICT_ADMIN.value)))
+        admins = list(
+            await session.scalars(
+                select(RoleGrantRow.person_id)
+                .join(Person, Person.id == RoleGrantRow.person_id)
+                .where(
+                    Person.district_id == district.id,
+                    RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
+                )
+            )
+        )
         window = policy.submission_window
         return [
             *await due.milestones(session, district.id, today, now),
             *await due.inactive(session, district.id, now, t),
             *await due.no_plan(session, district.id, now, t),
-            *await due.window_closing(session, district.id, today, now, t,
-                                      window.closes_on if window else None),
+            *await due.window_closing(
+                session, district.id, today, now, t, window.closes_on if window else None
+            ),
             *await due.reviews(session, district.id, now, t, admins),
         ]
 
     async def _store(self, session: AsyncSession, found: list[due.Due], now: datetime) -> int:
         if not found:
             return 0
-        people = dict((await session.execute(
-            select(Person.id, Person.district_id).where(
-                Person.id.in_({d.person_id for d in found})))).all())
+        people = dict(
+            (
+                await session.execute(
+                    select(Person.id, Person.district_id).where(
+                        Person.id.in_({d.person_id for d in found})
+                    )
+                )
+            ).all()
+        )
         insert = sqlite_insert if self.db.is_sqlite else pg_insert
         created = 0
         for start in range(0, len(found), 1000):
-            chunk = found[start:start + 1000]
+            chunk = found[start : start + 1000]
             result = await session.execute(
-                insert(NudgeRow).values([{
-                    "key": d.key, "district_id": people[d.person_id], "person_id": d.person_id,
-                    "kind": d.kind.value, "subject": d.subject, "priority": PRIORITY[d.kind],
-                    "due_at": d.due_at, "deliver_at": d.due_at, "status": "pending",
-                    "attempts": 0, "params": d.params, "created_at": now,
-                } for d in chunk]).on_conflict_do_nothing(index_elements=["key"]))
+                insert(NudgeRow)
+                .values(
+                    [
+                        {
+                            "key": d.key,
+                            "district_id": people[d.person_id],
+                            "person_id": d.person_id,
+                            "kind": d.kind.value,
+                            "subject": d.subject,
+                            "priority": PRIORITY[d.kind],
+                            "due_at": d.due_at,
+                            "deliver_at": d.due_at,
+                            "status": "pending",
+                            "attempts": 0,
+                            "params": d.params,
+                            "created_at": now,
+                        }
+                        for d in chunk
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
             created += max(result.rowcount, 0)
         return created

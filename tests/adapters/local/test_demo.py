@@ -24,6 +24,14 @@ def test_the_semester_is_the_same_for_the_same_seed(
     assert "Earned:" in first.split("End of the semester")[1]
     assert "Sorry" not in first
     assert "Traceback" not in first
+    # nudges went out in the semester, and never at night or over a weekend
+    ticks = [line for line in first.splitlines() if "  CoachBot: " in line]
+    assert ticks
+    assert "A friendly heads-up" in first
+    for line in ticks:
+        weekday, _, _, clock = line.split()[:4]
+        assert weekday not in {"Sat", "Sun"}, line
+        assert "07:30" <= clock < "19:00", line
 
 
 def test_another_seed_plays_another_semester(

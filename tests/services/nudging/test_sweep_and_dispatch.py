@@ -90,7 +90,7 @@ async def test_muted_teachers_get_no_reminders_and_snooze_defers_them(district: 
     _, due = milestones[0]
     district.clock.set(at(due - timedelta(days=2), 9))
     ana = await actor(district, ANA)
-    snooze_end = district.clock.now() + timedelta(days=3)
+    snooze_end = district.clock.now() + timedelta(days=1)
     await district.settings_of.update(ana, snoozed_until=snooze_end)
     nudging = build_nudging(district, room)
     await nudging.sweep.run()
