@@ -13,6 +13,7 @@ from coachbot.composition import CoachBot
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.districts import pick_district
+from coachbot.services.nudging import report
 from coachbot.storage.schema import current_revision, upgrade
 
 app = typer.Typer(
@@ -98,6 +99,26 @@ def status(teacher: str | None = typer.Option(None, help="A teacher's email")) -
             say(bot, "cli.j2", "teacher_status", status=await bot.status.teacher(teacher))
         else:
             say(bot, "cli.j2", "district_overview", rows=await bot.status.district_overview())
+
+    run_with_bot(work)
+
+
+@app.command()
+def nudges(
+    person: str | None = typer.Option(None, help="Only this person's (their email)"),
+    dead: bool = typer.Option(False, help="Only the dead-lettered ones"),
+    retry_dead: bool = typer.Option(False, "--retry-dead", help="Send dead-lettered ones again"),
+) -> None:
+    """What is scheduled, sent, dropped (and why) and dead-lettered."""
+
+    async def work(bot: CoachBot) -> None:
+        if retry_dead:
+            again = await report.retry_dead(bot.db, bot.clock.now(), person)
+            say(bot, "cli.j2", "nudges_retried", count=again)
+            return
+        lines = await report.nudge_lines(bot.db, email=person,
+                                         statuses=("dead",) if dead else ())
+        say(bot, "cli.j2", "nudges", lines=lines)
 
     run_with_bot(work)
 

@@ -11,6 +11,7 @@ from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
+from coachbot.services.nudging.report import last_sent_to
 
 US_ZONES = (
     "America/New_York",
@@ -34,6 +35,7 @@ def register(r: Registry) -> None:
     r.command("mute")(mute)
     r.command("unmute")(unmute)
     r.command("privacy")(privacy)
+    r.command("why")(why)
 
 
 async def help_(turn: Turn, args: str) -> None:
@@ -165,3 +167,13 @@ async def unmute(turn: Turn, args: str) -> None:
 
 async def privacy(turn: Turn, args: str) -> None:
     await start(turn, args)
+
+
+async def why(turn: Turn, args: str) -> None:
+    """"Why did you message me?": the last reminder, what it was about and the rules it met."""
+    last = await last_sent_to(turn.bot.db, turn.me.person_id)
+    policy = await turn.bot.policy.current(turn.me.district_id)
+    await turn.answer("nudges.j2", "why", last=last, params=dict(last.params) if last else {},
+                      cap=policy.nudge_cap_per_week, tz=turn.me.timezone,
+                      quiet_start=policy.quiet_start.strftime("%H:%M"),
+                      quiet_end=policy.quiet_end.strftime("%H:%M"))

@@ -188,3 +188,17 @@ async def test_the_weekly_cap_keeps_the_most_important(district: CoachBot) -> No
         "milestone_today": ("dropped", "weekly_cap"),
         "inactive": ("dropped", "weekly_cap"),
     }
+
+
+async def test_why_did_you_message_me(district: CoachBot) -> None:
+    room, milestones = await planned_in_chat(district)
+    ana = room.as_(ANA)
+    assert "haven't sent you any reminders yet" in await ana.say("why did you message me?")
+    district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
+    nudging = build_nudging(district, room)
+    await nudging.sweep.run()
+    await nudging.dispatcher.run_once()
+    answer = await ana.say("why did you message me?")
+    assert "Read the rubric and plan the lesson" in answer
+    assert "due Thursday, September 17" in answer
+    assert "at most 3 reminders a week" in answer
