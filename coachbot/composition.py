@@ -20,6 +20,7 @@ from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
 from coachbot.services.basket import BasketService
 from coachbot.services.bundle import CoachBot
+from coachbot.services.calendar_loader import CalendarLoader
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
@@ -69,6 +70,7 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
         settings_of=PersonSettingsService(db, clock),
         views=Views(db),
         policy=PolicyAdmin(db, clock),
+        calendar=CalendarLoader(db, clock),
     )
 
 

@@ -10,6 +10,7 @@ import typer
 from coachbot.cli.runner import run as run_with_bot
 from coachbot.cli.runner import say
 from coachbot.composition import CoachBot
+from coachbot.importing.calendar_reader import read_calendar
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.districts import pick_district
@@ -86,6 +87,22 @@ def import_roster(
             unchanged=result.unchanged,
             not_in_file=result.not_in_file,
         )
+
+    run_with_bot(work)
+
+
+@import_app.command("calendar")
+def import_calendar(
+    file: Path = typer.Argument(..., help="The school calendar: .ics, or CSV name,starts,ends"),
+    district: str | None = typer.Option(None, help="District slug (needed if there are several)"),
+) -> None:
+    """Import breaks and holidays (no nudges on those days); flags deadlines that fall in one."""
+
+    async def work(bot: CoachBot) -> None:
+        slug = await pick_district(bot.db, district)
+        result = await bot.calendar.load(slug, read_calendar(file), source=file.name)
+        say(bot, "cli.j2", "calendar_imported", source=file.name, breaks=result.breaks,
+            flagged=result.flagged)
 
     run_with_bot(work)
 

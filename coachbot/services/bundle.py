@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from coachbot.clock import Clock
 from coachbot.prompts import Prompts
 from coachbot.services.basket import BasketService
+from coachbot.services.calendar_loader import CalendarLoader
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
@@ -44,6 +45,7 @@ class CoachBot:
     settings_of: PersonSettingsService
     views: Views
     policy: PolicyAdmin
+    calendar: CalendarLoader
 
     async def aclose(self) -> None:
         await self.db.dispose()

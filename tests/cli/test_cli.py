@@ -107,3 +107,17 @@ def test_every_command_explains_itself(cli, command: list[str]) -> None:  # type
     code, out = cli(*command, "--help")
     assert code == 0
     assert "Usage" in out
+
+
+def test_a_calendar_import_reports_its_breaks(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("init")
+    cli("import", "catalog", str(FIXTURES / "small_catalog.yaml"))
+    breaks = tmp_path / "breaks.csv"
+    breaks.write_text("name,starts,ends\nWinter break,2026-12-21,2027-01-01\n")
+    code, out = cli("import", "calendar", str(breaks))
+    assert code == 0
+    assert "1 break and holiday" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,starts,ends\nWinter,soon,2027-01-01\n")
+    code, out = cli("import", "calendar", str(bad))
+    assert (code, "bad.csv, line 2" in out) == (1, True)
