@@ -116,7 +116,7 @@ def test_a_calendar_import_reports_its_breaks(cli, tmp_path: Path) -> None:  # t
     breaks.write_text("name,starts,ends\nWinter break,2026-12-21,2027-01-01\n")
     code, out = cli("import", "calendar", str(breaks))
     assert code == 0
-    assert "1 break and holiday" in out
+    assert "1 break or holiday." in out
     bad = tmp_path / "bad.csv"
     bad.write_text("name,starts,ends\nWinter,soon,2027-01-01\n")
     code, out = cli("import", "calendar", str(bad))

@@ -23,29 +23,46 @@ class NudgeLine:
     attempts: int
 
 
-async def nudge_lines(db: Database, *, email: str | None = None, limit: int = 200,
-                      statuses: tuple[str, ...] = ()) -> list[NudgeLine]:
+async def nudge_lines(
+    db: Database, *, email: str | None = None, limit: int = 200, statuses: tuple[str, ...] = ()
+) -> list[NudgeLine]:
     async with db.read() as session:
-        query = (select(Person.name, NudgeRow.kind, NudgeRow.subject, NudgeRow.status,
-                        NudgeRow.deliver_at, NudgeRow.sent_at, NudgeRow.dropped_reason,
-                        NudgeRow.last_error, NudgeRow.attempts)
-                 .join(Person, Person.id == NudgeRow.person_id)
-                 .order_by(NudgeRow.deliver_at.desc(), NudgeRow.id.desc()).limit(limit))
+        query = (
+            select(
+                Person.name,
+                NudgeRow.kind,
+                NudgeRow.subject,
+                NudgeRow.status,
+                NudgeRow.deliver_at,
+                NudgeRow.sent_at,
+                NudgeRow.dropped_reason,
+                NudgeRow.last_error,
+                NudgeRow.attempts,
+            )
+            .join(Person, Person.id == NudgeRow.person_id)
+            .order_by(NudgeRow.deliver_at.desc(), NudgeRow.id.desc())
+            .limit(limit)
+        )
         if email:
             query = query.where(Person.email == email.strip().lower())
         if statuses:
             query = query.where(NudgeRow.status.in_(statuses))
-        return [NudgeLine(name, kind, subject, status, deliver, sent, dropped or error,
-                          attempts)
-                for name, kind, subject, status, deliver, sent, dropped, error, attempts
-                in (await session.execute(query)).all()]
+        return [
+            NudgeLine(name, kind, subject, status, deliver, sent, dropped or error, attempts)
+            for name, kind, subject, status, deliver, sent, dropped, error, attempts in (
+                await session.execute(query)
+            ).all()
+        ]
 
 
 async def last_sent_to(db: Database, person_id: int) -> NudgeRow | None:
     async with db.read() as session:
         return await session.scalar(
-            select(NudgeRow).where(NudgeRow.person_id == person_id, NudgeRow.status == "sent")
-            .order_by(NudgeRow.sent_at.desc()).limit(1))
+            select(NudgeRow)
+            .where(NudgeRow.person_id == person_id, NudgeRow.status == "sent")
+            .order_by(NudgeRow.sent_at.desc())
+            .limit(1)
+        )
 
 
 async def retry_dead(db: Database, now: datetime, email: str | None = None) -> int:
@@ -55,6 +72,7 @@ async def retry_dead(db: Database, now: datetime, email: str | None = None) -> i
         if email:
             ids = select(Person.id).where(Person.email == email.strip().lower())
             query = query.where(NudgeRow.person_id.in_(ids))
-        result = await session.execute(query.values(status="pending", attempts=0,
-                                                    deliver_at=now, last_error=None))
+        result = await session.execute(
+            query.values(status="pending", attempts=0, deliver_at=now, last_error=None)
+        )
         return result.rowcount or 0
