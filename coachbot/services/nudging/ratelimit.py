@@ -1,0 +1,82 @@
+"""Staying just under a platform's published limits.
+
+Token buckets per key (a Slack channel, a Discord route) plus one shared bucket for the whole
+workspace or bot; ``reserve`` answers how long to wait before the next call may go, so the
+caller can wait on its own clock. A 429 from the platform (``penalise``) empties the bucket for
+the Retry-After it gave, so nothing else is tried on that key until then.
+
+Published limits this is configured with (see adapters): Slack's chat.postMessage allows about
+one message per second per channel, with a workspace-wide ceiling; conversations.open is rate
+limited too, so DM channel ids are cached by the adapter. Discord allows 50 requests per second
+globally, and per-route buckets announced in response headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from coachbot.clock import Clock
+
+
+@dataclass
+class Bucket:
+    rate: float  # tokens per second
+    capacity: float
+    tokens: float
+    updated: datetime
+    blocked_until: datetime | None = None
+
+    def refill(self, now: datetime) -> None:
+        elapsed = max(0.0, (now - self.updated).total_seconds())
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
+        self.updated = now
+
+    def wait(self, now: datetime) -> float:
+        """Seconds until one token is available (0 when it is now)."""
+        self.refill(now)
+        blocked = (self.blocked_until - now).total_seconds() if self.blocked_until else 0.0
+        short = max(0.0, (1.0 - self.tokens) / self.rate)
+        return max(blocked, short, 0.0)
+
+
+@dataclass
+class RateLimiter:
+    clock: Clock
+    per_key_rate: float  # e.g. 1.0 for Slack's one message per second per channel
+    global_rate: float  # e.g. Discord's 50 per second, or a Slack workspace's ceiling
+    margin: float = 0.97  # stay just under the limit, so clock drift never trips it
+    burst: float = 1.0
+    _keys: dict[str, Bucket] = field(default_factory=dict)
+    _global: Bucket | None = None
+
+    def _bucket(self, key: str | None) -> Bucket:
+        now = self.clock.now()
+        if key is None:
+            if self._global is None:
+                rate = self.global_rate * self.margin
+                self._global = Bucket(rate, max(1.0, self.burst), max(1.0, self.burst), now)
+            return self._global
+        if key not in self._keys:
+            rate = self.per_key_rate * self.margin
+            self._keys[key] = Bucket(rate, self.burst, self.burst, now)
+        return self._keys[key]
+
+    def reserve(self, key: str) -> float:
+        """Take a token for ``key`` if both buckets have one and return 0, else return how many
+        seconds to wait before asking again (nothing is taken then)."""
+        now = self.clock.now()
+        local, shared = self._bucket(key), self._bucket(None)
+        wait = max(local.wait(now), shared.wait(now))
+        if wait > 0:
+            return wait
+        local.tokens -= 1
+        shared.tokens -= 1
+        return 0.0
+
+    def penalise(self, key: str | None, retry_after: float) -> None:
+        """The platform said 429: nothing more on ``key`` (or at all) until Retry-After."""
+        bucket = self._bucket(key)
+        until = self.clock.now() + timedelta(seconds=retry_after)
+        bucket.blocked_until = max(bucket.blocked_until or until, until)
+        bucket.tokens = min(bucket.tokens, 0.0)

@@ -1,0 +1,58 @@
+"""The rate limiter keeps just under a platform's limits and honours Retry-After, on a virtual
+clock: no real waiting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coachbot.clock import VirtualClock
+from coachbot.services.nudging.ratelimit import RateLimiter
+
+START = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
+
+
+def drain(limiter: RateLimiter, clock: VirtualClock, keys: list[str]) -> list[datetime]:
+    """Send one message per key in order, waiting as told; returns when each went."""
+    sent = []
+    for key in keys:
+        while (wait := limiter.reserve(key)) > 0:
+            clock.advance(timedelta(seconds=wait))
+        sent.append(clock.now())
+    return sent
+
+
+def test_one_channel_gets_about_one_message_a_second() -> None:
+    clock = VirtualClock(START)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=50.0)
+    sent = drain(limiter, clock, ["C1"] * 20)
+    span = (sent[-1] - sent[0]).total_seconds()
+    assert 19 / span <= 1.0  # never over the limit
+    assert 19 / span >= 0.95  # and at least 95% of it
+
+
+@settings(max_examples=50)
+@given(st.lists(st.sampled_from([f"C{i}" for i in range(80)]), min_size=50, max_size=400))
+def test_no_window_ever_exceeds_the_limits(keys: list[str]) -> None:
+    clock = VirtualClock(START)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=50.0)
+    sent = drain(limiter, clock, keys)
+    for i, moment in enumerate(sent):  # in any one-second window starting at a send...
+        window = [j for j in range(i, len(sent)) if sent[j] - moment < timedelta(seconds=1)]
+        assert len(window) <= 50
+        per_key = [keys[j] for j in window]
+        assert all(per_key.count(k) <= 1 for k in set(per_key))
+
+
+def test_a_429_holds_that_channel_for_its_retry_after() -> None:
+    clock = VirtualClock(START)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=50.0)
+    assert limiter.reserve("C1") == 0
+    clock.advance(timedelta(seconds=2))
+    limiter.penalise("C1", retry_after=30)
+    assert 29 < limiter.reserve("C1") <= 30
+    assert limiter.reserve("C2") == 0  # other channels go on
+    clock.advance(timedelta(seconds=30))
+    assert limiter.reserve("C1") == 0
