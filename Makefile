@@ -25,6 +25,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.nudges
 
 clean:
 	rm -rf $(VENV) .pytest_cache coachbot-demo.db
