@@ -29,6 +29,9 @@ class NudgeSender:
                           NudgeKind.REVIEW_ESCALATION):
             return [self.say.button("open_review", "open_review",
                                     str(nudge.params["review_id"]), primary=True)]
+        if nudge.kind is NudgeKind.APPROVAL_WAITING:
+            return [self.say.button("approve", "approve", pursuit, primary=True),
+                    self.say.button("send_back", "send_back", pursuit)]
         if nudge.kind is NudgeKind.NO_PLAN:
             return [self.say.button("browse_catalog", "catalog", primary=True),
                     self.say.button("snooze_week", "snooze_week")]

@@ -22,8 +22,10 @@ from coachbot.storage.models import (
     CohortMember,
     CredentialRow,
     MilestoneRow,
+    Person,
     Pursuit,
     Review,
+    RoleGrantRow,
     WorkPlan,
 )
 
@@ -232,4 +234,33 @@ async def reviews(
                     for admin in admins
                     if admin != reviewer
                 ]
+    return found
+
+
+async def approvals_waiting(session: AsyncSession, district_id: int, now: datetime,
+                            t: Thresholds, approver_roles: list[str]) -> list[Due]:
+    """Requests that have waited for pre-approval: each approver who may decide hears once."""
+    newest = now - timedelta(days=t.approval_after_days)
+    waiting = (await session.execute(
+        select(Pursuit.id, Pursuit.updated_at, Person.school_id, Person.name,
+               CredentialRow.title)
+        .join(Person, Person.id == Pursuit.teacher_id)
+        .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
+        .where(Pursuit.district_id == district_id,
+               Pursuit.state == State.AWAITING_APPROVAL.value,
+               Pursuit.updated_at <= newest, Pursuit.updated_at > newest - CATCH_UP))).all()
+    if not waiting:
+        return []
+    grants = (await session.execute(
+        select(RoleGrantRow.person_id, RoleGrantRow.school_id)
+        .join(Person, Person.id == RoleGrantRow.person_id)
+        .where(Person.district_id == district_id, Person.active.is_(True),
+               RoleGrantRow.role.in_(approver_roles)))).all()
+    found = []
+    for pid, updated, school, teacher, title in waiting:
+        for approver, scope in grants:
+            if scope is None or scope == school:
+                found.append(Due(approver, NudgeKind.APPROVAL_WAITING, f"pursuit:{pid}",
+                                 updated.date().isoformat(), now,
+                                 {"credential": title, "teacher": teacher, "pursuit_id": pid}))
     return found

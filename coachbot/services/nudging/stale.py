@@ -46,6 +46,8 @@ async def is_stale(
         pursuit = await session.get(Pursuit, ident)
         if pursuit is None:
             return True
+        if kind is NudgeKind.APPROVAL_WAITING:
+            return pursuit.state != State.AWAITING_APPROVAL.value
         if kind is NudgeKind.INACTIVE:
             quiet_since = now - timedelta(days=t.inactive_days)
             return pursuit.state not in WORKING or pursuit.last_activity_at > quiet_since

@@ -84,6 +84,8 @@ class Sweep:
                 session, district.id, today, now, t, window.closes_on if window else None
             ),
             *await due.reviews(session, district.id, now, t, admins),
+            *await due.approvals_waiting(session, district.id, now, t,
+                                         [r.value for r in policy.approver_roles]),
         ]
 
     async def _store(self, session: AsyncSession, found: list[due.Due], now: datetime) -> int:

@@ -202,3 +202,20 @@ async def test_why_did_you_message_me(district: CoachBot) -> None:
     assert "Read the rubric and plan the lesson" in answer
     assert "due Thursday, September 17" in answer
     assert "at most 3 reminders a week" in answer
+
+
+async def test_approvers_hear_about_a_request_that_has_waited(district: CoachBot) -> None:
+    room = LocalDriver(district)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-APPROVE")
+    await ana.press("request_approval")
+    await ana.submit({"alignment": "It serves student discourse."})
+    district.clock.set(at(date(2026, 9, 14), 9))  # the following Monday: four days later
+    nudging = build_nudging(district, room)
+    await nudging.sweep.run()
+    await nudging.dispatcher.run_once()
+    sam = room.as_("sam@testville.example")
+    assert "has been waiting a few days" in sam.last
+    assert "Approved" in await sam.press("approve")
+    # the decision made the other approver's pending reminder stale
+    assert (await nudging.dispatcher.run_once()).sent == 0
