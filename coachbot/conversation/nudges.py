@@ -29,6 +29,8 @@ class NudgeSender:
                           NudgeKind.REVIEW_ESCALATION):
             return [self.say.button("open_review", "open_review",
                                     str(nudge.params["review_id"]), primary=True)]
+        if nudge.kind is NudgeKind.WEEKLY_DIGEST:
+            return [self.say.button("cohort_progress", "progress")]
         if nudge.kind is NudgeKind.APPROVAL_WAITING:
             return [self.say.button("approve", "approve", pursuit, primary=True),
                     self.say.button("send_back", "send_back", pursuit)]

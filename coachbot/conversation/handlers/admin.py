@@ -27,6 +27,7 @@ def register(r: Registry) -> None:
     r.form("cohort_new")(cohort_submitted)
     r.command("policy", Role.DISTRICT_ADMIN)(policy)
     r.command("progress", *ADMINS, Role.FACILITATOR)(progress)
+    r.action("progress")(progress)
 
 
 async def approvals(turn: Turn, args: str) -> None:

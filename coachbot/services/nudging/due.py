@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
@@ -237,30 +237,111 @@ async def reviews(
     return found
 
 
-async def approvals_waiting(session: AsyncSession, district_id: int, now: datetime,
-                            t: Thresholds, approver_roles: list[str]) -> list[Due]:
+async def approvals_waiting(
+    session: AsyncSession, district_id: int, now: datetime, t: Thresholds, approver_roles: list[str]
+) -> list[Due]:
     """Requests that have waited for pre-approval: each approver who may decide hears once."""
     newest = now - timedelta(days=t.approval_after_days)
-    waiting = (await session.execute(
-        select(Pursuit.id, Pursuit.updated_at, Person.school_id, Person.name,
-               CredentialRow.title)
-        .join(Person, Person.id == Pursuit.teacher_id)
-        .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
-        .where(Pursuit.district_id == district_id,
-               Pursuit.state == State.AWAITING_APPROVAL.value,
-               Pursuit.updated_at <= newest, Pursuit.updated_at > newest - CATCH_UP))).all()
+    waiting = (
+        await session.execute(
+            select(
+                Pursuit.id, Pursuit.updated_at, Person.school_id, Person.name, CredentialRow.title
+            )
+            .join(Person, Person.id == Pursuit.teacher_id)
+            .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
+            .where(
+                Pursuit.district_id == district_id,
+                Pursuit.state == State.AWAITING_APPROVAL.value,
+                Pursuit.updated_at <= newest,
+                Pursuit.updated_at > newest - CATCH_UP,
+            )
+        )
+    ).all()
     if not waiting:
         return []
-    grants = (await session.execute(
-        select(RoleGrantRow.person_id, RoleGrantRow.school_id)
-        .join(Person, Person.id == RoleGrantRow.person_id)
-        .where(Person.district_id == district_id, Person.active.is_(True),
-               RoleGrantRow.role.in_(approver_roles)))).all()
+    grants = (
+        await session.execute(
+            select(RoleGrantRow.person_id, RoleGrantRow.school_id)
+            .join(Person, Person.id == RoleGrantRow.person_id)
+            .where(
+                Person.district_id == district_id,
+                Person.active.is_(True),
+                RoleGrantRow.role.in_(approver_roles),
+            )
+        )
+    ).all()
     found = []
     for pid, updated, school, teacher, title in waiting:
         for approver, scope in grants:
             if scope is None or scope == school:
-                found.append(Due(approver, NudgeKind.APPROVAL_WAITING, f"pursuit:{pid}",
-                                 updated.date().isoformat(), now,
-                                 {"credential": title, "teacher": teacher, "pursuit_id": pid}))
+                found.append(
+                    Due(
+                        approver,
+                        NudgeKind.APPROVAL_WAITING,
+                        f"pursuit:{pid}",
+                        updated.date().isoformat(),
+                        now,
+                        {"credential": title, "teacher": teacher, "pursuit_id": pid},
+                    )
+                )
+    return found
+
+
+async def weekly_digests(
+    session: AsyncSession, district_id: int, today: date, now: datetime, t: Thresholds
+) -> list[Due]:
+    """On Mondays, each cohort facilitator hears who is on track and who has stalled."""
+    if today.weekday() != 0:
+        return []
+    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    quiet_since = now - timedelta(days=t.inactive_days)
+    found: list[Due] = []
+    for cohort_id, cohort in (
+        await session.execute(
+            select(Cohort.id, Cohort.name).where(
+                Cohort.district_id == district_id,
+                Cohort.starts_on <= today,
+                Cohort.ends_on >= today,
+            )
+        )
+    ).all():
+        members = (
+            await session.execute(
+                select(CohortMember.person_id, CohortMember.role, Person.name)
+                .join(Person, Person.id == CohortMember.person_id)
+                .where(CohortMember.cohort_id == cohort_id)
+            )
+        ).all()
+        teachers = {pid: name for pid, role, name in members if role == "teacher"}
+        facilitators = [pid for pid, role, _ in members if role == "facilitator"]
+        if not teachers or not facilitators:
+            continue
+        # Done, or waiting on a reviewer, counts as on track; otherwise recent work does.
+        moving = set(
+            await session.scalars(
+                select(Pursuit.teacher_id).where(
+                    Pursuit.teacher_id.in_(list(teachers)),
+                    or_(
+                        Pursuit.state.in_(["earned", "submitted", "under_review"]),
+                        and_(
+                            Pursuit.state.in_(BEFORE_SUBMITTING),
+                            Pursuit.last_activity_at > quiet_since,
+                        ),
+                    ),
+                )
+            )
+        )
+        stalled = sorted(name for pid, name in teachers.items() if pid not in moving)
+        on_track = sorted(name for pid, name in teachers.items() if name not in stalled)
+        found += [
+            Due(
+                facilitator,
+                NudgeKind.WEEKLY_DIGEST,
+                f"cohort:{cohort_id}",
+                week,
+                now,
+                {"cohort": cohort, "on_track": on_track, "stalled": stalled},
+            )
+            for facilitator in facilitators
+        ]
     return found

@@ -86,6 +86,7 @@ class Sweep:
             *await due.reviews(session, district.id, now, t, admins),
             *await due.approvals_waiting(session, district.id, now, t,
                                          [r.value for r in policy.approver_roles]),
+            *await due.weekly_digests(session, district.id, today, now, t),
         ]
 
     async def _store(self, session: AsyncSession, found: list[due.Due], now: datetime) -> int:
