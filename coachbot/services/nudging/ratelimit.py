@@ -13,10 +13,13 @@ globally, and per-route buckets announced in response headers.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from coachbot.clock import Clock
+from coachbot.services.nudging.dispatch import Outgoing, RateLimited
 
 
 @dataclass
@@ -65,14 +68,18 @@ class RateLimiter:
     def reserve(self, key: str) -> float:
         """Take a token for ``key`` if both buckets have one and return 0, else return how many
         seconds to wait before asking again (nothing is taken then)."""
+        return max(self.reserve_detail(key))
+
+    def reserve_detail(self, key: str) -> tuple[float, float]:
+        """Like ``reserve``, but says which limit holds: (wait for the key, wait for all)."""
         now = self.clock.now()
         local, shared = self._bucket(key), self._bucket(None)
-        wait = max(local.wait(now), shared.wait(now))
-        if wait > 0:
-            return wait
+        waits = (local.wait(now), shared.wait(now))
+        if max(waits) > 0:
+            return waits
         local.tokens -= 1
         shared.tokens -= 1
-        return 0.0
+        return 0.0, 0.0
 
     def penalise(self, key: str | None, retry_after: float) -> None:
         """The platform said 429: nothing more on ``key`` (or at all) until Retry-After."""
@@ -80,3 +87,33 @@ class RateLimiter:
         until = self.clock.now() + timedelta(seconds=retry_after)
         bucket.blocked_until = max(bucket.blocked_until or until, until)
         bucket.tokens = min(bucket.tokens, 0.0)
+
+
+class LimitedSender:
+    """Wraps a platform send with the limiter.
+
+    A message whose channel is at its limit is handed back to the dispatcher as RateLimited
+    (it moves on to other people and retries this one after the wait); when the whole workspace
+    is at its limit, waiting here is right, since nothing else could go either. A 429 from the
+    platform holds the key for its Retry-After.
+    """
+
+    def __init__(self, limiter: RateLimiter, send: Callable[[Outgoing], Awaitable[str]],
+                 channel_of: Callable[[Outgoing], str],
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.limiter, self.send, self.channel_of, self.sleep = limiter, send, channel_of, sleep
+
+    async def __call__(self, nudge: Outgoing) -> str:
+        key = self.channel_of(nudge)
+        while True:
+            for_key, for_all = self.limiter.reserve_detail(key)
+            if for_key > 0 and for_key >= for_all:
+                raise RateLimited(for_key)
+            if for_all <= 0:
+                break
+            await self.sleep(for_all)
+        try:
+            return await self.send(nudge)
+        except RateLimited as limited:
+            self.limiter.penalise(key, limited.retry_after)
+            raise

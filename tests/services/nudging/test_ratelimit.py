@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coachbot.clock import VirtualClock
-from coachbot.services.nudging.ratelimit import RateLimiter
+from coachbot.domain.nudges import NudgeKind
+from coachbot.services.nudging.dispatch import Outgoing, RateLimited
+from coachbot.services.nudging.ratelimit import LimitedSender, RateLimiter
 
 START = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 
@@ -56,3 +59,40 @@ def test_a_429_holds_that_channel_for_its_retry_after() -> None:
     assert limiter.reserve("C2") == 0  # other channels go on
     clock.advance(timedelta(seconds=30))
     assert limiter.reserve("C1") == 0
+
+
+async def test_a_busy_channel_is_handed_back_and_a_busy_workspace_waits() -> None:
+    clock = VirtualClock(START)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=2.0)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(timedelta(seconds=seconds))
+
+    async def platform(nudge: Outgoing) -> str:
+        return f"sent {nudge.key}"
+
+    def nudge(key: str, channel: str) -> Outgoing:
+        return Outgoing(1, key, 1, NudgeKind.FEEDBACK_READY, "news:1", {"channel": channel})
+
+    sender = LimitedSender(limiter, platform, lambda n: n.params["channel"], sleep)
+    assert await sender(nudge("a", "C1")) == "sent a"
+    with pytest.raises(RateLimited):
+        await sender(nudge("b", "C1"))  # the same channel again at once: handed back
+    assert slept == []
+    assert await sender(nudge("c", "C2")) == "sent c"  # another channel: the workspace waits
+    assert slept  # the workspace limit (2/s) made it wait rather than refuse
+
+
+async def test_a_429_from_the_platform_holds_the_channel() -> None:
+    clock = VirtualClock(START)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=50.0)
+
+    async def platform(nudge: Outgoing) -> str:
+        raise RateLimited(20)
+
+    sender = LimitedSender(limiter, platform, lambda n: "C9")
+    with pytest.raises(RateLimited):
+        await sender(Outgoing(1, "k", 1, NudgeKind.FEEDBACK_READY, "news:1", {}))
+    assert limiter.reserve("C9") > 19
