@@ -14,6 +14,7 @@ globally, and per-route buckets announced in response headers.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,22 +45,41 @@ class Bucket:
 
 
 @dataclass
+class SlidingWindow:
+    """At most ``limit`` events in any window of ``seconds``: exactly how platforms count, so
+    a late wake-up never wastes capacity the way a small token bucket does."""
+
+    limit: int
+    seconds: float
+    events: deque[datetime] = field(default_factory=deque)
+
+    def wait(self, now: datetime) -> float:
+        while self.events and (now - self.events[0]).total_seconds() >= self.seconds:
+            self.events.popleft()
+        if len(self.events) < self.limit:
+            return 0.0
+        return self.seconds - (now - self.events[0]).total_seconds()
+
+
+@dataclass
 class RateLimiter:
     clock: Clock
     per_key_rate: float  # e.g. 1.0 for Slack's one message per second per channel
     global_rate: float  # e.g. Discord's 50 per second, or a Slack workspace's ceiling
-    margin: float = 0.97  # stay just under the limit, so clock drift never trips it
+    margin: float = 0.99  # stay just under the limit, so clock drift never trips it
     burst: float = 1.0
     _keys: dict[str, Bucket] = field(default_factory=dict)
-    _global: Bucket | None = None
+    _global: SlidingWindow | None = None
+    _blocked_until: datetime | None = None
 
-    def _bucket(self, key: str | None) -> Bucket:
+    def _window(self) -> SlidingWindow:
+        if self._global is None:
+            # The whole limit per window, with the window stretched by the margin.
+            self._global = SlidingWindow(max(1, int(self.global_rate)), 1.0 / self.margin)
+        return self._global
+
+    def _bucket(self, key: str) -> Bucket:
         now = self.clock.now()
-        if key is None:
-            if self._global is None:
-                rate = self.global_rate * self.margin
-                self._global = Bucket(rate, max(1.0, self.burst), max(1.0, self.burst), now)
-            return self._global
         if key not in self._keys:
             rate = self.per_key_rate * self.margin
             self._keys[key] = Bucket(rate, self.burst, self.burst, now)
@@ -73,18 +93,22 @@ class RateLimiter:
     def reserve_detail(self, key: str) -> tuple[float, float]:
         """Like ``reserve``, but says which limit holds: (wait for the key, wait for all)."""
         now = self.clock.now()
-        local, shared = self._bucket(key), self._bucket(None)
-        waits = (local.wait(now), shared.wait(now))
+        local, shared = self._bucket(key), self._window()
+        blocked = (self._blocked_until - now).total_seconds() if self._blocked_until else 0.0
+        waits = (local.wait(now), max(shared.wait(now), blocked))
         if max(waits) > 0:
             return waits
         local.tokens -= 1
-        shared.tokens -= 1
+        shared.events.append(now)
         return 0.0, 0.0
 
     def penalise(self, key: str | None, retry_after: float) -> None:
         """The platform said 429: nothing more on ``key`` (or at all) until Retry-After."""
-        bucket = self._bucket(key)
         until = self.clock.now() + timedelta(seconds=retry_after)
+        if key is None:
+            self._blocked_until = max(self._blocked_until or until, until)
+            return
+        bucket = self._bucket(key)
         bucket.blocked_until = max(bucket.blocked_until or until, until)
         bucket.tokens = min(bucket.tokens, 0.0)
 
