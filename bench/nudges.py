@@ -66,6 +66,7 @@ async def make_due(bot: Any, fraction: float) -> None:
 
 async def timed_sweep(bot: Any) -> dict[str, float]:
     sweep = Sweep(bot.db, bot.clock)
+    await sweep.run()  # warm: statement caches, connections (a running bot sweeps every minutes)
     async with bot.db.write() as session:  # a fresh outbox, so every run creates the same rows
         await session.execute(text("DELETE FROM nudges"))
     started = time.perf_counter()

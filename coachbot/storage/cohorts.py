@@ -27,7 +27,11 @@ class Cohort(Base):
 
 class CohortMember(Base):
     __tablename__ = "cohort_members"
-    __table_args__ = (Index("ix_cohort_members_person_id", "person_id"),)
+    __table_args__ = (
+        Index("ix_cohort_members_person_id", "person_id"),
+        # The sweep asks who joined about a week ago and has no plan yet.
+        Index("ix_cohort_members_joined_at", "joined_at"),
+    )
 
     cohort_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True

@@ -21,8 +21,12 @@ class NudgeRow(Base):
     __tablename__ = "nudges"
     __table_args__ = (
         # The dispatcher's question: what is ready to go? Only open rows are indexed.
-        Index("ix_nudges_ready", "deliver_at", sqlite_where=text("status IN ('pending', "
-              "'claimed')"), postgresql_where=text("status IN ('pending', 'claimed')")),
+        Index(
+            "ix_nudges_ready",
+            "deliver_at",
+            sqlite_where=text("status IN ('pending', 'claimed')"),
+            postgresql_where=text("status IN ('pending', 'claimed')"),
+        ),
         Index("ix_nudges_person_sent", "person_id", "sent_at"),
     )
 

@@ -63,7 +63,10 @@ class Person(Base):
 
 class RoleGrantRow(Base):
     __tablename__ = "role_grants"
-    __table_args__ = (Index("ix_role_grants_person_id", "person_id"),)
+    __table_args__ = (
+        Index("ix_role_grants_person_id", "person_id"),
+        Index("ix_role_grants_role", "role"),  # "who are the admins / approvers here?"
+    )
 
     id: Mapped[IdPk]
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("people.id", ondelete="CASCADE"))

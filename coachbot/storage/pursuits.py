@@ -19,6 +19,7 @@ class Pursuit(Base):
         Index("ix_pursuits_credential_state", "credential_id", "state"),
         # The sweep's inactivity question looks only at the open pursuits that went quiet.
         Index("ix_pursuits_state_activity", "state", "last_activity_at"),
+        Index("ix_pursuits_state_updated", "state", "updated_at"),
         # One live pursuit per teacher and credential: a double click on "choose" cannot make two.
         Index(
             "uq_pursuits_live_teacher_credential",

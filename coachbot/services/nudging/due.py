@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
@@ -134,24 +134,46 @@ async def no_plan(
     session: AsyncSession, district_id: int, now: datetime, t: Thresholds
 ) -> list[Due]:
     newest = now - timedelta(days=t.no_plan_days)
-    planned = exists().where(
-        Pursuit.teacher_id == CohortMember.person_id,
-        Pursuit.state.notin_([State.PROPOSED.value, State.WITHDRAWN.value]),
+    # Members who joined in the window first (an index range), then the few checks on them.
+    joined = (
+        await session.execute(
+            select(CohortMember.person_id, CohortMember.joined_at, CohortMember.cohort_id).where(
+                CohortMember.joined_at <= newest,
+                CohortMember.joined_at > newest - CATCH_UP,
+                CohortMember.role == "teacher",
+            )
+        )
+    ).all()
+    if not joined:
+        return []
+    cohorts = dict(
+        (
+            await session.execute(
+                select(Cohort.id, Cohort.name).where(
+                    Cohort.id.in_({c for _, _, c in joined}), Cohort.district_id == district_id
+                )
+            )
+        ).all()
     )
-    rows = await session.execute(
-        select(CohortMember.person_id, CohortMember.joined_at, Cohort.name)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(
-            Cohort.district_id == district_id,
-            CohortMember.role == "teacher",
-            CohortMember.joined_at <= newest,
-            CohortMember.joined_at > newest - CATCH_UP,
-            ~planned,
+    started = set(
+        await session.scalars(
+            select(Pursuit.teacher_id).where(
+                Pursuit.teacher_id.in_({p for p, _, _ in joined}),
+                Pursuit.state.notin_([State.PROPOSED.value, State.WITHDRAWN.value]),
+            )
         )
     )
     return [
-        Due(person, NudgeKind.NO_PLAN, "plan", joined.date().isoformat(), now, {"cohort": cohort})
-        for person, joined, cohort in rows.all()
+        Due(
+            person,
+            NudgeKind.NO_PLAN,
+            "plan",
+            when.date().isoformat(),
+            now,
+            {"cohort": cohorts[cohort]},
+        )
+        for person, when, cohort in joined
+        if cohort in cohorts and person not in started
     ]
 
 
@@ -166,18 +188,26 @@ async def window_closing(
     found: list[Due] = []
     for days in t.window_warnings:
         closes = today + timedelta(days=days)
-        cohort_window = and_(
-            Cohort.window_closes_on.is_not(None), Cohort.window_closes_on == closes
+        cohorts = list(
+            await session.scalars(
+                select(Cohort.id).where(
+                    Cohort.district_id == district_id, Cohort.window_closes_on == closes
+                )
+            )
         )
-        district_window = Cohort.window_closes_on.is_(None) if district_closes == closes else False
+        district_window = district_closes == closes
+        if not cohorts and not district_window:
+            continue  # the usual day: no window closes, nothing to look at
+        conditions = [Pursuit.cohort_id.in_(cohorts)] if cohorts else []
+        if district_window:  # pursuits without a cohort window follow the district's
+            own = select(Cohort.id).where(Cohort.window_closes_on.is_not(None))
+            conditions += [Pursuit.cohort_id.is_(None), Pursuit.cohort_id.notin_(own)]
+        closing = or_(*conditions)
         rows = await session.execute(
             select(Pursuit.id, Pursuit.teacher_id, CredentialRow.title)
             .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
-            .outerjoin(Cohort, Cohort.id == Pursuit.cohort_id)
             .where(
-                Pursuit.district_id == district_id,
-                Pursuit.state.in_(BEFORE_SUBMITTING),
-                cohort_window | district_window,
+                Pursuit.district_id == district_id, Pursuit.state.in_(BEFORE_SUBMITTING), closing
             )
         )
         found += [

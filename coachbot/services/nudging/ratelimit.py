@@ -14,6 +14,7 @@ globally, and per-route buckets announced in response headers.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,12 @@ class Bucket:
         blocked = (self.blocked_until - now).total_seconds() if self.blocked_until else 0.0
         short = max(0.0, (1.0 - self.tokens) / self.rate)
         return max(blocked, short, 0.0)
+
+
+def _whole_micros(seconds: float) -> float:
+    """Round a wait up to whole microseconds: clocks cannot advance by less, and a wait that
+    rounds to nothing would have the caller ask again forever."""
+    return 0.0 if seconds <= 0 else math.ceil(seconds * 1_000_000) / 1_000_000
 
 
 @dataclass
@@ -95,7 +102,7 @@ class RateLimiter:
         now = self.clock.now()
         local, shared = self._bucket(key), self._window()
         blocked = (self._blocked_until - now).total_seconds() if self._blocked_until else 0.0
-        waits = (local.wait(now), max(shared.wait(now), blocked))
+        waits = (_whole_micros(local.wait(now)), _whole_micros(max(shared.wait(now), blocked)))
         if max(waits) > 0:
             return waits
         local.tokens -= 1

@@ -53,9 +53,9 @@ class Sweep:
                 )
                 if not got:
                     return SweepResult(0, 0, skipped=True)
-            found = []
+            found: list[tuple[int, due.Due]] = []
             for district in await session.scalars(select(District)):
-                found += await self._district(session, district, now)
+                found += [(district.id, d) for d in await self._district(session, district, now)]
             created = await self._store(session, found, now)
             return SweepResult(len(found), created)
 
@@ -84,49 +84,51 @@ class Sweep:
                 session, district.id, today, now, t, window.closes_on if window else None
             ),
             *await due.reviews(session, district.id, now, t, admins),
-            *await due.approvals_waiting(session, district.id, now, t,
-                                         [r.value for r in policy.approver_roles]),
+            *await due.approvals_waiting(
+                session, district.id, now, t, [r.value for r in policy.approver_roles]
+            ),
             *await due.weekly_digests(session, district.id, today, now, t),
         ]
 
-    async def _store(self, session: AsyncSession, found: list[due.Due], now: datetime) -> int:
+    async def _store(
+        self, session: AsyncSession, found: list[tuple[int, due.Due]], now: datetime
+    ) -> int:
+        """Insert what is new; the unique key silently skips what an earlier sweep stored.
+
+        Core executemany (not the ORM's bulk path) keeps this proportional to what is due.
+        """
         if not found:
             return 0
-        people = dict(
-            (
-                await session.execute(
-                    select(Person.id, Person.district_id).where(
-                        Person.id.in_({d.person_id for d in found})
-                    )
-                )
-            ).all()
-        )
         insert = sqlite_insert if self.db.is_sqlite else pg_insert
+        table = NudgeRow.__table__
+        statement = (
+            insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        )
+        rows = [
+            {
+                "key": d.key,
+                "district_id": district_id,
+                "person_id": d.person_id,
+                "kind": d.kind.value,
+                "subject": d.subject,
+                "priority": PRIORITY[d.kind],
+                "due_at": d.due_at,
+                "deliver_at": d.due_at,
+                "status": "pending",
+                "attempts": 0,
+                "claimed_by": None,
+                "lease_until": None,
+                "sent_at": None,
+                "platform_message_id": None,
+                "dropped_reason": None,
+                "last_error": None,
+                "params": d.params,
+                "created_at": now,
+            }
+            for district_id, d in found
+        ]
         created = 0
-        for start in range(0, len(found), 1000):
-            chunk = found[start : start + 1000]
-            result = await session.execute(
-                insert(NudgeRow)
-                .values(
-                    [
-                        {
-                            "key": d.key,
-                            "district_id": people[d.person_id],
-                            "person_id": d.person_id,
-                            "kind": d.kind.value,
-                            "subject": d.subject,
-                            "priority": PRIORITY[d.kind],
-                            "due_at": d.due_at,
-                            "deliver_at": d.due_at,
-                            "status": "pending",
-                            "attempts": 0,
-                            "params": d.params,
-                            "created_at": now,
-                        }
-                        for d in chunk
-                    ]
-                )
-                .on_conflict_do_nothing(index_elements=["key"])
-            )
-            created += max(result.rowcount, 0)
+        for start in range(0, len(rows), 2000):
+            result = await session.execute(statement, rows[start : start + 2000])
+            created += len(result.all())
         return created

@@ -63,7 +63,7 @@ def test_a_429_holds_that_channel_for_its_retry_after() -> None:
 
 async def test_a_busy_channel_is_handed_back_and_a_busy_workspace_waits() -> None:
     clock = VirtualClock(START)
-    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=2.0)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=1.0)
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -82,7 +82,7 @@ async def test_a_busy_channel_is_handed_back_and_a_busy_workspace_waits() -> Non
         await sender(nudge("b", "C1"))  # the same channel again at once: handed back
     assert slept == []
     assert await sender(nudge("c", "C2")) == "sent c"  # another channel: the workspace waits
-    assert slept  # the workspace limit (2/s) made it wait rather than refuse
+    assert slept  # the workspace limit (1/s) made it wait rather than refuse
 
 
 async def test_a_429_from_the_platform_holds_the_channel() -> None:

@@ -17,6 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("cohort_members", schema=None) as batch_op:
+        batch_op.create_index("ix_cohort_members_joined_at", ["joined_at"], unique=False)
+    with op.batch_alter_table("role_grants", schema=None) as batch_op:
+        batch_op.create_index("ix_role_grants_role", ["role"], unique=False)
+    with op.batch_alter_table("pursuits", schema=None) as batch_op:
+        batch_op.create_index("ix_pursuits_state_updated", ["state", "updated_at"], unique=False)
 
     op.create_table(
         "school_breaks",
@@ -105,6 +111,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cohort_members", schema=None) as batch_op:
+        batch_op.drop_index("ix_cohort_members_joined_at")
+    with op.batch_alter_table("role_grants", schema=None) as batch_op:
+        batch_op.drop_index("ix_role_grants_role")
+    with op.batch_alter_table("pursuits", schema=None) as batch_op:
+        batch_op.drop_index("ix_pursuits_state_updated")
 
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.drop_index("ix_reviews_status_due")
