@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert, select
 
 from coachbot.composition import CoachBot
 from coachbot.domain.catalog import PartKind
@@ -13,6 +15,7 @@ from coachbot.domain.planning import Milestone
 from coachbot.domain.roles import Actor
 from coachbot.services.people import actor_by_email
 from coachbot.services.reviewing import Decision
+from coachbot.storage.models import NudgeRow, Person
 
 ANA, BEN, CARA = "ana@testville.example", "ben@testville.example", "cara@testville.example"
 FAY, GIL = "fay@testville.example", "gil@testville.example"
@@ -92,3 +95,34 @@ def days(n: int) -> timedelta:
 
 def on(year: int, month: int, day: int) -> date:
     return date(year, month, day)
+
+
+NEWS_MORNING = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Chicago
+
+
+async def queue_news(bot: CoachBot, count: int, prefix: str = "news-") -> None:
+    """``count`` ready "feedback ready" messages for Ana in the outbox (never stale, never
+    capped), for tests of delivery itself."""
+    async with bot.db.write() as session:
+        person = await session.scalar(select(Person).where(Person.email == ANA))
+        assert person is not None
+        await session.execute(
+            insert(NudgeRow),
+            [
+                {
+                    "key": f"{prefix}{i:03d}",
+                    "district_id": person.district_id,
+                    "person_id": person.id,
+                    "kind": "feedback_ready",
+                    "subject": f"news:{i}",
+                    "priority": 100,
+                    "due_at": NEWS_MORNING,
+                    "deliver_at": NEWS_MORNING,
+                    "status": "pending",
+                    "attempts": 0,
+                    "params": {"credential": "Questioning"},
+                    "created_at": NEWS_MORNING,
+                }
+                for i in range(count)
+            ],
+        )

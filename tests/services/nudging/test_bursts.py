@@ -7,41 +7,19 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from coachbot.composition import CoachBot
 from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing, RateLimited
-from coachbot.storage.models import NudgeRow, Person
-from tests.helpers import ANA
+from coachbot.storage.models import NudgeRow
+from tests.helpers import queue_news
 
 MORNING = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 
 
 async def test_bursts_of_429_and_503_deliver_everything_once(district: CoachBot) -> None:
     district.clock.set(MORNING)
-    async with district.db.write() as session:
-        person = await session.scalar(select(Person).where(Person.email == ANA))
-        assert person is not None
-        await session.execute(
-            insert(NudgeRow),
-            [
-                {
-                    "key": f"m{i}",
-                    "district_id": person.district_id,
-                    "person_id": person.id,
-                    "kind": "feedback_ready",
-                    "subject": f"news:{i}",
-                    "priority": 100,
-                    "due_at": MORNING,
-                    "deliver_at": MORNING,
-                    "status": "pending",
-                    "attempts": 0,
-                    "params": {"credential": "Questioning"},
-                    "created_at": MORNING,
-                }
-                for i in range(60)
-            ],
-        )
+    await queue_news(district, 60, prefix="m")
     rng = random.Random(3)
     delivered: Counter[str] = Counter()
     calls = 0

@@ -18,13 +18,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from coachbot.composition import CoachBot
 from coachbot.settings import REPO_ROOT
-from coachbot.storage.models import NudgeRow, Person
-from tests.helpers import ANA
-from tests.services.nudging.dispatcher_child import MORNING
+from coachbot.storage.models import NudgeRow
+from tests.helpers import queue_news
 
 MESSAGES = 150
 
@@ -66,29 +65,7 @@ def platform() -> Iterator[Platform]:
 
 
 async def _queue(bot: CoachBot) -> None:
-    async with bot.db.write() as session:
-        person = await session.scalar(select(Person).where(Person.email == ANA))
-        assert person is not None
-        await session.execute(
-            insert(NudgeRow),
-            [
-                {
-                    "key": f"news-{i:03d}",
-                    "district_id": person.district_id,
-                    "person_id": person.id,
-                    "kind": "feedback_ready",
-                    "subject": f"news:{i}",
-                    "priority": 100,
-                    "due_at": MORNING,
-                    "deliver_at": MORNING,
-                    "status": "pending",
-                    "attempts": 0,
-                    "params": {"credential": "Questioning"},
-                    "created_at": MORNING,
-                }
-                for i in range(MESSAGES)
-            ],
-        )
+    await queue_news(bot, MESSAGES)
 
 
 def _child(bot: CoachBot, platform: Platform, anchor: float, worker: str) -> subprocess.Popen:
