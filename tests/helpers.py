@@ -126,3 +126,28 @@ async def queue_news(bot: CoachBot, count: int, prefix: str = "news-") -> None:
                 for i in range(count)
             ],
         )
+
+
+async def earn_with(
+    bot: CoachBot,
+    email: str,
+    code: str,
+    parts: list[EvidencePart],
+    scores: dict[str, str],
+    reviewer: str = FAY,
+) -> int:
+    """Choose ``code`` (no pre-approval), plan, work, submit ``parts`` and have ``reviewer``
+    award it with ``scores``; returns the pursuit id."""
+    teacher = await actor(bot, email)
+    chosen = await bot.choosing.choose(teacher, code)
+    await bot.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
+    due = bot.clock.now().date() + timedelta(days=20)
+    await bot.planning.save_plan(teacher, chosen.pursuit_id, due, [Milestone("Do it", due)])
+    await bot.journey.move(teacher, chosen.pursuit_id, Move.START_WORK)
+    await bot.evidence.hand_in(teacher, chosen.pursuit_id, EvidenceKind.FORMAL, parts)
+    judge = await actor(bot, reviewer)
+    review = await bot.reviews.assign(
+        await actor(bot, DEE), chosen.pursuit_id, judge.person_id or 0
+    )
+    await bot.reviews.record(judge, review, Decision.EARNED, scores)
+    return chosen.pursuit_id

@@ -42,6 +42,7 @@ from tests.helpers import (
     actor,
     c_one_evidence,
     earn,
+    earn_with,
     planned,
     submitted,
     under_review,
@@ -263,22 +264,8 @@ async def test_a_credential_override_changes_its_currency(district: CoachBot) ->
 
 async def test_completing_the_facilitator_pathway_grants_the_role(district: CoachBot) -> None:
     ben = await actor(district, BEN)
-    chosen = await district.choosing.choose(ben, "C-COACH")
-    await district.journey.move(ben, chosen.pursuit_id, Move.START_PLANNING)
-    today = district.clock.now().date()
-    await district.planning.save_plan(
-        ben,
-        chosen.pursuit_id,
-        today + timedelta(days=20),
-        [Milestone("Coach", today + timedelta(days=20))],
-    )
-    await district.journey.move(ben, chosen.pursuit_id, Move.START_WORK)
-
     reflection = EvidencePart("Reflection", PartKind.TEXT, text="I mostly listened.")
-    await district.evidence.hand_in(ben, chosen.pursuit_id, EvidenceKind.FORMAL, [reflection])
-    fay, dee = await actor(district, FAY), await actor(district, DEE)
-    review = await district.reviews.assign(dee, chosen.pursuit_id, fay.person_id or 0)
-    await district.reviews.record(fay, review, Decision.EARNED, {"Listening": "Proficient"})
+    await earn_with(district, BEN, "C-COACH", [reflection], {"Listening": "Proficient"})
     ben_now = await actor(district, BEN)
     assert ben_now.has_role(Role.FACILITATOR, anywhere=True)
     async with district.db.read() as session:
@@ -294,26 +281,13 @@ async def test_completing_the_facilitator_pathway_grants_the_role(district: Coac
 
 async def test_earning_both_discourse_credentials_completes_the_stack(district: CoachBot) -> None:
     await earn(district)
-    ana, fay, dee = [await actor(district, e) for e in (ANA, FAY, DEE)]
-    chosen = await district.choosing.choose(ana, "C-TWO")
-    await district.journey.move(ana, chosen.pursuit_id, Move.START_PLANNING)
-    today = district.clock.now().date()
-    await district.planning.save_plan(
-        ana,
-        chosen.pursuit_id,
-        today + timedelta(days=20),
-        [Milestone("Try it", today + timedelta(days=20))],
-    )
-    await district.journey.move(ana, chosen.pursuit_id, Move.START_WORK)
-
-    await district.evidence.hand_in(
-        ana,
-        chosen.pursuit_id,
-        EvidenceKind.FORMAL,
+    await earn_with(
+        district,
+        ANA,
+        "C-TWO",
         [EvidencePart("Reflection", PartKind.TEXT, text="The data changed my plan.")],
+        {"Adjustment": "Proficient"},
     )
-    review = await district.reviews.assign(dee, chosen.pursuit_id, fay.person_id or 0)
-    await district.reviews.record(fay, review, Decision.EARNED, {"Adjustment": "Proficient"})
     async with district.db.read() as session:
         done = sorted(await session.scalars(select(Completion.kind)))
     # C-ONE + C-TWO complete the stack, and the endorsement (prerequisite C-ONE + one practice)
