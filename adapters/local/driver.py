@@ -116,7 +116,9 @@ class LocalPerson:
         return await self._send(DirectMessage(self.sender, text, (), self.driver.next_event_id()))
 
     async def send_file(self, name: str, data: bytes, media_type: str, text: str = "") -> str:
-        shared = SharedFile(name, len(data), media_type, hashlib.sha256(data).hexdigest())
+        shared = SharedFile(
+            name, len(data), media_type, hashlib.sha256(data).hexdigest(), head=data[:4096]
+        )
         return await self._send(
             DirectMessage(self.sender, text, (shared,), self.driver.next_event_id())
         )

@@ -113,7 +113,8 @@ def shared_file(where: str) -> SharedFile | None:
         return None
     data = path.read_bytes()
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return SharedFile(path.name, len(data), media, hashlib.sha256(data).hexdigest(), str(path))
+    return SharedFile(path.name, len(data), media, hashlib.sha256(data).hexdigest(), str(path),
+                      head=data[:4096])
 
 
 async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]) -> None:

@@ -32,6 +32,9 @@ class SharedFile:
     media_type: str
     sha256: str
     ref: str = ""  # the platform's handle for the file (a Slack file id, an attachment URL)
+    # The first bytes of the content (up to 4 KiB), so the core can tell a file's type by what
+    # it holds rather than by its name. Adapters fill it when they fetch the file.
+    head: bytes = b""
 
 
 @dataclass(frozen=True)
