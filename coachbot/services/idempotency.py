@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,3 +63,17 @@ async def once(
         if key:
             await settle(session, key, outcome)
         return outcome, False
+
+
+async def prune(db: Database, before: datetime) -> int:
+    """Forget keys claimed before ``before``; returns how many.
+
+    Platforms retry within minutes and stale buttons are recognised by the version they carry,
+    so an old key protects nothing; without pruning the table only grows. Runs once a day, so a
+    plain range delete is cheap enough without an index of its own.
+    """
+    async with db.write() as session:
+        result = await session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.created_at < before)
+        )
+        return result.rowcount or 0

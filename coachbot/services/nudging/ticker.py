@@ -12,11 +12,15 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from coachbot.services import idempotency
 from coachbot.services.nudging.dispatch import Dispatcher, DispatchResult
 from coachbot.services.nudging.sweep import Sweep, SweepResult
 
 log = logging.getLogger("coachbot.nudges")
 SWEEP_JOB, DISPATCH_JOB = "coachbot-sweep", "coachbot-dispatch"
+HOUSEKEEPING_JOB = "coachbot-housekeeping"
+# How long a request's idempotency key is kept: far beyond any platform's retries.
+KEEP_KEYS = timedelta(days=30)
 
 
 class NudgeTicker:
@@ -47,6 +51,9 @@ class NudgeTicker:
             seconds=dispatch_every.total_seconds(),
             **options,
         )
+        self.scheduler.add_job(
+            self.housekeeping_tick, "interval", id=HOUSEKEEPING_JOB, hours=24, **options
+        )
 
     def start(self) -> None:
         """Start ticking (inside a running event loop)."""
@@ -70,3 +77,15 @@ class NudgeTicker:
         except Exception:
             log.exception("dispatch failed")
             return None
+
+    async def housekeeping_tick(self) -> int | None:
+        """Once a day: forget idempotency keys nobody can retry any more."""
+        try:
+            pruned = await idempotency.prune(
+                self.dispatcher.db, self.dispatcher.clock.now() - KEEP_KEYS
+            )
+        except Exception:
+            log.exception("housekeeping failed")
+            return None
+        log.info("housekeeping: %s old idempotency keys pruned", pruned)
+        return pruned
