@@ -120,6 +120,29 @@ class RateLimiter:
         bucket.tokens = min(bucket.tokens, 0.0)
 
 
+@dataclass(frozen=True)
+class PlatformLimits:
+    """A platform's published limits for sending messages, as the limiter is configured."""
+
+    per_channel: float  # messages per second to one channel (a DM is a channel)
+    overall: float  # requests per second across the workspace or the whole bot
+
+
+# Slack: chat.postMessage allows about one message per second per channel ("special" tier);
+# the workspace-wide ceiling is not published as a number, and a few hundred a minute is what
+# Slack documents as safe, so 5 per second across the workspace.
+SLACK = PlatformLimits(per_channel=1.0, overall=5.0)
+# Discord: 50 requests per second per bot globally; creating a message is bucketed per channel
+# at 5 per 5 seconds. Discord's per-route buckets are read from response headers by discord.py,
+# which the adapter leaves in charge of those; the outbox key goes out as the message nonce, so
+# a retried send is recognised by Discord as the same message.
+DISCORD = PlatformLimits(per_channel=1.0, overall=50.0)
+
+
+def limiter_for(limits: PlatformLimits, clock: Clock) -> RateLimiter:
+    return RateLimiter(clock, per_key_rate=limits.per_channel, global_rate=limits.overall)
+
+
 class LimitedSender:
     """Wraps a platform send with the limiter.
 

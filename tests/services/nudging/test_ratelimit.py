@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from coachbot.clock import VirtualClock
 from coachbot.domain.nudges import NudgeKind
 from coachbot.services.nudging.dispatch import Outgoing, RateLimited
-from coachbot.services.nudging.ratelimit import LimitedSender, RateLimiter
+from coachbot.services.nudging.ratelimit import (
+    DISCORD,
+    SLACK,
+    LimitedSender,
+    RateLimiter,
+    limiter_for,
+)
 
 START = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 
@@ -96,3 +102,23 @@ async def test_a_429_from_the_platform_holds_the_channel() -> None:
     with pytest.raises(RateLimited):
         await sender(Outgoing(1, "k", 1, NudgeKind.FEEDBACK_READY, "news:1", {}))
     assert limiter.reserve("C9") > 19
+
+
+def test_the_platform_profiles_stay_just_under_the_published_limits() -> None:
+    clock = VirtualClock(START)
+    for limits, per_second in ((DISCORD, 50), (SLACK, 5)):
+        limiter = limiter_for(limits, clock)
+        sent = 0
+        for step in range(1000):  # ten seconds in 10 ms steps, each to another channel
+            clock.advance(timedelta(milliseconds=10))
+            if limiter.reserve(f"C{step}") == 0:
+                sent += 1
+        assert 0.95 * 10 * per_second <= sent <= 10 * per_second
+        # and one channel never gets more than one a second
+        one = limiter_for(limits, clock)
+        clock.advance(timedelta(seconds=5))
+        taken = 0
+        for _ in range(500):
+            clock.advance(timedelta(milliseconds=10))
+            taken += one.reserve("DM") == 0
+        assert 4 <= taken <= 5
