@@ -83,3 +83,16 @@ class CalendarLoader:
                          details={"source": source, "breaks": len(breaks),
                                   "flagged": len(flagged)})
             return CalendarImported(len(breaks), flagged)
+
+    async def breaks_on(self, district_id: int, days: list[date]) -> dict[date, str]:
+        """Which of ``days`` fall in one of the district's school breaks, with its name: a
+        teacher planning a milestone or deadline then is told no reminders go out that week."""
+        if not days:
+            return {}
+        async with self.db.read() as session:
+            rows = (await session.execute(
+                select(SchoolBreak.name, SchoolBreak.starts_on, SchoolBreak.ends_on).where(
+                    SchoolBreak.district_id == district_id,
+                    SchoolBreak.ends_on >= min(days), SchoolBreak.starts_on <= max(days))
+            )).all()
+        return {day: name for day in days for name, start, end in rows if start <= day <= end}

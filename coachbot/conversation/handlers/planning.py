@@ -88,12 +88,17 @@ async def _save(turn: Turn, pursuit_id: int, deadline: date, milestones: list[Mi
             turn.me.actor, pursuit_id, Move.START_WORK, idempotency_key=turn.key("start")
         )
     await turn.bot.settings_of.update(turn.me.actor, basket_pursuit_id=pursuit_id)
+    in_break = await turn.bot.calendar.breaks_on(
+        turn.me.district_id, sorted({deadline, *(m.due_on for m in milestones)})
+    )
     await turn.answer(
         "plan.j2",
         "saved",
         title=ref.title,
         deadline=spoken(deadline),
         milestones=[(spoken(m.due_on), m.title) for m in milestones],
+        in_break=[(spoken(day), name) for day, name in sorted(in_break.items())],
+        deadline_in_break=in_break.get(deadline),
     )
 
 
