@@ -104,31 +104,34 @@ class Sweep:
         statement = (
             insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
         )
-        rows = [
-            {
-                "key": d.key,
-                "district_id": district_id,
-                "person_id": d.person_id,
-                "kind": d.kind.value,
-                "subject": d.subject,
-                "priority": PRIORITY[d.kind],
-                "due_at": d.due_at,
-                "deliver_at": d.due_at,
-                "status": "pending",
-                "attempts": 0,
-                "claimed_by": None,
-                "lease_until": None,
-                "sent_at": None,
-                "platform_message_id": None,
-                "dropped_reason": None,
-                "last_error": None,
-                "params": d.params,
-                "created_at": now,
-            }
-            for district_id, d in found
-        ]
         created = 0
-        for start in range(0, len(rows), 2000):
-            result = await session.execute(statement, rows[start : start + 2000])
+        # Rows are built one chunk at a time: a sweep that finds a hundred thousand reminders
+        # at once (a whole district's deadline) holds one chunk of row dicts, not all of them.
+        for start in range(0, len(found), 2000):
+            rows = [self._row(district_id, d, now) for district_id, d in found[start:start + 2000]]
+            result = await session.execute(statement, rows)
             created += len(result.all())
         return created
+
+    @staticmethod
+    def _row(district_id: int, d: due.Due, now: datetime) -> dict[str, object]:
+        return {
+            "key": d.key,
+            "district_id": district_id,
+            "person_id": d.person_id,
+            "kind": d.kind.value,
+            "subject": d.subject,
+            "priority": PRIORITY[d.kind],
+            "due_at": d.due_at,
+            "deliver_at": d.due_at,
+            "status": "pending",
+            "attempts": 0,
+            "claimed_by": None,
+            "lease_until": None,
+            "sent_at": None,
+            "platform_message_id": None,
+            "dropped_reason": None,
+            "last_error": None,
+            "params": d.params,
+            "created_at": now,
+        }
