@@ -1,0 +1,185 @@
+"""The Slack app: slack-bolt's AsyncApp with CoachBot's listeners, translating and nothing more.
+
+Every command, action and view is acknowledged first thing (Slack wants it within 3 s) and the
+work happens after the ack. A retried event (the same event_id, with X-Slack-Retry-Num) is
+claimed once in the database, so it has one effect even across replicas; the bot's own messages
+and other bots' are ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+
+from adapters.slack import inbound
+from adapters.slack.channel import OPEN_FORM, PendingForms, SlackChannel, SlackNotifier
+from adapters.slack.directory import Directory
+from adapters.slack.files import FileFetcher
+from adapters.slack.home import home_view
+from adapters.slack.modals import CALLBACK, modal
+from adapters.slack.settings import SlackSettings
+from adapters.slack.web import SlackWeb, conversation_client, delivery_client
+from coachbot.composition import Nudging, build_conversation, build_nudging
+from coachbot.conversation.vocabulary import Event, SharedFile
+from coachbot.services.bundle import CoachBot
+from coachbot.services.idempotency import claim
+from coachbot.services.nudging.ratelimit import RateLimiter
+
+log = logging.getLogger("coachbot.slack")
+COMMAND = "/coach"
+# chat.postMessage: about one message a second per channel (each person's DM is one channel),
+# and a workspace-wide ceiling Slack does not publish exactly ("several hundred a minute"):
+# four a second stays well inside it.
+PER_CHANNEL_PER_SECOND = 1.0
+WORKSPACE_PER_SECOND = 4.0
+HANDLED_SUBTYPES = (None, "file_share")
+
+
+def slack_limiter(bot: CoachBot) -> RateLimiter:
+    return RateLimiter(bot.clock, per_key_rate=PER_CHANNEL_PER_SECOND,
+                       global_rate=WORKSPACE_PER_SECOND)
+
+
+class SlackBot:
+    """One Slack workspace's conversation and nudge delivery, on one bot token."""
+
+    def __init__(self, bot: CoachBot, settings: SlackSettings,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        self.bot, self.settings = bot, settings
+        token = settings.secret(settings.bot_token)
+        self.web = SlackWeb(conversation_client(token, settings.base_url))
+        self.delivery = SlackWeb(delivery_client(token, settings.base_url))
+        self.directory = Directory(bot, self.web.client)
+        self.conversation = build_conversation(
+            bot, SlackNotifier(self.web, self.directory, strict=False)
+        )
+        self.forms = PendingForms()
+        self._session = session
+        self.token = token
+        self.app = AsyncApp(
+            client=self.web.client,
+            signing_secret=settings.secret(settings.signing_secret) or None,
+            process_before_response=False,
+            raise_error_for_unhandled_request=False,
+        )
+        self._register()
+
+    def nudging(self, worker: str = "slack") -> Nudging:
+        """The sweep and a dispatcher delivering through Slack within Slack's limits."""
+        notifier = SlackNotifier(self.delivery, Directory(self.bot, self.delivery.client),
+                                 strict=True)
+        return build_nudging(self.bot, notifier, worker=worker, limiter=slack_limiter(self.bot))
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    # -- listeners ------------------------------------------------------------------------
+    def _register(self) -> None:
+        self.app.command(COMMAND)(self._on_command)
+        self.app.action(re.compile(".+"))(self._on_action)
+        self.app.view(CALLBACK)(self._on_view)
+        self.app.event("message")(self._on_message)
+        self.app.event("app_home_opened")(self._on_home)
+        self.app.event("app_uninstalled")(self._on_uninstalled)
+        self.app.event("tokens_revoked")(self._on_uninstalled)
+        self.app.error(self._on_error)
+
+    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        await self._handle(inbound.command(body), body["user_id"], inbound.team_of(body),
+                           body.get("trigger_id"))
+
+    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        user, team, trigger = body["user"]["id"], inbound.team_of(body), body.get("trigger_id")
+        for action in body.get("actions", []):
+            if action["action_id"].startswith(OPEN_FORM):
+                await self._open_kept_form(action, user, team, trigger)
+                continue
+            await self._handle(inbound.button_press(body, action), user, team, trigger)
+            trigger = None  # one trigger id per interaction
+
+    async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()  # closes the modal; the answer comes as a DM
+        await self._handle(inbound.form_submission(body), body["user"]["id"],
+                           inbound.team_of(body), None)
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if (event.get("channel_type") != "im" or event.get("bot_id")
+                or event.get("subtype") not in HANDLED_SUBTYPES or not event.get("user")):
+            return
+        if not await self._first_delivery(str(body.get("event_id") or "")):
+            log.info("event %s arrived again: already handled", body.get("event_id"))
+            return
+        user, team = event["user"], inbound.team_of(body)
+        files = await self._fetch(event.get("files") or [], user)
+        await self._handle(inbound.direct_message(body, files), user, team, None)
+
+    async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        user = event["user"]
+        await self.directory.knows(inbound.team_of(body), user)
+        await self.web.publish_home(user, await home_view(self.conversation,
+                                                          inbound.sender(user)))
+
+    async def _on_uninstalled(self, body: dict[str, Any]) -> None:
+        # Single-workspace mode: the token is gone; Slack stops sending events. Multi-workspace
+        # installs (OAuth) would delete the installation here.
+        log.warning("CoachBot was uninstalled or its tokens revoked in %s", inbound.team_of(body))
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("slack listener failed for %s", body.get("type"), exc_info=error)
+
+    # -- doing the work -------------------------------------------------------------------
+    async def _handle(self, event: Event, user: str, team: str, trigger: str | None) -> None:
+        channel = SlackChannel(self.web, user, trigger, self.forms, self.conversation.say)
+        try:
+            await self.directory.knows(team, user)
+        except Exception:  # matching by email is a convenience: the conversation still runs
+            log.exception("could not match %s in %s", user, team)
+        await self.conversation.handle(event, channel)
+
+    async def _open_kept_form(self, action: dict[str, Any], user: str, team: str,
+                              trigger: str | None) -> None:
+        form = self.forms.take(str(action.get("value") or ""))
+        if form is None or not trigger:
+            channel = SlackChannel(self.web, user, None, self.forms, self.conversation.say)
+            await channel.reply(self.conversation.say.reply("general.j2", "stale_button"))
+            return
+        await self.web.open_modal(trigger, modal(form))
+
+    async def _first_delivery(self, event_id: str) -> bool:
+        if not event_id:
+            return True
+        key = f"slack-event|{event_id}"
+        async with self.bot.db.write() as session:
+            return await claim(session, key, self.bot.clock.now()) is None
+
+    async def _fetch(self, shared: list[dict[str, Any]], user: str) -> tuple[SharedFile, ...]:
+        fetcher = FileFetcher(self.web.client, self.token, self.session)
+        files, missed = [], []
+        for item in shared:
+            got = await fetcher.fetch(item)
+            if got is None:
+                missed.append(str(item.get("name") or item.get("id") or "?"))
+            else:
+                files.append(got)
+        if missed:
+            channel = SlackChannel(self.web, user, None, self.forms, self.conversation.say)
+            await channel.reply(self.conversation.say.reply("slack.j2", "file_unreadable",
+                                                            names=missed))
+        return tuple(files)
+
+
