@@ -41,7 +41,8 @@ async def home_view(conversation: Conversation, sender: Sender) -> dict[str, Any
     try:
         me = await identify(conversation.bot, sender)
     except NotFound:
-        return View(type="home", blocks=[_section(say.words("slack.j2", "home_stranger"))]).to_dict()
+        stranger = _section(say.words("slack.j2", "home_stranger"))
+        return View(type="home", blocks=[stranger]).to_dict()
     names = {spec.name for spec in conversation.registry.available_to(me)}
     blocks: list[Any] = [_section(say.words("slack.j2", "home_heading", name=me.name))]
     for section in SECTIONS:
