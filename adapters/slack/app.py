@@ -8,8 +8,11 @@ and other bots' are ignored.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -59,6 +62,8 @@ class SlackBot:
         )
         self.forms = PendingForms()
         self._session = session
+        self._inflight = 0
+        self._quiet = asyncio.Condition()
         self.token = token
         self.app = AsyncApp(
             client=self.web.client,
@@ -84,16 +89,36 @@ class SlackBot:
         if self._session is not None:
             await self._session.close()
 
+    async def drain(self) -> None:
+        """Wait until the work started after acks is done (for a clean stop, and for tests)."""
+        for _ in range(5):  # let listeners scheduled by a just-answered request start
+            await asyncio.sleep(0)
+        async with self._quiet:
+            await self._quiet.wait_for(lambda: self._inflight == 0)
+
     # -- listeners ------------------------------------------------------------------------
     def _register(self) -> None:
-        self.app.command(COMMAND)(self._on_command)
-        self.app.action(re.compile(".+"))(self._on_action)
-        self.app.view(CALLBACK)(self._on_view)
-        self.app.event("message")(self._on_message)
-        self.app.event("app_home_opened")(self._on_home)
+        self.app.command(COMMAND)(self._tracked(self._on_command))
+        self.app.action(re.compile(".+"))(self._tracked(self._on_action))
+        self.app.view(CALLBACK)(self._tracked(self._on_view))
+        self.app.event("message")(self._tracked(self._on_message))
+        self.app.event("app_home_opened")(self._tracked(self._on_home))
         self.app.event("app_uninstalled")(self._on_uninstalled)
         self.app.event("tokens_revoked")(self._on_uninstalled)
         self.app.error(self._on_error)
+
+    def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        @functools.wraps(listener)  # bolt reads the wrapped signature to pass its arguments
+        async def run(*args: Any, **kwargs: Any) -> None:
+            self._inflight += 1
+            try:
+                await listener(*args, **kwargs)
+            finally:
+                self._inflight -= 1
+                async with self._quiet:
+                    self._quiet.notify_all()
+
+        return run
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()

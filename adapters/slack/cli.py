@@ -22,8 +22,7 @@ def link(
         help="Match people without a Slack id on the roster by email (needs users:read.email)",
     ),
 ) -> None:
-    """Link a Slack workspace to a district: people are matched to its roster, and announcements
-    go to its channel."""
+    """Link a Slack workspace to a district (people are matched to that district's roster)."""
     from adapters.slack.directory import link_workspace
 
     async def work(bot) -> None:  # type: ignore[no-untyped-def]

@@ -24,8 +24,7 @@ class SlackPlatform:
     name = "slack"
 
     def ways(self) -> Mapping[str, tuple[str, ...]]:
-        return {"Socket Mode (no public URL)": SOCKET_MODE,
-                "HTTP mode (Slack posts to https://YOUR-HOST/slack/events)": HTTP_MODE}
+        return {"Socket Mode": SOCKET_MODE, "HTTP mode": HTTP_MODE}
 
     def configured(self) -> bool:
         return SlackSettings().configured

@@ -1,0 +1,158 @@
+"""A local stand-in for Slack's Web API (aiohttp on 127.0.0.1, port 0), answering as Slack does.
+
+It records every call (method, arguments, token), serves files for download behind the bot
+token, and can be told to answer the next call to a method with an ``ok: false`` error, a 429
+with Retry-After, or a 5xx. Only what CoachBot calls is implemented; anything else answers
+``unknown_method`` as Slack would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TEAM = "T0TESTVILLE"
+BOT_USER = "U0COACHBOT"
+BOT_ID = "B0COACHBOT"
+TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str
+
+
+@dataclass
+class Forced:
+    status: int = 200
+    error: str = ""
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeSlack:
+    emails: dict[str, str] = field(default_factory=dict)  # Slack user id -> email
+    files: dict[str, bytes] = field(default_factory=dict)  # file id -> content
+    calls: list[Call] = field(default_factory=list)
+    downloads: list[tuple[str, str]] = field(default_factory=list)  # (file id, auth header)
+    _forced: dict[str, deque[Forced]] = field(default_factory=lambda: defaultdict(deque))
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    url: str = ""
+    _runner: web.AppRunner | None = None
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/files/{file_id}/{name}", self._download)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/api/"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- steering ---------------------------------------------------------------------------
+    def answer_next(self, method: str, *, status: int = 200, error: str = "",
+                    retry_after: int | None = None) -> None:
+        self._forced[method].append(Forced(status, error, retry_after))
+
+    def file_url(self, file_id: str, name: str) -> str:
+        return self.url.replace("/api/", f"/files/{file_id}/{name}")
+
+    # -- reading what happened --------------------------------------------------------------
+    def called(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def posts_to(self, channel: str) -> list[Call]:
+        return [c for c in self.called("chat.postMessage") if c.args.get("channel") == channel]
+
+    # -- the API ----------------------------------------------------------------------------
+    async def _args(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                args.update(await request.json())
+            else:
+                args.update(dict(await request.post()))
+        for key in ("blocks", "view", "attachments"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        auth = request.headers.get("Authorization", "")
+        args = await self._args(request)
+        self.calls.append(Call(method, args, auth.removeprefix("Bearer ")))
+        if self._forced[method]:
+            forced = self._forced[method].popleft()
+            headers = {"Retry-After": str(forced.retry_after)} if forced.retry_after else {}
+            body = {"ok": False, "error": forced.error or "ratelimited"}
+            if forced.status >= 500:
+                return web.Response(status=forced.status, text="upstream trouble")
+            return web.json_response(body, status=forced.status, headers=headers)
+        if auth != f"Bearer {TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        return web.json_response(handler(args))
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://testville.slack.example/", "team": "Testville",
+                "user": "coachbot", "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("users", ""))
+        if user not in self.emails:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": "D" + user}}
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if not (channel.startswith(("D", "C", "#"))):
+            return {"ok": False, "error": "channel_not_found"}
+        ts = f"1790000000.{next(self._ts):06d}"
+        return {"ok": True, "channel": channel, "ts": ts,
+                "message": {"text": args.get("text", ""), "ts": ts, "bot_id": BOT_ID}}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        return {"ok": True, "view": {**args["view"], "id": f"V{len(self.calls):06d}"}}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {**args["view"], "id": "VHOME"}}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user", ""))
+        if user not in self.emails:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": {"id": user, "profile": {"email": self.emails[user]}}}
+
+    def _users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        email = str(args.get("email", "")).lower()
+        for user, known in self.emails.items():
+            if known.lower() == email:
+                return {"ok": True, "user": {"id": user}}
+        return {"ok": False, "error": "users_not_found"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        auth = request.headers.get("Authorization", "")
+        self.downloads.append((file_id, auth))
+        if auth != f"Bearer {TOKEN}" or file_id not in self.files:
+            return web.Response(status=404)  # Slack hides files from the unauthorised
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
