@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.directory import Directory
 from adapters.slack.modals import modal
-from adapters.slack.web import SlackWeb, as_delivery_error
+from adapters.slack.web import SlackWeb, as_delivery_error, slack_error
 from coachbot.conversation.say import Say
 from coachbot.conversation.vocabulary import Button, Buttons, Form, Reply, Style, Text
 from coachbot.services.nudging.dispatch import DeliveryFailed
@@ -62,7 +62,7 @@ class SlackChannel:
                 await self.web.open_modal(trigger, modal(form))
                 return
             except SlackApiError as exc:  # expired_trigger_id: the button below still works
-                log.info("views.open: %s", exc.response.get("error"))
+                log.info("views.open: %s", slack_error(exc))
         token = self.forms.keep(form)
         button = Button(self.say.words(FAMILY, "open_form_button"), OPEN_FORM, token,
                         Style.PRIMARY)

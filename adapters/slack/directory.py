@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 
+from adapters.slack.web import slack_error
 from coachbot.services.bundle import CoachBot
 from coachbot.services.districts import pick_district
 from coachbot.storage.models import District, Person, WorkspaceLink
@@ -102,7 +103,7 @@ class Directory:
         try:
             info = await self.client.users_info(user=user_id)
         except SlackApiError as exc:
-            log.warning("users.info for %s: %s", user_id, exc.response.get("error"))
+            log.warning("users.info for %s: %s", user_id, slack_error(exc))
             return None
         profile = (info.get("user") or {}).get("profile") or {}
         email = profile.get("email")
@@ -112,7 +113,7 @@ class Directory:
         try:
             found = await self.client.users_lookupByEmail(email=email)
         except SlackApiError as exc:
-            log.info("users.lookupByEmail: %s", exc.response.get("error"))
+            log.info("users.lookupByEmail: %s", slack_error(exc))
             return None
         return str((found.get("user") or {}).get("id") or "") or None
 

@@ -52,6 +52,12 @@ def delivery_client(token: str, base_url: str) -> AsyncWebClient:
     return AsyncWebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[])
 
 
+def slack_error(exc: SlackApiError) -> str:
+    """Slack's error code (``channel_not_found``...), or the HTTP status when there is none."""
+    data = exc.response.data if isinstance(exc.response.data, dict) else {}
+    return str(data.get("error") or f"http_{exc.response.status_code}")
+
+
 def as_delivery_error(exc: Exception) -> Exception:
     """A failed Web API call as the dispatcher understands it."""
     if isinstance(exc, SlackApiError):
@@ -65,7 +71,7 @@ def as_delivery_error(exc: Exception) -> Exception:
             except ValueError:
                 seconds = 30.0
             return RateLimited(seconds)
-        error = str(exc.response.get("error") or f"http_{status}")
+        error = slack_error(exc)
         return DeliveryFailed(error, permanent=error in PERMANENT)
     if isinstance(exc, aiohttp.ClientError | TimeoutError):
         return DeliveryFailed(f"network: {type(exc).__name__}")
