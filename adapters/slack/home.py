@@ -16,9 +16,9 @@ from coachbot.conversation.engine import Conversation
 from coachbot.conversation.turn import identify
 from coachbot.conversation.vocabulary import Command, Form, Reply, Sender
 from coachbot.domain.errors import NotFound
+from coachbot.domain.roles import Role
 
 MAX_HOME_BLOCKS = 100
-SECTIONS = ("status", "queue", "progress")
 
 
 class _Captured:
@@ -44,10 +44,18 @@ async def home_view(conversation: Conversation, sender: Sender) -> dict[str, Any
         stranger = _section(say.words("slack.j2", "home_stranger"))
         return View(type="home", blocks=[stranger]).to_dict()
     names = {spec.name for spec in conversation.registry.available_to(me)}
+    sections = [
+        name
+        for name, shown in (
+            ("status", me.is_(Role.TEACHER)),  # their own credentials
+            ("queue", True),  # reviews waiting for a facilitator
+            ("approvals", True),  # requests waiting for an approver
+            ("progress", me.is_admin),  # the admin summary of cohorts
+        )
+        if shown and name in names
+    ]
     blocks: list[Any] = [_section(say.words("slack.j2", "home_heading", name=me.name))]
-    for section in SECTIONS:
-        if section not in names:
-            continue
+    for section in sections:
         captured = _Captured()
         await conversation.handle(Command(sender, section), captured)
         for reply in captured.replies:
