@@ -6,7 +6,7 @@ HTTP mode (``SLACK_SIGNING_SECRET`` + ``SLACK_BOT_TOKEN``; Slack posts to ``/sla
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SOCKET_MODE = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
@@ -34,6 +34,12 @@ class SlackSettings(BaseSettings):
     api_url: str = Field(default=DEFAULT_API_URL, validation_alias=_env("COACHBOT_SLACK_API_URL"))
     host: str = Field(default="0.0.0.0", validation_alias=_env("COACHBOT_SLACK_HOST"))
     port: int = Field(default=3000, validation_alias=_env("COACHBOT_SLACK_PORT"))
+
+    @field_validator("bot_token", "app_token", "signing_secret", "client_secret", "client_id",
+                     mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def socket_mode(self) -> bool:
