@@ -40,6 +40,10 @@ COMMAND = "/coach"
 PER_CHANNEL_PER_SECOND = 1.0
 WORKSPACE_PER_SECOND = 4.0
 HANDLED_SUBTYPES = (None, "file_share")
+# How many people's requests are worked on at once after their acks. Acks never wait for a slot,
+# so a burst is acknowledged at once and its work queues here instead of crowding the event loop
+# (and the database pool) while other acks are still due.
+WORK_SLOTS = 4
 
 
 def slack_limiter(bot: CoachBot) -> RateLimiter:
@@ -63,6 +67,7 @@ class SlackBot:
         self.forms = PendingForms()
         self._session = session
         self._inflight = 0
+        self._slots = asyncio.Semaphore(WORK_SLOTS)
         self._quiet = asyncio.Condition()
         self.token = token
         self.app = AsyncApp(
@@ -170,11 +175,12 @@ class SlackBot:
     # -- doing the work -------------------------------------------------------------------
     async def _handle(self, event: Event, user: str, team: str, trigger: str | None) -> None:
         channel = SlackChannel(self.web, user, trigger, self.forms, self.conversation.say)
-        try:
-            await self.directory.knows(team, user)
-        except Exception:  # matching by email is a convenience: the conversation still runs
-            log.exception("could not match %s in %s", user, team)
-        await self.conversation.handle(event, channel)
+        async with self._slots:
+            try:
+                await self.directory.knows(team, user)
+            except Exception:  # matching by email is a convenience: the conversation still runs
+                log.exception("could not match %s in %s", user, team)
+            await self.conversation.handle(event, channel)
 
     async def _open_kept_form(self, action: dict[str, Any], user: str, team: str,
                               trigger: str | None) -> None:
