@@ -82,7 +82,7 @@ async def one_run(url: str, args: argparse.Namespace) -> dict[str, dict[str, flo
                 select(Person.slack_user_id, Person.email)
                 .where(Person.slack_user_id.is_not(None)).order_by(Person.id)
                 .limit(args.concurrent)))
-        fake.emails.update({user: email for user, email in people})
+        fake.emails.update(dict(people))  # type: ignore[arg-type]
         users = [user for user, _ in people]
         slack = SlackBot(bot, SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
                                             api_url=fake.url))

@@ -24,8 +24,10 @@ from adapters.slack.directory import Directory
 from adapters.slack.files import FileFetcher
 from adapters.slack.home import home_view
 from adapters.slack.modals import CALLBACK, modal
+from adapters.slack.oauth import installs
 from adapters.slack.settings import SlackSettings
 from adapters.slack.web import SlackWeb, conversation_client, delivery_client
+from adapters.slack.workspaces import Workspaces
 from coachbot.composition import Nudging, build_conversation, build_nudging
 from coachbot.conversation.vocabulary import Event, SharedFile
 from coachbot.services.bundle import CoachBot
@@ -52,27 +54,30 @@ def slack_limiter(bot: CoachBot) -> RateLimiter:
 
 
 class SlackBot:
-    """One Slack workspace's conversation and nudge delivery, on one bot token."""
+    """CoachBot in Slack: the conversation and nudge delivery, for one workspace on one bot
+    token (``SLACK_BOT_TOKEN``) or for every workspace that installed it through OAuth."""
 
     def __init__(self, bot: CoachBot, settings: SlackSettings,
                  session: aiohttp.ClientSession | None = None) -> None:
         self.bot, self.settings = bot, settings
-        token = settings.secret(settings.bot_token)
+        token = settings.secret(settings.bot_token) or None
         self.web = SlackWeb(conversation_client(token, settings.base_url))
         self.delivery = SlackWeb(delivery_client(token, settings.base_url))
-        self.directory = Directory(bot, self.web.client)
+        self.oauth = installs(bot, settings) if settings.oauth else None
+        self.workspaces = Workspaces(bot, self.oauth.installation_store if self.oauth else None)
+        self.directory = Directory(bot)
         self.conversation = build_conversation(
-            bot, SlackNotifier(self.web, self.directory, strict=False)
+            bot, SlackNotifier(self.web, self.directory, self.workspaces, strict=False)
         )
         self.forms = PendingForms()
         self._session = session
         self._inflight = 0
         self._slots = asyncio.Semaphore(WORK_SLOTS)
         self._quiet = asyncio.Condition()
-        self.token = token
         self.app = AsyncApp(
             client=self.web.client,
             signing_secret=settings.secret(settings.signing_secret) or None,
+            oauth_settings=self.oauth,
             process_before_response=False,
             raise_error_for_unhandled_request=False,
         )
@@ -80,9 +85,16 @@ class SlackBot:
 
     def nudging(self, worker: str = "slack") -> Nudging:
         """The sweep and a dispatcher delivering through Slack within Slack's limits."""
-        notifier = SlackNotifier(self.delivery, Directory(self.bot, self.delivery.client),
+        notifier = SlackNotifier(self.delivery, Directory(self.bot), self.workspaces,
                                  strict=True)
         return build_nudging(self.bot, notifier, worker=worker, limiter=slack_limiter(self.bot))
+
+    def _web(self, context: Any) -> SlackWeb:
+        """The Web API as the workspace that sent this request: its own token when installed
+        through OAuth, the one bot token otherwise."""
+        if self.oauth is None:
+            return self.web
+        return self.web.for_token(context.get("bot_token") if context else None)
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -108,8 +120,11 @@ class SlackBot:
         self.app.view(CALLBACK)(self._tracked(self._on_view))
         self.app.event("message")(self._tracked(self._on_message))
         self.app.event("app_home_opened")(self._tracked(self._on_home))
-        self.app.event("app_uninstalled")(self._on_uninstalled)
-        self.app.event("tokens_revoked")(self._on_uninstalled)
+        if self.oauth is not None:  # bolt deletes the installation and its tokens
+            self.app.enable_token_revocation_listeners()
+        else:
+            self.app.event("app_uninstalled")(self._on_uninstalled)
+            self.app.event("tokens_revoked")(self._on_uninstalled)
         self.app.error(self._on_error)
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -125,44 +140,47 @@ class SlackBot:
 
         return run
 
-    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_command(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         await ack()
-        await self._handle(inbound.command(body), body["user_id"], inbound.team_of(body),
-                           body.get("trigger_id"))
+        await self._handle(self._web(context), inbound.command(body), body["user_id"],
+                           inbound.team_of(body), body.get("trigger_id"))
 
-    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_action(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         await ack()
+        web = self._web(context)
         user, team, trigger = body["user"]["id"], inbound.team_of(body), body.get("trigger_id")
         for action in body.get("actions", []):
             if action["action_id"].startswith(OPEN_FORM):
-                await self._open_kept_form(action, user, team, trigger)
+                await self._open_kept_form(web, action, user, trigger)
                 continue
-            await self._handle(inbound.button_press(body, action), user, team, trigger)
+            await self._handle(web, inbound.button_press(body, action), user, team, trigger)
             trigger = None  # one trigger id per interaction
 
-    async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_view(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         await ack()  # closes the modal; the answer comes as a DM
-        await self._handle(inbound.form_submission(body), body["user"]["id"],
-                           inbound.team_of(body), None)
+        await self._handle(self._web(context), inbound.form_submission(body),
+                           body["user"]["id"], inbound.team_of(body), None)
 
-    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any],
+                          context: Any) -> None:
         if (event.get("channel_type") != "im" or event.get("bot_id")
                 or event.get("subtype") not in HANDLED_SUBTYPES or not event.get("user")):
             return
         if not await self._first_delivery(str(body.get("event_id") or "")):
             log.info("event %s arrived again: already handled", body.get("event_id"))
             return
-        user, team = event["user"], inbound.team_of(body)
-        files = await self._fetch(event.get("files") or [], user)
-        await self._handle(inbound.direct_message(body, files), user, team, None)
+        user, team, web = event["user"], inbound.team_of(body), self._web(context)
+        files = await self._fetch(web, event.get("files") or [], user)
+        await self._handle(web, inbound.direct_message(body, files), user, team, None)
 
-    async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _on_home(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
         if event.get("tab") != "home":
             return
-        user = event["user"]
-        await self.directory.knows(inbound.team_of(body), user)
-        await self.web.publish_home(user, await home_view(self.conversation,
-                                                          inbound.sender(user)))
+        user, web = event["user"], self._web(context)
+        async with self._slots:
+            await self.directory.knows(web, inbound.team_of(body), user)
+            await web.publish_home(user, await home_view(self.conversation,
+                                                         inbound.sender(user)))
 
     async def _on_uninstalled(self, body: dict[str, Any]) -> None:
         # Single-workspace mode: the token is gone; Slack stops sending events. Multi-workspace
@@ -173,23 +191,24 @@ class SlackBot:
         log.error("slack listener failed for %s", body.get("type"), exc_info=error)
 
     # -- doing the work -------------------------------------------------------------------
-    async def _handle(self, event: Event, user: str, team: str, trigger: str | None) -> None:
-        channel = SlackChannel(self.web, user, trigger, self.forms, self.conversation.say)
+    async def _handle(self, web: SlackWeb, event: Event, user: str, team: str,
+                      trigger: str | None) -> None:
+        channel = SlackChannel(web, user, trigger, self.forms, self.conversation.say)
         async with self._slots:
             try:
-                await self.directory.knows(team, user)
+                await self.directory.knows(web, team, user)
             except Exception:  # matching by email is a convenience: the conversation still runs
                 log.exception("could not match %s in %s", user, team)
             await self.conversation.handle(event, channel)
 
-    async def _open_kept_form(self, action: dict[str, Any], user: str, team: str,
+    async def _open_kept_form(self, web: SlackWeb, action: dict[str, Any], user: str,
                               trigger: str | None) -> None:
         form = self.forms.take(str(action.get("value") or ""))
         if form is None or not trigger:
-            channel = SlackChannel(self.web, user, None, self.forms, self.conversation.say)
+            channel = SlackChannel(web, user, None, self.forms, self.conversation.say)
             await channel.reply(self.conversation.say.reply("general.j2", "stale_button"))
             return
-        await self.web.open_modal(trigger, modal(form))
+        await web.open_modal(trigger, modal(form))
 
     async def _first_delivery(self, event_id: str) -> bool:
         if not event_id:
@@ -198,8 +217,10 @@ class SlackBot:
         async with self.bot.db.write() as session:
             return await claim(session, key, self.bot.clock.now()) is None
 
-    async def _fetch(self, shared: list[dict[str, Any]], user: str) -> tuple[SharedFile, ...]:
-        fetcher = FileFetcher(self.web.client, self.token, self.session)
+    async def _fetch(self, web: SlackWeb, shared: list[dict[str, Any]],
+                     user: str) -> tuple[SharedFile, ...]:
+        token = web.token or self.web.client.token or ""
+        fetcher = FileFetcher(web, token, self.session)
         files, missed = [], []
         for item in shared:
             got = await fetcher.fetch(item)
@@ -208,7 +229,7 @@ class SlackBot:
             else:
                 files.append(got)
         if missed:
-            channel = SlackChannel(self.web, user, None, self.forms, self.conversation.say)
+            channel = SlackChannel(web, user, None, self.forms, self.conversation.say)
             await channel.reply(self.conversation.say.reply("slack.j2", "file_unreadable",
                                                             names=missed))
         return tuple(files)

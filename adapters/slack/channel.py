@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.directory import Directory
 from adapters.slack.modals import modal
 from adapters.slack.web import SlackWeb, as_delivery_error, slack_error
+from adapters.slack.workspaces import Workspaces
 from coachbot.conversation.say import Say
 from coachbot.conversation.vocabulary import Button, Buttons, Form, Reply, Style, Text
 from coachbot.services.nudging.dispatch import DeliveryFailed
@@ -78,18 +79,27 @@ class SlackNotifier:
     a failure is logged and the turn goes on: the award is already safely recorded.
     """
 
-    def __init__(self, web: SlackWeb, directory: Directory, *, strict: bool) -> None:
-        self.web, self.directory, self.strict = web, directory, strict
+    def __init__(self, web: SlackWeb, directory: Directory, workspaces: Workspaces, *,
+                 strict: bool) -> None:
+        self.web, self.directory, self.workspaces = web, directory, workspaces
+        self.strict = strict
+
+    def _missing(self, reason: str, what: object) -> None:
+        log.info("%s: nothing sent to %s", reason, what)
+        if self.strict:
+            raise DeliveryFailed(reason, permanent=True)
 
     async def to_person(self, person_id: int, reply: Reply) -> str | None:
         try:
-            user_id = await self.directory.slack_id_of(person_id)
-            if user_id is None:
-                log.info("person %s has no Slack id: nothing sent", person_id)
-                if self.strict:
-                    raise DeliveryFailed("no_slack_id", permanent=True)
+            web = await self.workspaces.for_person(self.web, person_id)
+            if web is None:
+                self._missing("no_slack_workspace", f"person {person_id}")
                 return None
-            return await self.web.post(await self.web.dm_channel(user_id), reply)
+            user_id = await self.directory.slack_id_of(web, person_id)
+            if user_id is None:
+                self._missing("no_slack_id", f"person {person_id}")
+                return None
+            return await web.post(await web.dm_channel(user_id), reply)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             if self.strict:
                 raise as_delivery_error(exc) from exc
@@ -98,7 +108,11 @@ class SlackNotifier:
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
         try:
-            await self.web.post(channel, reply)
+            web = await self.workspaces.for_district(self.web, district_id)
+            if web is None:
+                self._missing("no_slack_workspace", f"district {district_id}")
+                return
+            await web.post(channel, reply)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             if self.strict:
                 raise as_delivery_error(exc) from exc

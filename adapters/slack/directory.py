@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 
-from adapters.slack.web import slack_error
+from adapters.slack.web import SlackWeb, slack_error
 from coachbot.services.bundle import CoachBot
 from coachbot.services.districts import pick_district
 from coachbot.storage.models import District, Person, WorkspaceLink
@@ -42,11 +41,11 @@ async def link_workspace(
 
 
 class Directory:
-    def __init__(self, bot: CoachBot, client: AsyncWebClient) -> None:
-        self.bot, self.client = bot, client
+    def __init__(self, bot: CoachBot) -> None:
+        self.bot = bot
         self._slack_ids: dict[int, str] = {}
 
-    async def knows(self, team_id: str, user_id: str) -> bool:
+    async def knows(self, web: SlackWeb, team_id: str, user_id: str) -> bool:
         """Whether ``user_id`` is a roster person, matching them by email first if allowed."""
         async with self.bot.db.read() as session:
             found = await session.scalar(
@@ -57,7 +56,7 @@ class Directory:
             return True
         if link is None or not link.match_by_email:
             return False
-        email = await self._email_of(user_id)
+        email = await self._email_of(web, user_id)
         if not email:
             return False
         async with self.bot.db.write() as session:
@@ -69,7 +68,7 @@ class Directory:
             )
         return bool(result.rowcount)
 
-    async def slack_id_of(self, person_id: int) -> str | None:
+    async def slack_id_of(self, web: SlackWeb, person_id: int) -> str | None:
         """The person's Slack id: from the roster, or found by email where that is allowed."""
         if person_id in self._slack_ids:
             return self._slack_ids[person_id]
@@ -84,7 +83,7 @@ class Directory:
             ))
             slack_id, email = person.slack_user_id, person.email
         if slack_id is None and links:
-            slack_id = await self._user_by_email(email)
+            slack_id = await self._user_by_email(web, email)
             if slack_id is not None:
                 await self._remember(person_id, slack_id)
         if slack_id is not None:
@@ -99,9 +98,9 @@ class Directory:
                 .values(slack_user_id=slack_id, updated_at=self.bot.clock.now())
             )
 
-    async def _email_of(self, user_id: str) -> str | None:
+    async def _email_of(self, web: SlackWeb, user_id: str) -> str | None:
         try:
-            info = await self.client.users_info(user=user_id)
+            info = await web.client.users_info(user=user_id, **web.auth)
         except SlackApiError as exc:
             log.warning("users.info for %s: %s", user_id, slack_error(exc))
             return None
@@ -109,9 +108,9 @@ class Directory:
         email = profile.get("email")
         return str(email).strip().lower() if email else None
 
-    async def _user_by_email(self, email: str) -> str | None:
+    async def _user_by_email(self, web: SlackWeb, email: str) -> str | None:
         try:
-            found = await self.client.users_lookupByEmail(email=email)
+            found = await web.client.users_lookupByEmail(email=email, **web.auth)
         except SlackApiError as exc:
             log.info("users.lookupByEmail: %s", slack_error(exc))
             return None

@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.web import SlackWeb
 from coachbot.conversation.vocabulary import SharedFile
 
 log = logging.getLogger("coachbot.slack")
@@ -24,15 +24,16 @@ SLACK_FILE_HOSTS = frozenset({"files.slack.com", "slack-files.com"})
 
 
 class FileFetcher:
-    def __init__(self, client: AsyncWebClient, token: str, session: aiohttp.ClientSession) -> None:
-        self.client, self.token, self.session = client, token, session
-        self.hosts = SLACK_FILE_HOSTS | {urlparse(client.base_url).hostname or ""}
+    def __init__(self, web: SlackWeb, token: str, session: aiohttp.ClientSession) -> None:
+        self.web, self.token, self.session = web, token, session
+        self.hosts = SLACK_FILE_HOSTS | {urlparse(web.client.base_url).hostname or ""}
 
     async def fetch(self, shared: dict[str, Any]) -> SharedFile | None:
         """The file as the core sees it, or None when it cannot be read (the person is told)."""
         try:
             if not (shared.get("url_private_download") or shared.get("url_private")):
-                shared = (await self.client.files_info(file=shared["id"]))["file"]
+                info = await self.web.client.files_info(file=shared["id"], **self.web.auth)
+                shared = info["file"]
             url = str(shared.get("url_private_download") or shared.get("url_private") or "")
             if urlparse(url).hostname not in self.hosts or urlparse(url).scheme not in (
                 "https", "http"

@@ -18,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackBot
+from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH
 
 log = logging.getLogger("coachbot.slack")
 EVENTS_PATH = "/slack/events"
@@ -66,6 +67,22 @@ def events_app(slack: SlackBot, now: Callable[[], float] = time.time) -> web.App
                                 headers=dict(request.headers))
         return await to_aiohttp_response(await slack.app.async_dispatch(bolt))
 
+    async def oauth(request: web.Request) -> web.Response:
+        # Browser visits, not Slack's posts: nothing to sign; the OAuth state (cookie and
+        # database) is what protects the install, checked by bolt's flow.
+        flow = slack.app.oauth_flow
+        if flow is None:
+            return web.Response(status=404)
+        bolt = AsyncBoltRequest(body="", query=request.query_string,
+                                headers=dict(request.headers))
+        if request.path == flow.install_path:
+            answer = await flow.handle_installation(bolt)
+        else:
+            answer = await flow.handle_callback(bolt)
+        return await to_aiohttp_response(answer)
+
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(EVENTS_PATH, events)
+    app.router.add_get(INSTALL_PATH, oauth)
+    app.router.add_get(REDIRECT_PATH, oauth)
     return app

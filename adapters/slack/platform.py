@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from adapters.slack.settings import HTTP_MODE, SOCKET_MODE, SlackSettings
+from adapters.slack.settings import HTTP_MODE, OAUTH_MODE, SOCKET_MODE, SlackSettings
 from coachbot.services.bundle import CoachBot
 from coachbot.services.nudging.ticker import NudgeTicker
 
@@ -24,7 +24,8 @@ class SlackPlatform:
     name = "slack"
 
     def ways(self) -> Mapping[str, tuple[str, ...]]:
-        return {"Socket Mode": SOCKET_MODE, "HTTP mode": HTTP_MODE}
+        return {"Socket Mode": SOCKET_MODE, "HTTP mode": HTTP_MODE,
+                "HTTP mode, several workspaces (OAuth)": OAUTH_MODE}
 
     def configured(self) -> bool:
         return SlackSettings().configured

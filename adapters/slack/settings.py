@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SOCKET_MODE = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
 HTTP_MODE = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+OAUTH_MODE = ("SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
@@ -32,6 +33,9 @@ class SlackSettings(BaseSettings):
     )
     # Slack's Web API, or a Slack-compatible server (tests, a district's proxy).
     api_url: str = Field(default=DEFAULT_API_URL, validation_alias=_env("COACHBOT_SLACK_API_URL"))
+    # Ask for users:read and users:read.email on OAuth installs (matching people by email).
+    email_scopes: bool = Field(default=False,
+                               validation_alias=_env("COACHBOT_SLACK_EMAIL_SCOPES"))
     host: str = Field(default="0.0.0.0", validation_alias=_env("COACHBOT_SLACK_HOST"))
     port: int = Field(default=3000, validation_alias=_env("COACHBOT_SLACK_PORT"))
 
@@ -43,11 +47,17 @@ class SlackSettings(BaseSettings):
 
     @property
     def socket_mode(self) -> bool:
-        return self.bot_token is not None and self.app_token is not None
+        return self.bot_token is not None and self.app_token is not None and not self.oauth
+
+    @property
+    def oauth(self) -> bool:
+        """Several workspaces install CoachBot themselves (HTTP mode, tokens per workspace)."""
+        return (self.signing_secret is not None and self.client_id is not None
+                and self.client_secret is not None)
 
     @property
     def http_mode(self) -> bool:
-        return self.bot_token is not None and self.signing_secret is not None
+        return self.signing_secret is not None and (self.bot_token is not None or self.oauth)
 
     @property
     def configured(self) -> bool:

@@ -35,7 +35,7 @@ PERMANENT = frozenset({
 })
 
 
-def conversation_client(token: str, base_url: str) -> AsyncWebClient:
+def conversation_client(token: str | None, base_url: str) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=base_url,
@@ -48,7 +48,7 @@ def conversation_client(token: str, base_url: str) -> AsyncWebClient:
     )
 
 
-def delivery_client(token: str, base_url: str) -> AsyncWebClient:
+def delivery_client(token: str | None, base_url: str) -> AsyncWebClient:
     return AsyncWebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[])
 
 
@@ -80,15 +80,28 @@ def as_delivery_error(exc: Exception) -> Exception:
 
 class SlackWeb:
     """Posts replies where they belong, with DM channel ids cached (conversations.open is rate
-    limited, and a person's DM with the bot never changes)."""
+    limited, and a person's DM with the bot never changes).
 
-    def __init__(self, client: AsyncWebClient) -> None:
-        self.client = client
-        self._dms: dict[str, str] = {}
+    ``token`` is the workspace's bot token when there are several (OAuth installs); without it
+    the client's own token is used.
+    """
+
+    def __init__(self, client: AsyncWebClient, token: str | None = None,
+                 dms: dict[str, str] | None = None) -> None:
+        self.client, self.token = client, token
+        self._dms: dict[str, str] = {} if dms is None else dms
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"token": self.token} if self.token else {}
+
+    def for_token(self, token: str | None) -> SlackWeb:
+        """The same client (and DM cache: Slack user ids are unique) speaking with ``token``."""
+        return self if token == self.token else SlackWeb(self.client, token, self._dms)
 
     async def dm_channel(self, user_id: str) -> str:
         if user_id not in self._dms:
-            opened = await self.client.conversations_open(users=user_id)
+            opened = await self.client.conversations_open(users=user_id, **self.auth)
             self._dms[user_id] = str(opened["channel"]["id"])
         return self._dms[user_id]
 
@@ -106,13 +119,14 @@ class SlackWeb:
                 unfurl_media=False,
                 parse="none",
                 link_names=False,
+                **self.auth,
                 **body,  # type: ignore[arg-type]
             )
             first = first or str(sent.get("ts") or "")
         return first
 
     async def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
-        await self.client.views_open(trigger_id=trigger_id, view=view)
+        await self.client.views_open(trigger_id=trigger_id, view=view, **self.auth)
 
     async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        await self.client.views_publish(user_id=user_id, view=view)
+        await self.client.views_publish(user_id=user_id, view=view, **self.auth)

@@ -76,7 +76,8 @@ async def test_an_announcement_never_becomes_a_mass_mention(
     from adapters.slack.channel import SlackNotifier
     from coachbot.conversation.say import Say
 
-    notifier = SlackNotifier(room.slack.web, room.slack.directory, strict=False)
+    notifier = SlackNotifier(room.slack.web, room.slack.directory, room.slack.workspaces,
+                             strict=False)
     summary = await district.views.award_summary(pursuit)
     assert summary.channel
     await notifier.to_channel(1, summary.channel,
