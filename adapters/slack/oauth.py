@@ -12,7 +12,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncSuccessArgs
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
@@ -47,6 +51,10 @@ def installs(bot: CoachBot, settings: SlackSettings) -> AsyncOAuthSettings:
             log.exception("could not link workspace %s", team)
         return await args.default.success(args)
 
+    async def failure(args: AsyncFailureArgs) -> Any:
+        log.warning("a Slack install did not complete: %s", args.reason)
+        return await args.default.failure(args)
+
     return AsyncOAuthSettings(
         client_id=client_id,
         client_secret=settings.secret(settings.client_secret),
@@ -57,7 +65,7 @@ def installs(bot: CoachBot, settings: SlackSettings) -> AsyncOAuthSettings:
         installation_store_bot_only=True,
         state_store=AsyncSQLAlchemyOAuthStateStore(STATE_SECONDS, engine=bot.db.engine),
         state_expiration_seconds=STATE_SECONDS,
-        callback_options=AsyncCallbackOptions(success=success),
+        callback_options=AsyncCallbackOptions(success=success, failure=failure),
     )
 
 

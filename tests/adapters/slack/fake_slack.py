@@ -42,8 +42,11 @@ class FakeSlack:
     files: dict[str, bytes] = field(default_factory=dict)  # file id -> content
     calls: list[Call] = field(default_factory=list)
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (file id, auth header)
+    _codes: dict[str, tuple[str, str]] = field(default_factory=dict)
     _forced: dict[str, deque[Forced]] = field(default_factory=lambda: defaultdict(deque))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Bot tokens Slack knows, and the workspace each belongs to; OAuth installs add to it.
+    tokens: dict[str, str] = field(default_factory=lambda: {TOKEN: TEAM})
     url: str = ""
     _runner: web.AppRunner | None = None
 
@@ -103,16 +106,34 @@ class FakeSlack:
             if forced.status >= 500:
                 return web.Response(status=forced.status, text="upstream trouble")
             return web.json_response(body, status=forced.status, headers=headers)
-        if auth != f"Bearer {TOKEN}":
+        if method != "oauth.v2.access" and auth.removeprefix("Bearer ") not in self.tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
+        if method == "auth.test":
+            return web.json_response(self._auth_test(auth.removeprefix("Bearer ")))
         return web.json_response(handler(args))
 
-    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _auth_test(self, token: str) -> dict[str, Any]:
         return {"ok": True, "url": "https://testville.slack.example/", "team": "Testville",
-                "user": "coachbot", "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+                "user": "coachbot", "team_id": self.tokens[token], "user_id": BOT_USER,
+                "bot_id": BOT_ID}
+
+    def install(self, code: str, team: str, token: str) -> None:
+        """The next OAuth exchange of ``code`` installs the app in ``team`` with ``token``."""
+        self._codes[code] = (team, token)
+
+    def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = self._codes.pop(str(args.get("code", "")), None)
+        if found is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, token = found
+        self.tokens[token] = team
+        return {"ok": True, "app_id": "A0COACH", "authed_user": {"id": "U0DEE0001"},
+                "scope": "commands,chat:write", "token_type": "bot", "access_token": token,
+                "bot_user_id": BOT_USER, "team": {"id": team, "name": "Second District"},
+                "enterprise": None, "is_enterprise_install": False}
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("users", ""))
@@ -153,6 +174,6 @@ class FakeSlack:
         file_id = request.match_info["file_id"]
         auth = request.headers.get("Authorization", "")
         self.downloads.append((file_id, auth))
-        if auth != f"Bearer {TOKEN}" or file_id not in self.files:
+        if auth.removeprefix("Bearer ") not in self.tokens or file_id not in self.files:
             return web.Response(status=404)  # Slack hides files from the unauthorised
         return web.Response(body=self.files[file_id], content_type="application/octet-stream")

@@ -78,15 +78,17 @@ class SlackRoom:
         self.triggers: dict[str, str] = {}  # trigger id -> user
         self.responses: list[int] = []
 
-    async def start(self) -> SlackRoom:
-        settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.url)
+    async def start(self, settings: SlackSettings | None = None) -> SlackRoom:
+        settings = settings or SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
+                                             api_url=self.fake.url)
         self.slack = SlackBot(self.bot, settings)
         self._runner = web.AppRunner(events_app(self.slack))
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.events_url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
+        self.base = f"http://127.0.0.1:{port}"
+        self.events_url = f"{self.base}{EVENTS_PATH}"
         self.http = aiohttp.ClientSession()
         return self
 
@@ -117,9 +119,9 @@ class SlackRoom:
         return status
 
     # -- acting as a person -----------------------------------------------------------------
-    async def command(self, user: str, text: str = "") -> int:
+    async def command(self, user: str, text: str = "", team: str = TEAM) -> int:
         body = urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "testville",
+            "token": "legacy", "team_id": team, "team_domain": "testville",
             "channel_id": "C0GENERAL", "channel_name": "general", "user_id": user,
             "user_name": user.lower(), "command": "/coach", "text": text,
             "api_app_id": "A0COACH", "response_url": "https://hooks.slack.example/commands/1",
@@ -128,12 +130,13 @@ class SlackRoom:
         status, _ = await self.post(body, FORM)
         return status
 
-    def event_body(self, user: str, event: dict[str, Any], event_id: str | None = None) -> bytes:
+    def event_body(self, user: str, event: dict[str, Any], event_id: str | None = None,
+                   team: str = TEAM) -> bytes:
         return json.dumps({
-            "token": "legacy", "team_id": TEAM, "api_app_id": "A0COACH",
+            "token": "legacy", "team_id": team, "api_app_id": "A0COACH",
             "type": "event_callback", "event_id": event_id or f"Ev{next(self._ids):08d}",
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+            "authorizations": [{"team_id": team, "user_id": BOT_USER, "is_bot": True}],
             "event": {"user": user, **event},
         }).encode()
 
