@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 
 from adapters.slack import inbound
 from adapters.slack.channel import OPEN_FORM, PendingForms, SlackChannel, SlackNotifier
@@ -120,8 +121,11 @@ class SlackBot:
         self.app.view(CALLBACK)(self._tracked(self._on_view))
         self.app.event("message")(self._tracked(self._on_message))
         self.app.event("app_home_opened")(self._tracked(self._on_home))
-        if self.oauth is not None:  # bolt deletes the installation and its tokens
-            self.app.enable_token_revocation_listeners()
+        if self.oauth is not None:  # bolt's own handlers delete the installation and tokens
+            revoked = AsyncTokenRevocationListeners(self.oauth.installation_store)
+            self.app.event("tokens_revoked")(self._tracked(revoked.handle_tokens_revoked_events))
+            self.app.event("app_uninstalled")(
+                self._tracked(revoked.handle_app_uninstalled_events))
         else:
             self.app.event("app_uninstalled")(self._on_uninstalled)
             self.app.event("tokens_revoked")(self._on_uninstalled)
