@@ -24,8 +24,8 @@ class SlackPlatform:
     name = "slack"
 
     def ways(self) -> Mapping[str, tuple[str, ...]]:
-        return {"Socket Mode": SOCKET_MODE, "HTTP mode": HTTP_MODE,
-                "HTTP mode, several workspaces (OAuth)": OAUTH_MODE}
+        # Named in prompts/en/cli.j2 (run_nothing_configured).
+        return {"socket_mode": SOCKET_MODE, "http_mode": HTTP_MODE, "oauth": OAUTH_MODE}
 
     def configured(self) -> bool:
         return SlackSettings().configured

@@ -36,8 +36,9 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
 def test_run_with_nothing_configured_says_exactly_what_to_set(cli) -> None:  # type: ignore
     code, out = cli("run")
     assert code == 2
-    assert "Socket Mode: SLACK_BOT_TOKEN, SLACK_APP_TOKEN" in out
+    assert "Socket Mode (no public URL needed): SLACK_BOT_TOKEN, SLACK_APP_TOKEN" in out
     assert "HTTP mode: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in out
+    assert "(OAuth installs): SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET" in out
     assert "Traceback" not in out
 
 
