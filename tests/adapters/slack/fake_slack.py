@@ -8,13 +8,14 @@ with Retry-After, or a 5xx. Only what CoachBot calls is implemented; anything el
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 TEAM = "T0TESTVILLE"
 BOT_USER = "U0COACHBOT"
@@ -43,6 +44,10 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (file id, auth header)
     _codes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    # Socket Mode: envelopes to send to the connected app, and the acks it sent back.
+    envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
     _forced: dict[str, deque[Forced]] = field(default_factory=lambda: defaultdict(deque))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Bot tokens Slack knows, and the workspace each belongs to; OAuth installs add to it.
@@ -54,6 +59,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/files/{file_id}/{name}", self._download)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -75,6 +81,12 @@ class FakeSlack:
         return self.url.replace("/api/", f"/files/{file_id}/{name}")
 
     # -- reading what happened --------------------------------------------------------------
+    async def wait_for(self, method: str, count: int = 1) -> list[Call]:
+        """Wait until the bot has called ``method`` ``count`` times (work after an ack)."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: len(self.called(method)) >= count)
+        return self.called(method)
+
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -99,6 +111,8 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         args = await self._args(request)
         self.calls.append(Call(method, args, auth.removeprefix("Bearer ")))
+        async with self._changed:
+            self._changed.notify_all()
         if self._forced[method]:
             forced = self._forced[method].popleft()
             headers = {"Retry-After": str(forced.retry_after)} if forced.retry_after else {}
@@ -134,6 +148,36 @@ class FakeSlack:
                 "scope": "commands,chat:write", "token_type": "bot", "access_token": token,
                 "bot_user_id": BOT_USER, "team": {"id": team, "name": "Second District"},
                 "enterprise": None, "is_enterprise_install": False}
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/socket")}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode: hello, then each queued envelope, collecting the app's acks."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1,
+                                "connection_info": {"app_id": "A0COACH"}})
+
+        async def send() -> None:
+            while True:
+                await socket.send_json(await self.envelopes.get())
+
+        sender = asyncio.create_task(send())
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(message.data))
+                    async with self._changed:
+                        self._changed.notify_all()
+        finally:
+            sender.cancel()
+        return socket
+
+    async def wait_for_acks(self, count: int) -> list[dict[str, Any]]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: len(self.socket_acks) >= count)
+        return self.socket_acks
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("users", ""))
