@@ -18,6 +18,7 @@ from coachbot.services.bundle import CoachBot
 from coachbot.services.nudging.ticker import NudgeTicker
 
 log = logging.getLogger("coachbot.slack")
+DRAIN_SECONDS = 10
 
 
 class SlackPlatform:
@@ -45,7 +46,10 @@ class SlackPlatform:
 
                 handler = AsyncSocketModeHandler(slack.app, settings.secret(settings.app_token))
                 log.info("Slack: Socket Mode")
-                await handler.start_async()
+                try:
+                    await handler.start_async()  # until cancelled (Ctrl-C)
+                finally:
+                    await handler.close_async()
             else:
                 runner = web.AppRunner(events_app(slack))
                 await runner.setup()
@@ -57,6 +61,10 @@ class SlackPlatform:
                     await runner.cleanup()
         finally:
             ticker.stop()
+            try:  # let work already acknowledged finish, so nothing is cut off half-way
+                await asyncio.wait_for(slack.drain(), DRAIN_SECONDS)
+            except TimeoutError:
+                log.warning("stopped with Slack work still running")
             await slack.aclose()
 
 
