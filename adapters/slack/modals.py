@@ -67,7 +67,9 @@ def modal(form: Form) -> dict[str, Any]:
             label=shorten(field.label, INPUT_LABEL_CHARS),
             element=_element(field),
             optional=not field.required,
-            hint=shorten(field.hint, HINT_CHARS) if field.hint else None,
+            # A date picker needs no typing instructions ("plain words work...").
+            hint=shorten(field.hint, HINT_CHARS)
+            if field.hint and field.kind is not FieldKind.DATE else None,
         )
         for field in form.fields[:MAX_MODAL_BLOCKS]
     ]
