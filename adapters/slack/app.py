@@ -9,10 +9,11 @@ and other bots' are ignored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -36,6 +37,7 @@ from coachbot.services.idempotency import claim
 from coachbot.services.nudging.ratelimit import RateLimiter
 
 log = logging.getLogger("coachbot.slack")
+Listener = Callable[..., Awaitable[None]]
 COMMAND = "/coach"
 # chat.postMessage: about one message a second per channel (each person's DM is one channel),
 # and a workspace-wide ceiling Slack does not publish exactly ("several hundred a minute"):
@@ -75,11 +77,15 @@ class SlackBot:
         self._inflight = 0
         self._slots = asyncio.Semaphore(WORK_SLOTS)
         self._quiet = asyncio.Condition()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._answering = 0
         self.app = AsyncApp(
             client=self.web.client,
             signing_secret=settings.secret(settings.signing_secret) or None,
             oauth_settings=self.oauth,
-            process_before_response=False,
+            # Listeners ack and hand their work to a task of ours (see _after_ack), so bolt
+            # answers as soon as they return, with no polling for the ack.
+            process_before_response=True,
             raise_error_for_unhandled_request=False,
         )
         self._register()
@@ -109,48 +115,70 @@ class SlackBot:
 
     async def drain(self) -> None:
         """Wait until the work started after acks is done (for a clean stop, and for tests)."""
-        for _ in range(5):  # let listeners scheduled by a just-answered request start
-            await asyncio.sleep(0)
         async with self._quiet:
             await self._quiet.wait_for(lambda: self._inflight == 0)
 
     # -- listeners ------------------------------------------------------------------------
     def _register(self) -> None:
-        self.app.command(COMMAND)(self._tracked(self._on_command))
-        self.app.action(re.compile(".+"))(self._tracked(self._on_action))
-        self.app.view(CALLBACK)(self._tracked(self._on_view))
-        self.app.event("message")(self._tracked(self._on_message))
-        self.app.event("app_home_opened")(self._tracked(self._on_home))
+        self.app.command(COMMAND)(self._after_ack(self._on_command))
+        self.app.action(re.compile(".+"))(self._after_ack(self._on_action))
+        self.app.view(CALLBACK)(self._after_ack(self._on_view))
+        self.app.event("message")(self._after_ack(self._on_message))
+        self.app.event("app_home_opened")(self._after_ack(self._on_home))
         if self.oauth is not None:  # bolt's own handlers delete the installation and tokens
             revoked = AsyncTokenRevocationListeners(self.oauth.installation_store)
-            self.app.event("tokens_revoked")(self._tracked(revoked.handle_tokens_revoked_events))
+            self.app.event("tokens_revoked")(
+                self._after_ack(revoked.handle_tokens_revoked_events))
             self.app.event("app_uninstalled")(
-                self._tracked(revoked.handle_app_uninstalled_events))
+                self._after_ack(revoked.handle_app_uninstalled_events))
         else:
             self.app.event("app_uninstalled")(self._on_uninstalled)
             self.app.event("tokens_revoked")(self._on_uninstalled)
         self.app.error(self._on_error)
 
-    def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    def _after_ack(self, listener: Listener) -> Listener:
+        """Ack at once, then do ``listener``'s work in a task of our own after the answer."""
+
         @functools.wraps(listener)  # bolt reads the wrapped signature to pass its arguments
-        async def run(*args: Any, **kwargs: Any) -> None:
-            self._inflight += 1
-            try:
-                await listener(*args, **kwargs)
-            finally:
-                self._inflight -= 1
-                async with self._quiet:
-                    self._quiet.notify_all()
+        async def run(**kwargs: Any) -> None:
+            ack = kwargs.get("ack")
+            if ack is not None:
+                await ack()  # for a view: closes the modal; answers come as DMs
+            self._inflight += 1  # counted before bolt answers, so drain() sees it
+            task = asyncio.create_task(self._work(listener(**kwargs), kwargs.get("body")))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
         return run
 
+    @contextlib.asynccontextmanager
+    async def answering(self) -> AsyncIterator[None]:
+        """Around answering one HTTP request: work after acks waits while any ack is due."""
+        self._answering += 1
+        try:
+            yield
+        finally:
+            self._answering -= 1
+            async with self._quiet:
+                self._quiet.notify_all()
+
+    async def _work(self, work: Awaitable[None], body: dict[str, Any] | None) -> None:
+        try:
+            async with self._quiet:  # acks first: a burst is answered before its work starts
+                await self._quiet.wait_for(lambda: self._answering == 0)
+            await work
+        except Exception:  # the conversation apologises itself; this is the adapter failing
+            log.exception("slack work failed for %s", (body or {}).get("type"))
+        finally:
+            self._inflight -= 1
+            async with self._quiet:
+                self._quiet.notify_all()
+
     async def _on_command(self, ack: Any, body: dict[str, Any], context: Any) -> None:
-        await ack()
         await self._handle(self._web(context), inbound.command(body), body["user_id"],
                            inbound.team_of(body), body.get("trigger_id"))
 
     async def _on_action(self, ack: Any, body: dict[str, Any], context: Any) -> None:
-        await ack()
         web = self._web(context)
         user, team, trigger = body["user"]["id"], inbound.team_of(body), body.get("trigger_id")
         for action in body.get("actions", []):
@@ -161,7 +189,6 @@ class SlackBot:
             trigger = None  # one trigger id per interaction
 
     async def _on_view(self, ack: Any, body: dict[str, Any], context: Any) -> None:
-        await ack()  # closes the modal; the answer comes as a DM
         await self._handle(self._web(context), inbound.form_submission(body),
                            body["user"]["id"], inbound.team_of(body), None)
 

@@ -44,9 +44,21 @@ class Directory:
     def __init__(self, bot: CoachBot) -> None:
         self.bot = bot
         self._slack_ids: dict[int, str] = {}
+        self._known: set[str] = set()  # Slack ids already on the roster: no lookup again
 
     async def knows(self, web: SlackWeb, team_id: str, user_id: str) -> bool:
-        """Whether ``user_id`` is a roster person, matching them by email first if allowed."""
+        """Whether ``user_id`` is a roster person, matching them by email first if allowed.
+
+        Only this matching is cached; the conversation still checks each time that the person
+        is active on the roster."""
+        if user_id in self._known:
+            return True
+        known = await self._match(web, team_id, user_id)
+        if known:
+            self._known.add(user_id)
+        return known
+
+    async def _match(self, web: SlackWeb, team_id: str, user_id: str) -> bool:
         async with self.bot.db.read() as session:
             found = await session.scalar(
                 select(Person.id).where(Person.slack_user_id == user_id, Person.active.is_(True))

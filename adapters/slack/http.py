@@ -63,9 +63,10 @@ def events_app(slack: SlackBot, now: Callable[[], float] = time.time) -> web.App
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return web.Response(status=400)
-        bolt = AsyncBoltRequest(body=text, query=request.query_string,
-                                headers=dict(request.headers))
-        return await to_aiohttp_response(await slack.app.async_dispatch(bolt))
+        async with slack.answering():
+            bolt = AsyncBoltRequest(body=text, query=request.query_string,
+                                    headers=dict(request.headers))
+            return await to_aiohttp_response(await slack.app.async_dispatch(bolt))
 
     async def oauth(request: web.Request) -> web.Response:
         # Browser visits, not Slack's posts: nothing to sign; the OAuth state (cookie and
