@@ -39,3 +39,22 @@ async def test_a_teacher_edits_her_plan_in_a_modal(district: CoachBot, room: Sla
     plan = room.last(ANA_U)
     assert "Try exit tickets" in plan
     assert "November 20" in plan
+
+
+async def test_pre_approval_sent_back_with_a_reason_then_approved(room: SlackRoom) -> None:
+    await room.command(ANA_U, "choose C-APPROVE")
+    await room.press(ANA_U, "request_approval")
+    await room.submit(ANA_U, {"alignment": "Our school goal is student discourse.",
+                              "plan": "Six weeks, one project."})
+    assert "Our school goal is student discourse." in room.everything(DEE_U)
+    await room.press(DEE_U, "send_back")
+    assert room.last_modal(DEE_U)["blocks"][0]["block_id"] == "reason"
+    await room.submit(DEE_U, {"reason": "Please say which grade will do the project."})
+    assert "Please say which grade will do the project." in room.last(ANA_U)
+    for word in ("denied", "rejected", "failed"):
+        assert word not in room.everything(ANA_U).lower()
+    await room.press(ANA_U, "request_approval")
+    await room.submit(ANA_U, {"alignment": "Grade 7 will do it, for student discourse."})
+    await room.press(DEE_U, "approve")
+    assert "approved" in room.everything(ANA_U).lower()
+    assert assert_valid_block_kit(room.fake) >= 8
