@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -156,7 +158,16 @@ def run_platforms(
                 platforms=[{"name": p.name, "ways": dict(p.ways())} for p in platforms])
             return
         say(bot, "cli.j2", "run_starting", names=[p.name for p in ready])
-        await asyncio.gather(*(p.run(bot) for p in ready))
+        # A service manager stops us with SIGTERM: stop as gracefully as on Ctrl-C, letting
+        # each platform finish the work it has already acknowledged.
+        current = asyncio.current_task()
+        assert current is not None
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, current.cancel)
+        try:
+            await asyncio.gather(*(p.run(bot) for p in ready))
+        except asyncio.CancelledError:
+            say(bot, "cli.j2", "run_stopped")
 
     run_with_bot(work)
     if not ready:
