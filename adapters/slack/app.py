@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import re
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -90,8 +92,12 @@ class SlackBot:
         )
         self._register()
 
-    def nudging(self, worker: str = "slack") -> Nudging:
-        """The sweep and a dispatcher delivering through Slack within Slack's limits."""
+    def nudging(self, worker: str | None = None) -> Nudging:
+        """The sweep and a dispatcher delivering through Slack within Slack's limits.
+
+        Each process claims nudges under its own worker name, so replicas never finish each
+        other's claims."""
+        worker = worker or f"slack-{socket.gethostname()}-{os.getpid()}"
         notifier = SlackNotifier(self.delivery, Directory(self.bot), self.workspaces,
                                  strict=True)
         return build_nudging(self.bot, notifier, worker=worker, limiter=slack_limiter(self.bot))
