@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
 	$(BIN)/python -m bench.nudges
 	$(BIN)/python -m bench.dispatch
+	$(BIN)/python -m bench.slack_ack
 
 clean:
 	rm -rf $(VENV) .pytest_cache coachbot-demo.db

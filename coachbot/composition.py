@@ -27,7 +27,8 @@ from coachbot.services.cohorts import CohortService
 from coachbot.services.evidence import EvidenceService
 from coachbot.services.evidence_access import EvidenceAccess
 from coachbot.services.journey import JourneyService
-from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.dispatch import Dispatcher, Sender
+from coachbot.services.nudging.ratelimit import LimitedSender, RateLimiter
 from coachbot.services.nudging.sweep import Sweep
 from coachbot.services.person_settings import PersonSettingsService
 from coachbot.services.planning import PlanningService
@@ -85,7 +86,20 @@ class Nudging:
     dispatcher: Dispatcher
 
 
-def build_nudging(bot: CoachBot, notifier: Notifier, *, worker: str = "main") -> Nudging:
-    """The sweep and a dispatcher that delivers through ``notifier`` (the platform adapter)."""
-    sender = NudgeSender(Say(bot.prompts), notifier)
+def build_nudging(
+    bot: CoachBot,
+    notifier: Notifier,
+    *,
+    worker: str = "main",
+    limiter: RateLimiter | None = None,
+) -> Nudging:
+    """The sweep and a dispatcher that delivers through ``notifier`` (the platform adapter).
+
+    With a ``limiter`` (configured by the adapter with its platform's published limits), each
+    delivery waits its turn per person (one direct conversation each) and for the whole
+    workspace, and a platform's 429 holds that person's key for its Retry-After.
+    """
+    sender: Sender = NudgeSender(Say(bot.prompts), notifier)
+    if limiter is not None:
+        sender = LimitedSender(limiter, sender, lambda nudge: f"person:{nudge.person_id}")
     return Nudging(Sweep(bot.db, bot.clock), Dispatcher(bot.db, bot.clock, sender, worker=worker))

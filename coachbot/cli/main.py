@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import typer
 
+from coachbot.cli.platforms import installed_platforms
 from coachbot.cli.runner import run as run_with_bot
 from coachbot.cli.runner import say
 from coachbot.composition import CoachBot
@@ -138,6 +142,36 @@ def nudges(
         say(bot, "cli.j2", "nudges", lines=lines)
 
     run_with_bot(work)
+
+
+@app.command("run")
+def run_platforms(
+    only: list[str] = typer.Option([], "--platform", help="Start only this platform"),
+) -> None:
+    """Start every chat platform that is configured, with its nudge delivery; Ctrl-C stops."""
+    platforms = [p for p in installed_platforms() if not only or p.name in only]
+    ready = [p for p in platforms if p.configured()]
+
+    async def work(bot: CoachBot) -> None:
+        if not ready:
+            say(bot, "cli.j2", "run_nothing_configured",
+                platforms=[{"name": p.name, "ways": dict(p.ways())} for p in platforms])
+            return
+        say(bot, "cli.j2", "run_starting", names=[p.name for p in ready])
+        # A service manager stops us with SIGTERM: stop as gracefully as on Ctrl-C, letting
+        # each platform finish the work it has already acknowledged.
+        current = asyncio.current_task()
+        assert current is not None
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, current.cancel)
+        try:
+            await asyncio.gather(*(p.run(bot) for p in ready))
+        except asyncio.CancelledError:
+            say(bot, "cli.j2", "run_stopped")
+
+    run_with_bot(work)
+    if not ready:
+        raise typer.Exit(2)
 
 
 def plug_in_adapters() -> None:

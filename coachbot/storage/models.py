@@ -13,6 +13,7 @@ from coachbot.storage.cohorts import Cohort, CohortMember
 from coachbot.storage.conversation import DraftItem, PersonSettings
 from coachbot.storage.nudges import NudgeRow, SchoolBreak
 from coachbot.storage.people import District, Person, RoleGrantRow, School
+from coachbot.storage.platforms import WorkspaceLink
 from coachbot.storage.pursuits import (
     Award,
     Completion,
@@ -53,4 +54,5 @@ __all__ = [
     "StackCredential",
     "StackRow",
     "WorkPlan",
+    "WorkspaceLink",
 ]

@@ -129,9 +129,9 @@ class PlatformLimits:
 
 
 # Slack: chat.postMessage allows about one message per second per channel ("special" tier);
-# the workspace-wide ceiling is not published as a number, and a few hundred a minute is what
-# Slack documents as safe, so 5 per second across the workspace.
-SLACK = PlatformLimits(per_channel=1.0, overall=5.0)
+# the workspace-wide ceiling is not published as a number ("several hundred a minute"), so four a
+# second across the workspace stays well inside it.
+SLACK = PlatformLimits(per_channel=1.0, overall=4.0)
 # Discord: 50 requests per second per bot globally; creating a message is bucketed per channel
 # at 5 per 5 seconds. Discord's per-route buckets are read from response headers by discord.py,
 # which the adapter leaves in charge of those; the outbox key goes out as the message nonce, so

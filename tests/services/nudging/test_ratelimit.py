@@ -106,7 +106,7 @@ async def test_a_429_from_the_platform_holds_the_channel() -> None:
 
 def test_the_platform_profiles_stay_just_under_the_published_limits() -> None:
     clock = VirtualClock(START)
-    for limits, per_second in ((DISCORD, 50), (SLACK, 5)):
+    for limits, per_second in ((DISCORD, 50), (SLACK, 4)):
         limiter = limiter_for(limits, clock)
         sent = 0
         for step in range(1000):  # ten seconds in 10 ms steps, each to another channel

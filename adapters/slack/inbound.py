@@ -1,0 +1,95 @@
+"""Slack payloads as the core's neutral events.
+
+Slack encodes message text: ``&amp; &lt; &gt;``, and mentions and links in angle brackets
+(``<@U123>``, ``<!channel>``, ``<https://real|label>``). The core gets plain text: a link becomes
+its real target (a label cannot disguise it), mentions become inert ``@name`` words, and the
+entities are decoded. Whatever comes back out is escaped again on the way to Slack.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from adapters.slack.blocks import core_action_id
+from adapters.slack.modals import submitted
+from coachbot.conversation.vocabulary import (
+    ButtonPress,
+    Command,
+    DirectMessage,
+    FormSubmission,
+    Sender,
+    SharedFile,
+)
+
+PLATFORM = "slack"
+ANGLED = re.compile(r"<([^<>]*)>")
+MAX_TEXT = 40_000  # Slack's own message limit; anything longer is cut, never an error
+
+
+def _decoded(inner: str) -> str:
+    target, _, label = inner.partition("|")
+    if target.startswith(("http://", "https://")):
+        return target
+    if target.startswith("mailto:"):
+        return target[len("mailto:"):]
+    if target.startswith("@"):  # a user: <@U123> or <@U123|name>
+        return "@" + (label or target[1:])
+    if target.startswith("#"):  # a channel: <#C123|general>
+        return "#" + (label or target[1:])
+    if target.startswith("!"):  # <!channel>, <!here>, <!subteam^S1|@team>, <!date^...|text>
+        word = label or target[1:].split("^", 1)[0]
+        return word if word.startswith("@") else "@" + word
+    return label or target
+
+
+def plain(text: str) -> str:
+    """Slack's encoded message text as what the person meant to say, in plain words."""
+    text = ANGLED.sub(lambda m: _decoded(m.group(1)), text or "")
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text[:MAX_TEXT]
+
+
+def sender(user_id: str) -> Sender:
+    return Sender(PLATFORM, user_id)
+
+
+def command(body: dict[str, Any]) -> Command:
+    """``/coach status`` arrives as command "coach" with args "status"."""
+    return Command(sender(body["user_id"]), "coach", plain(body.get("text", "")),
+                   event_id=str(body.get("trigger_id", "")))
+
+
+def action_value(action: dict[str, Any]) -> str:
+    if "selected_option" in action:
+        return str((action.get("selected_option") or {}).get("value") or "")
+    return str(action.get("value") or "")
+
+
+def button_press(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress:
+    # A double click is two interactions with two trigger ids; the core's versioned values
+    # ("p12.v3") make the second one stale, so it still has one effect.
+    return ButtonPress(sender(body["user"]["id"]), core_action_id(action["action_id"]),
+                       action_value(action), event_id=str(body.get("trigger_id", "")))
+
+
+def form_submission(body: dict[str, Any]) -> FormSubmission:
+    view = body["view"]
+    form_id, context, values = submitted(view)
+    values = {name: plain(value) for name, value in values.items()}
+    # The same view submitted twice (a double click on Submit) has one id and hash: one effect.
+    return FormSubmission(sender(body["user"]["id"]), form_id, values, context,
+                          event_id=f"{view.get('id', '')}:{view.get('hash', '')}")
+
+
+def direct_message(body: dict[str, Any], files: tuple[SharedFile, ...]) -> DirectMessage:
+    event = body["event"]
+    return DirectMessage(sender(event["user"]), plain(event.get("text", "")), files,
+                         event_id=str(body.get("event_id", "")))
+
+
+def team_of(body: dict[str, Any]) -> str:
+    team = body.get("team_id") or body.get("team")
+    if isinstance(team, dict):
+        return str(team.get("id") or "")
+    return str(team or "")

@@ -1,0 +1,111 @@
+"""The core's forms as Slack modals, and a submitted modal's state back as plain values.
+
+Each form field is one input block whose ``block_id`` is the field's name; choices become radio
+buttons (a rubric criterion's levels, yes/no) or a select when there are more than ten, dates a
+date picker, links a URL input. ``private_metadata`` carries the form id and what the form was
+opened for, so a submission is understood after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+    UrlInputElement,
+)
+from slack_sdk.models.views import View
+
+from adapters.slack.blocks import SELECT_OPTIONS, clean, option, shorten
+from coachbot.conversation.vocabulary import FieldKind, Form, FormField
+
+CALLBACK = "coachbot_form"
+VALUE = "value"
+TITLE_CHARS = 24
+MAX_MODAL_BLOCKS = 100
+METADATA_CHARS = 3000
+RADIO_OPTIONS = 10
+INPUT_LABEL_CHARS = 2000
+HINT_CHARS = 2000
+INITIAL_TEXT_CHARS = 3000
+
+
+def _element(field: FormField) -> Any:
+    initial = clean(field.initial)
+    if field.kind is FieldKind.CHOICE:
+        options = [option(o) for o in field.options[:SELECT_OPTIONS]]
+        chosen = next((o for o in options if o.value == field.initial), None)
+        if len(options) <= RADIO_OPTIONS:
+            return RadioButtonsElement(action_id=VALUE, options=options, initial_option=chosen)
+        return StaticSelectElement(action_id=VALUE, options=options, initial_option=chosen)
+    if field.kind is FieldKind.DATE:
+        try:
+            day = date.fromisoformat(initial).isoformat() if initial else None
+        except ValueError:
+            day = None
+        return DatePickerElement(action_id=VALUE, initial_date=day)
+    if field.kind is FieldKind.URL:
+        return UrlInputElement(action_id=VALUE, initial_value=initial or None)
+    return PlainTextInputElement(
+        action_id=VALUE,
+        multiline=field.kind is FieldKind.LONG_TEXT,
+        initial_value=initial[:INITIAL_TEXT_CHARS] or None,
+    )
+
+
+def modal(form: Form) -> dict[str, Any]:
+    """The form as a validated modal view (slack_sdk's View checks Slack's limits)."""
+    blocks = [
+        InputBlock(
+            block_id=field.name[:255],
+            label=shorten(field.label, INPUT_LABEL_CHARS),
+            element=_element(field),
+            optional=not field.required,
+            # A date picker needs no typing instructions ("plain words work...").
+            hint=shorten(field.hint, HINT_CHARS)
+            if field.hint and field.kind is not FieldKind.DATE else None,
+        )
+        for field in form.fields[:MAX_MODAL_BLOCKS]
+    ]
+    metadata = json.dumps({"form": form.form_id, "context": form.context})
+    if len(metadata) > METADATA_CHARS:  # a context too long to carry cannot be understood later
+        raise ValueError(f"form {form.form_id} context is over {METADATA_CHARS} characters")
+    view = View(
+        type="modal",
+        callback_id=CALLBACK,
+        title=shorten(form.title, TITLE_CHARS),
+        submit=shorten(form.submit_label, TITLE_CHARS),
+        blocks=blocks,
+        private_metadata=metadata,
+    )
+    return view.to_dict()
+
+
+def submitted(view: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """(form id, context, values by field name) from a view_submission's view."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    values: dict[str, str] = {}
+    for name, actions in (view.get("state") or {}).get("values", {}).items():
+        state = actions.get(VALUE) or {}
+        values[name] = _value_of(state)
+    return str(meta.get("form", "")), str(meta.get("context", "")), values
+
+
+def _value_of(state: dict[str, Any]) -> str:
+    kind = state.get("type")
+    if kind in ("radio_buttons", "static_select"):
+        return str((state.get("selected_option") or {}).get("value") or "")
+    if kind == "datepicker":
+        return str(state.get("selected_date") or "")
+    return str(state.get("value") or "")
+
+

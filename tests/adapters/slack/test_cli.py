@@ -1,0 +1,72 @@
+"""`coachbot run` and `coachbot slack link` as an admin uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.slack.platform import PLATFORM
+from adapters.slack.settings import SlackSettings
+from coachbot.cli.main import app, plug_in_adapters
+from tests.conftest import FIXTURES
+
+SLACK_NAMES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID",
+               "SLACK_CLIENT_SECRET", "COACHBOT_SLACK_API_URL")
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    for name in SLACK_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
+    plug_in_adapters()
+    runner = CliRunner()
+    env = {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
+           "COACHBOT_LOG_LEVEL": "WARNING"}
+
+    def invoke(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, list(args), env=env)
+        return result.exit_code, result.output
+
+    return invoke
+
+
+def test_run_with_nothing_configured_says_exactly_what_to_set(cli) -> None:  # type: ignore
+    code, out = cli("run")
+    assert code == 2
+    assert "Socket Mode (no public URL needed): SLACK_BOT_TOKEN, SLACK_APP_TOKEN" in out
+    assert "HTTP mode: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in out
+    assert "(OAuth installs): SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET" in out
+    assert "Traceback" not in out
+
+
+def test_which_settings_make_slack_configured(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in SLACK_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    assert not PLATFORM.configured()
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert not PLATFORM.configured()  # a token alone cannot receive anything
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "  ")
+    assert not PLATFORM.configured()  # blank is not set
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret")
+    assert PLATFORM.configured() and SlackSettings().http_mode
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    assert SlackSettings().socket_mode
+    monkeypatch.setenv("COACHBOT_SLACK_API_URL", "http://127.0.0.1:9/api")
+    assert SlackSettings().base_url == "http://127.0.0.1:9/api/"
+
+
+def test_linking_a_workspace_to_the_district(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init")[0] == 0
+    assert cli("import", "catalog", str(FIXTURES / "small_catalog.yaml"))[0] == 0
+    code, out = cli("slack", "link", "T0TESTVILLE", "--match-by-email")
+    assert code == 0
+    assert "T0TESTVILLE is now linked to Testville School District" in out
+    assert "matched by their email" in out
+    code, out = cli("slack", "link", "T0TESTVILLE", "--district", "nowhere")
+    assert code == 1
+    assert "Traceback" not in out

@@ -1,0 +1,89 @@
+"""Hostile text typed in Slack reaches other people inert: no live mention, no disguised link,
+no reversed text, and a 40 KB message gets a friendly answer, never an error."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from adapters.slack.directory import link_workspace
+from coachbot.composition import CoachBot
+from coachbot.domain.journey import Move
+from coachbot.storage.models import Person
+from tests.adapters.slack.conftest import ANA_U, FAY_U, GIL_U
+from tests.adapters.slack.fake_slack import TEAM
+from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit
+from tests.adapters.slack.test_block_kit import LIVE
+from tests.helpers import ANA, actor, earn, planned
+
+# As Slack delivers what a teacher typed: mentions and links in Slack's own encoding.
+TYPED = (
+    "Reflection: <!channel> <!here> <!everyone> <@U0DEE0001> <!subteam^S0TEACH|@teachers> "
+    "my\u202eflow\u202c notes, students asked each other why again and again today."
+)
+DISGUISED = "Classroom video: <https://evil.example/steal|https://district.example/rubric>"
+
+
+def sent_anywhere(room: SlackRoom) -> str:
+    return repr([c.args for c in room.fake.called("chat.postMessage")]
+                + [c.args for c in room.fake.called("views.open")])
+
+
+async def working(bot: CoachBot) -> None:
+    teacher = await actor(bot, ANA)
+    await bot.journey.move(teacher, await planned(bot, ANA), Move.START_WORK)
+
+
+async def test_hostile_evidence_and_help_reach_the_facilitator_inert(
+    district: CoachBot, room: SlackRoom
+) -> None:
+    await link_workspace(district, TEAM, None, match_by_email=True)
+    await working(district)
+    await room.dm(ANA_U, TYPED)
+    await room.dm(ANA_U, DISGUISED)
+    await room.dm(ANA_U, "", [room.share("F0P", "plan.pdf", b"%PDF-1.4", "application/pdf")])
+    await room.command(ANA_U, "send")
+    await room.command(ANA_U, "helpme <!channel> please look at <https://evil.example|this>")
+    reviewer = next(u for u in (FAY_U, GIL_U) if room.texts(u))
+    await room.press(reviewer, "open_review")
+    seen = room.everything(reviewer)
+    assert "@channel" in seen and "@teachers" in seen  # the words arrive, as words
+    assert "https://evil.example/steal" in seen  # the link's real target, not its disguise
+    assert "district.example/rubric" not in sent_anywhere(room)
+    assert not any(live in sent_anywhere(room) for live in LIVE)
+    assert "went wrong" not in room.everything(ANA_U)
+    assert assert_valid_block_kit(room.fake) > 3
+
+
+async def test_forty_kilobytes_get_a_friendly_answer(district: CoachBot, room: SlackRoom) -> None:
+    await working(district)
+    huge = "Reflection: " + "<!channel> why? " * 2600  # about 42 KB as Slack sends it
+    assert await room.dm(ANA_U, huge) == 200
+    assert await room.command(ANA_U, "x" * 40_000) == 200
+    answers = room.everything(ANA_U)
+    assert answers  # answered, in words
+    assert "went wrong" not in answers
+    assert not any(live in sent_anywhere(room) for live in LIVE)
+    assert assert_valid_block_kit(room.fake) >= 2
+
+
+async def test_an_announcement_never_becomes_a_mass_mention(
+    district: CoachBot, room: SlackRoom
+) -> None:
+    async with district.db.write() as session:  # a roster name someone made hostile
+        await session.execute(update(Person).where(Person.email == ANA)
+                              .values(name="<!channel> Ana \u202eTeacher"))
+    pursuit = await earn(district, ANA)
+    from adapters.slack.channel import SlackNotifier
+    from coachbot.conversation.say import Say
+
+    notifier = SlackNotifier(room.slack.web, room.slack.directory, room.slack.workspaces,
+                             strict=False)
+    summary = await district.views.award_summary(pursuit)
+    assert summary.channel
+    await notifier.to_channel(1, summary.channel,
+                              Say(district.prompts).reply("celebrate.j2", "announcement",
+                                                          s=summary))
+    posted = room.fake.posts_to(summary.channel)
+    assert len(posted) == 1
+    assert "Ana" in repr(posted[0].args)
+    assert not any(live in repr(posted[0].args) for live in LIVE)
