@@ -5,6 +5,7 @@ from __future__ import annotations
 from coachbot.conversation.handlers import (
     admin,
     catalog,
+    checking,
     evidence,
     general,
     planning,
@@ -16,6 +17,6 @@ from coachbot.conversation.registry import Registry
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (general, catalog, pursuits, planning, evidence, reviewing, admin):
+    for module in (general, catalog, pursuits, planning, evidence, checking, reviewing, admin):
         module.register(registry)
     return registry

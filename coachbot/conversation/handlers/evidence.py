@@ -14,7 +14,6 @@ from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import DirectMessage
 from coachbot.domain.catalog import PartKind
-from coachbot.domain.errors import PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.roles import Role
 from coachbot.services.views import PursuitRef
@@ -50,7 +49,10 @@ async def _show_basket(turn: Turn, pursuit_id: int) -> None:
     if view.have:
         buttons = [
             turn.say.button("send_draft", "send_draft", str(pursuit_id)),
-            turn.say.button("submit", "submit", str(pursuit_id), primary=not view.missing),
+            turn.say.button(
+                "submit", "submit", str(pursuit_id), primary=not (view.missing or view.gaps)
+            ),
+            turn.say.button("self_check", "self_check", str(pursuit_id)),
         ]
     await turn.channel.reply(turn.say.reply("evidence.j2", "basket", v=view, buttons=buttons))
 
@@ -76,7 +78,7 @@ async def evidence_message(turn: Turn, value: str) -> None:
                 file_name=shared.name,
                 file_size=shared.size,
                 content_hash=shared.sha256,
-                media_type=shared.media_type,
+                head=shared.head,  # the type is told by the content, not the name
             )
         )
     text = event.text.strip()
@@ -144,8 +146,6 @@ async def submit_pressed(turn: Turn, value: str) -> None:
             )
         )
         return
-    if view.missing:
-        raise PreconditionFailed(need="all_parts", missing=view.missing)
     handed = await turn.bot.evidence.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, idempotency_key=turn.key()
     )
