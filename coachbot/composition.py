@@ -9,6 +9,7 @@ Everything else receives what it needs as arguments; there are no module-level s
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from coachbot.clock import Clock, SystemClock
@@ -75,8 +76,14 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
 
 
 def build_conversation(bot: CoachBot, notifier: Notifier) -> Conversation:
-    """The conversation every adapter talks to, with every handler registered."""
-    return Conversation(bot, notifier, build_registry())
+    """The conversation every adapter talks to, with every handler registered.
+
+    A turn that queues news in the outbox (a review's feedback) is followed by a dispatch pass
+    through the same notifier, so the teacher hears at once; quiet hours still hold.
+    """
+    sender = NudgeSender(Say(bot.prompts), notifier)
+    dispatcher = Dispatcher(bot.db, bot.clock, sender, worker=f"turns-{uuid.uuid4().hex[:8]}")
+    return Conversation(bot, notifier, build_registry(), kick=lambda: dispatcher.run_once(limit=50))
 
 
 @dataclass(frozen=True)

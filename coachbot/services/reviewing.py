@@ -24,6 +24,7 @@ from coachbot.services import audit, idempotency
 from coachbot.services.awarding import grant_award
 from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.people import actor_of
+from coachbot.services.review_news import queue_feedback
 from coachbot.services.routing import pick_reviewer
 from coachbot.storage.codec import policy_from_json, rubric_from_json
 from coachbot.storage.database import Database
@@ -250,6 +251,21 @@ class ReviewService:
         award_id = None
         if move is Move.AWARD:
             award_id = await grant_award(session, self.clock, actor, pursuit, credential, review)
+        district = await session.get(District, pursuit.district_id)
+        assert district is not None
+        await queue_feedback(
+            session,
+            now,
+            pursuit=pursuit,
+            review=review,
+            credential_title=credential.title,
+            rubric=rubric,
+            policy=policy_from_json(district.policy),
+            reviewers=[actor.name],
+            strengths=[strengths],
+            changes=[feedback],
+            award_id=award_id,
+        )
         return {
             "review_id": review.id,
             "pursuit_id": pursuit.id,

@@ -14,6 +14,7 @@ from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import DirectMessage
 from coachbot.domain.catalog import PartKind
+from coachbot.domain.errors import NotPermitted
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.roles import Role
 from coachbot.services.views import PursuitRef
@@ -59,7 +60,13 @@ async def _show_basket(turn: Turn, pursuit_id: int) -> None:
 
 async def draft(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
-    ref = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
+    if code[:1].isdigit():  # a button's value names the pursuit: "12" or "12.3"
+        pursuit_id = parse_pursuit_value(code)[0]
+        if await turn.bot.views.teacher_of(pursuit_id) != turn.me.person_id:
+            raise NotPermitted(move="hand_in", parties=["owner"])
+        ref = await turn.bot.views.pursuit(pursuit_id)
+    else:
+        ref = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
     await turn.bot.settings_of.update(turn.me.actor, basket_pursuit_id=ref.pursuit_id)
     await _show_basket(turn, ref.pursuit_id)
 

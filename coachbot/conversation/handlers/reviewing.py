@@ -142,21 +142,11 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         idempotency_key=turn.key(),
     )
     ref = await turn.bot.views.pursuit(outcome.pursuit_id)
-    teacher = await turn.bot.views.teacher_of(outcome.pursuit_id)
     if outcome.replayed:
         await turn.answer("reviews.j2", "already_recorded", teacher=ref.teacher)
         return
-    message = turn.say.reply(
-        "reviews.j2",
-        f"teacher_{decision.value}",
-        title=ref.title,
-        reviewer=turn.me.name,
-        scores=scores,
-        strengths=values.get("strengths", "").strip(),
-        feedback=values.get("feedback", "").strip(),
-        buttons=[turn.say.button("next_step_status", "status")],
-    )
-    await turn.notify.to_person(teacher, message)
+    # The teacher's merged message was written to the outbox with the decision; it goes out now.
+    turn.queued_news()
     await turn.answer("reviews.j2", "recorded", teacher=ref.teacher, decision=decision.value)
     if outcome.award_id is not None:
         await announce_award(turn, outcome.pursuit_id)
