@@ -162,6 +162,8 @@ async def submit_pressed(turn: Turn, value: str) -> None:
 async def submit_last(turn: Turn, value: str) -> None:
     """Submit formally exactly what the last hand-in held (e.g. a draft the facilitator liked)."""
     pursuit_id, _ = parse_pursuit_value(value)
+    if await turn.bot.views.teacher_of(pursuit_id) != turn.me.person_id:
+        raise NotPermitted(move="hand_in", parties=["owner"])
     last = await turn.bot.evidence_access.latest(turn.me.actor, pursuit_id)
     handed = await turn.bot.evidence.hand_in(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, last.parts, idempotency_key=turn.key()

@@ -18,7 +18,9 @@ SCORE = "score:"
 def register(r: Registry) -> None:
     r.command("queue", Role.FACILITATOR, aliases=("reviews",))(queue)
     r.action("queue")(queue)
-    r.command("review", Role.FACILITATOR, aliases=("open",))(open_review_command)
+    r.command("review", Role.FACILITATOR, Role.DISTRICT_ADMIN, aliases=("open",))(
+        open_review_command
+    )
     r.action("open_review")(open_review)
     r.action("score")(score)
     r.form("review")(review_submitted)
