@@ -25,6 +25,7 @@ from adapters.local.semester import (
     Script,
     Teacher,
     evidence_steps,
+    first_try_steps,
     reviewer_of,
 )
 from coachbot.clock import VirtualClock
@@ -185,13 +186,26 @@ class Demo:
                 lambda: t.person.command("done"),
             )
         if t.persona != "stalls":
+            days = self.rng.choice((17, 20, 24))
+            if t.persona == "revises":  # in a hurry the first time: the pre-check holds it back
+                self.script.at(
+                    self.script.later(self.clock.now(), days - 2),
+                    t.name,
+                    "first_try",
+                    lambda: self.first_try(t),
+                )
             self.script.at(
-                self.script.later(self.clock.now(), self.rng.choice((17, 20, 24))),
+                self.script.later(self.clock.now(), days),
                 t.name,
                 "send_draft",
                 lambda: self.hand_in(t, draft=True),
             )
         return reply
+
+    async def first_try(self, t: Teacher) -> str:
+        for step in first_try_steps(t):
+            await step()
+        return await t.person.command("send")
 
     async def hand_in(self, t: Teacher, *, draft: bool) -> str:
         t.attempts += 1
@@ -269,7 +283,7 @@ class Demo:
                 who=act.who,
                 what=what,
                 code=code,
-                answer=answer.strip().splitlines()[0] if answer.strip() else "",
+                answer=self.shown(what, answer),
             )
             for who, summary in received:
                 self.say("received", who=who, summary=summary)
@@ -281,6 +295,13 @@ class Demo:
                     summary=post.text.splitlines()[0],
                 )
             channel_seen = len(posts)
+
+    @staticmethod
+    def shown(what: str, answer: str) -> str:
+        """The first line of the answer; all of the pre-check's list, so its point is seen."""
+        lines = [line for line in answer.strip().splitlines() if line.strip()]
+        keep = 4 if what == "first_try" else 1
+        return "\n                     ".join(lines[:keep])
 
     def email_of(self, name: str) -> str:
         return next((e for e, n in self.names.items() if n == name), "")

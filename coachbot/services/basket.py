@@ -126,11 +126,13 @@ class BasketService:
         content_hash: str | None = None,
         media_type: str | None = None,
         head: bytes | None = None,
+        caption: str | None = None,
     ) -> str:
         """Add (or replace) one part; returns the requirement it was filed under.
 
         With ``head`` (a file's first bytes) the file's type is what its content shows; the
-        name and the type the platform claimed are not trusted.
+        name and the type the platform claimed are not trusted. A ``caption`` that names a part
+        (a file sent with "Student work samples") files it there; any other caption is ignored.
         """
         if head is not None:
             media_type = filetypes.sniff(head)
@@ -141,7 +143,10 @@ class BasketService:
                     select(DraftItem.requirement).where(DraftItem.pursuit_id == pursuit.id)
                 )
             )
-            requirement = match_requirement(requirements, kind, named, filled)
+            requirement = None
+            if caption and not named:
+                requirement = match_requirement(requirements, kind, caption.rstrip(":"), filled)
+            requirement = requirement or match_requirement(requirements, kind, named, filled)
             if requirement is None:
                 raise InvalidInput(
                     field="evidence",

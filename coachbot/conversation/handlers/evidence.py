@@ -86,6 +86,7 @@ async def evidence_message(turn: Turn, value: str) -> None:
                 file_size=shared.size,
                 content_hash=shared.sha256,
                 head=shared.head,  # the type is told by the content, not the name
+                caption=event.text if len(event.files) == 1 else None,
             )
         )
     text = event.text.strip()
