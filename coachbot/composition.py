@@ -22,6 +22,7 @@ from coachbot.prompts import Prompts
 from coachbot.services.basket import BasketService
 from coachbot.services.bundle import CoachBot
 from coachbot.services.calendar_loader import CalendarLoader
+from coachbot.services.calibration import CalibrationService
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
@@ -72,6 +73,7 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
         views=Views(db),
         policy=PolicyAdmin(db, clock),
         calendar=CalendarLoader(db, clock),
+        calibration=CalibrationService(db, clock),
     )
 
 

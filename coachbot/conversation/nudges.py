@@ -25,8 +25,8 @@ class NudgeSender:
 
     def _buttons(self, nudge: Outgoing) -> list[Button]:
         pursuit = str(nudge.params.get("pursuit_id", ""))
-        if nudge.kind in (NudgeKind.REVIEW_DUE_SOON, NudgeKind.REVIEW_LATE,
-                          NudgeKind.REVIEW_ESCALATION):
+        if nudge.kind in (NudgeKind.REVIEW_ASSIGNED, NudgeKind.REVIEW_DUE_SOON,
+                          NudgeKind.REVIEW_LATE, NudgeKind.REVIEW_ESCALATION):
             return [self.say.button("open_review", "open_review",
                                     str(nudge.params["review_id"]), primary=True)]
         if nudge.kind is NudgeKind.FEEDBACK_READY and "decision" in nudge.params:

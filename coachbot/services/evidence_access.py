@@ -48,7 +48,7 @@ class EvidenceView:
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
 # handed to a colleague does not.
-SEEING_STATUSES = ("assigned", "scored", "completed")
+SEEING_STATUSES = ("assigned", "scored", "completed", "exercise")
 
 
 class _Refused(Exception):
@@ -153,11 +153,12 @@ class EvidenceAccess:
             action="view_evidence",
             details={"version": version.number},
         )
+        anchor = review is not None and review.purpose == "exercise"
         return EvidenceView(
             pursuit.id,
             review.id if review else None,
             review.purpose if review else None,
-            teacher.name,
+            "" if anchor else teacher.name,  # an anchor is scored without knowing whose it is
             credential.title,
             version.number,
             version.kind,

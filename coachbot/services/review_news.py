@@ -76,14 +76,21 @@ async def award_params(session: AsyncSession, award_id: int) -> dict[str, Any]:
     }
 
 
-def scored(rubric: Rubric, scores: dict[str, str]) -> list[list[Any]]:
-    """[[criterion, level, at or above the passing level]] in the rubric's order."""
+def scored(rubric: Rubric, *panel: dict[str, str]) -> list[list[Any]]:
+    """[[criterion, level, at or above the passing level]] in the rubric's order. Scored by a
+    panel (two blind reviewers), a criterion they scored differently reads "Proficient /
+    Exemplary", and is at the standard only if every score is."""
     rows: list[list[Any]] = []
     for criterion in rubric.criteria:
-        name = scores.get(criterion.name)
-        level = criterion.level(name) if name else None
-        if level is not None:
-            rows.append([criterion.name, level.name, level.score >= rubric.passing_score])
+        levels = [
+            level
+            for scores in panel
+            if (level := criterion.level(scores.get(criterion.name, ""))) is not None
+        ]
+        if levels:
+            names = list(dict.fromkeys(lv.name for lv in levels))
+            passing = all(lv.score >= rubric.passing_score for lv in levels)
+            rows.append([criterion.name, " / ".join(names), passing])
     return rows
 
 
@@ -100,6 +107,7 @@ async def queue_feedback(
     strengths: list[str],
     changes: list[str],
     award_id: int | None = None,
+    panel_scores: list[dict[str, str]] | None = None,
 ) -> None:
     """Write the teacher's one merged message about ``review`` into the outbox."""
     decision = review.decision or "feedback"
@@ -110,7 +118,7 @@ async def queue_feedback(
         "pursuit_id": pursuit.id,
         "review_id": review.id,
         "reviewers": reviewers,
-        "scores": scored(rubric, dict(review.scores or {})),
+        "scores": scored(rubric, *(panel_scores or [dict(review.scores or {})])),
         "strengths": [s for s in strengths if s],
         "changes": [c for c in changes if c],
         "attempt": pursuit.attempts,

@@ -20,7 +20,7 @@ from coachbot.domain.errors import (
 )
 from coachbot.domain.journey import Move, State
 from coachbot.domain.roles import Actor, Role
-from coachbot.services import audit, idempotency
+from coachbot.services import audit, calibration, idempotency
 from coachbot.services.awarding import grant_award
 from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.people import actor_of
@@ -51,6 +51,10 @@ class ReviewOutcome:
     decision: str
     state: str
     award_id: int | None = None
+    # Set when the decision does not stand yet: "partner" (the blind second review is still
+    # open), "third" (the two disagree: a third reviewer decides), "exercise" (an anchor).
+    waiting: str | None = None
+    third: int | None = None  # who decides a disagreement
     replayed: bool = False
 
 
@@ -178,6 +182,7 @@ class ReviewService:
             await self.journey.apply_move(
                 session, Actor.system(pursuit.district_id), pursuit, Move.START_REVIEW
             )
+            await calibration.sample(session, self.clock, pursuit, review)  # a blind second?
         return review.id
 
     async def record(
@@ -220,12 +225,24 @@ class ReviewService:
             raise OwnWork(move="review")
         if review.reviewer_id != actor.person_id:
             raise NotPermitted(move="review", parties=["reviewer"])
-        if review.status != "assigned":
+        open_status = "exercise" if review.purpose == "exercise" else "assigned"
+        if review.status != open_status:
             raise PreconditionFailed(need="open_review", status=review.status)
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert credential is not None
         rubric = rubric_from_json(credential.rubric)
         chosen = rubric.validate_scores(scores)
+        now = self.clock.now()
+        outcome = {"review_id": review.id, "pursuit_id": pursuit.id, "award_id": None}
+        if review.purpose == "exercise":  # an anchor scored for calibration: no decision
+            review.status, review.completed_at = "completed", now
+            review.scores = {name: level.name for name, level in chosen.items()}
+            audit.record(
+                session, at=now, actor=actor, district_id=pursuit.district_id,
+                subject_type="pursuit", subject_id=pursuit.id, action="calibration_exercise",
+                details={"review": review.id},
+            )  # fmt: skip
+            return outcome | {"decision": "scored", "state": pursuit.state, "waiting": "exercise"}
         if review.purpose == "feedback":
             if decision is not Decision.FEEDBACK:
                 raise InvalidInput(field="decision", hint="draft_gets_feedback")
@@ -241,18 +258,46 @@ class ReviewService:
             raise InvalidInput(field="decision", hint="official_needs_decision")
         if decision is not Decision.EARNED and not feedback:
             raise InvalidInput(field="feedback", hint="feedback_needed")
-        now = self.clock.now()
-        review.status, review.completed_at, review.decision = "completed", now, decision.value
+        # The review stays "assigned" until the move is made: the journey's gate knows its
+        # reviewer by the open reviews of the pursuit.
+        review.completed_at, review.decision = now, decision.value
         review.scores = {name: level.name for name, level in chosen.items()}
         review.strengths, review.feedback = strengths or None, feedback or None
+        outcome["decision"] = decision.value
+        # Calibration: a double-scored submission is decided only when both blind scores are in
+        # and agree; a disagreement goes to a third reviewer, whose decision stands.
+        panel = [review]
+        other = await calibration.partner(session, review)
+        if other is not None and other.status == "assigned":
+            review.status = "scored"  # blind: waits for the other review, seen by nobody
+            audit.record(
+                session, at=now, actor=actor, district_id=pursuit.district_id,
+                subject_type="pursuit", subject_id=pursuit.id, action="calibration_scored",
+                details={"review": review.id},
+            )  # fmt: skip
+            return outcome | {"state": pursuit.state, "waiting": "partner"}
+        if other is not None:
+            other.status = "completed"
+            if other.decision != review.decision:
+                review.status = "completed"
+                third = await calibration.send_to_third(
+                    session, self.clock, pursuit, [other, review]
+                )
+                return outcome | {"state": pursuit.state, "waiting": "third", "third": third}
+            panel = [other, review]
+        elif review.purpose == "third":
+            panel = await calibration.panel(session, review)
         result = await self.journey.apply_move(
             session, actor, pursuit, move, reason=feedback or None, details={"review": review.id}
         )
-        award_id = None
+        review.status = "completed"
         if move is Move.AWARD:
-            award_id = await grant_award(session, self.clock, actor, pursuit, credential, review)
+            outcome["award_id"] = await grant_award(
+                session, self.clock, actor, pursuit, credential, review
+            )
         district = await session.get(District, pursuit.district_id)
         assert district is not None
+        names = await self._names(session, [r.reviewer_id for r in panel])
         await queue_feedback(
             session,
             now,
@@ -261,15 +306,19 @@ class ReviewService:
             credential_title=credential.title,
             rubric=rubric,
             policy=policy_from_json(district.policy),
-            reviewers=[actor.name],
-            strengths=[strengths],
-            changes=[feedback],
-            award_id=award_id,
+            reviewers=names,
+            strengths=[r.strengths or "" for r in panel],
+            changes=[r.feedback or "" for r in panel],
+            award_id=outcome["award_id"],
+            panel_scores=[dict(r.scores or {}) for r in panel if r.purpose != "third"]
+            if review.purpose != "third"
+            else None,
         )
-        return {
-            "review_id": review.id,
-            "pursuit_id": pursuit.id,
-            "decision": decision.value,
-            "state": result.to_state,
-            "award_id": award_id,
-        }
+        return outcome | {"state": result.to_state}
+
+    @staticmethod
+    async def _names(session: AsyncSession, ids: list[int]) -> list[str]:
+        rows = dict(
+            (await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))).all()
+        )
+        return [rows[i] for i in ids if i in rows]

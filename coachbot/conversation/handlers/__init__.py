@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coachbot.conversation.handlers import (
     admin,
+    calibrating,
     catalog,
     checking,
     evidence,
@@ -17,6 +18,16 @@ from coachbot.conversation.registry import Registry
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (general, catalog, pursuits, planning, evidence, checking, reviewing, admin):
+    for module in (
+        general,
+        catalog,
+        pursuits,
+        planning,
+        evidence,
+        checking,
+        reviewing,
+        admin,
+        calibrating,
+    ):
         module.register(registry)
     return registry

@@ -193,6 +193,7 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
         await turn.answer("evidence.j2", "handed_in_waiting", title=ref.title, kind=kind)
         return
     review_id, reviewer_id = routed
+    turn.queued_news()  # a blind second reviewer, when calibration samples it, hears at once
     await turn.notify.to_person(
         reviewer_id,
         turn.say.reply(

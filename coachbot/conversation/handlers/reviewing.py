@@ -13,6 +13,7 @@ from coachbot.domain.roles import Role
 from coachbot.services.reviewing import Decision
 
 SCORE = "score:"
+DECIDING = ("official", "second", "third")  # reviews that end in earned or not yet
 
 
 def register(r: Registry) -> None:
@@ -59,7 +60,7 @@ async def open_review(turn: Turn, value: str) -> None:
             v=view,
             buttons=[
                 turn.say.button(
-                    "score" if view.purpose == "official" else "give_feedback",
+                    "give_feedback" if view.purpose == "feedback" else "score",
                     "score",
                     str(review_id),
                     primary=True,
@@ -93,11 +94,11 @@ async def score(turn: Turn, value: str) -> None:
             "feedback",
             turn.say.label("field_feedback"),
             FieldKind.LONG_TEXT,
-            required=view.purpose != "official",
+            required=view.purpose == "feedback",
             hint=turn.say.label("hint_feedback"),
         )
     )
-    if view.purpose == "official":
+    if view.purpose in DECIDING:
         fields.append(
             FormField(
                 "decision",
@@ -147,8 +148,19 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
     if outcome.replayed:
         await turn.answer("reviews.j2", "already_recorded", teacher=ref.teacher)
         return
-    # The teacher's merged message was written to the outbox with the decision; it goes out now.
+    # The teacher's merged message (or a second reviewer's request) was written to the outbox
+    # with the decision; it goes out now.
     turn.queued_news()
+    if outcome.waiting == "exercise":
+        await turn.answer("reviews.j2", "recorded_exercise")
+        return
+    if outcome.waiting == "partner":
+        await turn.answer("reviews.j2", "recorded_blind", teacher=ref.teacher)
+        return
+    if outcome.waiting == "third":
+        third = await turn.bot.views.person_name(outcome.third) if outcome.third else ""
+        await turn.answer("reviews.j2", "recorded_disagreement", teacher=ref.teacher, third=third)
+        return
     await turn.answer("reviews.j2", "recorded", teacher=ref.teacher, decision=decision.value)
     if outcome.award_id is not None:
         await announce_award(turn, outcome.pursuit_id)

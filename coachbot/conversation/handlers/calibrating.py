@@ -1,0 +1,27 @@
+"""Calibration for district admins: agreement figures over the recent double-scored reviews,
+and anchor exercises that show which reviewers drift from agreed scores."""
+
+from __future__ import annotations
+
+from coachbot.conversation.handlers.common import first_word
+from coachbot.conversation.registry import Registry
+from coachbot.conversation.turn import Turn
+from coachbot.domain.errors import InvalidInput
+from coachbot.domain.roles import Role
+
+
+def register(r: Registry) -> None:
+    r.command("calibration", Role.DISTRICT_ADMIN, aliases=("calibrate", "agreement"))(calibration)
+
+
+async def calibration(turn: Turn, args: str) -> None:
+    word, rest = first_word(args)
+    if word.lower() == "anchor":
+        if not rest.strip().isdigit():
+            raise InvalidInput(field="review", hint="anchor_number")
+        anchor, asked = await turn.bot.calibration.start_exercise(turn.me.actor, int(rest))
+        turn.queued_news()  # each facilitator's request is in the outbox: send it now
+        await turn.answer("calibration.j2", "anchor_started", anchor=anchor, asked=len(asked))
+        return
+    report = await turn.bot.calibration.report(turn.me.actor)
+    await turn.answer("calibration.j2", "report", r=report)
