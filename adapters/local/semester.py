@@ -155,11 +155,13 @@ def first_try_steps(teacher: Teacher) -> list[Step]:
     return steps
 
 
-def reviewer_of(
+def reviewers_of(
     driver: LocalDriver, facilitators: list[LocalPerson], before: dict[str, int]
-) -> LocalPerson | None:
-    """The facilitator who was just sent something new."""
-    for person in facilitators:
-        if len(driver.mail[person.email].replies) > before.get(person.email, 0):
-            return person
-    return None
+) -> list[LocalPerson]:
+    """The facilitators who were just sent something new (two when a submission is
+    double-scored for calibration)."""
+    return [
+        person
+        for person in facilitators
+        if len(driver.mail[person.email].replies) > before.get(person.email, 0)
+    ]
