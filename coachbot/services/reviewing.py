@@ -7,11 +7,12 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain.errors import (
+    ChangedMeanwhile,
     InvalidInput,
     NotFound,
     NotPermitted,
@@ -226,6 +227,9 @@ class ReviewService:
         if review.reviewer_id != actor.person_id:
             raise NotPermitted(move="review", parties=["reviewer"])
         open_status = "exercise" if review.purpose == "exercise" else "assigned"
+        if review.status == "superseded":  # a colleague decided this submission first
+            by, at = await self._decided_by(session, review)
+            raise ChangedMeanwhile(state=pursuit.state, by=by, at=at, same=True)
         if review.status != open_status:
             raise PreconditionFailed(need="open_review", status=review.status)
         credential = await session.get(CredentialRow, pursuit.credential_id)
@@ -291,6 +295,16 @@ class ReviewService:
             session, actor, pursuit, move, reason=feedback or None, details={"review": review.id}
         )
         review.status = "completed"
+        # Anyone else still holding a review of this evidence is told, if they try, who decided.
+        await session.execute(
+            update(Review)
+            .where(
+                Review.evidence_version_id == review.evidence_version_id,
+                Review.status == "assigned",
+                Review.id != review.id,
+            )
+            .values(status="superseded", completed_at=now)
+        )
         if move is Move.AWARD:
             outcome["award_id"] = await grant_award(
                 session, self.clock, actor, pursuit, credential, review
@@ -315,6 +329,23 @@ class ReviewService:
             else None,
         )
         return outcome | {"state": result.to_state}
+
+    @staticmethod
+    async def _decided_by(session: AsyncSession, review: Review) -> tuple[str, Any]:
+        row = (
+            await session.execute(
+                select(Person.name, Review.completed_at)
+                .join(Person, Person.id == Review.reviewer_id)
+                .where(
+                    Review.evidence_version_id == review.evidence_version_id,
+                    Review.status == "completed",
+                    Review.decision.isnot(None),
+                )
+                .order_by(Review.completed_at.desc())
+                .limit(1)
+            )
+        ).first()
+        return (row[0], row[1]) if row else ("CoachBot", None)
 
     @staticmethod
     async def _names(session: AsyncSession, ids: list[int]) -> list[str]:

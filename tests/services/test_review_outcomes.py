@@ -4,6 +4,7 @@ every version and counts attempts, and after the district's bound offers a meeti
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,10 +13,10 @@ from sqlalchemy import func, select
 
 from adapters.local.driver import LocalDriver
 from coachbot.composition import CoachBot, build_nudging
-from coachbot.domain.errors import InvalidInput, PreconditionFailed
+from coachbot.domain.errors import ChangedMeanwhile, InvalidInput, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
-from coachbot.services.reviewing import Decision
-from coachbot.storage.models import EvidenceVersion, NudgeRow, Pursuit
+from coachbot.services.reviewing import Decision, ReviewOutcome
+from coachbot.storage.models import Award, EvidenceVersion, NudgeRow, Pursuit, Review
 from tests.helpers import ANA, BELOW, DEE, FAY, GIL, PASSING, actor, c_one_evidence, under_review
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -132,3 +133,41 @@ async def test_not_yet_three_times_keeps_every_version_and_offers_a_meeting(
     # Pressing the button reaches the cohort's facilitator.
     await room.as_(ANA).press("help_me")
     assert "Ana Teacher" in room.as_(GIL).last
+
+
+async def test_two_reviewers_deciding_at_once_one_decision_stands(district: CoachBot) -> None:
+    pursuit_id, first = await under_review(district, ANA, FAY)
+    fay, gil = await actor(district, FAY), await actor(district, GIL)
+    async with district.db.write() as session:  # a second open review of the same evidence
+        original = await session.get(Review, first)
+        assert original is not None
+        twin = Review(
+            pursuit_id=pursuit_id,
+            evidence_version_id=original.evidence_version_id,
+            reviewer_id=gil.person_id,
+            purpose="official",
+            status="assigned",
+            assigned_at=district.clock.now(),
+        )
+        session.add(twin)
+        await session.flush()
+        second = twin.id
+    results = await asyncio.gather(
+        district.reviews.record(fay, first, Decision.EARNED, PASSING),
+        district.reviews.record(gil, second, Decision.NOT_YET, BELOW, feedback="More samples."),
+        return_exceptions=True,
+    )
+    stood = [r for r in results if isinstance(r, ReviewOutcome)]
+    told = [r for r in results if isinstance(r, ChangedMeanwhile)]
+    assert (len(stood), len(told)) == (1, 1), results
+    winner = stood[0]
+    decider = "Fay Facilitator" if winner.decision == "earned" else "Gil Facilitator"
+    assert (told[0].params["by"], told[0].params["same"]) == (decider, True)
+    async with district.db.read() as session:
+        pursuit = await session.get(Pursuit, pursuit_id)
+        awards = await session.scalar(select(func.count()).select_from(Award))
+        statuses = sorted(await session.scalars(select(Review.status)))
+    assert pursuit is not None and pursuit.state == winner.state
+    assert awards == (1 if winner.decision == "earned" else 0)
+    assert statuses == ["completed", "superseded"]
+    assert [row.kind for row in await outbox(district)] == ["feedback_ready"]
