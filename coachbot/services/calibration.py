@@ -344,6 +344,18 @@ class CalibrationService:
         rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
         return dict(rows.all())  # type: ignore[arg-type]
 
+    async def open_exercises(self, actor: Actor) -> list[tuple[int, str]]:
+        """The anchors this reviewer has been asked to score and has not: (review id, title)."""
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(Review.id, CredentialRow.title)
+                .join(Pursuit, Pursuit.id == Review.pursuit_id)
+                .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
+                .where(Review.reviewer_id == actor.person_id, Review.status == "exercise")
+                .order_by(Review.id)
+            )
+            return [(rid, title) for rid, title in rows.all()]
+
     async def start_exercise(self, actor: Actor, review_id: int) -> tuple[int, list[int]]:
         """Make review ``review_id``'s scores the agreed scores of an anchor, and ask every
         other facilitator of the district to score the same evidence. Returns the anchor's id

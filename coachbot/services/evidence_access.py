@@ -44,6 +44,8 @@ class EvidenceView:
     attempt: int
     parts: list[EvidencePart]
     rubric: Rubric
+    reviewer_id: int | None = None  # who holds the review this view was opened for
+    open: bool = False  # that review still waits for scores
 
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
@@ -165,4 +167,6 @@ class EvidenceAccess:
             pursuit.attempts,
             parts,
             rubric_from_json(credential.rubric),
+            review.reviewer_id if review else None,
+            review is not None and review.status in ("assigned", "exercise"),
         )

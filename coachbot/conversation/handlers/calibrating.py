@@ -11,10 +11,19 @@ from coachbot.domain.roles import Role
 
 
 def register(r: Registry) -> None:
-    r.command("calibration", Role.DISTRICT_ADMIN, aliases=("calibrate", "agreement"))(calibration)
+    r.command(
+        "calibration", Role.DISTRICT_ADMIN, Role.FACILITATOR, aliases=("calibrate", "agreement")
+    )(calibration)
 
 
 async def calibration(turn: Turn, args: str) -> None:
+    if not turn.me.actor.has_role(Role.DISTRICT_ADMIN):  # a reviewer: their anchors to score
+        open_ = await turn.bot.calibration.open_exercises(turn.me.actor)
+        buttons = [turn.say.button("open_review", "open_review", str(rid)) for rid, _ in open_]
+        await turn.channel.reply(
+            turn.say.reply("calibration.j2", "exercises", entries=open_, buttons=buttons[:5])
+        )
+        return
     word, rest = first_word(args)
     if word.lower() == "anchor":
         if not rest.strip().isdigit():

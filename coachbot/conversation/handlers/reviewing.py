@@ -7,9 +7,10 @@ from coachbot.conversation.announce import announce_award
 from coachbot.conversation.handlers.common import first_word, parse_pursuit_value
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
+from coachbot.conversation.vocabulary import Button, FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
+from coachbot.services.evidence_access import EvidenceView
 from coachbot.services.reviewing import Decision
 
 SCORE = "score:"
@@ -58,17 +59,20 @@ async def open_review(turn: Turn, value: str) -> None:
             "reviews.j2",
             "evidence",
             v=view,
-            buttons=[
-                turn.say.button(
-                    "give_feedback" if view.purpose == "feedback" else "score",
-                    "score",
-                    str(review_id),
-                    primary=True,
-                ),
-                turn.say.button("hand_off", "hand_off", str(review_id)),
-            ],
+            buttons=_review_buttons(turn, view, review_id),
         )
     )
+
+
+def _review_buttons(turn: Turn, view: EvidenceView, review_id: int) -> list[Button]:
+    """Scoring and handing off are for the reviewer holding an open review; others only look."""
+    if view.reviewer_id != turn.me.person_id or not view.open:
+        return []
+    label = "give_feedback" if view.purpose == "feedback" else "score"
+    buttons = [turn.say.button(label, "score", str(review_id), primary=True)]
+    if view.purpose != "exercise":
+        buttons.append(turn.say.button("hand_off", "hand_off", str(review_id)))
+    return buttons
 
 
 async def score(turn: Turn, value: str) -> None:

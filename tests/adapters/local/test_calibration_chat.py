@@ -99,12 +99,14 @@ async def test_an_anchor_exercise_shows_who_drifts(district: CoachBot) -> None:
         agreed = await session.scalar(select(Review.id).where(Review.reviewer_id.isnot(None)))
     assert "I've asked 1 reviewer" in await dee.command("calibration", f"anchor {agreed}")
     assert "calibration exercise is ready" in gil.last
+    assert "Anchors waiting for your scores" in await gil.command("calibration")
     anchor = await gil.press("open_review")
     assert "Anchor submission" in anchor
     assert "Ana Teacher" not in anchor
     assert "exit tickets" in anchor
     await gil.press("score")
     assert "Your scores of the anchor are in" in await gil.submit({"score:Adjustment": "Not yet"})
+    assert "No calibration exercise is waiting for you" in await gil.command("calibration")
     report = await dee.command("calibration")
     assert "- Gil Facilitator: 0% on the agreed scores, lower on Adjustment: drifting" in report
     assert "Still to score it" not in report
