@@ -22,7 +22,7 @@ from coachbot.prompts import Prompts
 from coachbot.services.basket import BasketService
 from coachbot.services.bundle import CoachBot
 from coachbot.services.calendar_loader import CalendarLoader
-from coachbot.services.calibration import CalibrationService
+from coachbot.services.calibration_admin import CalibrationService
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
