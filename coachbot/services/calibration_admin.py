@@ -4,7 +4,7 @@ agreed scores. See ``coachbot.services.calibration`` for how reviews carry their
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,6 +46,8 @@ class CalibrationReport:
     disagreements: int
     reviewers: list[ReviewerAgreement]
     anchors: list[AnchorResult]
+    # Recent decisions that could serve as an anchor: (review id, credential, decision, by)
+    candidates: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 class CalibrationService:
@@ -81,6 +83,7 @@ class CalibrationService:
                     for a in rules.agreement_by_reviewer(pairs)
                 ],
                 await self._anchors(session, district.id),
+                await self._candidates(session, district.id),
             )
 
     async def _double_scores(
@@ -117,6 +120,26 @@ class CalibrationService:
                     )
                 )
         return found
+
+    @staticmethod
+    async def _candidates(
+        session: AsyncSession, district_id: int
+    ) -> list[tuple[int, str, str, str]]:
+        rows = await session.execute(
+            select(Review.id, CredentialRow.title, Review.decision, Person.name)
+            .join(Pursuit, Pursuit.id == Review.pursuit_id)
+            .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
+            .join(Person, Person.id == Review.reviewer_id)
+            .where(
+                Pursuit.district_id == district_id,
+                Review.purpose.in_(("official", "second", "third")),
+                Review.status == "completed",
+                Review.decision.isnot(None),
+            )
+            .order_by(Review.completed_at.desc(), Review.id.desc())
+            .limit(5)
+        )
+        return [(rid, title, decision, name) for rid, title, decision, name in rows.all()]
 
     async def _anchors(self, session: AsyncSession, district_id: int) -> list[AnchorResult]:
         anchors = list(

@@ -97,6 +97,8 @@ async def test_an_anchor_exercise_shows_who_drifts(district: CoachBot) -> None:
     await score(fay, "Proficient", "earned")
     async with district.db.read() as session:
         agreed = await session.scalar(select(Review.id).where(Review.reviewer_id.isnot(None)))
+    offered = await dee.command("calibration")
+    assert f"- #{agreed} Exit Tickets that Inform: earned, by Fay Facilitator" in offered
     assert "I've asked 1 reviewer" in await dee.command("calibration", f"anchor {agreed}")
     assert "calibration exercise is ready" in gil.last
     assert "Anchors waiting for your scores" in await gil.command("calibration")
