@@ -5,7 +5,7 @@ every version and counts attempts, and after the district's bound offers a meeti
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from adapters.local.driver import LocalDriver
 from coachbot.composition import CoachBot, build_nudging
+from coachbot.conversation.vocabulary import Reply
 from coachbot.domain.errors import ChangedMeanwhile, InvalidInput, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.services.reviewing import Decision, ReviewOutcome
@@ -171,3 +172,36 @@ async def test_two_reviewers_deciding_at_once_one_decision_stands(district: Coac
     assert awards == (1 if winner.decision == "earned" else 0)
     assert statuses == ["completed", "superseded"]
     assert [row.kind for row in await outbox(district)] == ["feedback_ready"]
+
+
+class FlakyRoom(LocalDriver):
+    """A platform that is down for one person: every message to them raises."""
+
+    down_for: str = ANA
+
+    async def to_person(self, person_id: int, reply: Reply) -> str:
+        if await self._email(person_id) == self.down_for:
+            raise ConnectionError("platform unreachable")
+        return await super().to_person(person_id, reply)
+
+
+async def test_a_platform_outage_after_the_decision_loses_nothing(district: CoachBot) -> None:
+    room = FlakyRoom(district)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-TWO")
+    await ana.press("use_plan")
+    await ana.say("Reflection: the exit tickets changed tomorrow's groups")
+    await ana.command("submit")
+    fay = next(p for p in (room.as_(FAY), room.as_(GIL)) if p.mailbox.replies)
+    await fay.press("open_review")
+    await fay.press("score")
+    recorded = await fay.submit({"score:Adjustment": "Proficient", "decision": "earned"})
+    assert "Thanks!" in recorded and "Sorry" not in recorded  # the reviewer is not troubled
+    assert not any("Congratulations" in text for text in ana.mailbox.texts())
+    (row,) = [r for r in await outbox(district) if r.kind == "feedback_ready"]
+    assert row.status in ("claimed", "pending")
+    # The platform is back; once the interrupted claim's lease runs out, the next pass sends it.
+    room.down_for = ""
+    district.clock.advance(timedelta(minutes=5))
+    assert (await build_nudging(district, room).dispatcher.run_once()).sent == 1
+    assert "Congratulations! You've earned *Exit Tickets that Inform*" in ana.last
