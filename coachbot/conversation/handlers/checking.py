@@ -10,7 +10,8 @@ from coachbot.domain.roles import Role
 
 
 def register(r: Registry) -> None:
-    r.command("check", Role.TEACHER, aliases=("selfcheck", "self-check", "rubric"))(check)
+    # Not "check": a teacher writing "Check out my video: https://..." is handing in a link.
+    r.command("selfcheck", Role.TEACHER, aliases=("self-check",))(check)
     r.action("self_check")(check_pressed)
 
 

@@ -89,12 +89,12 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Coac
     assert "Almost there! Before your submission goes to a reviewer" in held
     assert "*Reflection* has 9 words" in held
     assert "zip" in held
-    checked = await ana.command("check")
+    checked = await ana.command("selfcheck")
     assert "*Question design*" in checked
     assert "still to add or fix: Lesson plan" in checked
     await ana.say(f"Reflection: This time I recorded the student questions as well. {REFLECTION}")
     await ana.send_file("plan-v2.pdf", PDF + b" v2", "application/pdf")
-    assert "Every part is here" in await ana.command("check")
+    assert "Every part is here" in await ana.command("selfcheck")
     await ana.command("submit")
     assert "You've submitted" in ana.last
     await reviewer.press("open_review")
@@ -131,3 +131,11 @@ async def test_strangers_and_wrong_roles_get_a_kind_answer(district: CoachBot) -
     dee = room.as_(DEE)
     assert "Quiet hours" in await dee.command("policy")
     assert "can't change" in await dee.command("policy", "set colour blue")
+
+
+async def test_a_message_that_starts_with_check_is_still_evidence(district: CoachBot) -> None:
+    ana = LocalDriver(district).as_(ANA)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    filed = await ana.say("Check out my lesson video https://video.example.org/lesson-1")
+    assert "Added to *Questioning for Discourse*: Classroom video" in filed
