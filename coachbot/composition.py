@@ -9,6 +9,7 @@ Everything else receives what it needs as arguments; there are no module-level s
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from coachbot.clock import Clock, SystemClock
@@ -21,6 +22,7 @@ from coachbot.prompts import Prompts
 from coachbot.services.basket import BasketService
 from coachbot.services.bundle import CoachBot
 from coachbot.services.calendar_loader import CalendarLoader
+from coachbot.services.calibration_admin import CalibrationService
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
@@ -72,12 +74,26 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
         views=Views(db),
         policy=PolicyAdmin(db, clock),
         calendar=CalendarLoader(db, clock),
+        calibration=CalibrationService(db, clock),
     )
 
 
-def build_conversation(bot: CoachBot, notifier: Notifier) -> Conversation:
-    """The conversation every adapter talks to, with every handler registered."""
-    return Conversation(bot, notifier, build_registry())
+def build_conversation(
+    bot: CoachBot, notifier: Notifier, *, dispatcher: Dispatcher | None = None
+) -> Conversation:
+    """The conversation every adapter talks to, with every handler registered.
+
+    A turn that queues news in the outbox (a review's feedback) is followed by a dispatch pass,
+    so the teacher hears at once; quiet hours still hold. A platform with rate limits passes its
+    own ``dispatcher`` (from ``build_nudging`` with its limiter), so these sends share the
+    platform's budget with the reminders; otherwise one is made that delivers through
+    ``notifier``.
+    """
+    if dispatcher is None:
+        sender = NudgeSender(Say(bot.prompts), notifier)
+        dispatcher = Dispatcher(bot.db, bot.clock, sender, worker=f"turns-{uuid.uuid4().hex[:8]}")
+    kick = dispatcher.run_once
+    return Conversation(bot, notifier, build_registry(), kick=lambda: kick(limit=50))
 
 
 @dataclass(frozen=True)

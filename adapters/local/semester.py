@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters.local.driver import LocalDriver, LocalPerson
-from coachbot.domain.catalog import Credential, PartKind
+from coachbot.domain.catalog import Credential, PartKind, Requirement
 
 Step = Callable[[], Awaitable[str]]
 PERSONAS = (
@@ -38,6 +38,7 @@ ALIGNMENT = (
     "their children's learning."
 )
 STRENGTHS = "Clear task and strong student work samples."
+VIDEO_SITE = "https://video.lakeview-schools.org"
 FEEDBACK = "Show how students used the criteria to revise: add one more sample."
 REFLECTIONS = (
     "My students explained their reasoning to a partner before writing, and the exit tickets "
@@ -108,27 +109,59 @@ def evidence_steps(teacher: Teacher, attempt: int) -> list[tuple[str, Step]]:
             steps.append(
                 (
                     f"(file) {name}",
-                    lambda name=name, data=data: person.send_file(name, data, "application/pdf"),
+                    lambda name=name, data=data, part=requirement.name: person.send_file(
+                        name, data, "application/pdf", part
+                    ),
                 )
             )
         elif requirement.kind is PartKind.LINK:
-            text = (
-                f"{requirement.name}: https://video.lakeview.example/{person.email[:5]}-{attempt}"
-            )
+            text = f"{requirement.name}: {VIDEO_SITE}/{person.email[:5]}-{attempt}"
             steps.append((text, lambda text=text: person.say(text)))
         else:
-            body = REFLECTIONS[(attempt + len(teacher.name)) % len(REFLECTIONS)]
-            words = (body + " ") * 3  # long enough for a reflection's minimum word count
-            text = f"{requirement.name}: {words.strip()}"
+            text = f"{requirement.name}: {reflection(attempt + len(teacher.name), requirement)}"
             steps.append((f"{requirement.name}: ...", lambda text=text: person.say(text)))
     return steps
 
 
-def reviewer_of(
+def reflection(seed: int, requirement: Requirement) -> str:
+    """A reflection long enough for the requirement's minimum word count (and within its max)."""
+    body = REFLECTIONS[seed % len(REFLECTIONS)]
+    wanted = requirement.min_words or 1
+    text = body
+    while len(text.split()) < wanted:
+        text += " " + REFLECTIONS[(seed + len(text)) % len(REFLECTIONS)]
+    if requirement.max_words:
+        text = " ".join(text.split()[: requirement.max_words])
+    return text
+
+
+def first_try_steps(teacher: Teacher) -> list[Step]:
+    """A hurried first hand-in the pre-check holds back: a reflection of one line and, where a
+    file part takes only some types, a zipped folder saved under a .pdf name."""
+    person = teacher.person
+    steps: list[Step] = []
+    for requirement in teacher.credential.requirements:
+        if requirement.kind is PartKind.TEXT and requirement.min_words:
+            text = f"{requirement.name}: {REFLECTIONS[0].split('.')[0]}."
+            steps.append(lambda text=text: person.say(text))
+        elif requirement.kind is PartKind.FILE and requirement.allowed_types:
+            name = f"{requirement.name.lower().replace(' ', '-')}.pdf"
+            zipped = b"PK\x03\x04\x14\x00\x00\x00" + teacher.name.encode()
+            steps.append(
+                lambda name=name, data=zipped, part=requirement.name: person.send_file(
+                    name, data, "application/pdf", part
+                )
+            )
+    return steps
+
+
+def reviewers_of(
     driver: LocalDriver, facilitators: list[LocalPerson], before: dict[str, int]
-) -> LocalPerson | None:
-    """The facilitator who was just sent something new."""
-    for person in facilitators:
-        if len(driver.mail[person.email].replies) > before.get(person.email, 0):
-            return person
-    return None
+) -> list[LocalPerson]:
+    """The facilitators who were just sent something new (two when a submission is
+    double-scored for calibration)."""
+    return [
+        person
+        for person in facilitators
+        if len(driver.mail[person.email].replies) > before.get(person.email, 0)
+    ]

@@ -66,11 +66,14 @@ class TerminalNotifier:
     def __init__(self, bot: CoachBot, write: Callable[[str], None]) -> None:
         self.bot = bot
         self.write = write
+        self.shown = 0
 
     async def to_person(self, person_id: int, reply: Reply) -> str | None:
         name = await self.bot.views.person_name(person_id)
         self.write(words(self.bot, "note_to_person", name=name, summary=reply.summary))
-        return None
+        # Shown here, so delivered: an id keeps the outbox from trying again.
+        self.shown += 1
+        return f"terminal-{person_id}-{self.shown}"
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
         self.write(words(self.bot, "channel_post", channel=channel, text=reply.text))

@@ -67,8 +67,13 @@ class SlackBot:
         self.oauth = installs(bot, settings) if settings.oauth else None
         self.workspaces = Workspaces(bot, self.oauth.installation_store if self.oauth else None)
         self.directory = Directory(bot)
+        # One limiter for everything this process sends, so news after a turn (feedback ready)
+        # and reminders share Slack's budget instead of each spending all of it.
+        self.limiter = slack_limiter(bot)
         self.conversation = build_conversation(
-            bot, SlackNotifier(self.web, self.directory, self.workspaces, strict=False)
+            bot,
+            SlackNotifier(self.web, self.directory, self.workspaces, strict=False),
+            dispatcher=self.nudging(f"slack-turns-{socket.gethostname()}-{os.getpid()}").dispatcher,
         )
         self.forms = PendingForms()
         self._session = session
@@ -96,7 +101,7 @@ class SlackBot:
         worker = worker or f"slack-{socket.gethostname()}-{os.getpid()}"
         notifier = SlackNotifier(self.delivery, Directory(self.bot), self.workspaces,
                                  strict=True)
-        return build_nudging(self.bot, notifier, worker=worker, limiter=slack_limiter(self.bot))
+        return build_nudging(self.bot, notifier, worker=worker, limiter=self.limiter)
 
     def _web(self, context: Any) -> SlackWeb:
         """The Web API as the workspace that sent this request: its own token when installed

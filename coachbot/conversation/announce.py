@@ -1,4 +1,5 @@
-"""Celebrating earners: the teacher hears what they earned, the district channel hears about it.
+"""Celebrating earners: the district channel hears about it (the teacher's own news, with what
+the award brought, is the review's merged message in the outbox).
 
 A teacher who opted out of being named is celebrated without their name. Names and titles are
 data inside a fixed template, and adapters escape all text, so nothing a teacher typed can turn
@@ -11,16 +12,8 @@ from coachbot.conversation.turn import Turn
 
 
 async def announce_award(turn: Turn, pursuit_id: int) -> None:
+    """Post to the district channel. The teacher hears it in the review's merged message."""
     summary = await turn.bot.views.award_summary(pursuit_id)
-    await turn.notify.to_person(
-        summary.teacher_id,
-        turn.say.reply(
-            "celebrate.j2",
-            "earned_for_teacher",
-            s=summary,
-            buttons=[turn.say.button("next_step_catalog", "catalog")],
-        ),
-    )
     if summary.channel:
         await turn.notify.to_channel(
             turn.me.district_id,

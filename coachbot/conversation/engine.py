@@ -11,6 +11,7 @@ import difflib
 import logging
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.say import Say
@@ -29,12 +30,20 @@ log = logging.getLogger("coachbot.conversation")
 WORD = re.compile(r"^\s*/?([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
 
 
+Kick = Callable[[], Awaitable[object]]
+
+
 class Conversation:
-    def __init__(self, bot: CoachBot, notifier: Notifier, registry: Registry) -> None:
+    def __init__(
+        self, bot: CoachBot, notifier: Notifier, registry: Registry, kick: Kick | None = None
+    ) -> None:
         self.bot = bot
         self.notifier = notifier
         self.registry = registry
         self.say = Say(bot.prompts)
+        # A dispatch pass, run after a turn that queued news (a review's feedback): the outbox
+        # row is already committed, so if this pass never runs, the scheduler's next one sends it.
+        self.kick = kick
 
     async def handle(self, event: Event, channel: Channel) -> None:
         try:
@@ -49,6 +58,8 @@ class Conversation:
         turn = Turn(self.bot, me, event, channel, self.notifier, self.say, commands)
         try:
             await self._dispatch(turn)
+            if turn.news:
+                await self._kick()
         except DomainError as exc:
             log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
             params = {"tz": me.timezone, **exc.params}
@@ -114,6 +125,14 @@ class Conversation:
         first = match.group(1).lower() if match else ""
         near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)
         await turn.answer("general.j2", "did_not_understand", near=near)
+
+    async def _kick(self) -> None:
+        if self.kick is None:
+            return
+        try:
+            await self.kick()
+        except Exception:  # the rows stay in the outbox; the next scheduled pass delivers them
+            log.exception("dispatch after a turn did not complete")
 
     async def _apologise(self, channel: Channel, exc: BaseException, event: Event) -> None:
         reference = uuid.uuid4().hex[:8]

@@ -25,10 +25,12 @@ class NudgeSender:
 
     def _buttons(self, nudge: Outgoing) -> list[Button]:
         pursuit = str(nudge.params.get("pursuit_id", ""))
-        if nudge.kind in (NudgeKind.REVIEW_DUE_SOON, NudgeKind.REVIEW_LATE,
-                          NudgeKind.REVIEW_ESCALATION):
+        if nudge.kind in (NudgeKind.REVIEW_ASSIGNED, NudgeKind.REVIEW_DUE_SOON,
+                          NudgeKind.REVIEW_LATE, NudgeKind.REVIEW_ESCALATION):
             return [self.say.button("open_review", "open_review",
                                     str(nudge.params["review_id"]), primary=True)]
+        if nudge.kind is NudgeKind.FEEDBACK_READY and "decision" in nudge.params:
+            return self._next_step(nudge.params, pursuit)
         if nudge.kind is NudgeKind.WEEKLY_DIGEST:
             return [self.say.button("cohort_progress", "progress")]
         if nudge.kind is NudgeKind.APPROVAL_WAITING:
@@ -44,6 +46,19 @@ class NudgeSender:
         return [self.say.button("hand_in_draft", "draft", pursuit, primary=True),
                 self.say.button("snooze_week", "snooze_week"),
                 self.say.button("i_need_help", "help_me", pursuit)]
+
+    def _next_step(self, params: dict[str, object], pursuit: str) -> list[Button]:
+        """The buttons under a review's merged message: what the teacher can do next."""
+        decision = params["decision"]
+        if decision == "earned":
+            return [self.say.button("next_step_catalog", "catalog", primary=True)]
+        if decision == "not_yet" and params.get("meeting"):
+            return [self.say.button("ask_for_meeting", "help_me", pursuit, primary=True)]
+        buttons = [self.say.button("revise_evidence", "draft", pursuit, primary=True)]
+        if decision == "feedback":
+            buttons.append(self.say.button("submit_last", "submit_last", pursuit))
+        buttons.append(self.say.button("self_check", "self_check", pursuit))
+        return buttons
 
     async def __call__(self, nudge: Outgoing) -> str:
         message_id = await self.notifier.to_person(nudge.person_id, self.render(nudge))

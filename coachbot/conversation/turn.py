@@ -66,6 +66,11 @@ class Turn:
     notify: Notifier
     say: Say
     commands: tuple[str, ...] = ()  # the commands this person may use, for help and hints
+    news: bool = False  # something was written to the outbox that should go out at once
+
+    def queued_news(self) -> None:
+        """Ask for a dispatch pass after this turn: news in the outbox goes out right away."""
+        self.news = True
 
     async def answer(self, family: str, message: str, /, **params: object) -> None:
         await self.channel.reply(self.say.reply(family, message, **params))

@@ -40,6 +40,8 @@ class Criterion:
     name: str
     description: str
     levels: tuple[Level, ...]
+    # The evidence parts (requirement names) that show this criterion; empty means all of them.
+    evidence: tuple[str, ...] = ()
 
     def level(self, name: str) -> Level | None:
         wanted = name.strip().lower()

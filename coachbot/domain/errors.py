@@ -60,3 +60,9 @@ class InvalidInput(DomainError):
     """Input that cannot be stored as given; ``params['field']`` and ``params['hint']`` say why."""
 
     code = "invalid_input"
+
+
+class Incomplete(DomainError):
+    """The pre-check found gaps; ``params['gaps']`` lists them (requirement, problem, detail)."""
+
+    code = "incomplete"

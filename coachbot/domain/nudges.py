@@ -24,6 +24,7 @@ class NudgeKind(StrEnum):
     WINDOW_CLOSING = "window_closing"  # 7 and 1 days before the submission window closes
     FEEDBACK_READY = "feedback_ready"
     APPROVAL_WAITING = "approval_waiting"  # to approvers
+    REVIEW_ASSIGNED = "review_assigned"  # a second (blind) or deciding review, or an anchor
     REVIEW_DUE_SOON = "review_due_soon"  # to reviewers
     REVIEW_LATE = "review_late"
     REVIEW_ESCALATION = "review_escalation"  # to an admin
@@ -41,6 +42,7 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.INACTIVE: 30,
     NudgeKind.FEEDBACK_READY: 100,
     NudgeKind.APPROVAL_WAITING: 50,
+    NudgeKind.REVIEW_ASSIGNED: 65,
     NudgeKind.REVIEW_DUE_SOON: 50,
     NudgeKind.REVIEW_LATE: 60,
     NudgeKind.REVIEW_ESCALATION: 70,

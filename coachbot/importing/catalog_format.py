@@ -132,6 +132,7 @@ class CriterionIn(Strict):
     name: Title
     description: str = ""
     descriptors: dict[str, str] = {}  # level name -> what that level looks like here
+    evidence: list[Title] = []  # the requirement names that show this criterion; empty: all
 
 
 class RubricIn(Strict):
@@ -258,6 +259,18 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
         for a, area in enumerate(pathway.areas):
             for j, code in enumerate(area.credentials):
                 check(("pathways", i, "areas", a, "credentials", j), code)
+    for i, cred in enumerate(catalog.credentials):
+        parts = {r.name for r in cred.requirements}
+        for c, criterion in enumerate(cred.rubric.criteria):
+            for j, name in enumerate(criterion.evidence):
+                if name not in parts:
+                    problems.append(
+                        (
+                            ("credentials", i, "rubric", "criteria", c, "evidence", j),
+                            f"'{name}' is not one of this credential's requirements "
+                            f"({', '.join(sorted(parts))}); use a requirement's name",
+                        )
+                    )
     if isinstance(catalog.policy.preapproval.credentials, list):
         for j, code in enumerate(catalog.policy.preapproval.credentials):
             check(("policy", "preapproval", "credentials", j), code)

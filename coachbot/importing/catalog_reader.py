@@ -164,6 +164,7 @@ def _credential(c: CredentialIn) -> Credential:
             cr.name,
             cr.description,
             tuple(Level(lv, i + 1, cr.descriptors.get(lv, "")) for i, lv in enumerate(levels)),
+            tuple(cr.evidence),
         )
         for cr in c.rubric.criteria
     )

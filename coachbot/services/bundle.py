@@ -8,6 +8,7 @@ from coachbot.clock import Clock
 from coachbot.prompts import Prompts
 from coachbot.services.basket import BasketService
 from coachbot.services.calendar_loader import CalendarLoader
+from coachbot.services.calibration_admin import CalibrationService
 from coachbot.services.catalog_loader import CatalogLoader
 from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
@@ -46,6 +47,7 @@ class CoachBot:
     views: Views
     policy: PolicyAdmin
     calendar: CalendarLoader
+    calibration: CalibrationService
 
     async def aclose(self) -> None:
         await self.db.dispose()

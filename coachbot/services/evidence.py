@@ -15,16 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain.catalog import PartKind
-from coachbot.domain.errors import InvalidInput, NotPermitted, PreconditionFailed
+from coachbot.domain.errors import Incomplete, InvalidInput, NotPermitted, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move
+from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
 from coachbot.services import idempotency
 from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.planning import local_today, window_for
-from coachbot.storage.codec import policy_from_json
+from coachbot.storage.codec import policy_from_json, requirements_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
+    CredentialRow,
     District,
     DraftItem,
     EvidencePartRow,
@@ -163,6 +165,17 @@ class EvidenceService:
                 )
             if pursuit.attempts >= policy.resubmission_limit:
                 raise PreconditionFailed(need="meet_facilitator", limit=policy.resubmission_limit)
+        # The pre-check: nothing incomplete or unreadable reaches a person. A draft may leave
+        # parts out (the facilitator sees work in progress); what it holds must be usable.
+        credential = await session.get(CredentialRow, pursuit.credential_id)
+        assert credential is not None
+        gaps = precheck(
+            requirements_from_json(credential.requirements),
+            parts,
+            complete=kind is EvidenceKind.FORMAL,
+        )
+        if gaps:
+            raise Incomplete(gaps=[g.to_json() for g in gaps], kind=kind.value)
         number = (
             await session.scalar(
                 select(func.max(EvidenceVersion.number)).where(

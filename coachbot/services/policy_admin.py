@@ -59,6 +59,24 @@ def _window(value: str) -> Window:
     return window
 
 
+def _share(value: str) -> float:
+    """A share of submissions: "10%", "0.1" or "1 in 10"."""
+    text = value.strip().lower().replace(" ", "")
+    try:
+        if "in" in text:
+            one, _, many = text.partition("in")
+            share = float(one) / float(many)
+        elif text.endswith("%"):
+            share = float(text[:-1]) / 100
+        else:
+            share = float(text)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidInput(field="calibration", hint="share", value=value[:20]) from None
+    if not 0 <= share <= 1:
+        raise InvalidInput(field="calibration", hint="share", value=value[:20])
+    return share
+
+
 def _dollars(value: str) -> int:
     try:
         amount = Decimal(value.strip().lstrip("$").replace(",", ""))
@@ -94,6 +112,7 @@ SETTERS: dict[str, Any] = {
     ),
     "stipend_budget": lambda p, v: dataclasses.replace(p, stipend_budget_cents=_dollars(v)),
     "peer_review": lambda p, v: dataclasses.replace(p, peer_review=_flag(v, "peer_review")),
+    "calibration": lambda p, v: dataclasses.replace(p, calibration_fraction=_share(v)),
 }
 
 

@@ -1,10 +1,9 @@
-"""Reviews: assign evidence to a reviewer, and record feedback or a decision against the rubric."""
+"""Reviews: assign evidence to a reviewer, and record feedback or a decision against the rubric
+(the recording itself, with calibration's blind pairs, is ``coachbot.services.deciding``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -20,15 +19,14 @@ from coachbot.domain.errors import (
 )
 from coachbot.domain.journey import Move, State
 from coachbot.domain.roles import Actor, Role
-from coachbot.services import audit, idempotency
-from coachbot.services.awarding import grant_award
+from coachbot.services import audit, calibration, idempotency
+from coachbot.services.deciding import Decider, Decision, ReviewOutcome
 from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.people import actor_of
 from coachbot.services.routing import pick_reviewer
-from coachbot.storage.codec import policy_from_json, rubric_from_json
+from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
-    CredentialRow,
     District,
     EvidenceVersion,
     Person,
@@ -36,21 +34,7 @@ from coachbot.storage.models import (
     Review,
 )
 
-
-class Decision(StrEnum):
-    FEEDBACK = "feedback"  # on a draft
-    EARNED = "earned"
-    NOT_YET = "not_yet"
-
-
-@dataclass(frozen=True)
-class ReviewOutcome:
-    review_id: int
-    pursuit_id: int
-    decision: str
-    state: str
-    award_id: int | None = None
-    replayed: bool = False
+__all__ = ["Decision", "ReviewOutcome", "ReviewService"]
 
 
 class ReviewService:
@@ -58,6 +42,7 @@ class ReviewService:
         self.db = db
         self.clock = clock
         self.journey = journey
+        self.decider = Decider(db, clock, journey)
 
     async def assign(self, actor: Actor, pursuit_id: int, reviewer_id: int) -> int:
         """Put the pursuit's latest evidence in ``reviewer_id``'s queue; returns the review id.
@@ -177,6 +162,7 @@ class ReviewService:
             await self.journey.apply_move(
                 session, Actor.system(pursuit.district_id), pursuit, Move.START_REVIEW
             )
+            await calibration.sample(session, self.clock, pursuit, review)  # a blind second?
         return review.id
 
     async def record(
@@ -191,7 +177,7 @@ class ReviewService:
         idempotency_key: str | None = None,
     ) -> ReviewOutcome:
         async def work(session: AsyncSession) -> dict[str, Any]:
-            return await self._record(
+            return await self.decider.decide(
                 session, actor, review_id, decision, scores, strengths.strip(), feedback.strip()
             )
 
@@ -199,61 +185,3 @@ class ReviewService:
             self.db, self.clock.now(), idempotency_key, work, scope="review"
         )
         return ReviewOutcome(**outcome, replayed=replayed)
-
-    async def _record(
-        self,
-        session: AsyncSession,
-        actor: Actor,
-        review_id: int,
-        decision: Decision,
-        scores: dict[str, str],
-        strengths: str,
-        feedback: str,
-    ) -> dict[str, Any]:
-        review = await session.get(Review, review_id)
-        if review is None:
-            raise NotFound(what="review", key=str(review_id))
-        pursuit = await lock_pursuit(session, self.db, review.pursuit_id)
-        await session.refresh(review)  # read it again under the pursuit's lock
-        if pursuit.teacher_id == actor.person_id:
-            raise OwnWork(move="review")
-        if review.reviewer_id != actor.person_id:
-            raise NotPermitted(move="review", parties=["reviewer"])
-        if review.status != "assigned":
-            raise PreconditionFailed(need="open_review", status=review.status)
-        credential = await session.get(CredentialRow, pursuit.credential_id)
-        assert credential is not None
-        rubric = rubric_from_json(credential.rubric)
-        chosen = rubric.validate_scores(scores)
-        if review.purpose == "feedback":
-            if decision is not Decision.FEEDBACK:
-                raise InvalidInput(field="decision", hint="draft_gets_feedback")
-            move = Move.RETURN_DRAFT
-        elif decision is Decision.EARNED:
-            below = rubric.below_standard(scores)
-            if below:
-                raise InvalidInput(field="decision", hint="earned_needs_passing", criteria=below)
-            move = Move.AWARD
-        elif decision is Decision.NOT_YET:
-            move = Move.NOT_YET
-        else:
-            raise InvalidInput(field="decision", hint="official_needs_decision")
-        if decision is not Decision.EARNED and not feedback:
-            raise InvalidInput(field="feedback", hint="feedback_needed")
-        now = self.clock.now()
-        review.status, review.completed_at, review.decision = "completed", now, decision.value
-        review.scores = {name: level.name for name, level in chosen.items()}
-        review.strengths, review.feedback = strengths or None, feedback or None
-        result = await self.journey.apply_move(
-            session, actor, pursuit, move, reason=feedback or None, details={"review": review.id}
-        )
-        award_id = None
-        if move is Move.AWARD:
-            award_id = await grant_award(session, self.clock, actor, pursuit, credential, review)
-        return {
-            "review_id": review.id,
-            "pursuit_id": pursuit.id,
-            "decision": decision.value,
-            "state": result.to_state,
-            "award_id": award_id,
-        }

@@ -125,6 +125,7 @@ def rubric_to_json(rubric: Rubric) -> dict[str, Any]:
             {
                 "name": c.name,
                 "description": c.description,
+                "evidence": list(c.evidence),
                 "levels": [
                     {"name": lv.name, "score": lv.score, "descriptor": lv.descriptor}
                     for lv in c.levels
@@ -145,6 +146,7 @@ def rubric_from_json(data: dict[str, Any]) -> Rubric:
                 tuple(
                     Level(lv["name"], lv["score"], lv.get("descriptor", "")) for lv in c["levels"]
                 ),
+                tuple(c.get("evidence", ())),
             )
             for c in data["criteria"]
         ),

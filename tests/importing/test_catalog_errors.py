@@ -67,6 +67,11 @@ def problems_of(path: Path) -> list:
             "        - {name: Listening, descriptors: {Great: Brilliant}}\n",
             "unknown level(s) Great",
         ),
+        (
+            "evidence: [Lesson plan, Reflection]}\n",
+            "evidence: [Lesson plan, Video]}\n",
+            "'Video' is not one of this credential's requirements",
+        ),
     ],
 )
 def test_each_problem_names_the_line_and_the_fix(

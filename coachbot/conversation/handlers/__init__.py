@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from coachbot.conversation.handlers import (
     admin,
+    calibrating,
     catalog,
+    checking,
     deliveries,
     evidence,
     general,
@@ -17,7 +19,17 @@ from coachbot.conversation.registry import Registry
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (general, catalog, pursuits, planning, evidence, reviewing, admin,
-                   deliveries):
+    for module in (
+        general,
+        catalog,
+        pursuits,
+        planning,
+        evidence,
+        checking,
+        reviewing,
+        admin,
+        calibrating,
+        deliveries,
+    ):
         module.register(registry)
     return registry

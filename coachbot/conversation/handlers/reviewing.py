@@ -7,18 +7,22 @@ from coachbot.conversation.announce import announce_award
 from coachbot.conversation.handlers.common import first_word, parse_pursuit_value
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
+from coachbot.conversation.vocabulary import Button, FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
+from coachbot.services.evidence_access import EvidenceView
 from coachbot.services.reviewing import Decision
 
 SCORE = "score:"
+DECIDING = ("official", "second", "third")  # reviews that end in earned or not yet
 
 
 def register(r: Registry) -> None:
     r.command("queue", Role.FACILITATOR, aliases=("reviews",))(queue)
     r.action("queue")(queue)
-    r.command("review", Role.FACILITATOR, aliases=("open",))(open_review_command)
+    r.command("review", Role.FACILITATOR, Role.DISTRICT_ADMIN, aliases=("open",))(
+        open_review_command
+    )
     r.action("open_review")(open_review)
     r.action("score")(score)
     r.form("review")(review_submitted)
@@ -55,17 +59,20 @@ async def open_review(turn: Turn, value: str) -> None:
             "reviews.j2",
             "evidence",
             v=view,
-            buttons=[
-                turn.say.button(
-                    "score" if view.purpose == "official" else "give_feedback",
-                    "score",
-                    str(review_id),
-                    primary=True,
-                ),
-                turn.say.button("hand_off", "hand_off", str(review_id)),
-            ],
+            buttons=_review_buttons(turn, view, review_id),
         )
     )
+
+
+def _review_buttons(turn: Turn, view: EvidenceView, review_id: int) -> list[Button]:
+    """Scoring and handing off are for the reviewer holding an open review; others only look."""
+    if view.reviewer_id != turn.me.person_id or not view.open:
+        return []
+    label = "give_feedback" if view.purpose == "feedback" else "score"
+    buttons = [turn.say.button(label, "score", str(review_id), primary=True)]
+    if view.purpose != "exercise":
+        buttons.append(turn.say.button("hand_off", "hand_off", str(review_id)))
+    return buttons
 
 
 async def score(turn: Turn, value: str) -> None:
@@ -91,11 +98,11 @@ async def score(turn: Turn, value: str) -> None:
             "feedback",
             turn.say.label("field_feedback"),
             FieldKind.LONG_TEXT,
-            required=view.purpose != "official",
+            required=view.purpose == "feedback",
             hint=turn.say.label("hint_feedback"),
         )
     )
-    if view.purpose == "official":
+    if view.purpose in DECIDING:
         fields.append(
             FormField(
                 "decision",
@@ -142,21 +149,22 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         idempotency_key=turn.key(),
     )
     ref = await turn.bot.views.pursuit(outcome.pursuit_id)
-    teacher = await turn.bot.views.teacher_of(outcome.pursuit_id)
     if outcome.replayed:
         await turn.answer("reviews.j2", "already_recorded", teacher=ref.teacher)
         return
-    message = turn.say.reply(
-        "reviews.j2",
-        f"teacher_{decision.value}",
-        title=ref.title,
-        reviewer=turn.me.name,
-        scores=scores,
-        strengths=values.get("strengths", "").strip(),
-        feedback=values.get("feedback", "").strip(),
-        buttons=[turn.say.button("next_step_status", "status")],
-    )
-    await turn.notify.to_person(teacher, message)
+    # The teacher's merged message (or a second reviewer's request) was written to the outbox
+    # with the decision; it goes out now.
+    turn.queued_news()
+    if outcome.waiting == "exercise":
+        await turn.answer("reviews.j2", "recorded_exercise")
+        return
+    if outcome.waiting == "partner":
+        await turn.answer("reviews.j2", "recorded_blind", teacher=ref.teacher)
+        return
+    if outcome.waiting == "third":
+        third = await turn.bot.views.person_name(outcome.third) if outcome.third else ""
+        await turn.answer("reviews.j2", "recorded_disagreement", teacher=ref.teacher, third=third)
+        return
     await turn.answer("reviews.j2", "recorded", teacher=ref.teacher, decision=decision.value)
     if outcome.award_id is not None:
         await announce_award(turn, outcome.pursuit_id)

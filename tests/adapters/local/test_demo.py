@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.local.demo import run_demo
+from adapters.local.demo import EXAMPLE, run_demo
 
 
 def test_the_semester_is_the_same_for_the_same_seed(
@@ -20,18 +24,37 @@ def test_the_semester_is_the_same_for_the_same_seed(
     assert "for your official review" in first
     assert "feedback on your draft" in first
     assert "not yet, and that's part of the process" in first
+    # the pre-check holds back a hurried first draft and says exactly what to fix
+    assert "Almost there! Before your draft goes to a reviewer" in first
+    assert "is really a zip file inside" in first
+    assert "Congratulations! You've earned" in first
+    # one in ten formal submissions is scored twice, blind, and the admin sees the agreement
+    assert "you're the second reviewer" in first
+    assert "*Calibration*: 10% of formal submissions are scored twice" in first
     assert "#celebrations: Please join us in congratulating" in first
     assert "Earned:" in first.split("End of the semester")[1]
     assert "Sorry" not in first
     assert "Traceback" not in first
     # nudges went out in the semester, and never at night or over a weekend
-    ticks = [line for line in first.splitlines() if "  CoachBot: " in line]
+    # (in each recipient's own time zone: a Denver teacher may hear at 19:30 Chicago time)
+    lines = first.splitlines()
+    ticks = [i for i, line in enumerate(lines) if "  CoachBot: " in line]
     assert ticks
     assert "A friendly heads-up" in first
-    for line in ticks:
-        weekday, _, _, clock = line.split()[:4]
-        assert weekday not in {"Sat", "Sun"}, line
-        assert "07:30" <= clock < "19:00", line
+    zones = {
+        row["name"]: row["timezone"] or "America/Chicago"
+        for row in csv.DictReader((EXAMPLE / "roster.csv").open())
+    }
+    for i in ticks:
+        _, month, day, clock = lines[i].split()[:4]
+        when = datetime.strptime(f"2026 {month} {day} {clock}", "%Y %b %d %H:%M")
+        instant = when.replace(tzinfo=ZoneInfo("America/Chicago"))
+        received = (line.strip() for line in lines[i + 1 :])
+        for sent in itertools.takewhile(lambda line: line.startswith("->"), received):
+            who = sent[3:].split(":")[0]
+            local = instant.astimezone(ZoneInfo(zones[who]))
+            assert local.weekday() < 5, sent
+            assert "07:30" <= f"{local:%H:%M}" < "19:00", (lines[i], sent)
 
 
 def test_another_seed_plays_another_semester(

@@ -51,7 +51,7 @@ async def test_nobody_reviews_without_the_role_or_their_own_work(district: Coach
 async def test_another_teachers_evidence_stays_private(district: CoachBot) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
-    await ana.command("choose", "C-ONE")
+    await ana.command("choose", "C-TWO")
     await ana.press("use_plan")
     await ana.say("Reflection: private thoughts about my class")
     await ana.command("send")
@@ -68,7 +68,7 @@ async def test_an_internal_failure_apologises_with_a_reference_and_writes_nothin
 ) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
-    await ana.command("choose", "C-ONE")
+    await ana.command("choose", "C-TWO")
     await ana.press("use_plan")
     await ana.say("Reflection: my students talked to each other")
 

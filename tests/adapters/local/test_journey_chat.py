@@ -7,6 +7,10 @@ from coachbot.composition import CoachBot
 from tests.helpers import ANA, DEE, FAY, GIL, SAM
 
 PDF = b"%PDF-1.4 lesson plan"
+REFLECTION = (
+    "My students asked each other why, again and again. The question stems on the board gave "
+    "the quiet ones a way in, and two groups argued about evidence for the first time."
+)
 
 
 async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: CoachBot) -> None:
@@ -33,7 +37,12 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Coac
 
     await ana.send_file("plan.pdf", PDF, "application/pdf")
     await ana.say("Here's the video https://video.example.org/lesson-1")
-    basket = await ana.say("Reflection: my students asked each other why, again and again.")
+    short = await ana.say("Reflection: my students asked each other why, again and again.")
+    assert "*Reflection* has 9 words; it needs at least 20" in short
+    held = await ana.press("send_draft")
+    assert "Almost there!" in held
+    assert "draft" in held
+    basket = await ana.say(f"Reflection: {REFLECTION}")
     assert "Everything is here" in basket
     sent = await ana.press("send_draft")
     assert "for feedback" in sent
@@ -74,8 +83,20 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Coac
     assert "failed" not in ana.last.lower()
 
     await ana.say("Reflection: this time I recorded the student questions as well.")
+    renamed = await ana.send_file("plan-v2.pdf", b"PK\x03\x04" + b"\0" * 40, "application/pdf")
+    assert "plan-v2.pdf is really a zip file inside" in renamed
+    held = await ana.command("submit")
+    assert "Almost there! Before your submission goes to a reviewer" in held
+    assert "*Reflection* has 9 words" in held
+    assert "zip" in held
+    checked = await ana.command("selfcheck")
+    assert "*Question design*" in checked
+    assert "still to add or fix: Lesson plan" in checked
+    await ana.say(f"Reflection: This time I recorded the student questions as well. {REFLECTION}")
     await ana.send_file("plan-v2.pdf", PDF + b" v2", "application/pdf")
+    assert "Every part is here" in await ana.command("selfcheck")
     await ana.command("submit")
+    assert "You've submitted" in ana.last
     await reviewer.press("open_review")
     await reviewer.press("score")
     await reviewer.submit(
@@ -110,3 +131,11 @@ async def test_strangers_and_wrong_roles_get_a_kind_answer(district: CoachBot) -
     dee = room.as_(DEE)
     assert "Quiet hours" in await dee.command("policy")
     assert "can't change" in await dee.command("policy", "set colour blue")
+
+
+async def test_a_message_that_starts_with_check_is_still_evidence(district: CoachBot) -> None:
+    ana = LocalDriver(district).as_(ANA)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    filed = await ana.say("Check out my lesson video https://video.example.org/lesson-1")
+    assert "Added to *Questioning for Discourse*: Classroom video" in filed
