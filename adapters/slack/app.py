@@ -63,7 +63,9 @@ class SlackBot:
         self.bot, self.settings = bot, settings
         token = settings.secret(settings.bot_token) or None
         self.web = SlackWeb(conversation_client(token, settings.base_url))
-        self.delivery = SlackWeb(delivery_client(token, settings.base_url))
+        # Replies and deliveries share one cache of DM channel ids: conversations.open is rate
+        # limited too, and a person's DM channel never changes.
+        self.delivery = SlackWeb(delivery_client(token, settings.base_url), dms=self.web.dms)
         self.oauth = installs(bot, settings) if settings.oauth else None
         self.workspaces = Workspaces(bot, self.oauth.installation_store if self.oauth else None)
         self.directory = Directory(bot)
@@ -99,8 +101,9 @@ class SlackBot:
         Each process claims nudges under its own worker name, so replicas never finish each
         other's claims."""
         worker = worker or f"slack-{socket.gethostname()}-{os.getpid()}"
-        notifier = SlackNotifier(self.delivery, Directory(self.bot), self.workspaces,
-                                 strict=True)
+        # The same directory as the conversation's: one cache of DM channel ids per process,
+        # since conversations.open is rate limited too.
+        notifier = SlackNotifier(self.delivery, self.directory, self.workspaces, strict=True)
         return build_nudging(self.bot, notifier, worker=worker, limiter=self.limiter)
 
     def _web(self, context: Any) -> SlackWeb:

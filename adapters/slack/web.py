@@ -92,6 +92,11 @@ class SlackWeb:
         self._dms: dict[str, str] = {} if dms is None else dms
 
     @property
+    def dms(self) -> dict[str, str]:
+        """The DM channel ids opened so far, by Slack user id (to share between clients)."""
+        return self._dms
+
+    @property
     def auth(self) -> dict[str, str]:
         return {"token": self.token} if self.token else {}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -69,6 +70,9 @@ def assert_valid_block_kit(fake: FakeSlack) -> int:
     return checked
 
 
+HUMAN_PAUSE = timedelta(seconds=3)
+
+
 class SlackRoom:
     """A Slack workspace full of people talking to the real bolt app over signed HTTP."""
 
@@ -102,6 +106,9 @@ class SlackRoom:
     async def post(self, body: bytes, content_type: str,
                    headers: dict[str, str] | None = None) -> tuple[int, str]:
         sent = {"Content-Type": content_type, **(headers if headers is not None else signed(body))}
+        # People take a few seconds between one click and the next; the bot's clock (virtual in
+        # tests) moves on with them, so Slack's one-message-a-second pacing behaves as in life.
+        self.bot.clock.advance(HUMAN_PAUSE)
         async with self.http.post(self.events_url, data=body, headers=sent) as response:
             text = await response.text()
             self.responses.append(response.status)

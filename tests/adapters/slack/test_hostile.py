@@ -18,9 +18,10 @@ from tests.helpers import ANA, actor, earn, planned
 # As Slack delivers what a teacher typed: mentions and links in Slack's own encoding.
 TYPED = (
     "Reflection: <!channel> <!here> <!everyone> <@U0DEE0001> <!subteam^S0TEACH|@teachers> "
-    "my\u202eflow\u202c notes, students asked each other why again and again today."
+    "my\u202eflow\u202c notes, students asked each other why again and again today, and the "
+    "quiet ones joined in once the questions were theirs rather than mine."
 )
-DISGUISED = "Classroom video: <https://evil.example/steal|https://district.example/rubric>"
+DISGUISED = "Classroom video: <https://evil-site.org/steal|https://district.example/rubric>"
 
 
 def sent_anywhere(room: SlackRoom) -> str:
@@ -42,12 +43,12 @@ async def test_hostile_evidence_and_help_reach_the_facilitator_inert(
     await room.dm(ANA_U, DISGUISED)
     await room.dm(ANA_U, "", [room.share("F0P", "plan.pdf", b"%PDF-1.4", "application/pdf")])
     await room.command(ANA_U, "send")
-    await room.command(ANA_U, "helpme <!channel> please look at <https://evil.example|this>")
+    await room.command(ANA_U, "helpme <!channel> please look at <https://evil-site.org|this>")
     reviewer = next(u for u in (FAY_U, GIL_U) if room.texts(u))
     await room.press(reviewer, "open_review")
     seen = room.everything(reviewer)
     assert "@channel" in seen and "@teachers" in seen  # the words arrive, as words
-    assert "https://evil.example/steal" in seen  # the link's real target, not its disguise
+    assert "https://evil-site.org/steal" in seen  # the link's real target, not its disguise
     assert "district.example/rubric" not in sent_anywhere(room)
     assert not any(live in sent_anywhere(room) for live in LIVE)
     assert "went wrong" not in room.everything(ANA_U)

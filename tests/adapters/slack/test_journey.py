@@ -38,7 +38,8 @@ async def test_slash_command_modal_plan_draft_review_not_yet_resubmit_earned(
     await room.dm(ANA_U, "", [room.share("F0PLAN1", "plan.pdf", PDF, "application/pdf")])
     assert fake.downloads == [("F0PLAN1", f"Bearer {TOKEN}")]
     await room.dm(ANA_U, "Here's the video <https://video.example.org/lesson-1>")
-    await room.dm(ANA_U, "Reflection: my students asked each other why, again and again.")
+    await room.dm(ANA_U, "Reflection: my students asked each other why, again and again, and "
+                         "the quiet ones joined in once the questions were theirs, not mine.")
     assert "Everything is here" in room.everything(ANA_U)
     await room.press(ANA_U, "send_draft")
     assert "for feedback" in room.last(ANA_U)
@@ -73,7 +74,8 @@ async def test_slash_command_modal_plan_draft_review_not_yet_resubmit_earned(
     assert "failed" not in room.everything(ANA_U).lower()
 
     # Resubmit: a new reflection and file, then earned.
-    await room.dm(ANA_U, "Reflection: this time I recorded the student questions as well.")
+    await room.dm(ANA_U, "Reflection: this time I recorded the student questions as well, so "
+                         "you can hear how they built on each other without waiting for me.")
     await room.dm(ANA_U, "", [room.share("F0PLAN2", "plan-v2.pdf", PDF + b" v2",
                                          "application/pdf")])
     await room.command(ANA_U, "submit")
