@@ -19,17 +19,17 @@ from coachbot.domain.errors import (
     PreconditionFailed,
 )
 from coachbot.domain.journey import Move, State
-from coachbot.domain.roles import Actor, Role
+from coachbot.domain.roles import Actor
 from coachbot.services import audit, idempotency
 from coachbot.services.awarding import grant_award
 from coachbot.services.journey import JourneyService, lock_pursuit
-from coachbot.services.people import actor_of
-from coachbot.services.routing import pick_reviewer
-from coachbot.storage.codec import policy_from_json, rubric_from_json
+from coachbot.services.reviewer_checks import check_may_review
+from coachbot.services.routing import OFFICIAL, PEER, pick_reviewer
+from coachbot.services.routing import context as routing_context
+from coachbot.storage.codec import rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
     CredentialRow,
-    District,
     EvidenceVersion,
     Person,
     Pursuit,
@@ -59,22 +59,25 @@ class ReviewService:
         self.clock = clock
         self.journey = journey
 
-    async def assign(self, actor: Actor, pursuit_id: int, reviewer_id: int) -> int:
+    async def assign(
+        self, actor: Actor, pursuit_id: int, reviewer_id: int, *, purpose: str | None = None
+    ) -> int:
         """Put the pursuit's latest evidence in ``reviewer_id``'s queue; returns the review id.
 
-        A formal submission assigned for review moves to "under review". The reviewer must be a
-        facilitator of the district and can never be the teacher.
+        A formal submission assigned for review moves to "under review". The reviewer must be
+        one the district allows for this work (see reviewer_checks) and never the teacher.
+        ``purpose="peer"`` adds a colleague's feedback on a draft, which moves nothing.
         """
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            return await self._assign(session, actor, pursuit, reviewer_id)
+            return await self._assign(session, actor, pursuit, reviewer_id, purpose)
 
     async def route(self, pursuit_id: int) -> tuple[int, int] | None:
         """Assign the evidence to the best available reviewer: (review id, reviewer id), or None
         when nobody is available (the caller tells the teacher and the admins)."""
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            reviewer = await pick_reviewer(session, pursuit)
+            reviewer = await pick_reviewer(session, pursuit, now=self.clock.now())
             if reviewer is None:
                 return None
             review = await self._assign(
@@ -96,7 +99,13 @@ class ReviewService:
                 raise NotPermitted(move="hand_off", parties=["reviewer"])
             if review.status != "assigned":
                 raise PreconditionFailed(need="open_review", status=review.status)
-            colleague = await pick_reviewer(session, pursuit, exclude={review.reviewer_id})
+            colleague = await pick_reviewer(
+                session,
+                pursuit,
+                exclude={review.reviewer_id},
+                now=self.clock.now(),
+                purpose=review.purpose,
+            )
             if colleague is None:
                 return None
             now = self.clock.now()
@@ -126,21 +135,26 @@ class ReviewService:
             return successor.id, colleague
 
     async def _assign(
-        self, session: AsyncSession, actor: Actor, pursuit: Pursuit, reviewer_id: int
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        pursuit: Pursuit,
+        reviewer_id: int,
+        purpose: str | None = None,
     ) -> int:
         state = State(pursuit.state)
-        if state not in (State.DRAFT_WITH_FACILITATOR, State.SUBMITTED):
+        # A peer comments on a draft; a second official reviewer may join one under review.
+        allowed = {
+            PEER: {State.DRAFT_WITH_FACILITATOR},
+            OFFICIAL: {State.SUBMITTED, State.UNDER_REVIEW},
+        }.get(purpose or "", {State.DRAFT_WITH_FACILITATOR, State.SUBMITTED})
+        if state not in allowed:
             raise PreconditionFailed(need="evidence_to_review", state=state.value)
         reviewer = await session.get(Person, reviewer_id)
         if reviewer is None:
             raise NotFound(what="person", key=str(reviewer_id))
-        if reviewer.id == pursuit.teacher_id:
-            raise OwnWork(move="review")
-        reviewer_actor = actor_of(reviewer)
-        if reviewer.district_id != pursuit.district_id or not reviewer_actor.has_role(
-            Role.FACILITATOR, anywhere=True
-        ):
-            raise NotPermitted(move="review", parties=["reviewer"])
+        ctx = await routing_context(session, pursuit, purpose)
+        await check_may_review(session, ctx, reviewer)
         version = await session.scalar(
             select(EvidenceVersion)
             .where(EvidenceVersion.pursuit_id == pursuit.id)
@@ -148,18 +162,15 @@ class ReviewService:
             .limit(1)
         )
         assert version is not None  # a draft or submitted pursuit always has evidence
-        district = await session.get(District, pursuit.district_id)
-        assert district is not None
-        policy = policy_from_json(district.policy)
         now = self.clock.now()
         review = Review(
             pursuit_id=pursuit.id,
             evidence_version_id=version.id,
             reviewer_id=reviewer.id,
-            purpose="feedback" if version.kind == "draft" else "official",
+            purpose=ctx.purpose,
             status="assigned",
             assigned_at=now,
-            due_at=now + timedelta(days=policy.review_deadline_days),
+            due_at=now + timedelta(days=ctx.policy.review_deadline_days),
         )
         session.add(review)
         await session.flush()
@@ -171,7 +182,7 @@ class ReviewService:
             subject_type="pursuit",
             subject_id=pursuit.id,
             action="assign_review",
-            details={"review": review.id, "reviewer": reviewer.id},
+            details={"review": review.id, "reviewer": reviewer.id, "purpose": ctx.purpose},
         )
         if state is State.SUBMITTED:
             await self.journey.apply_move(
