@@ -38,9 +38,9 @@ def districts(draw: st.DrawFn) -> dict[str, object]:
     )
     conflicts = draw(
         st.lists(
-            st.tuples(
-                st.sampled_from(names[:facilitators]), st.sampled_from(names)
-            ).filter(lambda pair: pair[0] != pair[1]),
+            st.tuples(st.sampled_from(names[:facilitators]), st.sampled_from(names)).filter(
+                lambda pair: pair[0] != pair[1]
+            ),
             max_size=4,
         )
     )
@@ -62,7 +62,8 @@ async def _scenario(url: str, spec: dict[str, object]) -> None:
         )
         capacity = spec["capacity"]
         world = await make_world(
-            bot, ReviewerPolicy(weekly_capacity=capacity, conflicts=conflicts)  # type: ignore[arg-type]
+            bot,
+            ReviewerPolicy(weekly_capacity=capacity, conflicts=conflicts),  # type: ignore[arg-type]
         )
         facilitators = {
             await add_person(bot, world, f"F{i}", "teacher", "facilitator")
