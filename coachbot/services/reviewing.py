@@ -20,7 +20,7 @@ from coachbot.domain.errors import (
 )
 from coachbot.domain.journey import Move, State
 from coachbot.domain.roles import Actor
-from coachbot.services import audit, idempotency
+from coachbot.services import audit, idempotency, review_waits
 from coachbot.services.awarding import grant_award
 from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.reviewer_checks import check_may_review
@@ -79,11 +79,18 @@ class ReviewService:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
             reviewer = await pick_reviewer(session, pursuit, now=self.clock.now())
             if reviewer is None:
+                await review_waits.note(session, pursuit, self.clock.now())
                 return None
+            await review_waits.clear(session, pursuit.id)
             review = await self._assign(
                 session, Actor.system(pursuit.district_id), pursuit, reviewer
             )
             return review, reviewer
+
+    async def waiting(self, pursuit_id: int) -> review_waits.Waiting | None:
+        """Whether the pursuit's evidence waits for a reviewer, and what to tell the teacher."""
+        async with self.db.read() as session:
+            return await review_waits.waiting(session, pursuit_id)
 
     async def hand_off(self, actor: Actor, review_id: int, reason: str) -> tuple[int, int] | None:
         """Pass an open review to a colleague with a reason; (new review, reviewer) or None."""
@@ -133,6 +140,17 @@ class ReviewService:
                 details={"from": review.reviewer_id, "to": colleague},
             )
             return successor.id, colleague
+
+    async def assign_in(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        pursuit: Pursuit,
+        reviewer_id: int,
+        purpose: str | None = None,
+    ) -> int:
+        """``assign`` inside a caller's transaction on a pursuit it has locked (the sweep)."""
+        return await self._assign(session, actor, pursuit, reviewer_id, purpose)
 
     async def _assign(
         self,

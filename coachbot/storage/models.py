@@ -24,6 +24,7 @@ from coachbot.storage.pursuits import (
     WorkPlan,
 )
 from coachbot.storage.records import AuditEvent, IdempotencyKey
+from coachbot.storage.routing import ReviewWait
 
 __all__ = [
     "AuditEvent",
@@ -47,6 +48,7 @@ __all__ = [
     "PersonSettings",
     "Pursuit",
     "Review",
+    "ReviewWait",
     "RoleGrantRow",
     "School",
     "SchoolBreak",

@@ -169,6 +169,9 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
         return
     routed = await turn.bot.reviews.route(pursuit_id)
     if routed is None:
+        wait = await turn.bot.reviews.waiting(pursuit_id)
+        expected = wait.expected_by if wait else None
+        free_on = wait.next_try_at if wait and expected else None
         for admin in await turn.bot.views.district_admins(turn.me.district_id):
             await turn.notify.to_person(
                 admin,
@@ -178,9 +181,17 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
                     teacher=turn.me.name,
                     title=ref.title,
                     kind=kind,
+                    free_on=free_on,
                 ),
             )
-        await turn.answer("evidence.j2", "handed_in_waiting", title=ref.title, kind=kind)
+        await turn.answer(
+            "evidence.j2",
+            "handed_in_waiting",
+            title=ref.title,
+            kind=kind,
+            free_on=free_on,
+            expected_by=expected,
+        )
         return
     review_id, reviewer_id = routed
     await turn.notify.to_person(

@@ -7,6 +7,7 @@ Create Date: 2026-11-24 07:40:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_routing"
@@ -16,6 +17,28 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    op.create_table(
+        "review_waits",
+        sa.Column("pursuit_id", big, nullable=False),
+        sa.Column("district_id", big, nullable=False),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("next_try_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expected_by", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("tries", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["district_id"], ["districts.id"], name=op.f("fk_review_waits_district_id_districts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["pursuit_id"],
+            ["pursuits.id"],
+            name=op.f("fk_review_waits_pursuit_id_pursuits"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("pursuit_id", name=op.f("pk_review_waits")),
+    )
+    with op.batch_alter_table("review_waits", schema=None) as batch_op:
+        batch_op.create_index("ix_review_waits_next_try", ["next_try_at"], unique=False)
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.create_index(
             "ix_reviews_reviewer_assigned", ["reviewer_id", "assigned_at"], unique=False
@@ -27,6 +50,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("review_waits", schema=None) as batch_op:
+        batch_op.drop_index("ix_review_waits_next_try")
+    op.drop_table("review_waits")
     with op.batch_alter_table("awards", schema=None) as batch_op:
         batch_op.drop_index("ix_awards_credential_teacher")
     with op.batch_alter_table("reviews", schema=None) as batch_op:
