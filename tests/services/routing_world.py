@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -14,11 +15,15 @@ from coachbot.domain.reviewer_policy import ReviewerPolicy
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.storage.codec import policy_from_json, policy_to_json
 from coachbot.storage.models import (
+    Award,
+    Cohort,
+    CohortMember,
     CredentialRow,
     District,
     EvidenceVersion,
     Person,
     Pursuit,
+    Review,
     RoleGrantRow,
     School,
 )
@@ -110,3 +115,69 @@ async def add_waiting(
             )
         )
         return pursuit.id
+
+
+async def add_cohort(
+    bot: CoachBot, world: World, facilitators: list[str], teachers: list[str]
+) -> int:
+    now = bot.clock.now()
+    async with bot.db.write() as session:
+        cohort = Cohort(
+            district_id=world.district_id,
+            name=f"Cohort {len(facilitators)}-{len(teachers)}-{now.timestamp()}",
+            starts_on=now.date(),
+            ends_on=now.date() + timedelta(days=200),
+            created_at=now,
+        )
+        session.add(cohort)
+        await session.flush()
+        for role, names in (("facilitator", facilitators), ("teacher", teachers)):
+            for name in names:
+                session.add(
+                    CohortMember(
+                        cohort_id=cohort.id, person_id=world.people[name], role=role, joined_at=now
+                    )
+                )
+        return cohort.id
+
+
+async def add_award(bot: CoachBot, world: World, holder: str, code: str) -> None:
+    """``holder`` earned ``code`` earlier (reviewed by nobody in particular: setup only)."""
+    pursuit_id = await add_waiting(bot, world, holder, code, kind="formal")
+    now = bot.clock.now()
+    async with bot.db.write() as session:
+        pursuit = await session.get(Pursuit, pursuit_id)
+        assert pursuit is not None
+        pursuit.state = "earned"
+        version = await session.scalar(
+            select(EvidenceVersion.id).where(EvidenceVersion.pursuit_id == pursuit_id)
+        )
+        review = Review(
+            pursuit_id=pursuit_id,
+            evidence_version_id=version,
+            reviewer_id=world.people[holder],  # setup only: the row just has to exist
+            purpose="official",
+            status="completed",
+            assigned_at=now - timedelta(days=30),
+            due_at=now - timedelta(days=20),
+            completed_at=now - timedelta(days=25),
+            decision="earned",
+        )
+        session.add(review)
+        await session.flush()
+        session.add(
+            Award(
+                pursuit_id=pursuit_id,
+                district_id=world.district_id,
+                teacher_id=world.people[holder],
+                credential_id=world.credentials[code],
+                review_id=review.id,
+                awarded_at=now - timedelta(days=25),
+                hours=0,
+                points=0,
+                stipend_cents=0,
+                stipend_status="none",
+                cpd_units=0,
+                assertion_id=f"setup-{pursuit_id}",
+            )
+        )
