@@ -181,3 +181,14 @@ async def add_award(bot: CoachBot, world: World, holder: str, code: str) -> None
                 assertion_id=f"setup-{pursuit_id}",
             )
         )
+
+
+async def set_reviewers(bot: CoachBot, reviewers: ReviewerPolicy) -> None:
+    """Give an already imported district this reviewer policy."""
+    async with bot.db.write() as session:
+        district = await session.scalar(select(District))
+        assert district is not None
+        policy = dataclasses.replace(policy_from_json(district.policy), reviewers=reviewers)
+        await session.execute(
+            update(District).where(District.id == district.id).values(policy=policy_to_json(policy))
+        )
