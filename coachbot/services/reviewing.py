@@ -51,6 +51,7 @@ class ReviewOutcome:
     state: str
     award_id: int | None = None
     replayed: bool = False
+    purpose: str = "official"  # feedback | official | peer
 
 
 class ReviewService:
@@ -86,6 +87,21 @@ class ReviewService:
                 session, Actor.system(pursuit.district_id), pursuit, reviewer
             )
             return review, reviewer
+
+    async def route_peer(self, pursuit_id: int) -> tuple[int, int] | None:
+        """Where the district asks for peer review, also give a draft to a colleague from the
+        teacher's school: (review id, colleague id), or None when the district has no peer
+        review or no colleague has room. The facilitator's feedback still comes as usual."""
+        async with self.db.write() as session:
+            pursuit = await lock_pursuit(session, self.db, pursuit_id)
+            ctx = await routing_context(session, pursuit, PEER)
+            if not ctx.policy.peer_review or pursuit.state != State.DRAFT_WITH_FACILITATOR:
+                return None
+            peer = await pick_reviewer(session, pursuit, now=self.clock.now(), purpose=PEER)
+            if peer is None:
+                return None
+            actor = Actor.system(pursuit.district_id)
+            return await self._assign(session, actor, pursuit, peer, PEER), peer
 
     async def waiting(self, pursuit_id: int) -> review_waits.Waiting | None:
         """Whether the pursuit's evidence waits for a reviewer, and what to tell the teacher."""
@@ -254,10 +270,12 @@ class ReviewService:
         assert credential is not None
         rubric = rubric_from_json(credential.rubric)
         chosen = rubric.validate_scores(scores)
-        if review.purpose == "feedback":
+        move: Move | None
+        if review.purpose in ("feedback", PEER):
             if decision is not Decision.FEEDBACK:
                 raise InvalidInput(field="decision", hint="draft_gets_feedback")
-            move = Move.RETURN_DRAFT
+            # A colleague's peer comments inform; only the facilitator returns the draft.
+            move = Move.RETURN_DRAFT if review.purpose == "feedback" else None
         elif decision is Decision.EARNED:
             below = rubric.below_standard(scores)
             if below:
@@ -273,9 +291,28 @@ class ReviewService:
         review.status, review.completed_at, review.decision = "completed", now, decision.value
         review.scores = {name: level.name for name, level in chosen.items()}
         review.strengths, review.feedback = strengths or None, feedback or None
-        result = await self.journey.apply_move(
-            session, actor, pursuit, move, reason=feedback or None, details={"review": review.id}
-        )
+        to_state = pursuit.state
+        if move is not None:
+            result = await self.journey.apply_move(
+                session,
+                actor,
+                pursuit,
+                move,
+                reason=feedback or None,
+                details={"review": review.id},
+            )
+            to_state = result.to_state
+        else:
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                district_id=pursuit.district_id,
+                subject_type="pursuit",
+                subject_id=pursuit.id,
+                action="peer_feedback",
+                details={"review": review.id},
+            )
         award_id = None
         if move is Move.AWARD:
             award_id = await grant_award(session, self.clock, actor, pursuit, credential, review)
@@ -283,6 +320,7 @@ class ReviewService:
             "review_id": review.id,
             "pursuit_id": pursuit.id,
             "decision": decision.value,
-            "state": result.to_state,
+            "state": to_state,
             "award_id": award_id,
+            "purpose": review.purpose,
         }

@@ -139,13 +139,16 @@ async def open_load(session: AsyncSession, reviewer_ids: list[int]) -> dict[int,
 
 async def _rules(session: AsyncSession, ctx: Context, exclude: set[int]) -> Rules:
     excluded = set(exclude)
+    # Nobody twice on the same evidence: not who gave it up or had it taken when late, and not
+    # who already holds a review of it (the facilitator is not also the peer, a second official
+    # reviewer is not the first).
     excluded |= set(
         await session.scalars(
             select(Review.reviewer_id)
             .join(EvidenceVersion, EvidenceVersion.id == Review.evidence_version_id)
             .where(
                 Review.pursuit_id == ctx.pursuit.id,
-                Review.status.in_(LEFT),
+                Review.status.in_((*LEFT, "assigned")),
                 EvidenceVersion.number == _latest_number(ctx.pursuit.id),
             )
         )

@@ -192,3 +192,13 @@ async def set_reviewers(bot: CoachBot, reviewers: ReviewerPolicy) -> None:
         await session.execute(
             update(District).where(District.id == district.id).values(policy=policy_to_json(policy))
         )
+
+
+async def set_peer_review(bot: CoachBot, on: bool) -> None:
+    async with bot.db.write() as session:
+        district = await session.scalar(select(District))
+        assert district is not None
+        policy = dataclasses.replace(policy_from_json(district.policy), peer_review=on)
+        await session.execute(
+            update(District).where(District.id == district.id).values(policy=policy_to_json(policy))
+        )

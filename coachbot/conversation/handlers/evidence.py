@@ -206,7 +206,29 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
         ),
     )
     reviewer = await turn.bot.views.person_name(reviewer_id)
-    await turn.answer("evidence.j2", "handed_in", title=ref.title, kind=kind, reviewer=reviewer)
+    peer = await _peer(turn, pursuit_id, ref.title) if kind == "draft" else None
+    await turn.answer(
+        "evidence.j2", "handed_in", title=ref.title, kind=kind, reviewer=reviewer, peer=peer
+    )
+
+
+async def _peer(turn: Turn, pursuit_id: int, title: str) -> str | None:
+    """Where the district has peer review, a colleague from the same school also gets the draft."""
+    paired = await turn.bot.reviews.route_peer(pursuit_id)
+    if paired is None:
+        return None
+    review_id, peer_id = paired
+    await turn.notify.to_person(
+        peer_id,
+        turn.say.reply(
+            "reviews.j2",
+            "peer_assigned",
+            teacher=turn.me.name,
+            title=title,
+            buttons=[turn.say.button("open_review", "open_review", str(review_id), primary=True)],
+        ),
+    )
+    return await turn.bot.views.person_name(peer_id)
 
 
 async def clear(turn: Turn, args: str) -> None:

@@ -9,20 +9,21 @@ from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
-from coachbot.domain.roles import Role
 from coachbot.services.reviewing import Decision
 
 SCORE = "score:"
 
 
 def register(r: Registry) -> None:
-    r.command("queue", Role.FACILITATOR, aliases=("reviews",))(queue)
+    # Not only facilitators review: committee members, school admins and peers may be given
+    # reviews, so anyone can see their own queue (which only ever holds their own reviews).
+    r.command("queue", aliases=("reviews",))(queue)
     r.action("queue")(queue)
-    r.command("review", Role.FACILITATOR, aliases=("open",))(open_review_command)
+    r.command("review", aliases=("open",))(open_review_command)
     r.action("open_review")(open_review)
     r.action("score")(score)
     r.form("review")(review_submitted)
-    r.command("handoff", Role.FACILITATOR)(handoff_command)
+    r.command("handoff")(handoff_command)
     r.action("hand_off")(hand_off)
     r.form("hand_off")(hand_off_submitted)
 
@@ -146,9 +147,10 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
     if outcome.replayed:
         await turn.answer("reviews.j2", "already_recorded", teacher=ref.teacher)
         return
+    peer = outcome.purpose == "peer"
     message = turn.say.reply(
         "reviews.j2",
-        f"teacher_{decision.value}",
+        "teacher_peer_feedback" if peer else f"teacher_{decision.value}",
         title=ref.title,
         reviewer=turn.me.name,
         scores=scores,
