@@ -9,6 +9,7 @@ from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
+from coachbot.domain.roles import Role
 from coachbot.services.reviewing import Decision
 
 SCORE = "score:"
@@ -30,6 +31,9 @@ def register(r: Registry) -> None:
 
 async def queue(turn: Turn, args: str) -> None:
     items = await turn.bot.views.queue(turn.me.person_id)
+    if not items and not (turn.me.is_(Role.FACILITATOR) or turn.me.is_admin):
+        await turn.answer("reviews.j2", "queue_not_a_reviewer")
+        return
     buttons = [
         turn.say.button("open_review_of", "open_review", str(item.review_id), teacher=item.teacher)
         for item in items[:5]

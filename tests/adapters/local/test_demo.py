@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from adapters.local.demo import run_demo
+from coachbot.settings import REPO_ROOT
 
 
 def test_the_semester_is_the_same_for_the_same_seed(
@@ -24,14 +29,33 @@ def test_the_semester_is_the_same_for_the_same_seed(
     assert "Earned:" in first.split("End of the semester")[1]
     assert "Sorry" not in first
     assert "Traceback" not in first
-    # nudges went out in the semester, and never at night or over a weekend
-    ticks = [line for line in first.splitlines() if "  CoachBot: " in line]
+    # nudges went out in the semester, and never at night or over a weekend, in the time zone
+    # of whoever received them (the transcript shows the district's time)
+    zones = _roster_zones()
+    lines = first.splitlines()
+    ticks = [i for i, line in enumerate(lines) if "  CoachBot: " in line]
     assert ticks
     assert "A friendly heads-up" in first
-    for line in ticks:
-        weekday, _, _, clock = line.split()[:4]
-        assert weekday not in {"Sat", "Sun"}, line
-        assert "07:30" <= clock < "19:00", line
+    for i in ticks:
+        when = datetime.strptime(f"2026 {lines[i][:16]}", "%Y %a %b %d %H:%M")
+        sent = when.replace(tzinfo=DISTRICT_ZONE)
+        for received in itertools.takewhile(lambda r: r.startswith("-> "), lines[i + 1 :]):
+            name = received[3:].split(":", 1)[0]
+            local = sent.astimezone(zones.get(name, DISTRICT_ZONE))
+            assert local.weekday() < 5, (lines[i], received)
+            assert "07:30" <= f"{local:%H:%M}" < "19:00", (lines[i], received, local)
+
+
+DISTRICT_ZONE = ZoneInfo("America/Chicago")  # examples/lakeview/catalog.yaml
+
+
+def _roster_zones() -> dict[str, ZoneInfo]:
+    with (REPO_ROOT / "examples" / "lakeview" / "roster.csv").open() as roster:
+        return {
+            row["name"]: ZoneInfo(row["timezone"])
+            for row in csv.DictReader(roster)
+            if row["timezone"]
+        }
 
 
 def test_another_seed_plays_another_semester(
