@@ -26,6 +26,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
 	$(BIN)/python -m bench.nudges
+	$(BIN)/python -m bench.routing
 
 clean:
 	rm -rf $(VENV) .pytest_cache coachbot-demo.db
