@@ -196,6 +196,15 @@ async def build_stage(bot: CoachBot, args: argparse.Namespace, rng: random.Rando
     return stage
 
 
+async def floor(bot: CoachBot, pursuit_id: int) -> int:
+    """The same read transaction loading the pursuit, without routing: what the machine and
+    the driver cost before any routing work (on a shared machine, mostly its noise)."""
+    async with bot.db.read() as session:
+        pursuit = await session.get(Pursuit, pursuit_id)
+        assert pursuit is not None
+        return pursuit.id
+
+
 async def decide(bot: CoachBot, pursuit_id: int) -> int | None:
     async with bot.db.read() as session:
         pursuit = await session.get(Pursuit, pursuit_id)
@@ -224,11 +233,13 @@ async def one_run(url: str, args: argparse.Namespace, seed: int) -> dict[str, An
         started = time.perf_counter()
         stage = await build_stage(bot, args, rng)
         setup = time.perf_counter() - started
+        base = await timed(lambda p: floor(bot, p), stage.mixed[:500], stage.mixed[:20])
         decision = await timed(lambda p: decide(bot, p), stage.mixed[:500], stage.mixed[:20])
         worst = await timed(lambda p: decide(bot, p), stage.worst, stage.worst[:10])
         # routing changes what it routes: warm up on other pursuits than those measured
         route = await timed(bot.reviews.route, stage.mixed[520:720], stage.mixed[500:520])
-        return {"setup_s": setup, "decision": decision, "worst_case": worst, "route": route}
+        return {"setup_s": setup, "floor": base, "decision": decision, "worst_case": worst,
+                "route": route}
     finally:
         await bot.aclose()
 
@@ -257,7 +268,7 @@ async def main(args: argparse.Namespace) -> None:
                 finally:
                     await drop_postgres(where, name)
             median = {f"{figure}_{stat}": statistics.median(r[figure][stat] for r in runs)
-                      for figure in ("decision", "worst_case", "route")
+                      for figure in ("floor", "decision", "worst_case", "route")
                       for stat in ("median_ms", "p99_ms")}
             median["setup_s"] = statistics.median(r["setup_s"] for r in runs)
             report[backend] = {"median": median, "runs": runs}

@@ -118,7 +118,7 @@ async def next_free_at(
     rules = _rules(ctx, exclude or set())
     found: list[list[Candidate]] = []
     for pool in pools(ctx):
-        candidates, barred = await with_load(session, ctx, pool, now, weekly=True)
+        candidates, barred = await with_load(session, ctx, pool, now, weekly=True, oldest=True)
         found.append(candidates)
         rules = replace(rules, excluded=rules.excluded | barred)
     return next_free(found, rules)

@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.policy import DistrictPolicy
@@ -103,7 +114,13 @@ def pools(ctx: Context) -> Iterator[PoolKey]:
 
 
 async def with_load(
-    session: AsyncSession, ctx: Context, key: PoolKey, now: datetime, weekly: bool
+    session: AsyncSession,
+    ctx: Context,
+    key: PoolKey,
+    now: datetime,
+    weekly: bool,
+    *,
+    oldest: bool = False,
 ) -> tuple[list[Candidate], set[int]]:
     """Everyone in the pool with their open reviews and, when a capacity applies, this week's;
     and which of them are barred from this evidence (a listed conflict with the teacher, or
@@ -126,7 +143,8 @@ async def with_load(
         params["committee"] = list(ctx.policy.reviewers.committee)
     if conflicted:
         params["conflicted"] = conflicted
-    rows = (await session.execute(_loaded(key, weekly, bool(conflicted)), params)).all()
+    statement = _loaded(key, weekly, bool(conflicted), oldest)
+    rows = (await session.execute(statement, params)).all()
     found: list[Candidate] = []
     barred: set[int] = set()
     for person, on_it, in_conflict, *load in rows:
@@ -137,8 +155,8 @@ async def with_load(
 
 
 @functools.cache
-def _loaded(key: PoolKey, weekly: bool, conflicted: bool) -> Select[Any]:
-    people = _pool(key).subquery()
+def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) -> Select[Any]:
+    people = _pool(key).distinct().subquery()
     pid = people.c.person_id
 
     def count(*where: ColumnElement[bool]) -> Any:
@@ -149,34 +167,41 @@ def _loaded(key: PoolKey, weekly: bool, conflicted: bool) -> Select[Any]:
             .scalar_subquery()
         )
 
+    # Who is already on this evidence, and who is in conflict with the teacher: each a small
+    # set the database works out once per statement, not once per candidate.
     latest = (
         select(func.max(EvidenceVersion.id))
         .where(EvidenceVersion.pursuit_id == bindparam("pursuit_id"))
         .scalar_subquery()
     )
-    on_it = count(
-        Review.pursuit_id == bindparam("pursuit_id"),
-        Review.evidence_version_id == latest,
-        Review.status.in_(("assigned", *LEFT)),
-    )
-    in_conflict: Any = 0
-    if conflicted:
-        in_conflict = (
-            select(func.count())
-            .select_from(Person)
-            .where(Person.id == pid, Person.email.in_(bindparam("conflicted", expanding=True)))
-            .scalar_subquery()
+    on_it = pid.in_(
+        select(Review.reviewer_id).where(
+            Review.pursuit_id == bindparam("pursuit_id"),
+            Review.evidence_version_id == latest,
+            Review.status.in_(("assigned", *LEFT)),
         )
-    columns: list[Any] = [pid, on_it, in_conflict, count(Review.status == "assigned")]
+    )
+    in_conflict: Any = false()
+    if conflicted:
+        in_conflict = pid.in_(
+            select(Person.id).where(
+                Person.district_id == bindparam("district_id"),
+                Person.email.in_(bindparam("conflicted", expanding=True)),
+            )
+        )
+    # The literal (not a bound value) lets both databases use the partial index of open reviews.
+    is_open = Review.status == literal_column("'assigned'")
+    columns: list[Any] = [pid, on_it, in_conflict, count(is_open)]
     if weekly:
         recent = Review.assigned_at > bindparam("since", type_=Review.assigned_at.type)
         columns.append(count(recent))
-        columns.append(
-            select(func.min(Review.assigned_at))
-            .where(Review.reviewer_id == pid, recent)
-            .scalar_subquery()
-        )
-    return select(*columns).distinct()
+        if oldest:  # only to say when someone frees up; choosing needs just the count
+            columns.append(
+                select(func.min(Review.assigned_at))
+                .where(Review.reviewer_id == pid, recent)
+                .scalar_subquery()
+            )
+    return select(*columns)
 
 
 def _in_district() -> ColumnElement[bool]:

@@ -115,6 +115,13 @@ class Review(Base):
         Index("ix_reviews_pursuit_id", "pursuit_id"),
         # Routing's weekly capacity: what each candidate was given in the last seven days.
         Index("ix_reviews_reviewer_assigned", "reviewer_id", "assigned_at"),
+        # Routing's open load: counted from integers alone, without comparing status strings.
+        Index(
+            "ix_reviews_open_reviewer",
+            "reviewer_id",
+            sqlite_where=text("status = 'assigned'"),
+            postgresql_where=text("status = 'assigned'"),
+        ),
     )
 
     id: Mapped[IdPk]

@@ -43,6 +43,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_reviews_reviewer_assigned", ["reviewer_id", "assigned_at"], unique=False
         )
+        batch_op.create_index(
+            "ix_reviews_open_reviewer",
+            ["reviewer_id"],
+            unique=False,
+            sqlite_where=sa.text("status = 'assigned'"),
+            postgresql_where=sa.text("status = 'assigned'"),
+        )
     with op.batch_alter_table("awards", schema=None) as batch_op:
         batch_op.create_index(
             "ix_awards_credential_teacher", ["credential_id", "teacher_id"], unique=False
@@ -56,4 +63,5 @@ def downgrade() -> None:
     with op.batch_alter_table("awards", schema=None) as batch_op:
         batch_op.drop_index("ix_awards_credential_teacher")
     with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.drop_index("ix_reviews_open_reviewer")
         batch_op.drop_index("ix_reviews_reviewer_assigned")
