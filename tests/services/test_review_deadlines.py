@@ -169,3 +169,18 @@ async def _draft_routed(bot: CoachBot, email: str) -> None:
     await bot.journey.move(teacher, pursuit, Move.START_WORK)
     await bot.evidence.hand_in(teacher, pursuit, EvidenceKind.DRAFT, c_one_evidence())
     assert await bot.reviews.route(pursuit) is not None
+
+
+async def test_an_admin_sets_capacity_and_the_reassignment_bound_in_chat(
+    district: CoachBot,
+) -> None:
+    dee = LocalDriver(district).as_(DEE)
+    assert "Reviews one person is given per week: no cap" in await dee.command("policy")
+    assert "is now 4" in await dee.command("policy", "set reviewer_capacity 4")
+    assert "is now 0" in await dee.command("policy", "set reassign_after_days 0")
+    shown = await dee.command("policy")
+    assert "Reviews one person is given per week: 4" in shown
+    assert "never moved automatically" in shown
+    assert "whole number from 0 to 200" in await dee.command("policy", "set reviewer_capacity x")
+    policy = await district.policy.current((await actor(district, DEE)).district_id or 0)
+    assert (policy.reviewers.weekly_capacity, policy.reviewers.reassign_after_days) == (4, None)
