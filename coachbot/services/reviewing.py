@@ -82,7 +82,6 @@ class ReviewService:
             if reviewer is None:
                 await review_waits.note(session, pursuit, self.clock.now())
                 return None
-            await review_waits.clear(session, pursuit.id)
             review = await self._assign(
                 session, Actor.system(pursuit.district_id), pursuit, reviewer
             )
@@ -208,6 +207,8 @@ class ReviewService:
         )
         session.add(review)
         await session.flush()
+        if ctx.purpose != PEER:  # someone has it now, however it was found
+            await review_waits.clear(session, pursuit.id)
         audit.record(
             session,
             at=now,

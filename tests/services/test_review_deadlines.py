@@ -15,6 +15,7 @@ from coachbot.domain.errors import PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.domain.reviewer_policy import Conflict, ReviewerPolicy
+from coachbot.domain.roles import Actor
 from coachbot.services.nudging.sweep import Sweep
 from coachbot.services.people import actor_by_email
 from coachbot.services.reviewing import Decision
@@ -184,3 +185,28 @@ async def test_an_admin_sets_capacity_and_the_reassignment_bound_in_chat(
     assert "whole number from 0 to 200" in await dee.command("policy", "set reviewer_capacity x")
     policy = await district.policy.current((await actor(district, DEE)).district_id or 0)
     assert (policy.reviewers.weekly_capacity, policy.reviewers.reassign_after_days) == (4, None)
+
+
+async def test_waiting_evidence_an_admin_assigns_by_hand_is_not_routed_twice(
+    bot: CoachBot,
+) -> None:
+    world = await make_world(bot, ReviewerPolicy(weekly_capacity=1))
+    await add_person(bot, world, "Ann", "teacher", "facilitator")
+    for name in ("Tess", "Tom"):
+        await add_person(bot, world, name, "teacher")
+    assert await bot.reviews.route(await add_waiting(bot, world, "Tess")) is not None
+    waiting = await add_waiting(bot, world, "Tom")
+    assert await bot.reviews.route(waiting) is None
+    assert await bot.reviews.waiting(waiting) is not None
+    await bot.reviews.assign(Actor.system(world.district_id), waiting, world.people["Ann"])
+    assert await bot.reviews.waiting(waiting) is None
+    bot.clock.set(START + timedelta(days=7, hours=1))
+    await Sweep(bot.db, bot.clock).run()
+    assert await nudges(bot, "review_assigned") == []
+    async with bot.db.read() as session:
+        open_reviews = list(
+            await session.scalars(
+                select(Review.id).where(Review.pursuit_id == waiting, Review.status == "assigned")
+            )
+        )
+    assert len(open_reviews) == 1

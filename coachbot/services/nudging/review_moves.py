@@ -64,7 +64,6 @@ async def route_waiting(
         if reviewer is None:
             await review_waits.note(session, pursuit, now)
             continue
-        await review_waits.clear(session, pursuit.id)
         review_id = await reviews.assign_in(session, Actor.system(district_id), pursuit, reviewer)
         review = await session.get(Review, review_id)
         assert review is not None and review.due_at is not None
