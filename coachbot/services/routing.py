@@ -64,8 +64,8 @@ async def context(session: AsyncSession, pursuit: Pursuit, purpose: str | None =
     }
     row = (await session.execute(_context_statement(), params)).one()
     teacher = Teacher(row[0], row[1], row[2], row[3])
-    rules = policy_from_json(row[4])
-    return Context(pursuit, teacher, row[5], rules, purpose or purpose_of(pursuit))
+    policy = policy_from_json(row[4])
+    return Context(pursuit, teacher, row[5], policy, purpose or purpose_of(pursuit))
 
 
 @functools.cache
