@@ -54,9 +54,19 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_awards_credential_teacher", ["credential_id", "teacher_id"], unique=False
         )
+    with op.batch_alter_table("role_grants", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_role_grants_facilitators",
+            ["person_id"],
+            unique=False,
+            sqlite_where=sa.text("role = 'facilitator'"),
+            postgresql_where=sa.text("role = 'facilitator'"),
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("role_grants", schema=None) as batch_op:
+        batch_op.drop_index("ix_role_grants_facilitators")
     with op.batch_alter_table("review_waits", schema=None) as batch_op:
         batch_op.drop_index("ix_review_waits_next_try")
     op.drop_table("review_waits")
