@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.nudges
 	$(BIN)/python -m bench.dispatch
 	$(BIN)/python -m bench.slack_ack
+	$(BIN)/python -m bench.routing
 
 clean:
 	rm -rf $(VENV) .pytest_cache coachbot-demo.db

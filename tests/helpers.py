@@ -151,3 +151,9 @@ async def earn_with(
     )
     await bot.reviews.record(judge, review, Decision.EARNED, scores)
     return chosen.pursuit_id
+
+# A reflection long enough for the example catalogs' 20-word minimum, as a teacher would write it.
+REFLECTION = (
+    "Reflection: my students asked each other why, again and again, and the quiet ones joined "
+    "in once the questions were theirs rather than mine."
+)

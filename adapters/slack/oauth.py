@@ -1,5 +1,5 @@
 """Multi-workspace installs: OAuth v2 through slack-bolt, installations and OAuth states kept by
-slack_sdk's SQLAlchemy stores in CoachBot's own database (tables from migration 0004_slack).
+slack_sdk's SQLAlchemy stores in CoachBot's own database (tables from migration 0004).
 
 ``/slack/install`` starts an install, ``/slack/oauth_redirect`` finishes it. A workspace is
 linked to a district by ``coachbot slack link TEAM``; when CoachBot serves a single district, a

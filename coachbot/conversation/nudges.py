@@ -25,10 +25,15 @@ class NudgeSender:
 
     def _buttons(self, nudge: Outgoing) -> list[Button]:
         pursuit = str(nudge.params.get("pursuit_id", ""))
-        if nudge.kind in (NudgeKind.REVIEW_ASSIGNED, NudgeKind.REVIEW_DUE_SOON,
-                          NudgeKind.REVIEW_LATE, NudgeKind.REVIEW_ESCALATION):
+        if nudge.kind in (NudgeKind.REVIEW_DUE_SOON, NudgeKind.REVIEW_LATE,
+                          NudgeKind.REVIEW_ESCALATION, NudgeKind.REVIEW_ASSIGNED,
+                          NudgeKind.REVIEW_REASSIGNED, NudgeKind.CALIBRATION_REVIEW):
             return [self.say.button("open_review", "open_review",
                                     str(nudge.params["review_id"]), primary=True)]
+        if nudge.kind is NudgeKind.REVIEW_TAKEN:
+            return [self.say.button("my_queue", "queue")]
+        if nudge.kind is NudgeKind.REVIEWER_FOUND:
+            return [self.say.button("next_step_status", "status")]
         if nudge.kind is NudgeKind.FEEDBACK_READY and "decision" in nudge.params:
             return self._next_step(nudge.params, pursuit)
         if nudge.kind is NudgeKind.WEEKLY_DIGEST:

@@ -24,11 +24,15 @@ class NudgeKind(StrEnum):
     WINDOW_CLOSING = "window_closing"  # 7 and 1 days before the submission window closes
     FEEDBACK_READY = "feedback_ready"
     APPROVAL_WAITING = "approval_waiting"  # to approvers
-    REVIEW_ASSIGNED = "review_assigned"  # a second (blind) or deciding review, or an anchor
+    CALIBRATION_REVIEW = "calibration_review"  # a second (blind) or deciding review, an anchor
     REVIEW_DUE_SOON = "review_due_soon"  # to reviewers
     REVIEW_LATE = "review_late"
     REVIEW_ESCALATION = "review_escalation"  # to an admin
     WEEKLY_DIGEST = "weekly_digest"  # to facilitators: who is on track, who has stalled
+    REVIEW_ASSIGNED = "review_assigned"  # to a reviewer: waiting evidence found them
+    REVIEW_REASSIGNED = "review_reassigned"  # to a reviewer: a late review moved to them
+    REVIEW_TAKEN = "review_taken"  # to the reviewer it was moved from
+    REVIEWER_FOUND = "reviewer_found"  # to the teacher: who has it now and when to expect it
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -42,11 +46,15 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.INACTIVE: 30,
     NudgeKind.FEEDBACK_READY: 100,
     NudgeKind.APPROVAL_WAITING: 50,
-    NudgeKind.REVIEW_ASSIGNED: 65,
+    NudgeKind.CALIBRATION_REVIEW: 65,
     NudgeKind.REVIEW_DUE_SOON: 50,
     NudgeKind.REVIEW_LATE: 60,
     NudgeKind.REVIEW_ESCALATION: 70,
     NudgeKind.WEEKLY_DIGEST: 20,
+    NudgeKind.REVIEW_ASSIGNED: 60,
+    NudgeKind.REVIEW_REASSIGNED: 70,
+    NudgeKind.REVIEW_TAKEN: 40,
+    NudgeKind.REVIEWER_FOUND: 95,
 }
 # Reminders a teacher can switch off and that count against the weekly cap. The others are
 # news (feedback arrived) or work for staff, and are never capped or muted.

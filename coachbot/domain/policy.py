@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from coachbot.domain.reviewer_policy import ReviewerPolicy
 from coachbot.domain.roles import Role
 
 
@@ -45,6 +46,7 @@ class DistrictPolicy:
     resubmission_limit: int = 3
     peer_review: bool = False
     calibration_fraction: float = 0.0
+    reviewers: ReviewerPolicy = field(default_factory=ReviewerPolicy)
 
     def needs_preapproval(self, credential_code: str) -> bool:
         if not self.preapproval_required:

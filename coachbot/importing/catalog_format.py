@@ -24,6 +24,7 @@ from pydantic import (
 
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.roles import Role
+from coachbot.importing.reviewers_format import ReviewersIn
 
 Code = Annotated[
     str,
@@ -108,6 +109,7 @@ class PolicyIn(Strict):
     resubmission_limit: int = Field(default=3, ge=1, le=20)
     peer_review: bool = False
     calibration_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
+    reviewers: ReviewersIn = ReviewersIn()
 
 
 class RequirementIn(Strict):
@@ -274,6 +276,8 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
     if isinstance(catalog.policy.preapproval.credentials, list):
         for j, code in enumerate(catalog.policy.preapproval.credentials):
             check(("policy", "preapproval", "credentials", j), code)
+    for code in catalog.policy.reviewers.designated:
+        check(("policy", "reviewers", "designated", code), code)
     schools = [s.code for s in catalog.district.schools]
     for i, code in enumerate(schools):
         if schools.index(code) != i:

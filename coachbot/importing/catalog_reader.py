@@ -221,6 +221,7 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
             resubmission_limit=p.resubmission_limit,
             peer_review=p.peer_review,
             calibration_fraction=p.calibration_fraction,
+            reviewers=p.reviewers.to_policy(),
         ),
         credentials=tuple(_credential(cr) for cr in c.credentials),
         currency_overrides={

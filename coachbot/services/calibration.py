@@ -47,10 +47,10 @@ def queue_assigned(
             key=f"assigned:{review.id}",
             district_id=pursuit.district_id,
             person_id=review.reviewer_id,
-            kind=NudgeKind.REVIEW_ASSIGNED.value,
+            kind=NudgeKind.CALIBRATION_REVIEW.value,
             # An exercise waits in its own status; a review is stale once it is no longer open.
             subject=f"{'exercise' if exercise else 'review'}:{review.id}",
-            priority=PRIORITY[NudgeKind.REVIEW_ASSIGNED],
+            priority=PRIORITY[NudgeKind.CALIBRATION_REVIEW],
             due_at=now,
             deliver_at=now,
             status="pending",
@@ -91,7 +91,9 @@ async def sample(session: AsyncSession, clock: Clock, pursuit: Pursuit, first: R
     if not rules.double_scored(formal or 0, fraction):
         return
     now = clock.now()
-    reviewer = await pick_reviewer(session, pursuit, exclude={first.reviewer_id})
+    reviewer = await pick_reviewer(
+        session, pursuit, exclude={first.reviewer_id}, now=now, purpose="official"
+    )
     if reviewer is None:
         audit.record(
             session, at=now, actor=Actor.system(pursuit.district_id),
@@ -155,7 +157,7 @@ async def send_to_third(
     Returns who got it (None when nobody can, and the admins must step in)."""
     now = clock.now()
     involved = {r.reviewer_id for r in pair}
-    decider = await pick_reviewer(session, pursuit, exclude=involved)
+    decider = await pick_reviewer(session, pursuit, exclude=involved, now=now, purpose="official")
     if decider is None:
         decider = await session.scalar(
             select(RoleGrantRow.person_id)

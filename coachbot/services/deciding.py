@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
+from coachbot.domain.catalog import Rubric
 from coachbot.domain.errors import (
     ChangedMeanwhile,
     InvalidInput,
@@ -31,7 +32,7 @@ from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.review_news import queue_feedback
 from coachbot.storage.codec import policy_from_json, rubric_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import CredentialRow, District, Person, Review
+from coachbot.storage.models import CredentialRow, District, Person, Pursuit, Review
 
 
 class Decision(StrEnum):
@@ -51,6 +52,7 @@ class ReviewOutcome:
     # open), "third" (the two disagree: a third reviewer decides), "exercise" (an anchor).
     waiting: str | None = None
     third: int | None = None  # who decides a disagreement
+    purpose: str = "official"  # feedback | official | peer | second | third | exercise
     replayed: bool = False
 
 
@@ -90,7 +92,8 @@ class Decider:
         rubric = rubric_from_json(credential.rubric)
         chosen = rubric.validate_scores(scores)
         now = self.clock.now()
-        outcome = {"review_id": review.id, "pursuit_id": pursuit.id, "award_id": None}
+        outcome = {"review_id": review.id, "pursuit_id": pursuit.id, "award_id": None,
+                   "purpose": review.purpose}
         if review.purpose == "exercise":  # an anchor scored for calibration: no decision
             review.status, review.completed_at = "completed", now
             review.scores = {name: level.name for name, level in chosen.items()}
@@ -100,6 +103,11 @@ class Decider:
                 details={"review": review.id},
             )  # fmt: skip
             return outcome | {"decision": "scored", "state": pursuit.state, "waiting": "exercise"}
+        if review.purpose == "peer":  # a colleague's view of a draft: informs, moves nothing
+            return outcome | await self._peer(
+                session, actor, pursuit, review, credential.title, rubric, decision, chosen,
+                strengths, feedback,
+            )  # fmt: skip
         if review.purpose == "feedback":
             if decision is not Decision.FEEDBACK:
                 raise InvalidInput(field="decision", hint="draft_gets_feedback")
@@ -182,6 +190,50 @@ class Decider:
             else None,
         )
         return outcome | {"state": result.to_state}
+
+    async def _peer(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        pursuit: Pursuit,
+        review: Review,
+        credential_title: str,
+        rubric: Rubric,
+        decision: Decision,
+        chosen: dict[str, Any],
+        strengths: str,
+        feedback: str,
+    ) -> dict[str, Any]:
+        """Record a peer's comments on a draft and queue them for the teacher; the draft stays
+        with the facilitator, whose feedback returns it."""
+        if decision is not Decision.FEEDBACK:
+            raise InvalidInput(field="decision", hint="draft_gets_feedback")
+        if not feedback:
+            raise InvalidInput(field="feedback", hint="feedback_needed")
+        now = self.clock.now()
+        review.status, review.completed_at, review.decision = "completed", now, decision.value
+        review.scores = {name: level.name for name, level in chosen.items()}
+        review.strengths, review.feedback = strengths or None, feedback
+        audit.record(
+            session, at=now, actor=actor, district_id=pursuit.district_id,
+            subject_type="pursuit", subject_id=pursuit.id, action="peer_feedback",
+            details={"review": review.id},
+        )  # fmt: skip
+        district = await session.get(District, pursuit.district_id)
+        assert district is not None
+        await queue_feedback(
+            session,
+            now,
+            pursuit=pursuit,
+            review=review,
+            credential_title=credential_title,
+            rubric=rubric,
+            policy=policy_from_json(district.policy),
+            reviewers=await self._names(session, [review.reviewer_id]),
+            strengths=[strengths],
+            changes=[feedback],
+        )
+        return {"decision": decision.value, "state": pursuit.state}
 
     @staticmethod
     async def _decided_by(session: AsyncSession, review: Review) -> tuple[str, Any]:

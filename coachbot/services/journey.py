@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -32,6 +32,8 @@ from coachbot.storage.models import (
     Review,
     WorkPlan,
 )
+
+DECISIONS = frozenset({Move.AWARD, Move.NOT_YET, Move.RETURN_DRAFT})
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,20 @@ class JourneyService:
         teacher = await session.get(Person, pursuit.teacher_id)
         assert district is not None and teacher is not None  # foreign keys guarantee both
         policy = policy_from_json(district.policy)
+        # Who was given the latest evidence to decide on. A review being completed in this very
+        # transaction still counts (its status changes before the move is checked), and a peer's
+        # comments never move the journey.
+        latest = (
+            select(func.max(EvidenceVersion.id))
+            .where(EvidenceVersion.pursuit_id == pursuit.id)
+            .scalar_subquery()
+        )
         reviewers = await session.scalars(
             select(Review.reviewer_id).where(
-                Review.pursuit_id == pursuit.id, Review.status == "assigned"
+                Review.pursuit_id == pursuit.id,
+                Review.evidence_version_id == latest,
+                Review.status.in_(("assigned", "completed")),
+                Review.purpose != "peer",
             )
         )
         return PursuitFacts(
@@ -141,13 +154,17 @@ class JourneyService:
         state = State(pursuit.state)
         rule = RULES[move]
         stale = expected_version is not None and pursuit.version != expected_version
-        if stale or (state not in rule.sources and state is rule.target):
+        # A reviewer's decision finds the pursuit already decided: another reviewer got there
+        # first (two reviewers on one submission), so say who, not just "not allowed".
+        overtaken = move in DECISIONS and state not in rule.sources
+        if stale or overtaken or (state not in rule.sources and state is rule.target):
             # Someone acted first. If they made this very move (two approvers at once, a button
             # pressed on an old message), say so; otherwise say what changed.
             by, at = await _last_change(session, pursuit.id, move.value)
-            if at is not None and state not in rule.sources:
+            same_outcome = state is rule.target or not overtaken
+            if at is not None and state not in rule.sources and same_outcome:
                 raise ChangedMeanwhile(state=state.value, by=by, at=at, same=True)
-            if stale:
+            if stale or overtaken:
                 by, at = await _last_change(session, pursuit.id)
                 raise ChangedMeanwhile(state=state.value, by=by, at=at, same=False)
         facts = await self.facts(session, pursuit)

@@ -113,6 +113,19 @@ SETTERS: dict[str, Any] = {
     "stipend_budget": lambda p, v: dataclasses.replace(p, stipend_budget_cents=_dollars(v)),
     "peer_review": lambda p, v: dataclasses.replace(p, peer_review=_flag(v, "peer_review")),
     "calibration": lambda p, v: dataclasses.replace(p, calibration_fraction=_share(v)),
+    # 0 means no cap / never, as a district admin would say it in chat
+    "reviewer_capacity": lambda p, v: dataclasses.replace(
+        p,
+        reviewers=dataclasses.replace(
+            p.reviewers, weekly_capacity=_int(v, 0, 200, "reviewer_capacity") or None
+        ),
+    ),
+    "reassign_after_days": lambda p, v: dataclasses.replace(
+        p,
+        reviewers=dataclasses.replace(
+            p.reviewers, reassign_after_days=_int(v, 0, 60, "reassign_after_days") or None
+        ),
+    ),
 }
 
 

@@ -110,7 +110,8 @@ async def queue_feedback(
     panel_scores: list[dict[str, str]] | None = None,
 ) -> None:
     """Write the teacher's one merged message about ``review`` into the outbox."""
-    decision = review.decision or "feedback"
+    # A colleague's peer comments read differently: they inform, and the facilitator's come later.
+    decision = "peer" if review.purpose == "peer" else (review.decision or "feedback")
     meeting = decision == "not_yet" and pursuit.attempts >= policy.resubmission_limit
     params: dict[str, Any] = {
         "decision": decision,

@@ -14,20 +14,18 @@ from coachbot.domain.errors import (
     InvalidInput,
     NotFound,
     NotPermitted,
-    OwnWork,
     PreconditionFailed,
 )
 from coachbot.domain.journey import Move, State
-from coachbot.domain.roles import Actor, Role
-from coachbot.services import audit, calibration, idempotency
+from coachbot.domain.roles import Actor
+from coachbot.services import audit, calibration, idempotency, review_waits
 from coachbot.services.deciding import Decider, Decision, ReviewOutcome
 from coachbot.services.journey import JourneyService, lock_pursuit
-from coachbot.services.people import actor_of
-from coachbot.services.routing import pick_reviewer
-from coachbot.storage.codec import policy_from_json
+from coachbot.services.reviewer_checks import check_may_review
+from coachbot.services.routing import OFFICIAL, PEER, pick_reviewer
+from coachbot.services.routing import context as routing_context
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
-    District,
     EvidenceVersion,
     Person,
     Pursuit,
@@ -44,28 +42,52 @@ class ReviewService:
         self.journey = journey
         self.decider = Decider(db, clock, journey)
 
-    async def assign(self, actor: Actor, pursuit_id: int, reviewer_id: int) -> int:
+    async def assign(
+        self, actor: Actor, pursuit_id: int, reviewer_id: int, *, purpose: str | None = None
+    ) -> int:
         """Put the pursuit's latest evidence in ``reviewer_id``'s queue; returns the review id.
 
-        A formal submission assigned for review moves to "under review". The reviewer must be a
-        facilitator of the district and can never be the teacher.
+        A formal submission assigned for review moves to "under review". The reviewer must be
+        one the district allows for this work (see reviewer_checks) and never the teacher.
+        ``purpose="peer"`` adds a colleague's feedback on a draft, which moves nothing.
         """
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            return await self._assign(session, actor, pursuit, reviewer_id)
+            return await self._assign(session, actor, pursuit, reviewer_id, purpose)
 
     async def route(self, pursuit_id: int) -> tuple[int, int] | None:
         """Assign the evidence to the best available reviewer: (review id, reviewer id), or None
         when nobody is available (the caller tells the teacher and the admins)."""
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            reviewer = await pick_reviewer(session, pursuit)
+            reviewer = await pick_reviewer(session, pursuit, now=self.clock.now())
             if reviewer is None:
+                await review_waits.note(session, pursuit, self.clock.now())
                 return None
             review = await self._assign(
                 session, Actor.system(pursuit.district_id), pursuit, reviewer
             )
             return review, reviewer
+
+    async def route_peer(self, pursuit_id: int) -> tuple[int, int] | None:
+        """Where the district asks for peer review, also give a draft to a colleague from the
+        teacher's school: (review id, colleague id), or None when the district has no peer
+        review or no colleague has room. The facilitator's feedback still comes as usual."""
+        async with self.db.write() as session:
+            pursuit = await lock_pursuit(session, self.db, pursuit_id)
+            ctx = await routing_context(session, pursuit, PEER)
+            if not ctx.policy.peer_review or pursuit.state != State.DRAFT_WITH_FACILITATOR:
+                return None
+            peer = await pick_reviewer(session, pursuit, now=self.clock.now(), purpose=PEER)
+            if peer is None:
+                return None
+            actor = Actor.system(pursuit.district_id)
+            return await self._assign(session, actor, pursuit, peer, PEER), peer
+
+    async def waiting(self, pursuit_id: int) -> review_waits.Waiting | None:
+        """Whether the pursuit's evidence waits for a reviewer, and what to tell the teacher."""
+        async with self.db.read() as session:
+            return await review_waits.waiting(session, pursuit_id)
 
     async def hand_off(self, actor: Actor, review_id: int, reason: str) -> tuple[int, int] | None:
         """Pass an open review to a colleague with a reason; (new review, reviewer) or None."""
@@ -81,7 +103,13 @@ class ReviewService:
                 raise NotPermitted(move="hand_off", parties=["reviewer"])
             if review.status != "assigned":
                 raise PreconditionFailed(need="open_review", status=review.status)
-            colleague = await pick_reviewer(session, pursuit, exclude={review.reviewer_id})
+            colleague = await pick_reviewer(
+                session,
+                pursuit,
+                exclude={review.reviewer_id},
+                now=self.clock.now(),
+                purpose=review.purpose,
+            )
             if colleague is None:
                 return None
             now = self.clock.now()
@@ -110,22 +138,38 @@ class ReviewService:
             )
             return successor.id, colleague
 
+    async def assign_in(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        pursuit: Pursuit,
+        reviewer_id: int,
+        purpose: str | None = None,
+    ) -> int:
+        """``assign`` inside a caller's transaction on a pursuit it has locked (the sweep)."""
+        return await self._assign(session, actor, pursuit, reviewer_id, purpose)
+
     async def _assign(
-        self, session: AsyncSession, actor: Actor, pursuit: Pursuit, reviewer_id: int
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        pursuit: Pursuit,
+        reviewer_id: int,
+        purpose: str | None = None,
     ) -> int:
         state = State(pursuit.state)
-        if state not in (State.DRAFT_WITH_FACILITATOR, State.SUBMITTED):
+        # A peer comments on a draft; a second official reviewer may join one under review.
+        allowed = {
+            PEER: {State.DRAFT_WITH_FACILITATOR},
+            OFFICIAL: {State.SUBMITTED, State.UNDER_REVIEW},
+        }.get(purpose or "", {State.DRAFT_WITH_FACILITATOR, State.SUBMITTED})
+        if state not in allowed:
             raise PreconditionFailed(need="evidence_to_review", state=state.value)
         reviewer = await session.get(Person, reviewer_id)
         if reviewer is None:
             raise NotFound(what="person", key=str(reviewer_id))
-        if reviewer.id == pursuit.teacher_id:
-            raise OwnWork(move="review")
-        reviewer_actor = actor_of(reviewer)
-        if reviewer.district_id != pursuit.district_id or not reviewer_actor.has_role(
-            Role.FACILITATOR, anywhere=True
-        ):
-            raise NotPermitted(move="review", parties=["reviewer"])
+        ctx = await routing_context(session, pursuit, purpose)
+        await check_may_review(session, ctx, reviewer)
         version = await session.scalar(
             select(EvidenceVersion)
             .where(EvidenceVersion.pursuit_id == pursuit.id)
@@ -133,21 +177,20 @@ class ReviewService:
             .limit(1)
         )
         assert version is not None  # a draft or submitted pursuit always has evidence
-        district = await session.get(District, pursuit.district_id)
-        assert district is not None
-        policy = policy_from_json(district.policy)
         now = self.clock.now()
         review = Review(
             pursuit_id=pursuit.id,
             evidence_version_id=version.id,
             reviewer_id=reviewer.id,
-            purpose="feedback" if version.kind == "draft" else "official",
+            purpose=ctx.purpose,
             status="assigned",
             assigned_at=now,
-            due_at=now + timedelta(days=policy.review_deadline_days),
+            due_at=now + timedelta(days=ctx.policy.review_deadline_days),
         )
         session.add(review)
         await session.flush()
+        if ctx.purpose != PEER:  # someone has it now, however it was found
+            await review_waits.clear(session, pursuit.id)
         audit.record(
             session,
             at=now,
@@ -156,7 +199,7 @@ class ReviewService:
             subject_type="pursuit",
             subject_id=pursuit.id,
             action="assign_review",
-            details={"review": review.id, "reviewer": reviewer.id},
+            details={"review": review.id, "reviewer": reviewer.id, "purpose": ctx.purpose},
         )
         if state is State.SUBMITTED:
             await self.journey.apply_move(

@@ -21,6 +21,7 @@ from coachbot.storage.models import (
     CohortMember,
     CredentialRow,
     District,
+    EvidenceVersion,
     MilestoneRow,
     Pursuit,
     Review,
@@ -157,11 +158,18 @@ class StatusService:
                 )
                 or 0
             )
+            # Turnaround as the teacher lived it: from handing the evidence in to the review
+            # that answered it, across any hand-offs or reassignments in between.
             turnaround = (
                 await session.execute(
-                    select(Review.assigned_at, Review.completed_at)
+                    select(EvidenceVersion.created_at, Review.completed_at)
                     .join(Pursuit, Pursuit.id == Review.pursuit_id)
-                    .where(Pursuit.cohort_id == cohort_id, Review.completed_at.is_not(None))
+                    .join(EvidenceVersion, EvidenceVersion.id == Review.evidence_version_id)
+                    .where(
+                        Pursuit.cohort_id == cohort_id,
+                        Review.status == "completed",
+                        Review.purpose != "peer",
+                    )
                 )
             ).all()
             days = [(done - start).total_seconds() / 86400 for start, done in turnaround]

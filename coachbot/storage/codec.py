@@ -16,6 +16,7 @@ from coachbot.domain.catalog import (
 )
 from coachbot.domain.policy import Currency, DistrictPolicy, Window
 from coachbot.domain.roles import Role
+from coachbot.storage.codec_reviewers import reviewers_from_json, reviewers_to_json
 
 
 def policy_to_json(policy: DistrictPolicy) -> dict[str, Any]:
@@ -41,6 +42,7 @@ def policy_to_json(policy: DistrictPolicy) -> dict[str, Any]:
         "resubmission_limit": policy.resubmission_limit,
         "peer_review": policy.peer_review,
         "calibration_fraction": policy.calibration_fraction,
+        "reviewers": reviewers_to_json(policy.reviewers),
     }
 
 
@@ -67,6 +69,7 @@ def policy_from_json(data: dict[str, Any]) -> DistrictPolicy:
         resubmission_limit=data.get("resubmission_limit", 3),
         peer_review=data.get("peer_review", False),
         calibration_fraction=data.get("calibration_fraction", 0.0),
+        reviewers=reviewers_from_json(data.get("reviewers") or {}),
     )
 
 

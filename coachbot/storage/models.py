@@ -25,6 +25,7 @@ from coachbot.storage.pursuits import (
     WorkPlan,
 )
 from coachbot.storage.records import AuditEvent, IdempotencyKey
+from coachbot.storage.routing import ReviewWait
 
 __all__ = [
     "AuditEvent",
@@ -48,6 +49,7 @@ __all__ = [
     "PersonSettings",
     "Pursuit",
     "Review",
+    "ReviewWait",
     "RoleGrantRow",
     "School",
     "SchoolBreak",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachbot.storage.base import Base, BigId, IdPk
@@ -66,6 +66,13 @@ class RoleGrantRow(Base):
     __table_args__ = (
         Index("ix_role_grants_person_id", "person_id"),
         Index("ix_role_grants_role", "role"),  # "who are the admins / approvers here?"
+        # Routing: the district's facilitators, a few among many teachers.
+        Index(
+            "ix_role_grants_facilitators",
+            "person_id",
+            sqlite_where=text("role = 'facilitator'"),
+            postgresql_where=text("role = 'facilitator'"),
+        ),
     )
 
     id: Mapped[IdPk]

@@ -113,6 +113,15 @@ class Review(Base):
         Index("ix_reviews_reviewer_status", "reviewer_id", "status"),
         Index("ix_reviews_status_due", "status", "due_at"),
         Index("ix_reviews_pursuit_id", "pursuit_id"),
+        # Routing's weekly capacity: what each candidate was given in the last seven days.
+        Index("ix_reviews_reviewer_assigned", "reviewer_id", "assigned_at"),
+        # Routing's open load: counted from integers alone, without comparing status strings.
+        Index(
+            "ix_reviews_open_reviewer",
+            "reviewer_id",
+            sqlite_where=text("status = 'assigned'"),
+            postgresql_where=text("status = 'assigned'"),
+        ),
     )
 
     id: Mapped[IdPk]
@@ -135,6 +144,8 @@ class Award(Base):
     __table_args__ = (
         Index("ix_awards_teacher_id", "teacher_id"),
         Index("ix_awards_district_id", "district_id"),
+        # Routing: which facilitators hold the credential they would review.
+        Index("ix_awards_credential_teacher", "credential_id", "teacher_id"),
     )
 
     id: Mapped[IdPk]

@@ -41,7 +41,7 @@ async def test_the_districts_share_is_sampled_for_a_second_review(district: Coac
             )
         )
         told = await session.scalar(
-            select(func.count()).select_from(NudgeRow).where(NudgeRow.kind == "review_assigned")
+            select(func.count()).select_from(NudgeRow).where(NudgeRow.kind == "calibration_review")
         )
     assert purposes == {first: ["official"], second: ["official", "second"]}
     assert len(set(pairs)) == 2  # two different reviewers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 import pytest
 from sqlalchemy import event, func, select, text
@@ -12,10 +13,22 @@ from coachbot.composition import CoachBot, build
 from coachbot.domain.errors import ChangedMeanwhile, MoveNotAllowed, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
+from coachbot.domain.roles import Actor
 from coachbot.services.reviewing import Decision
 from coachbot.settings import Settings
 from coachbot.storage.models import AuditEvent, Award, EvidenceVersion, Pursuit, Review
-from tests.helpers import ANA, DEE, FAY, PASSING, SAM, actor, c_one_evidence, under_review
+from tests.helpers import (
+    ANA,
+    BELOW,
+    DEE,
+    FAY,
+    GIL,
+    PASSING,
+    SAM,
+    actor,
+    c_one_evidence,
+    under_review,
+)
 
 
 async def _second_bot(bot: CoachBot) -> CoachBot:
@@ -237,3 +250,58 @@ async def test_many_writers_at_once_never_see_database_busy(district: CoachBot) 
         await other.aclose()
     assert len({r.pursuit_id for r in results}) == 9
     assert await _count(bot, select(func.count()).select_from(Pursuit)) == 9
+
+
+@pytest.mark.parametrize("decisions", [("earned", "not_yet"), ("not_yet", "earned")])
+async def test_two_different_reviewers_deciding_one_submission_at_once(
+    district: CoachBot, decisions: tuple[str, str]
+) -> None:
+    """Fay and Gil both hold an official review of Ana's submission (a second reviewer was
+    added) and decide at the same moment from two replicas: one decision stands, and the other
+    reviewer is told who decided first instead of a second decision being stored."""
+    bot = district
+    pursuit, fay_review = await under_review(bot, reviewer=FAY)
+    gil = await actor(bot, GIL)
+    gil_review = await bot.reviews.assign(
+        await actor(bot, DEE), pursuit, gil.person_id or 0, purpose="official"
+    )
+    fay = await actor(bot, FAY)
+    other = await _second_bot(bot)
+
+    def decide(service: CoachBot, who: Actor, review: int, decision: str) -> Awaitable[object]:
+        if decision == "earned":
+            return service.reviews.record(who, review, Decision.EARNED, PASSING)
+        return service.reviews.record(who, review, Decision.NOT_YET, BELOW, feedback="More.")
+
+    try:
+        results = await asyncio.gather(
+            decide(bot, fay, fay_review, decisions[0]),
+            decide(other, gil, gil_review, decisions[1]),
+            return_exceptions=True,
+        )
+    finally:
+        await other.aclose()
+    wins = [r for r in results if not isinstance(r, BaseException)]
+    losses = [r for r in results if isinstance(r, BaseException)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    loser = losses[0]
+    assert isinstance(loser, ChangedMeanwhile), loser
+    winner_name = "Fay Facilitator" if results[0] is wins[0] else "Gil Facilitator"
+    assert loser.params["by"] == winner_name
+    stood = wins[0].decision  # type: ignore[attr-defined]
+    async with bot.db.read() as session:
+        state = (await session.get(Pursuit, pursuit)).state  # type: ignore[union-attr]
+        completed = list(
+            await session.scalars(
+                select(Review.decision).where(
+                    Review.pursuit_id == pursuit, Review.status == "completed"
+                )
+            )
+        )
+        awards = await session.scalar(select(func.count()).select_from(Award))
+    assert completed == [stood]
+    assert state == stood
+    assert awards == (1 if stood == "earned" else 0)
+    # the reviewer who lost is told in words, naming who decided first
+    words = bot.prompts.render("errors.j2", loser.code, p={"tz": "UTC", **loser.params})
+    assert winner_name in words

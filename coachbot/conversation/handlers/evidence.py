@@ -179,6 +179,9 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
         return
     routed = await turn.bot.reviews.route(pursuit_id)
     if routed is None:
+        wait = await turn.bot.reviews.waiting(pursuit_id)
+        expected = wait.expected_by if wait else None
+        free_on = wait.next_try_at if wait and expected else None
         for admin in await turn.bot.views.district_admins(turn.me.district_id):
             await turn.notify.to_person(
                 admin,
@@ -188,9 +191,17 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
                     teacher=turn.me.name,
                     title=ref.title,
                     kind=kind,
+                    free_on=free_on,
                 ),
             )
-        await turn.answer("evidence.j2", "handed_in_waiting", title=ref.title, kind=kind)
+        await turn.answer(
+            "evidence.j2",
+            "handed_in_waiting",
+            title=ref.title,
+            kind=kind,
+            free_on=free_on,
+            expected_by=expected,
+        )
         return
     review_id, reviewer_id = routed
     turn.queued_news()  # a blind second reviewer, when calibration samples it, hears at once
@@ -206,7 +217,29 @@ async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None
         ),
     )
     reviewer = await turn.bot.views.person_name(reviewer_id)
-    await turn.answer("evidence.j2", "handed_in", title=ref.title, kind=kind, reviewer=reviewer)
+    peer = await _peer(turn, pursuit_id, ref.title) if kind == "draft" else None
+    await turn.answer(
+        "evidence.j2", "handed_in", title=ref.title, kind=kind, reviewer=reviewer, peer=peer
+    )
+
+
+async def _peer(turn: Turn, pursuit_id: int, title: str) -> str | None:
+    """Where the district has peer review, a colleague from the same school also gets the draft."""
+    paired = await turn.bot.reviews.route_peer(pursuit_id)
+    if paired is None:
+        return None
+    review_id, peer_id = paired
+    await turn.notify.to_person(
+        peer_id,
+        turn.say.reply(
+            "reviews.j2",
+            "peer_assigned",
+            teacher=turn.me.name,
+            title=title,
+            buttons=[turn.say.button("open_review", "open_review", str(review_id), primary=True)],
+        ),
+    )
+    return await turn.bot.views.person_name(peer_id)
 
 
 async def clear(turn: Turn, args: str) -> None:

@@ -18,21 +18,24 @@ DECIDING = ("official", "second", "third")  # reviews that end in earned or not 
 
 
 def register(r: Registry) -> None:
-    r.command("queue", Role.FACILITATOR, aliases=("reviews",))(queue)
+    # Not only facilitators review: committee members, school admins and peers may be given
+    # reviews, so anyone can see their own queue (which only ever holds their own reviews).
+    r.command("queue", aliases=("reviews",))(queue)
     r.action("queue")(queue)
-    r.command("review", Role.FACILITATOR, Role.DISTRICT_ADMIN, aliases=("open",))(
-        open_review_command
-    )
+    r.command("review", aliases=("open",))(open_review_command)
     r.action("open_review")(open_review)
     r.action("score")(score)
     r.form("review")(review_submitted)
-    r.command("handoff", Role.FACILITATOR)(handoff_command)
+    r.command("handoff")(handoff_command)
     r.action("hand_off")(hand_off)
     r.form("hand_off")(hand_off_submitted)
 
 
 async def queue(turn: Turn, args: str) -> None:
     items = await turn.bot.views.queue(turn.me.person_id)
+    if not items and not (turn.me.is_(Role.FACILITATOR) or turn.me.is_admin):
+        await turn.answer("reviews.j2", "queue_not_a_reviewer")
+        return
     buttons = [
         turn.say.button("open_review_of", "open_review", str(item.review_id), teacher=item.teacher)
         for item in items[:5]

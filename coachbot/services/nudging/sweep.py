@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain.nudges import PRIORITY
 from coachbot.domain.roles import Role
-from coachbot.services.nudging import due
+from coachbot.services.journey import JourneyService
+from coachbot.services.nudging import due, review_moves
+from coachbot.services.reviewing import ReviewService
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, NudgeRow, Person, RoleGrantRow
@@ -43,6 +45,8 @@ class Sweep:
         self.db = db
         self.clock = clock
         self.thresholds = thresholds or due.Thresholds()
+        # Routing waiting evidence and moving late reviews follow the same rules as a hand-in.
+        self.reviews = ReviewService(db, clock, JourneyService(db, clock))
 
     async def run(self) -> SweepResult:
         now = self.clock.now()
@@ -77,6 +81,8 @@ class Sweep:
         )
         window = policy.submission_window
         return [
+            *await review_moves.route_waiting(session, self.reviews, district.id, now),
+            *await review_moves.reassign_late(session, self.reviews, district.id, policy, now),
             *await due.milestones(session, district.id, today, now),
             *await due.inactive(session, district.id, now, t),
             *await due.no_plan(session, district.id, now, t),

@@ -27,7 +27,7 @@ BANNED = re.compile(r"\b(fail(ed|ure)?|denied|reject(ed)?)\b", re.IGNORECASE)
 Act = Callable[[LocalPerson, int, int], Awaitable[str]]
 COMMANDS: dict[str, tuple[Act, set[str], str]] = {
     # name: (what the person does, who may, what only someone allowed is shown)
-    "review N": (lambda p, r, _: p.command("review", str(r)), {FAY, DEE}, SECRET),
+    "review N": (lambda p, r, _: p.command("review", str(r)), {ANA, FAY, DEE}, SECRET),
     "open button": (lambda p, r, _: p.press_value("open_review", str(r)), {ANA, FAY, DEE}, SECRET),
     "submit last hand-in": (
         lambda p, _, pid: p.press_value("submit_last", str(pid)),

@@ -1,7 +1,7 @@
 """Slack: workspace links (which workspace belongs to which district) and the OAuth
 installation and state tables slack_sdk's SQLAlchemy stores use
 
-Revision ID: 0004_slack
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-24 07:11:09.789789
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import coachbot.storage.base
 
-revision: str = "0004_slack"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
