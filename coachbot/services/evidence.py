@@ -21,6 +21,7 @@ from coachbot.domain.journey import Move
 from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
 from coachbot.services import idempotency
+from coachbot.services.extra_tries import allowed_tries
 from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.planning import local_today, window_for
 from coachbot.storage.codec import policy_from_json, requirements_from_json
@@ -163,8 +164,10 @@ class EvidenceService:
                     opens=window.opens_on.isoformat(),
                     closes=window.closes_on.isoformat(),
                 )
-            if pursuit.attempts >= policy.resubmission_limit:
-                raise PreconditionFailed(need="meet_facilitator", limit=policy.resubmission_limit)
+            if pursuit.attempts >= await allowed_tries(
+                session, pursuit, policy.resubmission_limit
+            ):
+                raise PreconditionFailed(need="meet_facilitator", limit=pursuit.attempts)
         # The pre-check: nothing incomplete or unreadable reaches a person. A draft may leave
         # parts out (the facilitator sees work in progress); what it holds must be usable.
         credential = await session.get(CredentialRow, pursuit.credential_id)

@@ -13,6 +13,7 @@ from coachbot.conversation.handlers import (
     planning,
     pursuits,
     reviewing,
+    tries,
 )
 from coachbot.conversation.registry import Registry
 
@@ -30,6 +31,7 @@ def build_registry() -> Registry:
         admin,
         calibrating,
         deliveries,
+        tries,
     ):
         module.register(registry)
     return registry
