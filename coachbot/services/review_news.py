@@ -17,14 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.catalog import Rubric
-from coachbot.domain.nudges import PRIORITY, NudgeKind
+from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.services.extra_tries import allowed_tries
+from coachbot.services.nudging import news
 from coachbot.storage.models import (
     Award,
     CohortMember,
     Completion,
-    NudgeRow,
     PathwayRow,
     Person,
     Pursuit,
@@ -133,21 +133,15 @@ async def queue_feedback(
     }
     if meeting:
         await _time_to_meet(session, now, pursuit, credential_title)
-    session.add(
-        NudgeRow(
-            key=f"feedback:{review.id}",
-            district_id=pursuit.district_id,
-            person_id=pursuit.teacher_id,
-            kind=NudgeKind.FEEDBACK_READY.value,
-            subject=f"feedback:{review.id}",
-            priority=PRIORITY[NudgeKind.FEEDBACK_READY],
-            due_at=now,
-            deliver_at=now,
-            status="pending",
-            attempts=0,
-            params=params,
-            created_at=now,
-        )
+    news.queue(
+        session,
+        now,
+        key=f"feedback:{review.id}",
+        district_id=pursuit.district_id,
+        person_id=pursuit.teacher_id,
+        kind=NudgeKind.FEEDBACK_READY,
+        subject=f"feedback:{review.id}",
+        params=params,
     )
 
 
@@ -159,22 +153,16 @@ async def _time_to_meet(
     teacher = await session.get(Person, pursuit.teacher_id)
     assert teacher is not None
     for person_id in await _coaches(session, pursuit):
-        session.add(
-            NudgeRow(
-                key=f"tries:{pursuit.id}:{pursuit.attempts}:{person_id}",
-                district_id=pursuit.district_id,
-                person_id=person_id,
-                kind=NudgeKind.TIME_TO_MEET.value,
-                subject=f"pursuit:{pursuit.id}",
-                priority=PRIORITY[NudgeKind.TIME_TO_MEET],
-                due_at=now,
-                deliver_at=now,
-                status="pending",
-                attempts=0,
-                params={"teacher": teacher.name, "credential": credential_title,
-                        "tries": pursuit.attempts, "pursuit_id": pursuit.id},
-                created_at=now,
-            )
+        news.queue(
+            session,
+            now,
+            key=f"tries:{pursuit.id}:{pursuit.attempts}:{person_id}",
+            district_id=pursuit.district_id,
+            person_id=person_id,
+            kind=NudgeKind.TIME_TO_MEET,
+            subject=f"pursuit:{pursuit.id}",
+            params={"teacher": teacher.name, "credential": credential_title,
+                    "tries": pursuit.attempts, "pursuit_id": pursuit.id},
         )
 
 
