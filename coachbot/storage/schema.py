@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from coachbot.storage.database import Database
 
@@ -23,6 +24,9 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+MIGRATION_LOCK = 0x436F6D69  # "Comi": every replica agrees on it
+
+
 async def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to run again on an up-to-date database."""
     config = alembic_config(db.url)
@@ -32,6 +36,10 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with db.engine.begin() as conn:
+        if not db.is_sqlite:
+            # Replicas starting together (each runs `coachbot init`) take turns: the second
+            # waits for the first's migration to commit, then finds nothing left to do.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK})
         await conn.run_sync(_run)
 
 

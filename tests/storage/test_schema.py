@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
+import asyncpg
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 
 from coachbot.composition import CoachBot
 from coachbot.storage.database import Database
 from coachbot.storage.models import Base, District
 from coachbot.storage.schema import current_revision, downgrade, head_revision, upgrade
+from tests.conftest import _asyncpg_dsn
 
 
 async def test_migrations_create_exactly_what_the_models_describe(bot: CoachBot) -> None:
@@ -61,3 +66,28 @@ async def test_times_come_back_aware_in_utc(district: CoachBot) -> None:
     assert created is not None
     assert created.utcoffset() is not None
     assert created == district.clock.now()
+
+
+async def test_replicas_starting_together_on_postgres_migrate_once(
+    postgres_url: str | None,
+) -> None:
+    """Two replicas run `coachbot init` at the same moment on an empty database: both start,
+    the schema is built once (without the advisory lock the second trips over the first's
+    tables)."""
+    if postgres_url is None:
+        pytest.skip("PostgreSQL not configured: set COACHBOT_TEST_POSTGRES_URL")
+    name = f"coachbot_race_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(_asyncpg_dsn(postgres_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+        replicas = [Database(url), Database(url)]
+        try:
+            await asyncio.gather(*(upgrade(db) for db in replicas))
+            assert [await current_revision(db) for db in replicas] == [head_revision()] * 2
+        finally:
+            for db in replicas:
+                await db.dispose()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
