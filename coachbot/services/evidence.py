@@ -7,6 +7,7 @@ the journey move commit together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,12 +95,14 @@ class EvidenceService:
         pursuit_id: int,
         kind: EvidenceKind,
         *,
+        supplied: Sequence[EvidencePart] = (),
         idempotency_key: str | None = None,
     ) -> HandedIn:
         """Hand in what the teacher collected in chat, and empty the basket.
 
         Parts the teacher did not resend are carried over from their last hand-in, so a
-        resubmission after "not yet" only needs what changed.
+        resubmission after "not yet" only needs what changed. ``supplied`` parts (from the
+        hand-in form) take the place of the basket's and the last hand-in's for their parts.
         """
 
         async def work(session: AsyncSession) -> dict[str, Any]:
@@ -111,9 +114,12 @@ class EvidenceService:
                     .order_by(DraftItem.id)
                 )
             )
-            if not items:
+            if not items and not supplied:
                 raise InvalidInput(field="evidence", hint="no_parts")
-            parts = [part_of(item) for item in items]
+            given = {part.requirement for part in supplied}
+            parts = list(supplied) + [
+                part_of(item) for item in items if item.requirement not in given
+            ]
             resent = {part.requirement for part in parts}
             previous = await session.scalar(
                 select(EvidenceVersion.id)
