@@ -73,13 +73,20 @@ def button_press(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress:
                        action_value(action), event_id=str(body.get("trigger_id", "")))
 
 
-def form_submission(body: dict[str, Any]) -> FormSubmission:
+def form_values(body: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """(form id, context, values in plain words) of a view_submission."""
+    form_id, context, values = submitted(body["view"])
+    return form_id, context, {name: plain(value) for name, value in values.items()}
+
+
+def form_submission(body: dict[str, Any],
+                    files: dict[str, tuple[SharedFile, ...]] | None = None) -> FormSubmission:
     view = body["view"]
-    form_id, context, values = submitted(view)
-    values = {name: plain(value) for name, value in values.items()}
+    form_id, context, values = form_values(body)
     # The same view submitted twice (a double click on Submit) has one id and hash: one effect.
     return FormSubmission(sender(body["user"]["id"]), form_id, values, context,
-                          event_id=f"{view.get('id', '')}:{view.get('hash', '')}")
+                          event_id=f"{view.get('id', '')}:{view.get('hash', '')}",
+                          files=files or {})
 
 
 def direct_message(body: dict[str, Any], files: tuple[SharedFile, ...]) -> DirectMessage:
