@@ -7,7 +7,8 @@ from pathlib import Path
 
 from adapters.local.terminal import chat
 from coachbot.composition import CoachBot
-from tests.helpers import ANA
+from coachbot.domain.journey import Move
+from tests.helpers import ANA, actor, planned
 
 
 def typist(lines: list[str]) -> tuple[list[str], object]:
@@ -71,9 +72,6 @@ async def test_someone_not_on_the_roster_is_told_kindly(district: CoachBot) -> N
 async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
     district: CoachBot, tmp_path: Path
 ) -> None:
-    from coachbot.domain.journey import Move
-    from tests.helpers import actor, planned
-
     pursuit_id = await planned(district, ANA)
     await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
     plan = tmp_path / "plan.pdf"
