@@ -27,13 +27,12 @@ from adapters.slack.channel import OPEN_FORM, PendingForms, SlackChannel, SlackN
 from adapters.slack.directory import Directory
 from adapters.slack.files import FileFetcher
 from adapters.slack.home import home_view
-from adapters.slack.modals import CALLBACK, checked_form, modal, uploads
+from adapters.slack.modals import CALLBACK, modal, uploads
 from adapters.slack.oauth import installs
 from adapters.slack.settings import SlackSettings
 from adapters.slack.web import SlackWeb, conversation_client, delivery_client
 from adapters.slack.workspaces import Workspaces
 from coachbot.composition import Nudging, build_conversation, build_nudging
-from coachbot.conversation.form_checks import check
 from coachbot.conversation.vocabulary import Event, SharedFile
 from coachbot.services.bundle import CoachBot
 from coachbot.services.idempotency import claim
@@ -208,20 +207,7 @@ class SlackBot:
             trigger = None  # one trigger id per interaction
 
     def _inline_errors(self, body: dict[str, Any]) -> dict[str, str]:
-        """The core's fast checks of a submitted modal, by block id; pure, so well inside the
-        3 s Slack gives an ack. Anything unexpected lets the submission through to the deeper
-        checks after the ack rather than keep a modal open for no reason."""
-        try:
-            view = body.get("view") or {}
-            form = checked_form(view)
-            if form is None:
-                return {}
-            _, _, values = inbound.form_values(body)
-            files = {name: len(items) for name, items in uploads(view).items()}
-            return check(form, values, self.bot.prompts, now=self.bot.clock.now(), files=files)
-        except Exception:
-            log.exception("could not check a submitted modal before the ack")
-            return {}
+        return inbound.inline_errors(body, self.bot.prompts, self.bot.clock.now())
 
     async def _on_view(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         web, user = self._web(context), body["user"]["id"]

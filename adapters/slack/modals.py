@@ -155,5 +155,3 @@ def _value_of(state: dict[str, Any]) -> str:
     if kind == "datepicker":
         return str(state.get("selected_date") or "")
     return str(state.get("value") or "")
-
-
