@@ -125,3 +125,28 @@ async def test_a_bad_date_or_a_missing_field_is_answered_in_the_ack_and_nothing_
     assert room.last(ANA_U) == before
     assert set(room.responses) == {200}
     assert assert_valid_block_kit(room.fake) >= 6
+
+
+async def test_an_upload_named_only_by_id_is_looked_up_and_an_unreadable_one_stores_nothing(
+    room: SlackRoom,
+) -> None:
+    fake = room.fake
+    await room.command(ANA_U, "choose C-ONE")
+    await room.press(ANA_U, "use_plan")
+    await room.command(ANA_U, "draft")
+    await room.press(ANA_U, "hand_in_form")
+    filled = {"part1": "https://video.example.org/lesson-1", "part2": REFLECTION}
+
+    # A file Slack no longer has: she is told, and nothing of the form is handed in or kept.
+    await room.submit(ANA_U, filled, files={"part0": [{"id": "F0GONE01", "name": "plan.pdf"}]})
+    assert "plan.pdf" in room.last(ANA_U)
+    assert "I couldn't fetch plan.pdf from Slack" in room.last(ANA_U)
+    await room.command(ANA_U, "draft")
+    assert "Nothing new yet" in room.last(ANA_U)
+
+    # Named only by its id, the upload is looked up with files.info and fetched.
+    upload = fake.uploaded("F0FORM02", "plan.pdf", PDF, "application/pdf")
+    await room.submit(ANA_U, filled | {"send_as": "draft"},
+                      files={"part0": [{"id": upload["id"], "name": "plan.pdf"}]})
+    assert [c.args.get("file") for c in fake.called("files.info")] == ["F0GONE01", "F0FORM02"]
+    assert "for feedback" in room.last(ANA_U)
