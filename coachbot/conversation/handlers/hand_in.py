@@ -9,6 +9,8 @@ kept in the basket, so nothing is lost.
 
 from __future__ import annotations
 
+import contextlib
+
 from coachbot.conversation.handlers.common import parse_pursuit_value
 from coachbot.conversation.handlers.evidence import route_handed_in
 from coachbot.conversation.registry import Registry
@@ -22,7 +24,7 @@ from coachbot.conversation.vocabulary import (
 )
 from coachbot.domain import filetypes
 from coachbot.domain.catalog import PartKind, Requirement
-from coachbot.domain.errors import Incomplete
+from coachbot.domain.errors import DomainError, InvalidInput
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 
 FORM_ID = "hand_in"
@@ -124,41 +126,45 @@ async def hand_in_submitted(turn: Turn, values: dict[str, str], context: str) ->
     event = turn.event
     files = event.files if isinstance(event, FormSubmission) else {}
     view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
-    supplied = [
-        part
-        for index, requirement in enumerate(view.requirements)
-        if (
-            part := _part(
-                requirement,
-                (values.get(field_name(index)) or "").strip(),
-                files.get(field_name(index), ()),
-            )
-        )
-        is not None
-    ]
+    supplied: list[EvidencePart] = []
+    problem: InvalidInput | None = None
+    for index, requirement in enumerate(view.requirements):
+        name = field_name(index)
+        try:
+            part = _part(requirement, (values.get(name) or "").strip(), files.get(name, ()))
+        except InvalidInput as exc:  # told below, once the good parts are safe
+            problem = problem or exc
+            continue
+        if part is not None:
+            supplied.append(part)
     kind = EvidenceKind.FORMAL if values.get(SEND_AS) == "formal" else EvidenceKind.DRAFT
     try:
+        if problem is not None:
+            raise problem
         handed = await turn.bot.evidence.hand_in_basket(
             turn.me.actor, pursuit_id, kind, supplied=supplied, idempotency_key=turn.key()
         )
-    except Incomplete:
+    except DomainError:  # "almost there", a closed window, a mistyped link: words follow
         await _keep(turn, pursuit_id, supplied)
-        raise  # the friendly "almost there" with what to fix
+        raise
     await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
 
 
 async def _keep(turn: Turn, pursuit_id: int, parts: list[EvidencePart]) -> None:
-    """Put the form's parts in the basket, so fixing one gap does not mean typing it all again."""
+    """Put the form's parts in the basket, so fixing one gap does not mean typing it all again.
+    Where the basket cannot take them (the credential is no longer collecting evidence), the
+    person is told why by the error being answered; nothing else is at stake."""
     for part in parts:
-        await turn.bot.basket.add(
-            turn.me.actor,
-            pursuit_id,
-            part.kind,
-            named=part.requirement,
-            text=part.text,
-            url=part.url,
-            file_name=part.file_name,
-            file_size=part.file_size,
-            content_hash=part.content_hash,
-            media_type=part.media_type,
-        )
+        with contextlib.suppress(DomainError):
+            await turn.bot.basket.add(
+                turn.me.actor,
+                pursuit_id,
+                part.kind,
+                named=part.requirement,
+                text=part.text,
+                url=part.url,
+                file_name=part.file_name,
+                file_size=part.file_size,
+                content_hash=part.content_hash,
+                media_type=part.media_type,
+            )

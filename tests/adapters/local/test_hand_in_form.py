@@ -65,3 +65,18 @@ async def test_a_teacher_hands_in_every_part_with_one_form(district: CoachBot) -
     assert "plan.pdf" in evidence
     assert "https://video.example.org/lesson-1" in evidence
     assert "two groups argued about evidence" in evidence
+
+
+async def test_a_mistyped_link_in_the_form_is_told_and_the_rest_is_kept(
+    district: CoachBot,
+) -> None:
+    pursuit_id = await planned(district, ANA)
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    ana = LocalDriver(district).as_(ANA)
+    await ana.command("draft")
+    await ana.press("hand_in_form")
+    told = await ana.submit({"part1": "the video on my drive", "part2": REFLECTION})
+    assert "the video on my drive" in told
+    basket = await ana.command("draft")
+    assert "Reflection: My students asked" in basket
+    assert "Classroom video" not in basket.split("Still needed")[0]
