@@ -28,6 +28,7 @@ from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
 from coachbot.services.evidence import EvidenceService
 from coachbot.services.evidence_access import EvidenceAccess
+from coachbot.services.extra_tries import ExtraTries
 from coachbot.services.journey import JourneyService
 from coachbot.services.nudging.dispatch import Dispatcher, Sender
 from coachbot.services.nudging.ratelimit import LimitedSender, RateLimiter
@@ -75,6 +76,7 @@ def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
         policy=PolicyAdmin(db, clock),
         calendar=CalendarLoader(db, clock),
         calibration=CalibrationService(db, clock),
+        extra_tries=ExtraTries(db, clock),
     )
 
 

@@ -32,6 +32,8 @@ class NudgeSender:
                                     str(nudge.params["review_id"]), primary=True)]
         if nudge.kind is NudgeKind.REVIEW_TAKEN:
             return [self.say.button("my_queue", "queue")]
+        if nudge.kind is NudgeKind.TIME_TO_MEET:
+            return [self.say.button("allow_extra_try", "extra_try", pursuit, primary=True)]
         if nudge.kind is NudgeKind.REVIEWER_FOUND:
             return [self.say.button("next_step_status", "status")]
         if nudge.kind is NudgeKind.FEEDBACK_READY and "decision" in nudge.params:

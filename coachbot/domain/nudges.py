@@ -33,6 +33,7 @@ class NudgeKind(StrEnum):
     REVIEW_REASSIGNED = "review_reassigned"  # to a reviewer: a late review moved to them
     REVIEW_TAKEN = "review_taken"  # to the reviewer it was moved from
     REVIEWER_FOUND = "reviewer_found"  # to the teacher: who has it now and when to expect it
+    TIME_TO_MEET = "time_to_meet"  # to facilitators: a teacher used every try; meet, then allow one
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -55,6 +56,7 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.REVIEW_REASSIGNED: 70,
     NudgeKind.REVIEW_TAKEN: 40,
     NudgeKind.REVIEWER_FOUND: 95,
+    NudgeKind.TIME_TO_MEET: 75,
 }
 # Reminders a teacher can switch off and that count against the weekly cap. The others are
 # news (feedback arrived) or work for staff, and are never capped or muted.

@@ -57,7 +57,7 @@ class SelfCheck:
     gaps: list[Gap]  # everything the pre-check would hold back from a formal submission
 
 
-def _part(item: DraftItem | EvidencePartRow) -> EvidencePart:
+def part_of(item: DraftItem | EvidencePartRow) -> EvidencePart:
     return EvidencePart(
         requirement=item.requirement,
         kind=PartKind(item.kind),
@@ -80,7 +80,7 @@ async def basket_parts(
             select(DraftItem).where(DraftItem.pursuit_id == pursuit_id).order_by(DraftItem.id)
         )
     )
-    parts = [_part(i) for i in items]
+    parts = [part_of(i) for i in items]
     names = {i.requirement for i in items}
     latest = await session.scalar(
         select(EvidenceVersion.id)
@@ -90,7 +90,7 @@ async def basket_parts(
     )
     if latest is not None:
         parts += [
-            _part(row)
+            part_of(row)
             for row in await session.scalars(
                 select(EvidencePartRow)
                 .where(EvidencePartRow.version_id == latest)

@@ -14,6 +14,7 @@ from coachbot.services.choosing import ChoosingService
 from coachbot.services.cohorts import CohortService
 from coachbot.services.evidence import EvidenceService
 from coachbot.services.evidence_access import EvidenceAccess
+from coachbot.services.extra_tries import ExtraTries
 from coachbot.services.journey import JourneyService
 from coachbot.services.person_settings import PersonSettingsService
 from coachbot.services.planning import PlanningService
@@ -48,6 +49,7 @@ class CoachBot:
     policy: PolicyAdmin
     calendar: CalendarLoader
     calibration: CalibrationService
+    extra_tries: ExtraTries
 
     async def aclose(self) -> None:
         await self.db.dispose()

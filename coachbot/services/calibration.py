@@ -18,16 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain import calibration as rules
-from coachbot.domain.nudges import PRIORITY, NudgeKind
+from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.roles import Actor, Role
 from coachbot.services import audit
+from coachbot.services.nudging import news
 from coachbot.services.routing import pick_reviewer
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import (
     CredentialRow,
     District,
     EvidenceVersion,
-    NudgeRow,
     Person,
     Pursuit,
     Review,
@@ -42,28 +42,22 @@ def queue_assigned(
 ) -> None:
     """Tell a reviewer about a second, deciding or exercise review, through the outbox."""
     exercise = review.purpose == "exercise"
-    session.add(
-        NudgeRow(
-            key=f"assigned:{review.id}",
-            district_id=pursuit.district_id,
-            person_id=review.reviewer_id,
-            kind=NudgeKind.CALIBRATION_REVIEW.value,
-            # An exercise waits in its own status; a review is stale once it is no longer open.
-            subject=f"{'exercise' if exercise else 'review'}:{review.id}",
-            priority=PRIORITY[NudgeKind.CALIBRATION_REVIEW],
-            due_at=now,
-            deliver_at=now,
-            status="pending",
-            attempts=0,
-            params={
-                "review_id": review.id,
-                "credential": credential,
-                "role": review.purpose,
-                "due": review.due_at.isoformat() if review.due_at else "",
-                "purpose": "official",
-            },
-            created_at=now,
-        )
+    news.queue(
+        session,
+        now,
+        key=f"assigned:{review.id}",
+        district_id=pursuit.district_id,
+        person_id=review.reviewer_id,
+        kind=NudgeKind.CALIBRATION_REVIEW,
+        # An exercise waits in its own status; a review is stale once it is no longer open.
+        subject=f"{'exercise' if exercise else 'review'}:{review.id}",
+        params={
+            "review_id": review.id,
+            "credential": credential,
+            "role": review.purpose,
+            "due": review.due_at.isoformat() if review.due_at else "",
+            "purpose": "official",
+        },
     )
 
 

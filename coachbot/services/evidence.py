@@ -22,6 +22,8 @@ from coachbot.domain.journey import Move
 from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
 from coachbot.services import idempotency
+from coachbot.services.basket import basket_parts
+from coachbot.services.extra_tries import allowed_tries
 from coachbot.services.journey import JourneyService, lock_pursuit
 from coachbot.services.planning import local_today, window_for
 from coachbot.storage.codec import policy_from_json, requirements_from_json
@@ -45,19 +47,6 @@ class HandedIn:
     state: str
     attempt: int
     replayed: bool = False
-
-
-def part_of(item: DraftItem | EvidencePartRow) -> EvidencePart:
-    return EvidencePart(
-        requirement=item.requirement,
-        kind=PartKind(item.kind),
-        text=item.text,
-        url=item.url,
-        file_name=item.file_name,
-        file_size=item.file_size,
-        content_hash=item.content_hash,
-        media_type=item.media_type,
-    )
 
 
 class EvidenceService:
@@ -107,36 +96,11 @@ class EvidenceService:
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            items = list(
-                await session.scalars(
-                    select(DraftItem)
-                    .where(DraftItem.pursuit_id == pursuit.id)
-                    .order_by(DraftItem.id)
-                )
-            )
-            if not items and not supplied:
+            parts, in_basket = await basket_parts(session, pursuit.id)
+            if not in_basket and not supplied:
                 raise InvalidInput(field="evidence", hint="no_parts")
             given = {part.requirement for part in supplied}
-            parts = list(supplied) + [
-                part_of(item) for item in items if item.requirement not in given
-            ]
-            resent = {part.requirement for part in parts}
-            previous = await session.scalar(
-                select(EvidenceVersion.id)
-                .where(EvidenceVersion.pursuit_id == pursuit.id)
-                .order_by(EvidenceVersion.number.desc())
-                .limit(1)
-            )
-            if previous is not None:
-                parts += [
-                    part_of(row)
-                    for row in await session.scalars(
-                        select(EvidencePartRow)
-                        .where(EvidencePartRow.version_id == previous)
-                        .order_by(EvidencePartRow.position)
-                    )
-                    if row.requirement not in resent
-                ]
+            parts = list(supplied) + [part for part in parts if part.requirement not in given]
             outcome = await self._hand_in(session, actor, pursuit, kind, parts, None)
             await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
             return outcome
@@ -169,8 +133,10 @@ class EvidenceService:
                     opens=window.opens_on.isoformat(),
                     closes=window.closes_on.isoformat(),
                 )
-            if pursuit.attempts >= policy.resubmission_limit:
-                raise PreconditionFailed(need="meet_facilitator", limit=policy.resubmission_limit)
+            if pursuit.attempts >= await allowed_tries(
+                session, pursuit, policy.resubmission_limit
+            ):
+                raise PreconditionFailed(need="meet_facilitator", limit=pursuit.attempts)
         # The pre-check: nothing incomplete or unreadable reaches a person. A draft may leave
         # parts out (the facilitator sees work in progress); what it holds must be usable.
         credential = await session.get(CredentialRow, pursuit.credential_id)

@@ -19,7 +19,7 @@ from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.domain.evidence import EvidencePart
 from coachbot.domain.roles import Actor, Role
 from coachbot.services import audit
-from coachbot.services.evidence import part_of
+from coachbot.services.basket import part_of
 from coachbot.storage.codec import rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (

@@ -17,17 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.catalog import Rubric
-from coachbot.domain.nudges import PRIORITY, NudgeKind
+from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
+from coachbot.services.extra_tries import allowed_tries
+from coachbot.services.nudging import news
 from coachbot.storage.models import (
     Award,
     CohortMember,
     Completion,
-    NudgeRow,
     PathwayRow,
     Person,
     Pursuit,
     Review,
+    RoleGrantRow,
     StackRow,
 )
 
@@ -112,7 +114,8 @@ async def queue_feedback(
     """Write the teacher's one merged message about ``review`` into the outbox."""
     # A colleague's peer comments read differently: they inform, and the facilitator's come later.
     decision = "peer" if review.purpose == "peer" else (review.decision or "feedback")
-    meeting = decision == "not_yet" and pursuit.attempts >= policy.resubmission_limit
+    tries = await allowed_tries(session, pursuit, policy.resubmission_limit)
+    meeting = decision == "not_yet" and pursuit.attempts >= tries
     params: dict[str, Any] = {
         "decision": decision,
         "credential": credential_title,
@@ -123,24 +126,61 @@ async def queue_feedback(
         "strengths": [s for s in strengths if s],
         "changes": [c for c in changes if c],
         "attempt": pursuit.attempts,
-        "limit": policy.resubmission_limit,
+        "limit": tries,
         "meeting": meeting,
         "facilitators": await facilitator_names(session, pursuit) if meeting else [],
         "award": await award_params(session, award_id) if award_id is not None else None,
     }
-    session.add(
-        NudgeRow(
-            key=f"feedback:{review.id}",
-            district_id=pursuit.district_id,
-            person_id=pursuit.teacher_id,
-            kind=NudgeKind.FEEDBACK_READY.value,
-            subject=f"feedback:{review.id}",
-            priority=PRIORITY[NudgeKind.FEEDBACK_READY],
-            due_at=now,
-            deliver_at=now,
-            status="pending",
-            attempts=0,
-            params=params,
-            created_at=now,
-        )
+    if meeting:
+        await _time_to_meet(session, now, pursuit, credential_title)
+    news.queue(
+        session,
+        now,
+        key=f"feedback:{review.id}",
+        district_id=pursuit.district_id,
+        person_id=pursuit.teacher_id,
+        kind=NudgeKind.FEEDBACK_READY,
+        subject=f"feedback:{review.id}",
+        params=params,
     )
+
+
+async def _time_to_meet(
+    session: AsyncSession, now: datetime, pursuit: Pursuit, credential_title: str
+) -> None:
+    """Tell the cohort's facilitators (or, outside a cohort, the district admins) that the
+    teacher used every try: they meet, then one of them allows another."""
+    teacher = await session.get(Person, pursuit.teacher_id)
+    assert teacher is not None
+    for person_id in await _coaches(session, pursuit):
+        news.queue(
+            session,
+            now,
+            key=f"tries:{pursuit.id}:{pursuit.attempts}:{person_id}",
+            district_id=pursuit.district_id,
+            person_id=person_id,
+            kind=NudgeKind.TIME_TO_MEET,
+            subject=f"pursuit:{pursuit.id}",
+            params={"teacher": teacher.name, "credential": credential_title,
+                    "tries": pursuit.attempts, "pursuit_id": pursuit.id},
+        )
+
+
+async def _coaches(session: AsyncSession, pursuit: Pursuit) -> list[int]:
+    if pursuit.cohort_id is not None:
+        found = list(await session.scalars(
+            select(CohortMember.person_id).where(
+                CohortMember.cohort_id == pursuit.cohort_id,
+                CohortMember.role == "facilitator",
+                CohortMember.person_id != pursuit.teacher_id,
+            )
+        ))
+        if found:
+            return found
+    return list(await session.scalars(
+        select(RoleGrantRow.person_id)
+        .join(Person, Person.id == RoleGrantRow.person_id)
+        .where(Person.district_id == pursuit.district_id,
+               RoleGrantRow.role == "district_admin",
+               Person.id != pursuit.teacher_id)
+    ))

@@ -14,6 +14,7 @@ from coachbot.conversation.handlers import (
     planning,
     pursuits,
     reviewing,
+    tries,
 )
 from coachbot.conversation.registry import Registry
 
@@ -32,6 +33,7 @@ def build_registry() -> Registry:
         admin,
         calibrating,
         deliveries,
+        tries,
     ):
         module.register(registry)
     return registry
