@@ -40,8 +40,13 @@ def check(
     fetched)."""
     problems: dict[str, str] = {}
     for field in form.fields:
-        found = _problem(field, (values.get(field.name) or "").strip(), (files or {}).get(
-            field.name, 0), now, timezone)
+        found = _problem(
+            field,
+            (values.get(field.name) or "").strip(),
+            (files or {}).get(field.name, 0),
+            now,
+            timezone,
+        )
         if found is not None:
             message, params = found
             problems[field.name] = prompts.render(FAMILY, message, p=params)
@@ -59,9 +64,11 @@ def _problem(
         return "date_unclear", {"value": value[:60]}
     if field.kind is FieldKind.URL and not is_web_link(value):
         return "url_bad", {}
-    if field.kind is FieldKind.CHOICE and field.options and value not in {
-        o.value for o in field.options
-    }:
+    if (
+        field.kind is FieldKind.CHOICE
+        and field.options
+        and value not in {o.value for o in field.options}
+    ):
         return "choice_unknown", {}
     if field.kind is FieldKind.NUMBER:
         return _number_problem(field, value)
@@ -102,8 +109,12 @@ def rules(form: Form) -> list[dict[str, Any]]:
             rule["r"] = 1
         if field.kind is FieldKind.CHOICE:
             rule["o"] = [o.value for o in field.options]
-        for key, limit in (("lw", field.min_words), ("hw", field.max_words),
-                           ("lv", field.min_value), ("hv", field.max_value)):
+        for key, limit in (
+            ("lw", field.min_words),
+            ("hw", field.max_words),
+            ("lv", field.min_value),
+            ("hv", field.max_value),
+        ):
             if limit is not None:
                 rule[key] = limit
         out.append(rule)

@@ -24,16 +24,32 @@ FORM = Form(
         FormField("starts", "Starts", FieldKind.DATE),
         FormField("video", "Video", FieldKind.URL, required=False),
         FormField("hours", "Hours", FieldKind.NUMBER, required=False, min_value=1, max_value=40),
-        FormField("reflection", "Reflection", FieldKind.LONG_TEXT, required=False,
-                  min_words=3, max_words=5),
+        FormField(
+            "reflection",
+            "Reflection",
+            FieldKind.LONG_TEXT,
+            required=False,
+            min_words=3,
+            max_words=5,
+        ),
         FormField("plan", "Plan", FieldKind.FILE),
-        FormField("role", "Role", FieldKind.CHOICE,
-                  options=(Option("Teacher", "teacher"), Option("Facilitator", "facilitator"))),
+        FormField(
+            "role",
+            "Role",
+            FieldKind.CHOICE,
+            options=(Option("Teacher", "teacher"), Option("Facilitator", "facilitator")),
+        ),
     ),
     "Save",
 )
-GOOD = {"name": "Fall", "starts": "2026-09-14", "video": "https://video.example.org/1",
-        "hours": "12", "reflection": "We talked a lot", "role": "teacher"}
+GOOD = {
+    "name": "Fall",
+    "starts": "2026-09-14",
+    "video": "https://video.example.org/1",
+    "hours": "12",
+    "reflection": "We talked a lot",
+    "role": "teacher",
+}
 
 
 @pytest.fixture(scope="module")
@@ -43,29 +59,41 @@ def prompts() -> Prompts:
 
 def test_a_good_form_has_nothing_to_fix(prompts: Prompts) -> None:
     assert check(FORM, GOOD, prompts, now=NOW, files={"plan": 1}) == {}
-    assert check(FORM, GOOD | {"starts": "next friday"}, prompts, now=NOW,
-                 files={"plan": 1}) == {}
+    assert check(FORM, GOOD | {"starts": "next friday"}, prompts, now=NOW, files={"plan": 1}) == {}
 
 
 def test_each_problem_is_told_beside_its_field(prompts: Prompts) -> None:
-    bad = {"name": "  ", "starts": "2026-02-30", "video": "my drive folder", "hours": "99",
-           "reflection": "one two three four five six", "role": "janitor"}
+    bad = {
+        "name": "  ",
+        "starts": "2026-02-30",
+        "video": "my drive folder",
+        "hours": "99",
+        "reflection": "one two three four five six",
+        "role": "janitor",
+    }
     problems = check(FORM, bad, prompts, now=NOW)
     assert problems == {
         "name": "Please fill this in.",
         "starts": problems["starts"],
         "video": "That doesn't look like a web link. Paste the whole address, starting with "
-                 "https://.",
+        "https://.",
         "hours": "Please pick a number from 1 to 40.",
         "reflection": "This has 6 words; please keep it to 5.",
         "plan": "Please attach a file here.",
         "role": "Please pick one of the options.",
     }
     assert 'couldn\'t read "2026-02-30" as a date' in problems["starts"]
-    few = check(FORM, GOOD | {"reflection": "too short", "hours": "three"}, prompts, now=NOW,
-                files={"plan": 1})
-    assert few == {"reflection": "This has 2 words; it needs at least 3. Say a little more.",
-                   "hours": "\"three\" isn't a number. Type digits only, like 3."}
+    few = check(
+        FORM,
+        GOOD | {"reflection": "too short", "hours": "three"},
+        prompts,
+        now=NOW,
+        files={"plan": 1},
+    )
+    assert few == {
+        "reflection": "This has 2 words; it needs at least 3. Say a little more.",
+        "hours": '"three" isn\'t a number. Type digits only, like 3.',
+    }
 
 
 def test_optional_fields_may_stay_empty(prompts: Prompts) -> None:

@@ -29,8 +29,11 @@ from coachbot.domain.evidence import EvidenceKind, EvidencePart
 
 FORM_ID = "hand_in"
 SEND_AS = "send_as"
-FIELD_KINDS = {PartKind.TEXT: FieldKind.LONG_TEXT, PartKind.LINK: FieldKind.URL,
-               PartKind.FILE: FieldKind.FILE}
+FIELD_KINDS = {
+    PartKind.TEXT: FieldKind.LONG_TEXT,
+    PartKind.LINK: FieldKind.URL,
+    PartKind.FILE: FieldKind.FILE,
+}
 
 
 def register(r: Registry) -> None:
@@ -43,13 +46,15 @@ def field_name(index: int) -> str:
     return f"part{index}"
 
 
-def _field(turn: Turn, index: int, requirement: Requirement, current: EvidencePart | None) -> (
-        FormField):
+def _field(
+    turn: Turn, index: int, requirement: Requirement, current: EvidencePart | None
+) -> FormField:
     initial = ""
     if current is not None and current.kind is requirement.kind:
         initial = (current.text if requirement.kind is PartKind.TEXT else current.url) or ""
-    kept = current.file_name or current.url if current and requirement.kind is PartKind.FILE \
-        else None
+    kept = (
+        current.file_name or current.url if current and requirement.kind is PartKind.FILE else None
+    )
     return FormField(
         field_name(index),
         turn.say.label("field_part", name=requirement.name, required=requirement.required),
@@ -100,8 +105,9 @@ async def open_hand_in(turn: Turn, value: str) -> None:
     )
 
 
-def _part(requirement: Requirement, value: str, files: tuple[SharedFile, ...]) -> (
-        EvidencePart | None):
+def _part(
+    requirement: Requirement, value: str, files: tuple[SharedFile, ...]
+) -> EvidencePart | None:
     """The part a field gives, checked as any part is; None for a field left empty."""
     if requirement.kind is PartKind.FILE and files:
         shared = files[0]

@@ -31,7 +31,10 @@ async def test_a_teacher_hands_in_every_part_with_one_form(district: CoachBot) -
     form = ana.mailbox.forms[-1]
     by_name = {f.name: f for f in form.fields}
     assert [f.kind for f in form.fields] == [
-        FieldKind.FILE, FieldKind.URL, FieldKind.LONG_TEXT, FieldKind.CHOICE
+        FieldKind.FILE,
+        FieldKind.URL,
+        FieldKind.LONG_TEXT,
+        FieldKind.CHOICE,
     ]
     assert by_name["part1"].initial == "https://video.example.org/lesson-1"  # from the basket
     assert "20 to 400 words" in by_name["part2"].hint
