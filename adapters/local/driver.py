@@ -150,14 +150,35 @@ class LocalPerson:
             ButtonPress(self.sender, action_id, value, self.driver.next_event_id())
         )
 
-    async def submit(self, values: dict[str, str], *, form_id: str | None = None) -> str:
-        """Fill in the newest form (or the newest with ``form_id``) and submit it."""
+    async def submit(
+        self,
+        values: dict[str, str],
+        *,
+        form_id: str | None = None,
+        files: dict[str, list[tuple[str, bytes, str]]] | None = None,
+    ) -> str:
+        """Fill in the newest form (or the newest with ``form_id``) and submit it; ``files``
+        gives each file field its (name, content, media type) uploads."""
         form = next(
             f for f in reversed(self.mailbox.forms) if form_id is None or f.form_id == form_id
         )
         filled = {f.name: f.initial for f in form.fields if f.initial} | values
+        uploads = {
+            name: tuple(
+                SharedFile(
+                    file_name, len(data), media, hashlib.sha256(data).hexdigest(), head=data[:4096]
+                )
+                for file_name, data, media in given
+            )
+            for name, given in (files or {}).items()
+        }
         return await self._send(
             FormSubmission(
-                self.sender, form.form_id, filled, form.context, self.driver.next_event_id()
+                self.sender,
+                form.form_id,
+                filled,
+                form.context,
+                self.driver.next_event_id(),
+                files=uploads,
             )
         )

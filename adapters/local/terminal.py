@@ -1,8 +1,8 @@
 """``coachbot chat --as EMAIL``: the same conversation in a terminal, against the same database.
 
 Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
-as numbers: type the number to press one. Forms ask one field at a time. "/file PATH" shares a
-file as evidence, "/quit" (or Ctrl-D) leaves.
+as numbers: type the number to press one. Forms ask one field at a time (a file field asks for a
+path). "/file PATH" shares a file as evidence, "/quit" (or Ctrl-D) leaves.
 """
 
 from __future__ import annotations
@@ -85,12 +85,20 @@ def words(bot: CoachBot, message: str, **params: object) -> str:
 
 def fill_form(
     form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, tuple[SharedFile, ...]]]:
+    """Ask each field in turn; returns the values and the files given in file fields (asked as
+    a path, like ``/file PATH``)."""
     write(say("form_heading", title=form.title))
     values: dict[str, str] = {}
+    files: dict[str, tuple[SharedFile, ...]] = {}
     for field in form.fields:
         if field.hint:
             write(f"   {field.hint}")
+        if field.kind is FieldKind.FILE:
+            shared = ask_file(field.label, ask, write, say)
+            if shared is not None:
+                files[field.name] = (shared,)
+            continue
         if field.kind is FieldKind.CHOICE and field.options:
             for number, option in enumerate(field.options, start=1):
                 write(f"   {number}. {option.label}")
@@ -106,7 +114,19 @@ def fill_form(
             index = int(answer) - 1
             answer = field.options[index].value if 0 <= index < len(field.options) else answer
         values[field.name] = answer or field.initial
-    return values
+    return values, files
+
+
+def ask_file(
+    label: str, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
+) -> SharedFile | None:
+    """A path to a file, asked again until it names one; an empty answer gives none."""
+    while where := ask(say("file_prompt", label=label) + " ").strip():
+        shared = shared_file(where)
+        if shared is not None:
+            return shared
+        write(say("no_such_file", path=where))
+    return None
 
 
 def shared_file(where: str) -> SharedFile | None:
@@ -136,12 +156,13 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
     while True:
         while channel.forms:
             form = channel.forms.pop(0)
-            values = await asyncio.to_thread(
+            values, files = await asyncio.to_thread(
                 fill_form, form, ask, write, lambda message, **p: words(bot, message, **p)
             )
             turn += 1
             await conversation.handle(
-                FormSubmission(sender, form.form_id, values, form.context, f"t{turn}"), channel
+                FormSubmission(sender, form.form_id, values, form.context, f"t{turn}", files),
+                channel,
             )
         try:
             line = (await asyncio.to_thread(ask, "> ")).strip()

@@ -27,7 +27,7 @@ from adapters.slack.channel import OPEN_FORM, PendingForms, SlackChannel, SlackN
 from adapters.slack.directory import Directory
 from adapters.slack.files import FileFetcher
 from adapters.slack.home import home_view
-from adapters.slack.modals import CALLBACK, modal
+from adapters.slack.modals import CALLBACK, modal, uploads
 from adapters.slack.oauth import installs
 from adapters.slack.settings import SlackSettings
 from adapters.slack.web import SlackWeb, conversation_client, delivery_client
@@ -132,7 +132,7 @@ class SlackBot:
     def _register(self) -> None:
         self.app.command(COMMAND)(self._after_ack(self._on_command))
         self.app.action(re.compile(".+"))(self._after_ack(self._on_action))
-        self.app.view(CALLBACK)(self._after_ack(self._on_view))
+        self.app.view(CALLBACK)(self._after_ack(self._on_view, answer=self._inline_errors))
         self.app.event("message")(self._after_ack(self._on_message))
         self.app.event("app_home_opened")(self._after_ack(self._on_home))
         if self.oauth is not None:  # bolt's own handlers delete the installation and tokens
@@ -146,13 +146,21 @@ class SlackBot:
             self.app.event("tokens_revoked")(self._on_uninstalled)
         self.app.error(self._on_error)
 
-    def _after_ack(self, listener: Listener) -> Listener:
-        """Ack at once, then do ``listener``'s work in a task of our own after the answer."""
+    def _after_ack(self, listener: Listener,
+                   answer: Callable[[dict[str, Any]], dict[str, str]] | None = None) -> Listener:
+        """Ack at once, then do ``listener``'s work in a task of our own after the answer.
+
+        With ``answer`` (a modal's fast checks), problems it finds go back in the ack itself,
+        shown beside their fields in the still open modal, and there is no work to do."""
 
         @functools.wraps(listener)  # bolt reads the wrapped signature to pass its arguments
         async def run(**kwargs: Any) -> None:
             ack = kwargs.get("ack")
             if ack is not None:
+                errors = answer(kwargs.get("body") or {}) if answer is not None else {}
+                if errors:
+                    await ack(response_action="errors", errors=errors)
+                    return
                 await ack()  # for a view: closes the modal; answers come as DMs
             self._inflight += 1  # counted before bolt answers, so drain() sees it
             task = asyncio.create_task(self._work(listener(**kwargs), kwargs.get("body")))
@@ -198,9 +206,19 @@ class SlackBot:
             await self._handle(web, inbound.button_press(body, action), user, team, trigger)
             trigger = None  # one trigger id per interaction
 
+    def _inline_errors(self, body: dict[str, Any]) -> dict[str, str]:
+        return inbound.inline_errors(body, self.bot.prompts, self.bot.clock.now())
+
     async def _on_view(self, ack: Any, body: dict[str, Any], context: Any) -> None:
-        await self._handle(self._web(context), inbound.form_submission(body),
-                           body["user"]["id"], inbound.team_of(body), None)
+        web, user = self._web(context), body["user"]["id"]
+        files: dict[str, tuple[SharedFile, ...]] = {}
+        for name, items in uploads(body["view"]).items():
+            if items:
+                files[name] = await self._fetch(web, items, user)
+                if len(files[name]) < len(items):  # the person was told; nothing half-handed in
+                    return
+        await self._handle(web, inbound.form_submission(body, files), user,
+                           inbound.team_of(body), None)
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any],
                           context: Any) -> None:

@@ -8,11 +8,14 @@ entities are decoded. Whatever comes back out is escaped again on the way to Sla
 
 from __future__ import annotations
 
+import logging
 import re
+from datetime import datetime
 from typing import Any
 
 from adapters.slack.blocks import core_action_id
-from adapters.slack.modals import submitted
+from adapters.slack.modals import checked_form, submitted, uploads
+from coachbot.conversation.form_checks import check
 from coachbot.conversation.vocabulary import (
     ButtonPress,
     Command,
@@ -21,7 +24,9 @@ from coachbot.conversation.vocabulary import (
     Sender,
     SharedFile,
 )
+from coachbot.prompts import Prompts
 
+log = logging.getLogger("coachbot.slack")
 PLATFORM = "slack"
 ANGLED = re.compile(r"<([^<>]*)>")
 MAX_TEXT = 40_000  # Slack's own message limit; anything longer is cut, never an error
@@ -73,13 +78,20 @@ def button_press(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress:
                        action_value(action), event_id=str(body.get("trigger_id", "")))
 
 
-def form_submission(body: dict[str, Any]) -> FormSubmission:
+def form_values(body: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """(form id, context, values in plain words) of a view_submission."""
+    form_id, context, values = submitted(body["view"])
+    return form_id, context, {name: plain(value) for name, value in values.items()}
+
+
+def form_submission(body: dict[str, Any],
+                    files: dict[str, tuple[SharedFile, ...]] | None = None) -> FormSubmission:
     view = body["view"]
-    form_id, context, values = submitted(view)
-    values = {name: plain(value) for name, value in values.items()}
+    form_id, context, values = form_values(body)
     # The same view submitted twice (a double click on Submit) has one id and hash: one effect.
     return FormSubmission(sender(body["user"]["id"]), form_id, values, context,
-                          event_id=f"{view.get('id', '')}:{view.get('hash', '')}")
+                          event_id=f"{view.get('id', '')}:{view.get('hash', '')}",
+                          files=files or {})
 
 
 def direct_message(body: dict[str, Any], files: tuple[SharedFile, ...]) -> DirectMessage:
@@ -93,3 +105,20 @@ def team_of(body: dict[str, Any]) -> str:
     if isinstance(team, dict):
         return str(team.get("id") or "")
     return str(team or "")
+
+
+def inline_errors(body: dict[str, Any], prompts: Prompts, now: datetime) -> dict[str, str]:
+    """The core's fast checks of a submitted modal, by block id, for the ack itself; pure, so
+    well inside the 3 s Slack allows. Anything unexpected lets the submission through to the
+    deeper checks after the ack rather than keep a modal open for no reason."""
+    try:
+        view = body.get("view") or {}
+        form = checked_form(view)
+        if form is None:
+            return {}
+        _, _, values = form_values(body)
+        files = {name: len(items) for name, items in uploads(view).items()}
+        return check(form, values, prompts, now=now, files=files)
+    except Exception:
+        log.exception("could not check a submitted modal before the ack")
+        return {}

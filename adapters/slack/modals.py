@@ -2,8 +2,10 @@
 
 Each form field is one input block whose ``block_id`` is the field's name; choices become radio
 buttons (a rubric criterion's levels, yes/no) or a select when there are more than ten, dates a
-date picker, links a URL input. ``private_metadata`` carries the form id and what the form was
-opened for, so a submission is understood after a restart.
+date picker, links a URL input, numbers a number input, files a file input (Slack uploads the
+file and the submission names it; the adapter fetches it as it does a file sent in a DM).
+``private_metadata`` carries the form id, what the form was opened for and the fields' limits,
+so a submission is understood, and checked before it is answered, after a restart too.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from typing import Any
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
+    NumberInputElement,
     PlainTextInputElement,
     RadioButtonsElement,
     StaticSelectElement,
     UrlInputElement,
 )
+from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from adapters.slack.blocks import SELECT_OPTIONS, clean, option, shorten
+from coachbot.conversation.form_checks import form_from_rules, rules
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField
 
 CALLBACK = "coachbot_form"
@@ -34,6 +39,11 @@ RADIO_OPTIONS = 10
 INPUT_LABEL_CHARS = 2000
 HINT_CHARS = 2000
 INITIAL_TEXT_CHARS = 3000
+MAX_FILES = 1
+
+
+def _whole(number: float | None) -> int | None:
+    return None if number is None else int(number)
 
 
 def _element(field: FormField) -> Any:
@@ -52,6 +62,16 @@ def _element(field: FormField) -> Any:
         return DatePickerElement(action_id=VALUE, initial_date=day)
     if field.kind is FieldKind.URL:
         return UrlInputElement(action_id=VALUE, initial_value=initial or None)
+    if field.kind is FieldKind.FILE:  # one file a part: Slack allows up to 10 MB each
+        return FileInputElement(action_id=VALUE, max_files=MAX_FILES)
+    if field.kind is FieldKind.NUMBER:
+        return NumberInputElement(
+            action_id=VALUE,
+            is_decimal_allowed=False,
+            initial_value=initial or None,
+            min_value=_whole(field.min_value),
+            max_value=_whole(field.max_value),
+        )
     return PlainTextInputElement(
         action_id=VALUE,
         multiline=field.kind is FieldKind.LONG_TEXT,
@@ -73,7 +93,9 @@ def modal(form: Form) -> dict[str, Any]:
         )
         for field in form.fields[:MAX_MODAL_BLOCKS]
     ]
-    metadata = json.dumps({"form": form.form_id, "context": form.context})
+    metadata = json.dumps({"form": form.form_id, "context": form.context, "rules": rules(form)})
+    if len(metadata) > METADATA_CHARS:  # without the limits, the checks after the ack still run
+        metadata = json.dumps({"form": form.form_id, "context": form.context})
     if len(metadata) > METADATA_CHARS:  # a context too long to carry cannot be understood later
         raise ValueError(f"form {form.form_id} context is over {METADATA_CHARS} characters")
     view = View(
@@ -87,17 +109,43 @@ def modal(form: Form) -> dict[str, Any]:
     return view.to_dict()
 
 
-def submitted(view: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
-    """(form id, context, values by field name) from a view_submission's view."""
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
-        meta = {}
-    values: dict[str, str] = {}
-    for name, actions in (view.get("state") or {}).get("values", {}).items():
-        state = actions.get(VALUE) or {}
-        values[name] = _value_of(state)
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _states(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    blocks = (view.get("state") or {}).get("values") or {}
+    return {str(name): (actions or {}).get(VALUE) or {} for name, actions in blocks.items()}
+
+
+def submitted(view: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """(form id, context, values by field name) from a view_submission's view."""
+    meta = _metadata(view)
+    values = {name: _value_of(state) for name, state in _states(view).items()
+              if state.get("type") != "file_input"}
     return str(meta.get("form", "")), str(meta.get("context", "")), values
+
+
+def uploads(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The files given in each file input: Slack's file objects (an id, a name and where to
+    fetch it with the bot token)."""
+    found = {}
+    for name, state in _states(view).items():
+        if state.get("type") == "file_input":
+            files = state.get("files") or []
+            found[name] = [f for f in files if isinstance(f, dict) and f.get("id")]
+    return found
+
+
+def checked_form(view: dict[str, Any]) -> Form | None:
+    """The submitted form as far as the checks before the ack need it (from the modal's own
+    metadata); None for a modal that carried no limits."""
+    meta = _metadata(view)
+    return form_from_rules(str(meta.get("form", "")), meta.get("rules"))
 
 
 def _value_of(state: dict[str, Any]) -> str:
@@ -107,5 +155,3 @@ def _value_of(state: dict[str, Any]) -> str:
     if kind == "datepicker":
         return str(state.get("selected_date") or "")
     return str(state.get("value") or "")
-
-

@@ -60,6 +60,8 @@ class FormSubmission:
     values: dict[str, str] = field(default_factory=dict)
     context: str = ""  # what the form was opened for, e.g. "p12.v3"
     event_id: str = ""
+    # The files given in the form's file fields, by field name (the adapter fetched them).
+    files: dict[str, tuple[SharedFile, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ class FieldKind(StrEnum):
     CHOICE = "choice"
     DATE = "date"
     URL = "url"
+    NUMBER = "number"
+    FILE = "file"  # an upload; its files arrive in FormSubmission.files, not in values
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,12 @@ class FormField:
     initial: str = ""
     hint: str = ""
     options: tuple[Option, ...] = ()
+    # Limits checked before a form is accepted (coachbot.conversation.form_checks): words for
+    # text, the range for a number.
+    min_words: int | None = None
+    max_words: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
 
 
 @dataclass(frozen=True)

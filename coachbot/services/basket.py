@@ -43,6 +43,10 @@ class BasketView:
     carried: list[str]  # parts not resent that will be carried over from the last hand-in
     missing: list[str]  # required parts neither in the basket nor handed in before
     gaps: list[Gap] = field(default_factory=list)  # parts present that need fixing first
+    # For the hand-in form: every part the credential asks for, and what a hand-in would hold
+    # for each now (the basket, or what is carried over), to fill the form in with.
+    requirements: tuple[Requirement, ...] = ()
+    current: dict[str, EvidencePart] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,16 @@ class BasketService:
             carried = [r.name for r in requirements if r.name not in names and r.name in present]
             missing = [r.name for r in requirements if r.required and r.name not in present]
             gaps = precheck(requirements, parts, complete=False)
-            return BasketView(pursuit.id, credential.title, have, carried, missing, gaps)
+            return BasketView(
+                pursuit.id,
+                credential.title,
+                have,
+                carried,
+                missing,
+                gaps,
+                requirements,
+                {p.requirement: p for p in parts},
+            )
 
     async def self_check(self, actor: Actor, pursuit_id: int) -> SelfCheck:
         """The rubric self-check: each criterion beside the parts that show it, and the gaps."""

@@ -7,6 +7,7 @@ the journey move commit together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,19 +84,23 @@ class EvidenceService:
         pursuit_id: int,
         kind: EvidenceKind,
         *,
+        supplied: Sequence[EvidencePart] = (),
         idempotency_key: str | None = None,
     ) -> HandedIn:
         """Hand in what the teacher collected in chat, and empty the basket.
 
         Parts the teacher did not resend are carried over from their last hand-in, so a
-        resubmission after "not yet" only needs what changed.
+        resubmission after "not yet" only needs what changed. ``supplied`` parts (from the
+        hand-in form) take the place of the basket's and the last hand-in's for their parts.
         """
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
             parts, in_basket = await basket_parts(session, pursuit.id)
-            if not in_basket:
+            if not in_basket and not supplied:
                 raise InvalidInput(field="evidence", hint="no_parts")
+            given = {part.requirement for part in supplied}
+            parts = list(supplied) + [part for part in parts if part.requirement not in given]
             outcome = await self._hand_in(session, actor, pursuit, kind, parts, None)
             await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
             return outcome

@@ -48,13 +48,15 @@ async def _show_basket(turn: Turn, pursuit_id: int) -> None:
     view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
     buttons = []
     if view.have:
-        buttons = [
+        buttons += [
             turn.say.button("send_draft", "send_draft", str(pursuit_id)),
             turn.say.button(
                 "submit", "submit", str(pursuit_id), primary=not (view.missing or view.gaps)
             ),
             turn.say.button("self_check", "self_check", str(pursuit_id)),
         ]
+    # The same hand-in as one form, filled in with what is already here.
+    buttons.append(turn.say.button("hand_in_form", "hand_in_form", str(pursuit_id)))
     await turn.channel.reply(turn.say.reply("evidence.j2", "basket", v=view, buttons=buttons))
 
 
@@ -132,7 +134,7 @@ async def send_draft_pressed(turn: Turn, value: str) -> None:
     handed = await turn.bot.evidence.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.DRAFT, idempotency_key=turn.key()
     )
-    await _route(turn, pursuit_id, handed.kind, handed.replayed)
+    await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
 
 
 async def submit(turn: Turn, args: str) -> None:
@@ -150,14 +152,17 @@ async def submit_pressed(turn: Turn, value: str) -> None:
                 "evidence.j2",
                 "nothing_in_basket",
                 title=view.credential_title,
-                buttons=[turn.say.button("submit_last", "submit_last", str(pursuit_id))],
+                buttons=[
+                    turn.say.button("submit_last", "submit_last", str(pursuit_id)),
+                    turn.say.button("hand_in_form", "hand_in_form", str(pursuit_id)),
+                ],
             )
         )
         return
     handed = await turn.bot.evidence.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, idempotency_key=turn.key()
     )
-    await _route(turn, pursuit_id, handed.kind, handed.replayed)
+    await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
 
 
 async def submit_last(turn: Turn, value: str) -> None:
@@ -169,10 +174,10 @@ async def submit_last(turn: Turn, value: str) -> None:
     handed = await turn.bot.evidence.hand_in(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, last.parts, idempotency_key=turn.key()
     )
-    await _route(turn, pursuit_id, handed.kind, handed.replayed)
+    await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
 
 
-async def _route(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None:
+async def route_handed_in(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None:
     ref = await turn.bot.views.pursuit(pursuit_id)
     if replayed:
         await turn.answer("evidence.j2", "already_handed_in", title=ref.title, kind=kind)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from adapters.local.terminal import chat
 from coachbot.composition import CoachBot
-from tests.helpers import ANA
+from coachbot.domain.journey import Move
+from tests.helpers import ANA, actor, planned
 
 
 def typist(lines: list[str]) -> tuple[list[str], object]:
@@ -66,3 +67,37 @@ async def test_someone_not_on_the_roster_is_told_kindly(district: CoachBot) -> N
     screen: list[str] = []
     await chat(district, "visitor@elsewhere.example", ask, screen.append)  # type: ignore[arg-type]
     assert "I don't have you on my roster yet" in "\n".join(screen)
+
+
+async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
+    district: CoachBot, tmp_path: Path
+) -> None:
+    pursuit_id = await planned(district, ANA)
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    plan = tmp_path / "plan.pdf"
+    plan.write_bytes(b"%PDF-1.4 plan")
+    _, ask = typist(
+        [
+            "",  # time zone: keep the default
+            "1",  # goal
+            "1",  # colleagues may ask me: yes
+            "",  # name me: keep yes
+            "draft",
+            "1",  # [Hand in with a form]
+            "/no/such/plan.pdf",  # the lesson plan's path, mistyped, then right
+            str(plan),
+            "https://video.example.org/lesson-1",
+            "My students asked each other why, again and again. The question stems on the",
+            "board gave the quiet ones a way in, and two groups argued about evidence.",
+            "",  # end of the reflection
+            "2",  # send it as: my formal submission
+            "/quit",
+        ]
+    )
+    screen: list[str] = []
+    await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    assert "== Hand in evidence ==" in text
+    assert "I can't find a file at /no/such/plan.pdf" in text
+    assert "You've submitted *Questioning for Discourse*" in text
+    assert "Traceback" not in text

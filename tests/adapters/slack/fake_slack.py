@@ -44,6 +44,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (file id, auth header)
     _codes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _file_objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     # Socket Mode: envelopes to send to the connected app, and the acks it sent back.
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
@@ -213,6 +214,23 @@ class FakeSlack:
             if known.lower() == email:
                 return {"ok": True, "user": {"id": user}}
         return {"ok": False, "error": "users_not_found"}
+
+    def uploaded(self, file_id: str, name: str, data: bytes, mimetype: str) -> dict[str, Any]:
+        """A file a person uploaded in a modal's file input, as Slack stores it and names it in
+        the view_submission (the file object, private until fetched with the bot token)."""
+        self.files[file_id] = data
+        self._file_objects[file_id] = {
+            "id": file_id, "name": name, "title": name, "mimetype": mimetype, "size": len(data),
+            "url_private": self.file_url(file_id, name),
+            "url_private_download": self.file_url(file_id, name),
+        }
+        return self._file_objects[file_id]
+
+    def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = self._file_objects.get(str(args.get("file", "")))
+        if found is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": found}
 
     async def _download(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]

@@ -81,6 +81,7 @@ class SlackRoom:
         self._ids = itertools.count(1)
         self.triggers: dict[str, str] = {}  # trigger id -> user
         self.responses: list[int] = []
+        self.acks: list[str] = []  # each request's answer body (a modal's inline errors)
 
     async def start(self, settings: SlackSettings | None = None) -> SlackRoom:
         settings = settings or SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
@@ -112,6 +113,7 @@ class SlackRoom:
         async with self.http.post(self.events_url, data=body, headers=sent) as response:
             text = await response.text()
             self.responses.append(response.status)
+            self.acks.append(text)
         await self.slack.drain()
         return response.status, text
 
@@ -197,15 +199,19 @@ class SlackRoom:
                 return call.args["view"]
         raise LookupError(f"no modal was opened for {user}")
 
-    async def submit(self, user: str, values: dict[str, str]) -> int:
-        """Fill in the newest modal opened for ``user`` (initial values kept) and submit it."""
+    async def submit(self, user: str, values: dict[str, str],
+                     files: dict[str, list[dict[str, Any]]] | None = None) -> int:
+        """Fill in the newest modal opened for ``user`` (initial values kept) and submit it;
+        ``files`` are the uploads (``fake.uploaded``) in each file input."""
         view = self.last_modal(user)
         state: dict[str, Any] = {}
         for block in view["blocks"]:
             element = block["element"]
             name, kind = block["block_id"], element["type"]
             given = values.get(name)
-            if kind in ("radio_buttons", "static_select"):
+            if kind == "file_input":
+                state[name] = {"value": {"type": kind, "files": (files or {}).get(name, [])}}
+            elif kind in ("radio_buttons", "static_select"):
                 chosen = element.get("initial_option")
                 if given is not None:
                     chosen = next(o for o in element["options"] if o["value"] == given)

@@ -8,7 +8,7 @@ from slack_sdk.models.views import View
 
 from adapters.slack.blocks import core_action_id, messages
 from adapters.slack.inbound import plain
-from adapters.slack.modals import modal, submitted
+from adapters.slack.modals import checked_form, modal, submitted
 from coachbot.conversation.vocabulary import (
     Button,
     Buttons,
@@ -110,6 +110,8 @@ def review_form(title: str, criteria: int) -> Form:
         FormField("zone", "Time zone", FieldKind.CHOICE, initial="Zone 3",
                   options=tuple(Option(f"Zone {i}", f"Zone {i}") for i in range(30))),
         FormField("video", "Video link", FieldKind.URL, required=False),
+        FormField("plan", "Lesson plan", FieldKind.FILE, required=False),
+        FormField("hours", "Hours", FieldKind.NUMBER, min_value=1, max_value=40),
     ]
     return Form("review", title, tuple(fields), "Send my review to the teacher", "r12.v3")
 
@@ -124,6 +126,12 @@ def test_a_form_is_a_valid_modal_with_fitting_titles_and_kinds() -> None:
     assert kinds["zone"] == "static_select"
     assert kinds["due"] == "datepicker"
     assert kinds["video"] == "url_text_input"
+    assert kinds["plan"] == "file_input"
+    assert kinds["hours"] == "number_input"
+    by_id = {b["block_id"]: b for b in view["blocks"]}
+    assert by_id["plan"]["element"]["max_files"] == 1
+    assert (by_id["hours"]["element"]["min_value"], by_id["hours"]["element"]["max_value"]) == (
+        "1", "40")
     by_id = {b["block_id"]: b for b in view["blocks"]}
     assert by_id["due"]["element"]["initial_date"] == "2026-12-04"
     assert "initial_date" not in by_id["when"]["element"]  # not a date: left for the person
@@ -141,3 +149,14 @@ def test_a_submitted_modal_gives_back_the_values_and_what_it_was_for() -> None:
     }}
     assert submitted(view) == ("review", "r12.v3", {
         "score:Criterion 0": "Proficient", "due": "2026-12-11", "feedback": ""})
+
+
+def test_a_form_too_big_to_carry_its_limits_still_opens() -> None:
+    """Without room for the limits in private_metadata, the checks after the ack still run."""
+    fields = tuple(FormField(f"part {i} " + "x" * 200, f"Part {i}", FieldKind.LONG_TEXT,
+                             max_words=400) for i in range(40))
+    view = modal(Form("hand_in", "Hand in", fields, "Hand in", "12"))
+    View(**view).validate_json()
+    assert len(view["private_metadata"]) <= 3000
+    assert checked_form(view) is None
+    assert checked_form(modal(review_form("Review", 1))) is not None
