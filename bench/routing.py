@@ -18,10 +18,8 @@ import argparse
 import asyncio
 import dataclasses
 import json
-import os
 import random
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +29,7 @@ from sqlalchemy import select, text, update
 
 from bench.generate import _bulk, load_catalog
 from bench.measure import percentile
-from bench.run_all import drop_postgres, fresh_postgres
+from bench.run_all import runs_on_each_database
 from coachbot.clock import VirtualClock
 from coachbot.composition import CoachBot, build
 from coachbot.domain.reviewer_policy import Conflict, ReviewerPolicy
@@ -245,43 +243,26 @@ async def one_run(url: str, args: argparse.Namespace, seed: int) -> dict[str, An
 
 
 async def main(args: argparse.Namespace) -> None:
-    backends: list[tuple[str, str]] = []
     report: dict[str, Any] = {"teachers": args.teachers, "reviewers": args.reviewers,
                               "open_reviews": args.open, "runs": args.runs}
-    with tempfile.TemporaryDirectory() as folder:
-        backends.append(("sqlite", folder))
-        base = os.environ.get("COACHBOT_BENCH_POSTGRES_URL") or os.environ.get(
-            "COACHBOT_TEST_POSTGRES_URL")
-        if base and not args.sqlite_only:
-            backends.append(("postgresql", base))
-        for backend, where in backends:
-            runs = []
-            for run in range(args.runs):
-                if backend == "sqlite":
-                    runs.append(await one_run(
-                        f"sqlite+aiosqlite:///{Path(where) / f'routing-{run}.db'}", args, run))
-                    continue
-                name = f"coachbot_bench_routing_{os.getpid()}"
-                url = await fresh_postgres(where, name)
-                try:
-                    runs.append(await one_run(url, args, run))
-                finally:
-                    await drop_postgres(where, name)
-            median = {f"{figure}_{stat}": statistics.median(r[figure][stat] for r in runs)
-                      for figure in ("floor", "decision", "worst_case", "route")
-                      for stat in ("median_ms", "p99_ms")}
-            median["setup_s"] = statistics.median(r["setup_s"] for r in runs)
-            report[backend] = {"median": median, "runs": runs}
-            print(f"\n{backend}: routing with {args.teachers} teachers, {args.reviewers} "
-                  f"reviewers, {args.open} open reviews, median of {args.runs} runs")
-            for key, value in median.items():
-                mark = ""
-                if key == "decision_p99_ms":
-                    ok = value < TARGET_P99_MS
-                    mark = f"{'PASS' if ok else 'MISS'} (< {TARGET_P99_MS:g})"
-                print(f"  {key:<22} {value:>9.2f}  {mark}")
-        if len(backends) == 1 and not args.sqlite_only:
-            print("\nPostgreSQL not measured: set COACHBOT_TEST_POSTGRES_URL to include it.")
+
+    async def run(url: str, seed: int) -> dict[str, Any]:
+        return await one_run(url, args, seed)
+
+    async for backend, runs in runs_on_each_database("routing", args.runs, args.sqlite_only, run):
+        median = {f"{figure}_{stat}": statistics.median(r[figure][stat] for r in runs)
+                  for figure in ("floor", "decision", "worst_case", "route")
+                  for stat in ("median_ms", "p99_ms")}
+        median["setup_s"] = statistics.median(r["setup_s"] for r in runs)
+        report[backend] = {"median": median, "runs": runs}
+        print(f"\n{backend}: routing with {args.teachers} teachers, {args.reviewers} "
+              f"reviewers, {args.open} open reviews, median of {args.runs} runs")
+        for key, value in median.items():
+            mark = ""
+            if key == "decision_p99_ms":
+                ok = value < TARGET_P99_MS
+                mark = f"{'PASS' if ok else 'MISS'} (< {TARGET_P99_MS:g})"
+            print(f"  {key:<22} {value:>9.2f}  {mark}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"routing-{args.teachers}-{args.reviewers}-{args.open}.json"
     out.write_text(json.dumps(report, indent=2, default=str))

@@ -16,6 +16,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,38 @@ async def drop_postgres(base: str, name: str) -> None:
         await conn.close()
 
 
+async def runs_on_each_database(
+    prefix: str,
+    runs: int,
+    sqlite_only: bool,
+    one_run: Callable[[str, int], Awaitable[Any]],
+) -> AsyncIterator[tuple[str, list[Any]]]:
+    """``one_run(url, run)`` on ``runs`` fresh databases, SQLite first, then PostgreSQL when
+    COACHBOT_BENCH_POSTGRES_URL or COACHBOT_TEST_POSTGRES_URL names a server; yields each
+    backend's results as soon as it is done, and says plainly when PostgreSQL was not measured."""
+    with tempfile.TemporaryDirectory() as folder:
+        yield "sqlite", [
+            await one_run(f"sqlite+aiosqlite:///{Path(folder) / f'{prefix}-{run}.db'}", run)
+            for run in range(runs)
+        ]
+    base = os.environ.get("COACHBOT_BENCH_POSTGRES_URL") or os.environ.get(
+        "COACHBOT_TEST_POSTGRES_URL")
+    if sqlite_only:
+        return
+    if not base:
+        print("\nPostgreSQL not measured: set COACHBOT_TEST_POSTGRES_URL to include it.")
+        return
+    results = []
+    for run in range(runs):
+        name = f"coachbot_bench_{prefix}_{os.getpid()}"
+        url = await fresh_postgres(base, name)
+        try:
+            results.append(await one_run(url, run))
+        finally:
+            await drop_postgres(base, name)
+    yield "postgresql", results
+
+
 def summarise(runs: list[dict[str, Any]]) -> dict[str, float]:
     def med(pick: Any) -> float:
         return statistics.median(pick(run) for run in runs)
@@ -103,35 +136,18 @@ def verdict(key: str, value: float) -> str:
 
 
 async def main(args: argparse.Namespace) -> None:
-    backends: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        backends.append(("sqlite", folder))
-        base = os.environ.get("COACHBOT_BENCH_POSTGRES_URL") or os.environ.get(
-            "COACHBOT_TEST_POSTGRES_URL")
-        if base and not args.sqlite_only:
-            backends.append(("postgresql", base))
-        report: dict[str, Any] = {"teachers": args.teachers, "pursuits": args.pursuits,
-                                  "runs": args.runs}
-        for backend, where in backends:
-            runs = []
-            for run in range(args.runs):
-                if backend == "sqlite":
-                    url = f"sqlite+aiosqlite:///{Path(where) / f'bench-{run}.db'}"
-                    runs.append(await one_run(url, args, seed=run))
-                else:
-                    name = f"coachbot_bench_{os.getpid()}"
-                    url = await fresh_postgres(where, name)
-                    try:
-                        runs.append(await one_run(url, args, seed=run))
-                    finally:
-                        await drop_postgres(where, name)
-            report[backend] = {"median": summarise(runs), "runs": runs}
-            print(f"\n{backend}: {args.teachers} teachers, {args.pursuits} pursuits, "
-                  f"median of {args.runs} runs")
-            for key, value in report[backend]["median"].items():
-                print(f"  {key:<20} {value:>10.2f}  {verdict(key, value)}")
-        if len(backends) == 1 and not args.sqlite_only:
-            print("\nPostgreSQL not measured: set COACHBOT_TEST_POSTGRES_URL to include it.")
+    report: dict[str, Any] = {"teachers": args.teachers, "pursuits": args.pursuits,
+                              "runs": args.runs}
+
+    async def run(url: str, seed: int) -> dict[str, Any]:
+        return await one_run(url, args, seed=seed)
+
+    async for backend, runs in runs_on_each_database("bench", args.runs, args.sqlite_only, run):
+        report[backend] = {"median": summarise(runs), "runs": runs}
+        print(f"\n{backend}: {args.teachers} teachers, {args.pursuits} pursuits, "
+              f"median of {args.runs} runs")
+        for key, value in report[backend]["median"].items():
+            print(f"  {key:<20} {value:>10.2f}  {verdict(key, value)}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"foundation-{args.teachers}-{args.pursuits}.json"
     out.write_text(json.dumps(report, indent=2, default=str))

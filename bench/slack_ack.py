@@ -18,12 +18,9 @@ import argparse
 import asyncio
 import json
 import multiprocessing
-import os
 import statistics
-import tempfile
 import time
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +31,7 @@ from sqlalchemy import select
 from adapters.slack.app import SlackBot
 from adapters.slack.http import EVENTS_PATH, events_app
 from adapters.slack.settings import SlackSettings
-from bench.run_all import RESULTS, drop_postgres, fresh_postgres
+from bench.run_all import RESULTS, runs_on_each_database
 from coachbot.clock import VirtualClock
 from coachbot.composition import build
 from coachbot.importing.catalog_reader import read_catalog
@@ -165,39 +162,22 @@ async def one_run(url: str, args: argparse.Namespace) -> dict[str, dict[str, flo
 
 
 async def main(args: argparse.Namespace) -> None:
-    backends = ["sqlite"]
-    base = os.environ.get("COACHBOT_BENCH_POSTGRES_URL") or os.environ.get(
-        "COACHBOT_TEST_POSTGRES_URL")
-    if base and not args.sqlite_only:
-        backends.append("postgresql")
     report: dict[str, Any] = {"concurrent": args.concurrent, "rounds": args.rounds,
                               "runs": args.runs}
-    with tempfile.TemporaryDirectory() as folder:
-        for backend in backends:
-            runs = []
-            for run in range(args.runs):
-                if backend == "sqlite":
-                    runs.append(await one_run(f"sqlite+aiosqlite:///{Path(folder)}/ack-{run}.db",
-                                              args))
-                    continue
-                assert base is not None
-                name = f"coachbot_bench_slack_{os.getpid()}"
-                url = await fresh_postgres(base, name)
-                try:
-                    runs.append(await one_run(url, args))
-                finally:
-                    await drop_postgres(base, name)
-            median = {kind: {key: statistics.median(r[kind][key] for r in runs)
-                             for key in ("p50_ms", "p99_ms")} for kind in runs[0]}
-            report[backend] = {"median": median, "runs": runs}
-            print(f"\n{backend}: ack latency, HTTP mode, {args.concurrent} concurrent, "
-                  f"median of {args.runs} runs")
-            for kind, values in median.items():
-                ok = "PASS" if values["p99_ms"] < TARGET_P99_MS else "MISS"
-                print(f"  {kind:<14} p50 {values['p50_ms']:7.1f} ms   p99 {values['p99_ms']:7.1f}"
-                      f" ms  {ok} (p99 < {TARGET_P99_MS:g})")
-    if len(backends) == 1 and not args.sqlite_only:
-        print("\nPostgreSQL not measured: set COACHBOT_TEST_POSTGRES_URL to include it.")
+
+    async def run(url: str, _: int) -> dict[str, Any]:
+        return await one_run(url, args)
+
+    async for backend, runs in runs_on_each_database("ack", args.runs, args.sqlite_only, run):
+        median = {kind: {key: statistics.median(r[kind][key] for r in runs)
+                         for key in ("p50_ms", "p99_ms")} for kind in runs[0]}
+        report[backend] = {"median": median, "runs": runs}
+        print(f"\n{backend}: ack latency, HTTP mode, {args.concurrent} concurrent, "
+              f"median of {args.runs} runs")
+        for kind, values in median.items():
+            ok = "PASS" if values["p99_ms"] < TARGET_P99_MS else "MISS"
+            print(f"  {kind:<14} p50 {values['p50_ms']:7.1f} ms   p99 {values['p99_ms']:7.1f}"
+                  f" ms  {ok} (p99 < {TARGET_P99_MS:g})")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "slack-ack.json"
     out.write_text(json.dumps(report, indent=2))
