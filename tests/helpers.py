@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from coachbot.composition import CoachBot
+from adapters.local.driver import LocalDriver
+from coachbot.composition import CoachBot, build_nudging
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move
@@ -157,3 +158,30 @@ REFLECTION = (
     "Reflection: my students asked each other why, again and again, and the quiet ones joined "
     "in once the questions were theirs rather than mine."
 )
+
+
+async def not_yet_until_the_limit(bot: CoachBot, room: LocalDriver) -> tuple[int, list[str]]:
+    """Ana, in cohort "Fall" (facilitated by Gil), submits C-ONE three times and Fay says "not
+    yet" each time, the third using the district's last try. Returns the pursuit id and what
+    Ana was told after each decision."""
+    dee = room.as_(DEE)
+    await dee.command("cohort", "new")
+    await dee.submit({"name": "Fall", "starts": "2026-09-01", "ends": "2027-01-29"})
+    await dee.command("cohort", f"add Fall: {ANA}")
+    await dee.command("cohort", f"facilitator Fall: {GIL}")
+    pursuit_id, review_id = await under_review(bot, ANA, FAY)
+    teacher, fay, admin = [await actor(bot, e) for e in (ANA, FAY, DEE)]
+    nudging = build_nudging(bot, room)
+    told = []
+    for attempt in (1, 2, 3):
+        if attempt > 1:
+            await bot.evidence.hand_in(
+                teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence(attempt)
+            )
+            review_id = await bot.reviews.assign(admin, pursuit_id, fay.person_id or 0)
+        await bot.reviews.record(
+            fay, review_id, Decision.NOT_YET, BELOW, feedback=f"Change {attempt}."
+        )
+        await nudging.dispatcher.run_once()
+        told.append(room.as_(ANA).last)
+    return pursuit_id, told

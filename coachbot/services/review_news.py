@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.catalog import Rubric
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
+from coachbot.domain.roles import Role
 from coachbot.services.extra_tries import allowed_tries
 from coachbot.services.nudging import news
 from coachbot.storage.models import (
@@ -171,7 +172,7 @@ async def _coaches(session: AsyncSession, pursuit: Pursuit) -> list[int]:
         found = list(await session.scalars(
             select(CohortMember.person_id).where(
                 CohortMember.cohort_id == pursuit.cohort_id,
-                CohortMember.role == "facilitator",
+                CohortMember.role == Role.FACILITATOR.value,
                 CohortMember.person_id != pursuit.teacher_id,
             )
         ))
@@ -181,6 +182,6 @@ async def _coaches(session: AsyncSession, pursuit: Pursuit) -> list[int]:
         select(RoleGrantRow.person_id)
         .join(Person, Person.id == RoleGrantRow.person_id)
         .where(Person.district_id == pursuit.district_id,
-               RoleGrantRow.role == "district_admin",
+               RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
                Person.id != pursuit.teacher_id)
     ))

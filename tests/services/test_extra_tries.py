@@ -7,39 +7,18 @@ import pytest
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import CoachBot
 from coachbot.domain.errors import PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
-from coachbot.services.reviewing import Decision
 from coachbot.storage.models import AuditEvent, Pursuit
-from tests.helpers import ANA, BELOW, BEN, DEE, FAY, GIL, actor, c_one_evidence, under_review
-
-
-async def _three_not_yets(bot: CoachBot, room: LocalDriver) -> int:
-    dee = room.as_(DEE)
-    await dee.command("cohort", "new")
-    await dee.submit({"name": "Fall", "starts": "2026-09-01", "ends": "2027-01-29"})
-    await dee.command("cohort", f"add Fall: {ANA}")
-    await dee.command("cohort", f"facilitator Fall: {GIL}")
-    pursuit_id, review_id = await under_review(bot, ANA, FAY)
-    teacher, fay, admin = [await actor(bot, e) for e in (ANA, FAY, DEE)]
-    nudging = build_nudging(bot, room)
-    for attempt in (1, 2, 3):
-        if attempt > 1:
-            await bot.evidence.hand_in(
-                teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence(attempt)
-            )
-            review_id = await bot.reviews.assign(admin, pursuit_id, fay.person_id or 0)
-        await bot.reviews.record(fay, review_id, Decision.NOT_YET, BELOW, feedback="Change.")
-        await nudging.dispatcher.run_once()
-    return pursuit_id
+from tests.helpers import ANA, BEN, DEE, FAY, GIL, actor, c_one_evidence, not_yet_until_the_limit
 
 
 async def test_the_facilitator_hears_it_is_time_to_meet_then_allows_one_more_try(
     district: CoachBot,
 ) -> None:
     room = LocalDriver(district)
-    pursuit_id = await _three_not_yets(district, room)
+    pursuit_id, _ = await not_yet_until_the_limit(district, room)
     gil, ana = room.as_(GIL), room.as_(ANA)
     assert 'Ana Teacher has handed in *Questioning for Discourse* 3 times' in gil.last
     assert "let's meet" in ana.last
@@ -67,7 +46,7 @@ async def test_only_the_cohorts_facilitator_or_an_admin_may_allow_it_never_the_t
     district: CoachBot,
 ) -> None:
     room = LocalDriver(district)
-    pursuit_id = await _three_not_yets(district, room)
+    pursuit_id, _ = await not_yet_until_the_limit(district, room)
     value = str(pursuit_id)
     assert "on your own work" in await room.as_(ANA).press_value("extra_try", value)
     assert "their facilitator or an admin" in await room.as_(BEN).press_value("extra_try", value)

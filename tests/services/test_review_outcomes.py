@@ -18,7 +18,17 @@ from coachbot.domain.errors import ChangedMeanwhile, InvalidInput, PreconditionF
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.services.reviewing import Decision, ReviewOutcome
 from coachbot.storage.models import Award, EvidenceVersion, NudgeRow, Pursuit, Review
-from tests.helpers import ANA, BELOW, DEE, FAY, GIL, PASSING, actor, c_one_evidence, under_review
+from tests.helpers import (
+    ANA,
+    BELOW,
+    FAY,
+    GIL,
+    PASSING,
+    actor,
+    c_one_evidence,
+    not_yet_until_the_limit,
+    under_review,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -96,25 +106,10 @@ async def test_not_yet_three_times_keeps_every_version_and_offers_a_meeting(
     district: CoachBot,
 ) -> None:
     room = LocalDriver(district)
-    dee = room.as_(DEE)
-    await dee.command("cohort", "new")
-    await dee.submit({"name": "Fall", "starts": "2026-09-01", "ends": "2027-01-29"})
-    await dee.command("cohort", f"add Fall: {ANA}")
-    await dee.command("cohort", f"facilitator Fall: {GIL}")
-    pursuit_id, review_id = await under_review(district, ANA, FAY)
-    teacher, fay, admin = [await actor(district, e) for e in (ANA, FAY, DEE)]
-    nudging = build_nudging(district, room)
-    for attempt in (1, 2, 3):
-        if attempt > 1:
-            await district.evidence.hand_in(
-                teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence(attempt)
-            )
-            review_id = await district.reviews.assign(admin, pursuit_id, fay.person_id or 0)
-        await district.reviews.record(
-            fay, review_id, Decision.NOT_YET, BELOW, feedback=f"Change {attempt}."
-        )
-        await nudging.dispatcher.run_once()
-        assert f"*What to change next:* Change {attempt}." in room.as_(ANA).last
+    pursuit_id, told = await not_yet_until_the_limit(district, room)
+    for attempt, message in enumerate(told, start=1):
+        assert f"*What to change next:* Change {attempt}." in message
+    teacher = await actor(district, ANA)
     last = room.as_(ANA).last
     assert "you've made 3 formal submissions, so before another one let's meet" in last
     assert "Gil Facilitator will go through the feedback with you" in last
