@@ -33,7 +33,7 @@ from bench.run_all import runs_on_each_database
 from coachbot.clock import VirtualClock
 from coachbot.composition import CoachBot, build
 from coachbot.domain.reviewer_policy import Conflict, ReviewerPolicy
-from coachbot.services.routing import pick_reviewer
+from coachbot.services.reviews.routing import pick_reviewer
 from coachbot.settings import Settings
 from coachbot.storage.codec import policy_from_json, policy_to_json
 from coachbot.storage.models import (

@@ -19,27 +19,27 @@ from coachbot.conversation.nudges import NudgeSender
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
-from coachbot.services.basket import BasketService
 from coachbot.services.bundle import CoachBot
-from coachbot.services.calendar_loader import CalendarLoader
-from coachbot.services.calibration_admin import CalibrationService
-from coachbot.services.catalog_loader import CatalogLoader
-from coachbot.services.choosing import ChoosingService
-from coachbot.services.cohorts import CohortService
-from coachbot.services.evidence import EvidenceService
-from coachbot.services.evidence_access import EvidenceAccess
-from coachbot.services.extra_tries import ExtraTries
-from coachbot.services.journey import JourneyService
+from coachbot.services.district.cohorts import CohortService
+from coachbot.services.district.person_settings import PersonSettingsService
+from coachbot.services.district.policy import PolicyAdmin
+from coachbot.services.evidence.access import EvidenceAccess
+from coachbot.services.evidence.basket import BasketService
+from coachbot.services.evidence.hand_in import EvidenceService
+from coachbot.services.journey.choosing import ChoosingService
+from coachbot.services.journey.extra_tries import ExtraTries
+from coachbot.services.journey.gate import JourneyService
+from coachbot.services.journey.planning import PlanningService
+from coachbot.services.loading.calendar import CalendarLoader
+from coachbot.services.loading.catalog import CatalogLoader
+from coachbot.services.loading.roster import RosterLoader
 from coachbot.services.nudging.dispatch import Dispatcher, Sender
 from coachbot.services.nudging.ratelimit import LimitedSender, RateLimiter
 from coachbot.services.nudging.sweep import Sweep
-from coachbot.services.person_settings import PersonSettingsService
-from coachbot.services.planning import PlanningService
-from coachbot.services.policy_admin import PolicyAdmin
-from coachbot.services.reviewing import ReviewService
-from coachbot.services.roster_loader import RosterLoader
-from coachbot.services.status import StatusService
-from coachbot.services.views import Views
+from coachbot.services.reading.read_models import Views
+from coachbot.services.reading.status import StatusService
+from coachbot.services.reviews.calibration import CalibrationService
+from coachbot.services.reviews.reviewing import ReviewService
 from coachbot.settings import Settings
 
 __all__ = ["CoachBot", "Nudging", "build", "build_conversation", "build_nudging"]

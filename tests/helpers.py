@@ -14,8 +14,8 @@ from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move
 from coachbot.domain.planning import Milestone
 from coachbot.domain.roles import Actor
-from coachbot.services.people import actor_by_email
-from coachbot.services.reviewing import Decision
+from coachbot.services.district.people import actor_by_email
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.storage.models import NudgeRow, Person
 
 ANA, BEN, CARA = "ana@testville.example", "ben@testville.example", "cara@testville.example"

@@ -35,8 +35,8 @@ from adapters.slack.workspaces import Workspaces
 from coachbot.composition import Nudging, build_conversation, build_nudging
 from coachbot.conversation.vocabulary import Event, SharedFile
 from coachbot.services.bundle import CoachBot
-from coachbot.services.idempotency import claim
 from coachbot.services.nudging.ratelimit import SLACK, RateLimiter, limiter_for
+from coachbot.services.record.idempotency import claim
 
 log = logging.getLogger("coachbot.slack")
 Listener = Callable[..., Awaitable[None]]

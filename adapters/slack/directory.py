@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from adapters.slack.web import SlackWeb, slack_error
 from coachbot.services.bundle import CoachBot
-from coachbot.services.districts import pick_district
+from coachbot.services.district.districts import pick_district
 from coachbot.storage.models import District, Person, WorkspaceLink
 
 log = logging.getLogger("coachbot.slack")

@@ -17,8 +17,8 @@ from coachbot.composition import CoachBot
 from coachbot.importing.calendar_reader import read_calendar
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
-from coachbot.services.districts import pick_district
-from coachbot.services.nudging import report
+from coachbot.services.district.districts import pick_district
+from coachbot.services.nudging import history as report
 from coachbot.storage.schema import current_revision, upgrade
 
 app = typer.Typer(

@@ -14,7 +14,7 @@ from coachbot.conversation.vocabulary import Event, Form, Reply, Sender
 from coachbot.domain.errors import NotFound
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.bundle import CoachBot
-from coachbot.services.people import actor_of
+from coachbot.services.district.people import actor_of
 from coachbot.storage.models import District, Person
 
 

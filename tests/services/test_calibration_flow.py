@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coachbot.composition import CoachBot
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
-from coachbot.services.reviewing import Decision
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.storage.models import Award, NudgeRow, Person, Pursuit, Review
 from tests.helpers import BEN, CARA, DEE, PASSING, actor, c_one_evidence, planned
 

@@ -14,7 +14,7 @@ from coachbot.domain.errors import ChangedMeanwhile, MoveNotAllowed, Preconditio
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.domain.roles import Actor
-from coachbot.services.reviewing import Decision
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.settings import Settings
 from coachbot.storage.models import AuditEvent, Award, EvidenceVersion, Pursuit, Review
 from tests.helpers import (

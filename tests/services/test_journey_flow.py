@@ -7,7 +7,7 @@ from sqlalchemy import select
 from coachbot.composition import CoachBot
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
-from coachbot.services.reviewing import Decision
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.storage.models import AuditEvent, Award, EvidenceVersion
 from tests.helpers import ANA, BELOW, DEE, FAY, PASSING, actor, c_one_evidence, days, planned
 

@@ -20,7 +20,7 @@ from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move
 from coachbot.domain.planning import Milestone
 from coachbot.domain.roles import Role
-from coachbot.services.reviewing import Decision
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.storage.models import (
     Award,
     Completion,

@@ -16,9 +16,9 @@ from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.domain.reviewer_policy import Conflict, ReviewerPolicy
 from coachbot.domain.roles import Actor
+from coachbot.services.district.people import actor_by_email
 from coachbot.services.nudging.sweep import Sweep
-from coachbot.services.people import actor_by_email
-from coachbot.services.reviewing import Decision
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.storage.models import AuditEvent, NudgeRow, Review
 from tests.conftest import START
 from tests.helpers import (

@@ -16,7 +16,7 @@ from coachbot.composition import CoachBot, build_nudging
 from coachbot.conversation.vocabulary import Reply
 from coachbot.domain.errors import ChangedMeanwhile, InvalidInput, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
-from coachbot.services.reviewing import Decision, ReviewOutcome
+from coachbot.services.reviews.reviewing import Decision, ReviewOutcome
 from coachbot.storage.models import Award, EvidenceVersion, NudgeRow, Pursuit, Review
 from tests.helpers import (
     ANA,

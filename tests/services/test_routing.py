@@ -10,7 +10,7 @@ from coachbot.composition import CoachBot
 from coachbot.domain.errors import NotPermitted, PreconditionFailed
 from coachbot.domain.reviewer_policy import Conflict, OfficialReviewer, ReviewerPolicy
 from coachbot.domain.roles import Actor
-from coachbot.services.people import actor_by_email
+from coachbot.services.district.people import actor_by_email
 from tests.services.routing_world import (
     World,
     add_award,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coachbot.conversation.turn import Turn
 from coachbot.domain.errors import InvalidInput, NotFound, PreconditionFailed
-from coachbot.services.views import PursuitRef
+from coachbot.services.reading.read_models import PursuitRef
 
 
 def pursuit_value(ref: PursuitRef) -> str:

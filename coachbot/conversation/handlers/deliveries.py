@@ -10,7 +10,7 @@ from __future__ import annotations
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.domain.roles import Role
-from coachbot.services.nudging.report import dead_letters, retry_dead
+from coachbot.services.nudging.history import dead_letters, retry_dead
 
 SHOWN = 10
 

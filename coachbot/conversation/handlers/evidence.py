@@ -17,7 +17,7 @@ from coachbot.domain.catalog import PartKind
 from coachbot.domain.errors import NotPermitted
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.roles import Role
-from coachbot.services.views import PursuitRef
+from coachbot.services.reading.read_models import PursuitRef
 
 URL = re.compile(r"https?://\S+")
 NAMED = re.compile(r"^\s*(?P<name>[^:\n]{2,60}?)\s*:\s+(?P<body>.+)$", re.DOTALL)

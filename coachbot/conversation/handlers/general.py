@@ -11,7 +11,7 @@ from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
-from coachbot.services.nudging.report import last_sent_to
+from coachbot.services.nudging.history import last_sent_to
 
 US_ZONES = (
     "America/New_York",

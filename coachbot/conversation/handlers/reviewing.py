@@ -10,8 +10,8 @@ from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Button, FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
-from coachbot.services.evidence_access import EvidenceView
-from coachbot.services.reviewing import Decision
+from coachbot.services.evidence.access import EvidenceView
+from coachbot.services.reviews.reviewing import Decision
 
 SCORE = "score:"
 DECIDING = ("official", "second", "third")  # reviews that end in earned or not yet

@@ -19,11 +19,11 @@ from coachbot.domain.journey import State
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.roles import Actor
-from coachbot.services import audit, review_waits
-from coachbot.services.journey import lock_pursuit
+from coachbot.services.journey.gate import lock_pursuit
 from coachbot.services.nudging.due import CATCH_UP, Due
-from coachbot.services.reviewing import ReviewService
-from coachbot.services.routing import PEER, pick_reviewer
+from coachbot.services.record import audit
+from coachbot.services.reviews.reviewing import ReviewService
+from coachbot.services.reviews.routing import PEER, pick_reviewer
 from coachbot.storage.models import CredentialRow, Person, Pursuit, Review, ReviewWait
 
 WAITING_STATES = (State.DRAFT_WITH_FACILITATOR.value, State.SUBMITTED.value)
@@ -58,11 +58,11 @@ async def route_waiting(
     for pursuit_id in waits:
         pursuit = await lock_pursuit(session, reviews.db, pursuit_id)
         if pursuit.state not in WAITING_STATES:  # recalled or withdrawn meanwhile
-            await review_waits.clear(session, pursuit.id)
+            await waits.clear(session, pursuit.id)
             continue
         reviewer = await pick_reviewer(session, pursuit, now=now)
         if reviewer is None:
-            await review_waits.note(session, pursuit, now)
+            await waits.note(session, pursuit, now)
             continue
         review_id = await reviews.assign_in(session, Actor.system(district_id), pursuit, reviewer)
         review = await session.get(Review, review_id)

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain.nudges import PRIORITY
 from coachbot.domain.roles import Role
-from coachbot.services.journey import JourneyService
+from coachbot.services.journey.gate import JourneyService
 from coachbot.services.nudging import due, review_moves
-from coachbot.services.reviewing import ReviewService
+from coachbot.services.reviews.reviewing import ReviewService
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, NudgeRow, Person, RoleGrantRow

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from coachbot.services import idempotency
 from coachbot.services.nudging.dispatch import Dispatcher, DispatchResult
 from coachbot.services.nudging.sweep import Sweep, SweepResult
+from coachbot.services.record import idempotency
 
 log = logging.getLogger("coachbot.nudges")
 SWEEP_JOB, DISPATCH_JOB = "coachbot-sweep", "coachbot-dispatch"

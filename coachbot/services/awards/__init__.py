@@ -1,0 +1,1 @@
+"""Awards: what an earned credential credits, and the stacks and pathways it completes."""

@@ -1,0 +1,172 @@
+"""Showing evidence only to those allowed to see it, and recording every look.
+
+Allowed: the teacher whose evidence it is, the reviewers assigned to that version (a reviewer who
+handed it off no longer is), and the district's admins. Everyone else is told politely that they
+cannot see it. Every look is in the audit trail ("view_evidence"), and so is every refused one
+("view_evidence_refused"), so a district can see who tried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain.catalog import Rubric
+from coachbot.domain.errors import NotFound, NotPermitted
+from coachbot.domain.evidence import EvidencePart
+from coachbot.domain.roles import Actor, Role
+from coachbot.services.evidence.basket import part_of
+from coachbot.services.record import audit
+from coachbot.storage.codec import rubric_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import (
+    CredentialRow,
+    EvidencePartRow,
+    EvidenceVersion,
+    Person,
+    Pursuit,
+    Review,
+)
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    pursuit_id: int
+    review_id: int | None
+    purpose: str | None
+    teacher: str
+    credential: str
+    number: int
+    kind: str
+    attempt: int
+    parts: list[EvidencePart]
+    rubric: Rubric
+    reviewer_id: int | None = None  # who holds the review this view was opened for
+    open: bool = False  # that review still waits for scores
+
+
+# A review in these states keeps its reviewer's right to see the evidence it is about; a review
+# handed to a colleague does not.
+SEEING_STATUSES = ("assigned", "scored", "completed", "exercise")
+
+
+class _Refused(Exception):
+    """Carries a refusal out of the transaction so that it can be recorded in its own."""
+
+    def __init__(self, error: NotPermitted, district_id: int, pursuit_id: int, number: int):
+        super().__init__(str(error))
+        self.error, self.district_id = error, district_id
+        self.pursuit_id, self.number = pursuit_id, number
+
+
+class EvidenceAccess:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def for_review(self, actor: Actor, review_id: int) -> EvidenceView:
+        try:
+            async with self.db.write() as session:
+                review = await session.get(Review, review_id)
+                if review is None:
+                    raise NotFound(what="review", key=str(review_id))
+                return await self._view(session, actor, review.evidence_version_id, review)
+        except _Refused as refused:
+            await self._record_refusal(actor, refused)
+            raise refused.error from None
+
+    async def latest(self, actor: Actor, pursuit_id: int) -> EvidenceView:
+        try:
+            async with self.db.write() as session:
+                version_id = await session.scalar(
+                    select(EvidenceVersion.id)
+                    .where(EvidenceVersion.pursuit_id == pursuit_id)
+                    .order_by(EvidenceVersion.number.desc())
+                    .limit(1)
+                )
+                if version_id is None:
+                    raise NotFound(what="evidence", key=str(pursuit_id))
+                return await self._view(session, actor, version_id, None)
+        except _Refused as refused:
+            await self._record_refusal(actor, refused)
+            raise refused.error from None
+
+    async def _record_refusal(self, actor: Actor, refused: _Refused) -> None:
+        async with self.db.write() as session:
+            audit.record(
+                session,
+                at=self.clock.now(),
+                actor=actor,
+                district_id=refused.district_id,
+                subject_type="pursuit",
+                subject_id=refused.pursuit_id,
+                action="view_evidence_refused",
+                details={"version": refused.number},
+            )
+
+    async def _view(
+        self, session: AsyncSession, actor: Actor, version_id: int, review: Review | None
+    ) -> EvidenceView:
+        version = await session.get(EvidenceVersion, version_id)
+        assert version is not None
+        pursuit = await session.get(Pursuit, version.pursuit_id)
+        assert pursuit is not None
+        reviewers = set(
+            await session.scalars(
+                select(Review.reviewer_id).where(
+                    Review.evidence_version_id == version.id,
+                    Review.status.in_(SEEING_STATUSES),
+                )
+            )
+        )
+        allowed = actor.person_id is not None and (
+            actor.person_id == pursuit.teacher_id
+            or actor.person_id in reviewers
+            or (actor.district_id == pursuit.district_id and actor.has_role(Role.DISTRICT_ADMIN))
+        )
+        if not allowed:
+            raise _Refused(
+                NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"]),
+                pursuit.district_id,
+                pursuit.id,
+                version.number,
+            )
+        teacher = await session.get(Person, pursuit.teacher_id)
+        credential = await session.get(CredentialRow, pursuit.credential_id)
+        assert teacher is not None and credential is not None
+        parts = [
+            part_of(p)
+            for p in await session.scalars(
+                select(EvidencePartRow)
+                .where(EvidencePartRow.version_id == version.id)
+                .order_by(EvidencePartRow.position)
+            )
+        ]
+        audit.record(
+            session,
+            at=self.clock.now(),
+            actor=actor,
+            district_id=pursuit.district_id,
+            subject_type="pursuit",
+            subject_id=pursuit.id,
+            action="view_evidence",
+            details={"version": version.number},
+        )
+        anchor = review is not None and review.purpose == "exercise"
+        return EvidenceView(
+            pursuit.id,
+            review.id if review else None,
+            review.purpose if review else None,
+            "" if anchor else teacher.name,  # an anchor is scored without knowing whose it is
+            credential.title,
+            version.number,
+            version.kind,
+            pursuit.attempts,
+            parts,
+            rubric_from_json(credential.rubric),
+            review.reviewer_id if review else None,
+            review is not None and review.status in ("assigned", "exercise"),
+        )

@@ -1,0 +1,278 @@
+"""The draft basket: evidence parts a teacher sends over several messages before handing in.
+
+A part is matched to the credential's requirements: "Reflection: ..." names its part; otherwise
+a file goes to the first file part still empty, a link to the first link part, text to the first
+text part. Sending a part again replaces it, so a teacher can fix a mistake by resending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain import filetypes
+from coachbot.domain.catalog import PartKind, Requirement
+from coachbot.domain.errors import InvalidInput, NotPermitted, PreconditionFailed
+from coachbot.domain.evidence import EvidencePart
+from coachbot.domain.journey import OPEN_STATES, State
+from coachbot.domain.precheck import CriterionCheck, Gap, precheck, self_check
+from coachbot.domain.roles import Actor
+from coachbot.services.journey.gate import lock_pursuit
+from coachbot.storage.codec import requirements_from_json, rubric_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import (
+    CredentialRow,
+    DraftItem,
+    EvidencePartRow,
+    EvidenceVersion,
+    Pursuit,
+)
+
+# Evidence is collected once the plan is made, and while a draft or a "not yet" is out.
+COLLECTING = {State.IN_PROGRESS, State.NOT_YET, State.DRAFT_WITH_FACILITATOR}
+
+
+@dataclass(frozen=True)
+class BasketView:
+    pursuit_id: int
+    credential_title: str
+    have: list[tuple[str, str, str]]  # (requirement, kind, what: a file name, link or excerpt)
+    carried: list[str]  # parts not resent that will be carried over from the last hand-in
+    missing: list[str]  # required parts neither in the basket nor handed in before
+    gaps: list[Gap] = field(default_factory=list)  # parts present that need fixing first
+    # For the hand-in form: every part the credential asks for, and what a hand-in would hold
+    # for each now (the basket, or what is carried over), to fill the form in with.
+    requirements: tuple[Requirement, ...] = ()
+    current: dict[str, EvidencePart] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    pursuit_id: int
+    credential_title: str
+    criteria: list[CriterionCheck]
+    gaps: list[Gap]  # everything the pre-check would hold back from a formal submission
+
+
+def part_of(item: DraftItem | EvidencePartRow) -> EvidencePart:
+    return EvidencePart(
+        requirement=item.requirement,
+        kind=PartKind(item.kind),
+        text=item.text,
+        url=item.url,
+        file_name=item.file_name,
+        file_size=item.file_size,
+        content_hash=item.content_hash,
+        media_type=item.media_type,
+    )
+
+
+async def basket_parts(
+    session: AsyncSession, pursuit_id: int
+) -> tuple[list[EvidencePart], set[str]]:
+    """What a hand-in would hold now: the basket, plus the parts of the last hand-in the
+    teacher did not resend. Returns (parts, names of the parts that are in the basket)."""
+    items = list(
+        await session.scalars(
+            select(DraftItem).where(DraftItem.pursuit_id == pursuit_id).order_by(DraftItem.id)
+        )
+    )
+    parts = [part_of(i) for i in items]
+    names = {i.requirement for i in items}
+    latest = await session.scalar(
+        select(EvidenceVersion.id)
+        .where(EvidenceVersion.pursuit_id == pursuit_id)
+        .order_by(EvidenceVersion.number.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        parts += [
+            part_of(row)
+            for row in await session.scalars(
+                select(EvidencePartRow)
+                .where(EvidencePartRow.version_id == latest)
+                .order_by(EvidencePartRow.position)
+            )
+            if row.requirement not in names
+        ]
+    return parts, names
+
+
+def match_requirement(
+    requirements: tuple[Requirement, ...], kind: PartKind, named: str | None, filled: set[str]
+) -> Requirement | None:
+    if named:
+        wanted = named.strip().lower()
+        return next((r for r in requirements if r.name.lower() == wanted), None)
+    open_first = sorted(requirements, key=lambda r: (r.name in filled, not r.required))
+    return next((r for r in open_first if r.kind is kind), None)
+
+
+class BasketService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def add(
+        self,
+        actor: Actor,
+        pursuit_id: int,
+        kind: PartKind,
+        *,
+        named: str | None = None,
+        text: str | None = None,
+        url: str | None = None,
+        file_name: str | None = None,
+        file_size: int | None = None,
+        content_hash: str | None = None,
+        media_type: str | None = None,
+        head: bytes | None = None,
+        caption: str | None = None,
+    ) -> str:
+        """Add (or replace) one part; returns the requirement it was filed under.
+
+        With ``head`` (a file's first bytes) the file's type is what its content shows; the
+        name and the type the platform claimed are not trusted. A ``caption`` that names a part
+        (a file sent with "Student work samples") files it there; any other caption is ignored.
+        """
+        if head is not None:
+            media_type = filetypes.sniff(head)
+        async with self.db.write() as session:
+            pursuit, requirements = await self._open(session, actor, pursuit_id)
+            filled = set(
+                await session.scalars(
+                    select(DraftItem.requirement).where(DraftItem.pursuit_id == pursuit.id)
+                )
+            )
+            requirement = None
+            if caption and not named:
+                requirement = match_requirement(requirements, kind, caption.rstrip(":"), filled)
+            requirement = requirement or match_requirement(requirements, kind, named, filled)
+            if requirement is None:
+                raise InvalidInput(
+                    field="evidence",
+                    hint="no_matching_part",
+                    kind=kind.value,
+                    allowed=[r.name for r in requirements],
+                )
+            # A link may stand in for a file (a shared drive folder of student work).
+            if requirement.kind is not kind and not (
+                requirement.kind is PartKind.FILE and kind is PartKind.LINK
+            ):
+                raise InvalidInput(
+                    field=requirement.name,
+                    hint="wrong_kind",
+                    expected=requirement.kind.value,
+                    value=kind.value,
+                )
+            # Validates the part (links, sizes, hashes) before anything is stored.
+            EvidencePart(
+                requirement.name,
+                kind,
+                text=text,
+                url=url,
+                file_name=file_name,
+                file_size=file_size,
+                content_hash=content_hash,
+                media_type=media_type,
+            )
+            await session.execute(
+                delete(DraftItem).where(
+                    DraftItem.pursuit_id == pursuit.id, DraftItem.requirement == requirement.name
+                )
+            )
+            session.add(
+                DraftItem(
+                    pursuit_id=pursuit.id,
+                    requirement=requirement.name,
+                    kind=kind.value,
+                    text=text,
+                    url=url,
+                    file_name=file_name,
+                    file_size=file_size,
+                    content_hash=content_hash,
+                    media_type=media_type,
+                    added_at=self.clock.now(),
+                )
+            )
+            pursuit.last_activity_at = self.clock.now()
+            return requirement.name
+
+    async def view(self, actor: Actor, pursuit_id: int) -> BasketView:
+        async with self.db.read() as session:
+            pursuit, requirements = await self._open(session, actor, pursuit_id, locked=False)
+            credential = await session.get(CredentialRow, pursuit.credential_id)
+            assert credential is not None
+            items = list(
+                await session.scalars(
+                    select(DraftItem)
+                    .where(DraftItem.pursuit_id == pursuit.id)
+                    .order_by(DraftItem.id)
+                )
+            )
+            have = [
+                (i.requirement, i.kind, i.file_name or i.url or (i.text or "")[:60]) for i in items
+            ]
+            parts, names = await basket_parts(session, pursuit.id)
+            present = {p.requirement for p in parts}
+            carried = [r.name for r in requirements if r.name not in names and r.name in present]
+            missing = [r.name for r in requirements if r.required and r.name not in present]
+            gaps = precheck(requirements, parts, complete=False)
+            return BasketView(
+                pursuit.id,
+                credential.title,
+                have,
+                carried,
+                missing,
+                gaps,
+                requirements,
+                {p.requirement: p for p in parts},
+            )
+
+    async def self_check(self, actor: Actor, pursuit_id: int) -> SelfCheck:
+        """The rubric self-check: each criterion beside the parts that show it, and the gaps."""
+        async with self.db.read() as session:
+            pursuit, requirements = await self._open(
+                session, actor, pursuit_id, locked=False, states=OPEN_STATES
+            )
+            credential = await session.get(CredentialRow, pursuit.credential_id)
+            assert credential is not None
+            parts, _ = await basket_parts(session, pursuit.id)
+            rubric = rubric_from_json(credential.rubric)
+            return SelfCheck(
+                pursuit.id,
+                credential.title,
+                self_check(requirements, rubric, parts),
+                precheck(requirements, parts, complete=True),
+            )
+
+    async def clear(self, actor: Actor, pursuit_id: int) -> None:
+        async with self.db.write() as session:
+            pursuit, _ = await self._open(session, actor, pursuit_id)
+            await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
+
+    async def _open(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        pursuit_id: int,
+        locked: bool = True,
+        states: frozenset[State] | set[State] = COLLECTING,
+    ) -> tuple[Pursuit, tuple[Requirement, ...]]:
+        if locked:
+            pursuit = await lock_pursuit(session, self.db, pursuit_id)
+        else:
+            found = await session.get(Pursuit, pursuit_id)
+            if found is None:
+                raise PreconditionFailed(need="pursuit")
+            pursuit = found
+        if pursuit.teacher_id != actor.person_id:
+            raise NotPermitted(move="hand_in", parties=["owner"])
+        if State(pursuit.state) not in states:
+            raise PreconditionFailed(need="collecting_state", state=pursuit.state)
+        credential = await session.get(CredentialRow, pursuit.credential_id)
+        assert credential is not None
+        return pursuit, requirements_from_json(credential.requirements)

@@ -1,0 +1,1 @@
+"""Loading what districts keep elsewhere: the catalog, the roster and the school calendar."""

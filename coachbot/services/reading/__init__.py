@@ -1,0 +1,1 @@
+"""Read models: what the conversation shows of the catalog, pursuits, people and progress."""

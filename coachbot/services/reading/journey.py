@@ -1,0 +1,142 @@
+"""Read models of pursuits: finding one, its plan and window, approvals waiting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from coachbot.domain.errors import NotFound
+from coachbot.domain.journey import OPEN_STATES, State
+from coachbot.domain.policy import Window
+from coachbot.domain.roles import Actor
+from coachbot.services.journey.planning import window_for
+from coachbot.services.reading.shapes import (
+    PursuitRef,
+    pursuit_refs,
+)
+from coachbot.storage.codec import (
+    policy_from_json,
+)
+from coachbot.storage.database import Database
+from coachbot.storage.models import (
+    CredentialRow,
+    District,
+    MilestoneRow,
+    Person,
+    Pursuit,
+    RoleGrantRow,
+    WorkPlan,
+)
+
+
+class JourneyViews:
+    """Read models of pursuits: finding one, its plan and window, approvals waiting."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def pursuit_by_code(self, teacher_id: int, code: str | None) -> PursuitRef | None:
+        """The teacher's open pursuit of ``code``; without a code, their most recent open one."""
+        async with self.db.read() as session:
+            query = (
+                pursuit_refs()
+                .where(
+                    Pursuit.teacher_id == teacher_id,
+                    Pursuit.state.in_([s.value for s in OPEN_STATES]),
+                )
+                .order_by(Pursuit.updated_at.desc())
+            )
+            if code:
+                query = query.where(func.lower(CredentialRow.code) == code.strip().lower())
+            row = (await session.execute(query.limit(1))).first()
+            return PursuitRef(*row) if row else None
+
+    async def pursuit(self, pursuit_id: int) -> PursuitRef:
+        async with self.db.read() as session:
+            row = (await session.execute(pursuit_refs().where(Pursuit.id == pursuit_id))).first()
+            if row is None:
+                raise NotFound(what="pursuit", key=str(pursuit_id))
+            return PursuitRef(*row)
+
+    async def plan(self, pursuit_id: int) -> tuple[date | None, list[tuple[int, str, date, bool]]]:
+        """(deadline, [(milestone id, title, due, done)]) of a pursuit's plan."""
+        async with self.db.read() as session:
+            plan = await session.scalar(select(WorkPlan).where(WorkPlan.pursuit_id == pursuit_id))
+            if plan is None:
+                return None, []
+            rows = await session.execute(
+                select(
+                    MilestoneRow.id, MilestoneRow.title, MilestoneRow.due_on, MilestoneRow.done_at
+                )
+                .where(MilestoneRow.plan_id == plan.id)
+                .order_by(MilestoneRow.position)
+            )
+            return plan.deadline, [
+                (mid, title, due, done is not None) for mid, title, due, done in rows.all()
+            ]
+
+    async def window(self, pursuit_id: int) -> Window | None:
+        async with self.db.read() as session:
+            pursuit = await session.get(Pursuit, pursuit_id)
+            if pursuit is None:
+                raise NotFound(what="pursuit", key=str(pursuit_id))
+            return await window_for(session, pursuit)
+
+    async def teacher_of(self, pursuit_id: int) -> int:
+        async with self.db.read() as session:
+            teacher = await session.scalar(
+                select(Pursuit.teacher_id).where(Pursuit.id == pursuit_id)
+            )
+            if teacher is None:
+                raise NotFound(what="pursuit", key=str(pursuit_id))
+            return teacher
+
+    async def approvals(self, actor: Actor) -> list[PursuitRef]:
+        """Requests waiting for pre-approval that this person may decide (never their own)."""
+        async with self.db.read() as session:
+            district = await session.get(District, actor.district_id)
+            if district is None:
+                return []
+            roles = policy_from_json(district.policy).approver_roles
+            rows = await session.execute(
+                pursuit_refs(Person.school_id)
+                .where(
+                    Pursuit.district_id == actor.district_id,
+                    Pursuit.state == State.AWAITING_APPROVAL.value,
+                    Pursuit.teacher_id != actor.person_id,
+                )
+                .order_by(Pursuit.updated_at)
+            )
+            return [
+                PursuitRef(*r[:6])
+                for r in rows.all()
+                if any(actor.has_role(role, school_id=r[6]) for role in roles)
+            ]
+
+    async def approvers_for(self, pursuit_id: int) -> list[int]:
+        """Who may decide this pre-approval request under the district's policy."""
+        async with self.db.read() as session:
+            pursuit = await session.get(Pursuit, pursuit_id)
+            if pursuit is None:
+                raise NotFound(what="pursuit", key=str(pursuit_id))
+            teacher = await session.get(Person, pursuit.teacher_id)
+            district = await session.get(District, pursuit.district_id)
+            assert teacher is not None and district is not None
+            roles = {r.value for r in policy_from_json(district.policy).approver_roles}
+            rows = await session.execute(
+                select(RoleGrantRow.person_id, RoleGrantRow.role, RoleGrantRow.school_id)
+                .join(Person, Person.id == RoleGrantRow.person_id)
+                .where(
+                    Person.district_id == pursuit.district_id,
+                    Person.active.is_(True),
+                    RoleGrantRow.role.in_(roles),
+                )
+            )
+            return sorted(
+                {
+                    pid
+                    for pid, role, school in rows.all()
+                    if pid != pursuit.teacher_id and (school is None or school == teacher.school_id)
+                }
+            )

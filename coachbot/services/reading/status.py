@@ -1,0 +1,210 @@
+"""Where things stand: one teacher's pursuits, and a cohort's progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from statistics import median
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.domain.errors import NotFound
+from coachbot.domain.journey import State
+from coachbot.services.district.people import person_by_email
+from coachbot.storage.codec import policy_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import (
+    Award,
+    Cohort,
+    CohortMember,
+    CredentialRow,
+    District,
+    EvidenceVersion,
+    MilestoneRow,
+    Pursuit,
+    Review,
+    WorkPlan,
+)
+
+
+@dataclass(frozen=True)
+class PursuitLine:
+    pursuit_id: int
+    credential_code: str
+    credential_title: str
+    state: str
+    deadline: date | None
+    next_milestone: str | None
+    next_due: date | None
+    attempts: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TeacherStatus:
+    person_id: int
+    name: str
+    email: str
+    pursuits: list[PursuitLine]
+    hours: float
+    points: float
+    stipend_cents: int
+    cpd_units: int
+
+
+@dataclass(frozen=True)
+class CohortProgress:
+    cohort_id: int
+    name: str
+    members: int
+    by_state: dict[str, int]
+    earned: int
+    resubmissions: int
+    median_review_days: float | None
+    stipend_owed_cents: int
+    stipend_budget_cents: int | None
+
+
+class StatusService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def teacher(self, email: str) -> TeacherStatus:
+        async with self.db.read() as session:
+            person = await person_by_email(session, email)
+            return await self._teacher(session, person.id, person.name, person.email)
+
+    async def _teacher(
+        self, session: AsyncSession, pid: int, name: str, email: str
+    ) -> TeacherStatus:
+        def next_open(column: Any) -> Any:
+            return (
+                select(column)
+                .where(MilestoneRow.plan_id == WorkPlan.id, MilestoneRow.done_at.is_(None))
+                .order_by(MilestoneRow.due_on, MilestoneRow.position)
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        rows = (
+            await session.execute(
+                select(
+                    Pursuit.id,
+                    CredentialRow.code,
+                    CredentialRow.title,
+                    Pursuit.state,
+                    WorkPlan.deadline,
+                    next_open(MilestoneRow.title),
+                    next_open(MilestoneRow.due_on),
+                    Pursuit.attempts,
+                    Pursuit.updated_at,
+                )
+                .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
+                .outerjoin(WorkPlan, WorkPlan.pursuit_id == Pursuit.id)
+                .where(Pursuit.teacher_id == pid)
+                .order_by(Pursuit.updated_at.desc())
+            )
+        ).all()
+        totals = (
+            await session.execute(
+                select(
+                    func.coalesce(func.sum(Award.hours), 0),
+                    func.coalesce(func.sum(Award.points), 0),
+                    func.coalesce(func.sum(Award.stipend_cents), 0),
+                    func.coalesce(func.sum(Award.cpd_units), 0),
+                ).where(Award.teacher_id == pid)
+            )
+        ).one()
+        return TeacherStatus(
+            pid,
+            name,
+            email,
+            [PursuitLine(*r) for r in rows],
+            float(totals[0]),
+            float(totals[1]),
+            int(totals[2]),
+            int(totals[3]),
+        )
+
+    async def cohort(self, cohort_id: int) -> CohortProgress:
+        async with self.db.read() as session:
+            cohort = await session.get(Cohort, cohort_id)
+            if cohort is None:
+                raise NotFound(what="cohort", key=str(cohort_id))
+            members = (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(CohortMember)
+                    .where(CohortMember.cohort_id == cohort_id, CohortMember.role == "teacher")
+                )
+                or 0
+            )
+            by_state = dict(
+                (
+                    await session.execute(
+                        select(Pursuit.state, func.count())
+                        .where(Pursuit.cohort_id == cohort_id)
+                        .group_by(Pursuit.state)
+                    )
+                ).all()
+            )
+            resubmissions = (
+                await session.scalar(
+                    select(func.coalesce(func.sum(Pursuit.attempts - 1), 0)).where(
+                        Pursuit.cohort_id == cohort_id, Pursuit.attempts > 1
+                    )
+                )
+                or 0
+            )
+            # Turnaround as the teacher lived it: from handing the evidence in to the review
+            # that answered it, across any hand-offs or reassignments in between.
+            turnaround = (
+                await session.execute(
+                    select(EvidenceVersion.created_at, Review.completed_at)
+                    .join(Pursuit, Pursuit.id == Review.pursuit_id)
+                    .join(EvidenceVersion, EvidenceVersion.id == Review.evidence_version_id)
+                    .where(
+                        Pursuit.cohort_id == cohort_id,
+                        Review.status == "completed",
+                        Review.purpose != "peer",
+                    )
+                )
+            ).all()
+            days = [(done - start).total_seconds() / 86400 for start, done in turnaround]
+            owed = (
+                await session.scalar(
+                    select(func.coalesce(func.sum(Award.stipend_cents), 0))
+                    .join(Pursuit, Pursuit.id == Award.pursuit_id)
+                    .where(Pursuit.cohort_id == cohort_id)
+                )
+                or 0
+            )
+            district = await session.get(District, cohort.district_id)
+            assert district is not None
+            budget = policy_from_json(district.policy).stipend_budget_cents
+            return CohortProgress(
+                cohort.id,
+                cohort.name,
+                members,
+                by_state,
+                by_state.get(State.EARNED.value, 0),
+                int(resubmissions),
+                round(median(days), 1) if days else None,
+                int(owed),
+                budget,
+            )
+
+    async def district_overview(self) -> list[tuple[str, str, int]]:
+        """(cohort or "no cohort", state, count) for every district, for ``coachbot status``."""
+        async with self.db.read() as session:
+            rows = (
+                await session.execute(
+                    select(func.coalesce(Cohort.name, "(no cohort)"), Pursuit.state, func.count())
+                    .outerjoin(Cohort, Cohort.id == Pursuit.cohort_id)
+                    .group_by(Cohort.name, Pursuit.state)
+                    .order_by(Cohort.name, Pursuit.state)
+                )
+            ).all()
+            return list(rows)
