@@ -28,7 +28,7 @@ from bench.generate import load_catalog, write_roster
 from coachbot.composition import build
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.nudging.dispatch import Dispatcher, Outgoing, RateLimited
-from coachbot.services.nudging.ratelimit import LimitedSender, RateLimiter
+from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
 from coachbot.settings import Settings
 from coachbot.storage.models import NudgeRow, Person
 from coachbot.storage.schema import upgrade
@@ -74,15 +74,15 @@ class FakePlatform:
 
 async def one_run(folder: str, args: argparse.Namespace, run: int) -> dict[str, float]:
     clock = PacedClock()
-    bot = build(Settings(database_url=f"sqlite+aiosqlite:///{folder}/d{run}.db",
+    services = build(Settings(database_url=f"sqlite+aiosqlite:///{folder}/d{run}.db",
                          log_level="WARNING", _env_file=None), clock)
     try:
-        await upgrade(bot.db)
-        schools = await load_catalog(bot, 4)
+        await upgrade(services.db)
+        schools = await load_catalog(services, 4)
         roster = Path(folder) / f"r{run}.csv"
         write_roster(roster, args.people, 1, schools, random.Random(run))
-        await bot.roster.load("state", read_roster(roster, set(schools)))
-        async with bot.db.write() as session:
+        await services.roster.load("state", read_roster(roster, set(schools)))
+        async with services.db.write() as session:
             people = list((await session.execute(
                 select(Person.id, Person.district_id).where(Person.email.like("t%"))
                 .limit(args.people))).all())
@@ -94,14 +94,14 @@ async def one_run(folder: str, args: argparse.Namespace, run: int) -> dict[str, 
             } for pid, district in people for n in range(args.per_person)])
         platform = FakePlatform(args.global_rate)
         limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=args.global_rate)
-        sender = LimitedSender(limiter, platform.post, lambda n: str(n.person_id))
-        dispatcher = Dispatcher(bot.db, clock, sender, lease=timedelta(minutes=5))
+        sender = LimitedDelivery(limiter, platform.post, lambda n: str(n.person_id))
+        dispatcher = Dispatcher(services.db, clock, sender, lease=timedelta(minutes=5))
         total = len(people) * args.per_person
         while len(platform.delivered) < total:
             result = await dispatcher.run_once(limit=100)
             if not result.sent:
                 await asyncio.sleep(0.02)  # everyone left is waiting on their channel
-        async with bot.db.read() as session:
+        async with services.db.read() as session:
             sent = await session.scalar(select(func.count()).select_from(NudgeRow).where(
                 NudgeRow.status == "sent"))
         times = sorted(platform.delivered.values())
@@ -114,7 +114,7 @@ async def one_run(folder: str, args: argparse.Namespace, run: int) -> dict[str, 
                 "achieved_per_s": total / windows, "share_of_allowed": total / allowed,
                 "lost": total - (sent or 0), "refused_by_platform": platform.refused}
     finally:
-        await bot.aclose()
+        await services.aclose()
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.journey import State
 from coachbot.importing.catalog_reader import SchoolSpec, read_catalog
 from coachbot.settings import REPO_ROOT
@@ -72,14 +72,14 @@ def write_roster(path: Path, teachers: int, facilitators: int, schools: list[str
     return rows + 1
 
 
-async def load_catalog(bot: CoachBot, schools: int) -> list[str]:
+async def load_catalog(services: Services, schools: int) -> list[str]:
     spec = read_catalog(REPO_ROOT / "examples" / "lakeview" / "catalog.yaml")
     codes = [f"S{i:03d}" for i in range(schools)]
     spec = dataclasses.replace(
         spec, slug="state", name="State-size district",
         schools=tuple(SchoolSpec(code, f"School {code}", ("Formative assessment",))
                       for code in codes))
-    await bot.catalog.load(spec)
+    await services.catalog.load(spec)
     return codes
 
 
@@ -88,16 +88,16 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield rows[start:start + CHUNK]
 
 
-async def _bulk(bot: CoachBot, model: Any, rows: list[dict[str, Any]]) -> None:
-    async with bot.db.engine.begin() as conn:
+async def _bulk(services: Services, model: Any, rows: list[dict[str, Any]]) -> None:
+    async with services.db.engine.begin() as conn:
         for chunk in _chunks(rows):
             await conn.execute(insert(model.__table__), chunk)
 
 
-async def load_journeys(bot: CoachBot, pursuits: int, cohorts: int,
+async def load_journeys(services: Services, pursuits: int, cohorts: int,
                         rng: random.Random) -> dict[str, int]:
     """Cohorts and ``pursuits`` pursuits with everything hanging off them."""
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         district = await session.scalar(select(District.id).where(District.slug == "state"))
         people = list((await session.execute(
             select(Person.id, Person.email).where(Person.district_id == district)
@@ -106,12 +106,12 @@ async def load_journeys(bot: CoachBot, pursuits: int, cohorts: int,
             CredentialRow.district_id == district)))
     teachers = [pid for pid, email in people if email.startswith("t")]
     reviewers = teachers[-max(1, len(teachers) // 25):]  # the roster's facilitators come last
-    await _bulk(bot, Cohort, [
+    await _bulk(services, Cohort, [
         {"id": c + 1, "district_id": district, "name": f"Cohort {c}", "school_id": None,
          "starts_on": T0.date(), "ends_on": (T0 + timedelta(days=270)).date(),
          "window_opens_on": None, "window_closes_on": None, "created_at": T0}
         for c in range(cohorts)])
-    await _bulk(bot, CohortMember, [
+    await _bulk(services, CohortMember, [
         {"cohort_id": i % cohorts + 1, "person_id": pid, "role": "teacher", "joined_at": T0}
         for i, pid in enumerate(teachers)])
     weights = [w for _, w in STATES]
@@ -135,7 +135,7 @@ async def load_journeys(bot: CoachBot, pursuits: int, cohorts: int,
     for name, model in (("pursuits", Pursuit), ("plans", WorkPlan), ("milestones", MilestoneRow),
                         ("versions", EvidenceVersion), ("parts", EvidencePartRow),
                         ("reviews", Review), ("awards", Award), ("audit", AuditEvent)):
-        await _bulk(bot, model, rows[name])
+        await _bulk(services, model, rows[name])
     return {name: len(value) for name, value in rows.items()}
 
 

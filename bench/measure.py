@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coachbot.composition import CoachBot, build
+from coachbot.composition import Services, build
 from coachbot.importing.roster_reader import read_roster
 from coachbot.settings import Settings
 from coachbot.storage.models import Cohort, Person
@@ -43,14 +43,14 @@ def _import_here(url: str, path: str, schools: list[str]) -> dict[str, float]:
     """Runs in a fresh child process, so its peak resident size is the import's own."""
 
     async def run() -> dict[str, float]:
-        bot = build(Settings(database_url=url, log_level="WARNING", _env_file=None))
+        services = build(Settings(database_url=url, log_level="WARNING", _env_file=None))
         try:
             started = time.perf_counter()
             rows = read_roster(Path(path), set(schools))
-            result = await bot.roster.load("state", rows, source=Path(path).name)
+            result = await services.roster.load("state", rows, source=Path(path).name)
             elapsed = time.perf_counter() - started
         finally:
-            await bot.aclose()
+            await services.aclose()
         return {"rows": len(rows), "created": result.created, "seconds": elapsed,
                 "rows_per_s": len(rows) / elapsed,
                 "peak_rss_mib": peak_rss_mib()}
@@ -78,15 +78,15 @@ async def latency(call: Callable[[Any], Awaitable[Any]], keys: list[Any]) -> dic
             "p99_ms": percentile(samples, 0.99)}
 
 
-async def query_latencies(bot: CoachBot, rng: random.Random, teachers: int = 500,
+async def query_latencies(services: Services, rng: random.Random, teachers: int = 500,
                           cohorts: int = 100) -> dict[str, dict[str, float]]:
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         emails = list(await session.scalars(select(Person.email).where(
             Person.email.like("t%@state.example"))))
         cohort_ids = list(await session.scalars(select(Cohort.id)))
     return {
-        "status_of_one_teacher": await latency(bot.status.teacher,
+        "status_of_one_teacher": await latency(services.status.teacher,
                                                rng.sample(emails, min(teachers, len(emails)))),
         "progress_of_one_cohort": await latency(
-            bot.status.cohort, rng.sample(cohort_ids, min(cohorts, len(cohort_ids)))),
+            services.status.cohort, rng.sample(cohort_ids, min(cohorts, len(cohort_ids)))),
     }

@@ -36,24 +36,24 @@ RESULTS = Path(__file__).with_name("results")
 
 async def district(url: str, pursuits: int, seed: int) -> Any:
     rng = random.Random(seed)
-    bot = build(Settings(database_url=url, log_level="WARNING", _env_file=None),
+    services = build(Settings(database_url=url, log_level="WARNING", _env_file=None),
                 VirtualClock(QUIET_YEAR))
-    await upgrade(bot.db)
-    schools = await load_catalog(bot, 40)
+    await upgrade(services.db)
+    schools = await load_catalog(services, 40)
     with tempfile.TemporaryDirectory() as folder:
         roster = Path(folder) / "roster.csv"
         write_roster(roster, max(2000, pursuits // 4), max(80, pursuits // 100), schools, rng)
-        await bot.roster.load("state", read_roster(roster, set(schools)))
-    await load_journeys(bot, pursuits, 100, rng)
-    await bot.db.analyze(*(t.name for t in Base.metadata.sorted_tables))
-    return bot
+        await services.roster.load("state", read_roster(roster, set(schools)))
+    await load_journeys(services, pursuits, 100, rng)
+    await services.db.analyze(*(t.name for t in Base.metadata.sorted_tables))
+    return services
 
 
-async def make_due(bot: Any, fraction: float) -> None:
+async def make_due(services: Any, fraction: float) -> None:
     """Make ``fraction`` of the pursuits have a milestone due today at QUIET_YEAR."""
     every = max(1, round(1 / fraction))
     today = QUIET_YEAR.date()
-    async with bot.db.write() as session:
+    async with services.db.write() as session:
         await session.execute(text(
             "UPDATE pursuits SET state = 'in_progress' WHERE id % :n = 0 AND id IN "
             "(SELECT pursuit_id FROM work_plans)"), {"n": every})
@@ -61,18 +61,18 @@ async def make_due(bot: Any, fraction: float) -> None:
             "UPDATE milestones SET due_on = :today, done_at = NULL WHERE position = 1 AND "
             "plan_id IN (SELECT id FROM work_plans WHERE pursuit_id % :n = 0)"),
             {"today": today, "n": every})
-    await bot.db.analyze("pursuits", "milestones")
+    await services.db.analyze("pursuits", "milestones")
 
 
-async def timed_sweep(bot: Any) -> dict[str, float]:
-    sweep = Sweep(bot.db, bot.clock)
+async def timed_sweep(services: Any) -> dict[str, float]:
+    sweep = Sweep(services.db, services.clock)
     await sweep.run()  # warm: statement caches, connections (a running bot sweeps every minutes)
-    async with bot.db.write() as session:  # a fresh outbox, so every run creates the same rows
+    async with services.db.write() as session:  # a fresh outbox, so every run creates the same rows
         await session.execute(text("DELETE FROM nudges"))
     started = time.perf_counter()
     result = await sweep.run()
     seconds = time.perf_counter() - started
-    async with bot.db.write() as session:
+    async with services.db.write() as session:
         await session.execute(text("DELETE FROM nudges"))
     tracemalloc.start()
     await sweep.run()
@@ -109,13 +109,14 @@ async def main(args: argparse.Namespace) -> None:
         for size in args.pursuits:
             runs: dict[str, list[dict[str, float]]] = {"nothing_due": [], "ten_percent_due": []}
             for run in range(args.runs):
-                bot = await district(f"sqlite+aiosqlite:///{folder}/n{size}-{run}.db", size, run)
+                url = f"sqlite+aiosqlite:///{folder}/n{size}-{run}.db"
+                services = await district(url, size, run)
                 try:
-                    runs["nothing_due"].append(await timed_sweep(bot))
-                    await make_due(bot, 0.10)
-                    runs["ten_percent_due"].append(await timed_sweep(bot))
+                    runs["nothing_due"].append(await timed_sweep(services))
+                    await make_due(services, 0.10)
+                    runs["ten_percent_due"].append(await timed_sweep(services))
                 finally:
-                    await bot.aclose()
+                    await services.aclose()
             report[f"{size}_pursuits"] = {
                 case: {key: statistics.median(r[key] for r in results)
                        for key in results[0]} for case, results in runs.items()}
@@ -123,12 +124,12 @@ async def main(args: argparse.Namespace) -> None:
                 print(f"sweep, {size} pursuits, {case}: {figures['seconds'] * 1000:.1f} ms, "
                       f"{figures['created']:.0f} nudges, peak {figures['peak_mib']:.1f} MiB")
         # The comparison at the same number of reminders: the outbox sweep creating them...
-        bot = await district(f"sqlite+aiosqlite:///{folder}/cmp.db", args.reminders * 2, 0)
+        services = await district(f"sqlite+aiosqlite:///{folder}/cmp.db", args.reminders * 2, 0)
         try:
-            await make_due(bot, 0.5)
-            ours = await timed_sweep(bot)
+            await make_due(services, 0.5)
+            ours = await timed_sweep(services)
         finally:
-            await bot.aclose()
+            await services.aclose()
         # ...and one APScheduler job per reminder.
         theirs = apscheduler_jobs(f"sqlite:///{folder}/aps.db", args.reminders)
         report["comparison"] = {"outbox": ours, "apscheduler_jobstore": theirs,

@@ -31,7 +31,7 @@ from bench.generate import _bulk, load_catalog
 from bench.measure import percentile
 from bench.run_all import runs_on_each_database
 from coachbot.clock import VirtualClock
-from coachbot.composition import CoachBot, build
+from coachbot.composition import Services, build
 from coachbot.domain.reviewer_policy import Conflict, ReviewerPolicy
 from coachbot.services.reviews.routing import pick_reviewer
 from coachbot.settings import Settings
@@ -64,9 +64,9 @@ class Stage:
     worst: list[int]  # ... of a credential nobody is qualified for, outside any cohort
 
 
-async def build_stage(bot: CoachBot, args: argparse.Namespace, rng: random.Random) -> Stage:
-    await load_catalog(bot, 40)
-    async with bot.db.read() as session:
+async def build_stage(services: Services, args: argparse.Namespace, rng: random.Random) -> Stage:
+    await load_catalog(services, 40)
+    async with services.db.read() as session:
         district = await session.scalar(select(District))
         assert district is not None
         schools = list(await session.scalars(select(School.id).order_by(School.id)))
@@ -78,12 +78,12 @@ async def build_stage(bot: CoachBot, args: argparse.Namespace, rng: random.Rando
     teachers = list(range(1, args.teachers + 1))
     reviewers = list(range(args.teachers + 1, args.teachers + args.reviewers + 1))
     email = {pid: f"p{pid}@state.example" for pid in teachers + reviewers}
-    await _bulk(bot, Person, [
+    await _bulk(services, Person, [
         {"id": pid, "district_id": did, "email": email[pid], "name": f"Person {pid}",
          "school_id": schools[pid % len(schools)], "timezone": None, "slack_user_id": None,
          "discord_user_id": None, "active": True, "created_at": NOW, "updated_at": NOW}
         for pid in teachers + reviewers])
-    await _bulk(bot, RoleGrantRow, [
+    await _bulk(services, RoleGrantRow, [
         {"person_id": pid, "role": "teacher", "school_id": None} for pid in teachers + reviewers
     ] + [{"person_id": pid, "role": "facilitator", "school_id": None} for pid in reviewers])
     policy = dataclasses.replace(policy_from_json(district.policy), reviewers=ReviewerPolicy(
@@ -92,10 +92,10 @@ async def build_stage(bot: CoachBot, args: argparse.Namespace, rng: random.Rando
                          for c in held),
         conflicts=tuple(Conflict(email[rng.choice(reviewers)], email[rng.choice(teachers)])
                         for _ in range(200))))
-    async with bot.db.write() as session:
+    async with services.db.write() as session:
         await session.execute(update(District).where(District.id == did)
                               .values(policy=policy_to_json(policy)))
-    await _bulk(bot, Cohort, [
+    await _bulk(services, Cohort, [
         {"id": c, "district_id": did, "name": f"Cohort {c}", "school_id": None,
          "starts_on": (NOW - timedelta(days=120)).date(),
          "ends_on": (NOW + timedelta(days=150)).date(),
@@ -105,7 +105,7 @@ async def build_stage(bot: CoachBot, args: argparse.Namespace, rng: random.Rando
                for t in teachers]
     members += [{"cohort_id": i // 3 + 1, "person_id": r, "role": "facilitator", "joined_at": NOW}
                 for i, r in enumerate(reviewers[:COHORTS * 3])]
-    await _bulk(bot, CohortMember, members)
+    await _bulk(services, CohortMember, members)
 
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ("p", "v", "r", "a")}
     taken: set[tuple[int, int]] = set()
@@ -177,34 +177,34 @@ async def build_stage(bot: CoachBot, args: argparse.Namespace, rng: random.Rando
         if fresh(teacher, unheld):
             stage.worst.append(pursuit(teacher, unheld, "submitted", None, "formal"))
     for key, model in (("p", Pursuit), ("v", EvidenceVersion), ("r", Review), ("a", Award)):
-        await _bulk(bot, model, rows[key])
-    if not bot.db.is_sqlite:  # explicit ids: move the sequences past them
-        async with bot.db.write() as session:
+        await _bulk(services, model, rows[key])
+    if not services.db.is_sqlite:  # explicit ids: move the sequences past them
+        async with services.db.write() as session:
             for table in ("pursuits", "evidence_versions", "reviews", "people", "cohorts"):
                 await session.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"))
-    await bot.db.analyze(*(t.name for t in Base.metadata.sorted_tables))
-    if not bot.db.is_sqlite:
+    await services.db.analyze(*(t.name for t in Base.metadata.sorted_tables))
+    if not services.db.is_sqlite:
         # Autovacuum would also have set the visibility map during a real semester, which lets
         # the load counts read only the (reviewer, status) and (reviewer, assigned) indexes.
-        async with bot.db.engine.connect() as conn:
+        async with services.db.engine.connect() as conn:
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
             await auto.execute(text("VACUUM ANALYZE"))
     return stage
 
 
-async def floor(bot: CoachBot, pursuit_id: int) -> int:
+async def floor(services: Services, pursuit_id: int) -> int:
     """The same read transaction loading the pursuit, without routing: what the machine and
     the driver cost before any routing work (on a shared machine, mostly its noise)."""
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         pursuit = await session.get(Pursuit, pursuit_id)
         assert pursuit is not None
         return pursuit.id
 
 
-async def decide(bot: CoachBot, pursuit_id: int) -> int | None:
-    async with bot.db.read() as session:
+async def decide(services: Services, pursuit_id: int) -> int | None:
+    async with services.db.read() as session:
         pursuit = await session.get(Pursuit, pursuit_id)
         assert pursuit is not None
         return await pick_reviewer(session, pursuit, now=NOW)
@@ -225,21 +225,22 @@ async def timed(call: Any, keys: list[int], warm: list[int]) -> dict[str, float]
 
 async def one_run(url: str, args: argparse.Namespace, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
-    bot = build(Settings(database_url=url, log_level="WARNING", _env_file=None), VirtualClock(NOW))
+    settings = Settings(database_url=url, log_level="WARNING", _env_file=None)
+    services = build(settings, VirtualClock(NOW))
     try:
-        await upgrade(bot.db)
+        await upgrade(services.db)
         started = time.perf_counter()
-        stage = await build_stage(bot, args, rng)
+        stage = await build_stage(services, args, rng)
         setup = time.perf_counter() - started
-        base = await timed(lambda p: floor(bot, p), stage.mixed[:500], stage.mixed[:20])
-        decision = await timed(lambda p: decide(bot, p), stage.mixed[:500], stage.mixed[:20])
-        worst = await timed(lambda p: decide(bot, p), stage.worst, stage.worst[:10])
+        base = await timed(lambda p: floor(services, p), stage.mixed[:500], stage.mixed[:20])
+        decision = await timed(lambda p: decide(services, p), stage.mixed[:500], stage.mixed[:20])
+        worst = await timed(lambda p: decide(services, p), stage.worst, stage.worst[:10])
         # routing changes what it routes: warm up on other pursuits than those measured
-        route = await timed(bot.reviews.route, stage.mixed[520:720], stage.mixed[500:520])
+        route = await timed(services.reviews.route, stage.mixed[520:720], stage.mixed[500:520])
         return {"setup_s": setup, "floor": base, "decision": decision, "worst_case": worst,
                 "route": route}
     finally:
-        await bot.aclose()
+        await services.aclose()
 
 
 async def main(args: argparse.Namespace) -> None:

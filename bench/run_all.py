@@ -40,24 +40,24 @@ NOW = datetime(2027, 1, 15, 15, 0, tzinfo=UTC)
 
 async def one_run(url: str, args: argparse.Namespace, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
-    bot = build(Settings(database_url=url, log_level="WARNING", _env_file=None),
+    services = build(Settings(database_url=url, log_level="WARNING", _env_file=None),
                 VirtualClock(NOW))
     try:
-        await upgrade(bot.db)
-        schools = await load_catalog(bot, 40)
+        await upgrade(services.db)
+        schools = await load_catalog(services, 40)
         with tempfile.TemporaryDirectory() as folder:
             roster = Path(folder) / "roster.csv"
             write_roster(roster, args.teachers, max(1, args.teachers // 25), schools, rng)
             imported = await import_roster(url, roster, schools)
         started = time.perf_counter()
-        counts = await load_journeys(bot, args.pursuits, 100, rng)
+        counts = await load_journeys(services, args.pursuits, 100, rng)
         # What autovacuum does after a real semester of writes; bulk setup skips it.
-        await bot.db.analyze(*(table.name for table in Base.metadata.sorted_tables))
+        await services.db.analyze(*(table.name for table in Base.metadata.sorted_tables))
         setup = time.perf_counter() - started
-        queries = await query_latencies(bot, rng)
+        queries = await query_latencies(services, rng)
         return {"import": imported, "rows": counts, "setup_s": setup, "queries": queries}
     finally:
-        await bot.aclose()
+        await services.aclose()
 
 
 async def fresh_postgres(base: str, name: str) -> str:

@@ -68,23 +68,23 @@ def action_body(user: str, n: int) -> bytes:
 
 async def serve(url: str, concurrent: int, pipe: Connection) -> None:
     """The bot's process: the example district, the fake Slack, the real app in HTTP mode."""
-    bot = build(Settings(database_url=url, log_level="WARNING", _env_file=None),
+    services = build(Settings(database_url=url, log_level="WARNING", _env_file=None),
                 VirtualClock(START))
     fake = FakeSlack()
     await fake.start()
     try:
-        await upgrade(bot.db)
+        await upgrade(services.db)
         spec = read_catalog(EXAMPLE / "catalog.yaml")
-        await bot.catalog.load(spec)
-        await bot.roster.load(spec.slug, read_roster(EXAMPLE / "roster.csv",
+        await services.catalog.load(spec)
+        await services.roster.load(spec.slug, read_roster(EXAMPLE / "roster.csv",
                                                      {s.code for s in spec.schools}))
-        async with bot.db.read() as session:
+        async with services.db.read() as session:
             people = list(await session.execute(
                 select(Person.slack_user_id, Person.email)
                 .where(Person.slack_user_id.is_not(None)).order_by(Person.id)
                 .limit(concurrent)))
         fake.emails.update(dict(people))  # type: ignore[arg-type]
-        slack = SlackBot(bot, SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
+        slack = SlackBot(services, SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
                                             api_url=fake.url))
         app = events_app(slack)
         stopped = asyncio.Event()
@@ -111,7 +111,7 @@ async def serve(url: str, concurrent: int, pipe: Connection) -> None:
         await runner.cleanup()
     finally:
         await fake.stop()
-        await bot.aclose()
+        await services.aclose()
 
 
 def serve_in_process(url: str, concurrent: int, pipe: Connection) -> None:

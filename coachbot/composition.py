@@ -1,87 +1,138 @@
 """The composition root: the one place that builds and wires CoachBot's parts.
 
-``CoachBot`` (the bundle of services) is defined in ``coachbot.services.bundle`` so that the
-conversation layer can name it without importing this module.
-
-Everything else receives what it needs as arguments; there are no module-level singletons.
+``build`` makes every service once and returns them as ``Services``, which the CLI and the
+adapters hold and close. Handlers never see it: ``build_conversation`` hands each turn only the
+read models and the use cases (``UseCases``), never the database or the settings. Everything
+else receives what it needs as arguments; there are no module-level singletons.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass
 
 from coachbot.clock import Clock, SystemClock
+from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.engine import Conversation
 from coachbot.conversation.handlers import build_registry
-from coachbot.conversation.nudges import NudgeSender
+from coachbot.conversation.nudges import NudgeDelivery
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
-from coachbot.services.bundle import CoachBot
-from coachbot.services.district.cohorts import CohortService
-from coachbot.services.district.person_settings import PersonSettingsService
-from coachbot.services.district.policy import PolicyAdmin
-from coachbot.services.evidence.access import EvidenceAccess
-from coachbot.services.evidence.basket import BasketService
-from coachbot.services.evidence.hand_in import EvidenceService
-from coachbot.services.journey.choosing import ChoosingService
-from coachbot.services.journey.extra_tries import ExtraTries
-from coachbot.services.journey.gate import JourneyService
-from coachbot.services.journey.planning import PlanningService
-from coachbot.services.loading.calendar import CalendarLoader
-from coachbot.services.loading.catalog import CatalogLoader
-from coachbot.services.loading.roster import RosterLoader
-from coachbot.services.nudging.dispatch import Dispatcher, Sender
-from coachbot.services.nudging.ratelimit import LimitedSender, RateLimiter
-from coachbot.services.nudging.sweep import Sweep
-from coachbot.services.reading.read_models import Views
-from coachbot.services.reading.status import StatusService
-from coachbot.services.reviews.calibration import CalibrationService
-from coachbot.services.reviews.reviewing import ReviewService
+from coachbot.services.district import (
+    CohortService,
+    PeopleDirectory,
+    PersonSettingsService,
+    PolicyAdmin,
+)
+from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
+from coachbot.services.journey import (
+    ChoosingService,
+    ExtraTries,
+    JourneyService,
+    PlanningService,
+)
+from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
+from coachbot.services.nudging import Dispatcher, OutboxHistory, Sweep
+from coachbot.services.nudging.dispatch import Deliver
+from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
+from coachbot.services.reading import ReadModels, StatusService
+from coachbot.services.reviews import CalibrationService, ReviewService
 from coachbot.settings import Settings
-
-__all__ = ["CoachBot", "Nudging", "build", "build_conversation", "build_nudging"]
 from coachbot.storage.database import Database
 
+__all__ = ["Nudging", "Services", "build", "build_conversation", "build_nudging"]
 
-def build(settings: Settings, clock: Clock | None = None) -> CoachBot:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+
+@dataclass
+class Services:
+    """Every service, built once. The CLI and the adapters use it; handlers never do."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    prompts: Prompts
+    people: PeopleDirectory
+    read: ReadModels
+    status: StatusService
+    journey: JourneyService
+    choosing: ChoosingService
+    planning: PlanningService
+    extra_tries: ExtraTries
+    basket: BasketService
+    evidence: EvidenceService
+    evidence_access: EvidenceAccess
+    reviews: ReviewService
+    calibration: CalibrationService
+    cohorts: CohortService
+    person_settings: PersonSettingsService
+    policy: PolicyAdmin
+    catalog: CatalogLoader
+    roster: RosterLoader
+    calendar: CalendarLoader
+    outbox: OutboxHistory
+
+    def use_cases(self) -> UseCases:
+        """What handlers may call: the use cases, without the database or the settings."""
+        return UseCases(
+            journey=self.journey,
+            choosing=self.choosing,
+            planning=self.planning,
+            extra_tries=self.extra_tries,
+            basket=self.basket,
+            evidence=self.evidence,
+            evidence_access=self.evidence_access,
+            reviews=self.reviews,
+            calibration=self.calibration,
+            cohorts=self.cohorts,
+            person_settings=self.person_settings,
+            policy=self.policy,
+            calendar=self.calendar,
+            status=self.status,
+            outbox=self.outbox,
+        )
+
+    async def aclose(self) -> None:
+        await self.db.dispose()
+
+
+def build(settings: Settings, clock: Clock | None = None) -> Services:
+    """Build every service against ``settings.database_url``. Logging is the caller's to set
+    up (the CLI does it once, from the settings); building never touches it."""
     clock = clock or SystemClock()
     db = Database(settings.database_url, echo=settings.db_echo)
     journey = JourneyService(db, clock)
-    return CoachBot(
+    return Services(
         settings=settings,
         clock=clock,
         db=db,
         prompts=Prompts(
             settings.prompts_dir, district=settings.district_prompts_dir, locale=settings.locale
         ),
+        people=PeopleDirectory(db),
+        read=ReadModels(db),
+        status=StatusService(db),
         journey=journey,
         choosing=ChoosingService(db, clock),
         planning=PlanningService(db, clock),
+        extra_tries=ExtraTries(db, clock),
+        basket=BasketService(db, clock),
         evidence=EvidenceService(db, clock, journey),
+        evidence_access=EvidenceAccess(db, clock),
         reviews=ReviewService(db, clock, journey),
+        calibration=CalibrationService(db, clock),
         cohorts=CohortService(db, clock),
-        status=StatusService(db),
+        person_settings=PersonSettingsService(db, clock),
+        policy=PolicyAdmin(db, clock),
         catalog=CatalogLoader(db, clock),
         roster=RosterLoader(db, clock),
-        basket=BasketService(db, clock),
-        evidence_access=EvidenceAccess(db, clock),
-        settings_of=PersonSettingsService(db, clock),
-        views=Views(db),
-        policy=PolicyAdmin(db, clock),
         calendar=CalendarLoader(db, clock),
-        calibration=CalibrationService(db, clock),
-        extra_tries=ExtraTries(db, clock),
+        outbox=OutboxHistory(db, clock),
     )
 
 
 def build_conversation(
-    bot: CoachBot, notifier: Notifier, *, dispatcher: Dispatcher | None = None
+    services: Services, notifier: Notifier, *, dispatcher: Dispatcher | None = None
 ) -> Conversation:
     """The conversation every adapter talks to, with every handler registered.
 
@@ -91,11 +142,25 @@ def build_conversation(
     platform's budget with the reminders; otherwise one is made that delivers through
     ``notifier``.
     """
+    say = Say(services.prompts)
     if dispatcher is None:
-        sender = NudgeSender(Say(bot.prompts), notifier)
-        dispatcher = Dispatcher(bot.db, bot.clock, sender, worker=f"turns-{uuid.uuid4().hex[:8]}")
+        dispatcher = Dispatcher(
+            services.db,
+            services.clock,
+            NudgeDelivery(say, notifier),
+            worker=f"turns-{uuid.uuid4().hex[:8]}",
+        )
     kick = dispatcher.run_once
-    return Conversation(bot, notifier, build_registry(), kick=lambda: kick(limit=50))
+    return Conversation(
+        people=services.people,
+        read=services.read,
+        use=services.use_cases(),
+        clock=services.clock,
+        say=say,
+        notifier=notifier,
+        registry=build_registry(),
+        kick=lambda: kick(limit=50),
+    )
 
 
 @dataclass(frozen=True)
@@ -105,7 +170,7 @@ class Nudging:
 
 
 def build_nudging(
-    bot: CoachBot,
+    services: Services,
     notifier: Notifier,
     *,
     worker: str = "main",
@@ -117,7 +182,10 @@ def build_nudging(
     delivery waits its turn per person (one direct conversation each) and for the whole
     workspace, and a platform's 429 holds that person's key for its Retry-After.
     """
-    sender: Sender = NudgeSender(Say(bot.prompts), notifier)
+    deliver: Deliver = NudgeDelivery(Say(services.prompts), notifier)
     if limiter is not None:
-        sender = LimitedSender(limiter, sender, lambda nudge: f"person:{nudge.person_id}")
-    return Nudging(Sweep(bot.db, bot.clock), Dispatcher(bot.db, bot.clock, sender, worker=worker))
+        deliver = LimitedDelivery(limiter, deliver, lambda nudge: f"person:{nudge.person_id}")
+    return Nudging(
+        Sweep(services.db, services.clock),
+        Dispatcher(services.db, services.clock, deliver, worker=worker),
+    )

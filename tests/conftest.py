@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from coachbot.clock import VirtualClock
-from coachbot.composition import CoachBot, build
+from coachbot.composition import Services, build
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.settings import Settings
@@ -123,20 +123,22 @@ def clock() -> VirtualClock:
 
 
 @pytest.fixture
-async def bot(db_url: str, clean_postgres: None, clock: VirtualClock) -> AsyncIterator[CoachBot]:
-    coachbot = build(Settings(database_url=db_url, _env_file=None), clock)
-    yield coachbot
-    await coachbot.aclose()
+async def services(
+    db_url: str, clean_postgres: None, clock: VirtualClock
+) -> AsyncIterator[Services]:
+    built = build(Settings(database_url=db_url, _env_file=None), clock)
+    yield built
+    await built.aclose()
 
 
 @pytest.fixture
-async def district(bot: CoachBot) -> CoachBot:
+async def district(services: Services) -> Services:
     """The small test district, imported through the real loaders."""
     spec = read_catalog(FIXTURES / "small_catalog.yaml")
-    await bot.catalog.load(spec)
+    await services.catalog.load(spec)
     rows = read_roster(FIXTURES / "small_roster.csv", {s.code for s in spec.schools})
-    await bot.roster.load(spec.slug, rows)
-    return bot
+    await services.roster.load(spec.slug, rows)
+    return services
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

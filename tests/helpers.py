@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert, select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move
@@ -25,8 +25,8 @@ PASSING = {"Question design": "Proficient", "Student talk": "Exemplary"}
 BELOW = {"Question design": "Developing", "Student talk": "Proficient"}
 
 
-async def actor(bot: CoachBot, email: str) -> Actor:
-    async with bot.db.read() as session:
+async def actor(services: Services, email: str) -> Actor:
+    async with services.db.read() as session:
         return await actor_by_email(session, email)
 
 
@@ -46,13 +46,13 @@ def c_one_evidence(version: int = 1) -> list[EvidencePart]:
     ]
 
 
-async def planned(bot: CoachBot, email: str = ANA, code: str = "C-ONE") -> int:
+async def planned(services: Services, email: str = ANA, code: str = "C-ONE") -> int:
     """Choose ``code`` as ``email`` and save a plan; returns the pursuit id (state planning)."""
-    teacher = await actor(bot, email)
-    chosen = await bot.choosing.choose(teacher, code)
-    await bot.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
-    today = bot.clock.now().date()
-    await bot.planning.save_plan(
+    teacher = await actor(services, email)
+    chosen = await services.choosing.choose(teacher, code)
+    await services.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
+    today = services.clock.now().date()
+    await services.planning.save_plan(
         teacher,
         chosen.pursuit_id,
         today + timedelta(days=40),
@@ -65,28 +65,32 @@ async def planned(bot: CoachBot, email: str = ANA, code: str = "C-ONE") -> int:
     return chosen.pursuit_id
 
 
-async def submitted(bot: CoachBot, email: str = ANA) -> int:
+async def submitted(services: Services, email: str = ANA) -> int:
     """Walk to a formal submission; returns the pursuit id (state submitted)."""
-    pursuit_id = await planned(bot, email)
-    teacher = await actor(bot, email)
-    await bot.journey.move(teacher, pursuit_id, Move.START_WORK)
-    await bot.evidence.hand_in(teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence())
+    pursuit_id = await planned(services, email)
+    teacher = await actor(services, email)
+    await services.journey.move(teacher, pursuit_id, Move.START_WORK)
+    await services.evidence.hand_in(teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence())
     return pursuit_id
 
 
-async def under_review(bot: CoachBot, email: str = ANA, reviewer: str = FAY) -> tuple[int, int]:
+async def under_review(
+    services: Services, email: str = ANA, reviewer: str = FAY
+) -> tuple[int, int]:
     """Walk to an official review assigned to ``reviewer``; returns (pursuit id, review id)."""
-    pursuit_id = await submitted(bot, email)
-    admin = await actor(bot, DEE)
-    person = await actor(bot, reviewer)
+    pursuit_id = await submitted(services, email)
+    admin = await actor(services, DEE)
+    person = await actor(services, reviewer)
     assert person.person_id is not None
-    review_id = await bot.reviews.assign(admin, pursuit_id, person.person_id)
+    review_id = await services.reviews.assign(admin, pursuit_id, person.person_id)
     return pursuit_id, review_id
 
 
-async def earn(bot: CoachBot, email: str = ANA, reviewer: str = FAY) -> int:
-    pursuit_id, review_id = await under_review(bot, email, reviewer)
-    await bot.reviews.record(await actor(bot, reviewer), review_id, Decision.EARNED, PASSING)
+async def earn(services: Services, email: str = ANA, reviewer: str = FAY) -> int:
+    pursuit_id, review_id = await under_review(services, email, reviewer)
+    await services.reviews.record(
+        await actor(services, reviewer), review_id, Decision.EARNED, PASSING
+    )
     return pursuit_id
 
 
@@ -101,10 +105,10 @@ def on(year: int, month: int, day: int) -> date:
 NEWS_MORNING = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Chicago
 
 
-async def queue_news(bot: CoachBot, count: int, prefix: str = "news-") -> None:
+async def queue_news(services: Services, count: int, prefix: str = "news-") -> None:
     """``count`` ready "feedback ready" messages for Ana in the outbox (never stale, never
     capped), for tests of delivery itself."""
-    async with bot.db.write() as session:
+    async with services.db.write() as session:
         person = await session.scalar(select(Person).where(Person.email == ANA))
         assert person is not None
         await session.execute(
@@ -130,7 +134,7 @@ async def queue_news(bot: CoachBot, count: int, prefix: str = "news-") -> None:
 
 
 async def earn_with(
-    bot: CoachBot,
+    services: Services,
     email: str,
     code: str,
     parts: list[EvidencePart],
@@ -139,19 +143,20 @@ async def earn_with(
 ) -> int:
     """Choose ``code`` (no pre-approval), plan, work, submit ``parts`` and have ``reviewer``
     award it with ``scores``; returns the pursuit id."""
-    teacher = await actor(bot, email)
-    chosen = await bot.choosing.choose(teacher, code)
-    await bot.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
-    due = bot.clock.now().date() + timedelta(days=20)
-    await bot.planning.save_plan(teacher, chosen.pursuit_id, due, [Milestone("Do it", due)])
-    await bot.journey.move(teacher, chosen.pursuit_id, Move.START_WORK)
-    await bot.evidence.hand_in(teacher, chosen.pursuit_id, EvidenceKind.FORMAL, parts)
-    judge = await actor(bot, reviewer)
-    review = await bot.reviews.assign(
-        await actor(bot, DEE), chosen.pursuit_id, judge.person_id or 0
+    teacher = await actor(services, email)
+    chosen = await services.choosing.choose(teacher, code)
+    await services.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
+    due = services.clock.now().date() + timedelta(days=20)
+    await services.planning.save_plan(teacher, chosen.pursuit_id, due, [Milestone("Do it", due)])
+    await services.journey.move(teacher, chosen.pursuit_id, Move.START_WORK)
+    await services.evidence.hand_in(teacher, chosen.pursuit_id, EvidenceKind.FORMAL, parts)
+    judge = await actor(services, reviewer)
+    review = await services.reviews.assign(
+        await actor(services, DEE), chosen.pursuit_id, judge.person_id or 0
     )
-    await bot.reviews.record(judge, review, Decision.EARNED, scores)
+    await services.reviews.record(judge, review, Decision.EARNED, scores)
     return chosen.pursuit_id
+
 
 # A reflection long enough for the example catalogs' 20-word minimum, as a teacher would write it.
 REFLECTION = (
@@ -160,7 +165,7 @@ REFLECTION = (
 )
 
 
-async def not_yet_until_the_limit(bot: CoachBot, room: LocalDriver) -> tuple[int, list[str]]:
+async def not_yet_until_the_limit(services: Services, room: LocalDriver) -> tuple[int, list[str]]:
     """Ana, in cohort "Fall" (facilitated by Gil), submits C-ONE three times and Fay says "not
     yet" each time, the third using the district's last try. Returns the pursuit id and what
     Ana was told after each decision."""
@@ -169,17 +174,17 @@ async def not_yet_until_the_limit(bot: CoachBot, room: LocalDriver) -> tuple[int
     await dee.submit({"name": "Fall", "starts": "2026-09-01", "ends": "2027-01-29"})
     await dee.command("cohort", f"add Fall: {ANA}")
     await dee.command("cohort", f"facilitator Fall: {GIL}")
-    pursuit_id, review_id = await under_review(bot, ANA, FAY)
-    teacher, fay, admin = [await actor(bot, e) for e in (ANA, FAY, DEE)]
-    nudging = build_nudging(bot, room)
+    pursuit_id, review_id = await under_review(services, ANA, FAY)
+    teacher, fay, admin = [await actor(services, e) for e in (ANA, FAY, DEE)]
+    nudging = build_nudging(services, room)
     told = []
     for attempt in (1, 2, 3):
         if attempt > 1:
-            await bot.evidence.hand_in(
+            await services.evidence.hand_in(
                 teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence(attempt)
             )
-            review_id = await bot.reviews.assign(admin, pursuit_id, fay.person_id or 0)
-        await bot.reviews.record(
+            review_id = await services.reviews.assign(admin, pursuit_id, fay.person_id or 0)
+        await services.reviews.record(
             fay, review_id, Decision.NOT_YET, BELOW, feedback=f"Change {attempt}."
         )
         await nudging.dispatcher.run_once()

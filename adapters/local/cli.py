@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from coachbot.cli.runner import run as run_with_bot
+from coachbot.cli.runner import run as run_with_services
 from coachbot.settings import Settings
 
 
@@ -23,14 +23,14 @@ def chat(
     from adapters.local.terminal import chat as talk
     from adapters.local.terminal import terminal_ask
 
-    async def work(bot) -> None:  # type: ignore[no-untyped-def]
-        await talk(bot, as_, terminal_ask, typer.echo)
+    async def work(services) -> None:  # type: ignore[no-untyped-def]
+        await talk(services, as_, terminal_ask, typer.echo)
 
     # The terminal is the conversation: logs (and any internal details) go to a file.
     settings = Settings()
     if settings.log_file is None:
         settings = settings.model_copy(update={"log_file": Path("coachbot-chat.log")})
-    run_with_bot(work, settings)
+    run_with_services(work, settings)
 
 
 def demo(

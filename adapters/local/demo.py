@@ -29,10 +29,11 @@ from adapters.local.semester import (
     reviewers_of,
 )
 from coachbot.clock import VirtualClock
-from coachbot.composition import CoachBot, build, build_nudging
+from coachbot.composition import Services, build, build_nudging
 from coachbot.domain.roles import Role
 from coachbot.importing.catalog_reader import CatalogSpec, read_catalog
 from coachbot.importing.roster_reader import RosterRow, read_roster
+from coachbot.logs import configure_logging
 from coachbot.settings import REPO_ROOT, Settings
 from coachbot.storage.schema import upgrade
 
@@ -45,17 +46,17 @@ TICKS = ((7, 35), (12, 5), (19, 30))  # local times the scheduler ticks in the d
 class Demo:
     def __init__(
         self,
-        bot: CoachBot,
+        services: Services,
         clock: VirtualClock,
         spec: CatalogSpec,
         rows: list[RosterRow],
         seed: int,
         weeks: int,
     ) -> None:
-        self.bot, self.clock, self.spec, self.weeks = bot, clock, spec, weeks
+        self.services, self.clock, self.spec, self.weeks = services, clock, spec, weeks
         self.rng = random.Random(seed)
-        self.driver = LocalDriver(bot)
-        self.nudging = build_nudging(bot, self.driver)
+        self.driver = LocalDriver(services)
+        self.nudging = build_nudging(services, self.driver)
         self.script = Script(spec.timezone, self.rng)
         self.names = {r.email: r.name for r in rows}
         admins = [r for r in rows if Role.DISTRICT_ADMIN in r.roles]
@@ -87,7 +88,7 @@ class Demo:
         }
 
     def say(self, message: str, **params: object) -> None:
-        typer.echo(self.bot.prompts.render("demo.j2", message, p=params))
+        typer.echo(self.services.prompts.render("demo.j2", message, p=params))
 
     # -- the script ---------------------------------------------------------------------------
     def plan_semester(self) -> None:
@@ -316,16 +317,17 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> None:
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING", _env_file=None
     )
-    bot = build(settings, clock)
+    configure_logging(settings)
+    services = build(settings, clock)
 
     async def main() -> None:
         try:
-            await upgrade(bot.db)
+            await upgrade(services.db)
             spec = read_catalog(EXAMPLE / "catalog.yaml")
-            await bot.catalog.load(spec, source="catalog.yaml")
+            await services.catalog.load(spec, source="catalog.yaml")
             rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
-            await bot.roster.load(spec.slug, rows, source="roster.csv")
-            demo = Demo(bot, clock, spec, rows, seed, weeks)
+            await services.roster.load(spec.slug, rows, source="roster.csv")
+            demo = Demo(services, clock, spec, rows, seed, weeks)
             demo.say(
                 "opening",
                 district=spec.name,
@@ -346,6 +348,6 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> None:
             stalled = [t.name for t in demo.teachers if t.persona == "stalls"]
             demo.say("stalled", names=stalled)
         finally:
-            await bot.aclose()
+            await services.aclose()
 
     asyncio.run(main())

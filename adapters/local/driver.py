@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from coachbot.composition import CoachBot, build_conversation
+from coachbot.composition import Services, build_conversation
 from coachbot.conversation.vocabulary import (
     Button,
     ButtonPress,
@@ -58,12 +58,12 @@ class _PersonChannel:
 class LocalDriver:
     """A room full of people talking to CoachBot, in one process."""
 
-    def __init__(self, bot: CoachBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         self.mail: dict[str, Mailbox] = defaultdict(Mailbox)  # by lower-case email
         self.channels: dict[str, list[Reply]] = defaultdict(list)
         self._emails: dict[int, str] = {}
-        self.conversation = build_conversation(bot, self)
+        self.conversation = build_conversation(services, self)
 
     # -- the Notifier the core sees -----------------------------------------------------------
     async def to_person(self, person_id: int, reply: Reply) -> str:
@@ -76,7 +76,7 @@ class LocalDriver:
 
     async def _email(self, person_id: int) -> str:
         if person_id not in self._emails:
-            async with self.bot.db.read() as session:
+            async with self.services.db.read() as session:
                 email = await session.scalar(select(Person.email).where(Person.id == person_id))
             self._emails[person_id] = (email or f"#{person_id}").lower()
         return self._emails[person_id]

@@ -14,8 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from coachbot.composition import CoachBot, build_conversation
-from coachbot.conversation.turn import identify
+from coachbot.composition import Services, build_conversation
 from coachbot.conversation.vocabulary import (
     Button,
     ButtonPress,
@@ -63,24 +62,24 @@ class TerminalChannel:
 class TerminalNotifier:
     """Messages for other people are shown as a note, since only one person sits here."""
 
-    def __init__(self, bot: CoachBot, write: Callable[[str], None]) -> None:
-        self.bot = bot
+    def __init__(self, services: Services, write: Callable[[str], None]) -> None:
+        self.services = services
         self.write = write
         self.shown = 0
 
     async def to_person(self, person_id: int, reply: Reply) -> str | None:
-        name = await self.bot.views.person_name(person_id)
-        self.write(words(self.bot, "note_to_person", name=name, summary=reply.summary))
+        name = await self.services.read.person_name(person_id)
+        self.write(words(self.services, "note_to_person", name=name, summary=reply.summary))
         # Shown here, so delivered: an id keeps the outbox from trying again.
         self.shown += 1
         return f"terminal-{person_id}-{self.shown}"
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
-        self.write(words(self.bot, "channel_post", channel=channel, text=reply.text))
+        self.write(words(self.services, "channel_post", channel=channel, text=reply.text))
 
 
-def words(bot: CoachBot, message: str, **params: object) -> str:
-    return bot.prompts.render("local.j2", message, p=params)
+def words(services: Services, message: str, **params: object) -> str:
+    return services.prompts.render("local.j2", message, p=params)
 
 
 def fill_form(
@@ -140,14 +139,14 @@ def shared_file(where: str) -> SharedFile | None:
                       head=data[:4096])
 
 
-async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]) -> None:
-    conversation = build_conversation(bot, TerminalNotifier(bot, write))
+async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], None]) -> None:
+    conversation = build_conversation(services, TerminalNotifier(services, write))
     sender = Sender("local", email.strip().lower())
-    channel = TerminalChannel(write, lambda name: bot.prompts.render("labels.j2", name, p={}))
+    channel = TerminalChannel(write, lambda name: services.prompts.render("labels.j2", name, p={}))
     opening = "start"
     try:
-        me = await identify(bot, sender)
-        if (await bot.settings_of.view(me.person_id)).onboarded:
+        me = await conversation.identify(sender)
+        if (await services.person_settings.view(me.person_id)).onboarded:
             opening = "status"
     except DomainError:
         pass  # the conversation itself explains that the person is not in the roster
@@ -157,7 +156,7 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
         while channel.forms:
             form = channel.forms.pop(0)
             values, files = await asyncio.to_thread(
-                fill_form, form, ask, write, lambda message, **p: words(bot, message, **p)
+                fill_form, form, ask, write, lambda message, **p: words(services, message, **p)
             )
             turn += 1
             await conversation.handle(
@@ -178,7 +177,7 @@ async def chat(bot: CoachBot, email: str, ask: Ask, write: Callable[[str], None]
         elif line.startswith("/file "):
             shared = await asyncio.to_thread(shared_file, line[6:].strip())
             if shared is None:
-                write(words(bot, "no_such_file", path=line[6:]))
+                write(words(services, "no_such_file", path=line[6:]))
                 continue
             event = DirectMessage(sender, "", (shared,), f"t{turn}")
         elif line:

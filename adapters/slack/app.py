@@ -32,9 +32,8 @@ from adapters.slack.oauth import installs
 from adapters.slack.settings import SlackSettings
 from adapters.slack.web import SlackWeb, conversation_client, delivery_client
 from adapters.slack.workspaces import Workspaces
-from coachbot.composition import Nudging, build_conversation, build_nudging
+from coachbot.composition import Nudging, Services, build_conversation, build_nudging
 from coachbot.conversation.vocabulary import Event, SharedFile
-from coachbot.services.bundle import CoachBot
 from coachbot.services.nudging.ratelimit import SLACK, RateLimiter, limiter_for
 from coachbot.services.record.idempotency import claim
 
@@ -48,32 +47,33 @@ HANDLED_SUBTYPES = (None, "file_share")
 WORK_SLOTS = 4
 
 
-def slack_limiter(bot: CoachBot) -> RateLimiter:
+def slack_limiter(services: Services) -> RateLimiter:
     """Slack's published limits (coachbot.services.nudging.ratelimit.SLACK): about one message a
     second per channel (each person's DM is one) and a workspace-wide ceiling."""
-    return limiter_for(SLACK, bot.clock)
+    return limiter_for(SLACK, services.clock)
 
 
 class SlackBot:
     """CoachBot in Slack: the conversation and nudge delivery, for one workspace on one bot
     token (``SLACK_BOT_TOKEN``) or for every workspace that installed it through OAuth."""
 
-    def __init__(self, bot: CoachBot, settings: SlackSettings,
+    def __init__(self, services: Services, settings: SlackSettings,
                  session: aiohttp.ClientSession | None = None) -> None:
-        self.bot, self.settings = bot, settings
+        self.services, self.settings = services, settings
         token = settings.secret(settings.bot_token) or None
         self.web = SlackWeb(conversation_client(token, settings.base_url))
         # Replies and deliveries share one cache of DM channel ids: conversations.open is rate
         # limited too, and a person's DM channel never changes.
         self.delivery = SlackWeb(delivery_client(token, settings.base_url), dms=self.web.dms)
-        self.oauth = installs(bot, settings) if settings.oauth else None
-        self.workspaces = Workspaces(bot, self.oauth.installation_store if self.oauth else None)
-        self.directory = Directory(bot)
+        self.oauth = installs(services, settings) if settings.oauth else None
+        store = self.oauth.installation_store if self.oauth else None
+        self.workspaces = Workspaces(services, store)
+        self.directory = Directory(services)
         # One limiter for everything this process sends, so news after a turn (feedback ready)
         # and reminders share Slack's budget instead of each spending all of it.
-        self.limiter = slack_limiter(bot)
+        self.limiter = slack_limiter(services)
         self.conversation = build_conversation(
-            bot,
+            services,
             SlackNotifier(self.web, self.directory, self.workspaces, strict=False),
             dispatcher=self.nudging(f"slack-turns-{socket.gethostname()}-{os.getpid()}").dispatcher,
         )
@@ -104,7 +104,7 @@ class SlackBot:
         # The same directory as the conversation's: one cache of DM channel ids per process,
         # since conversations.open is rate limited too.
         notifier = SlackNotifier(self.delivery, self.directory, self.workspaces, strict=True)
-        return build_nudging(self.bot, notifier, worker=worker, limiter=self.limiter)
+        return build_nudging(self.services, notifier, worker=worker, limiter=self.limiter)
 
     def _web(self, context: Any) -> SlackWeb:
         """The Web API as the workspace that sent this request: its own token when installed
@@ -207,7 +207,7 @@ class SlackBot:
             trigger = None  # one trigger id per interaction
 
     def _inline_errors(self, body: dict[str, Any]) -> dict[str, str]:
-        return inbound.inline_errors(body, self.bot.prompts, self.bot.clock.now())
+        return inbound.inline_errors(body, self.services.prompts, self.services.clock.now())
 
     async def _on_view(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         web, user = self._web(context), body["user"]["id"]
@@ -273,8 +273,8 @@ class SlackBot:
         if not event_id:
             return True
         key = f"slack-event|{event_id}"
-        async with self.bot.db.write() as session:
-            return await claim(session, key, self.bot.clock.now()) is None
+        async with self.services.db.write() as session:
+            return await claim(session, key, self.services.clock.now()) is None
 
     async def _fetch(self, web: SlackWeb, shared: list[dict[str, Any]],
                      user: str) -> tuple[SharedFile, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from coachbot.cli.runner import run as run_with_bot
+from coachbot.cli.runner import run as run_with_services
 from coachbot.cli.runner import say
 
 
@@ -25,10 +25,10 @@ def link(
     """Link a Slack workspace to a district (people are matched to that district's roster)."""
     from adapters.slack.directory import link_workspace
 
-    async def work(bot) -> None:  # type: ignore[no-untyped-def]
-        linked, name = await link_workspace(bot, team.strip(), district,
+    async def work(services) -> None:  # type: ignore[no-untyped-def]
+        linked, name = await link_workspace(services, team.strip(), district,
                                             match_by_email=match_by_email)
-        say(bot, "slack.j2", "link_done", team=linked, district=name,
+        say(services, "slack.j2", "link_done", team=linked, district=name,
             match_by_email=match_by_email)
 
-    run_with_bot(work)
+    run_with_services(work)

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 
 from adapters.slack.web import SlackWeb, slack_error
-from coachbot.services.bundle import CoachBot
+from coachbot.composition import Services
 from coachbot.services.district.districts import pick_district
 from coachbot.storage.models import District, Person, WorkspaceLink
 
@@ -23,26 +23,26 @@ PLATFORM = "slack"
 
 
 async def link_workspace(
-    bot: CoachBot, team_id: str, district_slug: str | None, *, match_by_email: bool
+    services: Services, team_id: str, district_slug: str | None, *, match_by_email: bool
 ) -> tuple[str, str]:
     """Link a Slack workspace to a district (again: updates the link). Returns (team, name)."""
-    slug = await pick_district(bot.db, district_slug)
-    async with bot.db.write() as session:
+    slug = await pick_district(services.db, district_slug)
+    async with services.db.write() as session:
         district = await session.scalar(select(District).where(District.slug == slug))
         assert district is not None  # pick_district found it
         link = await session.get(WorkspaceLink, (PLATFORM, team_id))
         if link is None:
             session.add(WorkspaceLink(platform=PLATFORM, workspace_id=team_id,
                                       district_id=district.id, match_by_email=match_by_email,
-                                      linked_at=bot.clock.now()))
+                                      linked_at=services.clock.now()))
         else:
             link.district_id, link.match_by_email = district.id, match_by_email
         return team_id, district.name
 
 
 class Directory:
-    def __init__(self, bot: CoachBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         self._slack_ids: dict[int, str] = {}
         self._known: set[str] = set()  # Slack ids already on the roster: no lookup again
 
@@ -59,7 +59,7 @@ class Directory:
         return known
 
     async def _match(self, web: SlackWeb, team_id: str, user_id: str) -> bool:
-        async with self.bot.db.read() as session:
+        async with self.services.db.read() as session:
             found = await session.scalar(
                 select(Person.id).where(Person.slack_user_id == user_id, Person.active.is_(True))
             )
@@ -71,12 +71,12 @@ class Directory:
         email = await self._email_of(web, user_id)
         if not email:
             return False
-        async with self.bot.db.write() as session:
+        async with self.services.db.write() as session:
             result = await session.execute(
                 update(Person)
                 .where(Person.district_id == link.district_id, Person.email == email,
                        Person.slack_user_id.is_(None), Person.active.is_(True))
-                .values(slack_user_id=user_id, updated_at=self.bot.clock.now())
+                .values(slack_user_id=user_id, updated_at=self.services.clock.now())
             )
         return bool(result.rowcount)
 
@@ -84,7 +84,7 @@ class Directory:
         """The person's Slack id: from the roster, or found by email where that is allowed."""
         if person_id in self._slack_ids:
             return self._slack_ids[person_id]
-        async with self.bot.db.read() as session:
+        async with self.services.db.read() as session:
             person = await session.get(Person, person_id)
             if person is None or not person.active:
                 return None
@@ -103,11 +103,11 @@ class Directory:
         return slack_id
 
     async def _remember(self, person_id: int, slack_id: str) -> None:
-        async with self.bot.db.write() as session:
+        async with self.services.db.write() as session:
             await session.execute(
                 update(Person)
                 .where(Person.id == person_id, Person.slack_user_id.is_(None))
-                .values(slack_user_id=slack_id, updated_at=self.bot.clock.now())
+                .values(slack_user_id=slack_id, updated_at=self.services.clock.now())
             )
 
     async def _email_of(self, web: SlackWeb, user_id: str) -> str | None:

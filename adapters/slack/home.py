@@ -13,7 +13,6 @@ from slack_sdk.models.views import View
 
 from adapters.slack.blocks import mrkdwn, reply_blocks
 from coachbot.conversation.engine import Conversation
-from coachbot.conversation.turn import identify
 from coachbot.conversation.vocabulary import Command, Form, Reply, Sender
 from coachbot.domain.errors import NotFound
 from coachbot.domain.roles import Role
@@ -39,7 +38,7 @@ def _section(markup: str) -> SectionBlock:
 async def home_view(conversation: Conversation, sender: Sender) -> dict[str, Any]:
     say = conversation.say
     try:
-        me = await identify(conversation.bot, sender)
+        me = await conversation.identify(sender)
     except NotFound:
         stranger = _section(say.words("slack.j2", "home_stranger"))
         return View(type="home", blocks=[stranger]).to_dict()

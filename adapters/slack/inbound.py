@@ -73,7 +73,7 @@ def action_value(action: dict[str, Any]) -> str:
 
 def button_press(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress:
     # A double click is two interactions with two trigger ids; the core's versioned values
-    # ("p12.v3") make the second one stale, so it still has one effect.
+    # ("12.3") make the second one stale, so it still has one effect.
     return ButtonPress(sender(body["user"]["id"]), core_action_id(action["action_id"]),
                        action_value(action), event_id=str(body.get("trigger_id", "")))
 

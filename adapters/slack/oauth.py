@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from adapters.slack.directory import PLATFORM, link_workspace
 from adapters.slack.settings import SlackSettings
-from coachbot.services.bundle import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import District, WorkspaceLink
 
 log = logging.getLogger("coachbot.slack")
@@ -40,13 +40,13 @@ def scopes(settings: SlackSettings) -> list[str]:
     return [*BOT_SCOPES, *(EMAIL_SCOPES if settings.email_scopes else ())]
 
 
-def installs(bot: CoachBot, settings: SlackSettings) -> AsyncOAuthSettings:
+def installs(services: Services, settings: SlackSettings) -> AsyncOAuthSettings:
     client_id = settings.client_id or ""
 
     async def success(args: AsyncSuccessArgs) -> Any:
         team = args.installation.team_id or ""
         try:
-            await _link_if_only_one_district(bot, team)
+            await _link_if_only_one_district(services, team)
         except Exception:  # the install itself succeeded; linking can be done by hand
             log.exception("could not link workspace %s", team)
         return await args.default.success(args)
@@ -61,18 +61,18 @@ def installs(bot: CoachBot, settings: SlackSettings) -> AsyncOAuthSettings:
         scopes=scopes(settings),
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        installation_store=AsyncSQLAlchemyInstallationStore(client_id, engine=bot.db.engine),
+        installation_store=AsyncSQLAlchemyInstallationStore(client_id, engine=services.db.engine),
         installation_store_bot_only=True,
-        state_store=AsyncSQLAlchemyOAuthStateStore(STATE_SECONDS, engine=bot.db.engine),
+        state_store=AsyncSQLAlchemyOAuthStateStore(STATE_SECONDS, engine=services.db.engine),
         state_expiration_seconds=STATE_SECONDS,
         callback_options=AsyncCallbackOptions(success=success, failure=failure),
     )
 
 
-async def _link_if_only_one_district(bot: CoachBot, team: str) -> None:
-    async with bot.db.read() as session:
+async def _link_if_only_one_district(services: Services, team: str) -> None:
+    async with services.db.read() as session:
         linked = await session.get(WorkspaceLink, (PLATFORM, team))
         districts = list(await session.scalars(select(District.slug).limit(2)))
     if team and linked is None and len(districts) == 1:
-        await link_workspace(bot, team, districts[0], match_by_email=False)
+        await link_workspace(services, team, districts[0], match_by_email=False)
         log.info("workspace %s installed and linked to %s", team, districts[0])

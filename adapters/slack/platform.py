@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from adapters.slack.settings import HTTP_MODE, OAUTH_MODE, SOCKET_MODE, SlackSettings
-from coachbot.services.bundle import CoachBot
+from coachbot.composition import Services
 from coachbot.services.nudging.ticker import NudgeTicker
 
 log = logging.getLogger("coachbot.slack")
@@ -31,12 +31,12 @@ class SlackPlatform:
     def configured(self) -> bool:
         return SlackSettings().configured
 
-    async def run(self, bot: CoachBot) -> None:
+    async def run(self, services: Services) -> None:
         from adapters.slack.app import SlackBot
         from adapters.slack.http import events_app
 
         settings = SlackSettings()
-        slack = SlackBot(bot, settings)
+        slack = SlackBot(services, settings)
         nudging = slack.nudging()
         ticker = NudgeTicker(nudging.sweep, nudging.dispatcher)
         ticker.start()

@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from adapters.slack.directory import PLATFORM
 from adapters.slack.web import SlackWeb
-from coachbot.services.bundle import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import Person, WorkspaceLink
 
 
 class Workspaces:
-    def __init__(self, bot: CoachBot, installations: AsyncInstallationStore | None) -> None:
-        self.bot, self.installations = bot, installations
+    def __init__(self, services: Services, installations: AsyncInstallationStore | None) -> None:
+        self.services, self.installations = services, installations
 
     async def for_team(self, web: SlackWeb, team_id: str) -> SlackWeb | None:
         if self.installations is None:
@@ -29,7 +29,7 @@ class Workspaces:
     async def for_district(self, web: SlackWeb, district_id: int) -> SlackWeb | None:
         if self.installations is None:
             return web
-        async with self.bot.db.read() as session:
+        async with self.services.db.read() as session:
             teams = list(await session.scalars(
                 select(WorkspaceLink.workspace_id)
                 .where(WorkspaceLink.platform == PLATFORM,
@@ -45,7 +45,7 @@ class Workspaces:
     async def for_person(self, web: SlackWeb, person_id: int) -> SlackWeb | None:
         if self.installations is None:
             return web
-        async with self.bot.db.read() as session:
+        async with self.services.db.read() as session:
             district_id = await session.scalar(
                 select(Person.district_id).where(Person.id == person_id)
             )

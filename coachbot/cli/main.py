@@ -11,14 +11,13 @@ from pathlib import Path
 import typer
 
 from coachbot.cli.platforms import installed_platforms
-from coachbot.cli.runner import run as run_with_bot
+from coachbot.cli.runner import run as run_with_services
 from coachbot.cli.runner import say
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.importing.calendar_reader import read_calendar
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.district.districts import pick_district
-from coachbot.services.nudging import history as report
 from coachbot.storage.schema import current_revision, upgrade
 
 app = typer.Typer(
@@ -34,28 +33,28 @@ app.add_typer(import_app, name="import")
 def init() -> None:
     """Create the database schema, or upgrade it to the latest version (safe to re-run)."""
 
-    async def work(bot: CoachBot) -> None:
-        await upgrade(bot.db)
+    async def work(services: Services) -> None:
+        await upgrade(services.db)
         say(
-            bot,
+            services,
             "cli.j2",
             "init_done",
-            dialect=bot.db.dialect,
-            revision=await current_revision(bot.db),
+            dialect=services.db.dialect,
+            revision=await current_revision(services.db),
         )
 
-    run_with_bot(work)
+    run_with_services(work)
 
 
 @import_app.command("catalog")
 def import_catalog(file: Path = typer.Argument(..., help="The district's catalog YAML")) -> None:
     """Import (or re-import) a catalog: district, schools, policy, credentials, stacks, pathways."""
 
-    async def work(bot: CoachBot) -> None:
+    async def work(services: Services) -> None:
         spec = read_catalog(file)
-        result = await bot.catalog.load(spec, source=file.name)
+        result = await services.catalog.load(spec, source=file.name)
         say(
-            bot,
+            services,
             "cli.j2",
             "catalog_imported",
             district=spec.name,
@@ -67,7 +66,7 @@ def import_catalog(file: Path = typer.Argument(..., help="The district's catalog
             pathways=result.pathways,
         )
 
-    run_with_bot(work)
+    run_with_services(work)
 
 
 @import_app.command("roster")
@@ -77,12 +76,12 @@ def import_roster(
 ) -> None:
     """Import (or re-import) people: matched by email, updated in place, never duplicated."""
 
-    async def work(bot: CoachBot) -> None:
-        slug = await pick_district(bot.db, district)
-        rows = read_roster(file, await bot.roster.school_codes(slug))
-        result = await bot.roster.load(slug, rows, source=file.name)
+    async def work(services: Services) -> None:
+        slug = await pick_district(services.db, district)
+        rows = read_roster(file, await services.roster.school_codes(slug))
+        result = await services.roster.load(slug, rows, source=file.name)
         say(
-            bot,
+            services,
             "cli.j2",
             "roster_imported",
             source=file.name,
@@ -92,7 +91,7 @@ def import_roster(
             not_in_file=result.not_in_file,
         )
 
-    run_with_bot(work)
+    run_with_services(work)
 
 
 @import_app.command("calendar")
@@ -102,26 +101,27 @@ def import_calendar(
 ) -> None:
     """Import breaks and holidays (no nudges on those days); flags deadlines that fall in one."""
 
-    async def work(bot: CoachBot) -> None:
-        slug = await pick_district(bot.db, district)
-        result = await bot.calendar.load(slug, read_calendar(file), source=file.name)
-        say(bot, "cli.j2", "calendar_imported", source=file.name, breaks=result.breaks,
+    async def work(services: Services) -> None:
+        slug = await pick_district(services.db, district)
+        result = await services.calendar.load(slug, read_calendar(file), source=file.name)
+        say(services, "cli.j2", "calendar_imported", source=file.name, breaks=result.breaks,
             flagged=result.flagged)
 
-    run_with_bot(work)
+    run_with_services(work)
 
 
 @app.command()
 def status(teacher: str | None = typer.Option(None, help="A teacher's email")) -> None:
     """Where pursuits stand: one teacher's, or every cohort's at a glance."""
 
-    async def work(bot: CoachBot) -> None:
+    async def work(services: Services) -> None:
         if teacher:
-            say(bot, "cli.j2", "teacher_status", status=await bot.status.teacher(teacher))
+            say(services, "cli.j2", "teacher_status", status=await services.status.teacher(teacher))
         else:
-            say(bot, "cli.j2", "district_overview", rows=await bot.status.district_overview())
+            rows = await services.status.district_overview()
+            say(services, "cli.j2", "district_overview", rows=rows)
 
-    run_with_bot(work)
+    run_with_services(work)
 
 
 @app.command()
@@ -132,16 +132,16 @@ def nudges(
 ) -> None:
     """What is scheduled, sent, dropped (and why) and dead-lettered."""
 
-    async def work(bot: CoachBot) -> None:
+    async def work(services: Services) -> None:
         if retry_dead:
-            again = await report.retry_dead(bot.db, bot.clock.now(), person)
-            say(bot, "cli.j2", "nudges_retried", count=again)
+            again = await services.outbox.retry_dead(person)
+            say(services, "cli.j2", "nudges_retried", count=again)
             return
-        lines = await report.nudge_lines(bot.db, email=person,
+        lines = await services.outbox.lines(email=person,
                                          statuses=("dead",) if dead else ())
-        say(bot, "cli.j2", "nudges", lines=lines)
+        say(services, "cli.j2", "nudges", lines=lines)
 
-    run_with_bot(work)
+    run_with_services(work)
 
 
 @app.command("run")
@@ -152,12 +152,12 @@ def run_platforms(
     platforms = [p for p in installed_platforms() if not only or p.name in only]
     ready = [p for p in platforms if p.configured()]
 
-    async def work(bot: CoachBot) -> None:
+    async def work(services: Services) -> None:
         if not ready:
-            say(bot, "cli.j2", "run_nothing_configured",
+            say(services, "cli.j2", "run_nothing_configured",
                 platforms=[{"name": p.name, "ways": dict(p.ways())} for p in platforms])
             return
-        say(bot, "cli.j2", "run_starting", names=[p.name for p in ready])
+        say(services, "cli.j2", "run_starting", names=[p.name for p in ready])
         # A service manager stops us with SIGTERM: stop as gracefully as on Ctrl-C, letting
         # each platform finish the work it has already acknowledged.
         current = asyncio.current_task()
@@ -165,11 +165,11 @@ def run_platforms(
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, current.cancel)
         try:
-            await asyncio.gather(*(p.run(bot) for p in ready))
+            await asyncio.gather(*(p.run(services) for p in ready))
         except asyncio.CancelledError:
-            say(bot, "cli.j2", "run_stopped")
+            say(services, "cli.j2", "run_stopped")
 
-    run_with_bot(work)
+    run_with_services(work)
     if not ready:
         raise typer.Exit(2)
 

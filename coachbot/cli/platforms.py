@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Protocol
 
-from coachbot.services.bundle import CoachBot
+from coachbot.composition import Services
 
 GROUP = "coachbot.platforms"
 
@@ -26,7 +26,7 @@ class Platform(Protocol):
 
     def configured(self) -> bool: ...
 
-    async def run(self, bot: CoachBot) -> None: ...
+    async def run(self, services: Services) -> None: ...
 
 
 def installed_platforms() -> list[Platform]:

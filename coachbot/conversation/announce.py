@@ -13,7 +13,7 @@ from coachbot.conversation.turn import Turn
 
 async def announce_award(turn: Turn, pursuit_id: int) -> None:
     """Post to the district channel. The teacher hears it in the review's merged message."""
-    summary = await turn.bot.views.award_summary(pursuit_id)
+    summary = await turn.read.award_summary(pursuit_id)
     if summary.channel:
         await turn.notify.to_channel(
             turn.me.district_id,

@@ -13,18 +13,22 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 
+from coachbot.clock import Clock
+from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.say import Say
-from coachbot.conversation.turn import Channel, Notifier, Turn, identify
+from coachbot.conversation.turn import Channel, Me, Notifier, Turn
 from coachbot.conversation.vocabulary import (
     ButtonPress,
     Command,
     DirectMessage,
     Event,
     FormSubmission,
+    Sender,
 )
 from coachbot.domain.errors import DomainError, NotFound
-from coachbot.services.bundle import CoachBot
+from coachbot.services.district import PeopleDirectory
+from coachbot.services.reading import ReadModels
 
 log = logging.getLogger("coachbot.conversation")
 WORD = re.compile(r"^\s*/?([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
@@ -34,20 +38,39 @@ Kick = Callable[[], Awaitable[object]]
 
 
 class Conversation:
+    """Turns events into answers. Built by the composition root with exactly what turns carry."""
+
     def __init__(
-        self, bot: CoachBot, notifier: Notifier, registry: Registry, kick: Kick | None = None
+        self,
+        *,
+        people: PeopleDirectory,
+        read: ReadModels,
+        use: UseCases,
+        clock: Clock,
+        say: Say,
+        notifier: Notifier,
+        registry: Registry,
+        kick: Kick | None = None,
     ) -> None:
-        self.bot = bot
+        self.people = people
+        self.read = read
+        self.use = use
+        self.clock = clock
+        self.say = say
         self.notifier = notifier
         self.registry = registry
-        self.say = Say(bot.prompts)
         # A dispatch pass, run after a turn that queued news (a review's feedback): the outbox
         # row is already committed, so if this pass never runs, the scheduler's next one sends it.
         self.kick = kick
 
+    async def identify(self, sender: Sender) -> Me:
+        """The roster person behind a platform user; NotFound if the district has not added
+        them."""
+        return await self.people.identify(sender.platform, sender.user_id)
+
     async def handle(self, event: Event, channel: Channel) -> None:
         try:
-            me = await identify(self.bot, event.sender)
+            me = await self.identify(event.sender)
         except NotFound:
             await channel.reply(self.say.reply("general.j2", "not_in_roster"))
             return
@@ -55,7 +78,9 @@ class Conversation:
             await self._apologise(channel, exc, event)
             return
         commands = tuple(spec.name for spec in self.registry.available_to(me))
-        turn = Turn(self.bot, me, event, channel, self.notifier, self.say, commands)
+        turn = Turn(
+            me, event, channel, self.notifier, self.say, self.clock, self.read, self.use, commands
+        )
         try:
             await self._dispatch(turn)
             if turn.news:
@@ -116,11 +141,11 @@ class Conversation:
             if self.registry.lookup(word) is not None:
                 await self.run_command(turn, word, match.group(2))
                 return
-        intake = self.registry.actions.get("evidence_message")
+        intake = self.registry.message
         if intake is not None and (
             event.files or "http" in (event.text or "") or ":" in (event.text or "")
         ):
-            await intake(turn, "")
+            await intake(turn)
             return
         first = match.group(1).lower() if match else ""
         near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)

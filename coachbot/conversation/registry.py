@@ -1,4 +1,9 @@
-"""The command, button and form tables handlers register themselves in."""
+"""The command, button and form tables handlers register themselves in.
+
+Every button names an ``Action``, declared once as a constant beside the handler that answers
+it; ``Say.button`` takes only an ``Action``, and a test checks that every declared action is
+registered, so no button can name something nobody answers.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from coachbot.conversation.turn import Me, Turn
+from coachbot.conversation.vocabulary import Action
 from coachbot.domain.roles import Role
 
+__all__ = ["Action", "CommandSpec", "Handler", "Registry"]
+
 Handler = Callable[[Turn, str], Awaitable[None]]
+FormHandler = Callable[[Turn, dict[str, str], str], Awaitable[None]]
+MessageHandler = Callable[[Turn], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -24,9 +34,9 @@ class Registry:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     actions: dict[str, Handler] = field(default_factory=dict)
-    forms: dict[str, Callable[[Turn, dict[str, str], str], Awaitable[None]]] = field(
-        default_factory=dict
-    )
+    forms: dict[str, FormHandler] = field(default_factory=dict)
+    # What a message that is not a command goes to (evidence for the basket), if anything.
+    message: MessageHandler | None = None
 
     def command(
         self, name: str, *roles: Role, aliases: tuple[str, ...] = ()
@@ -39,26 +49,32 @@ class Registry:
 
         return register
 
-    def action(self, action_id: str) -> Callable[[Handler], Handler]:
+    def action(self, action: Action) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.actions[action_id] = handler
+            if action.id in self.actions:
+                raise ValueError("duplicate_action", action.id)  # a programming error
+            self.actions[action.id] = handler
             return handler
 
         return register
 
-    def form(
-        self, form_id: str
-    ) -> Callable[
-        [Callable[[Turn, dict[str, str], str], Awaitable[None]]],
-        Callable[[Turn, dict[str, str], str], Awaitable[None]],
-    ]:
-        def register(
-            handler: Callable[[Turn, dict[str, str], str], Awaitable[None]],
-        ) -> Callable[[Turn, dict[str, str], str], Awaitable[None]]:
+    def form(self, form_id: str) -> Callable[[FormHandler], FormHandler]:
+        def register(handler: FormHandler) -> FormHandler:
             self.forms[form_id] = handler
             return handler
 
         return register
+
+    def on_message(self, handler: MessageHandler) -> MessageHandler:
+        self.message = handler
+        return handler
+
+    def arrange(self, order: tuple[str, ...]) -> None:
+        """List commands in ``order`` (for help and hints); the others follow as registered."""
+        rank = {name: index for index, name in enumerate(order)}
+        self.commands = dict(
+            sorted(self.commands.items(), key=lambda item: rank.get(item[0], len(rank)))
+        )
 
     def lookup(self, word: str) -> CommandSpec | None:
         name = self.aliases.get(word, word)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from coachbot.conversation.vocabulary import (
+    Action,
     Block,
     Button,
     Buttons,
@@ -34,15 +35,17 @@ class Say:
     def button(
         self,
         name: str,
-        action_id: str,
-        value: str = "",
+        action: Action,
+        value: object = "",
         /,
         *,
         primary: bool = False,
         **params: Any,
     ) -> Button:
+        """A button labelled ``name`` that presses ``action`` with ``value`` (a typed ref from
+        ``coachbot.conversation.refs``, or text)."""
         style = Style.PRIMARY if primary else Style.DEFAULT
-        return Button(self.label(name, **params), action_id, value, style)
+        return Button(self.label(name, **params), action.id, str(value), style)
 
     def option(self, name: str, value: str, /, **params: Any) -> Option:
         return Option(self.label(name, **params), value)

@@ -3,8 +3,9 @@
 Incoming: a command with arguments, a button press, a form submission, a direct message (with any
 files or links it carries). Outgoing: replies made of blocks (text in a small safe markup, fields,
 buttons, menus) and forms with typed fields. Action ids are stable strings such as
-``"approve"`` with a value such as ``"p12.v3"`` (pursuit 12 as seen at version 3), so a button
-still works after a restart and a stale one is recognised as stale.
+``"approve"`` with a value such as ``"12.3"`` (pursuit 12 as seen at version 3; the values are
+typed in ``coachbot.conversation.refs``), so a button still works after a restart and a stale
+one is recognised as stale.
 
 The safe markup is: ``*bold*``, ``_italic_``, ``- `` bullets, and line breaks; nothing else has
 meaning. Replies carry no platform syntax at all, so an adapter escapes the whole text for its
@@ -58,7 +59,7 @@ class FormSubmission:
     sender: Sender
     form_id: str
     values: dict[str, str] = field(default_factory=dict)
-    context: str = ""  # what the form was opened for, e.g. "p12.v3"
+    context: str = ""  # what the form was opened for, e.g. "12.3" (see conversation.refs)
     event_id: str = ""
     # The files given in the form's file fields, by field name (the adapter fetched them).
     files: dict[str, tuple[SharedFile, ...]] = field(default_factory=dict)
@@ -92,6 +93,14 @@ class Text:
 @dataclass(frozen=True)
 class Fields:
     pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a button does, declared once beside the handler that answers it. Its id is stable
+    across restarts and releases: it is stored in messages people keep and press weeks later."""
+
+    id: str
 
 
 @dataclass(frozen=True)

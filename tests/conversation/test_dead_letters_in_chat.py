@@ -6,29 +6,29 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing
 from coachbot.storage.models import NudgeRow
 from tests.helpers import ANA, DEE, SAM
 from tests.services.nudging.test_sweep_and_dispatch import at, planned_in_chat
 
 
-async def _one_dead_letter(bot: CoachBot) -> None:
+async def _one_dead_letter(services: Services) -> None:
     """Deliver the one queued reminder to a platform that never takes it, until it is dead."""
 
     async def platform_down(nudge: Outgoing) -> str:
         raise DeliveryFailed("channel_not_found")
 
-    dispatcher = Dispatcher(bot.db, bot.clock, platform_down, max_attempts=2)
+    dispatcher = Dispatcher(services.db, services.clock, platform_down, max_attempts=2)
     for _ in range(2):
-        async with bot.db.read() as session:
+        async with services.db.read() as session:
             row = await session.scalar(select(NudgeRow))
         assert row is not None
-        bot.clock.set(max(row.deliver_at, bot.clock.now()))
+        services.clock.set(max(row.deliver_at, services.clock.now()))
         await dispatcher.run_once()
 
 
-async def test_an_admin_sees_a_dead_letter_and_sends_it_again(district: CoachBot) -> None:
+async def test_an_admin_sees_a_dead_letter_and_sends_it_again(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
     nudging = build_nudging(district, room)
@@ -50,7 +50,7 @@ async def test_an_admin_sees_a_dead_letter_and_sends_it_again(district: CoachBot
     assert "nothing left to send again" in await dee.press("retry_dead", labelled="all")
 
 
-async def test_only_district_admins_see_or_retry_dead_letters(district: CoachBot) -> None:
+async def test_only_district_admins_see_or_retry_dead_letters(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
     await build_nudging(district, room).sweep.run()

@@ -6,12 +6,12 @@ import re
 from datetime import date
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.importing.calendar_reader import Break
 from tests.helpers import ANA
 
 
-async def test_a_deadline_in_a_break_gets_a_heads_up(district: CoachBot) -> None:
+async def test_a_deadline_in_a_break_gets_a_heads_up(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     # The default plan runs to Tuesday, October 6; the break covers its last two steps.
@@ -26,7 +26,7 @@ async def test_a_deadline_in_a_break_gets_a_heads_up(district: CoachBot) -> None
     assert "when I send no reminders" in saved
 
 
-async def test_a_plan_clear_of_breaks_says_nothing_about_them(district: CoachBot) -> None:
+async def test_a_plan_clear_of_breaks_says_nothing_about_them(district: Services) -> None:
     await district.calendar.load(
         "testville", [Break("Winter break", date(2027, 12, 20), date(2028, 1, 2))]
     )

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.importing.calendar_reader import read_calendar
 from coachbot.importing.problems import ImportProblems
 from coachbot.storage.models import MilestoneRow, NudgeRow, WorkPlan
@@ -60,7 +60,7 @@ def test_a_csv_of_breaks_names_bad_lines(tmp_path: Path) -> None:
 
 
 async def test_no_reminders_in_a_break_and_deadlines_in_it_are_flagged(
-    district: CoachBot, tmp_path: Path
+    district: Services, tmp_path: Path
 ) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)

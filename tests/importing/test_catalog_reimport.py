@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.storage.models import CredentialRow, Pursuit, StackCredential
 from tests.helpers import planned
@@ -15,7 +15,7 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "small_catalog.yaml"
 
 
 async def test_reimport_renames_in_place_and_retires_what_is_gone(
-    district: CoachBot, tmp_path: Path
+    district: Services, tmp_path: Path
 ) -> None:
     pursuit = await planned(district, code="C-TWO")
     text = FIXTURE.read_text().replace(
@@ -38,7 +38,7 @@ async def test_reimport_renames_in_place_and_retires_what_is_gone(
     assert still is not None
     assert still.credential_id == rows["C-TWO"].id
     assert links == 2
-    catalog = await district.views.catalog(rows["C-TWO"].district_id)
+    catalog = await district.read.catalog(rows["C-TWO"].district_id)
     offered = {code for group in catalog for code, _, _ in group.credentials}
     assert "C-COACH" not in offered
     assert "C-TWO" in offered

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.reviewer_policy import Conflict, OfficialReviewer
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.storage.codec import policy_from_json
@@ -53,10 +53,10 @@ def test_defaults_when_the_block_is_absent() -> None:
     assert (reviewers.weekly_capacity, reviewers.reassign_after_days) == (None, 7)
 
 
-async def test_the_policy_survives_the_database(bot: CoachBot, tmp_path: Path) -> None:
+async def test_the_policy_survives_the_database(services: Services, tmp_path: Path) -> None:
     spec = read_catalog(with_block(tmp_path))
-    await bot.catalog.load(spec)
-    async with bot.db.read() as session:
+    await services.catalog.load(spec)
+    async with services.db.read() as session:
         district = await session.get(District, 1)
     assert district is not None
     assert policy_from_json(district.policy).reviewers == spec.policy.reviewers

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.importing.problems import ImportProblems
 from coachbot.importing.roster_reader import parse_roster, read_roster
 from coachbot.storage.models import AuditEvent, Person, Pursuit
@@ -68,7 +68,7 @@ def test_problems_stop_after_fifty() -> None:
     assert "stopped after 50" in found[-1].message
 
 
-async def test_a_bad_file_imports_nobody(district: CoachBot, tmp_path: Path) -> None:
+async def test_a_bad_file_imports_nobody(district: Services, tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
     path.write_text(
         HEADER + "New One,new@testville.example,NORTH,teacher,,,\nBroken,broken,NORTH,teacher,,,\n"
@@ -79,12 +79,12 @@ async def test_a_bad_file_imports_nobody(district: CoachBot, tmp_path: Path) -> 
     assert await _people(district) == before
 
 
-async def _people(bot: CoachBot) -> int:
-    async with bot.db.read() as session:
+async def _people(services: Services) -> int:
+    async with services.db.read() as session:
         return await session.scalar(select(func.count()).select_from(Person)) or 0
 
 
-async def test_reimporting_the_same_roster_changes_nothing(district: CoachBot) -> None:
+async def test_reimporting_the_same_roster_changes_nothing(district: Services) -> None:
     rows = read_roster(FIXTURE, SCHOOLS)
     result = await district.roster.load("testville", rows)
     assert (result.created, result.updated, result.unchanged) == (0, 0, len(rows))
@@ -92,7 +92,7 @@ async def test_reimporting_the_same_roster_changes_nothing(district: CoachBot) -
 
 
 async def test_reimport_updates_in_place_and_keeps_history(
-    district: CoachBot, tmp_path: Path
+    district: Services, tmp_path: Path
 ) -> None:
     pursuit = await planned(district, ANA)
     ana_before = await actor(district, ANA)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.reviewer_policy import ReviewerPolicy
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.storage.codec import policy_from_json, policy_to_json
@@ -38,9 +38,9 @@ class World:
     schools: dict[str, int] = field(default_factory=dict)
 
 
-async def make_world(bot: CoachBot, reviewers: ReviewerPolicy, *, peer: bool = False) -> World:
-    await bot.catalog.load(read_catalog(FIXTURES / "small_catalog.yaml"))
-    async with bot.db.write() as session:
+async def make_world(services: Services, reviewers: ReviewerPolicy, *, peer: bool = False) -> World:
+    await services.catalog.load(read_catalog(FIXTURES / "small_catalog.yaml"))
+    async with services.db.write() as session:
         district = await session.scalar(select(District))
         assert district is not None
         policy = dataclasses.replace(
@@ -58,10 +58,10 @@ async def make_world(bot: CoachBot, reviewers: ReviewerPolicy, *, peer: bool = F
 
 
 async def add_person(
-    bot: CoachBot, world: World, name: str, *roles: str, school: str | None = "NORTH"
+    services: Services, world: World, name: str, *roles: str, school: str | None = "NORTH"
 ) -> int:
-    now = bot.clock.now()
-    async with bot.db.write() as session:
+    now = services.clock.now()
+    async with services.db.write() as session:
         person = Person(
             district_id=world.district_id,
             email=f"{name.lower()}@testville.example",
@@ -80,7 +80,7 @@ async def add_person(
 
 
 async def add_waiting(
-    bot: CoachBot,
+    services: Services,
     world: World,
     teacher: str,
     code: str = "C-ONE",
@@ -89,9 +89,9 @@ async def add_waiting(
     cohort_id: int | None = None,
 ) -> int:
     """A pursuit whose evidence was just handed in (draft or formal); returns its id."""
-    now = bot.clock.now()
+    now = services.clock.now()
     state = "draft_with_facilitator" if kind == "draft" else "submitted"
-    async with bot.db.write() as session:
+    async with services.db.write() as session:
         pursuit = Pursuit(
             district_id=world.district_id,
             teacher_id=world.people[teacher],
@@ -118,10 +118,10 @@ async def add_waiting(
 
 
 async def add_cohort(
-    bot: CoachBot, world: World, facilitators: list[str], teachers: list[str]
+    services: Services, world: World, facilitators: list[str], teachers: list[str]
 ) -> int:
-    now = bot.clock.now()
-    async with bot.db.write() as session:
+    now = services.clock.now()
+    async with services.db.write() as session:
         cohort = Cohort(
             district_id=world.district_id,
             name=f"Cohort {len(facilitators)}-{len(teachers)}-{now.timestamp()}",
@@ -141,11 +141,11 @@ async def add_cohort(
         return cohort.id
 
 
-async def add_award(bot: CoachBot, world: World, holder: str, code: str) -> None:
+async def add_award(services: Services, world: World, holder: str, code: str) -> None:
     """``holder`` earned ``code`` earlier (reviewed by nobody in particular: setup only)."""
-    pursuit_id = await add_waiting(bot, world, holder, code, kind="formal")
-    now = bot.clock.now()
-    async with bot.db.write() as session:
+    pursuit_id = await add_waiting(services, world, holder, code, kind="formal")
+    now = services.clock.now()
+    async with services.db.write() as session:
         pursuit = await session.get(Pursuit, pursuit_id)
         assert pursuit is not None
         pursuit.state = "earned"
@@ -183,9 +183,9 @@ async def add_award(bot: CoachBot, world: World, holder: str, code: str) -> None
         )
 
 
-async def set_reviewers(bot: CoachBot, reviewers: ReviewerPolicy) -> None:
+async def set_reviewers(services: Services, reviewers: ReviewerPolicy) -> None:
     """Give an already imported district this reviewer policy."""
-    async with bot.db.write() as session:
+    async with services.db.write() as session:
         district = await session.scalar(select(District))
         assert district is not None
         policy = dataclasses.replace(policy_from_json(district.policy), reviewers=reviewers)
@@ -194,8 +194,8 @@ async def set_reviewers(bot: CoachBot, reviewers: ReviewerPolicy) -> None:
         )
 
 
-async def set_peer_review(bot: CoachBot, on: bool) -> None:
-    async with bot.db.write() as session:
+async def set_peer_review(services: Services, on: bool) -> None:
+    async with services.db.write() as session:
         district = await session.scalar(select(District))
         assert district is not None
         policy = dataclasses.replace(policy_from_json(district.policy), peer_review=on)

@@ -7,7 +7,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.services.reviews.reviewing import Decision
@@ -15,16 +15,16 @@ from coachbot.storage.models import Award, NudgeRow, Person, Pursuit, Review
 from tests.helpers import BEN, CARA, DEE, PASSING, actor, c_one_evidence, planned
 
 
-async def submit_and_route(bot: CoachBot, email: str) -> int:
-    pursuit_id = await planned(bot, email)
-    teacher = await actor(bot, email)
-    await bot.journey.move(teacher, pursuit_id, Move.START_WORK)
-    await bot.evidence.hand_in(teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence())
-    assert await bot.reviews.route(pursuit_id) is not None
+async def submit_and_route(services: Services, email: str) -> int:
+    pursuit_id = await planned(services, email)
+    teacher = await actor(services, email)
+    await services.journey.move(teacher, pursuit_id, Move.START_WORK)
+    await services.evidence.hand_in(teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence())
+    assert await services.reviews.route(pursuit_id) is not None
     return pursuit_id
 
 
-async def test_the_districts_share_is_sampled_for_a_second_review(district: CoachBot) -> None:
+async def test_the_districts_share_is_sampled_for_a_second_review(district: Services) -> None:
     await district.policy.set(await actor(district, DEE), "calibration", "1 in 2")
     first = await submit_and_route(district, BEN)
     second = await submit_and_route(district, CARA)
@@ -48,7 +48,7 @@ async def test_the_districts_share_is_sampled_for_a_second_review(district: Coac
     assert told == 1
 
 
-async def test_both_blind_scores_at_once_make_one_decision(district: CoachBot) -> None:
+async def test_both_blind_scores_at_once_make_one_decision(district: Services) -> None:
     await district.policy.set(await actor(district, DEE), "calibration", "100%")
     pursuit_id = await submit_and_route(district, BEN)
     async with district.db.read() as session:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.errors import PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.storage.models import AuditEvent, Pursuit
@@ -15,7 +15,7 @@ from tests.helpers import ANA, BEN, DEE, FAY, GIL, actor, c_one_evidence, not_ye
 
 
 async def test_the_facilitator_hears_it_is_time_to_meet_then_allows_one_more_try(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     room = LocalDriver(district)
     pursuit_id, _ = await not_yet_until_the_limit(district, room)
@@ -43,7 +43,7 @@ async def test_the_facilitator_hears_it_is_time_to_meet_then_allows_one_more_try
 
 
 async def test_only_the_cohorts_facilitator_or_an_admin_may_allow_it_never_the_teacher(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     room = LocalDriver(district)
     pursuit_id, _ = await not_yet_until_the_limit(district, room)

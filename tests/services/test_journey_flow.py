@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.services.reviews.reviewing import Decision
@@ -12,42 +12,46 @@ from coachbot.storage.models import AuditEvent, Award, EvidenceVersion
 from tests.helpers import ANA, BELOW, DEE, FAY, PASSING, actor, c_one_evidence, days, planned
 
 
-async def test_draft_feedback_not_yet_resubmit_earned(district: CoachBot) -> None:
-    bot = district
-    ana, fay, dee = await actor(bot, ANA), await actor(bot, FAY), await actor(bot, DEE)
-    pursuit = await planned(bot)
-    await bot.journey.move(ana, pursuit, Move.START_WORK)
+async def test_draft_feedback_not_yet_resubmit_earned(district: Services) -> None:
+    services = district
+    ana, fay, dee = (
+        await actor(services, ANA),
+        await actor(services, FAY),
+        await actor(services, DEE),
+    )
+    pursuit = await planned(services)
+    await services.journey.move(ana, pursuit, Move.START_WORK)
 
-    draft = await bot.evidence.hand_in(ana, pursuit, EvidenceKind.DRAFT, c_one_evidence(1))
+    draft = await services.evidence.hand_in(ana, pursuit, EvidenceKind.DRAFT, c_one_evidence(1))
     assert draft.state == "draft_with_facilitator"
-    review = await bot.reviews.assign(dee, pursuit, fay.person_id or 0)
-    back = await bot.reviews.record(
+    review = await services.reviews.assign(dee, pursuit, fay.person_id or 0)
+    back = await services.reviews.record(
         fay, review, Decision.FEEDBACK, BELOW, feedback="Show the students' questions too."
     )
     assert back.state == "in_progress"
 
-    bot.clock.advance(days(7))
-    formal = await bot.evidence.hand_in(ana, pursuit, EvidenceKind.FORMAL, c_one_evidence(2))
+    services.clock.advance(days(7))
+    formal = await services.evidence.hand_in(ana, pursuit, EvidenceKind.FORMAL, c_one_evidence(2))
     assert (formal.state, formal.attempt) == ("submitted", 1)
-    review = await bot.reviews.assign(dee, pursuit, fay.person_id or 0)
-    not_yet = await bot.reviews.record(
+    review = await services.reviews.assign(dee, pursuit, fay.person_id or 0)
+    not_yet = await services.reviews.record(
         fay, review, Decision.NOT_YET, BELOW, feedback="Add two work samples."
     )
     assert not_yet.state == "not_yet"
 
-    bot.clock.advance(days(7))
-    again = await bot.evidence.hand_in(ana, pursuit, EvidenceKind.FORMAL, c_one_evidence(3))
+    services.clock.advance(days(7))
+    again = await services.evidence.hand_in(ana, pursuit, EvidenceKind.FORMAL, c_one_evidence(3))
     assert (again.state, again.attempt, again.number) == ("submitted", 2, 3)
-    review = await bot.reviews.assign(dee, pursuit, fay.person_id or 0)
-    earned = await bot.reviews.record(fay, review, Decision.EARNED, PASSING)
+    review = await services.reviews.assign(dee, pursuit, fay.person_id or 0)
+    earned = await services.reviews.record(fay, review, Decision.EARNED, PASSING)
     assert earned.state == "earned"
     assert earned.award_id is not None
 
-    status = await bot.status.teacher(ANA)
+    status = await services.status.teacher(ANA)
     assert [(p.credential_code, p.state) for p in status.pursuits] == [("C-ONE", "earned")]
     assert (status.hours, status.points, status.stipend_cents) == (4.0, 6.0, 20000)
 
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         versions = list(
             await session.scalars(
                 select(EvidenceVersion.kind)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.errors import (
     InvalidInput,
@@ -50,7 +50,7 @@ from tests.helpers import (
 
 
 async def test_credentials_that_need_preapproval_cannot_be_planned_before(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     ana = await actor(district, ANA)
     chosen = await district.choosing.choose(ana, "c-approve")  # codes are case-insensitive
@@ -70,7 +70,7 @@ async def test_credentials_that_need_preapproval_cannot_be_planned_before(
     assert planning.to_state == "planning"
 
 
-async def test_a_principal_of_another_school_cannot_approve(district: CoachBot) -> None:
+async def test_a_principal_of_another_school_cannot_approve(district: Services) -> None:
     cara = await actor(district, CARA)  # South; Sam is North's principal
     chosen = await district.choosing.choose(cara, "C-APPROVE")
     await district.journey.move(cara, chosen.pursuit_id, Move.REQUEST_APPROVAL)
@@ -78,18 +78,18 @@ async def test_a_principal_of_another_school_cannot_approve(district: CoachBot) 
         await district.journey.move(await actor(district, SAM), chosen.pursuit_id, Move.APPROVE)
 
 
-async def test_unknown_credential_is_not_found(district: CoachBot) -> None:
+async def test_unknown_credential_is_not_found(district: Services) -> None:
     with pytest.raises(NotFound) as caught:
         await district.choosing.choose(await actor(district, ANA), "NOPE")
     assert caught.value.params == {"what": "credential", "key": "NOPE"}
 
 
-async def test_only_teachers_choose_credentials(district: CoachBot) -> None:
+async def test_only_teachers_choose_credentials(district: Services) -> None:
     with pytest.raises(NotPermitted):
         await district.choosing.choose(await actor(district, DEE), "C-ONE")
 
 
-async def test_a_plan_must_fit_the_submission_window(district: CoachBot) -> None:
+async def test_a_plan_must_fit_the_submission_window(district: Services) -> None:
     pursuit = await planned(district)
     ana = await actor(district, ANA)
     with pytest.raises(InvalidInput) as caught:
@@ -100,7 +100,7 @@ async def test_a_plan_must_fit_the_submission_window(district: CoachBot) -> None
     assert caught.value.params["closes"] == "2027-05-28"
 
 
-async def test_only_the_teacher_edits_their_plan(district: CoachBot) -> None:
+async def test_only_the_teacher_edits_their_plan(district: Services) -> None:
     pursuit = await planned(district)
     today = district.clock.now().date()
     with pytest.raises(NotPermitted):
@@ -112,7 +112,7 @@ async def test_only_the_teacher_edits_their_plan(district: CoachBot) -> None:
         )
 
 
-async def test_replanning_keeps_milestones_already_done(district: CoachBot) -> None:
+async def test_replanning_keeps_milestones_already_done(district: Services) -> None:
     pursuit = await planned(district)
     ana = await actor(district, ANA)
     before = await district.status.teacher(ANA)
@@ -145,7 +145,7 @@ async def test_replanning_keeps_milestones_already_done(district: CoachBot) -> N
     assert titles == ["Plan the lesson", "Record"]
 
 
-async def test_work_cannot_start_without_a_plan(district: CoachBot) -> None:
+async def test_work_cannot_start_without_a_plan(district: Services) -> None:
     ana = await actor(district, ANA)
     chosen = await district.choosing.choose(ana, "C-TWO")
     await district.journey.move(ana, chosen.pursuit_id, Move.START_PLANNING)
@@ -154,7 +154,7 @@ async def test_work_cannot_start_without_a_plan(district: CoachBot) -> None:
     assert caught.value.params["need"] == "plan"
 
 
-async def test_formal_submission_only_inside_the_window(district: CoachBot) -> None:
+async def test_formal_submission_only_inside_the_window(district: Services) -> None:
     pursuit = await planned(district)
     ana = await actor(district, ANA)
     await district.journey.move(ana, pursuit, Move.START_WORK)
@@ -170,7 +170,7 @@ async def test_formal_submission_only_inside_the_window(district: CoachBot) -> N
     assert draft.state == "draft_with_facilitator"  # drafts are welcome any time
 
 
-async def test_after_the_resubmission_limit_a_meeting_is_offered(district: CoachBot) -> None:
+async def test_after_the_resubmission_limit_a_meeting_is_offered(district: Services) -> None:
     pursuit, review = await under_review(district)
     ana, fay, dee = [await actor(district, e) for e in (ANA, FAY, DEE)]
     for attempt in range(2, 4):
@@ -184,7 +184,7 @@ async def test_after_the_resubmission_limit_a_meeting_is_offered(district: Coach
 
 
 async def test_evidence_never_goes_to_the_teacher_or_a_non_facilitator(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     pursuit = await submitted(district, FAY)  # a facilitator pursuing a credential herself
     dee = await actor(district, DEE)
@@ -197,27 +197,27 @@ async def test_evidence_never_goes_to_the_teacher_or_a_non_facilitator(
     assert await district.reviews.assign(dee, pursuit, ids[GIL]) > 0
 
 
-async def test_only_the_assigned_reviewer_decides(district: CoachBot) -> None:
+async def test_only_the_assigned_reviewer_decides(district: Services) -> None:
     _, review = await under_review(district, reviewer=FAY)
     with pytest.raises(NotPermitted):
         await district.reviews.record(await actor(district, GIL), review, Decision.EARNED, PASSING)
 
 
-async def test_earned_needs_every_criterion_at_the_passing_level(district: CoachBot) -> None:
+async def test_earned_needs_every_criterion_at_the_passing_level(district: Services) -> None:
     _, review = await under_review(district)
     with pytest.raises(InvalidInput) as caught:
         await district.reviews.record(await actor(district, FAY), review, Decision.EARNED, BELOW)
     assert caught.value.params["criteria"] == ["Question design"]
 
 
-async def test_not_yet_needs_feedback(district: CoachBot) -> None:
+async def test_not_yet_needs_feedback(district: Services) -> None:
     _, review = await under_review(district)
     with pytest.raises(InvalidInput) as caught:
         await district.reviews.record(await actor(district, FAY), review, Decision.NOT_YET, BELOW)
     assert caught.value.params["hint"] == "feedback_needed"
 
 
-async def test_stipends_stop_at_the_budget_and_are_flagged(district: CoachBot) -> None:
+async def test_stipends_stop_at_the_budget_and_are_flagged(district: Services) -> None:
     # The test district budgets $400: two $200 stipends fit, the third is over budget.
     for email in (ANA, BEN, CARA):
         await earn(district, email, reviewer=FAY if email != FAY else GIL)
@@ -232,7 +232,7 @@ async def test_stipends_stop_at_the_budget_and_are_flagged(district: CoachBot) -
     assert [tuple(a) for a in awards] == [(20000, "owed"), (20000, "owed"), (0, "over_budget")]
 
 
-async def test_a_credential_override_changes_its_currency(district: CoachBot) -> None:
+async def test_a_credential_override_changes_its_currency(district: Services) -> None:
     ana, sam, fay, dee = [await actor(district, e) for e in (ANA, SAM, FAY, DEE)]
     chosen = await district.choosing.choose(ana, "C-APPROVE")
     await district.journey.move(ana, chosen.pursuit_id, Move.REQUEST_APPROVAL)
@@ -262,7 +262,7 @@ async def test_a_credential_override_changes_its_currency(district: CoachBot) ->
     assert (status.hours, status.points) == (8.0, 0.0)
 
 
-async def test_completing_the_facilitator_pathway_grants_the_role(district: CoachBot) -> None:
+async def test_completing_the_facilitator_pathway_grants_the_role(district: Services) -> None:
     ben = await actor(district, BEN)
     reflection = EvidencePart("Reflection", PartKind.TEXT, text="I mostly listened.")
     await earn_with(district, BEN, "C-COACH", [reflection], {"Listening": "Proficient"})
@@ -279,7 +279,7 @@ async def test_completing_the_facilitator_pathway_grants_the_role(district: Coac
     assert sorted(grants) == ["facilitator", "teacher"]
 
 
-async def test_earning_both_discourse_credentials_completes_the_stack(district: CoachBot) -> None:
+async def test_earning_both_discourse_credentials_completes_the_stack(district: Services) -> None:
     await earn(district)
     await earn_with(
         district,
@@ -296,7 +296,7 @@ async def test_earning_both_discourse_credentials_completes_the_stack(district: 
     assert status.cpd_units == 1  # one CPD unit per two credentials
 
 
-async def test_cohorts_are_for_admins_and_list_progress(district: CoachBot) -> None:
+async def test_cohorts_are_for_admins_and_list_progress(district: Services) -> None:
     dee, ana = await actor(district, DEE), await actor(district, ANA)
     with pytest.raises(NotPermitted):
         await district.cohorts.create(ana, "Mine", date(2026, 9, 1), date(2026, 12, 1))

@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.reviewer_policy import ReviewerPolicy
 from coachbot.storage.models import Pursuit, Review
 from tests.helpers import ANA, BEN, CARA, FAY, GIL, REFLECTION
@@ -18,11 +18,11 @@ PDF = b"%PDF-1.4 lesson plan"
 
 
 async def test_a_colleague_comments_on_the_draft_and_the_facilitator_still_decides(
-    district: CoachBot,
+    district: Services,
 ) -> None:
-    bot = district
-    await set_peer_review(bot, True)
-    room = LocalDriver(bot)
+    services = district
+    await set_peer_review(services, True)
+    room = LocalDriver(services)
     ana, ben = room.as_(ANA), room.as_(BEN)
     await ana.command("choose", "C-ONE")
     await ana.press("use_plan")
@@ -53,7 +53,7 @@ async def test_a_colleague_comments_on_the_draft_and_the_facilitator_still_decid
     assert "shared thoughts on your draft" in ana.last
     assert "Maybe let students pose the follow-up questions." in ana.last
     assert "Your facilitator's feedback is still to come." in ana.last
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         state = await session.scalar(select(Pursuit.state))
     assert state == "draft_with_facilitator"  # a peer's comments move nothing
 
@@ -68,29 +68,29 @@ async def test_a_colleague_comments_on_the_draft_and_the_facilitator_still_decid
         }
     )
     assert "feedback on your draft" in ana.last
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         state = await session.scalar(select(Pursuit.state))
     assert state == "in_progress"
 
 
-async def test_pairing_spreads_the_work_and_respects_the_open_limit(bot: CoachBot) -> None:
-    world = await make_world(bot, ReviewerPolicy(peer_open_limit=2), peer=True)
-    await add_person(bot, world, "Fac", "teacher", "facilitator", school="SOUTH")
+async def test_pairing_spreads_the_work_and_respects_the_open_limit(services: Services) -> None:
+    world = await make_world(services, ReviewerPolicy(peer_open_limit=2), peer=True)
+    await add_person(services, world, "Fac", "teacher", "facilitator", school="SOUTH")
     teachers = [f"T{i}" for i in range(4)]
     for name in teachers:
-        await add_person(bot, world, name, "teacher")
+        await add_person(services, world, name, "teacher")
     drafts = [
-        await add_waiting(bot, world, name, code)
+        await add_waiting(services, world, name, code)
         for code in ("C-ONE", "C-TWO")
         for name in teachers
     ]
-    paired = [await bot.reviews.route_peer(pursuit) for pursuit in drafts]
+    paired = [await services.reviews.route_peer(pursuit) for pursuit in drafts]
     assert all(p is not None for p in paired)
     counts = Counter(pair[1] for pair in paired if pair is not None)
     assert sorted(counts.values()) == [2, 2, 2, 2]  # everyone gives two, nobody more
-    extra = await add_waiting(bot, world, "T0", "C-COACH")
-    assert await bot.reviews.route_peer(extra) is None  # every colleague is at the open limit
-    async with bot.db.read() as session:
+    extra = await add_waiting(services, world, "T0", "C-COACH")
+    assert await services.reviews.route_peer(extra) is None  # every colleague is at the open limit
+    async with services.db.read() as session:
         own = await session.scalar(
             select(Review.id)
             .join(Pursuit, Pursuit.id == Review.pursuit_id)
@@ -99,8 +99,8 @@ async def test_pairing_spreads_the_work_and_respects_the_open_limit(bot: CoachBo
     assert own is None  # nobody was paired with their own draft
 
 
-async def test_without_peer_review_nobody_is_paired(bot: CoachBot) -> None:
-    world = await make_world(bot, ReviewerPolicy(), peer=False)
+async def test_without_peer_review_nobody_is_paired(services: Services) -> None:
+    world = await make_world(services, ReviewerPolicy(), peer=False)
     for name in ("T0", "T1"):
-        await add_person(bot, world, name, "teacher")
-    assert await bot.reviews.route_peer(await add_waiting(bot, world, "T0")) is None
+        await add_person(services, world, name, "teacher")
+    assert await services.reviews.route_peer(await add_waiting(services, world, "T0")) is None

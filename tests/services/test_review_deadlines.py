@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.domain.errors import PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
@@ -45,8 +45,8 @@ PDF = b"%PDF-1.4 lesson plan"
 ONE_SCORE = {"Adjustment": "Proficient"}  # C-TWO's rubric
 
 
-async def nudges(bot: CoachBot, kind: str) -> list[NudgeRow]:
-    async with bot.db.read() as session:
+async def nudges(services: Services, kind: str) -> list[NudgeRow]:
+    async with services.db.read() as session:
         return list(
             await session.scalars(
                 select(NudgeRow).where(NudgeRow.kind == kind).order_by(NudgeRow.id)
@@ -54,26 +54,26 @@ async def nudges(bot: CoachBot, kind: str) -> list[NudgeRow]:
         )
 
 
-async def test_a_review_far_past_due_moves_to_a_colleague_once(bot: CoachBot) -> None:
-    world = await make_world(bot, ReviewerPolicy(reassign_after_days=5))
+async def test_a_review_far_past_due_moves_to_a_colleague_once(services: Services) -> None:
+    world = await make_world(services, ReviewerPolicy(reassign_after_days=5))
     for name in ("Ann", "Bo"):
-        await add_person(bot, world, name, "teacher", "facilitator")
-    await add_person(bot, world, "Tess", "teacher")
-    cohort = await add_cohort(bot, world, ["Ann"], ["Tess"])
-    pursuit = await add_waiting(bot, world, "Tess", "C-TWO", cohort_id=cohort)
-    review, ann = await bot.reviews.route(pursuit) or (0, 0)
+        await add_person(services, world, name, "teacher", "facilitator")
+    await add_person(services, world, "Tess", "teacher")
+    cohort = await add_cohort(services, world, ["Ann"], ["Tess"])
+    pursuit = await add_waiting(services, world, "Tess", "C-TWO", cohort_id=cohort)
+    review, ann = await services.reviews.route(pursuit) or (0, 0)
     assert ann == world.people["Ann"]
-    sweep = Sweep(bot.db, bot.clock)
+    sweep = Sweep(services.db, services.clock)
 
-    bot.clock.set(START + timedelta(days=10 + 4))  # late, escalated, not yet past the bound
+    services.clock.set(START + timedelta(days=10 + 4))  # late, escalated, not yet past the bound
     await sweep.run()
-    assert await nudges(bot, "review_reassigned") == []
+    assert await nudges(services, "review_reassigned") == []
 
-    bot.clock.set(START + timedelta(days=10 + 5, hours=1))  # past the further bound
+    services.clock.set(START + timedelta(days=10 + 5, hours=1))  # past the further bound
     await sweep.run()
-    (to_bo,) = await nudges(bot, "review_reassigned")
-    (to_ann,) = await nudges(bot, "review_taken")
-    (to_tess,) = await nudges(bot, "reviewer_found")
+    (to_bo,) = await nudges(services, "review_reassigned")
+    (to_ann,) = await nudges(services, "review_taken")
+    (to_tess,) = await nudges(services, "reviewer_found")
     assert (to_bo.person_id, to_ann.person_id, to_tess.person_id) == (
         world.people["Bo"],
         ann,
@@ -81,8 +81,8 @@ async def test_a_review_far_past_due_moves_to_a_colleague_once(bot: CoachBot) ->
     )
     assert to_tess.params["moved"] is True
     await sweep.run()  # nothing moves twice, nobody hears twice
-    assert len(await nudges(bot, "review_reassigned")) == 1
-    async with bot.db.read() as session:
+    assert len(await nudges(services, "review_reassigned")) == 1
+    async with services.db.read() as session:
         old = await session.get(Review, review)
         new = await session.get(Review, to_bo.params["review_id"])
         moved = await session.scalar(
@@ -90,45 +90,45 @@ async def test_a_review_far_past_due_moves_to_a_colleague_once(bot: CoachBot) ->
         )
     assert old is not None and new is not None and moved is not None
     assert (old.status, new.status, new.reviewer_id) == ("reassigned", "assigned", to_bo.person_id)
-    assert new.due_at == bot.clock.now() + timedelta(days=10)  # a fresh deadline
+    assert new.due_at == services.clock.now() + timedelta(days=10)  # a fresh deadline
     assert moved.reason == "late"
 
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         ann_actor = await actor_by_email(session, "ann@testville.example")
         bo_actor = await actor_by_email(session, "bo@testville.example")
     with pytest.raises(PreconditionFailed):  # Ann's old review is closed
-        await bot.reviews.record(ann_actor, review, Decision.FEEDBACK, ONE_SCORE, feedback="x")
-    bot.clock.advance(timedelta(days=1))
-    await bot.reviews.record(bo_actor, new.id, Decision.FEEDBACK, ONE_SCORE, feedback="Good.")
+        await services.reviews.record(ann_actor, review, Decision.FEEDBACK, ONE_SCORE, feedback="x")
+    services.clock.advance(timedelta(days=1))
+    await services.reviews.record(bo_actor, new.id, Decision.FEEDBACK, ONE_SCORE, feedback="Good.")
     # Turnaround is the teacher's whole wait: from the hand-in at START, 16 days and an hour.
-    progress = await bot.status.cohort(cohort)
+    progress = await services.status.cohort(cohort)
     assert progress.median_review_days == 16.0
 
 
-async def test_with_nobody_else_free_a_late_review_stays_put(bot: CoachBot) -> None:
-    world = await make_world(bot, ReviewerPolicy(reassign_after_days=2))
-    await add_person(bot, world, "Ann", "teacher", "facilitator")
-    await add_person(bot, world, "Tess", "teacher")
-    review, _ = await bot.reviews.route(await add_waiting(bot, world, "Tess")) or (0, 0)
-    bot.clock.set(START + timedelta(days=13))
-    await Sweep(bot.db, bot.clock).run()
-    async with bot.db.read() as session:
+async def test_with_nobody_else_free_a_late_review_stays_put(services: Services) -> None:
+    world = await make_world(services, ReviewerPolicy(reassign_after_days=2))
+    await add_person(services, world, "Ann", "teacher", "facilitator")
+    await add_person(services, world, "Tess", "teacher")
+    review, _ = await services.reviews.route(await add_waiting(services, world, "Tess")) or (0, 0)
+    services.clock.set(START + timedelta(days=13))
+    await Sweep(services.db, services.clock).run()
+    async with services.db.read() as session:
         status = (await session.get(Review, review)).status  # type: ignore[union-attr]
     assert status == "assigned"
-    assert await nudges(bot, "review_reassigned") == []
+    assert await nudges(services, "review_reassigned") == []
 
 
 async def test_nobody_free_the_teacher_hears_when_and_the_sweep_routes_it_later(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     """Fay and Gil each have their one review for the week. Ana hands in a draft: she is told
     honestly when to expect feedback, the admin is told, and once a reviewer has room again
     the sweep gives it to them and tells Ana."""
-    bot = district
-    await set_reviewers(bot, ReviewerPolicy(weekly_capacity=1))
+    services = district
+    await set_reviewers(services, ReviewerPolicy(weekly_capacity=1))
     for teacher in (BEN, CARA):
-        await _draft_routed(bot, teacher)
-    room = LocalDriver(bot)
+        await _draft_routed(services, teacher)
+    room = LocalDriver(services)
     ana = room.as_(ANA)
     await ana.command("choose", "C-ONE")
     await ana.press("use_plan")
@@ -143,23 +143,23 @@ async def test_nobody_free_the_teacher_hears_when_and_the_sweep_routes_it_later(
     assert "at the weekly capacity until Tuesday, September 15" in room.as_(DEE).last
     assert not any("sent you a draft" in t for t in room.as_(FAY).mailbox.texts()[1:])
 
-    bot.clock.set(START + timedelta(days=7, minutes=5))
-    nudging = build_nudging(bot, room)
+    services.clock.set(START + timedelta(days=7, minutes=5))
+    nudging = build_nudging(services, room)
     await nudging.sweep.run()
-    (assigned,) = await nudges(bot, "review_assigned")
-    assert assigned.person_id in {await _id(bot, FAY), await _id(bot, GIL)}
+    (assigned,) = await nudges(services, "review_assigned")
+    assert assigned.person_id in {await _id(services, FAY), await _id(services, GIL)}
     await nudging.dispatcher.run_once()
     assert "now has your draft of *Questioning for Discourse*" in ana.last
-    reviewer = room.as_(FAY if assigned.person_id == await _id(bot, FAY) else GIL)
+    reviewer = room.as_(FAY if assigned.person_id == await _id(services, FAY) else GIL)
     assert "waiting for a reviewer, and you're free now" in reviewer.last
     assert "Questioning for Discourse" in await reviewer.press("open_review")
 
 
-async def test_with_no_allowed_reviewer_no_date_is_promised(district: CoachBot) -> None:
-    bot = district
+async def test_with_no_allowed_reviewer_no_date_is_promised(district: Services) -> None:
+    services = district
     conflicts = tuple(Conflict(f, ANA) for f in (FAY, GIL))
-    await set_reviewers(bot, ReviewerPolicy(conflicts=conflicts))
-    room = LocalDriver(bot)
+    await set_reviewers(services, ReviewerPolicy(conflicts=conflicts))
+    room = LocalDriver(services)
     ana = room.as_(ANA)
     await ana.command("choose", "C-ONE")
     await ana.press("use_plan")
@@ -171,20 +171,20 @@ async def test_with_no_allowed_reviewer_no_date_is_promised(district: CoachBot) 
     assert "nobody the district allows can review it" in room.as_(DEE).last
 
 
-async def _id(bot: CoachBot, email: str) -> int:
-    return (await actor(bot, email)).person_id or 0
+async def _id(services: Services, email: str) -> int:
+    return (await actor(services, email)).person_id or 0
 
 
-async def _draft_routed(bot: CoachBot, email: str) -> None:
-    pursuit = await planned(bot, email)
-    teacher = await actor(bot, email)
-    await bot.journey.move(teacher, pursuit, Move.START_WORK)
-    await bot.evidence.hand_in(teacher, pursuit, EvidenceKind.DRAFT, c_one_evidence())
-    assert await bot.reviews.route(pursuit) is not None
+async def _draft_routed(services: Services, email: str) -> None:
+    pursuit = await planned(services, email)
+    teacher = await actor(services, email)
+    await services.journey.move(teacher, pursuit, Move.START_WORK)
+    await services.evidence.hand_in(teacher, pursuit, EvidenceKind.DRAFT, c_one_evidence())
+    assert await services.reviews.route(pursuit) is not None
 
 
 async def test_an_admin_sets_capacity_and_the_reassignment_bound_in_chat(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     dee = LocalDriver(district).as_(DEE)
     assert "Reviews one person is given per week: no cap" in await dee.command("policy")
@@ -199,22 +199,22 @@ async def test_an_admin_sets_capacity_and_the_reassignment_bound_in_chat(
 
 
 async def test_waiting_evidence_an_admin_assigns_by_hand_is_not_routed_twice(
-    bot: CoachBot,
+    services: Services,
 ) -> None:
-    world = await make_world(bot, ReviewerPolicy(weekly_capacity=1))
-    await add_person(bot, world, "Ann", "teacher", "facilitator")
+    world = await make_world(services, ReviewerPolicy(weekly_capacity=1))
+    await add_person(services, world, "Ann", "teacher", "facilitator")
     for name in ("Tess", "Tom"):
-        await add_person(bot, world, name, "teacher")
-    assert await bot.reviews.route(await add_waiting(bot, world, "Tess")) is not None
-    waiting = await add_waiting(bot, world, "Tom")
-    assert await bot.reviews.route(waiting) is None
-    assert await bot.reviews.waiting(waiting) is not None
-    await bot.reviews.assign(Actor.system(world.district_id), waiting, world.people["Ann"])
-    assert await bot.reviews.waiting(waiting) is None
-    bot.clock.set(START + timedelta(days=7, hours=1))
-    await Sweep(bot.db, bot.clock).run()
-    assert await nudges(bot, "review_assigned") == []
-    async with bot.db.read() as session:
+        await add_person(services, world, name, "teacher")
+    assert await services.reviews.route(await add_waiting(services, world, "Tess")) is not None
+    waiting = await add_waiting(services, world, "Tom")
+    assert await services.reviews.route(waiting) is None
+    assert await services.reviews.waiting(waiting) is not None
+    await services.reviews.assign(Actor.system(world.district_id), waiting, world.people["Ann"])
+    assert await services.reviews.waiting(waiting) is None
+    services.clock.set(START + timedelta(days=7, hours=1))
+    await Sweep(services.db, services.clock).run()
+    assert await nudges(services, "review_assigned") == []
+    async with services.db.read() as session:
         open_reviews = list(
             await session.scalars(
                 select(Review.id).where(Review.pursuit_id == waiting, Review.status == "assigned")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.conversation.vocabulary import Reply
 from coachbot.domain.errors import ChangedMeanwhile, InvalidInput, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
@@ -33,12 +33,12 @@ from tests.helpers import (
 CHICAGO = ZoneInfo("America/Chicago")
 
 
-async def outbox(bot: CoachBot) -> list[NudgeRow]:
-    async with bot.db.read() as session:
+async def outbox(services: Services) -> list[NudgeRow]:
+    async with services.db.read() as session:
         return list(await session.scalars(select(NudgeRow).order_by(NudgeRow.id)))
 
 
-async def test_the_decision_and_the_teachers_message_commit_together(district: CoachBot) -> None:
+async def test_the_decision_and_the_teachers_message_commit_together(district: Services) -> None:
     _, review_id = await under_review(district, ANA, FAY)
     fay = await actor(district, FAY)
     await district.reviews.record(
@@ -72,7 +72,7 @@ async def test_the_decision_and_the_teachers_message_commit_together(district: C
     assert ana.button("draft").value == str(row.params["pursuit_id"])
 
 
-async def test_a_review_that_is_not_recorded_queues_nothing(district: CoachBot) -> None:
+async def test_a_review_that_is_not_recorded_queues_nothing(district: Services) -> None:
     _, review_id = await under_review(district, ANA, FAY)
     fay = await actor(district, FAY)
     with pytest.raises(InvalidInput):
@@ -81,11 +81,11 @@ async def test_a_review_that_is_not_recorded_queues_nothing(district: CoachBot) 
 
 
 async def test_feedback_waits_out_the_night_but_ignores_mute_and_the_cap(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     _, review_id = await under_review(district, ANA, FAY)
     teacher = await actor(district, ANA)
-    await district.settings_of.update(teacher, muted=True)
+    await district.person_settings.update(teacher, muted=True)
     district.clock.set(datetime(2026, 9, 8, 20, 30, tzinfo=CHICAGO).astimezone(UTC))
     await district.reviews.record(await actor(district, FAY), review_id, Decision.EARNED, PASSING)
     room = LocalDriver(district)
@@ -103,7 +103,7 @@ async def test_feedback_waits_out_the_night_but_ignores_mute_and_the_cap(
 
 
 async def test_not_yet_three_times_keeps_every_version_and_offers_a_meeting(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     room = LocalDriver(district)
     pursuit_id, told = await not_yet_until_the_limit(district, room)
@@ -131,7 +131,7 @@ async def test_not_yet_three_times_keeps_every_version_and_offers_a_meeting(
     assert "Ana Teacher" in room.as_(GIL).last
 
 
-async def test_two_reviewers_deciding_at_once_one_decision_stands(district: CoachBot) -> None:
+async def test_two_reviewers_deciding_at_once_one_decision_stands(district: Services) -> None:
     pursuit_id, first = await under_review(district, ANA, FAY)
     fay, gil = await actor(district, FAY), await actor(district, GIL)
     async with district.db.write() as session:  # a second open review of the same evidence
@@ -180,7 +180,7 @@ class FlakyRoom(LocalDriver):
         return await super().to_person(person_id, reply)
 
 
-async def test_a_platform_outage_after_the_decision_loses_nothing(district: CoachBot) -> None:
+async def test_a_platform_outage_after_the_decision_loses_nothing(district: Services) -> None:
     room = FlakyRoom(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-TWO")

@@ -54,7 +54,7 @@ def districts(draw: st.DrawFn) -> dict[str, object]:
 
 
 async def _scenario(url: str, spec: dict[str, object]) -> None:
-    bot = build(Settings(database_url=url, _env_file=None), VirtualClock(START))
+    services = build(Settings(database_url=url, _env_file=None), VirtualClock(START))
     try:
         conflicts = tuple(
             Conflict(f"{r.lower()}@testville.example", f"{t.lower()}@testville.example")
@@ -62,23 +62,23 @@ async def _scenario(url: str, spec: dict[str, object]) -> None:
         )
         capacity = spec["capacity"]
         world = await make_world(
-            bot,
+            services,
             ReviewerPolicy(weekly_capacity=capacity, conflicts=conflicts),  # type: ignore[arg-type]
         )
         facilitators = {
-            await add_person(bot, world, f"F{i}", "teacher", "facilitator")
+            await add_person(services, world, f"F{i}", "teacher", "facilitator")
             for i in range(spec["facilitators"])  # type: ignore[call-overload]
         }
         for i in range(spec["teachers"]):  # type: ignore[call-overload]
-            await add_person(bot, world, f"T{i}", "teacher")
+            await add_person(services, world, f"T{i}", "teacher")
         excluded = {
             (world.people[r], world.people[t])
             for r, t in spec["conflicts"]  # type: ignore[attr-defined]
         }
         for teacher, code in spec["items"]:  # type: ignore[attr-defined]
-            pursuit = await add_waiting(bot, world, teacher, code)
+            pursuit = await add_waiting(services, world, teacher, code)
             teacher_id = world.people[teacher]
-            async with bot.db.read() as session:
+            async with services.db.read() as session:
                 load = dict.fromkeys(facilitators, 0) | dict(
                     (
                         await session.execute(
@@ -95,7 +95,7 @@ async def _scenario(url: str, spec: dict[str, object]) -> None:
                 and (f, teacher_id) not in excluded
                 and (capacity is None or load[f] < capacity)  # all given this week
             }
-            routed = await bot.reviews.route(pursuit)
+            routed = await services.reviews.route(pursuit)
             if routed is None:
                 assert not allowed, "someone was free, yet nobody was chosen"
                 continue
@@ -104,7 +104,7 @@ async def _scenario(url: str, spec: dict[str, object]) -> None:
             assert (reviewer, teacher_id) not in excluded, "an excluded reviewer was chosen"
             assert reviewer in allowed
             assert load[reviewer] == min(load[f] for f in allowed), "not the least loaded"
-        async with bot.db.read() as session:
+        async with services.db.read() as session:
             given_out = dict(
                 (
                     await session.execute(
@@ -122,7 +122,7 @@ async def _scenario(url: str, spec: dict[str, object]) -> None:
             if free:
                 assert max(free) - min(free) <= 1
     finally:
-        await bot.aclose()
+        await services.aclose()
 
 
 @settings(

@@ -12,28 +12,28 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import make_url, select, text
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.database import Database
 from coachbot.storage.models import Base, District
 from coachbot.storage.schema import current_revision, downgrade, head_revision, upgrade
 from tests.conftest import _asyncpg_dsn
 
 
-async def test_migrations_create_exactly_what_the_models_describe(bot: CoachBot) -> None:
+async def test_migrations_create_exactly_what_the_models_describe(services: Services) -> None:
     def diff(connection: Any) -> list[Any]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, Base.metadata)
 
-    async with bot.db.engine.connect() as conn:
+    async with services.db.engine.connect() as conn:
         differences = await conn.run_sync(diff)
     assert differences == []
-    assert await current_revision(bot.db) == head_revision()
+    assert await current_revision(services.db) == head_revision()
 
 
-async def test_init_is_safe_to_run_again(bot: CoachBot) -> None:
-    await upgrade(bot.db)
-    await upgrade(bot.db)
-    assert await current_revision(bot.db) == head_revision()
+async def test_init_is_safe_to_run_again(services: Services) -> None:
+    await upgrade(services.db)
+    await upgrade(services.db)
+    assert await current_revision(services.db) == head_revision()
 
 
 async def test_migrations_go_down_and_up_again(tmp_path: Any) -> None:
@@ -60,7 +60,7 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Any) -> None:
         await db.dispose()
 
 
-async def test_times_come_back_aware_in_utc(district: CoachBot) -> None:
+async def test_times_come_back_aware_in_utc(district: Services) -> None:
     async with district.db.read() as session:
         created = await session.scalar(select(District.created_at))
     assert created is not None

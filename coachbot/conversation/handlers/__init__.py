@@ -1,39 +1,53 @@
-"""Handlers, one module per part of the journey; ``build_registry`` collects them all."""
+"""Handlers, one module per part of the journey, named as the service wings are;
+``build_registry`` collects them all."""
 
 from __future__ import annotations
 
 from coachbot.conversation.handlers import (
-    admin,
-    calibrating,
+    approvals,
+    calibration,
     catalog,
-    checking,
-    deliveries,
+    district,
     evidence,
-    general,
+    extra_tries,
     hand_in,
+    journey,
+    nudging,
+    onboarding,
     planning,
-    pursuits,
-    reviewing,
-    tries,
+    reviews,
 )
 from coachbot.conversation.registry import Registry
+
+MODULES = (
+    onboarding,
+    district,
+    nudging,
+    catalog,
+    journey,
+    approvals,
+    planning,
+    evidence,
+    hand_in,
+    reviews,
+    calibration,
+    extra_tries,
+)
+
+# The order `help` lists a person's commands in: getting started, a teacher's journey, then
+# reviewing and leading. A command missing here is listed after these.
+HELP_ORDER = (
+    "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
+    "catalog", "show", "colleagues", "choose", "status", "withdraw", "helpme",
+    "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck",
+    "queue", "review", "handoff", "approvals", "approve", "cohort", "policy", "progress",
+    "calibration", "undelivered",
+)  # fmt: skip
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (
-        general,
-        catalog,
-        pursuits,
-        planning,
-        evidence,
-        hand_in,
-        checking,
-        reviewing,
-        admin,
-        calibrating,
-        deliveries,
-        tries,
-    ):
+    for module in MODULES:
         module.register(registry)
+    registry.arrange(HELP_ORDER)
     return registry

@@ -1,25 +1,37 @@
-"""Browsing the catalog by stack and pathway, one credential in detail, and who can help."""
+"""Browsing the catalog by stack and pathway, one credential in detail, who can help, and
+choosing one."""
 
 from __future__ import annotations
 
-from coachbot.conversation.handlers.common import first_word
+from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL
+from coachbot.conversation.handlers.common import as_seen, first_word
+from coachbot.conversation.handlers.planning import propose_plan
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
+from coachbot.conversation.vocabulary import Action
 from coachbot.domain.errors import InvalidInput
+from coachbot.domain.journey import Move
 from coachbot.domain.roles import Role
+
+CATALOG = Action("catalog")
+SHOW = Action("show")
+COLLEAGUES = Action("colleagues")
+CHOOSE = Action("choose")
 
 
 def register(r: Registry) -> None:
     r.command("catalog", aliases=("browse", "credentials"))(catalog)
-    r.action("catalog")(catalog)
+    r.action(CATALOG)(catalog)
     r.command("show", aliases=("about", "info"))(show)
-    r.action("show")(show)
+    r.action(SHOW)(show)
     r.command("colleagues", aliases=("who",))(colleagues)
-    r.action("colleagues")(colleagues)
+    r.action(COLLEAGUES)(colleagues)
+    r.command("choose", Role.TEACHER, aliases=("pick", "select"))(choose)
+    r.action(CHOOSE)(choose)
 
 
 async def catalog(turn: Turn, args: str) -> None:
-    groups = await turn.bot.views.catalog(turn.me.district_id)
+    groups = await turn.read.catalog(turn.me.district_id)
     wanted = args.strip().lower()
     if wanted:
         groups = [g for g in groups if wanted in g.title.lower()] or groups
@@ -30,22 +42,20 @@ async def show(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
     if not code:
         raise InvalidInput(field="code", hint="code_needed", command="show")
-    detail = await turn.bot.views.credential(turn.me.district_id, code, turn.me.school_id)
+    detail = await turn.read.credential(turn.me.district_id, code, turn.me.school_id)
     buttons = []
     if turn.me.is_(Role.TEACHER):
-        buttons.append(
-            turn.say.button("choose_this", "choose", detail.credential.code, primary=True)
-        )
+        buttons.append(turn.say.button("choose_this", CHOOSE, detail.credential.code, primary=True))
     if detail.holders_open_to_questions:
         buttons.append(
             turn.say.button(
                 "ask_holders",
-                "colleagues",
+                COLLEAGUES,
                 detail.credential.code,
                 count=detail.holders_open_to_questions,
             )
         )
-    await turn.channel.reply(
+    await turn.reply(
         turn.say.reply("catalog.j2", "credential", d=detail, c=detail.credential, buttons=buttons)
     )
 
@@ -54,10 +64,37 @@ async def colleagues(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
     if not code:
         raise InvalidInput(field="code", hint="code_needed", command="colleagues")
-    detail = await turn.bot.views.credential(turn.me.district_id, code, turn.me.school_id)
+    detail = await turn.read.credential(turn.me.district_id, code, turn.me.school_id)
     people = [
         (name, email)
-        for name, email in await turn.bot.views.colleagues(turn.me.district_id, code)
+        for name, email in await turn.read.colleagues(turn.me.district_id, code)
         if email != turn.me.email
     ]
     await turn.answer("catalog.j2", "colleagues", title=detail.credential.title, people=people)
+
+
+async def choose(turn: Turn, args: str) -> None:
+    code, _ = first_word(args)
+    if not code:
+        raise InvalidInput(field="code", hint="code_needed", command="choose")
+    chosen = await turn.use.choosing.choose(turn.me.actor, code, idempotency_key=turn.key())
+    if chosen.needs_approval:
+        summary = await turn.read.pursuit(chosen.pursuit_id)
+        await turn.reply(
+            turn.say.reply(
+                "pursuit.j2",
+                "chosen_needs_approval",
+                title=chosen.credential_title,
+                buttons=[
+                    turn.say.button(
+                        "request_approval", REQUEST_APPROVAL, as_seen(summary), primary=True
+                    )
+                ],
+            )
+        )
+        return
+    await turn.use.journey.move(
+        turn.me.actor, chosen.pursuit_id, Move.START_PLANNING, idempotency_key=turn.key("plan")
+    )
+    await turn.answer("pursuit.j2", "chosen", title=chosen.credential_title)
+    await propose_plan(turn, chosen.pursuit_id)

@@ -2,87 +2,100 @@
 
 Anything the teacher sends (a file, a link, "Reflection: ...") goes into the basket of the
 credential they are working on; "send" gives it to a facilitator as a draft, "submit" hands it in
-formally. Both route it to a reviewer and tell them.
+formally. Both route it to a reviewer and tell them. "selfcheck" shows each criterion of the
+rubric beside the parts that show it, and what the pre-check would still hold back; only the
+teacher sees their own basket, and a look is read-only.
 """
 
 from __future__ import annotations
 
 import re
 
-from coachbot.conversation.handlers.common import first_word, my_pursuit, parse_pursuit_value
+from coachbot.conversation.handlers.common import first_word, my_pursuit
+from coachbot.conversation.handlers.hand_in import HAND_IN_FORM
+from coachbot.conversation.handlers.handed_in import route_handed_in
+from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import DirectMessage
+from coachbot.conversation.vocabulary import Action, DirectMessage
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.errors import NotPermitted
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.roles import Role
-from coachbot.services.reading.read_models import PursuitRef
+from coachbot.services.reading import PursuitSummary
 
 URL = re.compile(r"https?://\S+")
 NAMED = re.compile(r"^\s*(?P<name>[^:\n]{2,60}?)\s*:\s+(?P<body>.+)$", re.DOTALL)
+DRAFT = Action("draft")
+SEND_DRAFT = Action("send_draft")
+SUBMIT = Action("submit")
+SUBMIT_LAST = Action("submit_last")
+SELF_CHECK = Action("self_check")
 
 
 def register(r: Registry) -> None:
     r.command("draft", Role.TEACHER, aliases=("evidence", "basket"))(draft)
-    r.action("draft")(draft)
-    r.action("evidence_message")(evidence_message)
+    r.action(DRAFT)(draft)
+    r.on_message(evidence_message)
     r.command("send", Role.TEACHER)(send_draft)
-    r.action("send_draft")(send_draft_pressed)
+    r.action(SEND_DRAFT)(send_draft_pressed)
     r.command("submit", Role.TEACHER, aliases=("resubmit",))(submit)
-    r.action("submit")(submit_pressed)
-    r.action("submit_last")(submit_last)
+    r.action(SUBMIT)(submit_pressed)
+    r.action(SUBMIT_LAST)(submit_last)
     r.command("clear", Role.TEACHER)(clear)
+    # Not "check": a teacher writing "Check out my video: https://..." is handing in a link.
+    r.command("selfcheck", Role.TEACHER, aliases=("self-check",))(check)
+    r.action(SELF_CHECK)(check_pressed)
 
 
-async def _basket_pursuit(turn: Turn) -> PursuitRef:
-    settings = await turn.bot.settings_of.view(turn.me.person_id)
+async def _basket_pursuit(turn: Turn) -> PursuitSummary:
+    """The pursuit the basket is collecting for, or the latest one."""
+    settings = await turn.use.person_settings.view(turn.me.person_id)
     if settings.basket_pursuit_id is not None:
-        ref = await turn.bot.views.pursuit(settings.basket_pursuit_id)
-        if ref.state not in ("earned", "withdrawn"):
-            return ref
+        summary = await turn.read.pursuit(settings.basket_pursuit_id)
+        if summary.state not in ("earned", "withdrawn"):
+            return summary
     return await my_pursuit(turn, None)
 
 
 async def _show_basket(turn: Turn, pursuit_id: int) -> None:
-    view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
+    view = await turn.use.basket.view(turn.me.actor, pursuit_id)
+    pursuit = PursuitRef(pursuit_id)
     buttons = []
     if view.have:
         buttons += [
-            turn.say.button("send_draft", "send_draft", str(pursuit_id)),
-            turn.say.button(
-                "submit", "submit", str(pursuit_id), primary=not (view.missing or view.gaps)
-            ),
-            turn.say.button("self_check", "self_check", str(pursuit_id)),
+            turn.say.button("send_draft", SEND_DRAFT, pursuit),
+            turn.say.button("submit", SUBMIT, pursuit, primary=not (view.missing or view.gaps)),
+            turn.say.button("self_check", SELF_CHECK, pursuit),
         ]
     # The same hand-in as one form, filled in with what is already here.
-    buttons.append(turn.say.button("hand_in_form", "hand_in_form", str(pursuit_id)))
-    await turn.channel.reply(turn.say.reply("evidence.j2", "basket", v=view, buttons=buttons))
+    buttons.append(turn.say.button("hand_in_form", HAND_IN_FORM, pursuit))
+    await turn.reply(turn.say.reply("evidence.j2", "basket", v=view, buttons=buttons))
 
 
 async def draft(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
     if code[:1].isdigit():  # a button's value names the pursuit: "12" or "12.3"
-        pursuit_id = parse_pursuit_value(code)[0]
-        if await turn.bot.views.teacher_of(pursuit_id) != turn.me.person_id:
+        pursuit_id = PursuitRef.parse(code).pursuit_id
+        if await turn.read.teacher_of(pursuit_id) != turn.me.person_id:
             raise NotPermitted(move="hand_in", parties=["owner"])
-        ref = await turn.bot.views.pursuit(pursuit_id)
+        summary = await turn.read.pursuit(pursuit_id)
     else:
-        ref = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
-    await turn.bot.settings_of.update(turn.me.actor, basket_pursuit_id=ref.pursuit_id)
-    await _show_basket(turn, ref.pursuit_id)
+        summary = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
+    await turn.use.person_settings.update(turn.me.actor, basket_pursuit_id=summary.pursuit_id)
+    await _show_basket(turn, summary.pursuit_id)
 
 
-async def evidence_message(turn: Turn, value: str) -> None:
+async def evidence_message(turn: Turn) -> None:
     event = turn.event
     assert isinstance(event, DirectMessage)
-    ref = await _basket_pursuit(turn)
+    summary = await _basket_pursuit(turn)
     filed: list[str] = []
     for shared in event.files:
         filed.append(
-            await turn.bot.basket.add(
+            await turn.use.basket.add(
                 turn.me.actor,
-                ref.pursuit_id,
+                summary.pursuit_id,
                 PartKind.FILE,
                 file_name=shared.name,
                 file_size=shared.size,
@@ -98,9 +111,9 @@ async def evidence_message(turn: Turn, value: str) -> None:
     if urls:
         for url in urls:
             filed.append(
-                await turn.bot.basket.add(
+                await turn.use.basket.add(
                     turn.me.actor,
-                    ref.pursuit_id,
+                    summary.pursuit_id,
                     PartKind.LINK,
                     named=name if len(urls) == 1 else None,
                     url=url.rstrip(").,>"),
@@ -108,9 +121,9 @@ async def evidence_message(turn: Turn, value: str) -> None:
             )
     elif named and name:
         filed.append(
-            await turn.bot.basket.add(
+            await turn.use.basket.add(
                 turn.me.actor,
-                ref.pursuit_id,
+                summary.pursuit_id,
                 PartKind.TEXT,
                 named=name,
                 text=named.group("body").strip(),
@@ -119,19 +132,19 @@ async def evidence_message(turn: Turn, value: str) -> None:
     if not filed:
         await turn.answer("evidence.j2", "how_to_add")
         return
-    await turn.answer("evidence.j2", "filed", parts=filed, title=ref.title)
-    await _show_basket(turn, ref.pursuit_id)
+    await turn.answer("evidence.j2", "filed", parts=filed, title=summary.title)
+    await _show_basket(turn, summary.pursuit_id)
 
 
 async def send_draft(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
-    ref = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
-    await send_draft_pressed(turn, str(ref.pursuit_id))
+    summary = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
+    await send_draft_pressed(turn, str(PursuitRef(summary.pursuit_id)))
 
 
 async def send_draft_pressed(turn: Turn, value: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(value)
-    handed = await turn.bot.evidence.hand_in_basket(
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    handed = await turn.use.evidence.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.DRAFT, idempotency_key=turn.key()
     )
     await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
@@ -139,27 +152,27 @@ async def send_draft_pressed(turn: Turn, value: str) -> None:
 
 async def submit(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
-    ref = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
-    await submit_pressed(turn, str(ref.pursuit_id))
+    summary = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
+    await submit_pressed(turn, str(PursuitRef(summary.pursuit_id)))
 
 
 async def submit_pressed(turn: Turn, value: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(value)
-    view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    view = await turn.use.basket.view(turn.me.actor, pursuit_id)
     if not view.have:
-        await turn.channel.reply(
+        await turn.reply(
             turn.say.reply(
                 "evidence.j2",
                 "nothing_in_basket",
                 title=view.credential_title,
                 buttons=[
-                    turn.say.button("submit_last", "submit_last", str(pursuit_id)),
-                    turn.say.button("hand_in_form", "hand_in_form", str(pursuit_id)),
+                    turn.say.button("submit_last", SUBMIT_LAST, PursuitRef(pursuit_id)),
+                    turn.say.button("hand_in_form", HAND_IN_FORM, PursuitRef(pursuit_id)),
                 ],
             )
         )
         return
-    handed = await turn.bot.evidence.hand_in_basket(
+    handed = await turn.use.evidence.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, idempotency_key=turn.key()
     )
     await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
@@ -167,87 +180,30 @@ async def submit_pressed(turn: Turn, value: str) -> None:
 
 async def submit_last(turn: Turn, value: str) -> None:
     """Submit formally exactly what the last hand-in held (e.g. a draft the facilitator liked)."""
-    pursuit_id, _ = parse_pursuit_value(value)
-    if await turn.bot.views.teacher_of(pursuit_id) != turn.me.person_id:
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    if await turn.read.teacher_of(pursuit_id) != turn.me.person_id:
         raise NotPermitted(move="hand_in", parties=["owner"])
-    last = await turn.bot.evidence_access.latest(turn.me.actor, pursuit_id)
-    handed = await turn.bot.evidence.hand_in(
+    last = await turn.use.evidence_access.latest(turn.me.actor, pursuit_id)
+    handed = await turn.use.evidence.hand_in(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, last.parts, idempotency_key=turn.key()
     )
     await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
 
 
-async def route_handed_in(turn: Turn, pursuit_id: int, kind: str, replayed: bool) -> None:
-    ref = await turn.bot.views.pursuit(pursuit_id)
-    if replayed:
-        await turn.answer("evidence.j2", "already_handed_in", title=ref.title, kind=kind)
-        return
-    routed = await turn.bot.reviews.route(pursuit_id)
-    if routed is None:
-        wait = await turn.bot.reviews.waiting(pursuit_id)
-        expected = wait.expected_by if wait else None
-        free_on = wait.next_try_at if wait and expected else None
-        for admin in await turn.bot.views.district_admins(turn.me.district_id):
-            await turn.notify.to_person(
-                admin,
-                turn.say.reply(
-                    "reviews.j2",
-                    "nobody_to_review",
-                    teacher=turn.me.name,
-                    title=ref.title,
-                    kind=kind,
-                    free_on=free_on,
-                ),
-            )
-        await turn.answer(
-            "evidence.j2",
-            "handed_in_waiting",
-            title=ref.title,
-            kind=kind,
-            free_on=free_on,
-            expected_by=expected,
-        )
-        return
-    review_id, reviewer_id = routed
-    turn.queued_news()  # a blind second reviewer, when calibration samples it, hears at once
-    await turn.notify.to_person(
-        reviewer_id,
-        turn.say.reply(
-            "reviews.j2",
-            "assigned",
-            teacher=turn.me.name,
-            title=ref.title,
-            kind=kind,
-            buttons=[turn.say.button("open_review", "open_review", str(review_id), primary=True)],
-        ),
-    )
-    reviewer = await turn.bot.views.person_name(reviewer_id)
-    peer = await _peer(turn, pursuit_id, ref.title) if kind == "draft" else None
-    await turn.answer(
-        "evidence.j2", "handed_in", title=ref.title, kind=kind, reviewer=reviewer, peer=peer
-    )
-
-
-async def _peer(turn: Turn, pursuit_id: int, title: str) -> str | None:
-    """Where the district has peer review, a colleague from the same school also gets the draft."""
-    paired = await turn.bot.reviews.route_peer(pursuit_id)
-    if paired is None:
-        return None
-    review_id, peer_id = paired
-    await turn.notify.to_person(
-        peer_id,
-        turn.say.reply(
-            "reviews.j2",
-            "peer_assigned",
-            teacher=turn.me.name,
-            title=title,
-            buttons=[turn.say.button("open_review", "open_review", str(review_id), primary=True)],
-        ),
-    )
-    return await turn.bot.views.person_name(peer_id)
-
-
 async def clear(turn: Turn, args: str) -> None:
-    ref = await _basket_pursuit(turn)
-    await turn.bot.basket.clear(turn.me.actor, ref.pursuit_id)
-    await turn.answer("evidence.j2", "cleared", title=ref.title)
+    summary = await _basket_pursuit(turn)
+    await turn.use.basket.clear(turn.me.actor, summary.pursuit_id)
+    await turn.answer("evidence.j2", "cleared", title=summary.title)
+
+
+async def check(turn: Turn, args: str) -> None:
+    code, _ = first_word(args)
+    summary = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
+    await check_pressed(turn, str(PursuitRef(summary.pursuit_id)))
+
+
+async def check_pressed(turn: Turn, value: str) -> None:
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    result = await turn.use.basket.self_check(turn.me.actor, pursuit_id)
+    buttons = [turn.say.button("submit", SUBMIT, PursuitRef(pursuit_id), primary=not result.gaps)]
+    await turn.reply(turn.say.reply("evidence.j2", "selfcheck", c=result, buttons=buttons))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 
-from coachbot.conversation.handlers.common import parse_pursuit_value
-from coachbot.conversation.handlers.evidence import route_handed_in
+from coachbot.conversation.handlers.handed_in import route_handed_in
+from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import (
+    Action,
     FieldKind,
     Form,
     FormField,
@@ -27,6 +28,7 @@ from coachbot.domain.catalog import PartKind, Requirement
 from coachbot.domain.errors import DomainError, InvalidInput
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 
+HAND_IN_FORM = Action("hand_in_form")
 FORM_ID = "hand_in"
 SEND_AS = "send_as"
 FIELD_KINDS = {
@@ -37,7 +39,7 @@ FIELD_KINDS = {
 
 
 def register(r: Registry) -> None:
-    r.action("hand_in_form")(open_hand_in)
+    r.action(HAND_IN_FORM)(open_hand_in)
     r.form(FORM_ID)(hand_in_submitted)
 
 
@@ -76,8 +78,8 @@ def _field(
 
 
 async def open_hand_in(turn: Turn, value: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(value)
-    view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    view = await turn.use.basket.view(turn.me.actor, pursuit_id)
     fields = [
         _field(turn, index, requirement, view.current.get(requirement.name))
         for index, requirement in enumerate(view.requirements)
@@ -94,13 +96,13 @@ async def open_hand_in(turn: Turn, value: str) -> None:
             ),
         )
     )
-    await turn.channel.open_form(
+    await turn.open_form(
         Form(
             FORM_ID,
             turn.say.label("form_hand_in"),
             tuple(fields),
             turn.say.label("hand_in"),
-            context=str(pursuit_id),
+            context=str(PursuitRef(pursuit_id)),
         )
     )
 
@@ -128,10 +130,10 @@ def _part(
 
 
 async def hand_in_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(context)
+    pursuit_id = PursuitRef.parse(context).pursuit_id
     event = turn.event
     files = event.files if isinstance(event, FormSubmission) else {}
-    view = await turn.bot.basket.view(turn.me.actor, pursuit_id)
+    view = await turn.use.basket.view(turn.me.actor, pursuit_id)
     supplied: list[EvidencePart] = []
     problem: InvalidInput | None = None
     for index, requirement in enumerate(view.requirements):
@@ -147,7 +149,7 @@ async def hand_in_submitted(turn: Turn, values: dict[str, str], context: str) ->
     try:
         if problem is not None:
             raise problem
-        handed = await turn.bot.evidence.hand_in_basket(
+        handed = await turn.use.evidence.hand_in_basket(
             turn.me.actor, pursuit_id, kind, supplied=supplied, idempotency_key=turn.key()
         )
     except DomainError:  # "almost there", a closed window, a mistyped link: words follow
@@ -162,7 +164,7 @@ async def _keep(turn: Turn, pursuit_id: int, parts: list[EvidencePart]) -> None:
     person is told why by the error being answered; nothing else is at stake."""
     for part in parts:
         with contextlib.suppress(DomainError):
-            await turn.bot.basket.add(
+            await turn.use.basket.add(
                 turn.me.actor,
                 pursuit_id,
                 part.kind,

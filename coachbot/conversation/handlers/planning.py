@@ -7,10 +7,11 @@ import re
 from datetime import date, timedelta
 
 from coachbot.conversation.dates import parse_day, spoken
-from coachbot.conversation.handlers.common import first_word, my_pursuit, parse_pursuit_value
+from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
+from coachbot.conversation.refs import ProposedPlan, PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import FieldKind, Form, FormField
+from coachbot.conversation.vocabulary import Action, FieldKind, Form, FormField
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.journey import Move, State
 from coachbot.domain.planning import Milestone, default_plan
@@ -18,28 +19,33 @@ from coachbot.domain.roles import Role
 
 HOURS_PER_WEEK = 3  # a realistic pace next to a full teaching load
 LINE = re.compile(r"^\s*(?P<when>[^:|\u2014]+?)\s*(?:[:|\u2014]|\s-\s)\s*(?P<title>.+)$")
+USE_PLAN = Action("use_plan")
+CHANGE_DEADLINE = Action("change_deadline")
+EDIT_PLAN = Action("edit_plan")
+DONE = Action("done")
+PLAN_FOR = Action("plan_for")
 
 
 def register(r: Registry) -> None:
     r.command("plan", Role.TEACHER)(plan)
-    r.action("use_plan")(use_plan)
-    r.action("change_deadline")(change_deadline)
+    r.action(USE_PLAN)(use_plan)
+    r.action(CHANGE_DEADLINE)(change_deadline)
     r.form("deadline")(deadline_submitted)
     r.command("deadline", Role.TEACHER)(deadline_command)
-    r.action("edit_plan")(edit_plan)
+    r.action(EDIT_PLAN)(edit_plan)
     r.form("plan_edit")(plan_edit_submitted)
     r.command("done", Role.TEACHER, aliases=("did",))(done)
-    r.action("done")(done_pressed)
-    r.action("plan_for")(plan_for)
+    r.action(DONE)(done_pressed)
+    r.action(PLAN_FOR)(plan_for)
 
 
 async def suggested_deadline(turn: Turn, pursuit_id: int) -> date:
-    ref = await turn.bot.views.pursuit(pursuit_id)
-    detail = await turn.bot.views.credential(turn.me.district_id, ref.code, turn.me.school_id)
+    summary = await turn.read.pursuit(pursuit_id)
+    detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
     weeks = max(3, math.ceil(detail.credential.hours_estimate / HOURS_PER_WEEK))
-    today = turn.me.today(turn.bot)
+    today = turn.today()
     deadline = today + timedelta(weeks=weeks)
-    window = await turn.bot.views.window(pursuit_id)
+    window = await turn.read.window(pursuit_id)
     if window and deadline > window.closes_on:
         deadline = max(window.closes_on, today + timedelta(days=7))
     if deadline.weekday() >= 5:  # a Friday rather than a weekend
@@ -48,53 +54,44 @@ async def suggested_deadline(turn: Turn, pursuit_id: int) -> date:
 
 
 async def propose_plan(turn: Turn, pursuit_id: int, deadline: date | None = None) -> None:
-    ref = await turn.bot.views.pursuit(pursuit_id)
-    detail = await turn.bot.views.credential(turn.me.district_id, ref.code, turn.me.school_id)
+    summary = await turn.read.pursuit(pursuit_id)
+    detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
     deadline = deadline or await suggested_deadline(turn, pursuit_id)
-    milestones = default_plan(detail.credential, turn.me.today(turn.bot), deadline)
-    value = f"{ref.pursuit_id}.{ref.version}|{deadline.isoformat()}"
-    await turn.channel.reply(
+    milestones = default_plan(detail.credential, turn.today(), deadline)
+    proposed = ProposedPlan(as_seen(summary), deadline)
+    await turn.reply(
         turn.say.reply(
             "plan.j2",
             "proposal",
-            title=ref.title,
+            title=summary.title,
             deadline=spoken(deadline),
             milestones=[(spoken(m.due_on), m.title) for m in milestones],
             buttons=[
-                turn.say.button("use_plan", "use_plan", value, primary=True),
-                turn.say.button("change_deadline", "change_deadline", value),
-                turn.say.button("edit_plan", "edit_plan", str(ref.pursuit_id)),
+                turn.say.button("use_plan", USE_PLAN, proposed, primary=True),
+                turn.say.button("change_deadline", CHANGE_DEADLINE, proposed),
+                turn.say.button("edit_plan", EDIT_PLAN, PursuitRef(summary.pursuit_id)),
             ],
         )
     )
 
 
-def _split(value: str) -> tuple[int, int | None, date]:
-    head, _, day = value.partition("|")
-    pursuit_id, version = parse_pursuit_value(head)
-    try:
-        return pursuit_id, version, date.fromisoformat(day)
-    except ValueError:
-        raise InvalidInput(field="button", hint="stale_value", value=value[:20]) from None
-
-
 async def _save(turn: Turn, pursuit_id: int, deadline: date, milestones: list[Milestone]) -> None:
-    await turn.bot.planning.save_plan(
+    await turn.use.planning.save_plan(
         turn.me.actor, pursuit_id, deadline, milestones, idempotency_key=turn.key()
     )
-    ref = await turn.bot.views.pursuit(pursuit_id)
-    if ref.state == State.PLANNING:
-        await turn.bot.journey.move(
+    summary = await turn.read.pursuit(pursuit_id)
+    if summary.state == State.PLANNING:
+        await turn.use.journey.move(
             turn.me.actor, pursuit_id, Move.START_WORK, idempotency_key=turn.key("start")
         )
-    await turn.bot.settings_of.update(turn.me.actor, basket_pursuit_id=pursuit_id)
-    in_break = await turn.bot.calendar.breaks_on(
+    await turn.use.person_settings.update(turn.me.actor, basket_pursuit_id=pursuit_id)
+    in_break = await turn.use.calendar.breaks_on(
         turn.me.district_id, sorted({deadline, *(m.due_on for m in milestones)})
     )
     await turn.answer(
         "plan.j2",
         "saved",
-        title=ref.title,
+        title=summary.title,
         deadline=spoken(deadline),
         milestones=[(spoken(m.due_on), m.title) for m in milestones],
         in_break=[(spoken(day), name) for day, name in sorted(in_break.items())],
@@ -103,34 +100,35 @@ async def _save(turn: Turn, pursuit_id: int, deadline: date, milestones: list[Mi
 
 
 async def use_plan(turn: Turn, value: str) -> None:
-    pursuit_id, _, deadline = _split(value)
-    ref = await turn.bot.views.pursuit(pursuit_id)
-    detail = await turn.bot.views.credential(turn.me.district_id, ref.code, turn.me.school_id)
-    milestones = default_plan(detail.credential, turn.me.today(turn.bot), deadline)
+    proposed = ProposedPlan.parse(value)
+    pursuit_id, deadline = proposed.pursuit.pursuit_id, proposed.deadline
+    summary = await turn.read.pursuit(pursuit_id)
+    detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
+    milestones = default_plan(detail.credential, turn.today(), deadline)
     await _save(turn, pursuit_id, deadline, milestones)
 
 
 async def plan(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
-    ref = await my_pursuit(turn, code)
-    deadline, milestones = await turn.bot.views.plan(ref.pursuit_id)
+    summary = await my_pursuit(turn, code)
+    deadline, milestones = await turn.read.plan(summary.pursuit_id)
     if deadline is None:
-        await propose_plan(turn, ref.pursuit_id)
+        await propose_plan(turn, summary.pursuit_id)
         return
-    await turn.channel.reply(
+    await turn.reply(
         turn.say.reply(
             "plan.j2",
             "current",
-            title=ref.title,
+            title=summary.title,
             deadline=spoken(deadline),
             milestones=[(spoken(due), title, is_done) for _, title, due, is_done in milestones],
-            buttons=[turn.say.button("edit_plan", "edit_plan", str(ref.pursuit_id))],
+            buttons=[turn.say.button("edit_plan", EDIT_PLAN, PursuitRef(summary.pursuit_id))],
         )
     )
 
 
 async def change_deadline(turn: Turn, value: str) -> None:
-    await turn.channel.open_form(
+    await turn.open_form(
         Form(
             "deadline",
             turn.say.label("form_deadline"),
@@ -143,33 +141,33 @@ async def change_deadline(turn: Turn, value: str) -> None:
                 ),
             ),
             turn.say.label("check_date"),
-            context=value.partition("|")[0],
+            context=str(ProposedPlan.parse(value).pursuit),
         )
     )
 
 
 async def deadline_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(context)
+    pursuit_id = PursuitRef.parse(context).pursuit_id
     await _propose_with(turn, pursuit_id, values.get("when", ""))
 
 
 async def deadline_command(turn: Turn, args: str) -> None:
     code, rest = first_word(args)
-    ref = await turn.bot.views.pursuit_by_code(turn.me.person_id, code) if code else None
-    when = rest if ref else args
-    ref = ref or await my_pursuit(turn, None)
+    summary = await turn.read.pursuit_by_code(turn.me.person_id, code) if code else None
+    when = rest if summary else args
+    summary = summary or await my_pursuit(turn, None)
     if not when.strip():
         raise InvalidInput(field="date", hint="deadline_needs_date")
-    await _propose_with(turn, ref.pursuit_id, when)
+    await _propose_with(turn, summary.pursuit_id, when)
 
 
 async def _propose_with(turn: Turn, pursuit_id: int, words: str) -> None:
-    day = parse_day(words, turn.me.timezone, turn.bot.clock.now())
+    day = parse_day(words, turn.me.timezone, turn.clock.now())
     if day is None:
         raise InvalidInput(field="date", hint="date_unclear", value=words.strip()[:60])
-    if day <= turn.me.today(turn.bot):
+    if day <= turn.today():
         raise InvalidInput(field="deadline", hint="deadline_past", value=spoken(day))
-    window = await turn.bot.views.window(pursuit_id)
+    window = await turn.read.window(pursuit_id)
     if window and not window.contains(day):
         raise InvalidInput(
             field="deadline",
@@ -183,19 +181,19 @@ async def _propose_with(turn: Turn, pursuit_id: int, words: str) -> None:
 
 
 async def edit_plan(turn: Turn, value: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(value)
-    deadline, milestones = await turn.bot.views.plan(pursuit_id)
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    deadline, milestones = await turn.read.plan(pursuit_id)
     if deadline is None:
-        ref = await turn.bot.views.pursuit(pursuit_id)
-        detail = await turn.bot.views.credential(turn.me.district_id, ref.code, turn.me.school_id)
+        summary = await turn.read.pursuit(pursuit_id)
+        detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
         deadline = await suggested_deadline(turn, pursuit_id)
         lines = [
             f"{m.due_on.isoformat()}: {m.title}"
-            for m in default_plan(detail.credential, turn.me.today(turn.bot), deadline)
+            for m in default_plan(detail.credential, turn.today(), deadline)
         ]
     else:
         lines = [f"{due.isoformat()}: {title}" for _, title, due, done in milestones if not done]
-    await turn.channel.open_form(
+    await turn.open_form(
         Form(
             "plan_edit",
             turn.say.label("form_plan"),
@@ -222,8 +220,8 @@ async def edit_plan(turn: Turn, value: str) -> None:
 
 
 async def plan_edit_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(context)
-    now = turn.bot.clock.now()
+    pursuit_id = PursuitRef.parse(context).pursuit_id
+    now = turn.clock.now()
     deadline = parse_day(values.get("deadline", ""), turn.me.timezone, now)
     if deadline is None:
         raise InvalidInput(
@@ -245,29 +243,29 @@ async def plan_edit_submitted(turn: Turn, values: dict[str, str], context: str) 
 
 async def done(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
-    ref = await my_pursuit(turn, code)
-    await done_pressed(turn, str(ref.pursuit_id))
+    summary = await my_pursuit(turn, code)
+    await done_pressed(turn, str(PursuitRef(summary.pursuit_id)))
 
 
 async def done_pressed(turn: Turn, value: str) -> None:
-    pursuit_id, _ = parse_pursuit_value(value)
-    _, milestones = await turn.bot.views.plan(pursuit_id)
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    _, milestones = await turn.read.plan(pursuit_id)
     upcoming = [(mid, title) for mid, title, _, is_done in milestones if not is_done]
     if not upcoming:
         await turn.answer("plan.j2", "nothing_left")
         return
     milestone_id, title = upcoming[0]
-    await turn.bot.planning.complete_milestone(turn.me.actor, milestone_id)
+    await turn.use.planning.complete_milestone(turn.me.actor, milestone_id)
     following = upcoming[1][1] if len(upcoming) > 1 else None
     await turn.answer("plan.j2", "milestone_done", title=title, following=following)
 
 
 async def plan_for(turn: Turn, value: str) -> None:
     """After approval: start planning and propose the default plan."""
-    pursuit_id, _ = parse_pursuit_value(value)
-    ref = await turn.bot.views.pursuit(pursuit_id)
-    if ref.state == State.APPROVED:
-        await turn.bot.journey.move(
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    summary = await turn.read.pursuit(pursuit_id)
+    if summary.state == State.APPROVED:
+        await turn.use.journey.move(
             turn.me.actor, pursuit_id, Move.START_PLANNING, idempotency_key=turn.key()
         )
     await propose_plan(turn, pursuit_id)

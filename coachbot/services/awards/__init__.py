@@ -1,1 +1,5 @@
 """Awards: what an earned credential credits, and the stacks and pathways it completes."""
+
+from coachbot.services.awards.awarding import grant_award
+
+__all__ = ["grant_award"]

@@ -1,1 +1,25 @@
-"""Nudges: the sweep finds what is due in the journey's tables, the dispatcher delivers it."""
+"""Nudges: the sweep finds what is due in the journey's tables and writes it to the outbox; the
+dispatcher delivers it through the platform's adapter; the history reads what happened."""
+
+from coachbot.services.nudging.dispatch import (
+    DeliveryFailed,
+    Dispatcher,
+    DispatchResult,
+    Outgoing,
+    RateLimited,
+)
+from coachbot.services.nudging.history import DeadLetter, NudgeLine, OutboxHistory
+from coachbot.services.nudging.sweep import Sweep, SweepResult
+
+__all__ = [
+    "DeadLetter",
+    "DeliveryFailed",
+    "DispatchResult",
+    "Dispatcher",
+    "NudgeLine",
+    "OutboxHistory",
+    "Outgoing",
+    "RateLimited",
+    "Sweep",
+    "SweepResult",
+]

@@ -58,7 +58,8 @@ class DeliveryFailed(Exception):
         super().__init__(reason)
 
 
-Sender = Callable[[Outgoing], Awaitable[str]]  # returns the platform's message id
+# Delivers one nudge through the platform and returns its message id.
+Deliver = Callable[[Outgoing], Awaitable[str]]
 
 
 @dataclass
@@ -75,7 +76,7 @@ class Dispatcher:
         self,
         db: Database,
         clock: Clock,
-        send: Sender,
+        send: Deliver,
         *,
         worker: str = "main",
         lease: timedelta = timedelta(minutes=2),

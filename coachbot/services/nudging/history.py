@@ -1,4 +1,5 @@
-"""What the outbox holds, for `coachbot nudges` and for "why did you message me?"."""
+"""What the outbox holds: for `coachbot nudges`, for "why did you message me?", and the messages
+a platform would not take (dead letters), which admins may send again."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from coachbot.clock import Clock
 from coachbot.storage.database import Database
 from coachbot.storage.models import NudgeRow, Person
 
@@ -23,10 +25,28 @@ class NudgeLine:
     attempts: int
 
 
-async def nudge_lines(
-    db: Database, *, email: str | None = None, limit: int = 200, statuses: tuple[str, ...] = ()
-) -> list[NudgeLine]:
-    async with db.read() as session:
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message the platform would not take after every retry, as an admin sees it."""
+
+    person_id: int
+    person: str
+    kind: str
+    deliver_at: datetime
+    attempts: int
+    error: str | None
+
+
+class OutboxHistory:
+    """Reading the outbox's history, and giving dead letters another go."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def lines(
+        self, *, email: str | None = None, limit: int = 200, statuses: tuple[str, ...] = ()
+    ) -> list[NudgeLine]:
         query = (
             select(
                 Person.name,
@@ -47,70 +67,54 @@ async def nudge_lines(
             query = query.where(Person.email == email.strip().lower())
         if statuses:
             query = query.where(NudgeRow.status.in_(statuses))
-        return [
-            NudgeLine(name, kind, subject, status, deliver, sent, dropped or error, attempts)
-            for name, kind, subject, status, deliver, sent, dropped, error, attempts in (
-                await session.execute(query)
-            ).all()
-        ]
+        async with self.db.read() as session:
+            return [
+                NudgeLine(name, kind, subject, status, deliver, sent, dropped or error, attempts)
+                for name, kind, subject, status, deliver, sent, dropped, error, attempts in (
+                    await session.execute(query)
+                ).all()
+            ]
 
-
-async def last_sent_to(db: Database, person_id: int) -> NudgeRow | None:
-    async with db.read() as session:
-        return await session.scalar(
-            select(NudgeRow)
-            .where(NudgeRow.person_id == person_id, NudgeRow.status == "sent")
-            .order_by(NudgeRow.sent_at.desc())
-            .limit(1)
-        )
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """A message the platform would not take after every retry, as an admin sees it."""
-
-    person_id: int
-    person: str
-    kind: str
-    deliver_at: datetime
-    attempts: int
-    error: str | None
-
-
-async def dead_letters(db: Database, district_id: int, *, limit: int = 10) -> tuple[
-    int, list[DeadLetter]
-]:
-    """How many messages in one district are dead-lettered, and the most recent of them."""
-    async with db.read() as session:
-        total = await session.scalar(
-            select(func.count()).select_from(NudgeRow).where(
-                NudgeRow.status == "dead", NudgeRow.district_id == district_id
+    async def last_sent_to(self, person_id: int) -> NudgeRow | None:
+        async with self.db.read() as session:
+            return await session.scalar(
+                select(NudgeRow)
+                .where(NudgeRow.person_id == person_id, NudgeRow.status == "sent")
+                .order_by(NudgeRow.sent_at.desc())
+                .limit(1)
             )
-        )
-        rows = await session.execute(
-            select(Person.id, Person.name, NudgeRow.kind, NudgeRow.deliver_at,
-                   NudgeRow.attempts, NudgeRow.last_error)
-            .join(Person, Person.id == NudgeRow.person_id)
-            .where(NudgeRow.status == "dead", NudgeRow.district_id == district_id)
-            .order_by(NudgeRow.deliver_at.desc(), NudgeRow.id.desc())
-            .limit(limit)
-        )
-        return total or 0, [DeadLetter(*row) for row in rows.all()]
 
+    async def dead_letters(
+        self, district_id: int, *, limit: int = 10
+    ) -> tuple[int, list[DeadLetter]]:
+        """How many messages in one district are dead-lettered, and the most recent of them."""
+        async with self.db.read() as session:
+            total = await session.scalar(
+                select(func.count())
+                .select_from(NudgeRow)
+                .where(NudgeRow.status == "dead", NudgeRow.district_id == district_id)
+            )
+            rows = await session.execute(
+                select(Person.id, Person.name, NudgeRow.kind, NudgeRow.deliver_at,
+                       NudgeRow.attempts, NudgeRow.last_error)
+                .join(Person, Person.id == NudgeRow.person_id)
+                .where(NudgeRow.status == "dead", NudgeRow.district_id == district_id)
+                .order_by(NudgeRow.deliver_at.desc(), NudgeRow.id.desc())
+                .limit(limit)
+            )  # fmt: skip
+            return total or 0, [DeadLetter(*row) for row in rows.all()]
 
-async def retry_dead(
-    db: Database,
-    now: datetime,
-    email: str | None = None,
-    *,
-    district_id: int | None = None,
-    person_id: int | None = None,
-) -> int:
-    """Give dead-lettered messages another go (after the platform or the token was fixed).
+    async def retry_dead(
+        self,
+        email: str | None = None,
+        *,
+        district_id: int | None = None,
+        person_id: int | None = None,
+    ) -> int:
+        """Give dead-lettered messages another go (after the platform or the token was fixed).
 
-    From chat an admin retries only their own district's messages (``district_id``); the CLI,
-    run by whoever runs the server, may retry everything."""
-    async with db.write() as session:
+        From chat an admin retries only their own district's messages (``district_id``); the
+        CLI, run by whoever runs the server, may retry everything."""
         query = update(NudgeRow).where(NudgeRow.status == "dead")
         if email:
             ids = select(Person.id).where(Person.email == email.strip().lower())
@@ -119,7 +123,10 @@ async def retry_dead(
             query = query.where(NudgeRow.district_id == district_id)
         if person_id is not None:
             query = query.where(NudgeRow.person_id == person_id)
-        result = await session.execute(
-            query.values(status="pending", attempts=0, deliver_at=now, last_error=None)
-        )
-        return result.rowcount or 0
+        async with self.db.write() as session:
+            result = await session.execute(
+                query.values(
+                    status="pending", attempts=0, deliver_at=self.clock.now(), last_error=None
+                )
+            )
+            return result.rowcount or 0  # type: ignore[attr-defined]

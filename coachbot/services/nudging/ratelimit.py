@@ -143,7 +143,7 @@ def limiter_for(limits: PlatformLimits, clock: Clock) -> RateLimiter:
     return RateLimiter(clock, per_key_rate=limits.per_channel, global_rate=limits.overall)
 
 
-class LimitedSender:
+class LimitedDelivery:
     """Wraps a platform send with the limiter.
 
     A message whose channel is at its limit is handed back to the dispatcher as RateLimited

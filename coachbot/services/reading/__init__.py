@@ -1,1 +1,21 @@
 """Read models: what the conversation shows of the catalog, pursuits, people and progress."""
+
+from coachbot.services.reading.read_models import ReadModels
+from coachbot.services.reading.shapes import (
+    AwardSummary,
+    CatalogGroup,
+    CredentialDetail,
+    PursuitSummary,
+    QueueItem,
+)
+from coachbot.services.reading.status import StatusService
+
+__all__ = [
+    "AwardSummary",
+    "CatalogGroup",
+    "CredentialDetail",
+    "PursuitSummary",
+    "QueueItem",
+    "ReadModels",
+    "StatusService",
+]

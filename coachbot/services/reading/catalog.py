@@ -34,7 +34,7 @@ from coachbot.storage.models import (
 )
 
 
-class CatalogViews:
+class CatalogReads:
     """Read models of the catalog: groups by stack and pathway, one credential, who holds it."""
 
     def __init__(self, db: Database) -> None:

@@ -12,8 +12,8 @@ from coachbot.domain.policy import Window
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.planning import window_for
 from coachbot.services.reading.shapes import (
-    PursuitRef,
-    pursuit_refs,
+    PursuitSummary,
+    pursuit_summaries,
 )
 from coachbot.storage.codec import (
     policy_from_json,
@@ -30,17 +30,17 @@ from coachbot.storage.models import (
 )
 
 
-class JourneyViews:
+class JourneyReads:
     """Read models of pursuits: finding one, its plan and window, approvals waiting."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def pursuit_by_code(self, teacher_id: int, code: str | None) -> PursuitRef | None:
+    async def pursuit_by_code(self, teacher_id: int, code: str | None) -> PursuitSummary | None:
         """The teacher's open pursuit of ``code``; without a code, their most recent open one."""
         async with self.db.read() as session:
             query = (
-                pursuit_refs()
+                pursuit_summaries()
                 .where(
                     Pursuit.teacher_id == teacher_id,
                     Pursuit.state.in_([s.value for s in OPEN_STATES]),
@@ -50,14 +50,15 @@ class JourneyViews:
             if code:
                 query = query.where(func.lower(CredentialRow.code) == code.strip().lower())
             row = (await session.execute(query.limit(1))).first()
-            return PursuitRef(*row) if row else None
+            return PursuitSummary(*row) if row else None
 
-    async def pursuit(self, pursuit_id: int) -> PursuitRef:
+    async def pursuit(self, pursuit_id: int) -> PursuitSummary:
         async with self.db.read() as session:
-            row = (await session.execute(pursuit_refs().where(Pursuit.id == pursuit_id))).first()
+            query = pursuit_summaries().where(Pursuit.id == pursuit_id)
+            row = (await session.execute(query)).first()
             if row is None:
                 raise NotFound(what="pursuit", key=str(pursuit_id))
-            return PursuitRef(*row)
+            return PursuitSummary(*row)
 
     async def plan(self, pursuit_id: int) -> tuple[date | None, list[tuple[int, str, date, bool]]]:
         """(deadline, [(milestone id, title, due, done)]) of a pursuit's plan."""
@@ -92,7 +93,7 @@ class JourneyViews:
                 raise NotFound(what="pursuit", key=str(pursuit_id))
             return teacher
 
-    async def approvals(self, actor: Actor) -> list[PursuitRef]:
+    async def approvals(self, actor: Actor) -> list[PursuitSummary]:
         """Requests waiting for pre-approval that this person may decide (never their own)."""
         async with self.db.read() as session:
             district = await session.get(District, actor.district_id)
@@ -100,7 +101,7 @@ class JourneyViews:
                 return []
             roles = policy_from_json(district.policy).approver_roles
             rows = await session.execute(
-                pursuit_refs(Person.school_id)
+                pursuit_summaries(Person.school_id)
                 .where(
                     Pursuit.district_id == actor.district_id,
                     Pursuit.state == State.AWAITING_APPROVAL.value,
@@ -109,7 +110,7 @@ class JourneyViews:
                 .order_by(Pursuit.updated_at)
             )
             return [
-                PursuitRef(*r[:6])
+                PursuitSummary(*r[:6])
                 for r in rows.all()
                 if any(actor.has_role(role, school_id=r[6]) for role in roles)
             ]

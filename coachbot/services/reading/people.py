@@ -20,7 +20,7 @@ from coachbot.storage.models import (
 )
 
 
-class PeopleViews:
+class PeopleReads:
     """Read models of people: cohorts, admins, facilitators, review queues."""
 
     def __init__(self, db: Database) -> None:

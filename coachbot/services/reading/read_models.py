@@ -1,20 +1,15 @@
-"""Read models for the conversation, in one object: the catalog, pursuits and people."""
+"""Read models for the conversation, in one object: the catalog, pursuits and people.
+
+Queries only: nothing here writes. Handlers reach these as ``turn.read`` and the use cases that
+change the record as ``turn.use``.
+"""
 
 from __future__ import annotations
 
-from coachbot.services.reading.catalog import CatalogViews
-from coachbot.services.reading.journey import JourneyViews
-from coachbot.services.reading.people import PeopleViews
-from coachbot.services.reading.shapes import (
-    AwardSummary,
-    CatalogGroup,
-    CredentialDetail,
-    PursuitRef,
-    QueueItem,
-)
-
-__all__ = ["AwardSummary", "CatalogGroup", "CredentialDetail", "PursuitRef", "QueueItem", "Views"]
+from coachbot.services.reading.catalog import CatalogReads
+from coachbot.services.reading.journey import JourneyReads
+from coachbot.services.reading.people import PeopleReads
 
 
-class Views(CatalogViews, JourneyViews, PeopleViews):
+class ReadModels(CatalogReads, JourneyReads, PeopleReads):
     """Every read model the conversation uses."""

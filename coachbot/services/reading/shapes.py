@@ -63,7 +63,7 @@ class AwardSummary:
 
 
 @dataclass(frozen=True)
-class PursuitRef:
+class PursuitSummary:
     pursuit_id: int
     code: str
     title: str
@@ -72,8 +72,8 @@ class PursuitRef:
     teacher: str
 
 
-def pursuit_refs(*extra: Any) -> Select[Any]:
-    """The columns of a ``PursuitRef`` (plus ``extra``), joined to credential and teacher."""
+def pursuit_summaries(*extra: Any) -> Select[Any]:
+    """The columns of a ``PursuitSummary`` (plus ``extra``), joined to credential and teacher."""
     return (
         select(
             Pursuit.id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver, LocalPerson
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import AuditEvent, Review
 from tests.helpers import ANA, DEE, FAY, GIL
 
@@ -38,7 +38,7 @@ async def score(reviewer: LocalPerson, level: str, decision: str, feedback: str 
 
 
 async def test_two_blind_reviews_that_agree_reach_the_teacher_as_one_message(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     room = LocalDriver(district)
     fay, gil = await double_scored_submission(room)
@@ -59,7 +59,7 @@ async def test_two_blind_reviews_that_agree_reach_the_teacher_as_one_message(
     assert "- Fay Facilitator: 1 submission, exact 100%, kappa not measurable yet" in report
 
 
-async def test_a_disagreement_goes_to_a_deciding_review(district: CoachBot) -> None:
+async def test_a_disagreement_goes_to_a_deciding_review(district: Services) -> None:
     room = LocalDriver(district)
     fay, gil = await double_scored_submission(room)
     await score(fay, "Proficient", "earned")
@@ -86,7 +86,7 @@ async def test_a_disagreement_goes_to_a_deciding_review(district: CoachBot) -> N
     assert {"calibration_sample", "calibration_scored", "calibration_disagreement"} <= set(actions)
 
 
-async def test_an_anchor_exercise_shows_who_drifts(district: CoachBot) -> None:
+async def test_an_anchor_exercise_shows_who_drifts(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-TWO")

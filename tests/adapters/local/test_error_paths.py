@@ -8,17 +8,17 @@ import pytest
 from sqlalchemy import event, func, select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import DraftItem, EvidenceVersion, Pursuit, Review
 from tests.helpers import ANA, BEN, FAY
 
 
-async def _count(bot: CoachBot, model: type) -> int:
-    async with bot.db.read() as session:
+async def _count(services: Services, model: type) -> int:
+    async with services.db.read() as session:
         return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
-async def test_a_step_out_of_order_says_what_to_do_first(district: CoachBot) -> None:
+async def test_a_step_out_of_order_says_what_to_do_first(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     assert "Say *catalog* to browse" in await ana.command("submit")
@@ -28,7 +28,7 @@ async def test_a_step_out_of_order_says_what_to_do_first(district: CoachBot) -> 
     assert await _count(district, DraftItem) == 0
 
 
-async def test_missing_and_invalid_arguments_come_with_an_example(district: CoachBot) -> None:
+async def test_missing_and_invalid_arguments_come_with_an_example(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     assert "like: show CODE" in await ana.command("show")
     assert "For example: snooze until next monday" in await ana.command("snooze")
@@ -41,7 +41,7 @@ async def test_missing_and_invalid_arguments_come_with_an_example(district: Coac
     )
 
 
-async def test_nobody_reviews_without_the_role_or_their_own_work(district: CoachBot) -> None:
+async def test_nobody_reviews_without_the_role_or_their_own_work(district: Services) -> None:
     room = LocalDriver(district)
     ben = room.as_(BEN)
     # a teacher may be given a peer review, so the queue answers, and says who reviews
@@ -49,7 +49,7 @@ async def test_nobody_reviews_without_the_role_or_their_own_work(district: Coach
     assert "like: review 12" in await room.as_(FAY).command("review", "twelve")
 
 
-async def test_another_teachers_evidence_stays_private(district: CoachBot) -> None:
+async def test_another_teachers_evidence_stays_private(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-TWO")
@@ -65,7 +65,7 @@ async def test_another_teachers_evidence_stays_private(district: CoachBot) -> No
 
 
 async def test_an_internal_failure_apologises_with_a_reference_and_writes_nothing(
-    district: CoachBot, caplog: pytest.LogCaptureFixture
+    district: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver, LocalPerson
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import AuditEvent, Person, Review
 from tests.helpers import ANA, BEN, DEE, FAY, GIL, SAM
 
@@ -43,8 +43,8 @@ COMMANDS: dict[str, tuple[Act, set[str], str]] = {
 }
 
 
-async def views_by(bot: CoachBot, action: str) -> list[str]:
-    async with bot.db.read() as session:
+async def views_by(services: Services, action: str) -> list[str]:
+    async with services.db.read() as session:
         rows = await session.execute(
             select(Person.email)
             .join(AuditEvent, AuditEvent.actor_id == Person.id)
@@ -56,7 +56,7 @@ async def views_by(bot: CoachBot, action: str) -> list[str]:
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 async def test_every_role_against_an_evidence_bearing_command(
-    district: CoachBot, command: str
+    district: Services, command: str
 ) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
@@ -101,7 +101,7 @@ async def test_every_role_against_an_evidence_bearing_command(
             assert after_views == before_views, email
 
 
-async def test_refused_looks_are_recorded_too(district: CoachBot) -> None:
+async def test_refused_looks_are_recorded_too(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-TWO")
@@ -115,7 +115,7 @@ async def test_refused_looks_are_recorded_too(district: CoachBot) -> None:
     assert await views_by(district, "view_evidence_refused") == [GIL]
 
 
-async def test_a_reviewer_who_handed_off_no_longer_sees_the_evidence(district: CoachBot) -> None:
+async def test_a_reviewer_who_handed_off_no_longer_sees_the_evidence(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-TWO")

@@ -5,7 +5,7 @@ lost on the way."""
 from __future__ import annotations
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.conversation.vocabulary import FieldKind
 from coachbot.domain.journey import Move
 from tests.helpers import ANA, FAY, GIL, actor, planned
@@ -18,7 +18,7 @@ REFLECTION = (
 )
 
 
-async def test_a_teacher_hands_in_every_part_with_one_form(district: CoachBot) -> None:
+async def test_a_teacher_hands_in_every_part_with_one_form(district: Services) -> None:
     pursuit_id = await planned(district, ANA)
     await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
     room = LocalDriver(district)
@@ -71,7 +71,7 @@ async def test_a_teacher_hands_in_every_part_with_one_form(district: CoachBot) -
 
 
 async def test_a_mistyped_link_in_the_form_is_told_and_the_rest_is_kept(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     pursuit_id = await planned(district, ANA)
     await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)

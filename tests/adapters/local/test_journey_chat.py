@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from tests.helpers import ANA, DEE, FAY, GIL, SAM
 
 PDF = b"%PDF-1.4 lesson plan"
@@ -13,7 +13,7 @@ REFLECTION = (
 )
 
 
-async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: CoachBot) -> None:
+async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
 
@@ -115,7 +115,7 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Coac
     assert "4.0 in-service hours" in status
 
 
-async def test_strangers_and_wrong_roles_get_a_kind_answer(district: CoachBot) -> None:
+async def test_strangers_and_wrong_roles_get_a_kind_answer(district: Services) -> None:
     room = LocalDriver(district)
     stranger = room.as_("nobody@elsewhere.example")
     assert "don't have you on my roster" in await stranger.command("status")
@@ -133,7 +133,7 @@ async def test_strangers_and_wrong_roles_get_a_kind_answer(district: CoachBot) -
     assert "can't change" in await dee.command("policy", "set colour blue")
 
 
-async def test_a_message_that_starts_with_check_is_still_evidence(district: CoachBot) -> None:
+async def test_a_message_that_starts_with_check_is_still_evidence(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     await ana.command("choose", "C-ONE")
     await ana.press("use_plan")

@@ -4,12 +4,12 @@ snooze and mute, and buttons that survive a restart."""
 from __future__ import annotations
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build
+from coachbot.composition import Services, build
 from coachbot.settings import Settings
 from tests.helpers import ANA, BEN, CARA, DEE, FAY, GIL, SAM
 
 
-async def test_preapproval_sent_back_then_approved(district: CoachBot) -> None:
+async def test_preapproval_sent_back_then_approved(district: Services) -> None:
     room = LocalDriver(district)
     ana, sam = room.as_(ANA), room.as_(SAM)
     assert "needs pre-approval first" in await ana.command("choose", "C-APPROVE")
@@ -30,7 +30,7 @@ async def test_preapproval_sent_back_then_approved(district: CoachBot) -> None:
     assert "already did that" in await dee.press("approve")
 
 
-async def test_admin_builds_a_cohort_sets_policy_and_sees_progress(district: CoachBot) -> None:
+async def test_admin_builds_a_cohort_sets_policy_and_sees_progress(district: Services) -> None:
     room = LocalDriver(district)
     dee = room.as_(DEE)
     await dee.command("cohort", "new")
@@ -54,7 +54,7 @@ async def test_admin_builds_a_cohort_sets_policy_and_sees_progress(district: Coa
     assert "*Spring Cohort*: 2 teachers, 0 earned" in progress
 
 
-async def test_help_reaches_the_cohort_facilitator(district: CoachBot) -> None:
+async def test_help_reaches_the_cohort_facilitator(district: Services) -> None:
     room = LocalDriver(district)
     dee, ana = room.as_(DEE), room.as_(ANA)
     await dee.command("cohort", "new")
@@ -66,7 +66,7 @@ async def test_help_reaches_the_cohort_facilitator(district: CoachBot) -> None:
     assert "I can't film my class" in room.as_(GIL).last
 
 
-async def test_colleagues_who_opted_in_can_be_found(district: CoachBot) -> None:
+async def test_colleagues_who_opted_in_can_be_found(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("start")
@@ -85,7 +85,7 @@ async def test_colleagues_who_opted_in_can_be_found(district: CoachBot) -> None:
     assert "Ask a colleague (1)" in await cara.command("show", "C-TWO")
 
 
-async def test_a_review_can_be_handed_to_a_colleague(district: CoachBot) -> None:
+async def test_a_review_can_be_handed_to_a_colleague(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-TWO")
@@ -102,7 +102,7 @@ async def test_a_review_can_be_handed_to_a_colleague(district: CoachBot) -> None
     assert "Your queue is empty" in await first.command("queue")
 
 
-async def test_snooze_mute_and_unmute(district: CoachBot) -> None:
+async def test_snooze_mute_and_unmute(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     assert "until Monday, September 14, 2026" in await ana.command("snooze", "next monday")
     assert "Reminders are off" in await ana.command("mute")
@@ -110,7 +110,7 @@ async def test_snooze_mute_and_unmute(district: CoachBot) -> None:
     assert "back on" in await ana.command("unmute")
 
 
-async def test_buttons_still_work_after_a_restart(district: CoachBot) -> None:
+async def test_buttons_still_work_after_a_restart(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     await ana.command("choose", "C-ONE")
     button = ana.button("use_plan")
@@ -122,7 +122,7 @@ async def test_buttons_still_work_after_a_restart(district: CoachBot) -> None:
         await restarted.aclose()
 
 
-async def test_withdrawing_keeps_the_record(district: CoachBot) -> None:
+async def test_withdrawing_keeps_the_record(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     await ana.command("choose", "C-ONE")
     assert "Everything you did is kept" in await ana.command("withdraw", "C-ONE")

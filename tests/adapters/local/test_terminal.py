@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from adapters.local.terminal import chat
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.journey import Move
 from tests.helpers import ANA, actor, planned
 
@@ -26,7 +26,7 @@ def typist(lines: list[str]) -> tuple[list[str], object]:
 
 
 async def test_a_teacher_onboards_chooses_and_plans_in_the_terminal(
-    district: CoachBot, tmp_path: Path
+    district: Services, tmp_path: Path
 ) -> None:
     plan = tmp_path / "plan.pdf"
     plan.write_bytes(b"%PDF-1.4 plan")
@@ -62,7 +62,7 @@ async def test_a_teacher_onboards_chooses_and_plans_in_the_terminal(
     assert "Traceback" not in text
 
 
-async def test_someone_not_on_the_roster_is_told_kindly(district: CoachBot) -> None:
+async def test_someone_not_on_the_roster_is_told_kindly(district: Services) -> None:
     _, ask = typist(["status", "/quit"])
     screen: list[str] = []
     await chat(district, "visitor@elsewhere.example", ask, screen.append)  # type: ignore[arg-type]
@@ -70,7 +70,7 @@ async def test_someone_not_on_the_roster_is_told_kindly(district: CoachBot) -> N
 
 
 async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
-    district: CoachBot, tmp_path: Path
+    district: Services, tmp_path: Path
 ) -> None:
     pursuit_id = await planned(district, ANA)
     await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)

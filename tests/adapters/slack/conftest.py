@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SlackRoom
 
@@ -27,7 +27,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def room(district: CoachBot, fake: FakeSlack) -> AsyncIterator[SlackRoom]:
+async def room(district: Services, fake: FakeSlack) -> AsyncIterator[SlackRoom]:
     started = await SlackRoom(district, fake).start()
     yield started
     await started.stop()

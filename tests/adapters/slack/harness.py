@@ -20,7 +20,7 @@ from adapters.slack.app import SlackBot
 from adapters.slack.blocks import core_action_id
 from adapters.slack.http import EVENTS_PATH, events_app
 from adapters.slack.settings import SlackSettings
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from tests.adapters.slack.fake_slack import BOT_USER, TEAM, TOKEN, FakeSlack
 
 SECRET = "test-signing-secret"
@@ -76,8 +76,8 @@ HUMAN_PAUSE = timedelta(seconds=3)
 class SlackRoom:
     """A Slack workspace full of people talking to the real bolt app over signed HTTP."""
 
-    def __init__(self, bot: CoachBot, fake: FakeSlack) -> None:
-        self.bot, self.fake = bot, fake
+    def __init__(self, services: Services, fake: FakeSlack) -> None:
+        self.services, self.fake = services, fake
         self._ids = itertools.count(1)
         self.triggers: dict[str, str] = {}  # trigger id -> user
         self.responses: list[int] = []
@@ -86,7 +86,7 @@ class SlackRoom:
     async def start(self, settings: SlackSettings | None = None) -> SlackRoom:
         settings = settings or SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
                                              api_url=self.fake.url)
-        self.slack = SlackBot(self.bot, settings)
+        self.slack = SlackBot(self.services, settings)
         self._runner = web.AppRunner(events_app(self.slack))
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -109,7 +109,7 @@ class SlackRoom:
         sent = {"Content-Type": content_type, **(headers if headers is not None else signed(body))}
         # People take a few seconds between one click and the next; the bot's clock (virtual in
         # tests) moves on with them, so Slack's one-message-a-second pacing behaves as in life.
-        self.bot.clock.advance(HUMAN_PAUSE)
+        self.services.clock.advance(HUMAN_PAUSE)
         async with self.http.post(self.events_url, data=body, headers=sent) as response:
             text = await response.text()
             self.responses.append(response.status)

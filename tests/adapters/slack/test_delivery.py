@@ -8,20 +8,20 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from coachbot.clock import VirtualClock
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import NudgeRow
 from tests.adapters.slack.conftest import ANA_U
 from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit
 from tests.helpers import NEWS_MORNING, queue_news
 
 
-async def rows(bot: CoachBot) -> list[NudgeRow]:
-    async with bot.db.read() as session:
+async def rows(services: Services) -> list[NudgeRow]:
+    async with services.db.read() as session:
         return list(await session.scalars(select(NudgeRow).order_by(NudgeRow.key)))
 
 
 async def test_nudges_arrive_as_dms_one_a_second_per_person(
-    district: CoachBot, room: SlackRoom, clock: VirtualClock
+    district: Services, room: SlackRoom, clock: VirtualClock
 ) -> None:
     clock.set(NEWS_MORNING)
     await queue_news(district, 3)
@@ -43,7 +43,7 @@ async def test_nudges_arrive_as_dms_one_a_second_per_person(
 
 
 async def test_a_429_reschedules_after_retry_after_without_counting_a_failure(
-    district: CoachBot, room: SlackRoom, clock: VirtualClock
+    district: Services, room: SlackRoom, clock: VirtualClock
 ) -> None:
     clock.set(NEWS_MORNING)
     await queue_news(district, 1)
@@ -58,7 +58,7 @@ async def test_a_429_reschedules_after_retry_after_without_counting_a_failure(
 
 
 async def test_slack_errors_retry_or_dead_letter_as_they_deserve(
-    district: CoachBot, room: SlackRoom, clock: VirtualClock
+    district: Services, room: SlackRoom, clock: VirtualClock
 ) -> None:
     clock.set(NEWS_MORNING)
     await queue_news(district, 1, prefix="a-")
@@ -77,7 +77,7 @@ async def test_slack_errors_retry_or_dead_letter_as_they_deserve(
 
 
 async def test_someone_without_a_slack_id_is_dead_lettered_not_retried(
-    district: CoachBot, room: SlackRoom, clock: VirtualClock
+    district: Services, room: SlackRoom, clock: VirtualClock
 ) -> None:
     from sqlalchemy import update
 

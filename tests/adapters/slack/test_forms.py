@@ -3,7 +3,7 @@ form and the plan editor, with date pickers."""
 
 from __future__ import annotations
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from tests.adapters.slack.conftest import ANA_U, DEE_U
 from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit
 
@@ -23,7 +23,7 @@ async def test_an_admin_creates_a_cohort_with_date_pickers(room: SlackRoom) -> N
     assert assert_valid_block_kit(room.fake) >= 3
 
 
-async def test_a_teacher_edits_her_plan_in_a_modal(district: CoachBot, room: SlackRoom) -> None:
+async def test_a_teacher_edits_her_plan_in_a_modal(district: Services, room: SlackRoom) -> None:
     await room.command(ANA_U, "choose C-TWO")
     await room.press(ANA_U, "use_plan")
     await room.command(ANA_U, "plan")

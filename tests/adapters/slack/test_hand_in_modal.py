@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from tests.adapters.slack.conftest import ANA_U, DEE_U, FAY_U, GIL_U
 from tests.adapters.slack.fake_slack import TOKEN
 from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit
@@ -93,7 +93,7 @@ async def test_a_formal_hand_in_missing_a_part_is_almost_there_and_keeps_what_wa
 
 
 async def test_a_bad_date_or_a_missing_field_is_answered_in_the_ack_and_nothing_is_stored(
-    district: CoachBot, room: SlackRoom,
+    district: Services, room: SlackRoom,
 ) -> None:
     await room.command(DEE_U, "cohort new")
     await room.submit(DEE_U, {"starts": "2026-09-14", "ends": "2026-12-18"})  # no name

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from adapters.slack.directory import link_workspace
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.domain.journey import Move
 from coachbot.storage.models import Person
 from tests.adapters.slack.conftest import ANA_U, FAY_U, GIL_U
@@ -29,13 +29,13 @@ def sent_anywhere(room: SlackRoom) -> str:
                 + [c.args for c in room.fake.called("views.open")])
 
 
-async def working(bot: CoachBot) -> None:
-    teacher = await actor(bot, ANA)
-    await bot.journey.move(teacher, await planned(bot, ANA), Move.START_WORK)
+async def working(services: Services) -> None:
+    teacher = await actor(services, ANA)
+    await services.journey.move(teacher, await planned(services, ANA), Move.START_WORK)
 
 
 async def test_hostile_evidence_and_help_reach_the_facilitator_inert(
-    district: CoachBot, room: SlackRoom
+    district: Services, room: SlackRoom
 ) -> None:
     await link_workspace(district, TEAM, None, match_by_email=True)
     await working(district)
@@ -55,7 +55,7 @@ async def test_hostile_evidence_and_help_reach_the_facilitator_inert(
     assert assert_valid_block_kit(room.fake) > 3
 
 
-async def test_forty_kilobytes_get_a_friendly_answer(district: CoachBot, room: SlackRoom) -> None:
+async def test_forty_kilobytes_get_a_friendly_answer(district: Services, room: SlackRoom) -> None:
     await working(district)
     huge = "Reflection: " + "<!channel> why? " * 2600  # about 42 KB as Slack sends it
     assert await room.dm(ANA_U, huge) == 200
@@ -68,7 +68,7 @@ async def test_forty_kilobytes_get_a_friendly_answer(district: CoachBot, room: S
 
 
 async def test_an_announcement_never_becomes_a_mass_mention(
-    district: CoachBot, room: SlackRoom
+    district: Services, room: SlackRoom
 ) -> None:
     async with district.db.write() as session:  # a roster name someone made hostile
         await session.execute(update(Person).where(Person.email == ANA)
@@ -79,7 +79,7 @@ async def test_an_announcement_never_becomes_a_mass_mention(
 
     notifier = SlackNotifier(room.slack.web, room.slack.directory, room.slack.workspaces,
                              strict=False)
-    summary = await district.views.award_summary(pursuit)
+    summary = await district.read.award_summary(pursuit)
     assert summary.channel
     await notifier.to_channel(1, summary.channel,
                               Say(district.prompts).reply("celebrate.j2", "announcement",

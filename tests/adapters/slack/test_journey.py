@@ -4,7 +4,7 @@ call the bot made checked against the fake Slack, every Block Kit payload valida
 from __future__ import annotations
 
 from adapters.slack.directory import link_workspace
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from tests.adapters.slack.conftest import ANA_U, FAY_U, GIL_U
 from tests.adapters.slack.fake_slack import TEAM, TOKEN
 from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit
@@ -13,7 +13,7 @@ PDF = b"%PDF-1.4 lesson plan"
 
 
 async def test_slash_command_modal_plan_draft_review_not_yet_resubmit_earned(
-    district: CoachBot, room: SlackRoom
+    district: Services, room: SlackRoom
 ) -> None:
     await link_workspace(district, TEAM, None, match_by_email=True)  # Gil has no Slack id
     fake = room.fake

@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, select
 
 from adapters.slack.settings import SlackSettings
 from coachbot.clock import VirtualClock
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import Base, NudgeRow, WorkspaceLink
 from coachbot.storage.platforms import slack_bots
 from tests.adapters.slack.conftest import ANA_U
@@ -40,7 +40,7 @@ def test_our_tables_are_the_ones_slack_sdk_uses() -> None:
 
 
 @pytest.fixture
-async def oauth_room(district: CoachBot, fake: FakeSlack) -> AsyncIterator[SlackRoom]:
+async def oauth_room(district: Services, fake: FakeSlack) -> AsyncIterator[SlackRoom]:
     fake.tokens.clear()  # no bot token of our own: every workspace installs
     settings = SlackSettings(signing_secret=SECRET, client_id="111.222",
                              client_secret="oauth-secret", api_url=fake.url)
@@ -63,7 +63,7 @@ async def install(room: SlackRoom, code: str, *, state: str | None = None) -> tu
 
 
 async def test_a_workspace_installs_and_is_answered_with_its_own_token(
-    district: CoachBot, oauth_room: SlackRoom, clock: VirtualClock
+    district: Services, oauth_room: SlackRoom, clock: VirtualClock
 ) -> None:
     fake = oauth_room.fake
     fake.install("code-1", TEAM2, TOKEN2)
@@ -102,7 +102,7 @@ async def test_a_workspace_installs_and_is_answered_with_its_own_token(
     assert dead == "no_slack_workspace"
 
 
-async def test_a_forged_state_installs_nothing(district: CoachBot, oauth_room: SlackRoom) -> None:
+async def test_a_forged_state_installs_nothing(district: Services, oauth_room: SlackRoom) -> None:
     oauth_room.fake.install("code-2", TEAM2, TOKEN2)
     status, _ = await install(oauth_room, "code-2", state="forged-state")
     assert status >= 400

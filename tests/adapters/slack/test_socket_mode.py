@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from adapters.slack.platform import PLATFORM
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from tests.adapters.slack.conftest import ANA_U
 from tests.adapters.slack.fake_slack import TEAM, TOKEN, FakeSlack
 
@@ -17,7 +17,7 @@ WAIT = 30  # seconds before a hang counts as a failure; nothing waits for time i
 
 
 async def test_socket_mode_acks_and_answers(
-    district: CoachBot, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+    district: Services, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, tmp_path: object
 ) -> None:
     monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
     for name, value in (("SLACK_BOT_TOKEN", TOKEN), ("SLACK_APP_TOKEN", APP_TOKEN),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from adapters.slack.directory import link_workspace
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.storage.models import Person
 from tests.adapters.slack.conftest import ANA_U, DEE_U, FAY_U, GIL_U
 from tests.adapters.slack.fake_slack import TEAM
@@ -24,7 +24,7 @@ async def open_home(room: SlackRoom, user: str) -> str:
     return message_text(view["view"])
 
 
-async def test_app_home_shows_status_queue_or_summary(district: CoachBot, room: SlackRoom) -> None:
+async def test_app_home_shows_status_queue_or_summary(district: Services, room: SlackRoom) -> None:
     await under_review(district, ANA, "fay@testville.example")
     teacher = await open_home(room, ANA_U)
     assert "Questioning for Discourse" in teacher
@@ -69,7 +69,7 @@ async def test_files_are_fetched_only_from_slack_with_the_token(room: SlackRoom)
 
 
 async def test_strangers_are_told_kindly_and_email_matching_needs_the_district(
-    district: CoachBot, room: SlackRoom
+    district: Services, room: SlackRoom
 ) -> None:
     await room.command(GIL_U, "status")
     assert "don't have you on my roster" in room.last(GIL_U)

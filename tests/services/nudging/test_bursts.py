@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing, RateLimited
 from coachbot.storage.models import NudgeRow
 from tests.helpers import queue_news
@@ -17,7 +17,7 @@ from tests.helpers import queue_news
 MORNING = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 
 
-async def test_bursts_of_429_and_503_deliver_everything_once(district: CoachBot) -> None:
+async def test_bursts_of_429_and_503_deliver_everything_once(district: Services) -> None:
     district.clock.set(MORNING)
     await queue_news(district, 60, prefix="m")
     rng = random.Random(3)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.storage.models import NudgeRow, Review
 from tests.helpers import ANA, BEN, DEE, FAY, GIL, under_review
 
@@ -19,11 +19,11 @@ def morning(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 9, 0, tzinfo=CHICAGO).astimezone(UTC)
 
 
-async def kinds_sent(bot: CoachBot, room: LocalDriver) -> dict[str, list[str]]:
-    nudging = build_nudging(bot, room)
+async def kinds_sent(services: Services, room: LocalDriver) -> dict[str, list[str]]:
+    nudging = build_nudging(services, room)
     await nudging.sweep.run()
     await nudging.dispatcher.run_once(limit=500)
-    async with bot.db.read() as session:
+    async with services.db.read() as session:
         rows = await session.execute(select(NudgeRow.kind, NudgeRow.status))
     sent: dict[str, list[str]] = {}
     for kind, status in rows.all():
@@ -39,7 +39,7 @@ async def _cohort(room: LocalDriver, *teachers: str, facilitator: str = GIL) -> 
     await dee.command("cohort", f"facilitator Fall: {facilitator}")
 
 
-async def test_enrolled_without_a_plan(district: CoachBot) -> None:
+async def test_enrolled_without_a_plan(district: Services) -> None:
     room = LocalDriver(district)
     await _cohort(room, BEN)
     district.clock.set(morning(date(2026, 9, 16)))  # eight days after joining
@@ -47,7 +47,7 @@ async def test_enrolled_without_a_plan(district: CoachBot) -> None:
     assert "pick a credential" in room.as_(BEN).last
 
 
-async def test_the_window_closing_a_week_and_a_day_before(district: CoachBot) -> None:
+async def test_the_window_closing_a_week_and_a_day_before(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-TWO")
@@ -59,7 +59,7 @@ async def test_the_window_closing_a_week_and_a_day_before(district: CoachBot) ->
     assert "Friday, May 28" in "\n".join(room.as_(ANA).mailbox.texts())
 
 
-async def test_reviews_due_soon_late_and_escalated(district: CoachBot) -> None:
+async def test_reviews_due_soon_late_and_escalated(district: Services) -> None:
     room = LocalDriver(district)
     _, review_id = await under_review(district, ANA, FAY)
     async with district.db.read() as session:
@@ -75,7 +75,7 @@ async def test_reviews_due_soon_late_and_escalated(district: CoachBot) -> None:
     assert "Please reassign it" in dee.last
 
 
-async def test_facilitators_get_a_weekly_digest_of_their_cohort(district: CoachBot) -> None:
+async def test_facilitators_get_a_weekly_digest_of_their_cohort(district: Services) -> None:
     room = LocalDriver(district)
     await _cohort(room, ANA, BEN)
     ana = room.as_(ANA)

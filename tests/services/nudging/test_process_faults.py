@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from coachbot.composition import CoachBot
+from coachbot.composition import Services
 from coachbot.settings import REPO_ROOT
 from coachbot.storage.models import NudgeRow
 from tests.helpers import queue_news
@@ -64,17 +64,17 @@ def platform() -> Iterator[Platform]:
     fake.close()
 
 
-async def _queue(bot: CoachBot) -> None:
-    await queue_news(bot, MESSAGES)
+async def _queue(services: Services) -> None:
+    await queue_news(services, MESSAGES)
 
 
-def _child(bot: CoachBot, platform: Platform, anchor: float, worker: str) -> subprocess.Popen:
+def _child(services: Services, platform: Platform, anchor: float, worker: str) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "tests.services.nudging.dispatcher_child",
-            bot.db.url,
+            services.db.url,
             platform.url,
             str(anchor),
             worker,
@@ -95,7 +95,7 @@ async def _wait_for(condition: object, child: subprocess.Popen) -> None:
 
 
 async def test_killed_and_restarted_dispatchers_lose_nothing(
-    district: CoachBot, platform: Platform
+    district: Services, platform: Platform
 ) -> None:
     await _queue(district)
     rng = random.Random(7)
@@ -123,7 +123,7 @@ async def test_killed_and_restarted_dispatchers_lose_nothing(
 
 
 async def test_two_dispatcher_processes_never_double_send(
-    district: CoachBot, platform: Platform
+    district: Services, platform: Platform
 ) -> None:
     if district.db.is_sqlite:
         pytest.skip("several replicas need PostgreSQL; on SQLite CoachBot runs one process")

@@ -15,7 +15,7 @@ from coachbot.services.nudging.dispatch import Outgoing, RateLimited
 from coachbot.services.nudging.ratelimit import (
     DISCORD,
     SLACK,
-    LimitedSender,
+    LimitedDelivery,
     RateLimiter,
     limiter_for,
 )
@@ -82,7 +82,7 @@ async def test_a_busy_channel_is_handed_back_and_a_busy_workspace_waits() -> Non
     def nudge(key: str, channel: str) -> Outgoing:
         return Outgoing(1, key, 1, NudgeKind.FEEDBACK_READY, "news:1", {"channel": channel})
 
-    sender = LimitedSender(limiter, platform, lambda n: n.params["channel"], sleep)
+    sender = LimitedDelivery(limiter, platform, lambda n: n.params["channel"], sleep)
     assert await sender(nudge("a", "C1")) == "sent a"
     with pytest.raises(RateLimited):
         await sender(nudge("b", "C1"))  # the same channel again at once: handed back
@@ -98,7 +98,7 @@ async def test_a_429_from_the_platform_holds_the_channel() -> None:
     async def platform(nudge: Outgoing) -> str:
         raise RateLimited(20)
 
-    sender = LimitedSender(limiter, platform, lambda n: "C9")
+    sender = LimitedDelivery(limiter, platform, lambda n: "C9")
     with pytest.raises(RateLimited):
         await sender(Outgoing(1, "k", 1, NudgeKind.FEEDBACK_READY, "news:1", {}))
     assert limiter.reserve("C9") > 19

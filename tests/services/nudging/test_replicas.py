@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build
+from coachbot.composition import Services, build
 from coachbot.services.nudging.dispatch import Dispatcher, Outgoing
 from coachbot.services.nudging.sweep import Sweep
 from coachbot.settings import Settings
@@ -19,8 +19,8 @@ from tests.helpers import ANA
 WEEKDAY_MORNING = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in Chicago
 
 
-async def _queue_news(bot: CoachBot, count: int) -> None:
-    async with bot.db.write() as session:
+async def _queue_news(services: Services, count: int) -> None:
+    async with services.db.write() as session:
         person = await session.scalar(select(Person).where(Person.email == ANA))
         assert person is not None
         await session.execute(
@@ -45,7 +45,7 @@ async def _queue_news(bot: CoachBot, count: int) -> None:
         )
 
 
-async def test_two_dispatchers_never_send_the_same_message_twice(district: CoachBot) -> None:
+async def test_two_dispatchers_never_send_the_same_message_twice(district: Services) -> None:
     district.clock.set(WEEKDAY_MORNING)
     await _queue_news(district, 120)
     sent: Counter[str] = Counter()
@@ -70,7 +70,7 @@ async def test_two_dispatchers_never_send_the_same_message_twice(district: Coach
     assert statuses == {"sent": 120}
 
 
-async def test_sweeps_in_two_replicas_create_each_nudge_once(district: CoachBot) -> None:
+async def test_sweeps_in_two_replicas_create_each_nudge_once(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     await ana.command("choose", "C-ONE")
     await ana.press("use_plan")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing, RateLimited
 from coachbot.storage.models import MilestoneRow, NudgeRow
 from tests.helpers import ANA, DEE, actor
@@ -22,13 +22,13 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHICAGO).astimezone(UTC)
 
 
-async def planned_in_chat(bot: CoachBot) -> tuple[LocalDriver, list[tuple[int, date]]]:
-    room = LocalDriver(bot)
+async def planned_in_chat(services: Services) -> tuple[LocalDriver, list[tuple[int, date]]]:
+    room = LocalDriver(services)
     ana = room.as_(ANA)
     await ana.command("choose", "C-ONE")
     await ana.press("use_plan")
     # Fixed school days make the clock arithmetic plain: Thursdays from September 17.
-    async with bot.db.write() as session:
+    async with services.db.write() as session:
         rows = list(await session.scalars(select(MilestoneRow).order_by(MilestoneRow.position)))
         for week, milestone in enumerate(rows):
             milestone.due_on = date(2026, 9, 17) + timedelta(weeks=week)
@@ -36,12 +36,12 @@ async def planned_in_chat(bot: CoachBot) -> tuple[LocalDriver, list[tuple[int, d
     return room, milestones
 
 
-async def rows(bot: CoachBot) -> list[NudgeRow]:
-    async with bot.db.read() as session:
+async def rows(services: Services) -> list[NudgeRow]:
+    async with services.db.read() as session:
         return list(await session.scalars(select(NudgeRow).order_by(NudgeRow.id)))
 
 
-async def test_a_milestone_nudge_is_found_once_and_sent_once(district: CoachBot) -> None:
+async def test_a_milestone_nudge_is_found_once_and_sent_once(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     _, first_due = milestones[0]
     district.clock.set(at(first_due - timedelta(days=2), 9))
@@ -58,7 +58,7 @@ async def test_a_milestone_nudge_is_found_once_and_sent_once(district: CoachBot)
     assert (row.status, row.platform_message_id is not None) == ("sent", True)
 
 
-async def test_a_nudge_due_at_night_waits_for_the_morning(district: CoachBot) -> None:
+async def test_a_nudge_due_at_night_waits_for_the_morning(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     _, due = milestones[0]
     district.clock.set(at(due - timedelta(days=2), 20, 15))  # Tuesday evening
@@ -73,7 +73,7 @@ async def test_a_nudge_due_at_night_waits_for_the_morning(district: CoachBot) ->
     assert (await nudging.dispatcher.run_once()).sent == 1
 
 
-async def test_progress_makes_a_nudge_stale_and_it_is_dropped(district: CoachBot) -> None:
+async def test_progress_makes_a_nudge_stale_and_it_is_dropped(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     _, due = milestones[0]
     district.clock.set(at(due - timedelta(days=2), 9))
@@ -85,26 +85,26 @@ async def test_progress_makes_a_nudge_stale_and_it_is_dropped(district: CoachBot
     assert (await rows(district))[0].dropped_reason == "stale"
 
 
-async def test_muted_teachers_get_no_reminders_and_snooze_defers_them(district: CoachBot) -> None:
+async def test_muted_teachers_get_no_reminders_and_snooze_defers_them(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     _, due = milestones[0]
     district.clock.set(at(due - timedelta(days=2), 9))
     ana = await actor(district, ANA)
     snooze_end = district.clock.now() + timedelta(days=1)
-    await district.settings_of.update(ana, snoozed_until=snooze_end)
+    await district.person_settings.update(ana, snoozed_until=snooze_end)
     nudging = build_nudging(district, room)
     await nudging.sweep.run()
     result = await nudging.dispatcher.run_once()
     assert (result.sent, result.deferred) == (0, 1)
     (row,) = await rows(district)
     assert row.deliver_at >= snooze_end
-    await district.settings_of.update(ana, snoozed_until=None, muted=True)
+    await district.person_settings.update(ana, snoozed_until=None, muted=True)
     district.clock.set(row.deliver_at)
     result = await nudging.dispatcher.run_once()
     assert dict(result.dropped) == {"muted": 1}
 
 
-async def test_the_platform_slowing_us_down_is_not_a_failure(district: CoachBot) -> None:
+async def test_the_platform_slowing_us_down_is_not_a_failure(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
     nudging = build_nudging(district, room)
@@ -131,7 +131,7 @@ async def test_the_platform_slowing_us_down_is_not_a_failure(district: CoachBot)
     assert (row.status, row.platform_message_id) == ("sent", "msg-1")
 
 
-async def test_after_the_bound_a_message_is_dead_lettered(district: CoachBot) -> None:
+async def test_after_the_bound_a_message_is_dead_lettered(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
     await build_nudging(district, room).sweep.run()
@@ -149,7 +149,7 @@ async def test_after_the_bound_a_message_is_dead_lettered(district: CoachBot) ->
 
 
 async def test_a_dead_dispatchers_claims_are_taken_over_after_the_lease(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     room, milestones = await planned_in_chat(district)
     district.clock.set(at(milestones[0][1] - timedelta(days=2), 9))
@@ -167,7 +167,7 @@ async def test_a_dead_dispatchers_claims_are_taken_over_after_the_lease(
     assert (await survivor.run_once()).sent == 1
 
 
-async def test_the_weekly_cap_keeps_the_most_important(district: CoachBot) -> None:
+async def test_the_weekly_cap_keeps_the_most_important(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     dee = await actor(district, DEE)
     await district.policy.set(dee, "nudge_cap", "1")
@@ -190,7 +190,7 @@ async def test_the_weekly_cap_keeps_the_most_important(district: CoachBot) -> No
     }
 
 
-async def test_why_did_you_message_me(district: CoachBot) -> None:
+async def test_why_did_you_message_me(district: Services) -> None:
     room, milestones = await planned_in_chat(district)
     ana = room.as_(ANA)
     assert "haven't sent you any reminders yet" in await ana.say("why did you message me?")
@@ -204,7 +204,7 @@ async def test_why_did_you_message_me(district: CoachBot) -> None:
     assert "at most 3 reminders a week" in answer
 
 
-async def test_approvers_hear_about_a_request_that_has_waited(district: CoachBot) -> None:
+async def test_approvers_hear_about_a_request_that_has_waited(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-APPROVE")

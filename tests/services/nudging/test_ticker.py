@@ -9,7 +9,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import CoachBot, build_nudging
+from coachbot.composition import Services, build_nudging
 from coachbot.services.nudging.ticker import (
     DISPATCH_JOB,
     HOUSEKEEPING_JOB,
@@ -20,7 +20,7 @@ from coachbot.storage.models import IdempotencyKey
 from tests.helpers import ANA
 
 
-async def test_the_ticker_runs_two_jobs_that_sweep_and_send(district: CoachBot) -> None:
+async def test_the_ticker_runs_two_jobs_that_sweep_and_send(district: Services) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-ONE")
@@ -47,7 +47,7 @@ async def test_the_ticker_runs_two_jobs_that_sweep_and_send(district: CoachBot) 
 
 
 async def test_housekeeping_forgets_old_request_keys_but_keeps_recent_ones(
-    district: CoachBot,
+    district: Services,
 ) -> None:
     room = LocalDriver(district)
     ana = room.as_(ANA)

@@ -4,6 +4,8 @@ and anchor exercises that show which reviewers drift from agreed scores."""
 from __future__ import annotations
 
 from coachbot.conversation.handlers.common import first_word
+from coachbot.conversation.handlers.reviews import OPEN_REVIEW
+from coachbot.conversation.refs import ReviewRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.domain.errors import InvalidInput
@@ -18,9 +20,12 @@ def register(r: Registry) -> None:
 
 async def calibration(turn: Turn, args: str) -> None:
     if not turn.me.actor.has_role(Role.DISTRICT_ADMIN):  # a reviewer: their anchors to score
-        open_ = await turn.bot.calibration.open_exercises(turn.me.actor)
-        buttons = [turn.say.button("open_review", "open_review", str(rid)) for rid, _ in open_]
-        await turn.channel.reply(
+        open_ = await turn.use.calibration.open_exercises(turn.me.actor)
+        buttons = [
+            turn.say.button("open_review", OPEN_REVIEW, ReviewRef(review_id))
+            for review_id, _ in open_
+        ]
+        await turn.reply(
             turn.say.reply("calibration.j2", "exercises", entries=open_, buttons=buttons[:5])
         )
         return
@@ -28,9 +33,9 @@ async def calibration(turn: Turn, args: str) -> None:
     if word.lower() == "anchor":
         if not rest.strip().isdigit():
             raise InvalidInput(field="review", hint="anchor_number")
-        anchor, asked = await turn.bot.calibration.start_exercise(turn.me.actor, int(rest))
+        anchor, asked = await turn.use.calibration.start_exercise(turn.me.actor, int(rest))
         turn.queued_news()  # each facilitator's request is in the outbox: send it now
         await turn.answer("calibration.j2", "anchor_started", anchor=anchor, asked=len(asked))
         return
-    report = await turn.bot.calibration.report(turn.me.actor)
+    report = await turn.use.calibration.report(turn.me.actor)
     await turn.answer("calibration.j2", "report", r=report)

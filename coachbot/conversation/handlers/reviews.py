@@ -4,43 +4,50 @@ and handing a review to a colleague."""
 from __future__ import annotations
 
 from coachbot.conversation.announce import announce_award
-from coachbot.conversation.handlers.common import first_word, parse_pursuit_value
+from coachbot.conversation.handlers.common import first_word
+from coachbot.conversation.refs import ReviewRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import Button, FieldKind, Form, FormField, Option
+from coachbot.conversation.vocabulary import Action, Button, FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
-from coachbot.services.evidence.access import EvidenceView
-from coachbot.services.reviews.reviewing import Decision
+from coachbot.services.evidence import EvidenceView
+from coachbot.services.reviews import Decision
 
-SCORE = "score:"
+SCORED = "score:"  # the prefix of a rubric criterion's field in the review form
 DECIDING = ("official", "second", "third")  # reviews that end in earned or not yet
+QUEUE = Action("queue")
+OPEN_REVIEW = Action("open_review")
+SCORE = Action("score")
+HAND_OFF = Action("hand_off")
 
 
 def register(r: Registry) -> None:
     # Not only facilitators review: committee members, school admins and peers may be given
     # reviews, so anyone can see their own queue (which only ever holds their own reviews).
     r.command("queue", aliases=("reviews",))(queue)
-    r.action("queue")(queue)
+    r.action(QUEUE)(queue)
     r.command("review", aliases=("open",))(open_review_command)
-    r.action("open_review")(open_review)
-    r.action("score")(score)
+    r.action(OPEN_REVIEW)(open_review)
+    r.action(SCORE)(score)
     r.form("review")(review_submitted)
     r.command("handoff")(handoff_command)
-    r.action("hand_off")(hand_off)
+    r.action(HAND_OFF)(hand_off)
     r.form("hand_off")(hand_off_submitted)
 
 
 async def queue(turn: Turn, args: str) -> None:
-    items = await turn.bot.views.queue(turn.me.person_id)
+    items = await turn.read.queue(turn.me.person_id)
     if not items and not (turn.me.is_(Role.FACILITATOR) or turn.me.is_admin):
         await turn.answer("reviews.j2", "queue_not_a_reviewer")
         return
     buttons = [
-        turn.say.button("open_review_of", "open_review", str(item.review_id), teacher=item.teacher)
+        turn.say.button(
+            "open_review_of", OPEN_REVIEW, ReviewRef(item.review_id), teacher=item.teacher
+        )
         for item in items[:5]
     ]
-    await turn.channel.reply(
+    await turn.reply(
         turn.say.reply(
             "reviews.j2", "queue", entries=items, timezone=turn.me.timezone, buttons=buttons
         )
@@ -55,9 +62,9 @@ async def open_review_command(turn: Turn, args: str) -> None:
 
 
 async def open_review(turn: Turn, value: str) -> None:
-    review_id, _ = parse_pursuit_value(value)
-    view = await turn.bot.evidence_access.for_review(turn.me.actor, review_id)
-    await turn.channel.reply(
+    review_id = ReviewRef.parse(value).review_id
+    view = await turn.use.evidence_access.for_review(turn.me.actor, review_id)
+    await turn.reply(
         turn.say.reply(
             "reviews.j2",
             "evidence",
@@ -72,18 +79,18 @@ def _review_buttons(turn: Turn, view: EvidenceView, review_id: int) -> list[Butt
     if view.reviewer_id != turn.me.person_id or not view.open:
         return []
     label = "give_feedback" if view.purpose == "feedback" else "score"
-    buttons = [turn.say.button(label, "score", str(review_id), primary=True)]
+    buttons = [turn.say.button(label, SCORE, ReviewRef(review_id), primary=True)]
     if view.purpose != "exercise":
-        buttons.append(turn.say.button("hand_off", "hand_off", str(review_id)))
+        buttons.append(turn.say.button("hand_off", HAND_OFF, ReviewRef(review_id)))
     return buttons
 
 
 async def score(turn: Turn, value: str) -> None:
-    review_id, _ = parse_pursuit_value(value)
-    view = await turn.bot.evidence_access.for_review(turn.me.actor, review_id)
+    review_id = ReviewRef.parse(value).review_id
+    view = await turn.use.evidence_access.for_review(turn.me.actor, review_id)
     fields = [
         FormField(
-            SCORE + c.name,
+            SCORED + c.name,
             c.name,
             FieldKind.CHOICE,
             options=tuple(Option(lv.name, lv.name) for lv in c.levels),
@@ -117,23 +124,23 @@ async def score(turn: Turn, value: str) -> None:
                 ),
             )
         )
-    await turn.channel.open_form(
+    await turn.open_form(
         Form(
             "review",
             turn.say.label("form_review", teacher=view.teacher),
             tuple(fields),
             turn.say.label("send_review"),
-            context=str(review_id),
+            context=str(ReviewRef(review_id)),
         )
     )
 
 
 async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
-    review_id, _ = parse_pursuit_value(context)
+    review_id = ReviewRef.parse(context).review_id
     scores = {
-        name[len(SCORE) :]: level
+        name[len(SCORED) :]: level
         for name, level in values.items()
-        if name.startswith(SCORE) and level
+        if name.startswith(SCORED) and level
     }
     raw = values.get("decision", "feedback")
     try:
@@ -142,7 +149,7 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         raise InvalidInput(
             field="decision", value=raw[:20], allowed=["earned", "not_yet"]
         ) from None
-    outcome = await turn.bot.reviews.record(
+    outcome = await turn.use.reviews.record(
         turn.me.actor,
         review_id,
         decision,
@@ -151,9 +158,9 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         feedback=values.get("feedback", ""),
         idempotency_key=turn.key(),
     )
-    ref = await turn.bot.views.pursuit(outcome.pursuit_id)
+    summary = await turn.read.pursuit(outcome.pursuit_id)
     if outcome.replayed:
-        await turn.answer("reviews.j2", "already_recorded", teacher=ref.teacher)
+        await turn.answer("reviews.j2", "already_recorded", teacher=summary.teacher)
         return
     # The teacher's merged message (or a second reviewer's request) was written to the outbox
     # with the decision; it goes out now.
@@ -162,13 +169,15 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         await turn.answer("reviews.j2", "recorded_exercise")
         return
     if outcome.waiting == "partner":
-        await turn.answer("reviews.j2", "recorded_blind", teacher=ref.teacher)
+        await turn.answer("reviews.j2", "recorded_blind", teacher=summary.teacher)
         return
     if outcome.waiting == "third":
-        third = await turn.bot.views.person_name(outcome.third) if outcome.third else ""
-        await turn.answer("reviews.j2", "recorded_disagreement", teacher=ref.teacher, third=third)
+        third = await turn.read.person_name(outcome.third) if outcome.third else ""
+        await turn.answer(
+            "reviews.j2", "recorded_disagreement", teacher=summary.teacher, third=third
+        )
         return
-    await turn.answer("reviews.j2", "recorded", teacher=ref.teacher, decision=decision.value)
+    await turn.answer("reviews.j2", "recorded", teacher=summary.teacher, decision=decision.value)
     if outcome.award_id is not None:
         await announce_award(turn, outcome.pursuit_id)
 
@@ -181,7 +190,7 @@ async def handoff_command(turn: Turn, args: str) -> None:
 
 
 async def hand_off(turn: Turn, value: str) -> None:
-    await turn.channel.open_form(
+    await turn.open_form(
         Form(
             "hand_off",
             turn.say.label("form_hand_off"),
@@ -193,8 +202,8 @@ async def hand_off(turn: Turn, value: str) -> None:
 
 
 async def hand_off_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
-    review_id, _ = parse_pursuit_value(context)
-    moved = await turn.bot.reviews.hand_off(turn.me.actor, review_id, values.get("reason", ""))
+    review_id = ReviewRef.parse(context).review_id
+    moved = await turn.use.reviews.hand_off(turn.me.actor, review_id, values.get("reason", ""))
     if moved is None:
         await turn.answer("reviews.j2", "no_colleague")
         return
@@ -206,7 +215,9 @@ async def hand_off_submitted(turn: Turn, values: dict[str, str], context: str) -
             "handed_to_you",
             from_name=turn.me.name,
             reason=values.get("reason", "").strip(),
-            buttons=[turn.say.button("open_review", "open_review", str(new_review), primary=True)],
+            buttons=[
+                turn.say.button("open_review", OPEN_REVIEW, ReviewRef(new_review), primary=True)
+            ],
         ),
     )
-    await turn.answer("reviews.j2", "handed_off", to=await turn.bot.views.person_name(colleague))
+    await turn.answer("reviews.j2", "handed_off", to=await turn.read.person_name(colleague))

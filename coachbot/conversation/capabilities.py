@@ -1,0 +1,42 @@
+"""What a handler may use: the use cases that change the record, and nothing else.
+
+A turn carries these (``turn.use``) beside the read models (``turn.read``), the clock and the
+ways to answer. There is no database, no settings and no bundle of everything here on purpose:
+a handler that needs something new names it in this one place, where a reviewer sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coachbot.services.district import CohortService, PersonSettingsService, PolicyAdmin
+from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
+from coachbot.services.journey import (
+    ChoosingService,
+    ExtraTries,
+    JourneyService,
+    PlanningService,
+)
+from coachbot.services.loading import CalendarLoader
+from coachbot.services.nudging import OutboxHistory
+from coachbot.services.reading import StatusService
+from coachbot.services.reviews import CalibrationService, ReviewService
+
+
+@dataclass(frozen=True)
+class UseCases:
+    journey: JourneyService
+    choosing: ChoosingService
+    planning: PlanningService
+    extra_tries: ExtraTries
+    basket: BasketService
+    evidence: EvidenceService
+    evidence_access: EvidenceAccess
+    reviews: ReviewService
+    calibration: CalibrationService
+    cohorts: CohortService
+    person_settings: PersonSettingsService
+    policy: PolicyAdmin
+    calendar: CalendarLoader  # the school breaks a plan's dates fall in
+    status: StatusService
+    outbox: OutboxHistory  # what was sent, and the dead letters admins may send again

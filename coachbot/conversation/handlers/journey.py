@@ -1,0 +1,79 @@
+"""Where a teacher stands, withdrawing, and asking for help."""
+
+from __future__ import annotations
+
+from coachbot.conversation.handlers.catalog import CATALOG
+from coachbot.conversation.handlers.common import first_word, my_pursuit
+from coachbot.conversation.handlers.planning import DONE
+from coachbot.conversation.refs import PursuitRef
+from coachbot.conversation.registry import Registry
+from coachbot.conversation.turn import Turn
+from coachbot.conversation.vocabulary import Action
+from coachbot.domain.journey import Move, State
+from coachbot.domain.roles import Role
+
+STATUS = Action("status")
+HELP_ME = Action("help_me")
+
+
+def register(r: Registry) -> None:
+    r.command("status", aliases=("progress-me", "where"))(status)
+    r.action(STATUS)(status)
+    r.command("withdraw", Role.TEACHER)(withdraw)
+    r.command("helpme", Role.TEACHER, aliases=("stuck", "ask"))(help_me)
+    r.action(HELP_ME)(help_me_pressed)
+
+
+async def status(turn: Turn, args: str) -> None:
+    mine = await turn.use.status.teacher(turn.me.email)
+    buttons = []
+    for line in mine.pursuits:
+        if line.state in (State.IN_PROGRESS, State.NOT_YET) and line.next_milestone:
+            buttons.append(
+                turn.say.button(
+                    "mark_done", DONE, PursuitRef(line.pursuit_id), code=line.credential_code
+                )
+            )
+    if not mine.pursuits and turn.me.is_(Role.TEACHER):
+        buttons.append(turn.say.button("browse_catalog", CATALOG, primary=True))
+    settings = await turn.use.person_settings.view(turn.me.person_id)
+    await turn.reply(
+        turn.say.reply("pursuit.j2", "status", s=mine, settings=settings, buttons=buttons[:5])
+    )
+
+
+async def withdraw(turn: Turn, args: str) -> None:
+    code, _ = first_word(args)
+    summary = await my_pursuit(turn, code)
+    await turn.use.journey.move(
+        turn.me.actor,
+        summary.pursuit_id,
+        Move.WITHDRAW,
+        reason=args or None,
+        idempotency_key=turn.key(),
+    )
+    await turn.answer("pursuit.j2", "withdrawn", title=summary.title)
+
+
+async def help_me(turn: Turn, args: str) -> None:
+    summary = await my_pursuit(turn, None)
+    facilitators = await turn.read.facilitators_of(summary.pursuit_id)
+    if not facilitators:
+        facilitators = await turn.read.district_admins(turn.me.district_id)
+    note = turn.say.reply(
+        "pursuit.j2",
+        "help_request",
+        teacher=turn.me.name,
+        email=turn.me.email,
+        title=summary.title,
+        state=summary.state,
+        message=args,
+    )
+    for person_id in facilitators:
+        await turn.notify.to_person(person_id, note)
+    await turn.use.journey.note(turn.me.actor, summary.pursuit_id, "ask_for_help", args)
+    await turn.answer("pursuit.j2", "help_sent", count=len(facilitators))
+
+
+async def help_me_pressed(turn: Turn, value: str) -> None:
+    await help_me(turn, "")

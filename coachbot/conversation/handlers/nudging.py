@@ -1,0 +1,95 @@
+"""Reminders from the person's side: snooze, mute, "why did you message me?"; and for district
+admins, the messages the platform would not take, to send again.
+
+A message lands among the undelivered only after the dispatcher's bounded retries (network
+errors, 5xx, or an answer such as "channel not found"), never for a 429, which is just a wait.
+Retrying is safe to press twice: the second press finds nothing left to retry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from coachbot.conversation.dates import parse_day, spoken
+from coachbot.conversation.registry import Registry
+from coachbot.conversation.turn import Turn
+from coachbot.conversation.vocabulary import Action
+from coachbot.domain.errors import InvalidInput
+from coachbot.domain.roles import Role
+
+SNOOZE_WEEK = Action("snooze_week")
+RETRY_DEAD = Action("retry_dead")
+SHOWN = 10  # dead letters listed in chat; the server's `coachbot nudges --dead` shows them all
+
+
+def register(r: Registry) -> None:
+    r.command("snooze")(snooze)
+    r.action(SNOOZE_WEEK)(snooze_week)
+    r.command("mute")(mute)
+    r.command("unmute")(unmute)
+    r.command("why")(why)
+    r.command("undelivered", Role.DISTRICT_ADMIN, aliases=("deliveries", "dead"))(undelivered)
+    r.action(RETRY_DEAD)(retry)
+
+
+async def snooze(turn: Turn, args: str) -> None:
+    if not args:
+        raise InvalidInput(field="date", hint="snooze_needs_date")
+    day = parse_day(args, turn.me.timezone, turn.clock.now())
+    if day is None or day <= turn.today():
+        raise InvalidInput(field="date", hint="date_unclear", value=args[:60])
+    if day > turn.today() + timedelta(days=90):
+        raise InvalidInput(field="date", hint="snooze_too_long", value=spoken(day))
+    until = datetime.combine(day, time(0, 0), ZoneInfo(turn.me.timezone)).astimezone(UTC)
+    await turn.use.person_settings.update(turn.me.actor, snoozed_until=until)
+    await turn.answer("general.j2", "snoozed", until=spoken(day))
+
+
+async def snooze_week(turn: Turn, value: str) -> None:
+    await snooze(turn, (turn.today() + timedelta(days=7)).isoformat())
+
+
+async def mute(turn: Turn, args: str) -> None:
+    await turn.use.person_settings.update(turn.me.actor, muted=True)
+    await turn.answer("general.j2", "muted")
+
+
+async def unmute(turn: Turn, args: str) -> None:
+    await turn.use.person_settings.update(turn.me.actor, muted=False, snoozed_until=None)
+    await turn.answer("general.j2", "unmuted")
+
+
+async def why(turn: Turn, args: str) -> None:
+    """ "Why did you message me?": the last reminder, what it was about and the rules it met."""
+    last = await turn.use.outbox.last_sent_to(turn.me.person_id)
+    policy = await turn.use.policy.current(turn.me.district_id)
+    await turn.answer("nudges.j2", "why", last=last, params=dict(last.params) if last else {},
+                      cap=policy.nudge_cap_per_week, tz=turn.me.timezone,
+                      quiet_start=policy.quiet_start.strftime("%H:%M"),
+                      quiet_end=policy.quiet_end.strftime("%H:%M"))  # fmt: skip
+
+
+async def undelivered(turn: Turn, args: str) -> None:
+    total, letters = await turn.use.outbox.dead_letters(turn.me.district_id, limit=SHOWN)
+    buttons = []
+    if total:
+        buttons.append(turn.say.button("retry_all_dead", RETRY_DEAD, "all", primary=True,
+                                       count=total))  # fmt: skip
+        for person_id, name in {d.person_id: d.person for d in letters}.items():
+            if len(buttons) > 3:
+                break
+            buttons.append(turn.say.button("retry_dead_for", RETRY_DEAD, person_id, name=name))
+    await turn.reply(
+        turn.say.reply("deliveries.j2", "list", total=total, letters=letters,
+                       tz=turn.me.timezone, buttons=buttons)
+    )  # fmt: skip
+
+
+async def retry(turn: Turn, value: str) -> None:
+    if not turn.me.actor.has_role(Role.DISTRICT_ADMIN):
+        await turn.answer("deliveries.j2", "admins_only")
+        return
+    person_id = int(value) if value.isdigit() else None
+    again = await turn.use.outbox.retry_dead(district_id=turn.me.district_id, person_id=person_id)
+    await turn.answer("deliveries.j2", "retrying", count=again)

@@ -1,0 +1,108 @@
+"""Help, and onboarding: a person's time zone, goal and privacy choices."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from coachbot.conversation.handlers.catalog import CATALOG
+from coachbot.conversation.handlers.district import JOIN
+from coachbot.conversation.registry import Registry
+from coachbot.conversation.turn import Turn
+from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
+from coachbot.domain.errors import InvalidInput
+from coachbot.domain.roles import Role
+
+US_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+)
+
+
+def register(r: Registry) -> None:
+    r.command("help", aliases=("?", "commands"))(help_)
+    r.command("start", aliases=("hello", "hi", "onboard"))(start)
+    r.form("onboarding")(onboarding_submitted)
+    r.command("privacy")(privacy)
+
+
+async def help_(turn: Turn, args: str) -> None:
+    await turn.answer("help.j2", "overview", names=list(turn.commands), name=turn.me.name)
+
+
+async def start(turn: Turn, args: str) -> None:
+    settings = await turn.use.person_settings.view(turn.me.person_id)
+    goals = await turn.read.school_goals(turn.me.school_id)
+    zones = list(dict.fromkeys((turn.me.timezone, *US_ZONES)))
+    yes_no = (turn.say.option("yes", "yes"), turn.say.option("no", "no"))
+    fields = [
+        FormField(
+            "timezone",
+            turn.say.label("field_timezone"),
+            FieldKind.CHOICE,
+            initial=turn.me.timezone,
+            options=tuple(Option(z, z) for z in zones),
+        ),
+        FormField(
+            "open_to_questions",
+            turn.say.label("field_open_to_questions"),
+            FieldKind.CHOICE,
+            initial="yes" if settings.open_to_questions else "no",
+            options=yes_no,
+        ),
+        FormField(
+            "named_in_announcements",
+            turn.say.label("field_named"),
+            FieldKind.CHOICE,
+            initial="yes" if settings.named_in_announcements else "no",
+            options=yes_no,
+        ),
+    ]
+    if goals:
+        fields.insert(
+            1,
+            FormField(
+                "goal",
+                turn.say.label("field_goal"),
+                FieldKind.CHOICE,
+                required=False,
+                initial=(settings.goals or [""])[0],
+                options=tuple(Option(g, g) for g in goals),
+            ),
+        )
+    await turn.answer("general.j2", "welcome", name=turn.me.name, onboarded=settings.onboarded)
+    await turn.open_form(
+        Form("onboarding", turn.say.label("form_onboarding"), tuple(fields), turn.say.label("save"))
+    )
+
+
+async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
+    zone = values.get("timezone", "").strip() or turn.me.timezone
+    if zone not in available_timezones():
+        raise InvalidInput(field="timezone", hint="timezone", value=zone[:60])
+    goal = values.get("goal", "").strip()
+    await turn.use.person_settings.update(
+        turn.me.actor,
+        timezone=zone,
+        onboarded=True,
+        goals=[goal] if goal else [],
+        open_to_questions=values.get("open_to_questions") == "yes",
+        named_in_announcements=values.get("named_in_announcements", "yes") == "yes",
+    )
+    cohorts = await turn.read.my_cohorts(turn.me.person_id)
+    buttons = [turn.say.button("browse_catalog", CATALOG, primary=True)]
+    if not cohorts and turn.me.is_(Role.TEACHER):
+        buttons.append(turn.say.button("join_cohort", JOIN))
+    await turn.reply(
+        turn.say.reply(
+            "general.j2", "onboarded", timezone=zone, goal=goal, cohorts=cohorts, buttons=buttons
+        )
+    )
+
+
+async def privacy(turn: Turn, args: str) -> None:
+    await start(turn, args)

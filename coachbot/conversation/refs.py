@@ -1,0 +1,80 @@
+"""The small typed values buttons and forms carry, each parsed in one place.
+
+A value is text on the platform (a Slack button's value, a Discord custom id, a form's
+context), so it may come back stale, truncated or forged: ``parse`` accepts exactly what
+``str`` makes and refuses anything else with the "stale button" words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from coachbot.domain.errors import InvalidInput
+
+_PURSUIT = re.compile(r"^(\d{1,18})(?:\.(\d{1,9}))?$")
+_NUMBER = re.compile(r"^\d{1,18}$")
+
+
+def _stale(value: str) -> InvalidInput:
+    return InvalidInput(field="button", hint="stale_value", value=value[:20])
+
+
+@dataclass(frozen=True)
+class PursuitRef:
+    """A pursuit, and the version the person saw where a press must not act on a changed one:
+    ``"12"`` or ``"12.3"``."""
+
+    pursuit_id: int
+    version: int | None = None
+
+    @classmethod
+    def parse(cls, value: str) -> PursuitRef:
+        match = _PURSUIT.match(value.strip())
+        if match is None:
+            raise _stale(value)
+        version = match.group(2)
+        return cls(int(match.group(1)), int(version) if version else None)
+
+    def __str__(self) -> str:
+        if self.version is None:
+            return str(self.pursuit_id)
+        return f"{self.pursuit_id}.{self.version}"
+
+
+@dataclass(frozen=True)
+class ReviewRef:
+    """One review: ``"41"``."""
+
+    review_id: int
+
+    @classmethod
+    def parse(cls, value: str) -> ReviewRef:
+        if not _NUMBER.match(value.strip()):
+            raise _stale(value)
+        return cls(int(value))
+
+    def __str__(self) -> str:
+        return str(self.review_id)
+
+
+@dataclass(frozen=True)
+class ProposedPlan:
+    """A proposed plan the teacher may accept as it is: the pursuit as seen, and the deadline
+    proposed: ``"12.3|2026-10-07"``."""
+
+    pursuit: PursuitRef
+    deadline: date
+
+    @classmethod
+    def parse(cls, value: str) -> ProposedPlan:
+        head, _, day = value.partition("|")
+        pursuit = PursuitRef.parse(head)
+        try:
+            return cls(pursuit, date.fromisoformat(day))
+        except ValueError:
+            raise _stale(value) from None
+
+    def __str__(self) -> str:
+        return f"{self.pursuit}|{self.deadline.isoformat()}"
