@@ -310,44 +310,45 @@ class Demo:
         return next((e for e, n in self.names.items() if n == name), "")
 
 
-def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> None:
+def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> Demo:
+    """Play the semester into a fresh SQLite file and print it; returns the played demo (its
+    driver holds everything everyone was sent)."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    clock = VirtualClock(START)
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING", _env_file=None
     )
     configure_logging(settings)
+    return asyncio.run(play(settings, seed=seed, weeks=weeks))
+
+
+async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
+    clock = VirtualClock(START)
     services = build(settings, clock)
-
-    async def main() -> None:
-        try:
-            await upgrade(services.db)
-            spec = read_catalog(EXAMPLE / "catalog.yaml")
-            await services.catalog.load(spec, source="catalog.yaml")
-            rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
-            await services.roster.load(spec.slug, rows, source="roster.csv")
-            demo = Demo(services, clock, spec, rows, seed, weeks)
-            demo.say(
-                "opening",
-                district=spec.name,
-                people=len(rows),
-                credentials=len(spec.credentials),
-                teachers=len(demo.teachers),
-                weeks=weeks,
-                seed=seed,
-            )
-            demo.plan_semester()
-            end = demo.script.school_time(
-                date.fromordinal(START.date().toordinal() + weeks * 7), 16
-            )
-            await demo.play(until=end)
-            demo.say("closing")
-            typer.echo(await demo.admin.command("progress"))
-            typer.echo(await demo.admin.command("calibration"))
-            stalled = [t.name for t in demo.teachers if t.persona == "stalls"]
-            demo.say("stalled", names=stalled)
-        finally:
-            await services.aclose()
-
-    asyncio.run(main())
+    try:
+        await upgrade(services.db)
+        spec = read_catalog(EXAMPLE / "catalog.yaml")
+        await services.catalog.load(spec, source="catalog.yaml")
+        rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
+        await services.roster.load(spec.slug, rows, source="roster.csv")
+        demo = Demo(services, clock, spec, rows, seed, weeks)
+        demo.say(
+            "opening",
+            district=spec.name,
+            people=len(rows),
+            credentials=len(spec.credentials),
+            teachers=len(demo.teachers),
+            weeks=weeks,
+            seed=seed,
+        )
+        demo.plan_semester()
+        end = demo.script.school_time(date.fromordinal(START.date().toordinal() + weeks * 7), 16)
+        await demo.play(until=end)
+        demo.say("closing")
+        typer.echo(await demo.admin.command("progress"))
+        typer.echo(await demo.admin.command("calibration"))
+        stalled = [t.name for t in demo.teachers if t.persona == "stalls"]
+        demo.say("stalled", names=stalled)
+        return demo
+    finally:
+        await services.aclose()

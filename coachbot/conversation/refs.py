@@ -13,8 +13,8 @@ from datetime import date
 
 from coachbot.domain.errors import InvalidInput
 
-_PURSUIT = re.compile(r"^(\d{1,18})(?:\.(\d{1,9}))?$")
-_NUMBER = re.compile(r"^\d{1,18}$")
+_PURSUIT = re.compile(r"^([0-9]{1,18})(?:\.([0-9]{1,9}))?$")
+_NUMBER = re.compile(r"^[0-9]{1,18}$")
 
 
 def _stale(value: str) -> InvalidInput:
