@@ -19,7 +19,7 @@ from coachbot.domain.roles import Actor
 from coachbot.services.district.people import actor_by_email
 from coachbot.services.nudging.sweep import Sweep
 from coachbot.services.reviews.reviewing import Decision
-from coachbot.storage.models import AuditEvent, NudgeRow, Review
+from coachbot.storage.models import AuditEvent, NudgeRow, Pursuit, Review
 from tests.conftest import START
 from tests.helpers import (
     ANA,
@@ -221,3 +221,31 @@ async def test_waiting_evidence_an_admin_assigns_by_hand_is_not_routed_twice(
             )
         )
     assert len(open_reviews) == 1
+
+
+async def test_waiting_evidence_still_without_a_reviewer_keeps_waiting_and_a_withdrawn_one_stops(
+    services: Services,
+) -> None:
+    """When the sweep's turn comes and still nobody has room, the evidence keeps waiting (and
+    nobody is told it was taken); evidence withdrawn meanwhile stops waiting."""
+    world = await make_world(services, ReviewerPolicy(weekly_capacity=1))
+    await add_person(services, world, "Ann", "teacher", "facilitator")
+    for name in ("Tess", "Tom", "Tia", "Ted"):
+        await add_person(services, world, name, "teacher")
+    assert await services.reviews.route(await add_waiting(services, world, "Tess")) is not None
+    tom = await add_waiting(services, world, "Tom")
+    ted = await add_waiting(services, world, "Ted")
+    assert await services.reviews.route(tom) is None
+    assert await services.reviews.route(ted) is None
+    services.clock.set(START + timedelta(days=7, hours=1))
+    # Ann's week frees up, and an admin gives her Tia's draft by hand: she is full again.
+    tia = await add_waiting(services, world, "Tia")
+    await services.reviews.assign(Actor.system(world.district_id), tia, world.people["Ann"])
+    async with services.db.write() as session:
+        ted_pursuit = await session.get(Pursuit, ted)
+        assert ted_pursuit is not None
+        ted_pursuit.state = "withdrawn"  # withdrawn while it waited
+    await Sweep(services.db, services.clock).run()
+    assert await nudges(services, "review_assigned") == []
+    assert await services.reviews.waiting(tom) is not None
+    assert await services.reviews.waiting(ted) is None
