@@ -60,8 +60,8 @@ class Say:
         extra: list[Block] | None = None,
         **params: Any,
     ) -> Reply:
-        blocks: list[Block] = [self.text(family, message, **params)]
-        blocks.extend(extra or [])
+        first = self.text(family, message, **params)
+        blocks: list[Block] = [first, *(extra or [])]
         if buttons:
             blocks.append(Buttons(tuple(buttons)))
-        return Reply(tuple(blocks), summary=blocks[0].markup.split("\n", 1)[0][:150])
+        return Reply(tuple(blocks), summary=first.markup.split("\n", 1)[0][:150])

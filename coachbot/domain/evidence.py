@@ -56,4 +56,5 @@ def is_web_link(url: str) -> bool:
     if not url or any(c.isspace() for c in url) or len(url) > 2048:
         return False
     parts = urlsplit(url)
-    return parts.scheme in {"http", "https"} and bool(parts.hostname) and "." in parts.hostname
+    host = parts.hostname or ""
+    return parts.scheme in {"http", "https"} and "." in host

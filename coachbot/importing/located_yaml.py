@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 
-class LocatedDict(dict[str, Any]):
+class LocatedDict(dict[Any, Any]):  # YAML keys may be numbers too
     line: int = 0
     key_lines: dict[str, int]
 

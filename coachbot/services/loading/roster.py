@@ -8,9 +8,9 @@ transaction. People absent from the file are left as they are: history is never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -23,8 +23,9 @@ from coachbot.storage.models import District, Person, RoleGrantRow, School
 
 BATCH = 2_000
 BIG_CHANGE = 1_000  # rows created that make the planner's statistics stale
-PEOPLE = Person.__table__
-GRANTS = RoleGrantRow.__table__
+# The tables themselves, for Core bulk statements (typed as Table: a mapped class's table is).
+PEOPLE = cast("Table", Person.__table__)
+GRANTS = cast("Table", RoleGrantRow.__table__)
 # Roles that apply within the person's school; the others apply across the district.
 SCHOOL_SCOPED = {Role.TEACHER, Role.SCHOOL_ADMIN}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from coachbot.clock import Clock
 from coachbot.storage.database import Database
@@ -129,4 +130,4 @@ class OutboxHistory:
                     status="pending", attempts=0, deliver_at=self.clock.now(), last_error=None
                 )
             )
-            return result.rowcount or 0  # type: ignore[attr-defined]
+            return cast("CursorResult[Any]", result).rowcount or 0

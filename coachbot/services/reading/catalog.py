@@ -189,8 +189,11 @@ class CatalogReads:
                     Completion.teacher_id == teacher.id, Completion.completed_at == award.awarded_at
                 )
             ):
-                model = StackRow if done.kind == "stack" else PathwayRow
-                row = await session.get(model, done.subject_id)
+                row: StackRow | PathwayRow | None
+                if done.kind == "stack":
+                    row = await session.get(StackRow, done.subject_id)
+                else:
+                    row = await session.get(PathwayRow, done.subject_id)
                 if row is not None:
                     completed.append((done.kind, row.title, (done.outcome or {}).get("value", "")))
             return AwardSummary(

@@ -172,7 +172,11 @@ class StatusService:
                     )
                 )
             ).all()
-            days = [(done - start).total_seconds() / 86400 for start, done in turnaround]
+            days = [
+                (done - start).total_seconds() / 86400
+                for start, done in turnaround
+                if done is not None  # a completed review always has its time; typed loosely
+            ]
             owed = (
                 await session.scalar(
                     select(func.coalesce(func.sum(Award.stipend_cents), 0))

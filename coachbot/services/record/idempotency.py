@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,10 +25,10 @@ _PENDING: dict[str, Any] = {"pending": True}
 
 async def claim(session: AsyncSession, key: str, at: datetime) -> dict[str, Any] | None:
     """Claim ``key``: None if this request is the first, else the first one's stored outcome."""
-    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     statement = insert(IdempotencyKey).values(key=key, created_at=at, outcome=_PENDING)
     result = await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
-    if result.rowcount == 1:
+    if cast("CursorResult[Any]", result).rowcount == 1:
         return None
     stored = await session.scalar(select(IdempotencyKey.outcome).where(IdempotencyKey.key == key))
     return stored or {}
@@ -76,4 +76,4 @@ async def prune(db: Database, before: datetime) -> int:
         result = await session.execute(
             delete(IdempotencyKey).where(IdempotencyKey.created_at < before)
         )
-        return result.rowcount or 0
+        return cast("CursorResult[Any]", result).rowcount or 0
