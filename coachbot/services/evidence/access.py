@@ -145,14 +145,12 @@ class EvidenceAccess:
                 .order_by(EvidencePartRow.position)
             )
         ]
-        audit.record(
+        audit.on_pursuit(
             session,
+            pursuit,
+            actor,
+            "view_evidence",
             at=self.clock.now(),
-            actor=actor,
-            district_id=pursuit.district_id,
-            subject_type="pursuit",
-            subject_id=pursuit.id,
-            action="view_evidence",
             details={"version": version.number},
         )
         anchor = review is not None and review.purpose == "exercise"

@@ -176,14 +176,12 @@ class JourneyService:
         pursuit.updated_at = now
         if actor.person_id == pursuit.teacher_id:
             pursuit.last_activity_at = now
-        audit.record(
+        audit.on_pursuit(
             session,
+            pursuit,
+            actor,
+            move.value,
             at=now,
-            actor=actor,
-            district_id=pursuit.district_id,
-            subject_type="pursuit",
-            subject_id=pursuit.id,
-            action=move.value,
             from_state=state.value,
             to_state=target.value,
             reason=reason,
@@ -229,13 +227,4 @@ class JourneyService:
             now = self.clock.now()
             if actor.person_id == pursuit.teacher_id:
                 pursuit.last_activity_at = now
-            audit.record(
-                session,
-                at=now,
-                actor=actor,
-                district_id=pursuit.district_id,
-                subject_type="pursuit",
-                subject_id=pursuit.id,
-                action=action,
-                reason=text.strip() or None,
-            )
+            audit.on_pursuit(session, pursuit, actor, action, at=now, reason=text.strip() or None)

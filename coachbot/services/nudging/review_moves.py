@@ -155,14 +155,12 @@ async def _move(
     )
     session.add(moved)
     await session.flush()
-    audit.record(
+    audit.on_pursuit(
         session,
+        pursuit,
+        Actor.system(pursuit.district_id),
+        "reassign_review",
         at=now,
-        actor=Actor.system(pursuit.district_id),
-        district_id=pursuit.district_id,
-        subject_type="pursuit",
-        subject_id=pursuit.id,
-        action="reassign_review",
         reason="late",
         details={"from": review.reviewer_id, "to": successor, "review": moved.id},
     )

@@ -88,11 +88,14 @@ async def sample(session: AsyncSession, clock: Clock, pursuit: Pursuit, first: R
         session, pursuit, exclude={first.reviewer_id}, now=now, purpose="official"
     )
     if reviewer is None:
-        audit.record(
-            session, at=now, actor=Actor.system(pursuit.district_id),
-            district_id=pursuit.district_id, subject_type="pursuit", subject_id=pursuit.id,
-            action="calibration_no_second_reviewer", details={"review": first.id},
-        )  # fmt: skip
+        audit.on_pursuit(
+            session,
+            pursuit,
+            Actor.system(pursuit.district_id),
+            "calibration_no_second_reviewer",
+            at=now,
+            details={"review": first.id},
+        )
         return
     second = Review(
         pursuit_id=pursuit.id,
@@ -105,11 +108,14 @@ async def sample(session: AsyncSession, clock: Clock, pursuit: Pursuit, first: R
     )
     session.add(second)
     await session.flush()
-    audit.record(
-        session, at=now, actor=Actor.system(pursuit.district_id), district_id=pursuit.district_id,
-        subject_type="pursuit", subject_id=pursuit.id, action="calibration_sample",
+    audit.on_pursuit(
+        session,
+        pursuit,
+        Actor.system(pursuit.district_id),
+        "calibration_sample",
+        at=now,
         details={"first": first.id, "second": second.id, "n": formal},
-    )  # fmt: skip
+    )
     queue_assigned(session, now, pursuit, second, await credential_title(session, pursuit))
 
 
@@ -164,11 +170,14 @@ async def send_to_third(
             .order_by(RoleGrantRow.person_id)
             .limit(1)
         )
-    audit.record(
-        session, at=now, actor=Actor.system(pursuit.district_id), district_id=pursuit.district_id,
-        subject_type="pursuit", subject_id=pursuit.id, action="calibration_disagreement",
+    audit.on_pursuit(
+        session,
+        pursuit,
+        Actor.system(pursuit.district_id),
+        "calibration_disagreement",
+        at=now,
         details={"reviews": [r.id for r in pair], "third": decider},
-    )  # fmt: skip
+    )
     if decider is None:
         return None
     third = Review(

@@ -257,9 +257,12 @@ class CalibrationService:
                 await session.flush()
                 queue_assigned(session, now, pursuit, exercise, title)
             await session.flush()
-            audit.record(
-                session, at=now, actor=actor, district_id=pursuit.district_id,
-                subject_type="pursuit", subject_id=pursuit.id, action="calibration_anchor",
+            audit.on_pursuit(
+                session,
+                pursuit,
+                actor,
+                "calibration_anchor",
+                at=now,
                 details={"anchor": anchor.id, "from": source.id, "scorers": scorers},
-            )  # fmt: skip
+            )
             return anchor.id, scorers

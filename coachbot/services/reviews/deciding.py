@@ -98,9 +98,8 @@ class Decider:
         if review.purpose == "exercise":  # an anchor scored for calibration: no decision
             review.status, review.completed_at = "completed", now
             review.scores = {name: level.name for name, level in chosen.items()}
-            audit.record(
-                session, at=now, actor=actor, district_id=pursuit.district_id,
-                subject_type="pursuit", subject_id=pursuit.id, action="calibration_exercise",
+            audit.on_pursuit(
+                session, pursuit, actor, "calibration_exercise", at=now,
                 details={"review": review.id},
             )  # fmt: skip
             return outcome | {"decision": "scored", "state": pursuit.state, "waiting": "exercise"}
@@ -136,11 +135,9 @@ class Decider:
         other = await blind_pairs.partner(session, review)
         if other is not None and other.status == "assigned":
             review.status = "scored"  # blind: waits for the other review, seen by nobody
-            audit.record(
-                session, at=now, actor=actor, district_id=pursuit.district_id,
-                subject_type="pursuit", subject_id=pursuit.id, action="calibration_scored",
-                details={"review": review.id},
-            )  # fmt: skip
+            audit.on_pursuit(
+                session, pursuit, actor, "calibration_scored", at=now, details={"review": review.id}
+            )
             return outcome | {"state": pursuit.state, "waiting": "partner"}
         if other is not None:
             other.status = "completed"
@@ -215,11 +212,9 @@ class Decider:
         review.status, review.completed_at, review.decision = "completed", now, decision.value
         review.scores = {name: level.name for name, level in chosen.items()}
         review.strengths, review.feedback = strengths or None, feedback
-        audit.record(
-            session, at=now, actor=actor, district_id=pursuit.district_id,
-            subject_type="pursuit", subject_id=pursuit.id, action="peer_feedback",
-            details={"review": review.id},
-        )  # fmt: skip
+        audit.on_pursuit(
+            session, pursuit, actor, "peer_feedback", at=now, details={"review": review.id}
+        )
         district = await session.get(District, pursuit.district_id)
         assert district is not None
         await queue_feedback(

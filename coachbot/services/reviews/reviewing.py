@@ -126,14 +126,12 @@ class ReviewService:
             )
             session.add(successor)
             await session.flush()
-            audit.record(
+            audit.on_pursuit(
                 session,
+                pursuit,
+                actor,
+                "hand_off",
                 at=now,
-                actor=actor,
-                district_id=pursuit.district_id,
-                subject_type="pursuit",
-                subject_id=pursuit.id,
-                action="hand_off",
                 reason=reason.strip(),
                 details={"from": review.reviewer_id, "to": colleague},
             )
@@ -192,14 +190,12 @@ class ReviewService:
         await session.flush()
         if ctx.purpose != PEER:  # someone has it now, however it was found
             await waits.clear(session, pursuit.id)
-        audit.record(
+        audit.on_pursuit(
             session,
+            pursuit,
+            actor,
+            "assign_review",
             at=now,
-            actor=actor,
-            district_id=pursuit.district_id,
-            subject_type="pursuit",
-            subject_id=pursuit.id,
-            action="assign_review",
             details={"review": review.id, "reviewer": reviewer.id, "purpose": ctx.purpose},
         )
         if state is State.SUBMITTED:
