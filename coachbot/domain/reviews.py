@@ -53,7 +53,7 @@ class Decision(StrEnum):
     NOT_YET = "not_yet"
 
 
-class Waiting(StrEnum):
+class WaitingOn(StrEnum):
     """Why a recorded review's decision does not stand yet."""
 
     PARTNER = "partner"  # the blind second review of the pair is still open
@@ -61,15 +61,16 @@ class Waiting(StrEnum):
     EXERCISE = "exercise"  # an anchor exercise: scores only, there is nothing to decide
 
 
+# Tuples, not sets: they go into SQL ``IN`` lists, which should read the same every time.
 # Reviews that end in earned or not yet (the others give feedback, comment or only score).
-DECIDING = frozenset({ReviewPurpose.OFFICIAL, ReviewPurpose.SECOND, ReviewPurpose.THIRD})
+DECIDING = (ReviewPurpose.OFFICIAL, ReviewPurpose.SECOND, ReviewPurpose.THIRD)
 # The two blind reviews of a double-scored submission.
 PAIRED = (ReviewPurpose.OFFICIAL, ReviewPurpose.SECOND)
 # A review someone gave up, or that was taken from them when late: they are not asked again for
 # the same evidence.
 LEFT = (ReviewStatus.HANDED_OFF, ReviewStatus.REASSIGNED)
 # A review that still waits for its reviewer's scores.
-OPEN = frozenset({ReviewStatus.ASSIGNED, ReviewStatus.EXERCISE})
+OPEN = (ReviewStatus.ASSIGNED, ReviewStatus.EXERCISE)
 
 
 def open_status(purpose: str) -> ReviewStatus:

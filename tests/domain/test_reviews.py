@@ -13,7 +13,7 @@ from coachbot.domain.reviews import (
     Decision,
     ReviewPurpose,
     ReviewStatus,
-    Waiting,
+    WaitingOn,
     blind_partner,
     open_status,
 )
@@ -27,7 +27,7 @@ def test_values_are_the_stored_strings() -> None:
         "assigned", "scored", "completed", "superseded", "handed_off", "reassigned", "exercise",
     ]  # fmt: skip
     assert [d.value for d in Decision] == ["feedback", "earned", "not_yet"]
-    assert [w.value for w in Waiting] == ["partner", "third", "exercise"]
+    assert [w.value for w in WaitingOn] == ["partner", "third", "exercise"]
     # A member is its string: rows read back as plain strings compare equal.
     assert ReviewStatus("assigned") is ReviewStatus.ASSIGNED
     assert ReviewPurpose.PEER == "peer"
@@ -45,7 +45,7 @@ def test_an_exercise_waits_in_its_own_status_every_other_review_is_assigned() ->
     for purpose in ReviewPurpose:
         if purpose is not ReviewPurpose.EXERCISE:
             assert open_status(purpose) is ReviewStatus.ASSIGNED
-    assert {open_status(p) for p in ReviewPurpose} == OPEN
+    assert {open_status(p) for p in ReviewPurpose} == set(OPEN)
 
 
 @pytest.mark.parametrize(
@@ -62,4 +62,4 @@ def test_the_blind_pair_is_the_official_and_the_second_review(
 
 def test_a_reviewer_who_left_is_not_open() -> None:
     assert set(LEFT) == {"handed_off", "reassigned"}
-    assert not OPEN & set(LEFT)
+    assert not set(OPEN) & set(LEFT)

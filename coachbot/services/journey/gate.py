@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain.errors import ChangedMeanwhile, NotFound, PreconditionFailed
 from coachbot.domain.journey import RULES, Move, PursuitFacts, State, check_move
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
 from coachbot.services.record import audit, idempotency
 from coachbot.storage.codec import policy_from_json
@@ -126,8 +127,8 @@ class JourneyService:
             select(Review.reviewer_id).where(
                 Review.pursuit_id == pursuit.id,
                 Review.evidence_version_id == latest,
-                Review.status.in_(("assigned", "completed")),
-                Review.purpose != "peer",
+                Review.status.in_((ReviewStatus.ASSIGNED, ReviewStatus.COMPLETED)),
+                Review.purpose != ReviewPurpose.PEER,
             )
         )
         return PursuitFacts(

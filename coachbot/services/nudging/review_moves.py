@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.journey import State
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.gate import lock_pursuit
 from coachbot.services.nudging.due import CATCH_UP, Due
 from coachbot.services.record import audit
 from coachbot.services.reviews.reviewing import ReviewService
-from coachbot.services.reviews.routing import PEER, pick_reviewer
+from coachbot.services.reviews.routing import pick_reviewer
 from coachbot.storage.models import CredentialRow, Person, Pursuit, Review, ReviewWait
 
 WAITING_STATES = (State.DRAFT_WITH_FACILITATOR.value, State.SUBMITTED.value)
@@ -108,7 +109,7 @@ async def reassign_late(
             select(Review.id)
             .join(Pursuit, Pursuit.id == Review.pursuit_id)
             .where(
-                Review.status == "assigned",
+                Review.status == ReviewStatus.ASSIGNED,
                 Pursuit.district_id == district_id,
                 Review.due_at <= newest,
                 Review.due_at > newest - CATCH_UP,
@@ -123,7 +124,7 @@ async def reassign_late(
         assert review is not None
         pursuit = await lock_pursuit(session, reviews.db, review.pursuit_id)
         await session.refresh(review)  # read again under the pursuit's lock
-        if review.status != "assigned":
+        if review.status != ReviewStatus.ASSIGNED:
             continue
         successor = await pick_reviewer(
             session, pursuit, exclude={review.reviewer_id}, now=now, purpose=review.purpose
@@ -143,13 +144,13 @@ async def _move(
     policy: DistrictPolicy,
     now: datetime,
 ) -> Review:
-    review.status, review.completed_at = "reassigned", now
+    review.status, review.completed_at = ReviewStatus.REASSIGNED, now
     moved = Review(
         pursuit_id=review.pursuit_id,
         evidence_version_id=review.evidence_version_id,
         reviewer_id=successor,
         purpose=review.purpose,
-        status="assigned",
+        status=ReviewStatus.ASSIGNED,
         assigned_at=now,
         due_at=now + timedelta(days=policy.review_deadline_days),
     )
@@ -200,7 +201,7 @@ async def _move_messages(
             {**params, "to_name": to_name},
         ),
     ]
-    if new.purpose != PEER:
+    if new.purpose != ReviewPurpose.PEER:
         found.append(
             Due(
                 pursuit.teacher_id,

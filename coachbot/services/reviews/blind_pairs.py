@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain import calibration as rules
 from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.reviews import PAIRED, ReviewPurpose, ReviewStatus, blind_partner
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.record import audit, outbox
 from coachbot.services.reviews.routing import pick_reviewer
@@ -33,14 +34,12 @@ from coachbot.storage.models import (
     RoleGrantRow,
 )
 
-PAIRED = ("official", "second")  # the two blind reviews of a double-scored submission
-
 
 def queue_assigned(
     session: AsyncSession, now: datetime, pursuit: Pursuit, review: Review, credential: str
 ) -> None:
     """Tell a reviewer about a second, deciding or exercise review, through the outbox."""
-    exercise = review.purpose == "exercise"
+    exercise = review.purpose == ReviewPurpose.EXERCISE
     outbox.queue(
         session,
         now,
@@ -55,7 +54,7 @@ def queue_assigned(
             "credential": credential,
             "role": review.purpose,
             "due": review.due_at.isoformat() if review.due_at else "",
-            "purpose": "official",
+            "purpose": ReviewPurpose.OFFICIAL,
         },
     )
 
@@ -85,7 +84,7 @@ async def sample(session: AsyncSession, clock: Clock, pursuit: Pursuit, first: R
         return
     now = clock.now()
     reviewer = await pick_reviewer(
-        session, pursuit, exclude={first.reviewer_id}, now=now, purpose="official"
+        session, pursuit, exclude={first.reviewer_id}, now=now, purpose=ReviewPurpose.OFFICIAL
     )
     if reviewer is None:
         audit.on_pursuit(
@@ -101,8 +100,8 @@ async def sample(session: AsyncSession, clock: Clock, pursuit: Pursuit, first: R
         pursuit_id=pursuit.id,
         evidence_version_id=first.evidence_version_id,
         reviewer_id=reviewer,
-        purpose="second",
-        status="assigned",
+        purpose=ReviewPurpose.SECOND,
+        status=ReviewStatus.ASSIGNED,
         assigned_at=now,
         due_at=first.due_at,
     )
@@ -121,14 +120,14 @@ async def sample(session: AsyncSession, clock: Clock, pursuit: Pursuit, first: R
 
 async def partner(session: AsyncSession, review: Review) -> Review | None:
     """The other blind review of the same submission, if this one is double-scored."""
-    if review.purpose not in PAIRED:
+    other = blind_partner(review.purpose)
+    if other is None:
         return None
-    other = "second" if review.purpose == "official" else "official"
     return await session.scalar(
         select(Review).where(
             Review.evidence_version_id == review.evidence_version_id,
             Review.purpose == other,
-            Review.status.in_(("assigned", "scored")),
+            Review.status.in_((ReviewStatus.ASSIGNED, ReviewStatus.SCORED)),
         )
     )
 
@@ -141,7 +140,7 @@ async def panel(session: AsyncSession, review: Review) -> list[Review]:
             .where(
                 Review.evidence_version_id == review.evidence_version_id,
                 Review.purpose.in_(PAIRED),
-                Review.status == "completed",
+                Review.status == ReviewStatus.COMPLETED,
             )
             .order_by(Review.id)
         )
@@ -156,7 +155,9 @@ async def send_to_third(
     Returns who got it (None when nobody can, and the admins must step in)."""
     now = clock.now()
     involved = {r.reviewer_id for r in pair}
-    decider = await pick_reviewer(session, pursuit, exclude=involved, now=now, purpose="official")
+    decider = await pick_reviewer(
+        session, pursuit, exclude=involved, now=now, purpose=ReviewPurpose.OFFICIAL
+    )
     if decider is None:
         decider = await session.scalar(
             select(RoleGrantRow.person_id)
@@ -184,8 +185,8 @@ async def send_to_third(
         pursuit_id=pursuit.id,
         evidence_version_id=pair[0].evidence_version_id,
         reviewer_id=decider,
-        purpose="third",
-        status="assigned",
+        purpose=ReviewPurpose.THIRD,
+        status=ReviewStatus.ASSIGNED,
         assigned_at=now,
         due_at=max((r.due_at for r in pair if r.due_at), default=None),
     )

@@ -8,7 +8,6 @@ are in and agree; if they differ, a third reviewer decides.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,6 +24,7 @@ from coachbot.domain.errors import (
     PreconditionFailed,
 )
 from coachbot.domain.journey import Move
+from coachbot.domain.reviews import Decision, ReviewPurpose, ReviewStatus, WaitingOn, open_status
 from coachbot.domain.roles import Actor
 from coachbot.services.awards.awarding import grant_award
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
@@ -34,12 +34,6 @@ from coachbot.services.reviews.news import queue_feedback
 from coachbot.storage.codec import policy_from_json, rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import CredentialRow, District, Person, Pursuit, Review
-
-
-class Decision(StrEnum):
-    FEEDBACK = "feedback"  # on a draft
-    EARNED = "earned"
-    NOT_YET = "not_yet"
 
 
 @dataclass(frozen=True)
@@ -82,33 +76,41 @@ class Decider:
             raise OwnWork(move="review")
         if review.reviewer_id != actor.person_id:
             raise NotPermitted(move="review", parties=["reviewer"])
-        open_status = "exercise" if review.purpose == "exercise" else "assigned"
-        if review.status == "superseded":  # a colleague decided this submission first
+        if review.status == ReviewStatus.SUPERSEDED:  # a colleague decided this submission first
             by, at = await self._decided_by(session, review)
             raise ChangedMeanwhile(state=pursuit.state, by=by, at=at, same=True)
-        if review.status != open_status:
+        if review.status != open_status(review.purpose):
             raise PreconditionFailed(need="open_review", status=review.status)
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert credential is not None
         rubric = rubric_from_json(credential.rubric)
         chosen = rubric.validate_scores(scores)
         now = self.clock.now()
-        outcome = {"review_id": review.id, "pursuit_id": pursuit.id, "award_id": None,
-                   "purpose": review.purpose}
-        if review.purpose == "exercise":  # an anchor scored for calibration: no decision
-            review.status, review.completed_at = "completed", now
+        outcome = {
+            "review_id": review.id,
+            "pursuit_id": pursuit.id,
+            "award_id": None,
+            "purpose": review.purpose,
+        }
+        if (
+            review.purpose == ReviewPurpose.EXERCISE
+        ):  # an anchor scored for calibration: no decision
+            review.status, review.completed_at = ReviewStatus.COMPLETED, now
             review.scores = {name: level.name for name, level in chosen.items()}
             audit.on_pursuit(
                 session, pursuit, actor, "calibration_exercise", at=now,
                 details={"review": review.id},
             )  # fmt: skip
-            return outcome | {"decision": "scored", "state": pursuit.state, "waiting": "exercise"}
-        if review.purpose == "peer":  # a colleague's view of a draft: informs, moves nothing
+            scored = {"decision": "scored", "state": pursuit.state, "waiting": WaitingOn.EXERCISE}
+            return outcome | scored
+        if (
+            review.purpose == ReviewPurpose.PEER
+        ):  # a colleague's view of a draft: informs, moves nothing
             return outcome | await self._peer(
                 session, actor, pursuit, review, credential.title, rubric, decision, chosen,
                 strengths, feedback,
             )  # fmt: skip
-        if review.purpose == "feedback":
+        if review.purpose == ReviewPurpose.FEEDBACK:
             if decision is not Decision.FEEDBACK:
                 raise InvalidInput(field="decision", hint="draft_gets_feedback")
             move = Move.RETURN_DRAFT
@@ -133,36 +135,40 @@ class Decider:
         # and agree; a disagreement goes to a third reviewer, whose decision stands.
         panel = [review]
         other = await blind_pairs.partner(session, review)
-        if other is not None and other.status == "assigned":
-            review.status = "scored"  # blind: waits for the other review, seen by nobody
+        if other is not None and other.status == ReviewStatus.ASSIGNED:
+            review.status = ReviewStatus.SCORED  # blind: waits for the other review, seen by nobody
             audit.on_pursuit(
                 session, pursuit, actor, "calibration_scored", at=now, details={"review": review.id}
             )
-            return outcome | {"state": pursuit.state, "waiting": "partner"}
+            return outcome | {"state": pursuit.state, "waiting": WaitingOn.PARTNER}
         if other is not None:
-            other.status = "completed"
+            other.status = ReviewStatus.COMPLETED
             if other.decision != review.decision:
-                review.status = "completed"
+                review.status = ReviewStatus.COMPLETED
                 third = await blind_pairs.send_to_third(
                     session, self.clock, pursuit, [other, review]
                 )
-                return outcome | {"state": pursuit.state, "waiting": "third", "third": third}
+                return outcome | {
+                    "state": pursuit.state,
+                    "waiting": WaitingOn.THIRD,
+                    "third": third,
+                }
             panel = [other, review]
-        elif review.purpose == "third":
+        elif review.purpose == ReviewPurpose.THIRD:
             panel = await blind_pairs.panel(session, review)
         result = await self.journey.apply_move(
             session, actor, pursuit, move, reason=feedback or None, details={"review": review.id}
         )
-        review.status = "completed"
+        review.status = ReviewStatus.COMPLETED
         # Anyone else still holding a review of this evidence is told, if they try, who decided.
         await session.execute(
             update(Review)
             .where(
                 Review.evidence_version_id == review.evidence_version_id,
-                Review.status == "assigned",
+                Review.status == ReviewStatus.ASSIGNED,
                 Review.id != review.id,
             )
-            .values(status="superseded", completed_at=now)
+            .values(status=ReviewStatus.SUPERSEDED, completed_at=now)
         )
         if move is Move.AWARD:
             outcome["award_id"] = await grant_award(
@@ -183,8 +189,8 @@ class Decider:
             strengths=[r.strengths or "" for r in panel],
             changes=[r.feedback or "" for r in panel],
             award_id=outcome["award_id"],
-            panel_scores=[dict(r.scores or {}) for r in panel if r.purpose != "third"]
-            if review.purpose != "third"
+            panel_scores=[dict(r.scores or {}) for r in panel if r.purpose != ReviewPurpose.THIRD]
+            if review.purpose != ReviewPurpose.THIRD
             else None,
         )
         return outcome | {"state": result.to_state}
@@ -209,7 +215,11 @@ class Decider:
         if not feedback:
             raise InvalidInput(field="feedback", hint="feedback_needed")
         now = self.clock.now()
-        review.status, review.completed_at, review.decision = "completed", now, decision.value
+        review.status, review.completed_at, review.decision = (
+            ReviewStatus.COMPLETED,
+            now,
+            decision.value,
+        )
         review.scores = {name: level.name for name, level in chosen.items()}
         review.strengths, review.feedback = strengths or None, feedback
         audit.on_pursuit(
@@ -239,7 +249,7 @@ class Decider:
                 .join(Person, Person.id == Review.reviewer_id)
                 .where(
                     Review.evidence_version_id == review.evidence_version_id,
-                    Review.status == "completed",
+                    Review.status == ReviewStatus.COMPLETED,
                     Review.decision.isnot(None),
                 )
                 .order_by(Review.completed_at.desc())

@@ -17,14 +17,15 @@ from coachbot.domain.errors import (
     PreconditionFailed,
 )
 from coachbot.domain.journey import Move, State
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
 from coachbot.services.record import audit, idempotency
 from coachbot.services.reviews import blind_pairs, waits
 from coachbot.services.reviews.deciding import Decider, Decision, ReviewOutcome
 from coachbot.services.reviews.eligibility import check_may_review
-from coachbot.services.reviews.routing import OFFICIAL, PEER, pick_reviewer
 from coachbot.services.reviews.routing import context as routing_context
+from coachbot.services.reviews.routing import pick_reviewer
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
     EvidenceVersion,
@@ -50,7 +51,7 @@ class ReviewService:
 
         A formal submission assigned for review moves to "under review". The reviewer must be
         one the district allows for this work (see reviewer_checks) and never the teacher.
-        ``purpose="peer"`` adds a colleague's feedback on a draft, which moves nothing.
+        ``purpose=ReviewPurpose.PEER`` adds a colleague's feedback on a draft, which moves nothing.
         """
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
@@ -76,14 +77,16 @@ class ReviewService:
         review or no colleague has room. The facilitator's feedback still comes as usual."""
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            ctx = await routing_context(session, pursuit, PEER)
+            ctx = await routing_context(session, pursuit, ReviewPurpose.PEER)
             if not ctx.policy.peer_review or pursuit.state != State.DRAFT_WITH_FACILITATOR:
                 return None
-            peer = await pick_reviewer(session, pursuit, now=self.clock.now(), purpose=PEER)
+            peer = await pick_reviewer(
+                session, pursuit, now=self.clock.now(), purpose=ReviewPurpose.PEER
+            )
             if peer is None:
                 return None
             actor = Actor.system(pursuit.district_id)
-            return await self._assign(session, actor, pursuit, peer, PEER), peer
+            return await self._assign(session, actor, pursuit, peer, ReviewPurpose.PEER), peer
 
     async def waiting(self, pursuit_id: int) -> waits.Waiting | None:
         """Whether the pursuit's evidence waits for a reviewer, and what to tell the teacher."""
@@ -102,7 +105,7 @@ class ReviewService:
             await session.refresh(review)
             if review.reviewer_id != actor.person_id:
                 raise NotPermitted(move="hand_off", parties=["reviewer"])
-            if review.status != "assigned":
+            if review.status != ReviewStatus.ASSIGNED:
                 raise PreconditionFailed(need="open_review", status=review.status)
             colleague = await pick_reviewer(
                 session,
@@ -114,13 +117,13 @@ class ReviewService:
             if colleague is None:
                 return None
             now = self.clock.now()
-            review.status, review.completed_at = "handed_off", now
+            review.status, review.completed_at = ReviewStatus.HANDED_OFF, now
             successor = Review(
                 pursuit_id=pursuit.id,
                 evidence_version_id=review.evidence_version_id,
                 reviewer_id=colleague,
                 purpose=review.purpose,
-                status="assigned",
+                status=ReviewStatus.ASSIGNED,
                 assigned_at=now,
                 due_at=review.due_at,
             )
@@ -159,8 +162,8 @@ class ReviewService:
         state = State(pursuit.state)
         # A peer comments on a draft; a second official reviewer may join one under review.
         allowed = {
-            PEER: {State.DRAFT_WITH_FACILITATOR},
-            OFFICIAL: {State.SUBMITTED, State.UNDER_REVIEW},
+            ReviewPurpose.PEER: {State.DRAFT_WITH_FACILITATOR},
+            ReviewPurpose.OFFICIAL: {State.SUBMITTED, State.UNDER_REVIEW},
         }.get(purpose or "", {State.DRAFT_WITH_FACILITATOR, State.SUBMITTED})
         if state not in allowed:
             raise PreconditionFailed(need="evidence_to_review", state=state.value)
@@ -182,13 +185,13 @@ class ReviewService:
             evidence_version_id=version.id,
             reviewer_id=reviewer.id,
             purpose=ctx.purpose,
-            status="assigned",
+            status=ReviewStatus.ASSIGNED,
             assigned_at=now,
             due_at=now + timedelta(days=ctx.policy.review_deadline_days),
         )
         session.add(review)
         await session.flush()
-        if ctx.purpose != PEER:  # someone has it now, however it was found
+        if ctx.purpose != ReviewPurpose.PEER:  # someone has it now, however it was found
             await waits.clear(session, pursuit.id)
         audit.on_pursuit(
             session,
