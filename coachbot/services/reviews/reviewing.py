@@ -161,10 +161,13 @@ class ReviewService:
     ) -> int:
         state = State(pursuit.state)
         # A peer comments on a draft; a second official reviewer may join one under review.
-        allowed = {
+        allowed_by_purpose: dict[str, set[State]] = {
             ReviewPurpose.PEER: {State.DRAFT_WITH_FACILITATOR},
             ReviewPurpose.OFFICIAL: {State.SUBMITTED, State.UNDER_REVIEW},
-        }.get(purpose or "", {State.DRAFT_WITH_FACILITATOR, State.SUBMITTED})
+        }
+        allowed = allowed_by_purpose.get(
+            purpose or "", {State.DRAFT_WITH_FACILITATOR, State.SUBMITTED}
+        )
         if state not in allowed:
             raise PreconditionFailed(need="evidence_to_review", state=state.value)
         reviewer = await session.get(Person, reviewer_id)
@@ -220,11 +223,13 @@ class ReviewService:
         idempotency_key: str | None = None,
     ) -> ReviewOutcome:
         async def work(session: AsyncSession) -> dict[str, Any]:
-            return await self.decider.decide(
+            outcome = await self.decider.decide(
                 session, actor, review_id, decision, scores, strengths.strip(), feedback.strip()
             )
+            return outcome.to_json()
 
-        outcome, replayed = await idempotency.once(
+        # The first time and a replay alike read the outcome back from what is stored.
+        stored, replayed = await idempotency.once(
             self.db, self.clock.now(), idempotency_key, work, scope="review"
         )
-        return ReviewOutcome(**outcome, replayed=replayed)
+        return ReviewOutcome.from_json(stored, replayed=replayed)
