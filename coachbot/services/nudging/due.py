@@ -246,6 +246,7 @@ async def reviews(
     )
     found: list[Due] = []
     for rid, reviewer, due_at, purpose, title in rows.all():
+        assert due_at is not None  # the query compares it with now
         params = {
             "review_id": rid,
             "credential": title,

@@ -140,7 +140,12 @@ class CalibrationService:
             .order_by(Review.completed_at.desc(), Review.id.desc())
             .limit(5)
         )
-        return [(rid, title, decision, name) for rid, title, decision, name in rows.all()]
+        # Every decision is set (the query asks for it); the check only tells the type checker.
+        return [
+            (rid, title, decision, name)
+            for rid, title, decision, name in rows.all()
+            if decision is not None
+        ]
 
     async def _anchors(self, session: AsyncSession, district_id: int) -> list[AnchorResult]:
         anchors = list(

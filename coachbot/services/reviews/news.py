@@ -65,8 +65,11 @@ async def award_params(session: AsyncSession, award_id: int) -> dict[str, Any]:
             Completion.completed_at == award.awarded_at,
         )
     ):
-        model = StackRow if done.kind == "stack" else PathwayRow
-        row = await session.get(model, done.subject_id)
+        row: StackRow | PathwayRow | None
+        if done.kind == "stack":
+            row = await session.get(StackRow, done.subject_id)
+        else:
+            row = await session.get(PathwayRow, done.subject_id)
         if row is not None:
             completed.append([done.kind, row.title, (done.outcome or {}).get("value", "")])
     return {
