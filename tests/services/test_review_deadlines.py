@@ -221,3 +221,19 @@ async def test_waiting_evidence_an_admin_assigns_by_hand_is_not_routed_twice(
             )
         )
     assert len(open_reviews) == 1
+
+
+async def test_the_sweep_keeps_evidence_nobody_can_take_and_forgets_withdrawn_work(
+    bot: CoachBot,
+) -> None:
+    world = await make_world(bot, ReviewerPolicy())  # no facilitator at all: nobody can review
+    for name in ("Tess", "Tom"):
+        await add_person(bot, world, name, "teacher")
+    tess, tom = [await add_waiting(bot, world, name) for name in ("Tess", "Tom")]
+    assert await bot.reviews.route(tess) is None
+    assert await bot.reviews.route(tom) is None
+    await bot.journey.move(await actor(bot, "tom@testville.example"), tom, Move.WITHDRAW)
+    bot.clock.set(START + timedelta(days=1, hours=1))  # the daily retry is due
+    await Sweep(bot.db, bot.clock).run()
+    assert await bot.reviews.waiting(tess) is not None  # still waits, tried again tomorrow
+    assert await bot.reviews.waiting(tom) is None  # withdrawn: nothing to route any more
