@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,7 +64,7 @@ class Scored:
 
     def outcome(
         self,
-        decision: Decision | str,
+        decision: Decision | Literal["scored"],
         state: str,
         *,
         waiting: WaitingOn | None = None,
@@ -73,7 +74,7 @@ class Scored:
         return ReviewOutcome(
             review_id=self.review.id,
             pursuit_id=self.pursuit.id,
-            decision=SCORES_ONLY if decision == SCORES_ONLY else Decision(decision),
+            decision=decision,
             state=State(state),
             award_id=award_id,
             waiting=waiting,
