@@ -15,6 +15,7 @@ from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.conversation.vocabulary import Button, Reply
 from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.reviews import Decision
 from coachbot.services.nudging import DeliveryFailed, Outgoing
 
 
@@ -80,12 +81,12 @@ class NudgeDelivery:
     def _next_step(self, params: dict[str, object], pursuit: str) -> list[Button]:
         """The buttons under a review's merged message: what the teacher can do next."""
         decision = params["decision"]
-        if decision == "earned":
+        if decision == Decision.EARNED:
             return [self.say.button("next_step_catalog", CATALOG, primary=True)]
-        if decision == "not_yet" and params.get("meeting"):
+        if decision == Decision.NOT_YET and params.get("meeting"):
             return [self.say.button("ask_for_meeting", HELP_ME, pursuit, primary=True)]
         buttons = [self.say.button("revise_evidence", DRAFT, pursuit, primary=True)]
-        if decision == "feedback":
+        if decision == Decision.FEEDBACK:
             buttons.append(self.say.button("submit_last", SUBMIT_LAST, pursuit))
         buttons.append(self.say.button("self_check", SELF_CHECK, pursuit))
         return buttons

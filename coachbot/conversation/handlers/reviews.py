@@ -10,12 +10,12 @@ from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, Button, FieldKind, Form, FormField, Option
 from coachbot.domain.errors import InvalidInput
+from coachbot.domain.reviews import DECIDING, ReviewPurpose, WaitingOn
 from coachbot.domain.roles import Role
 from coachbot.services.evidence import EvidenceView
 from coachbot.services.reviews import Decision
 
 SCORED = "score:"  # the prefix of a rubric criterion's field in the review form
-DECIDING = ("official", "second", "third")  # reviews that end in earned or not yet
 QUEUE = Action("queue")
 OPEN_REVIEW = Action("open_review")
 SCORE = Action("score")
@@ -78,9 +78,9 @@ def _review_buttons(turn: Turn, view: EvidenceView, review_id: int) -> list[Butt
     """Scoring and handing off are for the reviewer holding an open review; others only look."""
     if view.reviewer_id != turn.me.person_id or not view.open:
         return []
-    label = "give_feedback" if view.purpose == "feedback" else "score"
+    label = "give_feedback" if view.purpose == ReviewPurpose.FEEDBACK else "score"
     buttons = [turn.say.button(label, SCORE, ReviewRef(review_id), primary=True)]
-    if view.purpose != "exercise":
+    if view.purpose != ReviewPurpose.EXERCISE:
         buttons.append(turn.say.button("hand_off", HAND_OFF, ReviewRef(review_id)))
     return buttons
 
@@ -108,7 +108,7 @@ async def score(turn: Turn, value: str) -> None:
             "feedback",
             turn.say.label("field_feedback"),
             FieldKind.LONG_TEXT,
-            required=view.purpose == "feedback",
+            required=view.purpose == ReviewPurpose.FEEDBACK,
             hint=turn.say.label("hint_feedback"),
         )
     )
@@ -142,7 +142,7 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         for name, level in values.items()
         if name.startswith(SCORED) and level
     }
-    raw = values.get("decision", "feedback")
+    raw = values.get("decision", Decision.FEEDBACK)
     try:
         decision = Decision(raw)
     except ValueError:
@@ -165,13 +165,13 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
     # The teacher's merged message (or a second reviewer's request) was written to the outbox
     # with the decision; it goes out now.
     turn.queued_news()
-    if outcome.waiting == "exercise":
+    if outcome.waiting == WaitingOn.EXERCISE:
         await turn.answer("reviews.j2", "recorded_exercise")
         return
-    if outcome.waiting == "partner":
+    if outcome.waiting == WaitingOn.PARTNER:
         await turn.answer("reviews.j2", "recorded_blind", teacher=summary.teacher)
         return
-    if outcome.waiting == "third":
+    if outcome.waiting == WaitingOn.THIRD:
         third = await turn.read.person_name(outcome.third) if outcome.third else ""
         await turn.answer(
             "reviews.j2", "recorded_disagreement", teacher=summary.teacher, third=third

@@ -84,14 +84,12 @@ async def grant_award(
     )
     session.add(award)
     await session.flush()
-    audit.record(
+    audit.on_pursuit(
         session,
+        pursuit,
+        actor,
+        "award",
         at=now,
-        actor=actor,
-        district_id=district.id,
-        subject_type="pursuit",
-        subject_id=pursuit.id,
-        action="award",
         details={
             "award": award.id,
             "hours": credit.hours,

@@ -17,6 +17,7 @@ from coachbot.clock import Clock
 from coachbot.domain.catalog import Rubric
 from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.domain.evidence import EvidencePart
+from coachbot.domain.reviews import OPEN, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.evidence.basket import part_of
 from coachbot.services.record import audit
@@ -50,7 +51,12 @@ class EvidenceView:
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
 # handed to a colleague does not.
-SEEING_STATUSES = ("assigned", "scored", "completed", "exercise")
+SEEING_STATUSES = (
+    ReviewStatus.ASSIGNED,
+    ReviewStatus.SCORED,
+    ReviewStatus.COMPLETED,
+    ReviewStatus.EXERCISE,
+)
 
 
 class _Refused(Exception):
@@ -145,17 +151,15 @@ class EvidenceAccess:
                 .order_by(EvidencePartRow.position)
             )
         ]
-        audit.record(
+        audit.on_pursuit(
             session,
+            pursuit,
+            actor,
+            "view_evidence",
             at=self.clock.now(),
-            actor=actor,
-            district_id=pursuit.district_id,
-            subject_type="pursuit",
-            subject_id=pursuit.id,
-            action="view_evidence",
             details={"version": version.number},
         )
-        anchor = review is not None and review.purpose == "exercise"
+        anchor = review is not None and review.purpose == ReviewPurpose.EXERCISE
         return EvidenceView(
             pursuit.id,
             review.id if review else None,
@@ -168,5 +172,5 @@ class EvidenceAccess:
             parts,
             rubric_from_json(credential.rubric),
             review.reviewer_id if review else None,
-            review is not None and review.status in ("assigned", "exercise"),
+            review is not None and review.status in OPEN,
         )

@@ -96,14 +96,12 @@ class ChoosingService:
         )
         session.add(pursuit)
         await session.flush()
-        audit.record(
+        audit.on_pursuit(
             session,
+            pursuit,
+            actor,
+            "choose",
             at=now,
-            actor=actor,
-            district_id=actor.district_id,
-            subject_type="pursuit",
-            subject_id=pursuit.id,
-            action="choose",
             to_state=State.PROPOSED.value,
             details={"credential": credential.code},
         )

@@ -74,9 +74,8 @@ class ExtraTries:
             tries = await allowed_tries(session, pursuit, limit)
             if pursuit.attempts < tries:
                 raise PreconditionFailed(need="tries_left", left=tries - pursuit.attempts)
-            audit.record(
-                session, at=self.clock.now(), actor=actor, district_id=pursuit.district_id,
-                subject_type="pursuit", subject_id=pursuit.id, action=EXTRA_TRY,
+            audit.on_pursuit(
+                session, pursuit, actor, EXTRA_TRY, at=self.clock.now(),
                 details={"attempts": pursuit.attempts, "tries": tries + 1},
             )  # fmt: skip
             return {"pursuit_id": pursuit.id, "teacher_id": pursuit.teacher_id,

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain.errors import ChangedMeanwhile, NotFound, PreconditionFailed
 from coachbot.domain.journey import RULES, Move, PursuitFacts, State, check_move
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
 from coachbot.services.record import audit, idempotency
 from coachbot.storage.codec import policy_from_json
@@ -126,8 +127,8 @@ class JourneyService:
             select(Review.reviewer_id).where(
                 Review.pursuit_id == pursuit.id,
                 Review.evidence_version_id == latest,
-                Review.status.in_(("assigned", "completed")),
-                Review.purpose != "peer",
+                Review.status.in_((ReviewStatus.ASSIGNED, ReviewStatus.COMPLETED)),
+                Review.purpose != ReviewPurpose.PEER,
             )
         )
         return PursuitFacts(
@@ -176,14 +177,12 @@ class JourneyService:
         pursuit.updated_at = now
         if actor.person_id == pursuit.teacher_id:
             pursuit.last_activity_at = now
-        audit.record(
+        audit.on_pursuit(
             session,
+            pursuit,
+            actor,
+            move.value,
             at=now,
-            actor=actor,
-            district_id=pursuit.district_id,
-            subject_type="pursuit",
-            subject_id=pursuit.id,
-            action=move.value,
             from_state=state.value,
             to_state=target.value,
             reason=reason,
@@ -229,13 +228,4 @@ class JourneyService:
             now = self.clock.now()
             if actor.person_id == pursuit.teacher_id:
                 pursuit.last_activity_at = now
-            audit.record(
-                session,
-                at=now,
-                actor=actor,
-                district_id=pursuit.district_id,
-                subject_type="pursuit",
-                subject_id=pursuit.id,
-                action=action,
-                reason=text.strip() or None,
-            )
+            audit.on_pursuit(session, pursuit, actor, action, at=now, reason=text.strip() or None)

@@ -116,14 +116,12 @@ class PlanningService:
                 for i, m in enumerate(sorted(milestones, key=lambda m: m.due_on))
             )
             pursuit.last_activity_at = now
-            audit.record(
+            audit.on_pursuit(
                 session,
+                pursuit,
+                actor,
+                "save_plan",
                 at=now,
-                actor=actor,
-                district_id=pursuit.district_id,
-                subject_type="pursuit",
-                subject_id=pursuit.id,
-                action="save_plan",
                 details={"deadline": deadline.isoformat(), "milestones": len(milestones)},
             )
             return {
@@ -158,14 +156,12 @@ class PlanningService:
             now = self.clock.now()
             milestone.done_at = now
             pursuit.last_activity_at = now
-            audit.record(
+            audit.on_pursuit(
                 session,
+                pursuit,
+                actor,
+                "complete_milestone",
                 at=now,
-                actor=actor,
-                district_id=pursuit.district_id,
-                subject_type="pursuit",
-                subject_id=pursuit.id,
-                action="complete_milestone",
                 details={"milestone": milestone.title},
             )
             return True

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
 from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.reviews import ReviewStatus
 from coachbot.storage.models import (
     Cohort,
     CohortMember,
@@ -237,7 +238,7 @@ async def reviews(
         .join(Pursuit, Pursuit.id == Review.pursuit_id)
         .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
         .where(
-            Review.status == "assigned",
+            Review.status == ReviewStatus.ASSIGNED,
             Pursuit.district_id == district_id,
             Review.due_at <= now + timedelta(days=t.review_soon_days),
             Review.due_at > now - CATCH_UP - timedelta(days=t.escalate_after_days),
@@ -245,6 +246,7 @@ async def reviews(
     )
     found: list[Due] = []
     for rid, reviewer, due_at, purpose, title in rows.all():
+        assert due_at is not None  # the query compares it with now
         params = {
             "review_id": rid,
             "credential": title,

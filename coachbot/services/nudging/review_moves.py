@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.journey import State
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.gate import lock_pursuit
 from coachbot.services.nudging.due import CATCH_UP, Due
 from coachbot.services.record import audit
 from coachbot.services.reviews import waits
 from coachbot.services.reviews.reviewing import ReviewService
-from coachbot.services.reviews.routing import PEER, pick_reviewer
+from coachbot.services.reviews.routing import pick_reviewer
 from coachbot.storage.models import CredentialRow, Person, Pursuit, Review, ReviewWait
 
 WAITING_STATES = (State.DRAFT_WITH_FACILITATOR.value, State.SUBMITTED.value)
@@ -109,7 +110,7 @@ async def reassign_late(
             select(Review.id)
             .join(Pursuit, Pursuit.id == Review.pursuit_id)
             .where(
-                Review.status == "assigned",
+                Review.status == ReviewStatus.ASSIGNED,
                 Pursuit.district_id == district_id,
                 Review.due_at <= newest,
                 Review.due_at > newest - CATCH_UP,
@@ -124,7 +125,7 @@ async def reassign_late(
         assert review is not None
         pursuit = await lock_pursuit(session, reviews.db, review.pursuit_id)
         await session.refresh(review)  # read again under the pursuit's lock
-        if review.status != "assigned":
+        if review.status != ReviewStatus.ASSIGNED:
             continue
         successor = await pick_reviewer(
             session, pursuit, exclude={review.reviewer_id}, now=now, purpose=review.purpose
@@ -144,26 +145,24 @@ async def _move(
     policy: DistrictPolicy,
     now: datetime,
 ) -> Review:
-    review.status, review.completed_at = "reassigned", now
+    review.status, review.completed_at = ReviewStatus.REASSIGNED, now
     moved = Review(
         pursuit_id=review.pursuit_id,
         evidence_version_id=review.evidence_version_id,
         reviewer_id=successor,
         purpose=review.purpose,
-        status="assigned",
+        status=ReviewStatus.ASSIGNED,
         assigned_at=now,
         due_at=now + timedelta(days=policy.review_deadline_days),
     )
     session.add(moved)
     await session.flush()
-    audit.record(
+    audit.on_pursuit(
         session,
+        pursuit,
+        Actor.system(pursuit.district_id),
+        "reassign_review",
         at=now,
-        actor=Actor.system(pursuit.district_id),
-        district_id=pursuit.district_id,
-        subject_type="pursuit",
-        subject_id=pursuit.id,
-        action="reassign_review",
         reason="late",
         details={"from": review.reviewer_id, "to": successor, "review": moved.id},
     )
@@ -203,7 +202,7 @@ async def _move_messages(
             {**params, "to_name": to_name},
         ),
     ]
-    if new.purpose != PEER:
+    if new.purpose != ReviewPurpose.PEER:
         found.append(
             Due(
                 pursuit.teacher_id,

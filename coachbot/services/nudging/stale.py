@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
 from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.reviews import ReviewStatus
 from coachbot.services.nudging.due import BEFORE_SUBMITTING, WORKING, Thresholds
 from coachbot.storage.models import MilestoneRow, Pursuit, Review, WorkPlan
 
@@ -54,7 +55,7 @@ async def is_stale(
         return pursuit.state not in BEFORE_SUBMITTING
     if what == "review":
         status = await session.scalar(select(Review.status).where(Review.id == ident))
-        return status != "assigned"
+        return status != ReviewStatus.ASSIGNED
     if kind is NudgeKind.NO_PLAN:
         started = await session.scalar(
             select(Pursuit.id)

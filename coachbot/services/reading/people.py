@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from coachbot.domain.reviews import ReviewStatus
 from coachbot.domain.roles import Role
 from coachbot.services.reading.shapes import (
     QueueItem,
@@ -115,7 +116,7 @@ class PeopleReads:
                 .join(Pursuit, Pursuit.id == Review.pursuit_id)
                 .join(Person, Person.id == Pursuit.teacher_id)
                 .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
-                .where(Review.reviewer_id == reviewer_id, Review.status == "assigned")
+                .where(Review.reviewer_id == reviewer_id, Review.status == ReviewStatus.ASSIGNED)
                 .order_by(Review.due_at, Review.id)
             )
             return [QueueItem(*r) for r in rows.all()]

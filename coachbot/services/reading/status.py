@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
 from coachbot.domain.journey import State
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.services.district.people import person_by_email
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
@@ -167,8 +168,8 @@ class StatusService:
                     .join(EvidenceVersion, EvidenceVersion.id == Review.evidence_version_id)
                     .where(
                         Pursuit.cohort_id == cohort_id,
-                        Review.status == "completed",
-                        Review.purpose != "peer",
+                        Review.status == ReviewStatus.COMPLETED,
+                        Review.purpose != ReviewPurpose.PEER,
                     )
                 )
             ).all()

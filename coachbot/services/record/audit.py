@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.roles import Actor
-from coachbot.storage.models import AuditEvent
+from coachbot.storage.models import AuditEvent, Pursuit
 
 
 def record(
@@ -38,4 +38,32 @@ def record(
             reason=reason,
             details=details,
         )
+    )
+
+
+def on_pursuit(
+    session: AsyncSession,
+    pursuit: Pursuit,
+    actor: Actor,
+    action: str,
+    *,
+    at: datetime,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """``record`` an event about ``pursuit``, in its district (most of the trail is)."""
+    record(
+        session,
+        at=at,
+        actor=actor,
+        district_id=pursuit.district_id,
+        subject_type="pursuit",
+        subject_id=pursuit.id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details,
     )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain import calibration as rules
 from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.reviews import PAIRED, ReviewPurpose, ReviewStatus, blind_partner
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.record import audit, outbox
 from coachbot.services.reviews.routing import pick_reviewer
@@ -33,14 +34,12 @@ from coachbot.storage.models import (
     RoleGrantRow,
 )
 
-PAIRED = ("official", "second")  # the two blind reviews of a double-scored submission
-
 
 def queue_assigned(
     session: AsyncSession, now: datetime, pursuit: Pursuit, review: Review, credential: str
 ) -> None:
     """Tell a reviewer about a second, deciding or exercise review, through the outbox."""
-    exercise = review.purpose == "exercise"
+    exercise = review.purpose == ReviewPurpose.EXERCISE
     outbox.queue(
         session,
         now,
@@ -55,7 +54,7 @@ def queue_assigned(
             "credential": credential,
             "role": review.purpose,
             "due": review.due_at.isoformat() if review.due_at else "",
-            "purpose": "official",
+            "purpose": ReviewPurpose.OFFICIAL,
         },
     )
 
@@ -85,44 +84,50 @@ async def sample(session: AsyncSession, clock: Clock, pursuit: Pursuit, first: R
         return
     now = clock.now()
     reviewer = await pick_reviewer(
-        session, pursuit, exclude={first.reviewer_id}, now=now, purpose="official"
+        session, pursuit, exclude={first.reviewer_id}, now=now, purpose=ReviewPurpose.OFFICIAL
     )
     if reviewer is None:
-        audit.record(
-            session, at=now, actor=Actor.system(pursuit.district_id),
-            district_id=pursuit.district_id, subject_type="pursuit", subject_id=pursuit.id,
-            action="calibration_no_second_reviewer", details={"review": first.id},
-        )  # fmt: skip
+        audit.on_pursuit(
+            session,
+            pursuit,
+            Actor.system(pursuit.district_id),
+            "calibration_no_second_reviewer",
+            at=now,
+            details={"review": first.id},
+        )
         return
     second = Review(
         pursuit_id=pursuit.id,
         evidence_version_id=first.evidence_version_id,
         reviewer_id=reviewer,
-        purpose="second",
-        status="assigned",
+        purpose=ReviewPurpose.SECOND,
+        status=ReviewStatus.ASSIGNED,
         assigned_at=now,
         due_at=first.due_at,
     )
     session.add(second)
     await session.flush()
-    audit.record(
-        session, at=now, actor=Actor.system(pursuit.district_id), district_id=pursuit.district_id,
-        subject_type="pursuit", subject_id=pursuit.id, action="calibration_sample",
+    audit.on_pursuit(
+        session,
+        pursuit,
+        Actor.system(pursuit.district_id),
+        "calibration_sample",
+        at=now,
         details={"first": first.id, "second": second.id, "n": formal},
-    )  # fmt: skip
+    )
     queue_assigned(session, now, pursuit, second, await credential_title(session, pursuit))
 
 
 async def partner(session: AsyncSession, review: Review) -> Review | None:
     """The other blind review of the same submission, if this one is double-scored."""
-    if review.purpose not in PAIRED:
+    other = blind_partner(review.purpose)
+    if other is None:
         return None
-    other = "second" if review.purpose == "official" else "official"
     return await session.scalar(
         select(Review).where(
             Review.evidence_version_id == review.evidence_version_id,
             Review.purpose == other,
-            Review.status.in_(("assigned", "scored")),
+            Review.status.in_((ReviewStatus.ASSIGNED, ReviewStatus.SCORED)),
         )
     )
 
@@ -135,7 +140,7 @@ async def panel(session: AsyncSession, review: Review) -> list[Review]:
             .where(
                 Review.evidence_version_id == review.evidence_version_id,
                 Review.purpose.in_(PAIRED),
-                Review.status == "completed",
+                Review.status == ReviewStatus.COMPLETED,
             )
             .order_by(Review.id)
         )
@@ -150,7 +155,9 @@ async def send_to_third(
     Returns who got it (None when nobody can, and the admins must step in)."""
     now = clock.now()
     involved = {r.reviewer_id for r in pair}
-    decider = await pick_reviewer(session, pursuit, exclude=involved, now=now, purpose="official")
+    decider = await pick_reviewer(
+        session, pursuit, exclude=involved, now=now, purpose=ReviewPurpose.OFFICIAL
+    )
     if decider is None:
         decider = await session.scalar(
             select(RoleGrantRow.person_id)
@@ -164,19 +171,22 @@ async def send_to_third(
             .order_by(RoleGrantRow.person_id)
             .limit(1)
         )
-    audit.record(
-        session, at=now, actor=Actor.system(pursuit.district_id), district_id=pursuit.district_id,
-        subject_type="pursuit", subject_id=pursuit.id, action="calibration_disagreement",
+    audit.on_pursuit(
+        session,
+        pursuit,
+        Actor.system(pursuit.district_id),
+        "calibration_disagreement",
+        at=now,
         details={"reviews": [r.id for r in pair], "third": decider},
-    )  # fmt: skip
+    )
     if decider is None:
         return None
     third = Review(
         pursuit_id=pursuit.id,
         evidence_version_id=pair[0].evidence_version_id,
         reviewer_id=decider,
-        purpose="third",
-        status="assigned",
+        purpose=ReviewPurpose.THIRD,
+        status=ReviewStatus.ASSIGNED,
         assigned_at=now,
         due_at=max((r.due_at for r in pair if r.due_at), default=None),
     )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain import calibration as rules
 from coachbot.domain.errors import NotFound, NotPermitted, PreconditionFailed
+from coachbot.domain.reviews import DECIDING, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.journey.gate import lock_pursuit
 from coachbot.services.record import audit
@@ -72,7 +73,7 @@ class CalibrationService:
                 select(func.count())
                 .select_from(Review)
                 .join(Pursuit, Pursuit.id == Review.pursuit_id)
-                .where(Pursuit.district_id == district.id, Review.purpose == "third")
+                .where(Pursuit.district_id == district.id, Review.purpose == ReviewPurpose.THIRD)
             )
             return CalibrationReport(
                 policy_from_json(district.policy).calibration_fraction,
@@ -90,14 +91,14 @@ class CalibrationService:
         self, session: AsyncSession, district_id: int
     ) -> list[rules.DoubleScore]:
         """The most recent submissions scored blind by two reviewers, both scores in."""
-        done = ("scored", "completed")
+        done = (ReviewStatus.SCORED, ReviewStatus.COMPLETED)
         seconds = list(
             await session.scalars(
                 select(Review)
                 .join(Pursuit, Pursuit.id == Review.pursuit_id)
                 .where(
                     Pursuit.district_id == district_id,
-                    Review.purpose == "second",
+                    Review.purpose == ReviewPurpose.SECOND,
                     Review.status.in_(done),
                 )
                 .order_by(Review.completed_at.desc(), Review.id.desc())
@@ -109,7 +110,7 @@ class CalibrationService:
             first = await session.scalar(
                 select(Review).where(
                     Review.evidence_version_id == second.evidence_version_id,
-                    Review.purpose == "official",
+                    Review.purpose == ReviewPurpose.OFFICIAL,
                     Review.status.in_(done),
                 )
             )
@@ -132,21 +133,26 @@ class CalibrationService:
             .join(Person, Person.id == Review.reviewer_id)
             .where(
                 Pursuit.district_id == district_id,
-                Review.purpose.in_(("official", "second", "third")),
-                Review.status == "completed",
+                Review.purpose.in_(DECIDING),
+                Review.status == ReviewStatus.COMPLETED,
                 Review.decision.isnot(None),
             )
             .order_by(Review.completed_at.desc(), Review.id.desc())
             .limit(5)
         )
-        return [(rid, title, decision, name) for rid, title, decision, name in rows.all()]
+        # Every decision is set (the query asks for it); the check only tells the type checker.
+        return [
+            (rid, title, decision, name)
+            for rid, title, decision, name in rows.all()
+            if decision is not None
+        ]
 
     async def _anchors(self, session: AsyncSession, district_id: int) -> list[AnchorResult]:
         anchors = list(
             await session.scalars(
                 select(Review)
                 .join(Pursuit, Pursuit.id == Review.pursuit_id)
-                .where(Pursuit.district_id == district_id, Review.purpose == "anchor")
+                .where(Pursuit.district_id == district_id, Review.purpose == ReviewPurpose.ANCHOR)
                 .order_by(Review.id.desc())
                 .limit(5)
             )
@@ -164,7 +170,7 @@ class CalibrationService:
                     select(Review)
                     .where(
                         Review.evidence_version_id == anchor.evidence_version_id,
-                        Review.purpose == "exercise",
+                        Review.purpose == ReviewPurpose.EXERCISE,
                         Review.assigned_at >= anchor.assigned_at,
                     )
                     .order_by(Review.id)
@@ -175,10 +181,10 @@ class CalibrationService:
             scored = [
                 (names[e.reviewer_id], rules.drift(e.reviewer_id, agreed, e.scores, levels))
                 for e in exercises
-                if e.status == "completed" and e.scores
+                if e.status == ReviewStatus.COMPLETED and e.scores
             ]
             scored.sort(key=lambda item: (item[1].exact, item[0]))
-            waiting = [names[e.reviewer_id] for e in exercises if e.status == "exercise"]
+            waiting = [names[e.reviewer_id] for e in exercises if e.status == ReviewStatus.EXERCISE]
             results.append(AnchorResult(anchor.id, credential.title, scored, waiting))
         return results
 
@@ -187,7 +193,7 @@ class CalibrationService:
         if not ids:
             return {}
         rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-        return dict(rows.all())  # type: ignore[arg-type]
+        return dict(rows.tuples().all())
 
     async def open_exercises(self, actor: Actor) -> list[tuple[int, str]]:
         """The anchors this reviewer has been asked to score and has not: (review id, title)."""
@@ -196,7 +202,9 @@ class CalibrationService:
                 select(Review.id, CredentialRow.title)
                 .join(Pursuit, Pursuit.id == Review.pursuit_id)
                 .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
-                .where(Review.reviewer_id == actor.person_id, Review.status == "exercise")
+                .where(
+                    Review.reviewer_id == actor.person_id, Review.status == ReviewStatus.EXERCISE
+                )
                 .order_by(Review.id)
             )
             return [(rid, title) for rid, title in rows.all()]
@@ -213,7 +221,11 @@ class CalibrationService:
             pursuit = await lock_pursuit(session, self.db, source.pursuit_id)
             if pursuit.district_id != actor.district_id:
                 raise NotFound(what="review", key=str(review_id))
-            if source.purpose == "feedback" or source.status != "completed" or not source.scores:
+            if (
+                source.purpose == ReviewPurpose.FEEDBACK
+                or source.status != ReviewStatus.COMPLETED
+                or not source.scores
+            ):
                 raise PreconditionFailed(need="scored_official_review")
             now = self.clock.now()
             assert actor.person_id is not None
@@ -221,8 +233,8 @@ class CalibrationService:
                 pursuit_id=pursuit.id,
                 evidence_version_id=source.evidence_version_id,
                 reviewer_id=actor.person_id,
-                purpose="anchor",
-                status="completed",
+                purpose=ReviewPurpose.ANCHOR,
+                status=ReviewStatus.COMPLETED,
                 assigned_at=now,
                 completed_at=now,
                 decision=source.decision,
@@ -249,17 +261,20 @@ class CalibrationService:
                     pursuit_id=pursuit.id,
                     evidence_version_id=source.evidence_version_id,
                     reviewer_id=scorer,
-                    purpose="exercise",
-                    status="exercise",
+                    purpose=ReviewPurpose.EXERCISE,
+                    status=ReviewStatus.EXERCISE,
                     assigned_at=now,
                 )
                 session.add(exercise)
                 await session.flush()
                 queue_assigned(session, now, pursuit, exercise, title)
             await session.flush()
-            audit.record(
-                session, at=now, actor=actor, district_id=pursuit.district_id,
-                subject_type="pursuit", subject_id=pursuit.id, action="calibration_anchor",
+            audit.on_pursuit(
+                session,
+                pursuit,
+                actor,
+                "calibration_anchor",
+                at=now,
                 details={"anchor": anchor.id, "from": source.id, "scorers": scorers},
-            )  # fmt: skip
+            )
             return anchor.id, scorers

@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotPermitted, OwnWork, PreconditionFailed
 from coachbot.domain.reviewer_policy import OfficialReviewer
+from coachbot.domain.reviews import ReviewPurpose
 from coachbot.domain.roles import Role
 from coachbot.services.district.people import actor_of
-from coachbot.services.reviews.routing import OFFICIAL, PEER, Context
+from coachbot.services.reviews.routing import Context
 from coachbot.storage.models import Person
 
 
@@ -23,11 +24,11 @@ async def check_may_review(session: AsyncSession, ctx: Context, reviewer: Person
     if reviewer.email in policy.conflicted_reviewers(teacher.email):
         raise PreconditionFailed(need="no_conflict", person=reviewer.name, teacher=teacher.name)
     actor = actor_of(reviewer)
-    if ctx.purpose == PEER:
+    if ctx.purpose == ReviewPurpose.PEER:
         if reviewer.school_id is None or reviewer.school_id != teacher.school_id:
             raise NotPermitted(move="review", parties=["reviewer"])
         return
-    if ctx.purpose != OFFICIAL:
+    if ctx.purpose != ReviewPurpose.OFFICIAL:
         if not actor.has_role(Role.FACILITATOR, anywhere=True):
             raise NotPermitted(move="review", parties=["reviewer"])
         return

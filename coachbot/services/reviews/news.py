@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.catalog import Rubric
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
+from coachbot.domain.reviews import Decision, ReviewPurpose
 from coachbot.domain.roles import Role
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.record import outbox
@@ -64,8 +65,11 @@ async def award_params(session: AsyncSession, award_id: int) -> dict[str, Any]:
             Completion.completed_at == award.awarded_at,
         )
     ):
-        model = StackRow if done.kind == "stack" else PathwayRow
-        row = await session.get(model, done.subject_id)
+        row: StackRow | PathwayRow | None
+        if done.kind == "stack":
+            row = await session.get(StackRow, done.subject_id)
+        else:
+            row = await session.get(PathwayRow, done.subject_id)
         if row is not None:
             completed.append([done.kind, row.title, (done.outcome or {}).get("value", "")])
     return {
@@ -114,9 +118,10 @@ async def queue_feedback(
 ) -> None:
     """Write the teacher's one merged message about ``review`` into the outbox."""
     # A colleague's peer comments read differently: they inform, and the facilitator's come later.
-    decision = "peer" if review.purpose == "peer" else (review.decision or "feedback")
+    peer = review.purpose == ReviewPurpose.PEER
+    decision = ReviewPurpose.PEER.value if peer else (review.decision or Decision.FEEDBACK.value)
     tries = await allowed_tries(session, pursuit, policy.resubmission_limit)
-    meeting = decision == "not_yet" and pursuit.attempts >= tries
+    meeting = decision == Decision.NOT_YET and pursuit.attempts >= tries
     params: dict[str, Any] = {
         "decision": decision,
         "credential": credential_title,

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.reviewer_policy import OfficialReviewer
+from coachbot.domain.reviews import LEFT, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Role
 from coachbot.domain.routing import WEEK, Candidate
 from coachbot.storage.models import (
@@ -44,11 +45,6 @@ from coachbot.storage.models import (
     Review,
     RoleGrantRow,
 )
-
-FEEDBACK, OFFICIAL, PEER = "feedback", "official", "peer"
-# A review of this version that someone gave up, or that was taken from them when late: they
-# are not asked again for the same evidence.
-LEFT = ("handed_off", "reassigned")
 
 
 @dataclass(frozen=True)
@@ -67,13 +63,13 @@ class Context:
     teacher: Teacher
     credential_code: str
     policy: DistrictPolicy
-    purpose: str
+    purpose: ReviewPurpose
 
     @property
     def outside_school(self) -> bool:
         """An official decision where the district forbids colleagues from the same school."""
         return (
-            self.purpose == OFFICIAL
+            self.purpose == ReviewPurpose.OFFICIAL
             and self.policy.reviewers.same_school_conflict
             and self.teacher.school_id is not None
         )
@@ -91,14 +87,18 @@ class PoolKey:
 def pools(ctx: Context) -> Iterator[PoolKey]:
     """The pools to draw from, most preferred first."""
     outside = ctx.outside_school
-    if ctx.purpose == PEER:
+    if ctx.purpose == ReviewPurpose.PEER:
         if ctx.teacher.school_id is not None:
             if ctx.pursuit.cohort_id is not None:
                 yield PoolKey("peer_cohort")
             yield PoolKey("peer_school")
         return
     reviewers = ctx.policy.reviewers
-    kinds = reviewers.official if ctx.purpose == OFFICIAL else (OfficialReviewer.FACILITATOR,)
+    kinds = (
+        reviewers.official
+        if ctx.purpose == ReviewPurpose.OFFICIAL
+        else (OfficialReviewer.FACILITATOR,)
+    )
     for kind in kinds:
         if kind is OfficialReviewer.FACILITATOR:
             if ctx.pursuit.cohort_id is not None:
@@ -178,8 +178,10 @@ def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) 
         select(Review.reviewer_id).where(
             Review.pursuit_id == bindparam("pursuit_id"),
             Review.evidence_version_id == latest,
-            # "scored": half of a blind pair waits for the other; never give one both halves
-            Review.status.in_(("assigned", "scored", *LEFT)),
+            # A review of this version someone gave up, or had taken from them when late, counts:
+            # they are not asked again. "scored": half of a blind pair waits for the other;
+            # never give one both halves.
+            Review.status.in_((ReviewStatus.ASSIGNED, ReviewStatus.SCORED, *LEFT)),
         )
     )
     in_conflict: Any = false()
@@ -191,7 +193,7 @@ def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) 
             )
         )
     # The literal (not a bound value) lets both databases use the partial index of open reviews.
-    is_open = Review.status == literal_column("'assigned'")
+    is_open = Review.status == literal_column(f"'{ReviewStatus.ASSIGNED.value}'")
     columns: list[Any] = [pid, on_it, in_conflict, count(is_open)]
     if weekly:
         recent = Review.assigned_at > bindparam("since", type_=Review.assigned_at.type)
@@ -248,7 +250,7 @@ def _pool(key: PoolKey) -> Select[Any]:
     # of the school; each holds only a few open peer reviews at a time, so the work spreads.
     busy = (
         select(Review.reviewer_id)
-        .where(Review.status == "assigned", Review.purpose == PEER)
+        .where(Review.status == ReviewStatus.ASSIGNED, Review.purpose == ReviewPurpose.PEER)
         .group_by(Review.reviewer_id)
         .having(func.count() >= bindparam("peer_limit"))
     )

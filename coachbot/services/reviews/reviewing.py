@@ -17,14 +17,15 @@ from coachbot.domain.errors import (
     PreconditionFailed,
 )
 from coachbot.domain.journey import Move, State
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
 from coachbot.services.record import audit, idempotency
 from coachbot.services.reviews import blind_pairs, waits
 from coachbot.services.reviews.deciding import Decider, Decision, ReviewOutcome
 from coachbot.services.reviews.eligibility import check_may_review
-from coachbot.services.reviews.routing import OFFICIAL, PEER, pick_reviewer
 from coachbot.services.reviews.routing import context as routing_context
+from coachbot.services.reviews.routing import pick_reviewer
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
     EvidenceVersion,
@@ -50,7 +51,7 @@ class ReviewService:
 
         A formal submission assigned for review moves to "under review". The reviewer must be
         one the district allows for this work (see reviewer_checks) and never the teacher.
-        ``purpose="peer"`` adds a colleague's feedback on a draft, which moves nothing.
+        ``purpose=ReviewPurpose.PEER`` adds a colleague's feedback on a draft, which moves nothing.
         """
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
@@ -76,14 +77,16 @@ class ReviewService:
         review or no colleague has room. The facilitator's feedback still comes as usual."""
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            ctx = await routing_context(session, pursuit, PEER)
+            ctx = await routing_context(session, pursuit, ReviewPurpose.PEER)
             if not ctx.policy.peer_review or pursuit.state != State.DRAFT_WITH_FACILITATOR:
                 return None
-            peer = await pick_reviewer(session, pursuit, now=self.clock.now(), purpose=PEER)
+            peer = await pick_reviewer(
+                session, pursuit, now=self.clock.now(), purpose=ReviewPurpose.PEER
+            )
             if peer is None:
                 return None
             actor = Actor.system(pursuit.district_id)
-            return await self._assign(session, actor, pursuit, peer, PEER), peer
+            return await self._assign(session, actor, pursuit, peer, ReviewPurpose.PEER), peer
 
     async def waiting(self, pursuit_id: int) -> waits.Waiting | None:
         """Whether the pursuit's evidence waits for a reviewer, and what to tell the teacher."""
@@ -102,7 +105,7 @@ class ReviewService:
             await session.refresh(review)
             if review.reviewer_id != actor.person_id:
                 raise NotPermitted(move="hand_off", parties=["reviewer"])
-            if review.status != "assigned":
+            if review.status != ReviewStatus.ASSIGNED:
                 raise PreconditionFailed(need="open_review", status=review.status)
             colleague = await pick_reviewer(
                 session,
@@ -114,26 +117,24 @@ class ReviewService:
             if colleague is None:
                 return None
             now = self.clock.now()
-            review.status, review.completed_at = "handed_off", now
+            review.status, review.completed_at = ReviewStatus.HANDED_OFF, now
             successor = Review(
                 pursuit_id=pursuit.id,
                 evidence_version_id=review.evidence_version_id,
                 reviewer_id=colleague,
                 purpose=review.purpose,
-                status="assigned",
+                status=ReviewStatus.ASSIGNED,
                 assigned_at=now,
                 due_at=review.due_at,
             )
             session.add(successor)
             await session.flush()
-            audit.record(
+            audit.on_pursuit(
                 session,
+                pursuit,
+                actor,
+                "hand_off",
                 at=now,
-                actor=actor,
-                district_id=pursuit.district_id,
-                subject_type="pursuit",
-                subject_id=pursuit.id,
-                action="hand_off",
                 reason=reason.strip(),
                 details={"from": review.reviewer_id, "to": colleague},
             )
@@ -160,10 +161,13 @@ class ReviewService:
     ) -> int:
         state = State(pursuit.state)
         # A peer comments on a draft; a second official reviewer may join one under review.
-        allowed = {
-            PEER: {State.DRAFT_WITH_FACILITATOR},
-            OFFICIAL: {State.SUBMITTED, State.UNDER_REVIEW},
-        }.get(purpose or "", {State.DRAFT_WITH_FACILITATOR, State.SUBMITTED})
+        allowed_by_purpose: dict[str, set[State]] = {
+            ReviewPurpose.PEER: {State.DRAFT_WITH_FACILITATOR},
+            ReviewPurpose.OFFICIAL: {State.SUBMITTED, State.UNDER_REVIEW},
+        }
+        allowed = allowed_by_purpose.get(
+            purpose or "", {State.DRAFT_WITH_FACILITATOR, State.SUBMITTED}
+        )
         if state not in allowed:
             raise PreconditionFailed(need="evidence_to_review", state=state.value)
         reviewer = await session.get(Person, reviewer_id)
@@ -184,22 +188,20 @@ class ReviewService:
             evidence_version_id=version.id,
             reviewer_id=reviewer.id,
             purpose=ctx.purpose,
-            status="assigned",
+            status=ReviewStatus.ASSIGNED,
             assigned_at=now,
             due_at=now + timedelta(days=ctx.policy.review_deadline_days),
         )
         session.add(review)
         await session.flush()
-        if ctx.purpose != PEER:  # someone has it now, however it was found
+        if ctx.purpose != ReviewPurpose.PEER:  # someone has it now, however it was found
             await waits.clear(session, pursuit.id)
-        audit.record(
+        audit.on_pursuit(
             session,
+            pursuit,
+            actor,
+            "assign_review",
             at=now,
-            actor=actor,
-            district_id=pursuit.district_id,
-            subject_type="pursuit",
-            subject_id=pursuit.id,
-            action="assign_review",
             details={"review": review.id, "reviewer": reviewer.id, "purpose": ctx.purpose},
         )
         if state is State.SUBMITTED:
@@ -221,11 +223,13 @@ class ReviewService:
         idempotency_key: str | None = None,
     ) -> ReviewOutcome:
         async def work(session: AsyncSession) -> dict[str, Any]:
-            return await self.decider.decide(
+            outcome = await self.decider.decide(
                 session, actor, review_id, decision, scores, strengths.strip(), feedback.strip()
             )
+            return outcome.to_json()
 
-        outcome, replayed = await idempotency.once(
+        # The first time and a replay alike read the outcome back from what is stored.
+        stored, replayed = await idempotency.once(
             self.db, self.clock.now(), idempotency_key, work, scope="review"
         )
-        return ReviewOutcome(**outcome, replayed=replayed)
+        return ReviewOutcome.from_json(stored, replayed=replayed)

@@ -21,16 +21,9 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.routing import Candidate, Rules, choose, next_free
-from coachbot.services.reviews.pools import (
-    FEEDBACK,
-    OFFICIAL,
-    PEER,
-    Context,
-    Teacher,
-    pools,
-    with_load,
-)
+from coachbot.services.reviews.pools import Context, Teacher, pools, with_load
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import (
     CredentialRow,
@@ -41,9 +34,6 @@ from coachbot.storage.models import (
 )
 
 __all__ = [
-    "FEEDBACK",
-    "OFFICIAL",
-    "PEER",
     "Context",
     "context",
     "next_free_at",
@@ -52,11 +42,17 @@ __all__ = [
 ]
 
 
-def purpose_of(pursuit: Pursuit) -> str:
-    return FEEDBACK if pursuit.state == State.DRAFT_WITH_FACILITATOR.value else OFFICIAL
+def purpose_of(pursuit: Pursuit) -> ReviewPurpose:
+    """What a review of the pursuit's evidence is for, by its state: a draft gets feedback, a
+    formal submission an official review."""
+    if pursuit.state == State.DRAFT_WITH_FACILITATOR.value:
+        return ReviewPurpose.FEEDBACK
+    return ReviewPurpose.OFFICIAL
 
 
 async def context(session: AsyncSession, pursuit: Pursuit, purpose: str | None = None) -> Context:
+    """What routing needs to know; ``purpose`` (a ``ReviewPurpose`` or its stored string, as read
+    from a review's row) defaults to ``purpose_of(pursuit)``."""
     params = {
         "teacher_id": pursuit.teacher_id,
         "district_id": pursuit.district_id,
@@ -65,7 +61,9 @@ async def context(session: AsyncSession, pursuit: Pursuit, purpose: str | None =
     row = (await session.execute(_context_statement(), params)).one()
     teacher = Teacher(row[0], row[1], row[2], row[3])
     policy = policy_from_json(row[4])
-    return Context(pursuit, teacher, row[5], policy, purpose or purpose_of(pursuit))
+    return Context(
+        pursuit, teacher, row[5], policy, ReviewPurpose(purpose) if purpose else purpose_of(pursuit)
+    )
 
 
 @functools.cache
@@ -94,8 +92,8 @@ async def pick_reviewer(
     """The person to review ``pursuit``'s latest evidence, or None when nobody is available.
 
     ``purpose`` defaults to the pursuit's state (a draft gets feedback, a submission an official
-    review; pass "peer" for a colleague's view). ``now`` comes from the injected clock: the
-    weekly capacity counts back from it.
+    review; pass ``ReviewPurpose.PEER`` for a colleague's view). ``now`` comes from the injected
+    clock: the weekly capacity counts back from it.
     """
     ctx = await context(session, pursuit, purpose)
     rules = _rules(ctx, exclude or set())
@@ -129,7 +127,7 @@ async def open_load(session: AsyncSession, reviewer_ids: list[int]) -> dict[int,
     if reviewer_ids:
         rows = await session.execute(
             select(Review.reviewer_id, func.count())
-            .where(Review.reviewer_id.in_(reviewer_ids), Review.status == "assigned")
+            .where(Review.reviewer_id.in_(reviewer_ids), Review.status == ReviewStatus.ASSIGNED)
             .group_by(Review.reviewer_id)
         )
         load.update(dict(rows.all()))
@@ -137,5 +135,5 @@ async def open_load(session: AsyncSession, reviewer_ids: list[int]) -> dict[int,
 
 
 def _rules(ctx: Context, exclude: set[int]) -> Rules:
-    capacity = None if ctx.purpose == PEER else ctx.policy.reviewers.weekly_capacity
+    capacity = None if ctx.purpose == ReviewPurpose.PEER else ctx.policy.reviewers.weekly_capacity
     return Rules(ctx.teacher.id, frozenset(exclude), capacity)
