@@ -221,3 +221,23 @@ async def test_waiting_evidence_an_admin_assigns_by_hand_is_not_routed_twice(
             )
         )
     assert len(open_reviews) == 1
+
+
+async def test_evidence_still_waiting_or_recalled_does_not_stop_the_sweep(bot: CoachBot) -> None:
+    """A day on, nobody is allowed yet: the wait is noted again. Evidence recalled while it
+    waited: the wait is forgotten. Either way the sweep goes on and reminds everyone else."""
+    world = await make_world(bot, ReviewerPolicy())
+    for name in ("Tess", "Tom"):
+        await add_person(bot, world, name, "teacher")  # nobody in the district reviews
+    tess = await add_waiting(bot, world, "Tess")
+    tom = await add_waiting(bot, world, "Tom")
+    assert await bot.reviews.route(tess) is None
+    assert await bot.reviews.route(tom) is None
+    async with bot.db.read() as session:
+        tom_actor = await actor_by_email(session, "tom@testville.example")
+    await bot.journey.move(tom_actor, tom, Move.RECALL_DRAFT)
+    bot.clock.set(START + timedelta(days=1, hours=1))  # past the daily retry of both waits
+    assert (await Sweep(bot.db, bot.clock).run()).skipped is False
+    assert await bot.reviews.waiting(tom) is None
+    still = await bot.reviews.waiting(tess)
+    assert still is not None and still.next_try_at == bot.clock.now() + timedelta(days=1)

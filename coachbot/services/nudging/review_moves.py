@@ -22,6 +22,7 @@ from coachbot.domain.roles import Actor
 from coachbot.services.journey.gate import lock_pursuit
 from coachbot.services.nudging.due import CATCH_UP, Due
 from coachbot.services.record import audit
+from coachbot.services.reviews import waits
 from coachbot.services.reviews.reviewing import ReviewService
 from coachbot.services.reviews.routing import PEER, pick_reviewer
 from coachbot.storage.models import CredentialRow, Person, Pursuit, Review, ReviewWait
@@ -46,7 +47,7 @@ async def route_waiting(
     session: AsyncSession, reviews: ReviewService, district_id: int, now: datetime
 ) -> list[Due]:
     """Evidence that waited for a reviewer: give it to whoever is free now."""
-    waits = list(
+    waiting = list(
         await session.scalars(
             select(ReviewWait.pursuit_id)
             .where(ReviewWait.district_id == district_id, ReviewWait.next_try_at <= now)
@@ -55,7 +56,7 @@ async def route_waiting(
         )
     )
     found: list[Due] = []
-    for pursuit_id in waits:
+    for pursuit_id in waiting:
         pursuit = await lock_pursuit(session, reviews.db, pursuit_id)
         if pursuit.state not in WAITING_STATES:  # recalled or withdrawn meanwhile
             await waits.clear(session, pursuit.id)
