@@ -50,7 +50,7 @@ FLAT = 1.25  # the target: the peak at the largest number due within 25% of the 
 
 def new_sweep(bot: CoachBot) -> Sweep:
     """The sweep as the composition root wires it (the one place the benchmark builds one)."""
-    return Sweep(bot.db, bot.clock)
+    return Sweep(bot.db, bot.clock, bot.reviews)
 
 
 def _bot(url: str) -> CoachBot:

@@ -120,4 +120,6 @@ def build_nudging(
     sender: Sender = NudgeSender(Say(bot.prompts), notifier)
     if limiter is not None:
         sender = LimitedSender(limiter, sender, lambda nudge: f"person:{nudge.person_id}")
-    return Nudging(Sweep(bot.db, bot.clock), Dispatcher(bot.db, bot.clock, sender, worker=worker))
+    return Nudging(
+        Sweep(bot.db, bot.clock, bot.reviews), Dispatcher(bot.db, bot.clock, sender, worker=worker)
+    )

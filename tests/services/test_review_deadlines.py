@@ -63,7 +63,7 @@ async def test_a_review_far_past_due_moves_to_a_colleague_once(bot: CoachBot) ->
     pursuit = await add_waiting(bot, world, "Tess", "C-TWO", cohort_id=cohort)
     review, ann = await bot.reviews.route(pursuit) or (0, 0)
     assert ann == world.people["Ann"]
-    sweep = Sweep(bot.db, bot.clock)
+    sweep = Sweep(bot.db, bot.clock, bot.reviews)
 
     bot.clock.set(START + timedelta(days=10 + 4))  # late, escalated, not yet past the bound
     await sweep.run()
@@ -111,7 +111,7 @@ async def test_with_nobody_else_free_a_late_review_stays_put(bot: CoachBot) -> N
     await add_person(bot, world, "Tess", "teacher")
     review, _ = await bot.reviews.route(await add_waiting(bot, world, "Tess")) or (0, 0)
     bot.clock.set(START + timedelta(days=13))
-    await Sweep(bot.db, bot.clock).run()
+    await Sweep(bot.db, bot.clock, bot.reviews).run()
     async with bot.db.read() as session:
         status = (await session.get(Review, review)).status  # type: ignore[union-attr]
     assert status == "assigned"
@@ -212,7 +212,7 @@ async def test_waiting_evidence_an_admin_assigns_by_hand_is_not_routed_twice(
     await bot.reviews.assign(Actor.system(world.district_id), waiting, world.people["Ann"])
     assert await bot.reviews.waiting(waiting) is None
     bot.clock.set(START + timedelta(days=7, hours=1))
-    await Sweep(bot.db, bot.clock).run()
+    await Sweep(bot.db, bot.clock, bot.reviews).run()
     assert await nudges(bot, "review_assigned") == []
     async with bot.db.read() as session:
         open_reviews = list(
@@ -237,7 +237,7 @@ async def test_evidence_still_waiting_or_recalled_does_not_stop_the_sweep(bot: C
         tom_actor = await actor_by_email(session, "tom@testville.example")
     await bot.journey.move(tom_actor, tom, Move.RECALL_DRAFT)
     bot.clock.set(START + timedelta(days=1, hours=1))  # past the daily retry of both waits
-    assert (await Sweep(bot.db, bot.clock).run()).skipped is False
+    assert (await Sweep(bot.db, bot.clock, bot.reviews).run()).skipped is False
     assert await bot.reviews.waiting(tom) is None
     still = await bot.reviews.waiting(tess)
     assert still is not None and still.next_try_at == bot.clock.now() + timedelta(days=1)

@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain.nudges import PRIORITY
 from coachbot.domain.roles import Role
-from coachbot.services.journey.gate import JourneyService
 from coachbot.services.nudging import due, due_staff, review_moves
 from coachbot.services.reviews.reviewing import ReviewService
 from coachbot.storage.codec import policy_from_json
@@ -49,19 +48,21 @@ class Sweep:
         self,
         db: Database,
         clock: Clock,
+        reviews: ReviewService,
         thresholds: due.Thresholds | None = None,
         *,
         chunk: int = due.CHUNK,
     ) -> None:
-        """``chunk`` bounds how many reminders are held at once."""
+        """``reviews`` routes waiting evidence and moves late reviews by the same rules as a
+        hand-in (the composition root passes the bot's own); ``chunk`` bounds how many
+        reminders are held at once."""
         if chunk < 1:
             raise ValueError("chunk must be at least 1")
         self.db = db
         self.clock = clock
+        self.reviews = reviews
         self.thresholds = thresholds or due.Thresholds()
         self.chunk = chunk
-        # Routing waiting evidence and moving late reviews follow the same rules as a hand-in.
-        self.reviews = ReviewService(db, clock, JourneyService(db, clock))
 
     async def run(self) -> SweepResult:
         now = self.clock.now()
