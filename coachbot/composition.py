@@ -186,6 +186,6 @@ def build_nudging(
     if limiter is not None:
         deliver = LimitedDelivery(limiter, deliver, lambda nudge: f"person:{nudge.person_id}")
     return Nudging(
-        Sweep(services.db, services.clock),
+        Sweep(services.db, services.clock, services.reviews),
         Dispatcher(services.db, services.clock, deliver, worker=worker),
     )

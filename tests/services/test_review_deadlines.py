@@ -63,7 +63,7 @@ async def test_a_review_far_past_due_moves_to_a_colleague_once(services: Service
     pursuit = await add_waiting(services, world, "Tess", "C-TWO", cohort_id=cohort)
     review, ann = await services.reviews.route(pursuit) or (0, 0)
     assert ann == world.people["Ann"]
-    sweep = Sweep(services.db, services.clock)
+    sweep = Sweep(services.db, services.clock, services.reviews)
 
     services.clock.set(START + timedelta(days=10 + 4))  # late, escalated, not yet past the bound
     await sweep.run()
@@ -111,7 +111,7 @@ async def test_with_nobody_else_free_a_late_review_stays_put(services: Services)
     await add_person(services, world, "Tess", "teacher")
     review, _ = await services.reviews.route(await add_waiting(services, world, "Tess")) or (0, 0)
     services.clock.set(START + timedelta(days=13))
-    await Sweep(services.db, services.clock).run()
+    await Sweep(services.db, services.clock, services.reviews).run()
     async with services.db.read() as session:
         status = (await session.get(Review, review)).status  # type: ignore[union-attr]
     assert status == "assigned"
@@ -212,7 +212,7 @@ async def test_waiting_evidence_an_admin_assigns_by_hand_is_not_routed_twice(
     await services.reviews.assign(Actor.system(world.district_id), waiting, world.people["Ann"])
     assert await services.reviews.waiting(waiting) is None
     services.clock.set(START + timedelta(days=7, hours=1))
-    await Sweep(services.db, services.clock).run()
+    await Sweep(services.db, services.clock, services.reviews).run()
     assert await nudges(services, "review_assigned") == []
     async with services.db.read() as session:
         open_reviews = list(
@@ -245,7 +245,7 @@ async def test_waiting_evidence_still_without_a_reviewer_keeps_waiting_and_a_wit
         ted_pursuit = await session.get(Pursuit, ted)
         assert ted_pursuit is not None
         ted_pursuit.state = "withdrawn"  # withdrawn while it waited
-    await Sweep(services.db, services.clock).run()
+    await Sweep(services.db, services.clock, services.reviews).run()
     assert await nudges(services, "review_assigned") == []
     assert await services.reviews.waiting(tom) is not None
     assert await services.reviews.waiting(ted) is None

@@ -5,15 +5,22 @@ several replicas, a transaction-scoped advisory lock lets one sweep run at a tim
 dies the lock goes with its connection and the next tick elsewhere takes over. Rows are inserted
 with ON CONFLICT DO NOTHING on their unique key, so even two sweeps at once could not double a
 nudge.
+
+What is due is read and stored a chunk at a time (``chunk`` reminders, from the streaming queries
+in ``due`` and ``due_staff``), all in the one transaction: a sweep that finds a hundred thousand
+reminders at once (a whole state's deadline) holds one chunk, not all of them, and a crash
+before the commit still stores nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,8 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain.nudges import PRIORITY
 from coachbot.domain.roles import Role
-from coachbot.services.journey.gate import JourneyService
-from coachbot.services.nudging import due, review_moves
+from coachbot.services.nudging import due, due_staff, review_moves
 from coachbot.services.reviews.reviewing import ReviewService
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
@@ -40,13 +46,24 @@ class SweepResult:
 
 class Sweep:
     def __init__(
-        self, db: Database, clock: Clock, thresholds: due.Thresholds | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        reviews: ReviewService,
+        thresholds: due.Thresholds | None = None,
+        *,
+        chunk: int = due.CHUNK,
     ) -> None:
+        """``reviews`` routes waiting evidence and moves late reviews by the same rules as a
+        hand-in (the composition root passes the bot's own); ``chunk`` bounds how many
+        reminders are held at once."""
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
         self.db = db
         self.clock = clock
+        self.reviews = reviews
         self.thresholds = thresholds or due.Thresholds()
-        # Routing waiting evidence and moving late reviews follow the same rules as a hand-in.
-        self.reviews = ReviewService(db, clock, JourneyService(db, clock))
+        self.chunk = chunk
 
     async def run(self) -> SweepResult:
         now = self.clock.now()
@@ -57,18 +74,23 @@ class Sweep:
                 )
                 if not got:
                     return SweepResult(0, 0, skipped=True)
-            found: list[tuple[int, due.Due]] = []
-            for district in await session.scalars(select(District)):
-                found += [(district.id, d) for d in await self._district(session, district, now)]
-            created = await self._store(session, found, now)
-            return SweepResult(len(found), created)
+            found = created = 0
+            for district in list(await session.scalars(select(District))):
+                chunks = self._district(session, district, now)
+                async with contextlib.aclosing(chunks):
+                    async for chunk in chunks:
+                        found += len(chunk)
+                        created += await self._store(session, district.id, chunk, now)
+            return SweepResult(found, created)
 
     async def _district(
         self, session: AsyncSession, district: District, now: datetime
-    ) -> list[due.Due]:
+    ) -> due.Chunks:
+        """What is due in ``district``, in chunks, in the same order as ever (review moves
+        first: a review moved now is reminded about as the new reviewer's)."""
         policy = policy_from_json(district.policy)
         today = now.astimezone(ZoneInfo(district.timezone)).date()
-        t = self.thresholds
+        t, size = self.thresholds, self.chunk
         admins = list(
             await session.scalars(
                 select(RoleGrantRow.person_id)
@@ -79,25 +101,28 @@ class Sweep:
                 )
             )
         )
+        # Review moves write as they go and do at most PER_SWEEP each: one bounded chunk.
+        yield await review_moves.route_waiting(session, self.reviews, district.id, now)
+        yield await review_moves.reassign_late(session, self.reviews, district.id, policy, now)
         window = policy.submission_window
-        return [
-            *await review_moves.route_waiting(session, self.reviews, district.id, now),
-            *await review_moves.reassign_late(session, self.reviews, district.id, policy, now),
-            *await due.milestones(session, district.id, today, now),
-            *await due.inactive(session, district.id, now, t),
-            *await due.no_plan(session, district.id, now, t),
-            *await due.window_closing(
-                session, district.id, today, now, t, window.closes_on if window else None
-            ),
-            *await due.reviews(session, district.id, now, t, admins),
-            *await due.approvals_waiting(
-                session, district.id, now, t, [r.value for r in policy.approver_roles]
-            ),
-            *await due.weekly_digests(session, district.id, today, now, t),
-        ]
+        closes = window.closes_on if window else None
+        approvers = [r.value for r in policy.approver_roles]
+        queries = (
+            due.milestones(session, district.id, today, now, size),
+            due.inactive(session, district.id, now, t, size),
+            due.no_plan(session, district.id, now, t, size),
+            due.window_closing(session, district.id, today, now, t, closes, size),
+            due_staff.reviews(session, district.id, now, t, admins, size),
+            due_staff.approvals_waiting(session, district.id, now, t, approvers, size),
+            due_staff.weekly_digests(session, district.id, today, now, t, size),
+        )
+        for query in queries:  # each is closed before the next starts, even on the way out
+            async with contextlib.aclosing(query):
+                async for chunk in query:
+                    yield chunk
 
     async def _store(
-        self, session: AsyncSession, found: list[tuple[int, due.Due]], now: datetime
+        self, session: AsyncSession, district_id: int, found: list[due.Due], now: datetime
     ) -> int:
         """Insert what is new; the unique key silently skips what an earlier sweep stored.
 
@@ -106,15 +131,13 @@ class Sweep:
         if not found:
             return 0
         insert = sqlite_insert if self.db.is_sqlite else pg_insert
-        table = NudgeRow.__table__
+        table = cast("Table", NudgeRow.__table__)  # a mapped class's table is a Table
         statement = (
             insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
         )
         created = 0
-        # Rows are built one chunk at a time: a sweep that finds a hundred thousand reminders
-        # at once (a whole district's deadline) holds one chunk of row dicts, not all of them.
-        for start in range(0, len(found), 2000):
-            rows = [self._row(district_id, d, now) for district_id, d in found[start:start + 2000]]
+        for start in range(0, len(found), self.chunk):
+            rows = [self._row(district_id, d, now) for d in found[start : start + self.chunk]]
             result = await session.execute(statement, rows)
             created += len(result.all())
         return created

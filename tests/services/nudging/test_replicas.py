@@ -78,7 +78,8 @@ async def test_sweeps_in_two_replicas_create_each_nudge_once(district: Services)
     other = build(Settings(database_url=district.db.url, _env_file=None), district.clock)
     try:
         results = await asyncio.gather(
-            Sweep(district.db, district.clock).run(), Sweep(other.db, other.clock).run()
+            Sweep(district.db, district.clock, district.reviews).run(),
+            Sweep(other.db, other.clock, other.reviews).run(),
         )
     finally:
         await other.aclose()
