@@ -86,8 +86,9 @@ class Sweep:
     async def _district(
         self, session: AsyncSession, district: District, now: datetime
     ) -> due.Chunks:
-        """What is due in ``district``, in chunks, in the same order as ever (review moves
-        first: a review moved now is reminded about as the new reviewer's)."""
+        """What is due in ``district``, in chunks, in the same order as ever: the review moves
+        first, since what they change (a review moved, evidence routed) is what the queries
+        after them read."""
         policy = policy_from_json(district.policy)
         today = now.astimezone(ZoneInfo(district.timezone)).date()
         t, size = self.thresholds, self.chunk
@@ -144,6 +145,9 @@ class Sweep:
 
     @staticmethod
     def _row(district_id: int, d: due.Due, now: datetime) -> dict[str, object]:
+        """The columns a new reminder sets. The dispatcher's columns (claim, lease, sent,
+        message id, drop reason, error) start NULL, their default, so they are left out: binding
+        six NULLs a row was a third of the insert's parameters at 100,000 due."""
         return {
             "key": d.key,
             "district_id": district_id,
@@ -155,12 +159,6 @@ class Sweep:
             "deliver_at": d.due_at,
             "status": "pending",
             "attempts": 0,
-            "claimed_by": None,
-            "lease_until": None,
-            "sent_at": None,
-            "platform_message_id": None,
-            "dropped_reason": None,
-            "last_error": None,
             "params": d.params,
             "created_at": now,
         }
