@@ -37,7 +37,7 @@ from coachbot.services.nudging import Dispatcher, OutboxHistory, Sweep
 from coachbot.services.nudging.dispatch import Deliver
 from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
 from coachbot.services.reading import ReadModels, StatusService
-from coachbot.services.reviews import CalibrationService, ReviewService
+from coachbot.services.reviews import CalibrationService, HandIns, ReviewService
 from coachbot.settings import Settings
 from coachbot.storage.database import Database
 
@@ -61,6 +61,7 @@ class Services:
     extra_tries: ExtraTries
     basket: BasketService
     evidence: EvidenceService
+    hand_ins: HandIns
     evidence_access: EvidenceAccess
     reviews: ReviewService
     calibration: CalibrationService
@@ -81,6 +82,7 @@ class Services:
             extra_tries=self.extra_tries,
             basket=self.basket,
             evidence=self.evidence,
+            hand_ins=self.hand_ins,
             evidence_access=self.evidence_access,
             reviews=self.reviews,
             calibration=self.calibration,
@@ -102,6 +104,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     db = Database(settings.database_url, echo=settings.db_echo)
     journey = JourneyService(db, clock)
+    evidence = EvidenceService(db, clock, journey)
+    reviews = ReviewService(db, clock, journey)
     return Services(
         settings=settings,
         clock=clock,
@@ -117,9 +121,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         planning=PlanningService(db, clock),
         extra_tries=ExtraTries(db, clock),
         basket=BasketService(db, clock),
-        evidence=EvidenceService(db, clock, journey),
+        evidence=evidence,
+        hand_ins=HandIns(evidence, reviews, clock),
         evidence_access=EvidenceAccess(db, clock),
-        reviews=ReviewService(db, clock, journey),
+        reviews=reviews,
         calibration=CalibrationService(db, clock),
         cohorts=CohortService(db, clock),
         person_settings=PersonSettingsService(db, clock),

@@ -20,7 +20,7 @@ from coachbot.services.journey import (
 from coachbot.services.loading import CalendarLoader
 from coachbot.services.nudging import OutboxHistory
 from coachbot.services.reading import StatusService
-from coachbot.services.reviews import CalibrationService, ReviewService
+from coachbot.services.reviews import CalibrationService, HandIns, ReviewService
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class UseCases:
     extra_tries: ExtraTries
     basket: BasketService
     evidence: EvidenceService
+    hand_ins: HandIns  # a hand-in stored, routed and announced in one transaction
     evidence_access: EvidenceAccess
     reviews: ReviewService
     calibration: CalibrationService

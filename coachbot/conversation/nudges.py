@@ -42,10 +42,14 @@ class NudgeDelivery:
             NudgeKind.REVIEW_ASSIGNED,
             NudgeKind.REVIEW_REASSIGNED,
             NudgeKind.CALIBRATION_REVIEW,
+            NudgeKind.PEER_ASKED,
+            NudgeKind.REVIEW_HANDED,
         ):
             return [
                 self.say.button("open_review", OPEN_REVIEW, nudge.params["review_id"], primary=True)
             ]
+        if nudge.kind is NudgeKind.NOBODY_TO_REVIEW:
+            return []  # an admin's to act on, by policy or roster; nothing to press here
         if nudge.kind is NudgeKind.REVIEW_TAKEN:
             return [self.say.button("my_queue", QUEUE)]
         if nudge.kind is NudgeKind.TIME_TO_MEET:

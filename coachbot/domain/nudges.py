@@ -34,6 +34,9 @@ class NudgeKind(StrEnum):
     REVIEW_TAKEN = "review_taken"  # to the reviewer it was moved from
     REVIEWER_FOUND = "reviewer_found"  # to the teacher: who has it now and when to expect it
     TIME_TO_MEET = "time_to_meet"  # to facilitators: a teacher used every try; meet, then allow one
+    PEER_ASKED = "peer_asked"  # to a colleague: comments on a draft, no scores, no decision
+    NOBODY_TO_REVIEW = "nobody_to_review"  # to admins: evidence handed in that nobody can take
+    REVIEW_HANDED = "review_handed"  # to a reviewer: a colleague handed them a review
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -57,6 +60,9 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.REVIEW_TAKEN: 40,
     NudgeKind.REVIEWER_FOUND: 95,
     NudgeKind.TIME_TO_MEET: 75,
+    NudgeKind.PEER_ASKED: 55,
+    NudgeKind.NOBODY_TO_REVIEW: 70,
+    NudgeKind.REVIEW_HANDED: 70,
 }
 # Reminders a teacher can switch off and that count against the weekly cap. The others are
 # news (feedback arrived) or work for staff, and are never capped or muted.

@@ -2,9 +2,9 @@
 
 Anything the teacher sends (a file, a link, "Reflection: ...") goes into the basket of the
 credential they are working on; "send" gives it to a facilitator as a draft, "submit" hands it in
-formally. Both route it to a reviewer and tell them. "selfcheck" shows each criterion of the
-rubric beside the parts that show it, and what the pre-check would still hold back; only the
-teacher sees their own basket, and a look is read-only.
+formally. Both route it to a reviewer and tell them, in the hand-in's own transaction.
+"selfcheck" shows each criterion of the rubric beside the parts that show it, and what the
+pre-check would still hold back; only the teacher sees their own basket, and a look is read-only.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 
 from coachbot.conversation.handlers.common import first_word, my_pursuit
 from coachbot.conversation.handlers.hand_in import HAND_IN_FORM
-from coachbot.conversation.handlers.handed_in import route_handed_in
+from coachbot.conversation.handlers.handed_in import tell_handed_in
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
@@ -144,10 +144,10 @@ async def send_draft(turn: Turn, args: str) -> None:
 
 async def send_draft_pressed(turn: Turn, value: str) -> None:
     pursuit_id = PursuitRef.parse(value).pursuit_id
-    handed = await turn.use.evidence.hand_in_basket(
+    routed = await turn.use.hand_ins.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.DRAFT, idempotency_key=turn.key()
     )
-    await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
+    await tell_handed_in(turn, routed)
 
 
 async def submit(turn: Turn, args: str) -> None:
@@ -172,10 +172,10 @@ async def submit_pressed(turn: Turn, value: str) -> None:
             )
         )
         return
-    handed = await turn.use.evidence.hand_in_basket(
+    routed = await turn.use.hand_ins.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, idempotency_key=turn.key()
     )
-    await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
+    await tell_handed_in(turn, routed)
 
 
 async def submit_last(turn: Turn, value: str) -> None:
@@ -184,10 +184,10 @@ async def submit_last(turn: Turn, value: str) -> None:
     if await turn.read.teacher_of(pursuit_id) != turn.me.person_id:
         raise NotPermitted(move="hand_in", parties=["owner"])
     last = await turn.use.evidence_access.latest(turn.me.actor, pursuit_id)
-    handed = await turn.use.evidence.hand_in(
+    routed = await turn.use.hand_ins.hand_in(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, last.parts, idempotency_key=turn.key()
     )
-    await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
+    await tell_handed_in(turn, routed)
 
 
 async def clear(turn: Turn, args: str) -> None:

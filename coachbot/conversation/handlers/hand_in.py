@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
-from coachbot.conversation.handlers.handed_in import route_handed_in
+from coachbot.conversation.handlers.handed_in import tell_handed_in
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
@@ -149,13 +149,13 @@ async def hand_in_submitted(turn: Turn, values: dict[str, str], context: str) ->
     try:
         if problem is not None:
             raise problem
-        handed = await turn.use.evidence.hand_in_basket(
+        routed = await turn.use.hand_ins.hand_in_basket(
             turn.me.actor, pursuit_id, kind, supplied=supplied, idempotency_key=turn.key()
         )
     except DomainError:  # "almost there", a closed window, a mistyped link: words follow
         await _keep(turn, pursuit_id, supplied)
         raise
-    await route_handed_in(turn, pursuit_id, handed.kind, handed.replayed)
+    await tell_handed_in(turn, routed)
 
 
 async def _keep(turn: Turn, pursuit_id: int, parts: list[EvidencePart]) -> None:

@@ -78,7 +78,11 @@ def _review_buttons(turn: Turn, view: EvidenceView, review_id: int) -> list[Butt
     """Scoring and handing off are for the reviewer holding an open review; others only look."""
     if view.reviewer_id != turn.me.person_id or not view.open:
         return []
-    label = "give_feedback" if view.purpose == ReviewPurpose.FEEDBACK else "score"
+    labels: dict[str, str] = {
+        ReviewPurpose.FEEDBACK: "give_feedback",
+        ReviewPurpose.PEER: "comment",
+    }
+    label = labels.get(view.purpose or "", "score")
     buttons = [turn.say.button(label, SCORE, ReviewRef(review_id), primary=True)]
     if view.purpose != ReviewPurpose.EXERCISE:
         buttons.append(turn.say.button("hand_off", HAND_OFF, ReviewRef(review_id)))
@@ -88,6 +92,9 @@ def _review_buttons(turn: Turn, view: EvidenceView, review_id: int) -> list[Butt
 async def score(turn: Turn, value: str) -> None:
     review_id = ReviewRef.parse(value).review_id
     view = await turn.use.evidence_access.for_review(turn.me.actor, review_id)
+    if view.purpose == ReviewPurpose.PEER:
+        await _comment_form(turn, view, review_id)
+        return
     fields = [
         FormField(
             SCORED + c.name,
@@ -129,6 +136,31 @@ async def score(turn: Turn, value: str) -> None:
             "review",
             turn.say.label("form_review", teacher=view.teacher),
             tuple(fields),
+            turn.say.label("send_review"),
+            context=str(ReviewRef(review_id)),
+        )
+    )
+
+
+async def _comment_form(turn: Turn, view: EvidenceView, review_id: int) -> None:
+    """A colleague's view on a draft: their words only. No scores and no decision, which
+    are the facilitator's and the official reviewers' to give."""
+    fields = (
+        FormField(
+            "strengths", turn.say.label("field_peer_works"), FieldKind.LONG_TEXT, required=False
+        ),
+        FormField(
+            "feedback",
+            turn.say.label("field_peer_comment"),
+            FieldKind.LONG_TEXT,
+            hint=turn.say.label("hint_peer_comment"),
+        ),
+    )
+    await turn.open_form(
+        Form(
+            "review",
+            turn.say.label("form_peer_comment", teacher=view.teacher),
+            fields,
             turn.say.label("send_review"),
             context=str(ReviewRef(review_id)),
         )
@@ -177,7 +209,13 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
             "reviews.j2", "recorded_disagreement", teacher=summary.teacher, third=third
         )
         return
-    await turn.answer("reviews.j2", "recorded", teacher=summary.teacher, decision=decision.value)
+    await turn.answer(
+        "reviews.j2",
+        "recorded",
+        teacher=summary.teacher,
+        decision=decision.value,
+        peer=outcome.purpose == ReviewPurpose.PEER,
+    )
     if outcome.award_id is not None:
         await announce_award(turn, outcome.pursuit_id)
 
@@ -207,17 +245,6 @@ async def hand_off_submitted(turn: Turn, values: dict[str, str], context: str) -
     if moved is None:
         await turn.answer("reviews.j2", "no_colleague")
         return
-    new_review, colleague = moved
-    await turn.notify.to_person(
-        colleague,
-        turn.say.reply(
-            "reviews.j2",
-            "handed_to_you",
-            from_name=turn.me.name,
-            reason=values.get("reason", "").strip(),
-            buttons=[
-                turn.say.button("open_review", OPEN_REVIEW, ReviewRef(new_review), primary=True)
-            ],
-        ),
-    )
+    _, colleague = moved
+    turn.queued_news()  # the colleague's message was written with the hand-off; it goes out now
     await turn.answer("reviews.j2", "handed_off", to=await turn.read.person_name(colleague))

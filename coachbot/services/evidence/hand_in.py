@@ -2,12 +2,13 @@
 
 Evidence reaches us two ways: all at once (a form with every part), or over several chat
 messages collected in the draft basket. Either way the version, its parts, the emptied basket and
-the journey move commit together.
+the journey move commit together, with whatever the caller's ``then`` adds in the same
+transaction (the reviews wing routes the evidence there, see ``reviews.intake``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,10 @@ from coachbot.storage.models import (
     Pursuit,
 )
 
+# Work done in the hand-in's own transaction after the version is stored: given the locked
+# pursuit and the outcome so far, it returns what it did (as JSON, kept for a replay).
+Then = Callable[[AsyncSession, Pursuit, dict[str, Any]], Awaitable[dict[str, Any]]]
+
 
 @dataclass(frozen=True)
 class HandedIn:
@@ -47,6 +52,7 @@ class HandedIn:
     state: str
     attempt: int
     replayed: bool = False
+    routing: dict[str, Any] | None = None  # what ``then`` did, when one was given
 
 
 class EvidenceService:
@@ -64,6 +70,7 @@ class EvidenceService:
         *,
         note: str | None = None,
         idempotency_key: str | None = None,
+        then: Then | None = None,
     ) -> HandedIn:
         """Store the version and move the pursuit (draft -> facilitator, formal -> submitted)."""
         if not parts:
@@ -71,7 +78,8 @@ class EvidenceService:
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            return await self._hand_in(session, actor, pursuit, kind, parts, note)
+            outcome = await self._hand_in(session, actor, pursuit, kind, parts, note)
+            return await _then(session, pursuit, outcome, then)
 
         outcome, replayed = await idempotency.once(
             self.db, self.clock.now(), idempotency_key, work, scope="hand_in"
@@ -86,6 +94,7 @@ class EvidenceService:
         *,
         supplied: Sequence[EvidencePart] = (),
         idempotency_key: str | None = None,
+        then: Then | None = None,
     ) -> HandedIn:
         """Hand in what the teacher collected in chat, and empty the basket.
 
@@ -103,7 +112,7 @@ class EvidenceService:
             parts = list(supplied) + [part for part in parts if part.requirement not in given]
             outcome = await self._hand_in(session, actor, pursuit, kind, parts, None)
             await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
-            return outcome
+            return await _then(session, pursuit, outcome, then)
 
         outcome, replayed = await idempotency.once(
             self.db, self.clock.now(), idempotency_key, work, scope="hand_in"
@@ -182,6 +191,14 @@ class EvidenceService:
             "state": result.to_state,
             "attempt": pursuit.attempts,
         }
+
+
+async def _then(
+    session: AsyncSession, pursuit: Pursuit, outcome: dict[str, Any], then: Then | None
+) -> dict[str, Any]:
+    if then is None:
+        return outcome
+    return outcome | {"routing": await then(session, pursuit, outcome)}
 
 
 def _part_row(version_id: int, position: int, part: EvidencePart) -> EvidencePartRow:

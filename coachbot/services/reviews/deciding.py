@@ -66,7 +66,9 @@ class Decider:
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert credential is not None
         rubric = rubric_from_json(credential.rubric)
-        chosen = rubric.validate_scores(scores)
+        # A colleague's comments carry no scores: whatever came with them is not theirs to give.
+        peer = review.purpose == ReviewPurpose.PEER
+        chosen = {} if peer else rubric.validate_scores(scores)
         scored = Scored(
             actor=actor,
             pursuit=pursuit,
@@ -74,7 +76,7 @@ class Decider:
             credential=credential,
             rubric=rubric,
             decision=decision,
-            scores=scores,
+            scores={} if peer else scores,
             levels={name: level.name for name, level in chosen.items()},
             strengths=strengths,
             feedback=feedback,

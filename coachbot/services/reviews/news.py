@@ -11,15 +11,15 @@ than a reminder, it is never capped or muted (see ``TEACHER_REMINDERS``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.catalog import Rubric
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
-from coachbot.domain.reviews import Decision, ReviewPurpose
+from coachbot.domain.reviews import Decision, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Role
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.record import outbox
@@ -27,6 +27,7 @@ from coachbot.storage.models import (
     Award,
     CohortMember,
     Completion,
+    NudgeRow,
     PathwayRow,
     Person,
     Pursuit,
@@ -115,8 +116,14 @@ async def queue_feedback(
     changes: list[str],
     award_id: int | None = None,
     panel_scores: list[dict[str, str]] | None = None,
+    peer_comments: list[list[str]] | None = None,
+    facilitator_done: bool = False,
 ) -> None:
-    """Write the teacher's one merged message about ``review`` into the outbox."""
+    """Write the teacher's one merged message about ``review`` into the outbox.
+
+    ``peer_comments`` ([[colleague, what works, what could be sharper]]) are a colleague's
+    comments on the same draft, folded into the facilitator's message; ``facilitator_done``
+    says that a colleague's own message comes after the facilitator's feedback."""
     # A colleague's peer comments read differently: they inform, and the facilitator's come later.
     peer = review.purpose == ReviewPurpose.PEER
     decision = ReviewPurpose.PEER.value if peer else (review.decision or Decision.FEEDBACK.value)
@@ -136,6 +143,8 @@ async def queue_feedback(
         "meeting": meeting,
         "facilitators": await facilitator_names(session, pursuit) if meeting else [],
         "award": await award_params(session, award_id) if award_id is not None else None,
+        "peer_comments": peer_comments or [],
+        "facilitator_done": facilitator_done,
     }
     if meeting:
         await _time_to_meet(session, now, pursuit, credential_title)
@@ -149,6 +158,33 @@ async def queue_feedback(
         subject=f"feedback:{review.id}",
         params=params,
     )
+
+
+async def fold_in_peers(session: AsyncSession, review: Review) -> list[Review]:
+    """A colleague's comments on the same draft whose own message has not gone out yet (it
+    waits for quiet hours to end): their message is dropped as merged, and the comments join
+    the facilitator's, so the teacher reads one message. Sent ones are not repeated."""
+    peers = list(
+        await session.scalars(
+            select(Review)
+            .where(
+                Review.evidence_version_id == review.evidence_version_id,
+                Review.purpose == ReviewPurpose.PEER,
+                Review.status == ReviewStatus.COMPLETED,
+            )
+            .order_by(Review.completed_at)
+        )
+    )
+    folded = []
+    for peer in peers:
+        result = await session.execute(
+            update(NudgeRow)
+            .where(NudgeRow.key == f"feedback:{peer.id}", NudgeRow.status == "pending")
+            .values(status="dropped", dropped_reason="merged")
+        )
+        if cast("CursorResult[Any]", result).rowcount == 1:
+            folded.append(peer)
+    return folded
 
 
 async def _time_to_meet(

@@ -32,7 +32,7 @@ from coachbot.services.awards.awarding import grant_award
 from coachbot.services.journey.gate import JourneyService
 from coachbot.services.record import audit
 from coachbot.services.reviews import blind_pairs
-from coachbot.services.reviews.news import queue_feedback
+from coachbot.services.reviews.news import fold_in_peers, queue_feedback
 from coachbot.services.reviews.outcome import SCORES_ONLY, ReviewOutcome
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import CredentialRow, District, Person, Pursuit, Review
@@ -110,7 +110,9 @@ class Recorder:
         audit.on_pursuit(
             session, s.pursuit, s.actor, "peer_feedback", at=s.now, details={"review": s.review.id}
         )
-        await self._tell_teacher(session, s, [s.review])
+        # Still with the facilitator, or already back with the teacher: the words differ.
+        answered = s.pursuit.state != State.DRAFT_WITH_FACILITATOR
+        await self._tell_teacher(session, s, [s.review], facilitator_done=answered)
         return s.outcome(s.decision, s.pursuit.state)
 
     async def draft_feedback(self, session: AsyncSession, s: Scored) -> ReviewOutcome:
@@ -120,7 +122,9 @@ class Recorder:
         if not s.feedback:
             raise InvalidInput(field="feedback", hint="feedback_needed")
         s.keep()
-        return await self._stand(session, s, Move.RETURN_DRAFT, [s.review])
+        # A colleague's comments still waiting to go out (quiet hours) join this one message.
+        peers = await fold_in_peers(session, s.review)
+        return await self._stand(session, s, Move.RETURN_DRAFT, [s.review], peers)
 
     async def decision(self, session: AsyncSession, s: Scored) -> ReviewOutcome:
         """Earned or not yet on a formal submission. A double-scored one is decided only when
@@ -162,7 +166,12 @@ class Recorder:
         return await self._stand(session, s, move, panel)
 
     async def _stand(
-        self, session: AsyncSession, s: Scored, move: Move, panel: list[Review]
+        self,
+        session: AsyncSession,
+        s: Scored,
+        move: Move,
+        panel: list[Review],
+        peers: list[Review] | None = None,
     ) -> ReviewOutcome:
         """The decision stands: make the move, close the review (and any other still open on
         this evidence), grant an award, and queue the teacher's one message from the panel."""
@@ -173,12 +182,14 @@ class Recorder:
         )  # fmt: skip
         review.status = ReviewStatus.COMPLETED
         # Anyone else still holding a review of this evidence is told, if they try, who decided.
+        # A colleague's comments are not a decision: they stay open until the draft is replaced.
         await session.execute(
             update(Review)
             .where(
                 Review.evidence_version_id == review.evidence_version_id,
                 Review.status == ReviewStatus.ASSIGNED,
                 Review.id != review.id,
+                Review.purpose != ReviewPurpose.PEER,
             )
             .values(status=ReviewStatus.SUPERSEDED, completed_at=s.now)
         )
@@ -194,7 +205,9 @@ class Recorder:
             if third
             else [dict(r.scores or {}) for r in panel if r.purpose != ReviewPurpose.THIRD]
         )
-        await self._tell_teacher(session, s, panel, award_id=award_id, panel_scores=panel_scores)
+        await self._tell_teacher(
+            session, s, panel, award_id=award_id, panel_scores=panel_scores, peers=peers
+        )
         return s.outcome(s.decision, result.to_state, award_id=award_id)
 
     @staticmethod
@@ -205,11 +218,15 @@ class Recorder:
         *,
         award_id: int | None = None,
         panel_scores: list[dict[str, str]] | None = None,
+        peers: list[Review] | None = None,
+        facilitator_done: bool = False,
     ) -> None:
-        """Queue the teacher's merged message: each panel reviewer's name and words."""
+        """Queue the teacher's merged message: each panel reviewer's name and words, and any
+        colleague's comments folded in."""
         district = await session.get(District, s.pursuit.district_id)
         assert district is not None
-        ids = [r.reviewer_id for r in panel]
+        peers = peers or []
+        ids = [r.reviewer_id for r in [*panel, *peers]]
         rows = dict(
             (await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))).all()
         )
@@ -221,9 +238,13 @@ class Recorder:
             credential_title=s.credential.title,
             rubric=s.rubric,
             policy=policy_from_json(district.policy),
-            reviewers=[rows[i] for i in ids if i in rows],
+            reviewers=[rows[r.reviewer_id] for r in panel if r.reviewer_id in rows],
             strengths=[r.strengths or "" for r in panel],
             changes=[r.feedback or "" for r in panel],
             award_id=award_id,
             panel_scores=panel_scores,
+            peer_comments=[
+                [rows.get(r.reviewer_id, ""), r.strengths or "", r.feedback or ""] for r in peers
+            ],
+            facilitator_done=facilitator_done,
         )

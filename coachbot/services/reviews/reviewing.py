@@ -21,7 +21,7 @@ from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
 from coachbot.services.record import audit, idempotency
-from coachbot.services.reviews import blind_pairs, waits
+from coachbot.services.reviews import blind_pairs, routing_news, waits
 from coachbot.services.reviews.deciding import Decider, Decision, ReviewOutcome
 from coachbot.services.reviews.eligibility import check_may_review
 from coachbot.services.reviews.routing import context as routing_context
@@ -59,17 +59,20 @@ class ReviewService:
 
     async def route(self, pursuit_id: int) -> tuple[int, int] | None:
         """Assign the evidence to the best available reviewer: (review id, reviewer id), or None
-        when nobody is available (the caller tells the teacher and the admins)."""
+        when nobody is available (the wait is recorded). A hand-in routes inside its own
+        transaction instead (``HandIns``), with the news it causes."""
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            reviewer = await pick_reviewer(session, pursuit, now=self.clock.now())
-            if reviewer is None:
-                await waits.note(session, pursuit, self.clock.now())
-                return None
-            review = await self._assign(
-                session, Actor.system(pursuit.district_id), pursuit, reviewer
-            )
-            return review, reviewer
+            return await self.route_in(session, pursuit)
+
+    async def route_in(self, session: AsyncSession, pursuit: Pursuit) -> tuple[int, int] | None:
+        """``route`` inside a caller's transaction on a pursuit it has locked."""
+        reviewer = await pick_reviewer(session, pursuit, now=self.clock.now())
+        if reviewer is None:
+            await waits.note(session, pursuit, self.clock.now())
+            return None
+        review = await self._assign(session, Actor.system(pursuit.district_id), pursuit, reviewer)
+        return review, reviewer
 
     async def route_peer(self, pursuit_id: int) -> tuple[int, int] | None:
         """Where the district asks for peer review, also give a draft to a colleague from the
@@ -77,16 +80,22 @@ class ReviewService:
         review or no colleague has room. The facilitator's feedback still comes as usual."""
         async with self.db.write() as session:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
-            ctx = await routing_context(session, pursuit, ReviewPurpose.PEER)
-            if not ctx.policy.peer_review or pursuit.state != State.DRAFT_WITH_FACILITATOR:
-                return None
-            peer = await pick_reviewer(
-                session, pursuit, now=self.clock.now(), purpose=ReviewPurpose.PEER
-            )
-            if peer is None:
-                return None
-            actor = Actor.system(pursuit.district_id)
-            return await self._assign(session, actor, pursuit, peer, ReviewPurpose.PEER), peer
+            return await self.route_peer_in(session, pursuit)
+
+    async def route_peer_in(
+        self, session: AsyncSession, pursuit: Pursuit
+    ) -> tuple[int, int] | None:
+        """``route_peer`` inside a caller's transaction on a pursuit it has locked."""
+        ctx = await routing_context(session, pursuit, ReviewPurpose.PEER)
+        if not ctx.policy.peer_review or pursuit.state != State.DRAFT_WITH_FACILITATOR:
+            return None
+        peer = await pick_reviewer(
+            session, pursuit, now=self.clock.now(), purpose=ReviewPurpose.PEER
+        )
+        if peer is None:
+            return None
+        actor = Actor.system(pursuit.district_id)
+        return await self._assign(session, actor, pursuit, peer, ReviewPurpose.PEER), peer
 
     async def waiting(self, pursuit_id: int) -> waits.Waiting | None:
         """Whether the pursuit's evidence waits for a reviewer, and what to tell the teacher."""
@@ -94,7 +103,10 @@ class ReviewService:
             return await waits.waiting(session, pursuit_id)
 
     async def hand_off(self, actor: Actor, review_id: int, reason: str) -> tuple[int, int] | None:
-        """Pass an open review to a colleague with a reason; (new review, reviewer) or None."""
+        """Pass an open review to a colleague with a reason; (new review, reviewer) or None.
+
+        The colleague's message is written to the outbox in the same transaction, so the move
+        and the news of it commit together (the dispatcher sends it)."""
         if not reason.strip():
             raise InvalidInput(field="reason", hint="reason_needed")
         async with self.db.write() as session:
@@ -137,6 +149,9 @@ class ReviewService:
                 at=now,
                 reason=reason.strip(),
                 details={"from": review.reviewer_id, "to": colleague},
+            )
+            await routing_news.handed_off(
+                session, now, successor, pursuit, review.reviewer_id, reason.strip()
             )
             return successor.id, colleague
 
