@@ -33,19 +33,20 @@ async def test_a_colleague_comments_on_the_draft_and_the_facilitator_still_decid
     # Fay (NORTH) reviews as facilitator; Ben, the other NORTH teacher, is the peer. Fay is a
     # NORTH teacher too, but she already has this draft; Cara and Gil are at SOUTH.
     assert "with Fay Facilitator for feedback" in sent
-    assert "Ben Teacher, a colleague from your school, will share their thoughts too" in sent
-    assert "would value your view" in ben.last
+    assert "I've also asked Ben Teacher, a colleague from your school, for their comments" in sent
+    assert "would value your comments" in ben.last
     for other in (CARA, GIL):
-        assert not any("would value your view" in t for t in room.as_(other).mailbox.texts())
+        assert not any("would value your comments" in t for t in room.as_(other).mailbox.texts())
 
     queue = await ben.command("queue")  # a teacher's own queue, holding only the peer review
     assert "Questioning for Discourse" in queue
     assert "plan.pdf" in await ben.press("open_review")
-    await ben.press("score")
+    await ben.press("score", labelled="Comment")
+    # A colleague's form: their words only, no rubric scores and no decision.
+    form = ben.mailbox.forms[-1]
+    assert [f.name for f in form.fields] == ["strengths", "feedback"]
     await ben.submit(
         {
-            "score:Question design": "Proficient",
-            "score:Student talk": "Developing",
             "strengths": "Lovely open questions.",
             "feedback": "Maybe let students pose the follow-up questions.",
         }
