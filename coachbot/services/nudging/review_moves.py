@@ -56,6 +56,7 @@ async def route_waiting(
             .limit(PER_SWEEP)
         )
     )
+    waiting += [p for p in await _unrouted(session, district_id) if p not in waiting]
     found: list[Due] = []
     for pursuit_id in waiting:
         pursuit = await lock_pursuit(session, reviews.db, pursuit_id)
@@ -91,6 +92,35 @@ async def route_waiting(
             )
         )
     return found
+
+
+async def _unrouted(session: AsyncSession, district_id: int) -> list[int]:
+    """Evidence handed in with neither an open review nor a wait: a safety net for hand-ins
+    stored before routing shared their transaction (a crash between the two left them so).
+    Cheap: only pursuits in the two in-flight states are looked at, through their indexes."""
+    reviewed = (
+        select(Review.id)
+        .where(
+            Review.pursuit_id == Pursuit.id,
+            Review.status.in_((ReviewStatus.ASSIGNED, ReviewStatus.SCORED)),
+            Review.purpose != ReviewPurpose.PEER,
+        )
+        .exists()
+    )
+    waits_already = select(ReviewWait.pursuit_id).where(ReviewWait.pursuit_id == Pursuit.id)
+    return list(
+        await session.scalars(
+            select(Pursuit.id)
+            .where(
+                Pursuit.state.in_(WAITING_STATES),
+                Pursuit.district_id == district_id,
+                ~reviewed,
+                ~waits_already.exists(),
+            )
+            .order_by(Pursuit.id)
+            .limit(PER_SWEEP)
+        )
+    )
 
 
 async def reassign_late(
