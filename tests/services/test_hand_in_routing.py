@@ -150,7 +150,8 @@ async def test_a_kill_mid_hand_in_leaves_it_whole_or_untouched_and_routed_after_
     assert after["versions"] == 1 and after["basket"] == 0
     assert after["state"] == "draft_with_facilitator"
     async with services.db.read() as session:
-        reviewer = await session.scalar(select(Review.reviewer_id).where(Review.status == "assigned"))
+        open_review = select(Review.reviewer_id).where(Review.status == "assigned")
+        reviewer = await session.scalar(open_review)
         news = list(await session.scalars(select(NudgeRow.kind)))
     assert reviewer is not None  # routed, never left with neither a review nor a wait
     assert after["waits"] == 0

@@ -4,13 +4,14 @@ gets each draft and comments before the official review; the work spreads across
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapters.local.driver import LocalDriver
-from coachbot.composition import Services
+from coachbot.composition import Services, build_nudging
 from coachbot.domain.reviewer_policy import ReviewerPolicy
-from coachbot.storage.models import Pursuit, Review
+from coachbot.storage.models import Person, Pursuit, Review, School
 from tests.helpers import ANA, BEN, CARA, FAY, GIL, REFLECTION
 from tests.services.routing_world import add_person, add_waiting, make_world, set_peer_review
 
@@ -105,3 +106,99 @@ async def test_without_peer_review_nobody_is_paired(services: Services) -> None:
     for name in ("T0", "T1"):
         await add_person(services, world, name, "teacher")
     assert await services.reviews.route_peer(await add_waiting(services, world, "T0")) is None
+
+
+async def _draft_sent(room: LocalDriver, services: Services) -> str:
+    """Ana chooses C-ONE and sends a draft (peer review on); what she was told."""
+    await set_peer_review(services, True)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    await ana.send_file("plan.pdf", PDF, "application/pdf")
+    await ana.say(REFLECTION)
+    return await ana.press("send_draft")
+
+
+async def _feedback_from_fay(room: LocalDriver, words: str) -> None:
+    fay = room.as_(FAY)
+    await fay.press("open_review")
+    await fay.press("score")
+    scores = {"score:Question design": "Proficient", "score:Student talk": "Proficient"}
+    await fay.submit(scores | {"feedback": words})
+
+
+async def _comment_from_ben(room: LocalDriver, words: str) -> str:
+    ben = room.as_(BEN)
+    await ben.press("open_review")
+    await ben.press("score", labelled="Comment")
+    return await ben.submit({"feedback": words})
+
+
+async def _peer_status(services: Services) -> list[str]:
+    async with services.db.read() as session:
+        found = await session.scalars(
+            select(Review.status).where(Review.purpose == "peer").order_by(Review.id)
+        )
+        return list(found)
+
+
+async def test_a_colleague_can_still_comment_after_the_facilitator(district: Services) -> None:
+    room = LocalDriver(district)
+    await _draft_sent(room, district)
+    await _feedback_from_fay(room, "Ready to submit once the video is trimmed.")
+    ana = room.as_(ANA)
+    assert "feedback on your draft" in ana.last
+    assert await _peer_status(district) == ["assigned"]  # the facilitator's word ends nothing
+
+    queue = await room.as_(BEN).command("queue")
+    assert "a colleague's comment on their draft: no scores" in queue
+    thanks = await _comment_from_ben(room, "Let students pose the follow-up questions.")
+    assert "Ana Teacher has your comments" in thanks
+    assert "Ben Teacher, a colleague from your school, shared thoughts" in ana.last
+    assert "Let students pose the follow-up questions." in ana.last
+    assert "It adds to the feedback your facilitator sent." in ana.last
+    assert await _peer_status(district) == ["completed"]
+
+
+async def test_only_a_newer_hand_in_ends_a_colleagues_ask(district: Services) -> None:
+    room = LocalDriver(district)
+    await _draft_sent(room, district)
+    await _feedback_from_fay(room, "Add the video.")
+    assert await _peer_status(district) == ["assigned"]
+    ana = room.as_(ANA)
+    await ana.say("Here's the video https://video.example.org/lesson-2")
+    await ana.press("send_draft")
+    # The first ask was for a draft that is no longer the latest; the new draft has its own.
+    assert await _peer_status(district) == ["superseded", "assigned"]
+
+
+async def test_comments_waiting_for_the_morning_join_the_facilitators_message(
+    district: Services,
+) -> None:
+    room = LocalDriver(district)
+    await _draft_sent(room, district)
+    district.clock.set(datetime(2026, 9, 9, 1, 30, tzinfo=UTC))  # 20:30 in Chicago: quiet
+    ana = room.as_(ANA)
+    heard = len(ana.mailbox.replies)
+    await _comment_from_ben(room, "Let students pose the follow-up questions.")
+    await _feedback_from_fay(room, "Ready to submit once the video is trimmed.")
+    assert len(ana.mailbox.replies) == heard  # nothing at night
+
+    district.clock.set(datetime(2026, 9, 9, 13, 0, tzinfo=UTC))  # 08:00: the morning pass
+    await build_nudging(district, room).dispatcher.run_once()
+    assert len(ana.mailbox.replies) == heard + 1  # one message, both voices
+    assert "Ready to submit once the video is trimmed." in ana.last
+    assert "From your colleague Ben Teacher:* Let students pose the follow-up" in ana.last
+
+
+async def test_the_teacher_is_told_honestly_when_no_colleague_is_free(district: Services) -> None:
+    async with district.db.write() as session:
+        south = await session.scalar(select(School.id).where(School.code == "SOUTH"))
+        await session.execute(
+            update(Person).where(Person.email.in_([BEN, FAY])).values(school_id=south)
+        )
+    room = LocalDriver(district)
+    sent = await _draft_sent(room, district)
+    assert "No colleague from your school is free to comment on this one." in sent
+    assert "asked" not in sent
+    assert await _peer_status(district) == []
