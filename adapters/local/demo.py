@@ -20,13 +20,18 @@ from adapters.local.semester import (
     ALIGNMENT,
     COHORT_NAME,
     FEEDBACK,
+    PEER_COMMENT,
+    PEER_WORKS,
     PERSONAS,
     STRENGTHS,
     Script,
     Teacher,
     evidence_steps,
     first_try_steps,
+    peer_asks,
+    peer_figures,
     reviewers_of,
+    still_open,
 )
 from coachbot.clock import VirtualClock
 from coachbot.composition import Services, build, build_nudging
@@ -221,7 +226,24 @@ class Demo:
                 "review",
                 lambda reviewer=reviewer: self.review(reviewer, t, draft=draft),
             )
+        for email, review_id in await peer_asks(self.services, t.person.email):
+            peer = self.driver.as_(email)
+            self.script.at(
+                self.script.later(self.clock.now(), self.rng.choice((1, 2))),
+                self.name(peer),
+                "peer_comment",
+                lambda peer=peer, review=review_id: self.peer_comment(peer, review),
+            )
         return reply
+
+    async def peer_comment(self, peer: LocalPerson, review_id: int) -> str:
+        """A colleague asked for their view on a draft comments: words only, no scores."""
+        if not await still_open(self.services, review_id):
+            return await peer.command("queue")  # a newer draft replaced the one they saw
+        await peer.command("queue")
+        await peer.press_value("open_review", str(review_id))
+        await peer.press("score")  # labelled "Comment" for a colleague
+        return await peer.submit({"strengths": PEER_WORKS, "feedback": PEER_COMMENT})
 
     async def review(self, reviewer: LocalPerson, t: Teacher, *, draft: bool) -> str:
         await reviewer.command("queue")
@@ -347,6 +369,7 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
         demo.say("closing")
         typer.echo(await demo.admin.command("progress"))
         typer.echo(await demo.admin.command("calibration"))
+        demo.say("peers", **await peer_figures(services))
         stalled = [t.name for t in demo.teachers if t.persona == "stalls"]
         demo.say("stalled", names=stalled)
         return demo

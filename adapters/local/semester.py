@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
 from adapters.local.driver import LocalDriver, LocalPerson
+from coachbot.composition import Services
 from coachbot.domain.catalog import Credential, PartKind, Requirement
+from coachbot.domain.nudges import NudgeKind
+from coachbot.storage.models import NudgeRow, Person, Pursuit, Review
+
+Teacher_ = aliased(Person)
 
 Step = Callable[[], Awaitable[str]]
 PERSONAS = (
@@ -40,6 +48,8 @@ ALIGNMENT = (
 STRENGTHS = "Clear task and strong student work samples."
 VIDEO_SITE = "https://video.lakeview-schools.org"
 FEEDBACK = "Show how students used the criteria to revise: add one more sample."
+PEER_WORKS = "The task feels real to students."
+PEER_COMMENT = "I'd love to see one student's revision next to the first try."
 REFLECTIONS = (
     "My students explained their reasoning to a partner before writing, and the exit tickets "
     "showed most of them could justify an answer with evidence from the task.",
@@ -165,3 +175,44 @@ def reviewers_of(
         for person in facilitators
         if len(driver.mail[person.email].replies) > before.get(person.email, 0)
     ]
+
+
+async def peer_asks(services: Services, teacher_email: str) -> list[tuple[str, int]]:
+    """The colleagues asked for their comments on the teacher's draft: (email, review id)."""
+    async with services.db.read() as session:
+        rows = await session.execute(
+            select(Person.email, Review.id)
+            .join(Review, Review.reviewer_id == Person.id)
+            .join(Pursuit, Pursuit.id == Review.pursuit_id)
+            .join(Teacher_, Teacher_.id == Pursuit.teacher_id)
+            .where(
+                Review.purpose == "peer",
+                Review.status == "assigned",
+                func.lower(Teacher_.email) == teacher_email,
+            )
+        )
+        return [(email, review_id) for email, review_id in rows.all()]
+
+
+async def still_open(services: Services, review_id: int) -> bool:
+    async with services.db.read() as session:
+        status = await session.scalar(select(Review.status).where(Review.id == review_id))
+    return status == "assigned"
+
+
+async def peer_figures(services: Services) -> dict[str, int]:
+    """For the closing figures: colleagues asked for comments, and comments that reached the
+    teacher (on their own, or folded into the facilitator's message)."""
+    async with services.db.read() as session:
+        asked = await session.scalar(
+            select(func.count()).select_from(Review).where(Review.purpose == "peer")
+        )
+        sent = await session.scalars(
+            select(NudgeRow.params).where(
+                NudgeRow.kind == NudgeKind.FEEDBACK_READY.value, NudgeRow.status == "sent"
+            )
+        )
+        delivered = sum(
+            (p.get("decision") == "peer") + len(p.get("peer_comments") or []) for p in sent
+        )
+    return {"asked": asked or 0, "delivered": delivered}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,6 +34,13 @@ def test_the_semester_is_the_same_for_the_same_seed(
     assert "*Calibration*: 10% of formal submissions are scored twice" in first
     assert "#celebrations: Please join us in congratulating" in first
     assert "Earned:" in first.split("End of the semester")[1]
+    # colleagues asked for their view comment, and each comment reaches the teacher
+    assert "queue, [Open], [Comment]" in first
+    assert "a colleague from your school, shared thoughts on your draft" in first
+    asked, delivered = re.search(
+        r"\*Peer review\*: (\d+) colleagues? asked .*; (\d+) comments? delivered", first
+    ).groups()  # type: ignore[union-attr]
+    assert int(delivered) == int(asked) > 0
     assert "Sorry" not in first
     assert "Traceback" not in first
     # nudges went out in the semester, and never at night or over a weekend
