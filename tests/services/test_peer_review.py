@@ -165,11 +165,16 @@ async def test_only_a_newer_hand_in_ends_a_colleagues_ask(district: Services) ->
     await _draft_sent(room, district)
     await _feedback_from_fay(room, "Add the video.")
     assert await _peer_status(district) == ["assigned"]
+    ben = room.as_(BEN)
+    await ben.press("open_review")
+    await ben.press("score", labelled="Comment")  # Ben opens the comment form, and waits
     ana = room.as_(ANA)
     await ana.say("Here's the video https://video.example.org/lesson-2")
     await ana.press("send_draft")
     # The first ask was for a draft that is no longer the latest; the new draft has its own.
     assert await _peer_status(district) == ["superseded", "assigned"]
+    late = await ben.submit({"feedback": "Nice!"}, form_id="review")  # the old draft's form
+    assert "handed in a newer version since" in late
 
 
 async def test_comments_waiting_for_the_morning_join_the_facilitators_message(

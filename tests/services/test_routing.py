@@ -5,12 +5,14 @@ and hand-offs that never bounce back."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from coachbot.composition import Services
 from coachbot.domain.errors import NotPermitted, PreconditionFailed
 from coachbot.domain.reviewer_policy import Conflict, OfficialReviewer, ReviewerPolicy
 from coachbot.domain.roles import Actor
 from coachbot.services.district.people import actor_by_email
+from coachbot.storage.models import NudgeRow
 from tests.services.routing_world import (
     World,
     add_award,
@@ -145,5 +147,8 @@ async def test_a_hand_off_never_bounces_back_to_who_gave_it_up(services: Service
         await as_actor(services, "Ann"), review, "Out sick this week"
     )
     assert moved is not None and moved[1] == world.people["Bo"]
+    async with services.db.read() as session:  # Bo's news committed with the hand-off
+        told = (await session.execute(select(NudgeRow.person_id, NudgeRow.params))).one()
+    assert told[0] == world.people["Bo"] and told[1]["reason"] == "Out sick this week"
     # Bo cannot hand it back to Ann, who already gave it up: it stays with Bo.
     assert await services.reviews.hand_off(await as_actor(services, "Bo"), moved[0], "Busy") is None

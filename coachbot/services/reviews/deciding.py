@@ -98,6 +98,8 @@ class Decider:
             raise OwnWork(move="review")
         if review.reviewer_id != actor.person_id:
             raise NotPermitted(move="review", parties=["reviewer"])
+        if review.status == ReviewStatus.SUPERSEDED and review.purpose == ReviewPurpose.PEER:
+            raise PreconditionFailed(need="draft_replaced")  # a newer hand-in replaced it
         if review.status == ReviewStatus.SUPERSEDED:  # a colleague decided this one first
             by, at = await self._decided_by(session, review)
             raise ChangedMeanwhile(state=pursuit.state, by=by, at=at, same=True)
