@@ -60,8 +60,8 @@ async def route_waiting(
     found: list[Due] = []
     for pursuit_id in waiting:
         pursuit = await lock_pursuit(session, reviews.db, pursuit_id)
-        if pursuit.state not in WAITING_STATES:  # recalled or withdrawn meanwhile
-            await waits.clear(session, pursuit.id)
+        if pursuit.state not in WAITING_STATES or await _reviewed(session, pursuit.id):
+            await waits.clear(session, pursuit.id)  # recalled, withdrawn or routed meanwhile
             continue
         reviewer = await pick_reviewer(session, pursuit, now=now)
         if reviewer is None:
@@ -92,6 +92,20 @@ async def route_waiting(
             )
         )
     return found
+
+
+async def _reviewed(session: AsyncSession, pursuit_id: int) -> bool:
+    """Whether someone holds the pursuit's evidence (read under its lock)."""
+    found = await session.scalar(
+        select(Review.id)
+        .where(
+            Review.pursuit_id == pursuit_id,
+            Review.status.in_((ReviewStatus.ASSIGNED, ReviewStatus.SCORED)),
+            Review.purpose != ReviewPurpose.PEER,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 async def _unrouted(session: AsyncSession, district_id: int) -> list[int]:
