@@ -27,6 +27,7 @@ from coachbot.services.district import (
 )
 from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
 from coachbot.services.journey import (
+    ApprovalService,
     ChoosingService,
     ExtraTries,
     JourneyService,
@@ -56,6 +57,7 @@ class Services:
     read: ReadModels
     status: StatusService
     journey: JourneyService
+    approvals: ApprovalService
     choosing: ChoosingService
     planning: PlanningService
     extra_tries: ExtraTries
@@ -76,6 +78,7 @@ class Services:
         """What handlers may call: the use cases, without the database or the settings."""
         return UseCases(
             journey=self.journey,
+            approvals=self.approvals,
             choosing=self.choosing,
             planning=self.planning,
             extra_tries=self.extra_tries,
@@ -113,6 +116,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         read=ReadModels(db),
         status=StatusService(db),
         journey=journey,
+        approvals=ApprovalService(db, clock, journey),
         choosing=ChoosingService(db, clock),
         planning=PlanningService(db, clock),
         extra_tries=ExtraTries(db, clock),

@@ -34,6 +34,8 @@ class NudgeKind(StrEnum):
     REVIEW_TAKEN = "review_taken"  # to the reviewer it was moved from
     REVIEWER_FOUND = "reviewer_found"  # to the teacher: who has it now and when to expect it
     TIME_TO_MEET = "time_to_meet"  # to facilitators: a teacher used every try; meet, then allow one
+    APPROVAL_REQUESTED = "approval_requested"  # to approvers: a request, its reasons and plan
+    APPROVAL_DECIDED = "approval_decided"  # to the teacher: approved, or sent back with a reason
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -57,6 +59,8 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.REVIEW_TAKEN: 40,
     NudgeKind.REVIEWER_FOUND: 95,
     NudgeKind.TIME_TO_MEET: 75,
+    NudgeKind.APPROVAL_REQUESTED: 60,
+    NudgeKind.APPROVAL_DECIDED: 95,
 }
 # Reminders a teacher can switch off and that count against the weekly cap. The others are
 # news (feedback arrived) or work for staff, and are never capped or muted.
