@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import mimetypes
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,7 +151,14 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
             opening = "status"
     except DomainError:
         pass  # the conversation itself explains that the person is not in the roster
-    await conversation.handle(DirectMessage(sender, opening, (), "t0"), channel)
+    # Event ids are unique across sessions and restarts, as a platform's are: a session that
+    # numbered its events afresh would replay another session's outcomes.
+    session = uuid.uuid4().hex[:12]
+
+    def event_id(turn: int) -> str:
+        return f"terminal-{session}-{turn}"
+
+    await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0
     while True:
         while channel.forms:
@@ -160,7 +168,7 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
             )
             turn += 1
             await conversation.handle(
-                FormSubmission(sender, form.form_id, values, form.context, f"t{turn}", files),
+                FormSubmission(sender, form.form_id, values, form.context, event_id(turn), files),
                 channel,
             )
         try:
@@ -172,16 +180,16 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
             return
         if line.isdigit() and 0 < int(line) <= len(channel.buttons):
             button = channel.buttons[int(line) - 1]
-            event: object = ButtonPress(sender, button.action_id, button.value, f"t{turn}")
+            event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()
         elif line.startswith("/file "):
             shared = await asyncio.to_thread(shared_file, line[6:].strip())
             if shared is None:
                 write(words(services, "no_such_file", path=line[6:]))
                 continue
-            event = DirectMessage(sender, "", (shared,), f"t{turn}")
+            event = DirectMessage(sender, "", (shared,), event_id(turn))
         elif line:
-            event = DirectMessage(sender, line.lstrip("/"), (), f"t{turn}")
+            event = DirectMessage(sender, line.lstrip("/"), (), event_id(turn))
         else:
             continue
         channel.fresh = True
