@@ -48,7 +48,7 @@ class Thresholds:
     inactive_days: int = 10
     # After the first "quiet for a while", again at a growing interval that never passes two
     # weeks without a word, for as long as the work stays open (up to ``quiet_for_at_most``).
-    quiet_again: tuple[int, ...] = (7, 12)
+    quiet_again: tuple[int, ...] = (7, 11)
     quiet_for_at_most: int = 150
     window_warnings: tuple[int, ...] = (7, 1)
     review_soon_days: int = 2
@@ -56,7 +56,7 @@ class Thresholds:
     approval_after_days: int = 3
 
     def quiet_steps(self) -> list[int]:
-        """Days since the last activity at which a quiet teacher hears from us: 10, 17, 29, 41..."""
+        """Days since the last activity at which a quiet teacher hears from us: 10, 17, 28, 39..."""
         steps, gaps = [self.inactive_days], list(self.quiet_again) or [self.quiet_for_at_most]
         while steps[-1] + gaps[0] <= self.quiet_for_at_most:
             steps.append(steps[-1] + gaps[0])
