@@ -31,6 +31,7 @@ from adapters.local.semester import (
 from coachbot.clock import VirtualClock
 from coachbot.composition import Services, build, build_nudging
 from coachbot.domain.roles import Role
+from coachbot.importing.calendar_reader import read_calendar
 from coachbot.importing.catalog_reader import CatalogSpec, read_catalog
 from coachbot.importing.roster_reader import RosterRow, read_roster
 from coachbot.logs import configure_logging
@@ -331,6 +332,8 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
         await services.catalog.load(spec, source="catalog.yaml")
         rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
         await services.roster.load(spec.slug, rows, source="roster.csv")
+        breaks = read_calendar(EXAMPLE / "calendar.csv")
+        await services.calendar.load(spec.slug, breaks, source="calendar.csv")
         demo = Demo(services, clock, spec, rows, seed, weeks)
         demo.say(
             "opening",
@@ -341,6 +344,7 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
             weeks=weeks,
             seed=seed,
         )
+        demo.say("calendar", breaks=[(b.name, b.starts_on, b.ends_on) for b in breaks])
         demo.plan_semester()
         end = demo.script.school_time(date.fromordinal(START.date().toordinal() + weeks * 7), 16)
         await demo.play(until=end)

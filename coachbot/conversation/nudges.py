@@ -15,7 +15,7 @@ from coachbot.conversation.handlers.planning import DONE, PLAN_FOR
 from coachbot.conversation.handlers.reviews import OPEN_REVIEW, QUEUE
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
-from coachbot.conversation.vocabulary import Button, Reply
+from coachbot.conversation.vocabulary import Block, Button, Reply
 from coachbot.domain.journey import Move
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.reviews import Decision
@@ -33,8 +33,14 @@ class NudgeDelivery:
         self.notifier = notifier
 
     def render(self, nudge: Outgoing) -> Reply:
+        """The nudge's words; reminders due at once (``also``) follow in the same message."""
         params = dict(nudge.params)
-        return self.say.reply("nudges.j2", nudge.kind.value, buttons=self._buttons(nudge), **params)
+        also: list[Block] = [
+            self.say.text("nudges.j2", kind, **more) for kind, more in params.pop("also", [])
+        ]
+        return self.say.reply(
+            "nudges.j2", nudge.kind.value, buttons=self._buttons(nudge), extra=also, **params
+        )
 
     def _buttons(self, nudge: Outgoing) -> list[Button]:
         pursuit = str(nudge.params.get("pursuit_id", ""))

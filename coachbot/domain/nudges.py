@@ -75,6 +75,12 @@ TEACHER_REMINDERS = frozenset(
     }
 )
 
+# A deadline today, a step already overdue, submissions about to close: the weekly cap never
+# drops these. They still count against it, so the lower kinds yield first.
+NEVER_CAPPED = frozenset(
+    {NudgeKind.MILESTONE_TODAY, NudgeKind.MILESTONE_OVERDUE, NudgeKind.WINDOW_CLOSING}
+)
+
 
 @dataclass(frozen=True)
 class QuietRules:
@@ -147,7 +153,8 @@ def choose(
     now: datetime,
 ) -> Verdict:
     """Which of one person's due nudges go now: mute and snooze first, then the weekly cap,
-    most important first. Everything not sent says why."""
+    most important first; a deadline-day, overdue or closing-window reminder goes even over the
+    cap (the lower kinds are the ones that yield). Everything not sent says why."""
     verdict = Verdict()
     budget = max(0, cap - sent_this_week)
     for candidate in sorted(candidates, key=lambda c: (-c.priority, c.subject)):
@@ -158,7 +165,7 @@ def choose(
             if choices.snoozed_until is not None and now < choices.snoozed_until:
                 verdict.dropped.append((candidate, "snoozed"))
                 continue
-            if budget <= 0:
+            if budget <= 0 and candidate.kind not in NEVER_CAPPED:
                 verdict.dropped.append((candidate, "weekly_cap"))
                 continue
             budget -= 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.common import first_word, my_pursuit
-from coachbot.conversation.handlers.planning import DONE
-from coachbot.conversation.refs import PursuitRef
+from coachbot.conversation.handlers.planning import CHANGE_DEADLINE, DONE
+from coachbot.conversation.refs import ProposedPlan, PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action
@@ -13,6 +13,8 @@ from coachbot.domain.journey import Move, State
 from coachbot.domain.roles import Role
 
 STATUS = Action("status")
+# States whose plan can still move: a passed deadline there gets a button to pick a new one.
+MOVABLE = (State.PLANNING, State.IN_PROGRESS, State.DRAFT_WITH_FACILITATOR, State.NOT_YET)
 HELP_ME = Action("help_me")
 
 
@@ -34,11 +36,28 @@ async def status(turn: Turn, args: str) -> None:
                     "mark_done", DONE, PursuitRef(line.pursuit_id), code=line.credential_code
                 )
             )
+        if line.deadline and line.deadline < turn.today() and line.state in MOVABLE:
+            buttons.insert(
+                0,
+                turn.say.button(
+                    "new_deadline",
+                    CHANGE_DEADLINE,
+                    ProposedPlan(PursuitRef(line.pursuit_id), line.deadline),
+                    primary=True,
+                ),
+            )
     if not mine.pursuits and turn.me.is_(Role.TEACHER):
         buttons.append(turn.say.button("browse_catalog", CATALOG, primary=True))
     settings = await turn.use.person_settings.view(turn.me.person_id)
     await turn.reply(
-        turn.say.reply("pursuit.j2", "status", s=mine, settings=settings, buttons=buttons[:5])
+        turn.say.reply(
+            "pursuit.j2",
+            "status",
+            s=mine,
+            settings=settings,
+            today=turn.today(),
+            buttons=buttons[:5],
+        )
     )
 
 
