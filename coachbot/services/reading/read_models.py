@@ -7,9 +7,10 @@ change the record as ``turn.use``.
 from __future__ import annotations
 
 from coachbot.services.reading.catalog import CatalogReads
+from coachbot.services.reading.feedback import FeedbackReads
 from coachbot.services.reading.journey import JourneyReads
 from coachbot.services.reading.people import PeopleReads
 
 
-class ReadModels(CatalogReads, JourneyReads, PeopleReads):
+class ReadModels(CatalogReads, JourneyReads, PeopleReads, FeedbackReads):
     """Every read model the conversation uses."""
