@@ -37,7 +37,7 @@ async def feedback(turn: Turn, args: str) -> None:
             State.DRAFT_WITH_FACILITATOR.value, State.SUBMITTED.value, State.UNDER_REVIEW.value
         )  # fmt: skip
         title = waiting.title if waiting is not None and under_review else ""
-        await turn.answer("feedback.j2", "none", waiting=title)
+        await turn.answer("feedback.j2", "nothing_yet", waiting=title)
         return
     if wanted:
         chosen = [f for f in mine if _matches(f, wanted)]
