@@ -92,6 +92,11 @@ class NudgeDelivery:
         return buttons
 
     async def __call__(self, nudge: Outgoing) -> str:
+        if nudge.kind is NudgeKind.AWARD_ANNOUNCEMENT:
+            channel = str(nudge.params["channel"])
+            reply = self.say.reply("nudges.j2", nudge.kind.value, **dict(nudge.params))
+            await self.notifier.to_channel(int(nudge.params["district_id"]), channel, reply)
+            return f"channel:{channel}:{nudge.id}"
         message_id = await self.notifier.to_person(nudge.person_id, self.render(nudge))
         if message_id is None:
             raise DeliveryFailed("no_message_id", permanent=False)

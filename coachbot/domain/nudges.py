@@ -34,6 +34,8 @@ class NudgeKind(StrEnum):
     REVIEW_TAKEN = "review_taken"  # to the reviewer it was moved from
     REVIEWER_FOUND = "reviewer_found"  # to the teacher: who has it now and when to expect it
     TIME_TO_MEET = "time_to_meet"  # to facilitators: a teacher used every try; meet, then allow one
+    # To the district channel (the row is the earner's): released after the earner's own news.
+    AWARD_ANNOUNCEMENT = "award_announcement"
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -57,7 +59,10 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.REVIEW_TAKEN: 40,
     NudgeKind.REVIEWER_FOUND: 95,
     NudgeKind.TIME_TO_MEET: 75,
+    NudgeKind.AWARD_ANNOUNCEMENT: 10,  # last of the earner's batch: their own news goes first
 }
+# Rows that wait for another row (named by key in their ``after`` param) to be sent or read.
+FOLLOWS = frozenset({NudgeKind.AWARD_ANNOUNCEMENT})
 # Reminders a teacher can switch off and that count against the weekly cap. The others are
 # news (feedback arrived) or work for staff, and are never capped or muted.
 TEACHER_REMINDERS = frozenset(

@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select, update
 
 from coachbot.clock import Clock
 from coachbot.domain.nudges import (
+    FOLLOWS,
     TEACHER_REMINDERS,
     Candidate,
     NudgeKind,
@@ -200,8 +201,34 @@ class Dispatcher:
             else:
                 await self._finish(row, "dropped", reason=reason)
                 result.dropped[reason] += 1
-        for candidate in verdict.send:
-            await self._deliver(lookup[candidate.subject], result)
+        for candidate in verdict.send:  # most important first: what others follow goes first
+            row = lookup[candidate.subject]
+            held = await self._held_until(row) if candidate.kind in FOLLOWS else None
+            if held is not None:
+                await self._finish(row, "pending", deliver_at=held)
+                result.deferred += 1
+                continue
+            await self._deliver(row, result)
+
+    async def _held_until(self, row: NudgeRow) -> datetime | None:
+        """When a row that follows another (the channel's announcement follows the earner's
+        own news) may next try, or None when what it follows was sent or read."""
+        now = self.clock.now()
+        async with self.db.read() as session:
+            ahead = (
+                await session.execute(
+                    select(NudgeRow.status, NudgeRow.deliver_at).where(
+                        NudgeRow.key == str(row.params.get("after", ""))
+                    )
+                )
+            ).first()
+        if ahead is None or ahead.status in ("sent", "read", "dropped"):
+            return None
+        if ahead.status == "pending":
+            return max(ahead.deliver_at, now) + timedelta(seconds=1)
+        if ahead.status == "claimed":  # in another dispatcher's hands right now
+            return now + timedelta(seconds=15)
+        return now + timedelta(hours=1)  # dead: waits for an admin to send it again
 
     async def _deliver(self, row: NudgeRow, result: DispatchResult) -> None:
         outgoing = Outgoing(

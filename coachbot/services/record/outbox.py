@@ -54,9 +54,7 @@ def queue(
 READ_IN_CHAT = "read_in_chat"
 
 
-async def mark_read(
-    session: AsyncSession, now: datetime, *, person_id: int, ids: list[int]
-) -> int:
+async def mark_read(session: AsyncSession, now: datetime, *, person_id: int, ids: list[int]) -> int:
     """Mark ``person_id``'s news rows ``ids`` read, if they still wait to be sent; returns how
     many. A row a dispatcher has already claimed is in flight and is left to it."""
     if not ids:

@@ -35,9 +35,7 @@ async def news_for(services: Services, email: str) -> list[NudgeRow]:
     async with services.db.read() as session:
         return list(
             await session.scalars(
-                select(NudgeRow)
-                .where(NudgeRow.person_id == person.person_id)
-                .order_by(NudgeRow.id)
+                select(NudgeRow).where(NudgeRow.person_id == person.person_id).order_by(NudgeRow.id)
             )
         )
 
@@ -91,7 +89,9 @@ async def test_status_after_not_yet_says_what_to_change_and_points_to_feedback(
     ana = room.as_(ANA)
     status = await ana.command("status")
     assert "Not yet: revise and resubmit" in status
-    assert "*What to change on Questioning for Discourse:* Add three student work samples." in status
+    assert (
+        "*What to change on Questioning for Discourse:* Add three student work samples." in status
+    )
     assert "Say *feedback C-ONE* to read all of it." in status
     assert (await news_for(district, ANA))[0].status == "read"
     shown = await ana.press("read_feedback", labelled="C-ONE")
