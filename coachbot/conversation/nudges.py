@@ -11,6 +11,7 @@ from coachbot.conversation.handlers.journey import HELP_ME, STATUS
 from coachbot.conversation.handlers.nudging import SNOOZE_WEEK
 from coachbot.conversation.handlers.planning import DONE
 from coachbot.conversation.handlers.reviews import OPEN_REVIEW, QUEUE
+from coachbot.conversation.held import reply_from_json
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.conversation.vocabulary import Button, Reply
@@ -30,6 +31,8 @@ class NudgeDelivery:
         self.notifier = notifier
 
     def render(self, nudge: Outgoing) -> Reply:
+        if nudge.kind is NudgeKind.HELD_MESSAGE:  # kept exactly as it would have been shown
+            return reply_from_json(dict(nudge.params["reply"]))
         params = dict(nudge.params)
         return self.say.reply("nudges.j2", nudge.kind.value, buttons=self._buttons(nudge), **params)
 

@@ -36,6 +36,9 @@ class NudgeKind(StrEnum):
     TIME_TO_MEET = "time_to_meet"  # to facilitators: a teacher used every try; meet, then allow one
     # To the district channel (the row is the earner's): released after the earner's own news.
     AWARD_ANNOUNCEMENT = "award_announcement"
+    # A message one person's turn sent another during the recipient's quiet hours, held for
+    # their morning (a review assigned, a request to approve, a call for help).
+    HELD_MESSAGE = "held_message"
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -59,7 +62,8 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.REVIEW_TAKEN: 40,
     NudgeKind.REVIEWER_FOUND: 95,
     NudgeKind.TIME_TO_MEET: 75,
-    NudgeKind.AWARD_ANNOUNCEMENT: 10,  # last of the earner's batch: their own news goes first
+    NudgeKind.AWARD_ANNOUNCEMENT: 10,
+    NudgeKind.HELD_MESSAGE: 85,  # last of the earner's batch: their own news goes first
 }
 # Rows that wait for another row (named by key in their ``after`` param) to be sent or read.
 FOLLOWS = frozenset({NudgeKind.AWARD_ANNOUNCEMENT})

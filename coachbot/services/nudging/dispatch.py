@@ -25,14 +25,14 @@ from coachbot.domain.nudges import (
     Candidate,
     NudgeKind,
     PersonChoices,
-    QuietRules,
     choose,
 )
 from coachbot.services.nudging.due import Thresholds
+from coachbot.services.nudging.quiet import quiet_rules
 from coachbot.services.nudging.stale import is_stale
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, NudgeRow, Person, PersonSettings, SchoolBreak
+from coachbot.storage.models import District, NudgeRow, Person, PersonSettings
 
 
 @dataclass(frozen=True)
@@ -135,19 +135,7 @@ class Dispatcher:
             assert district is not None
             settings = await session.get(PersonSettings, person_id)
             policy = policy_from_json(district.policy)
-            breaks = tuple(
-                (b.starts_on, b.ends_on)
-                for b in await session.scalars(
-                    select(SchoolBreak).where(SchoolBreak.district_id == district.id)
-                )
-            )
-            rules = QuietRules(
-                person.timezone or district.timezone,
-                policy.quiet_start,
-                policy.quiet_end,
-                policy.quiet_weekends,
-                breaks,
-            )
+            rules = await quiet_rules(session, person)
             today = now.astimezone(ZoneInfo(rules.timezone)).date()
             fresh = [
                 r

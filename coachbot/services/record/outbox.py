@@ -30,8 +30,10 @@ def queue(
     kind: NudgeKind,
     subject: str,
     params: dict[str, Any],
+    deliver_at: datetime | None = None,
 ) -> None:
-    """Add one ready outbox row; ``key`` is unique, so the same news is never queued twice."""
+    """Add one ready outbox row (or one that waits until ``deliver_at``); ``key`` is unique, so
+    the same news is never queued twice."""
     session.add(
         NudgeRow(
             key=key,
@@ -41,7 +43,7 @@ def queue(
             subject=subject,
             priority=PRIORITY[kind],
             due_at=now,
-            deliver_at=now,
+            deliver_at=deliver_at or now,
             status="pending",
             attempts=0,
             params=params,
