@@ -15,6 +15,7 @@ from coachbot.clock import Clock, SystemClock
 from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.engine import Conversation
 from coachbot.conversation.handlers import build_registry
+from coachbot.conversation.held import QuietHoursNotifier
 from coachbot.conversation.nudges import NudgeDelivery
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
@@ -34,7 +35,7 @@ from coachbot.services.journey import (
     PlanningService,
 )
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
-from coachbot.services.nudging import Dispatcher, OutboxHistory, Sweep
+from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Sweep
 from coachbot.services.nudging.dispatch import Deliver
 from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
 from coachbot.services.reading import ReadModels, StatusService
@@ -161,7 +162,9 @@ def build_conversation(
         use=services.use_cases(),
         clock=services.clock,
         say=say,
-        notifier=notifier,
+        # Staff get the same nights as teachers: what a turn tells someone else waits for
+        # their morning in the outbox (the dispatcher above delivers it, unwrapped).
+        notifier=QuietHoursNotifier(notifier, NightHold(services.db, services.clock)),
         registry=build_registry(),
         kick=lambda: kick(limit=50),
     )

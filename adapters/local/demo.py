@@ -56,6 +56,7 @@ class Demo:
     ) -> None:
         self.services, self.clock, self.spec, self.weeks = services, clock, spec, weeks
         self.rng = random.Random(seed)
+        self.feedback_read = False  # a teacher reads their feedback with `feedback` once
         self.driver = LocalDriver(services)
         self.nudging = build_nudging(services, self.driver)
         self.script = Script(spec.timezone, self.rng)
@@ -249,6 +250,14 @@ class Demo:
                 lambda: self.hand_in(t, draft=False),
             )
         elif not ready:
+            if not self.feedback_read:  # once: a teacher reads it all again before revising
+                self.feedback_read = True
+                self.script.at(
+                    self.clock.now() + timedelta(hours=2),
+                    t.name,
+                    "feedback",
+                    lambda: t.person.command("feedback", t.credential.code),
+                )
             self.script.at(
                 self.script.later(self.clock.now(), self.rng.choice((5, 7, 9))),
                 t.name,
@@ -305,6 +314,10 @@ class Demo:
         """The first line of the answer; all of the pre-check's list, so its point is seen."""
         lines = [line for line in answer.strip().splitlines() if line.strip()]
         keep = 4 if what == "first_try" else 1
+        if what == "feedback" and len(lines) > 3:  # whose round it was, and what to change
+            changes = next((line for line in lines if FEEDBACK[:30] in line), "")
+            lines = [lines[0], lines[2], changes]
+            keep = 3
         return "\n                     ".join(lines[:keep])
 
     def email_of(self, name: str) -> str:

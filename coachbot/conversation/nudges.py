@@ -13,6 +13,7 @@ from coachbot.conversation.handlers.journey import HELP_ME, STATUS
 from coachbot.conversation.handlers.nudging import SNOOZE_WEEK
 from coachbot.conversation.handlers.planning import DONE, PLAN_FOR
 from coachbot.conversation.handlers.reviews import OPEN_REVIEW, QUEUE
+from coachbot.conversation.held import reply_from_json
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.conversation.vocabulary import Block, Button, Reply
@@ -34,6 +35,8 @@ class NudgeDelivery:
 
     def render(self, nudge: Outgoing) -> Reply:
         """The nudge's words; reminders due at once (``also``) follow in the same message."""
+        if nudge.kind is NudgeKind.HELD_MESSAGE:  # kept exactly as it would have been shown
+            return reply_from_json(dict(nudge.params["reply"]))
         params = dict(nudge.params)
         also: list[Block] = [
             self.say.text("nudges.j2", kind, **more) for kind, more in params.pop("also", [])
@@ -117,6 +120,11 @@ class NudgeDelivery:
         return buttons
 
     async def __call__(self, nudge: Outgoing) -> str:
+        if nudge.kind is NudgeKind.AWARD_ANNOUNCEMENT:
+            channel = str(nudge.params["channel"])
+            reply = self.say.reply("nudges.j2", nudge.kind.value, **dict(nudge.params))
+            await self.notifier.to_channel(int(nudge.params["district_id"]), channel, reply)
+            return f"channel:{channel}:{nudge.id}"
         message_id = await self.notifier.to_person(nudge.person_id, self.render(nudge))
         if message_id is None:
             raise DeliveryFailed("no_message_id", permanent=False)

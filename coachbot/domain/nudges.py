@@ -36,6 +36,11 @@ class NudgeKind(StrEnum):
     TIME_TO_MEET = "time_to_meet"  # to facilitators: a teacher used every try; meet, then allow one
     APPROVAL_REQUESTED = "approval_requested"  # to approvers: a request, its reasons and plan
     APPROVAL_DECIDED = "approval_decided"  # to the teacher: approved, or sent back with a reason
+    # To the district channel (the row is the earner's): released after the earner's own news.
+    AWARD_ANNOUNCEMENT = "award_announcement"
+    # A message one person's turn sent another during the recipient's quiet hours, held for
+    # their morning (a review assigned, a request to approve, a call for help).
+    HELD_MESSAGE = "held_message"
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -61,7 +66,11 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.TIME_TO_MEET: 75,
     NudgeKind.APPROVAL_REQUESTED: 60,
     NudgeKind.APPROVAL_DECIDED: 95,
+    NudgeKind.AWARD_ANNOUNCEMENT: 10,
+    NudgeKind.HELD_MESSAGE: 85,  # last of the earner's batch: their own news goes first
 }
+# Rows that wait for another row (named by key in their ``after`` param) to be sent or read.
+FOLLOWS = frozenset({NudgeKind.AWARD_ANNOUNCEMENT})
 # Reminders a teacher can switch off and that count against the weekly cap. The others are
 # news (feedback arrived) or work for staff, and are never capped or muted.
 TEACHER_REMINDERS = frozenset(

@@ -20,18 +20,19 @@ from sqlalchemy import func, or_, select, update
 
 from coachbot.clock import Clock
 from coachbot.domain.nudges import (
+    FOLLOWS,
     TEACHER_REMINDERS,
     Candidate,
     NudgeKind,
     PersonChoices,
-    QuietRules,
     choose,
 )
 from coachbot.services.nudging.due import Thresholds
+from coachbot.services.nudging.quiet import quiet_rules
 from coachbot.services.nudging.stale import is_stale
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, NudgeRow, Person, PersonSettings, SchoolBreak
+from coachbot.storage.models import District, NudgeRow, Person, PersonSettings
 
 
 @dataclass(frozen=True)
@@ -134,19 +135,7 @@ class Dispatcher:
             assert district is not None
             settings = await session.get(PersonSettings, person_id)
             policy = policy_from_json(district.policy)
-            breaks = tuple(
-                (b.starts_on, b.ends_on)
-                for b in await session.scalars(
-                    select(SchoolBreak).where(SchoolBreak.district_id == district.id)
-                )
-            )
-            rules = QuietRules(
-                person.timezone or district.timezone,
-                policy.quiet_start,
-                policy.quiet_end,
-                policy.quiet_weekends,
-                breaks,
-            )
+            rules = await quiet_rules(session, person)
             today = now.astimezone(ZoneInfo(rules.timezone)).date()
             fresh = [
                 r
@@ -204,9 +193,36 @@ class Dispatcher:
         together = [lookup[c.subject] for c in verdict.send if c.kind in TEACHER_REMINDERS]
         if together:
             await self._deliver(together[0], result, also=together[1:])
-        for candidate in verdict.send:
-            if candidate.kind not in TEACHER_REMINDERS:
-                await self._deliver(lookup[candidate.subject], result)
+        for candidate in verdict.send:  # most important first: what others follow goes first
+            if candidate.kind in TEACHER_REMINDERS:
+                continue
+            row = lookup[candidate.subject]
+            held = await self._held_until(row) if candidate.kind in FOLLOWS else None
+            if held is not None:
+                await self._finish(row, "pending", deliver_at=held)
+                result.deferred += 1
+                continue
+            await self._deliver(row, result)
+
+    async def _held_until(self, row: NudgeRow) -> datetime | None:
+        """When a row that follows another (the channel's announcement follows the earner's
+        own news) may next try, or None when what it follows was sent or read."""
+        now = self.clock.now()
+        async with self.db.read() as session:
+            ahead = (
+                await session.execute(
+                    select(NudgeRow.status, NudgeRow.deliver_at).where(
+                        NudgeRow.key == str(row.params.get("after", ""))
+                    )
+                )
+            ).first()
+        if ahead is None or ahead.status in ("sent", "read", "dropped"):
+            return None
+        if ahead.status == "pending":
+            return max(ahead.deliver_at, now) + timedelta(seconds=1)
+        if ahead.status == "claimed":  # in another dispatcher's hands right now
+            return now + timedelta(seconds=15)
+        return now + timedelta(hours=1)  # dead: waits for an admin to send it again
 
     async def _deliver(
         self, row: NudgeRow, result: DispatchResult, also: list[NudgeRow] | None = None

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 
 from coachbot.clock import Clock
+from coachbot.services.record import outbox
 from coachbot.storage.database import Database
 from coachbot.storage.models import NudgeRow, Person
 
@@ -131,3 +132,11 @@ class OutboxHistory:
                 )
             )
             return cast("CursorResult[Any]", result).rowcount or 0
+
+    async def read_in_chat(self, person_id: int, news_ids: list[int]) -> int:
+        """The person read this news by asking (``feedback``, ``status``): what still waits in
+        the outbox for it is marked read, so the morning does not send it again."""
+        async with self.db.write() as session:
+            return await outbox.mark_read(
+                session, self.clock.now(), person_id=person_id, ids=news_ids
+            )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
-from tests.helpers import ANA, actor, planned
+from coachbot.services.reviews.reviewing import Decision
+from tests.helpers import ANA, BELOW, FAY, actor, planned, under_review
 
 
 def typist(lines: list[str]) -> tuple[list[str], object]:
@@ -101,3 +104,25 @@ async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
     assert "I can't find a file at /no/such/plan.pdf" in text
     assert "You've submitted *Questioning for Discourse*" in text
     assert "Traceback" not in text
+
+
+async def test_a_teacher_types_feedback_at_night_and_reads_it_at_once(
+    district: Services,
+) -> None:
+    _, review_id = await under_review(district, ANA, FAY)
+    district.clock.set(
+        datetime(2026, 9, 9, 1, 0, tzinfo=ZoneInfo("America/Chicago")).astimezone(UTC)
+    )
+    await district.reviews.record(
+        await actor(district, FAY), review_id, Decision.NOT_YET, BELOW,
+        feedback="Add three student work samples.",
+    )  # fmt: skip
+    _, ask = typist(["", "1", "1", "", "feedback", "/quit"])  # onboarding, then feedback
+    screen: list[str] = []
+    await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    assert "Your feedback on *Questioning for Discourse* (C-ONE)" in text
+    assert "*What to change:* Add three student work samples." in text
+    assert "  [1] Revise my evidence" in text
+    (line,) = await district.outbox.lines(email=ANA)
+    assert (line.status, line.reason) == ("read", "read_in_chat")
