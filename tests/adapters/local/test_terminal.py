@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from adapters.local.terminal import chat
+import pytest
+
+from adapters.local.terminal import chat, terminal_ask
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
 from tests.helpers import ANA, actor, planned
@@ -101,3 +105,16 @@ async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
     assert "I can't find a file at /no/such/plan.pdf" in text
     assert "You've submitted *Questioning for Discourse*" in text
     assert "Traceback" not in text
+
+
+async def test_more_than_the_terminal_can_read_whole_is_refused_with_the_limit(
+    district: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = ["", "1", "1", "", "Reflection: " + "why? " * 8001, "/quit"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    screen: list[str] = []
+    await chat(district, ANA, terminal_ask, screen.append)
+    text = "\n".join(screen)
+    assert "the limit is 40,000 characters" in text
+    assert "Goodbye!" in text
+    assert "went wrong" not in text
