@@ -6,14 +6,13 @@ day with no nudges; DTEND is exclusive, as the standard says) or a CSV with name
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar
 
+from coachbot.importing.csv_text import dict_reader
 from coachbot.importing.problems import ImportProblems, Problem
 
 
@@ -56,8 +55,8 @@ def _from_ics(raw: bytes, name: str) -> list[Break]:
 
 
 def _from_csv(text: str, name: str) -> list[Break]:
-    reader = csv.DictReader(io.StringIO(text))
-    if {"name", "starts", "ends"} - {h.strip().lower() for h in reader.fieldnames or []}:
+    reader = dict_reader(text)
+    if {"name", "starts", "ends"} - set(reader.fieldnames or []):
         raise ImportProblems([Problem(name, 1, "header", "the header must be name,starts,ends")])
     breaks, problems = [], []
     for record in reader:

@@ -6,9 +6,7 @@ line, so a district fixes the file in one pass and a bad file changes nothing.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from email_validator import EmailNotValidError, validate_email
 
 from coachbot.domain.roles import Role, parse_roles
+from coachbot.importing.csv_text import dict_reader
 from coachbot.importing.problems import ImportProblems, Problem
 
 REQUIRED_COLUMNS = ("name", "email", "school", "roles")
@@ -58,8 +57,8 @@ def read_roster(path: Path, school_codes: set[str]) -> list[RosterRow]:
 
 
 def parse_roster(text: str, name: str, school_codes: set[str]) -> list[RosterRow]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = dict_reader(text)
+    header = list(reader.fieldnames or [])
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ImportProblems(
@@ -73,7 +72,6 @@ def parse_roster(text: str, name: str, school_codes: set[str]) -> list[RosterRow
                 )
             ]
         )
-    reader.fieldnames = header
     rows: list[RosterRow] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
