@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from coachbot.importing.catalog_format import (
     as_plain,
     reference_problems,
 )
-from coachbot.importing.explain import validation_message, yaml_problem
+from coachbot.importing.explain import unreadable, validation_message, yaml_problem
 from coachbot.importing.problems import ImportProblems, Problem
 
 
@@ -67,7 +67,7 @@ def read_catalog(path: Path) -> CatalogSpec:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblems([Problem(name, 1, "", f"cannot read the file ({exc})")]) from None
+        raise ImportProblems([replace(unreadable(exc, "YAML"), file=name)]) from None
     try:
         raw = located_yaml.load(text)
     except yaml.YAMLError as exc:

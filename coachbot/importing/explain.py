@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from coachbot.importing.problems import Problem
+
 INDENT = ("this line is not indented like the lines around it, or a line above it is missing "
           "its ':' or its '- '; line each field up with the others in its section "
           "(spaces, not tabs)")
@@ -106,3 +108,24 @@ def validation_message(error: Any) -> str:
     if kind == "string_pattern_mismatch":
         return f"'{given}' is not written the way this field needs; see docs/catalog-format.md"
     return f"'{given}' is not accepted here; see docs/catalog-format.md for what this field takes"
+
+
+def unreadable(exc: OSError | UnicodeDecodeError, kind: str) -> Problem:
+    """A file that could not be opened or decoded, with what to do about it (``kind`` is what
+    the file should be: "CSV", "YAML")."""
+    if isinstance(exc, UnicodeDecodeError):
+        line = exc.object[: exc.start].count(b"\n") + 1
+        return Problem(str(getattr(exc, "filename", "") or ""), line, "",
+                       f"this line has characters that are not UTF-8; save the file as UTF-8 "
+                       f"(in a spreadsheet: Save As, {kind} UTF-8)")
+    if isinstance(exc, FileNotFoundError):
+        return Problem(str(exc.filename or ""), 1, "", "there is no file here; check the path "
+                                                       "and the file's name")
+    if isinstance(exc, IsADirectoryError):
+        return Problem(str(exc.filename or ""), 1, "", "this is a folder; give the file inside it")
+    if isinstance(exc, PermissionError):
+        return Problem(str(exc.filename or ""), 1, "", "this file may not be read by this user; "
+                                                       "check its permissions")
+    return Problem(str(getattr(exc, "filename", "") or ""), 1, "",
+                   f"this file could not be read ({exc.strerror or 'unknown reason'}); check "
+                   "that it is there and not open in another program")

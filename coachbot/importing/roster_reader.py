@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from coachbot.domain.roles import Role, parse_roles
 from coachbot.importing.csv_text import dict_reader
+from coachbot.importing.explain import unreadable
 from coachbot.importing.problems import ImportProblems, Problem
 
 REQUIRED_COLUMNS = ("name", "email", "school", "roles")
@@ -50,9 +51,7 @@ def read_roster(path: Path, school_codes: set[str]) -> list[RosterRow]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblems(
-            [Problem(name, 1, "", f"cannot read the file as UTF-8 ({exc})")]
-        ) from None
+        raise ImportProblems([replace(unreadable(exc, "CSV"), file=name)]) from None
     return parse_roster(text, name, school_codes)
 
 

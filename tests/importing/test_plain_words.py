@@ -76,3 +76,26 @@ def test_a_semicolon_calendar_imports(tmp_path: Path) -> None:
     (winter,) = read_calendar(path)
     assert (winter.name, str(winter.starts_on), str(winter.ends_on)) == (
         "Winter break", "2026-12-21", "2027-01-01")
+
+
+def test_a_file_that_cannot_be_read_says_what_to_do(tmp_path: Path) -> None:
+    latin = tmp_path / "roster.csv"  # as an old spreadsheet saves it
+    latin.write_bytes((ROSTER + "José Núñez,jose@testville.example,NORTH,teacher,,,\n")
+                      .encode("latin-1"))
+    with pytest.raises(ImportProblems) as caught:
+        read_roster(latin, {"NORTH", "SOUTH"})
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{latin}, line {ROSTER.count(chr(10)) + 1}: ")
+    assert "save the file as UTF-8 (in a spreadsheet: Save As, CSV UTF-8)" in problem.message
+    for reader in (read_catalog, read_calendar):
+        with pytest.raises(ImportProblems) as caught:
+            reader(tmp_path / "no-such-file.yaml")
+        (problem,) = caught.value.problems
+        assert str(problem) == (f"{tmp_path / 'no-such-file.yaml'}, line 1: there is no file "
+                                "here; check the path and the file's name")
+    ics = tmp_path / "calendar.ics"
+    ics.write_text("this is a note, not a calendar")
+    with pytest.raises(ImportProblems) as caught:
+        read_calendar(ics)
+    assert "export the calendar again as .ics" in str(caught.value)
+    assert "Errno" not in str(caught.value) and "codec" not in str(caught.value)
