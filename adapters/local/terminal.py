@@ -234,14 +234,11 @@ def terminal_ask(prompt: str) -> str:
     """One line from the person: EOFError on Ctrl-D, KeyboardInterrupt on Ctrl-C, TooLong for
     more than can be read whole."""
     if sys.stdin.isatty():
-        try:
-            import readline  # noqa: F401  (input() edits and reads long lines with it)
-
-            line = input(prompt)
-            cut_at = MAX_LINE
-        except ImportError:
-            line = input(prompt)
-            cut_at = TTY_LINE  # the terminal kept this much and dropped the rest
+        # input() reads through readline only when the screen is a terminal too; otherwise
+        # the kernel reads the line and keeps only its first TTY_LINE characters.
+        whole = _readline() and sys.stdout.isatty()
+        line = input(prompt)
+        cut_at = MAX_LINE if whole else TTY_LINE
     else:
         sys.stdout.write(prompt)
         sys.stdout.flush()
@@ -253,3 +250,12 @@ def terminal_ask(prompt: str) -> str:
     if len(line) > MAX_LINE or len(line) >= cut_at:
         raise TooLong(min(cut_at, MAX_LINE))
     return line
+
+
+def _readline() -> bool:
+    """Whether GNU readline (or libedit) serves input(): it edits lines and reads long ones."""
+    try:
+        import readline  # noqa: F401
+    except ImportError:
+        return False
+    return True
