@@ -332,6 +332,8 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> Demo:
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING", _env_file=None
     )
+    if settings.log_file is None:  # the screen is the transcript: logs go beside the database
+        settings = settings.model_copy(update={"log_file": database.with_suffix(".log")})
     configure_logging(settings)
     return asyncio.run(play(settings, seed=seed, weeks=weeks))
 

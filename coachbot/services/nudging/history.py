@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult, func, select, update
 from coachbot.clock import Clock
 from coachbot.services.record import outbox
 from coachbot.storage.database import Database
-from coachbot.storage.models import NudgeRow, Person
+from coachbot.storage.models import District, NudgeRow, Person
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class NudgeLine:
     sent_at: datetime | None
     reason: str | None  # why it was dropped, or the last delivery error
     attempts: int
+    timezone: str = "UTC"  # the person's own, or their district's: times are shown in it
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,10 @@ class OutboxHistory:
                 NudgeRow.dropped_reason,
                 NudgeRow.last_error,
                 NudgeRow.attempts,
+                func.coalesce(Person.timezone, District.timezone),
             )
             .join(Person, Person.id == NudgeRow.person_id)
+            .join(District, District.id == Person.district_id)
             .order_by(NudgeRow.deliver_at.desc(), NudgeRow.id.desc())
             .limit(limit)
         )
@@ -71,8 +74,9 @@ class OutboxHistory:
             query = query.where(NudgeRow.status.in_(statuses))
         async with self.db.read() as session:
             return [
-                NudgeLine(name, kind, subject, status, deliver, sent, dropped or error, attempts)
-                for name, kind, subject, status, deliver, sent, dropped, error, attempts in (
+                NudgeLine(name, kind, subject, status, deliver, sent, dropped or error, attempts,
+                          zone)
+                for name, kind, subject, status, deliver, sent, dropped, error, attempts, zone in (
                     await session.execute(query)
                 ).all()
             ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import itertools
+import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -64,3 +67,16 @@ def test_another_seed_plays_another_semester(
     one = capsys.readouterr().out
     run_demo(tmp_path / "b.db", seed=2, weeks=6)
     assert capsys.readouterr().out != one
+
+
+def test_the_demo_prints_its_transcript_and_logs_only_to_its_file(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHBOT_")}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("coachbot")), "demo", "--weeks", "1",
+         "--database", str(tmp_path / "demo.db")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300, check=False,
+    )
+    assert done.returncode == 0
+    assert "CoachBot" in done.stdout
+    assert done.stderr == ""  # no log line, no warning: the screen is the transcript
+    assert (tmp_path / "demo.log").exists()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from adapters.local.terminal import chat
+import pytest
+
+from adapters.local.terminal import chat, terminal_ask
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
 from coachbot.services.reviews.reviewing import Decision
@@ -126,3 +130,16 @@ async def test_a_teacher_types_feedback_at_night_and_reads_it_at_once(
     assert "  [1] Revise my evidence" in text
     (line,) = await district.outbox.lines(email=ANA)
     assert (line.status, line.reason) == ("read", "read_in_chat")
+
+
+async def test_more_than_the_terminal_can_read_whole_is_refused_with_the_limit(
+    district: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = ["", "1", "1", "", "Reflection: " + "why? " * 8001, "/quit"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    screen: list[str] = []
+    await chat(district, ANA, terminal_ask, screen.append)
+    text = "\n".join(screen)
+    assert "the limit is 40,000 characters" in text
+    assert "Goodbye!" in text
+    assert "went wrong" not in text
