@@ -15,6 +15,7 @@ from coachbot.clock import Clock, SystemClock
 from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.engine import Conversation
 from coachbot.conversation.handlers import build_registry
+from coachbot.conversation.held import QuietHoursNotifier
 from coachbot.conversation.nudges import NudgeDelivery
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
@@ -27,13 +28,14 @@ from coachbot.services.district import (
 )
 from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
 from coachbot.services.journey import (
+    ApprovalService,
     ChoosingService,
     ExtraTries,
     JourneyService,
     PlanningService,
 )
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
-from coachbot.services.nudging import Dispatcher, OutboxHistory, Sweep
+from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Sweep
 from coachbot.services.nudging.dispatch import Deliver
 from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
 from coachbot.services.reading import ReadModels, StatusService
@@ -56,6 +58,7 @@ class Services:
     read: ReadModels
     status: StatusService
     journey: JourneyService
+    approvals: ApprovalService
     choosing: ChoosingService
     planning: PlanningService
     extra_tries: ExtraTries
@@ -77,6 +80,7 @@ class Services:
         """What handlers may call: the use cases, without the database or the settings."""
         return UseCases(
             journey=self.journey,
+            approvals=self.approvals,
             choosing=self.choosing,
             planning=self.planning,
             extra_tries=self.extra_tries,
@@ -117,6 +121,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         read=ReadModels(db),
         status=StatusService(db),
         journey=journey,
+        approvals=ApprovalService(db, clock, journey),
         choosing=ChoosingService(db, clock),
         planning=PlanningService(db, clock),
         extra_tries=ExtraTries(db, clock),
@@ -162,7 +167,9 @@ def build_conversation(
         use=services.use_cases(),
         clock=services.clock,
         say=say,
-        notifier=notifier,
+        # Staff get the same nights as teachers: what a turn tells someone else waits for
+        # their morning in the outbox (the dispatcher above delivers it, unwrapped).
+        notifier=QuietHoursNotifier(notifier, NightHold(services.db, services.clock)),
         registry=build_registry(),
         kick=lambda: kick(limit=50),
     )

@@ -25,6 +25,9 @@ def configure_logging(settings: Settings) -> None:
     handler: logging.Handler
     if settings.log_file is not None:
         handler = logging.FileHandler(settings.log_file, encoding="utf-8")
+        # A library's warning would otherwise be printed on the screen, in the middle of the
+        # conversation: it goes to the log with everything else.
+        logging.captureWarnings(True)
     elif root.handlers:
         return
     else:

@@ -43,6 +43,15 @@ def _when(instant: datetime | None, timezone: str = "UTC") -> str:
     return f"{local:%A}, {local:%B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
 
 
+def _stamp(instant: datetime | None, timezone: str = "UTC") -> str:
+    """An instant for a table, in a person's own zone: "2026-09-15 10:00 CDT"."""
+    if instant is None:
+        return ""
+    if instant.tzinfo is None:  # stored as UTC
+        instant = instant.replace(tzinfo=ZoneInfo("UTC"))
+    return f"{instant.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M %Z}"
+
+
 class PromptNotFound(LookupError):
     pass
 
@@ -73,6 +82,7 @@ class Prompts:
         # Dates as people read them: "Tuesday, November 24".
         self._env.filters["day"] = _day
         self._env.filters["when"] = _when
+        self._env.filters["stamp"] = _stamp
 
     def _macro(self, family: str, message: str) -> Any:
         for folder in self._folders:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -28,6 +29,11 @@ from coachbot.settings import Settings
 from coachbot.storage.database import Database
 from coachbot.storage.models import Base
 from coachbot.storage.schema import upgrade
+
+# Properties are checked for what they say, never for how fast: a 2-core machine shared with a
+# test suite's other processes makes hypothesis's per-example deadline fail at random.
+hypothesis_settings.register_profile("coachbot", deadline=None)
+hypothesis_settings.load_profile("coachbot")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_ENV = "COACHBOT_TEST_POSTGRES_URL"

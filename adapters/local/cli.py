@@ -3,11 +3,14 @@ point group (so the core's CLI never imports an adapter)."""
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+from types import FrameType
 
 import typer
 
 from coachbot.cli.runner import run as run_with_services
+from coachbot.prompts import Prompts
 from coachbot.settings import Settings
 
 
@@ -30,7 +33,22 @@ def chat(
     settings = Settings()
     if settings.log_file is None:
         settings = settings.model_copy(update={"log_file": Path("coachbot-chat.log")})
-    run_with_services(work, settings)
+    # Ctrl-C raises KeyboardInterrupt where it lands, at once: asyncio's own handler would only
+    # cancel the task and leave the prompt waiting for Enter. At a prompt the chat says goodbye;
+    # in the middle of a turn the turn's transaction rolls back and we say it here.
+    previous = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        run_with_services(work, settings)
+    except KeyboardInterrupt:
+        typer.echo("")
+        typer.echo(Prompts(settings.prompts_dir, district=settings.district_prompts_dir,
+                                   locale=settings.locale).render("local.j2", "goodbye", p={}))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def demo(

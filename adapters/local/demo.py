@@ -36,6 +36,7 @@ from adapters.local.semester import (
 from coachbot.clock import VirtualClock
 from coachbot.composition import Services, build, build_nudging
 from coachbot.domain.roles import Role
+from coachbot.importing.calendar_reader import read_calendar
 from coachbot.importing.catalog_reader import CatalogSpec, read_catalog
 from coachbot.importing.roster_reader import RosterRow, read_roster
 from coachbot.logs import configure_logging
@@ -60,6 +61,7 @@ class Demo:
     ) -> None:
         self.services, self.clock, self.spec, self.weeks = services, clock, spec, weeks
         self.rng = random.Random(seed)
+        self.feedback_read = False  # a teacher reads their feedback with `feedback` once
         self.driver = LocalDriver(services)
         self.nudging = build_nudging(services, self.driver)
         self.script = Script(spec.timezone, self.rng)
@@ -270,6 +272,14 @@ class Demo:
                 lambda: self.hand_in(t, draft=False),
             )
         elif not ready:
+            if not self.feedback_read:  # once: a teacher reads it all again before revising
+                self.feedback_read = True
+                self.script.at(
+                    self.clock.now() + timedelta(hours=2),
+                    t.name,
+                    "feedback",
+                    lambda: t.person.command("feedback", t.credential.code),
+                )
             self.script.at(
                 self.script.later(self.clock.now(), self.rng.choice((5, 7, 9))),
                 t.name,
@@ -326,6 +336,10 @@ class Demo:
         """The first line of the answer; all of the pre-check's list, so its point is seen."""
         lines = [line for line in answer.strip().splitlines() if line.strip()]
         keep = 4 if what == "first_try" else 1
+        if what == "feedback" and len(lines) > 3:  # whose round it was, and what to change
+            changes = next((line for line in lines if FEEDBACK[:30] in line), "")
+            lines = [lines[0], lines[2], changes]
+            keep = 3
         return "\n                     ".join(lines[:keep])
 
     def email_of(self, name: str) -> str:
@@ -340,6 +354,8 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> Demo:
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING", _env_file=None
     )
+    if settings.log_file is None:  # the screen is the transcript: logs go beside the database
+        settings = settings.model_copy(update={"log_file": database.with_suffix(".log")})
     configure_logging(settings)
     return asyncio.run(play(settings, seed=seed, weeks=weeks))
 
@@ -353,6 +369,8 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
         await services.catalog.load(spec, source="catalog.yaml")
         rows = read_roster(EXAMPLE / "roster.csv", {s.code for s in spec.schools})
         await services.roster.load(spec.slug, rows, source="roster.csv")
+        breaks = read_calendar(EXAMPLE / "calendar.csv")
+        await services.calendar.load(spec.slug, breaks, source="calendar.csv")
         demo = Demo(services, clock, spec, rows, seed, weeks)
         demo.say(
             "opening",
@@ -363,6 +381,7 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
             weeks=weeks,
             seed=seed,
         )
+        demo.say("calendar", breaks=[(b.name, b.starts_on, b.ends_on) for b in breaks])
         demo.plan_semester()
         end = demo.script.school_time(date.fromordinal(START.date().toordinal() + weeks * 7), 16)
         await demo.play(until=end)

@@ -2,7 +2,13 @@
 
 Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
 as numbers: type the number to press one. Forms ask one field at a time (a file field asks for a
-path). "/file PATH" shares a file as evidence, "/quit" (or Ctrl-D) leaves.
+path). "/file PATH" shares a file as evidence, "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
+
+Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
+``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it
+puts the terminal in its own mode, so a long paste arrives whole instead of being cut at the
+kernel's 4,096-byte line limit); anything longer than ``MAX_LINE`` is refused with the limit
+said plainly.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import asyncio
 import hashlib
 import mimetypes
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +37,16 @@ from coachbot.conversation.vocabulary import (
 from coachbot.domain.errors import DomainError
 
 Ask = Callable[[str], str]
+MAX_LINE = 40_000  # characters, as Slack takes in one message
+TTY_LINE = 4_095  # what a terminal without readline keeps of one line (canonical mode)
+
+
+class TooLong(ValueError):
+    """A line longer than the terminal can take whole: said, never cut silently."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 class TerminalChannel:
@@ -103,10 +120,11 @@ def fill_form(
                 write(f"   {number}. {option.label}")
         default = f" [{field.initial}]" if field.initial else ""
         multi = field.kind is FieldKind.LONG_TEXT
-        answer = ask(say("field_prompt", label=field.label, default=default, multi=multi) + " ")
+        prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
+        answer = whole(ask, prompt, write, say)
         if multi and answer:
             lines = [answer]
-            while line := ask("... "):
+            while line := whole(ask, "... ", write, say):
                 lines.append(line)
             answer = "\n".join(lines)
         if field.kind is FieldKind.CHOICE and answer.isdigit() and field.options:
@@ -114,6 +132,15 @@ def fill_form(
             answer = field.options[index].value if 0 <= index < len(field.options) else answer
         values[field.name] = answer or field.initial
     return values, files
+
+
+def whole(ask: Ask, prompt: str, write: Callable[[str], None], say: Callable[..., str]) -> str:
+    """An answer read whole: one too long to read is refused with the limit, and asked again."""
+    while True:
+        try:
+            return ask(prompt)
+        except TooLong as exc:
+            write(say("too_long", limit=exc.limit))
 
 
 def ask_file(
@@ -150,38 +177,53 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
             opening = "status"
     except DomainError:
         pass  # the conversation itself explains that the person is not in the roster
-    await conversation.handle(DirectMessage(sender, opening, (), "t0"), channel)
+    # Event ids are unique across sessions and restarts, as a platform's are: a session that
+    # numbered its events afresh would replay another session's outcomes.
+    session = uuid.uuid4().hex[:12]
+
+    def event_id(turn: int) -> str:
+        return f"terminal-{session}-{turn}"
+
+    def say(message: str, **p: object) -> str:
+        return words(services, message, **p)
+
+    await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0
     while True:
-        while channel.forms:
-            form = channel.forms.pop(0)
-            values, files = await asyncio.to_thread(
-                fill_form, form, ask, write, lambda message, **p: words(services, message, **p)
-            )
-            turn += 1
-            await conversation.handle(
-                FormSubmission(sender, form.form_id, values, form.context, f"t{turn}", files),
-                channel,
-            )
         try:
-            line = (await asyncio.to_thread(ask, "> ")).strip()
-        except EOFError:
+            while channel.forms:
+                form = channel.forms.pop(0)
+                values, files = fill_form(form, ask, write, say)
+                turn += 1
+                await conversation.handle(
+                    FormSubmission(sender, form.form_id, values, form.context, event_id(turn),
+                                   files),
+                    channel,
+                )
+            line = ask("> ").strip()
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C, at any prompt: leave kindly
+            write("")
+            write(say("goodbye"))
             return
+        except TooLong as exc:
+            write(say("too_long", limit=exc.limit))
+            continue
         turn += 1
         if line in {"/quit", "/exit", "quit", "exit"}:
+            write(say("goodbye"))
             return
         if line.isdigit() and 0 < int(line) <= len(channel.buttons):
             button = channel.buttons[int(line) - 1]
-            event: object = ButtonPress(sender, button.action_id, button.value, f"t{turn}")
+            event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()
         elif line.startswith("/file "):
             shared = await asyncio.to_thread(shared_file, line[6:].strip())
             if shared is None:
                 write(words(services, "no_such_file", path=line[6:]))
                 continue
-            event = DirectMessage(sender, "", (shared,), f"t{turn}")
+            event = DirectMessage(sender, "", (shared,), event_id(turn))
         elif line:
-            event = DirectMessage(sender, line.lstrip("/"), (), f"t{turn}")
+            event = DirectMessage(sender, line.lstrip("/"), (), event_id(turn))
         else:
             continue
         channel.fresh = True
@@ -189,9 +231,31 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
 
 
 def terminal_ask(prompt: str) -> str:
-    sys.stdout.write(prompt)
-    sys.stdout.flush()
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\n")
+    """One line from the person: EOFError on Ctrl-D, KeyboardInterrupt on Ctrl-C, TooLong for
+    more than can be read whole."""
+    if sys.stdin.isatty():
+        # input() reads through readline only when the screen is a terminal too; otherwise
+        # the kernel reads the line and keeps only its first TTY_LINE characters.
+        whole = _readline() and sys.stdout.isatty()
+        line = input(prompt)
+        cut_at = MAX_LINE if whole else TTY_LINE
+    else:
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        line = line.rstrip("\n")
+        cut_at = MAX_LINE
+    if len(line) > MAX_LINE or len(line) >= cut_at:
+        raise TooLong(min(cut_at, MAX_LINE))
+    return line
+
+
+def _readline() -> bool:
+    """Whether GNU readline (or libedit) serves input(): it edits lines and reads long ones."""
+    try:
+        import readline  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -205,6 +205,10 @@ class SlackBot:
                 continue
             await self._handle(web, inbound.button_press(body, action), user, team, trigger)
             trigger = None  # one trigger id per interaction
+        if (body.get("view") or {}).get("type") == "home":  # pressed in App Home: show it anew
+            async with self._slots:
+                await web.publish_home(user, await home_view(self.conversation,
+                                                             inbound.sender(user)))
 
     def _inline_errors(self, body: dict[str, Any]) -> dict[str, str]:
         return inbound.inline_errors(body, self.services.prompts, self.services.clock.now())

@@ -43,7 +43,7 @@ def init() -> None:
             revision=await current_revision(services.db),
         )
 
-    run_with_services(work)
+    run_with_services(work, needs_database=False)
 
 
 @import_app.command("catalog")
@@ -139,7 +139,7 @@ def nudges(
             return
         lines = await services.outbox.lines(email=person,
                                          statuses=("dead",) if dead else ())
-        say(services, "cli.j2", "nudges", lines=lines)
+        say(services, "cli.j2", "nudges", lines=lines, dead=dead, person=person)
 
     run_with_services(work)
 
@@ -169,7 +169,7 @@ def run_platforms(
         except asyncio.CancelledError:
             say(services, "cli.j2", "run_stopped")
 
-    run_with_services(work)
+    run_with_services(work, needs_database=bool(ready))
     if not ready:
         raise typer.Exit(2)
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import typer
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from coachbot.clock import Clock
@@ -21,22 +24,47 @@ from coachbot.composition import Services, build
 from coachbot.domain.errors import DomainError
 from coachbot.importing.problems import ImportProblems
 from coachbot.logs import configure_logging
+from coachbot.prompts import Prompts
 from coachbot.settings import Settings
 
 log = logging.getLogger("coachbot.cli")
 
 
-def say(services: Services, family: str, message: str, **params: Any) -> None:
-    typer.echo(services.prompts.render(family, message, p=params))
+# The chat's safe markup (see coachbot.conversation.vocabulary): *bold* and _italic_ around
+# words. A terminal shows it as the stars and underscores themselves, so the CLI prints the words.
+BOLD = re.compile(r"(?<![\w*])\*(\S(?:[^*\n]*\S)?)\*(?![\w*])")
+ITALIC = re.compile(r"(?<![\w_])_(\S(?:[^_\n]*\S)?)_(?![\w_])")
+
+
+def plain_text(markup: str) -> str:
+    """A message as plain words for the terminal: the chat's emphasis marks removed (a_b in an
+    email address or a file name stays as it is)."""
+    return ITALIC.sub(r"\1", BOLD.sub(r"\1", markup))
+
+
+def say(services: Services, family: str, message: str, *, err: bool = False,
+        **params: Any) -> None:
+    typer.echo(plain_text(services.prompts.render(family, message, p=params)), err=err)
 
 
 def run(
     work: Callable[[Services], Awaitable[None]],
     settings: Settings | None = None,
     clock: Clock | None = None,
+    *,
+    needs_database: bool = True,
 ) -> None:
+    """Run ``work``. A command that ``needs_database`` never starts from a missing SQLite file
+    (connecting would create an empty one and hide the mistake); only ``init`` creates one."""
     settings = settings or Settings()
     configure_logging(settings)
+    missing = missing_sqlite_file(settings.database_url) if needs_database else None
+    if missing is not None:
+        prompts = Prompts(settings.prompts_dir, district=settings.district_prompts_dir,
+                          locale=settings.locale)
+        typer.echo(plain_text(prompts.render("cli.j2", "no_database", p={"path": missing})),
+                   err=True)
+        raise typer.Exit(1)
 
     async def main() -> int:
         services = build(settings, clock)
@@ -46,7 +74,7 @@ def run(
         except ImportProblems as exc:
             say(services, "cli.j2", "import_problems", problems=[str(p) for p in exc.problems])
         except DomainError as exc:
-            typer.echo(services.prompts.render("errors.j2", exc.code, p=exc.params), err=True)
+            say(services, "errors.j2", exc.code, err=True, **exc.params)
         except (OperationalError, ProgrammingError) as exc:
             if "no such table" in str(exc) or "does not exist" in str(exc):
                 say(services, "cli.j2", "not_initialised")
@@ -63,9 +91,16 @@ def run(
         raise typer.Exit(code)
 
 
+def missing_sqlite_file(url: str) -> str | None:
+    """The SQLite file ``url`` names when it does not exist; None for anything else."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database or "")
+    return None if path.exists() else str(path)
+
+
 def _apologise(services: Services, exc: BaseException) -> None:
     reference = uuid.uuid4().hex[:8]
     log.error("command failed (reference %s)", reference, exc_info=exc)
-    typer.echo(
-        services.prompts.render("errors.j2", "internal", p={"reference": reference}), err=True
-    )
+    say(services, "errors.j2", "internal", err=True, reference=reference)

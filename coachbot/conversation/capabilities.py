@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from coachbot.services.district import CohortService, PersonSettingsService, PolicyAdmin
 from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
 from coachbot.services.journey import (
+    ApprovalService,
     ChoosingService,
     ExtraTries,
     JourneyService,
@@ -26,6 +27,7 @@ from coachbot.services.reviews import CalibrationService, HandIns, ReviewService
 @dataclass(frozen=True)
 class UseCases:
     journey: JourneyService
+    approvals: ApprovalService  # pre-approval requests and decisions, with their messages
     choosing: ChoosingService
     planning: PlanningService
     extra_tries: ExtraTries

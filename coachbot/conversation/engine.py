@@ -25,6 +25,7 @@ from coachbot.conversation.vocabulary import (
     Event,
     FormSubmission,
     Sender,
+    cleaned,
 )
 from coachbot.domain.errors import DomainError, NotFound
 from coachbot.services.district import PeopleDirectory
@@ -69,6 +70,7 @@ class Conversation:
         return await self.people.identify(sender.platform, sender.user_id)
 
     async def handle(self, event: Event, channel: Channel) -> None:
+        event = cleaned(event)  # the core's edge: no control character gets further
         try:
             me = await self.identify(event.sender)
         except NotFound:

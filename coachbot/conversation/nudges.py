@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from coachbot.conversation.handlers.approvals import APPROVE, SEND_BACK
+from typing import Any
+
+from coachbot.conversation.handlers.approvals import APPROVE, REQUEST_APPROVAL, SEND_BACK
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import PROGRESS
 from coachbot.conversation.handlers.evidence import DRAFT, SELF_CHECK, SUBMIT_LAST
 from coachbot.conversation.handlers.extra_tries import EXTRA_TRY
 from coachbot.conversation.handlers.journey import HELP_ME, STATUS
 from coachbot.conversation.handlers.nudging import SNOOZE_WEEK
-from coachbot.conversation.handlers.planning import DONE
+from coachbot.conversation.handlers.planning import DONE, PLAN_FOR
 from coachbot.conversation.handlers.reviews import OPEN_REVIEW, QUEUE
+from coachbot.conversation.held import reply_from_json
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
-from coachbot.conversation.vocabulary import Button, Reply
+from coachbot.conversation.vocabulary import Block, Button, Reply
+from coachbot.domain.journey import Move
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.reviews import Decision
 from coachbot.services.nudging import DeliveryFailed, Outgoing
@@ -30,8 +34,16 @@ class NudgeDelivery:
         self.notifier = notifier
 
     def render(self, nudge: Outgoing) -> Reply:
+        """The nudge's words; reminders due at once (``also``) follow in the same message."""
+        if nudge.kind is NudgeKind.HELD_MESSAGE:  # kept exactly as it would have been shown
+            return reply_from_json(dict(nudge.params["reply"]))
         params = dict(nudge.params)
-        return self.say.reply("nudges.j2", nudge.kind.value, buttons=self._buttons(nudge), **params)
+        also: list[Block] = [
+            self.say.text("nudges.j2", kind, **more) for kind, more in params.pop("also", [])
+        ]
+        return self.say.reply(
+            "nudges.j2", nudge.kind.value, buttons=self._buttons(nudge), extra=also, **params
+        )
 
     def _buttons(self, nudge: Outgoing) -> list[Button]:
         pursuit = str(nudge.params.get("pursuit_id", ""))
@@ -60,6 +72,8 @@ class NudgeDelivery:
             return self._next_step(nudge.params, pursuit)
         if nudge.kind is NudgeKind.WEEKLY_DIGEST:
             return [self.say.button("cohort_progress", PROGRESS)]
+        if nudge.kind in (NudgeKind.APPROVAL_REQUESTED, NudgeKind.APPROVAL_DECIDED):
+            return self._approval(nudge.kind, nudge.params)
         if nudge.kind is NudgeKind.APPROVAL_WAITING:
             return [
                 self.say.button("approve", APPROVE, pursuit, primary=True),
@@ -82,6 +96,20 @@ class NudgeDelivery:
             self.say.button("i_need_help", HELP_ME, pursuit),
         ]
 
+    def _approval(self, kind: NudgeKind, params: dict[str, Any]) -> list[Button]:
+        """Under a request: decide it here, on the request as it was asked (a press after it
+        changed is answered as stale). Under the answer: plan, or ask again."""
+        seen = f"{params['pursuit_id']}.{params['version']}"
+        if kind is NudgeKind.APPROVAL_REQUESTED:
+            teacher = params.get("teacher", "")
+            return [
+                self.say.button("approve_for", APPROVE, seen, primary=True, teacher=teacher),
+                self.say.button("send_back_for", SEND_BACK, seen, teacher=teacher),
+            ]
+        if params.get("decision") == Move.APPROVE.value:
+            return [self.say.button("make_plan", PLAN_FOR, params["pursuit_id"], primary=True)]
+        return [self.say.button("ask_again", REQUEST_APPROVAL, seen, primary=True)]
+
     def _next_step(self, params: dict[str, object], pursuit: str) -> list[Button]:
         """The buttons under a review's merged message: what the teacher can do next."""
         decision = params["decision"]
@@ -96,6 +124,11 @@ class NudgeDelivery:
         return buttons
 
     async def __call__(self, nudge: Outgoing) -> str:
+        if nudge.kind is NudgeKind.AWARD_ANNOUNCEMENT:
+            channel = str(nudge.params["channel"])
+            reply = self.say.reply("nudges.j2", nudge.kind.value, **dict(nudge.params))
+            await self.notifier.to_channel(int(nudge.params["district_id"]), channel, reply)
+            return f"channel:{channel}:{nudge.id}"
         message_id = await self.notifier.to_person(nudge.person_id, self.render(nudge))
         if message_id is None:
             raise DeliveryFailed("no_message_id", permanent=False)

@@ -73,9 +73,15 @@ class Turn:
         self.news = True
 
     def key(self, suffix: str = "") -> str | None:
-        """An idempotency key from the platform's event id: a retried event has one effect."""
+        """An idempotency key for this request: a retried event has one effect.
+
+        The key names the platform, the person and the platform's event id. An adapter's event
+        ids are unique, but the person is in the key all the same: a replayed key must only ever
+        answer the person who made the request, with their own outcome, never a colleague's.
+        """
         event_id = getattr(self.event, "event_id", "")
         if not event_id:
             return None
         sender = self.event.sender
-        return f"{sender.platform}:{event_id}{':' + suffix if suffix else ''}"
+        key = f"{sender.platform}:{sender.user_id}:{event_id}"
+        return f"{key}:{suffix}" if suffix else key

@@ -15,7 +15,8 @@ a mass mention or a disguised link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -74,6 +75,44 @@ class DirectMessage:
 
 
 Event = Command | ButtonPress | FormSubmission | DirectMessage
+
+# What no person means to send: C0 controls but tab and newline, DEL and C1 controls, the bidi
+# overrides and isolates that make text read backwards, and lone surrogates (no database takes
+# them). PostgreSQL refuses a NUL byte outright and SQLite would store it and echo it back.
+UNSEEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def clean_text(text: str) -> str:
+    """What a person typed, without the characters nobody types on purpose; line breaks are
+    kept (a carriage return becomes a newline) and tabs too."""
+    return UNSEEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _clean_file(shared: SharedFile) -> SharedFile:
+    return replace(shared, name=clean_text(shared.name))
+
+
+def cleaned(event: Event) -> Event:
+    """The event with every text a person sent cleaned (``clean_text``): messages, command
+    words and arguments, button values, form values and context, and file names. Applied once,
+    where events enter the core, so every adapter gets it and nothing stored or echoed holds
+    a control character."""
+    if isinstance(event, DirectMessage):
+        return replace(event, text=clean_text(event.text),
+                       files=tuple(_clean_file(f) for f in event.files))
+    if isinstance(event, Command):
+        return replace(event, name=clean_text(event.name), args=clean_text(event.args))
+    if isinstance(event, ButtonPress):
+        return replace(event, value=clean_text(event.value))
+    return replace(
+        event,
+        values={name: clean_text(value) for name, value in event.values.items()},
+        context=clean_text(event.context),
+        files={name: tuple(_clean_file(f) for f in items) for name, items in event.files.items()},
+    )
 
 
 # ---- outgoing -------------------------------------------------------------------------------

@@ -52,6 +52,13 @@ class ChangedMeanwhile(DomainError):
     code = "changed_meanwhile"
 
 
+class AlreadyDecided(DomainError):
+    """A pre-approval request someone else (or the same person, earlier) already decided:
+    ``params['decision']`` says how, ``by`` and ``at`` who and when."""
+
+    code = "already_decided"
+
+
 class NotFound(DomainError):
     code = "not_found"
 

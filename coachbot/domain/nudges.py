@@ -34,6 +34,13 @@ class NudgeKind(StrEnum):
     REVIEW_TAKEN = "review_taken"  # to the reviewer it was moved from
     REVIEWER_FOUND = "reviewer_found"  # to the teacher: who has it now and when to expect it
     TIME_TO_MEET = "time_to_meet"  # to facilitators: a teacher used every try; meet, then allow one
+    APPROVAL_REQUESTED = "approval_requested"  # to approvers: a request, its reasons and plan
+    APPROVAL_DECIDED = "approval_decided"  # to the teacher: approved, or sent back with a reason
+    # To the district channel (the row is the earner's): released after the earner's own news.
+    AWARD_ANNOUNCEMENT = "award_announcement"
+    # A message one person's turn sent another during the recipient's quiet hours, held for
+    # their morning (a review assigned, a request to approve, a call for help).
+    HELD_MESSAGE = "held_message"
     PEER_ASKED = "peer_asked"  # to a colleague: comments on a draft, no scores, no decision
     NOBODY_TO_REVIEW = "nobody_to_review"  # to admins: evidence handed in that nobody can take
     REVIEW_HANDED = "review_handed"  # to a reviewer: a colleague handed them a review
@@ -60,10 +67,16 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.REVIEW_TAKEN: 40,
     NudgeKind.REVIEWER_FOUND: 95,
     NudgeKind.TIME_TO_MEET: 75,
+    NudgeKind.APPROVAL_REQUESTED: 60,
+    NudgeKind.APPROVAL_DECIDED: 95,
+    NudgeKind.AWARD_ANNOUNCEMENT: 10,
+    NudgeKind.HELD_MESSAGE: 85,  # last of the earner's batch: their own news goes first
     NudgeKind.PEER_ASKED: 55,
     NudgeKind.NOBODY_TO_REVIEW: 70,
     NudgeKind.REVIEW_HANDED: 70,
 }
+# Rows that wait for another row (named by key in their ``after`` param) to be sent or read.
+FOLLOWS = frozenset({NudgeKind.AWARD_ANNOUNCEMENT})
 # Reminders a teacher can switch off and that count against the weekly cap. The others are
 # news (feedback arrived) or work for staff, and are never capped or muted.
 TEACHER_REMINDERS = frozenset(
@@ -75,6 +88,12 @@ TEACHER_REMINDERS = frozenset(
         NudgeKind.INACTIVE,
         NudgeKind.WINDOW_CLOSING,
     }
+)
+
+# A deadline today, a step already overdue, submissions about to close: the weekly cap never
+# drops these. They still count against it, so the lower kinds yield first.
+NEVER_CAPPED = frozenset(
+    {NudgeKind.MILESTONE_TODAY, NudgeKind.MILESTONE_OVERDUE, NudgeKind.WINDOW_CLOSING}
 )
 
 
@@ -149,7 +168,8 @@ def choose(
     now: datetime,
 ) -> Verdict:
     """Which of one person's due nudges go now: mute and snooze first, then the weekly cap,
-    most important first. Everything not sent says why."""
+    most important first; a deadline-day, overdue or closing-window reminder goes even over the
+    cap (the lower kinds are the ones that yield). Everything not sent says why."""
     verdict = Verdict()
     budget = max(0, cap - sent_this_week)
     for candidate in sorted(candidates, key=lambda c: (-c.priority, c.subject)):
@@ -160,7 +180,7 @@ def choose(
             if choices.snoozed_until is not None and now < choices.snoozed_until:
                 verdict.dropped.append((candidate, "snoozed"))
                 continue
-            if budget <= 0:
+            if budget <= 0 and candidate.kind not in NEVER_CAPPED:
                 verdict.dropped.append((candidate, "weekly_cap"))
                 continue
             budget -= 1

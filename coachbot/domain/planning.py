@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from coachbot.domain.catalog import Credential
 from coachbot.domain.errors import InvalidInput
+from coachbot.domain.school_days import Breaks, spread
 
 
 @dataclass(frozen=True)
@@ -15,41 +17,35 @@ class Milestone:
     due_on: date
 
 
-def default_plan(credential: Credential, start: date, deadline: date) -> list[Milestone]:
-    """Spread the credential's work between ``start`` and ``deadline``.
-
-    One milestone to read the rubric and plan the lesson, one per required evidence part, and a
-    last one to submit, evenly spaced; the submission milestone falls on the deadline.
-    """
-    if deadline <= start:
-        raise InvalidInput(field="deadline", hint="deadline_after_start", value=str(deadline))
+def plan_titles(credential: Credential) -> list[str]:
+    """One step to read the rubric and plan the lesson, one per required evidence part, and a
+    last one to submit."""
     titles = ["Read the rubric and plan the lesson"]
     titles += [f"Collect: {req.name}" for req in credential.requirements if req.required]
     titles.append("Submit formally")
-    span = (deadline - start).days
-    steps = len(titles)
-    milestones = []
-    for i, title in enumerate(titles):
-        if i == steps - 1:
-            due = deadline  # "Submit formally" falls on the deadline the teacher chose
-        else:
-            due = school_day(
-                start + timedelta(days=max(1, round(span * (i + 1) / steps))), start, deadline
-            )
-        milestones.append(Milestone(title, due))
-    return milestones
+    return titles
 
 
-def school_day(day: date, start: date, deadline: date) -> date:
-    """Move a weekend ``day`` to the Friday before, or the Monday after, staying inside
-    (start, deadline]; keep it when neither fits."""
-    if day.weekday() < 5:
-        return day
-    friday = day - timedelta(days=day.weekday() - 4)
-    if friday > start:
-        return friday
-    monday = day + timedelta(days=7 - day.weekday())
-    return monday if monday <= deadline else day
+def default_plan(
+    credential: Credential,
+    start: date,
+    deadline: date,
+    breaks: Breaks = (),
+    *,
+    done: Collection[str] = (),
+) -> list[Milestone]:
+    """Spread the credential's steps not yet ``done`` over the school days between ``start`` and
+    ``deadline`` (weekends and the district's breaks skipped); the submission step falls on the
+    last school day by the deadline.
+
+    ``done`` holds the titles of steps already ticked off: when a deadline moves, those stay as
+    they were and only the rest are spread again.
+    """
+    if deadline <= start:
+        raise InvalidInput(field="deadline", hint="deadline_after_start", value=str(deadline))
+    titles = [t for t in plan_titles(credential) if t not in set(done)]
+    days = spread(len(titles), start, deadline, breaks)
+    return [Milestone(title, due) for title, due in zip(titles, days, strict=True)]
 
 
 def check_plan(milestones: list[Milestone], deadline: date, today: date) -> None:

@@ -6,14 +6,14 @@ day with no nudges; DTEND is exclusive, as the standard says) or a CSV with name
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar
 
+from coachbot.importing.csv_text import dict_reader
+from coachbot.importing.explain import unreadable
 from coachbot.importing.problems import ImportProblems, Problem
 
 
@@ -29,7 +29,7 @@ def read_calendar(path: Path) -> list[Break]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportProblems([Problem(name, 1, "", f"cannot read the file ({exc})")]) from None
+        raise ImportProblems([replace(unreadable(exc, "CSV"), file=name)]) from None
     if path.suffix.lower() == ".ics":
         return _from_ics(raw, name)
     return _from_csv(raw.decode("utf-8-sig", errors="replace"), name)
@@ -38,9 +38,10 @@ def read_calendar(path: Path) -> list[Break]:
 def _from_ics(raw: bytes, name: str) -> list[Break]:
     try:
         calendar = Calendar.from_ical(raw)
-    except ValueError as exc:
-        raise ImportProblems([Problem(name, 1, "", f"this is not an iCalendar file ({exc}); "
-                                                   "export the calendar as .ics")]) from None
+    except ValueError:
+        raise ImportProblems([Problem(name, 1, "", "this is not an iCalendar file; export the "
+                                                   "calendar again as .ics (iCalendar), or "
+                                                   "write a CSV with name,starts,ends")]) from None
     breaks = []
     for event in calendar.walk("VEVENT"):
         start = event.decoded("DTSTART", None)
@@ -56,8 +57,8 @@ def _from_ics(raw: bytes, name: str) -> list[Break]:
 
 
 def _from_csv(text: str, name: str) -> list[Break]:
-    reader = csv.DictReader(io.StringIO(text))
-    if {"name", "starts", "ends"} - {h.strip().lower() for h in reader.fieldnames or []}:
+    reader = dict_reader(text)
+    if {"name", "starts", "ends"} - set(reader.fieldnames or []):
         raise ImportProblems([Problem(name, 1, "header", "the header must be name,starts,ends")])
     breaks, problems = [], []
     for record in reader:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from coachbot.importing.catalog_format import (
     as_plain,
     reference_problems,
 )
+from coachbot.importing.explain import unreadable, validation_message, yaml_problem
 from coachbot.importing.problems import ImportProblems, Problem
 
 
@@ -61,27 +62,17 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return out
 
 
-_FIXES = {
-    "missing": "add this field",
-    "extra_forbidden": "remove it, or check its spelling against docs/catalog-format.md",
-}
-
-
 def read_catalog(path: Path) -> CatalogSpec:
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblems([Problem(name, 1, "", f"cannot read the file ({exc})")]) from None
+        raise ImportProblems([replace(unreadable(exc, "YAML"), file=name)]) from None
     try:
         raw = located_yaml.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        what = getattr(exc, "problem", None) or "this is not valid YAML"
-        raise ImportProblems(
-            [Problem(name, line, "", f"{what}; check indentation and colons")]
-        ) from None
+        line, fix = yaml_problem(exc)
+        raise ImportProblems([Problem(name, line, "", fix)]) from None
     if not isinstance(raw, dict):
         raise ImportProblems(
             [
@@ -103,6 +94,9 @@ def read_catalog(path: Path) -> CatalogSpec:
             [Problem(name, located_yaml.line_of(raw, p), _dotted(p), m) for p, m in refs]
         )
     return _to_spec(catalog)
+
+
+MISSING = validation_message({"type": "missing"})
 
 
 def _explain(name: str, raw: object, errors: list[Any]) -> list[Problem]:
@@ -127,14 +121,13 @@ def _explain(name: str, raw: object, errors: list[Any]) -> list[Problem]:
                 continue
         if err["type"] == "missing" and loc in merged:
             continue
-        fix = _FIXES.get(err["type"], "")
-        message = err["msg"].removeprefix("Value error, ") + (f"; {fix}" if fix else "")
+        message = validation_message(err)
         problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc), message))
     # a merged "missing" may have been listed before its misspelling was seen
     return [
         p
         for p in problems
-        if not (p.message.startswith("Field required") and tuple(_undotted(p.where)) in merged)
+        if not (p.message == MISSING and tuple(_undotted(p.where)) in merged)
     ]
 
 

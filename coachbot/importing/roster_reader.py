@@ -6,17 +6,17 @@ line, so a district fixes the file in one pass and a bad file changes nothing.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 
 from coachbot.domain.roles import Role, parse_roles
+from coachbot.importing.csv_text import dict_reader
+from coachbot.importing.explain import unreadable
 from coachbot.importing.problems import ImportProblems, Problem
 
 REQUIRED_COLUMNS = ("name", "email", "school", "roles")
@@ -51,15 +51,13 @@ def read_roster(path: Path, school_codes: set[str]) -> list[RosterRow]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblems(
-            [Problem(name, 1, "", f"cannot read the file as UTF-8 ({exc})")]
-        ) from None
+        raise ImportProblems([replace(unreadable(exc, "CSV"), file=name)]) from None
     return parse_roster(text, name, school_codes)
 
 
 def parse_roster(text: str, name: str, school_codes: set[str]) -> list[RosterRow]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = dict_reader(text)
+    header = list(reader.fieldnames or [])
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ImportProblems(
@@ -73,7 +71,6 @@ def parse_roster(text: str, name: str, school_codes: set[str]) -> list[RosterRow
                 )
             ]
         )
-    reader.fieldnames = header
     rows: list[RosterRow] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}

@@ -90,11 +90,20 @@ def test_the_outbox_as_an_admin_sees_it(tmp_path: Path) -> None:
     assert "weekly cap" in out
     assert "503 Service Unavailable" in out
     assert " sent " in out
+    assert "2026-09-15 10:00 CDT" in out  # in Ana's own time (Chicago), not UTC
+    assert "milestone coming up" in out and "quiet check-in" in out  # kinds in words
+    assert "milestone_soon" not in out and "inactive" not in out
     dead_only = runner.invoke(app, ["nudges", "--dead"], env=env).output
-    assert "milestone_today" in dead_only
-    assert "inactive" not in dead_only
+    assert "milestone due today" in dead_only
+    assert "undelivered" in dead_only
+    assert "quiet check-in" not in dead_only
     retried = runner.invoke(app, ["nudges", "--retry-dead"], env=env).output
     assert "1 dead-lettered message will be sent again" in retried
     row = asyncio.run(_row(url, "c"))
     assert row is not None
     assert (row.status, row.attempts) == ("pending", 0)
+    none_dead = runner.invoke(app, ["nudges", "--dead"], env=env).output
+    assert "No nudges yet" not in none_dead  # there are nudges, just none undelivered
+    assert "No undelivered messages" in none_dead
+    assert "No nudges for ben@testville.example yet" in runner.invoke(
+        app, ["nudges", "--person", "ben@testville.example"], env=env).output

@@ -26,6 +26,7 @@ from coachbot.domain.evidence import EvidencePart, is_web_link
 from coachbot.domain.planning import Milestone, check_plan, default_plan
 from coachbot.domain.policy import Currency, DistrictPolicy
 from coachbot.domain.roles import Role, parse_roles
+from coachbot.domain.school_days import is_school_day, previous_school_day, school_days
 
 LEVELS = (
     Level("Not yet", 1),
@@ -100,12 +101,15 @@ def test_default_plan_fits_between_start_and_deadline(start: date, span: int) ->
         "District",
     )
     deadline = start + timedelta(days=span)
-    plan = default_plan(credential, start, deadline)
-    assert plan[-1].due_on == deadline
+    winter = ((start + timedelta(days=span // 3), start + timedelta(days=span // 3 + 9)),)
+    plan = default_plan(credential, start, deadline, winter)
+    # the submission falls on the last school day by the deadline (the deadline if it is one)
+    if school_days(start, deadline, winter):
+        assert plan[-1].due_on == previous_school_day(deadline, winter)
     assert all(start < m.due_on <= deadline for m in plan)
     assert [m.due_on for m in plan] == sorted(m.due_on for m in plan)
-    if span >= 7:  # with a whole week to spread over, steps fall on school days
-        assert all(m.due_on.weekday() < 5 for m in plan[:-1])
+    if span >= 21:  # with school days to spread over, every step falls on one
+        assert all(is_school_day(m.due_on, winter) for m in plan)
     check_plan(plan, deadline, start)
 
 

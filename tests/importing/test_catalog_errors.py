@@ -132,7 +132,7 @@ def test_every_problem_comes_back_at_once(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     (problem,) = problems_of(tmp_path / "nope.yaml")
-    assert "cannot read the file" in problem.message
+    assert "there is no file here; check the path" in problem.message
 
 
 def test_the_example_district_is_shaped_as_promised() -> None:

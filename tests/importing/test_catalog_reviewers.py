@@ -68,7 +68,7 @@ async def test_the_policy_survives_the_database(services: Services, tmp_path: Pa
         ("      C-TWO: [gil", "      C-NINE: [gil", "'C-NINE' is not a credential in this file"),
         ("[Kim@Testville.example", "[not-an-email", "is not an email address"),
         ("official: [committee, facilitator]", "official: [committee, janitor]", "facilitator"),
-        ("weekly_capacity: 5", "weekly_capacity: 0", "greater than or equal to 1"),
+        ("weekly_capacity: 5", "weekly_capacity: 0", "it must be at least 1"),
         ("teacher: ana@testville.example}", "teacher: fay@testville.example}", "two different"),
         ("    committee: [Kim@Testville.example, sam@testville.example]\n", "", "no committee"),
     ],

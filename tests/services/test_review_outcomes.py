@@ -91,11 +91,14 @@ async def test_feedback_waits_out_the_night_but_ignores_mute_and_the_cap(
     room = LocalDriver(district)
     nudging = build_nudging(district, room)
     result = await nudging.dispatcher.run_once()
-    assert (result.sent, result.deferred) == (0, 1)
-    (row,) = await outbox(district)
+    # Ana's news and, behind it, the channel's announcement of her award both wait.
+    assert (result.sent, result.deferred) == (0, 2)
+    row, announcement = await outbox(district)
+    assert (row.kind, announcement.kind) == ("feedback_ready", "award_announcement")
     assert row.deliver_at.astimezone(CHICAGO).isoformat() == "2026-09-09T07:30:00-05:00"
     district.clock.set(row.deliver_at)
-    assert (await nudging.dispatcher.run_once()).sent == 1
+    assert (await nudging.dispatcher.run_once()).sent == 2
+    assert room.channels["#celebrations"]
     earned = room.as_(ANA).last
     assert "Congratulations! You've earned *Questioning for Discourse*" in earned
     assert "4.0 in-service hours" in earned
@@ -166,7 +169,9 @@ async def test_two_reviewers_deciding_at_once_one_decision_stands(district: Serv
     assert pursuit is not None and pursuit.state == winner.state
     assert awards == (1 if winner.decision == "earned" else 0)
     assert statuses == ["completed", "superseded"]
-    assert [row.kind for row in await outbox(district)] == ["feedback_ready"]
+    # One message for Ana (and, for an award, one announcement behind it).
+    announced = ["award_announcement"] if winner.decision == "earned" else []
+    assert [row.kind for row in await outbox(district)] == ["feedback_ready", *announced]
 
 
 class FlakyRoom(LocalDriver):
@@ -196,7 +201,9 @@ async def test_a_platform_outage_after_the_decision_loses_nothing(district: Serv
     (row,) = [r for r in await outbox(district) if r.kind == "feedback_ready"]
     assert row.status in ("claimed", "pending")
     # The platform is back; once the interrupted claim's lease runs out, the next pass sends it.
+    assert not room.channels["#celebrations"]  # nor did the channel hear before Ana
     room.down_for = ""
     district.clock.advance(timedelta(minutes=5))
-    assert (await build_nudging(district, room).dispatcher.run_once()).sent == 1
+    assert (await build_nudging(district, room).dispatcher.run_once()).sent == 2
+    assert room.channels["#celebrations"]
     assert "Congratulations! You've earned *Exit Tickets that Inform*" in ana.last

@@ -10,6 +10,7 @@ from coachbot.conversation.handlers import (
     district,
     evidence,
     extra_tries,
+    feedback,
     hand_in,
     journey,
     nudging,
@@ -25,6 +26,7 @@ MODULES = (
     nudging,
     catalog,
     journey,
+    feedback,
     approvals,
     planning,
     evidence,
@@ -38,7 +40,7 @@ MODULES = (
 # reviewing and leading. A command missing here is listed after these.
 HELP_ORDER = (
     "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
-    "catalog", "show", "colleagues", "choose", "status", "withdraw", "helpme",
+    "catalog", "show", "colleagues", "choose", "status", "feedback", "withdraw", "helpme",
     "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck",
     "queue", "review", "handoff", "approvals", "approve", "cohort", "policy", "progress",
     "calibration", "undelivered",

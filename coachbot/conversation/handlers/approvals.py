@@ -1,22 +1,40 @@
-"""Pre-approval in chat: a teacher asks (saying how the credential serves the school's goals),
-approvers approve or send it back with a reason, and the teacher hears either way."""
+"""Pre-approval in chat: a teacher asks (saying how the credential serves the school's goals,
+and how they will complete it), approvers see each request with those reasons and approve or
+send it back with a note, right from the list or from the notice, and the teacher hears either
+way.
+
+Every message a step causes (each approver's notice, the teacher's answer) is written to the
+outbox by the use case in the step's own transaction; a handler parses, asks for a dispatch pass
+(``turn.queued_news``) and renders its own reply.
+"""
 
 from __future__ import annotations
 
-from coachbot.conversation.handlers.common import as_seen, first_word
-from coachbot.conversation.handlers.planning import PLAN_FOR
+from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import Action, FieldKind, Form, FormField
+from coachbot.conversation.vocabulary import (
+    Action,
+    Block,
+    Button,
+    Buttons,
+    FieldKind,
+    Form,
+    FormField,
+)
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.journey import Move
 from coachbot.domain.roles import Role
+from coachbot.services.journey import Decided
+from coachbot.services.reading import ApprovalRequest
 
 ADMINS = (Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
 REQUEST_APPROVAL = Action("request_approval")
 APPROVE = Action("approve")
 SEND_BACK = Action("send_back")
+SHOWN = 10  # requests shown at once, each with its reasons and buttons
+REASONS_SHOWN = 1200  # characters of reasons or plan in the list (the notice shows them whole)
 
 
 def register(r: Registry) -> None:
@@ -30,9 +48,11 @@ def register(r: Registry) -> None:
 
 
 async def request_approval(turn: Turn, value: str) -> None:
-    """Kettle Moraine asks how the credential serves the school's goals, and the plan."""
+    """Kettle Moraine asks how the credential serves the school's goals, and the plan. Asked
+    again after a send-back, the form starts from what the teacher wrote last time."""
     pursuit = PursuitRef.parse(value)
     summary = await turn.read.pursuit(pursuit.pursuit_id)
+    last = await turn.read.approval_request(pursuit.pursuit_id)
     await turn.open_form(
         Form(
             "approval_request",
@@ -42,6 +62,7 @@ async def request_approval(turn: Turn, value: str) -> None:
                     "alignment",
                     turn.say.label("field_alignment"),
                     FieldKind.LONG_TEXT,
+                    initial=last.reasons if last else "",
                     hint=turn.say.label("hint_alignment"),
                 ),
                 FormField(
@@ -49,6 +70,7 @@ async def request_approval(turn: Turn, value: str) -> None:
                     turn.say.label("field_completion_plan"),
                     FieldKind.LONG_TEXT,
                     required=False,
+                    initial=last.plan if last else "",
                 ),
             ),
             turn.say.label("send_request"),
@@ -59,46 +81,53 @@ async def request_approval(turn: Turn, value: str) -> None:
 
 async def approval_request_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
     pursuit = PursuitRef.parse(context)
-    alignment = values.get("alignment", "").strip()
-    if not alignment:
-        raise InvalidInput(field="alignment", hint="alignment_needed")
-    reason = alignment + (f"\n\n{values['plan'].strip()}" if values.get("plan", "").strip() else "")
-    await turn.use.journey.move(
+    asked = await turn.use.approvals.request(
         turn.me.actor,
         pursuit.pursuit_id,
-        Move.REQUEST_APPROVAL,
-        reason=reason,
+        reasons=values.get("alignment", ""),
+        plan=values.get("plan", ""),
         expected_version=pursuit.version,
         idempotency_key=turn.key(),
     )
+    turn.queued_news()  # each approver's notice is in the outbox: send it now
     summary = await turn.read.pursuit(pursuit.pursuit_id)
-    approvers = await turn.read.approvers_for(pursuit.pursuit_id)
-    request = turn.say.reply(
-        "approvals.j2",
-        "request",
-        teacher=turn.me.name,
-        title=summary.title,
-        reason=reason,
-        buttons=[
-            turn.say.button("approve", APPROVE, as_seen(summary), primary=True),
-            turn.say.button("send_back", SEND_BACK, as_seen(summary)),
-        ],
-    )
-    for person_id in approvers:
-        await turn.notify.to_person(person_id, request)
     await turn.answer(
-        "pursuit.j2", "approval_requested", title=summary.title, approvers=len(approvers)
+        "pursuit.j2", "approval_requested", title=summary.title, approvers=asked.approvers
     )
 
 
 async def approvals(turn: Turn, args: str) -> None:
+    """The requests this person may decide, each with the teacher's reasons and plan and its
+    own approve and send-back buttons."""
     waiting = await turn.read.approvals(turn.me.actor)
-    buttons = []
-    for summary in waiting[:5]:
-        buttons.append(
-            turn.say.button("approve_for", APPROVE, as_seen(summary), teacher=summary.teacher)
+    blocks: list[Block] = []
+    for request in waiting[:SHOWN]:
+        blocks.append(
+            turn.say.text(
+                "approvals.j2",
+                "card",
+                teacher=request.teacher,
+                title=request.title,
+                reasons=request.reasons,
+                plan=request.plan,
+                asked_at=request.asked_at,
+                earlier=request.earlier,
+                tz=turn.me.timezone,
+                limit=REASONS_SHOWN,
+            )
         )
-    await turn.reply(turn.say.reply("approvals.j2", "list", waiting=waiting, buttons=buttons))
+        blocks.append(Buttons(tuple(_decide_buttons(turn, request))))
+    if len(waiting) > SHOWN:
+        blocks.append(turn.say.text("approvals.j2", "more", count=len(waiting) - SHOWN))
+    await turn.reply(turn.say.reply("approvals.j2", "list", waiting=len(waiting), extra=blocks))
+
+
+def _decide_buttons(turn: Turn, request: ApprovalRequest) -> list[Button]:
+    seen = PursuitRef(request.pursuit_id, request.version)
+    return [
+        turn.say.button("approve_for", APPROVE, seen, primary=True, teacher=request.teacher),
+        turn.say.button("send_back_for", SEND_BACK, seen, teacher=request.teacher),
+    ]
 
 
 async def approve_command(turn: Turn, args: str) -> None:
@@ -110,30 +139,21 @@ async def approve_command(turn: Turn, args: str) -> None:
 
 async def approve(turn: Turn, value: str) -> None:
     pursuit = PursuitRef.parse(value)
-    await turn.use.journey.move(
+    decided = await turn.use.approvals.approve(
         turn.me.actor,
         pursuit.pursuit_id,
-        Move.APPROVE,
         expected_version=pursuit.version,
         idempotency_key=turn.key(),
     )
-    summary = await turn.read.pursuit(pursuit.pursuit_id)
-    await turn.notify.to_person(
-        await turn.read.teacher_of(pursuit.pursuit_id),
-        turn.say.reply(
-            "approvals.j2",
-            "approved_for_teacher",
-            title=summary.title,
-            approver=turn.me.name,
-            buttons=[
-                turn.say.button("make_plan", PLAN_FOR, PursuitRef(pursuit.pursuit_id), primary=True)
-            ],
-        ),
-    )
-    await turn.answer("approvals.j2", "approved", teacher=summary.teacher, title=summary.title)
+    await _decided(turn, decided)
 
 
 async def send_back(turn: Turn, value: str) -> None:
+    """Ask for the note the teacher will read; a request already decided is said so at once,
+    before anyone writes a note for nothing."""
+    pursuit = PursuitRef.parse(value)
+    await turn.use.approvals.check_waiting(turn.me.actor, pursuit.pursuit_id, pursuit.version)
+    teacher = (await turn.read.pursuit(pursuit.pursuit_id)).teacher
     await turn.open_form(
         Form(
             "send_back",
@@ -143,38 +163,29 @@ async def send_back(turn: Turn, value: str) -> None:
                     "reason",
                     turn.say.label("field_reason"),
                     FieldKind.LONG_TEXT,
-                    hint=turn.say.label("hint_send_back"),
+                    hint=turn.say.label("hint_send_back", teacher=teacher),
                 ),
             ),
             turn.say.label("send_back"),
-            context=value,
+            context=str(pursuit),
         )
     )
 
 
 async def send_back_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
     pursuit = PursuitRef.parse(context)
-    reason = values.get("reason", "").strip()
-    await turn.use.journey.move(
+    decided = await turn.use.approvals.send_back(
         turn.me.actor,
         pursuit.pursuit_id,
-        Move.SEND_BACK,
-        reason=reason,
+        values.get("reason", ""),
         expected_version=pursuit.version,
         idempotency_key=turn.key(),
     )
-    summary = await turn.read.pursuit(pursuit.pursuit_id)
-    await turn.notify.to_person(
-        await turn.read.teacher_of(pursuit.pursuit_id),
-        turn.say.reply(
-            "approvals.j2",
-            "sent_back_for_teacher",
-            title=summary.title,
-            approver=turn.me.name,
-            reason=reason,
-            buttons=[
-                turn.say.button("ask_again", REQUEST_APPROVAL, as_seen(summary), primary=True)
-            ],
-        ),
-    )
-    await turn.answer("approvals.j2", "sent_back", teacher=summary.teacher, title=summary.title)
+    await _decided(turn, decided)
+
+
+async def _decided(turn: Turn, decided: Decided) -> None:
+    """The approver's own answer; the teacher's message is in the outbox and goes out now."""
+    turn.queued_news()
+    message = "approved" if decided.decision == Move.APPROVE.value else "sent_back"
+    await turn.answer("approvals.j2", message, teacher=decided.teacher, title=decided.title)

@@ -187,5 +187,6 @@ async def progress(turn: Turn, args: str) -> None:
     cohorts = await turn.read.cohorts(turn.me.district_id)
     wanted = args.strip().lower()
     chosen = [(cid, name) for cid, name in cohorts if not wanted or wanted in name.lower()]
-    reports = [await turn.use.status.cohort(cid) for cid, _ in chosen[:5]]
+    now = turn.clock.now()
+    reports = [await turn.use.status.cohort(cid, now) for cid, _ in chosen[:5]]
     await turn.answer("cohorts.j2", "progress", reports=reports)

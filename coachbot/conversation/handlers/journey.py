@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.common import first_word, my_pursuit
-from coachbot.conversation.handlers.planning import DONE
-from coachbot.conversation.refs import PursuitRef
+from coachbot.conversation.handlers.feedback import FEEDBACK, REVISING
+from coachbot.conversation.handlers.planning import CHANGE_DEADLINE, DONE
+from coachbot.conversation.refs import ProposedPlan, PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import Action
+from coachbot.conversation.vocabulary import Action, Block
 from coachbot.domain.journey import Move, State
+from coachbot.domain.reviews import Decision
 from coachbot.domain.roles import Role
 
 STATUS = Action("status")
+# States whose plan can still move: a passed deadline there gets a button to pick a new one.
+MOVABLE = (State.PLANNING, State.IN_PROGRESS, State.DRAFT_WITH_FACILITATOR, State.NOT_YET)
+# The decisions whose message is mostly "what to change": status shows that part in short.
+ASKS_FOR_CHANGES = frozenset({Decision.NOT_YET.value, Decision.FEEDBACK.value})
 HELP_ME = Action("help_me")
 
 
@@ -26,6 +32,7 @@ def register(r: Registry) -> None:
 
 async def status(turn: Turn, args: str) -> None:
     mine = await turn.use.status.teacher(turn.me.email)
+    feedback = await turn.read.feedback(turn.me.person_id) if mine.pursuits else []
     buttons = []
     for line in mine.pursuits:
         if line.state in (State.IN_PROGRESS, State.NOT_YET) and line.next_milestone:
@@ -34,12 +41,45 @@ async def status(turn: Turn, args: str) -> None:
                     "mark_done", DONE, PursuitRef(line.pursuit_id), code=line.credential_code
                 )
             )
+        if line.deadline and line.deadline < turn.today() and line.state in MOVABLE:
+            buttons.insert(
+                0,
+                turn.say.button(
+                    "new_deadline",
+                    CHANGE_DEADLINE,
+                    ProposedPlan(PursuitRef(line.pursuit_id), line.deadline),
+                    primary=True,
+                ),
+            )
     if not mine.pursuits and turn.me.is_(Role.TEACHER):
         buttons.append(turn.say.button("browse_catalog", CATALOG, primary=True))
+    changes: list[Block] = []
+    seen: list[int] = []
+    for found in feedback:
+        if found.state != State.WITHDRAWN:
+            ref = PursuitRef(found.pursuit_id)
+            buttons.append(turn.say.button("read_feedback", FEEDBACK, ref, code=found.code))
+        latest = found.latest
+        if found.state in REVISING and latest.decision in ASKS_FOR_CHANGES and latest.changes:
+            changes.append(
+                turn.say.text("feedback.j2", "status_changes", title=found.title,
+                              code=found.code, changes=latest.changes)
+            )  # fmt: skip
+            seen += [latest.news_id] if latest.pending else []
     settings = await turn.use.person_settings.view(turn.me.person_id)
     await turn.reply(
-        turn.say.reply("pursuit.j2", "status", s=mine, settings=settings, buttons=buttons[:5])
+        turn.say.reply(
+            "pursuit.j2",
+            "status",
+            s=mine,
+            settings=settings,
+            today=turn.today(),
+            buttons=buttons[:6],
+            extra=changes,
+        )
     )
+    # What to change was the heart of that news: read here, it is not sent again later.
+    await turn.use.outbox.read_in_chat(turn.me.person_id, seen)
 
 
 async def withdraw(turn: Turn, args: str) -> None:

@@ -14,8 +14,14 @@ from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, FieldKind, Form, FormField
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.journey import Move, State
-from coachbot.domain.planning import Milestone, default_plan
+from coachbot.domain.planning import Milestone, default_plan, plan_titles
 from coachbot.domain.roles import Role
+from coachbot.domain.school_days import (
+    Breaks,
+    earliest_fitting,
+    next_school_day,
+    previous_school_day,
+)
 
 HOURS_PER_WEEK = 3  # a realistic pace next to a full teaching load
 LINE = re.compile(r"^\s*(?P<when>[^:|\u2014]+?)\s*(?:[:|\u2014]|\s-\s)\s*(?P<title>.+)$")
@@ -39,26 +45,56 @@ def register(r: Registry) -> None:
     r.action(PLAN_FOR)(plan_for)
 
 
-async def suggested_deadline(turn: Turn, pursuit_id: int) -> date:
+async def suggested_deadline(turn: Turn, pursuit_id: int, breaks: Breaks = ()) -> date:
+    """A few weeks out at a sustainable pace, inside the window, on a school day."""
     summary = await turn.read.pursuit(pursuit_id)
     detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
     weeks = max(3, math.ceil(detail.credential.hours_estimate / HOURS_PER_WEEK))
     today = turn.today()
-    deadline = today + timedelta(weeks=weeks)
+    deadline = max(
+        previous_school_day(today + timedelta(weeks=weeks), breaks),  # a Friday, not a Sunday
+        earliest_fitting(today, detail.credential.hours_estimate, breaks),  # breaks add days
+    )
     window = await turn.read.window(pursuit_id)
     if window and deadline > window.closes_on:
         deadline = max(window.closes_on, today + timedelta(days=7))
-    if deadline.weekday() >= 5:  # a Friday rather than a weekend
-        deadline -= timedelta(days=deadline.weekday() - 4)
+        moved = previous_school_day(deadline, breaks)
+        deadline = moved if moved > today else next_school_day(deadline, breaks)
     return deadline
 
 
 async def propose_plan(turn: Turn, pursuit_id: int, deadline: date | None = None) -> None:
+    """The default plan to ``deadline``: steps already done stay done, the rest are spread over
+    the school days before it; a deadline too close for the work left says so and offers the
+    first date that fits (or the window's last day)."""
     summary = await turn.read.pursuit(pursuit_id)
     detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
-    deadline = deadline or await suggested_deadline(turn, pursuit_id)
-    milestones = default_plan(detail.credential, turn.today(), deadline)
+    today = turn.today()
+    breaks = await turn.use.calendar.breaks_from(turn.me.district_id, today)
+    deadline = deadline or await suggested_deadline(turn, pursuit_id, breaks)
+    done = await _done_titles(turn, pursuit_id)
+    milestones = default_plan(detail.credential, today, deadline, breaks, done=done)
     proposed = ProposedPlan(as_seen(summary), deadline)
+    buttons = [turn.say.button("use_plan", USE_PLAN, proposed, primary=True)]
+    hours = detail.credential.hours_estimate * len(milestones) / len(plan_titles(detail.credential))
+    fits = earliest_fitting(today, hours, breaks)
+    window = await turn.read.window(pursuit_id)
+    offer = fits
+    if window and fits > window.closes_on:
+        offer = previous_school_day(window.closes_on, breaks)
+    too_short = fits > deadline
+    if too_short and offer > deadline:
+        buttons.insert(
+            0,
+            turn.say.button(
+                "use_date",
+                USE_PLAN,
+                ProposedPlan(as_seen(summary), offer),
+                primary=True,
+                day=spoken(offer),
+            ),
+        )
+        buttons[1] = turn.say.button("keep_date", USE_PLAN, proposed, day=spoken(deadline))
     await turn.reply(
         turn.say.reply(
             "plan.j2",
@@ -66,13 +102,23 @@ async def propose_plan(turn: Turn, pursuit_id: int, deadline: date | None = None
             title=summary.title,
             deadline=spoken(deadline),
             milestones=[(spoken(m.due_on), m.title) for m in milestones],
+            done=done,
+            too_short=too_short,
+            hours=round(hours),
+            offer=spoken(offer),
+            window_closes=offer != fits,
             buttons=[
-                turn.say.button("use_plan", USE_PLAN, proposed, primary=True),
+                *buttons,
                 turn.say.button("change_deadline", CHANGE_DEADLINE, proposed),
                 turn.say.button("edit_plan", EDIT_PLAN, PursuitRef(summary.pursuit_id)),
             ],
         )
     )
+
+
+async def _done_titles(turn: Turn, pursuit_id: int) -> list[str]:
+    _, current = await turn.read.plan(pursuit_id)
+    return [title for _, title, _, is_done in current if is_done]
 
 
 async def _save(turn: Turn, pursuit_id: int, deadline: date, milestones: list[Milestone]) -> None:
@@ -104,7 +150,9 @@ async def use_plan(turn: Turn, value: str) -> None:
     pursuit_id, deadline = proposed.pursuit.pursuit_id, proposed.deadline
     summary = await turn.read.pursuit(pursuit_id)
     detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
-    milestones = default_plan(detail.credential, turn.today(), deadline)
+    breaks = await turn.use.calendar.breaks_from(turn.me.district_id, turn.today())
+    done = await _done_titles(turn, pursuit_id)
+    milestones = default_plan(detail.credential, turn.today(), deadline, breaks, done=done)
     await _save(turn, pursuit_id, deadline, milestones)
 
 
@@ -186,10 +234,11 @@ async def edit_plan(turn: Turn, value: str) -> None:
     if deadline is None:
         summary = await turn.read.pursuit(pursuit_id)
         detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
-        deadline = await suggested_deadline(turn, pursuit_id)
+        breaks = await turn.use.calendar.breaks_from(turn.me.district_id, turn.today())
+        deadline = await suggested_deadline(turn, pursuit_id, breaks)
         lines = [
             f"{m.due_on.isoformat()}: {m.title}"
-            for m in default_plan(detail.credential, turn.today(), deadline)
+            for m in default_plan(detail.credential, turn.today(), deadline, breaks)
         ]
     else:
         lines = [f"{due.isoformat()}: {title}" for _, title, due, done in milestones if not done]

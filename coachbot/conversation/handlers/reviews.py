@@ -3,7 +3,6 @@ and handing a review to a colleague."""
 
 from __future__ import annotations
 
-from coachbot.conversation.announce import announce_award
 from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.refs import ReviewRef
 from coachbot.conversation.registry import Registry
@@ -209,6 +208,8 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
             "reviews.j2", "recorded_disagreement", teacher=summary.teacher, third=third
         )
         return
+    # An award's announcement in the district channel was queued with it, behind the
+    # earner's own message: the dispatch after this turn sends the two in that order.
     await turn.answer(
         "reviews.j2",
         "recorded",
@@ -216,8 +217,6 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
         decision=decision.value,
         peer=outcome.purpose == ReviewPurpose.PEER,
     )
-    if outcome.award_id is not None:
-        await announce_award(turn, outcome.pursuit_id)
 
 
 async def handoff_command(turn: Turn, args: str) -> None:

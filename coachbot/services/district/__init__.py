@@ -12,6 +12,7 @@ from coachbot.services.district.people import (
 )
 from coachbot.services.district.person_settings import PersonSettingsService, SettingsView
 from coachbot.services.district.policy import PolicyAdmin
+from coachbot.services.district.school_calendar import due_on_a_school_day, school_breaks
 
 __all__ = [
     "CohortService",
@@ -23,6 +24,8 @@ __all__ = [
     "SettingsView",
     "actor_by_email",
     "actor_of",
+    "due_on_a_school_day",
     "person_by_email",
     "pick_district",
+    "school_breaks",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from coachbot.clock import Clock
 from coachbot.domain.roles import Actor
 from coachbot.importing.calendar_reader import Break
+from coachbot.services.district import school_breaks
 from coachbot.services.record import audit
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
@@ -83,6 +84,11 @@ class CalendarLoader:
                          details={"source": source, "breaks": len(breaks),
                                   "flagged": len(flagged)})
             return CalendarImported(len(breaks), flagged)
+
+    async def breaks_from(self, district_id: int, since: date) -> tuple[tuple[date, date], ...]:
+        """The district's breaks that end on or after ``since``: the days a plan skips."""
+        async with self.db.read() as session:
+            return await school_breaks(session, district_id, since)
 
     async def breaks_on(self, district_id: int, days: list[date]) -> dict[date, str]:
         """Which of ``days`` fall in one of the district's school breaks, with its name: a

@@ -9,6 +9,7 @@ from coachbot.services.nudging.dispatch import (
     RateLimited,
 )
 from coachbot.services.nudging.history import DeadLetter, NudgeLine, OutboxHistory
+from coachbot.services.nudging.quiet import NightHold
 from coachbot.services.nudging.sweep import Sweep, SweepResult
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "DeliveryFailed",
     "DispatchResult",
     "Dispatcher",
+    "NightHold",
     "NudgeLine",
     "OutboxHistory",
     "Outgoing",

@@ -20,18 +20,19 @@ from sqlalchemy import func, or_, select, update
 
 from coachbot.clock import Clock
 from coachbot.domain.nudges import (
+    FOLLOWS,
     TEACHER_REMINDERS,
     Candidate,
     NudgeKind,
     PersonChoices,
-    QuietRules,
     choose,
 )
 from coachbot.services.nudging.due import Thresholds
+from coachbot.services.nudging.quiet import quiet_rules
 from coachbot.services.nudging.stale import is_stale
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, NudgeRow, Person, PersonSettings, SchoolBreak
+from coachbot.storage.models import District, NudgeRow, Person, PersonSettings
 
 
 @dataclass(frozen=True)
@@ -134,19 +135,7 @@ class Dispatcher:
             assert district is not None
             settings = await session.get(PersonSettings, person_id)
             policy = policy_from_json(district.policy)
-            breaks = tuple(
-                (b.starts_on, b.ends_on)
-                for b in await session.scalars(
-                    select(SchoolBreak).where(SchoolBreak.district_id == district.id)
-                )
-            )
-            rules = QuietRules(
-                person.timezone or district.timezone,
-                policy.quiet_start,
-                policy.quiet_end,
-                policy.quiet_weekends,
-                breaks,
-            )
+            rules = await quiet_rules(session, person)
             today = now.astimezone(ZoneInfo(rules.timezone)).date()
             fresh = [
                 r
@@ -158,7 +147,7 @@ class Dispatcher:
             week_start = self._week_start(now, rules.timezone)
             sent_this_week = (
                 await session.scalar(
-                    select(func.count())
+                    select(func.count(func.distinct(NudgeRow.platform_message_id)))
                     .select_from(NudgeRow)
                     .where(
                         NudgeRow.person_id == person_id,
@@ -200,40 +189,88 @@ class Dispatcher:
             else:
                 await self._finish(row, "dropped", reason=reason)
                 result.dropped[reason] += 1
-        for candidate in verdict.send:
-            await self._deliver(lookup[candidate.subject], result)
+        # A teacher's reminders due at once go as one message (and count once against the cap).
+        together = [lookup[c.subject] for c in verdict.send if c.kind in TEACHER_REMINDERS]
+        if together:
+            await self._deliver(together[0], result, also=together[1:])
+        for candidate in verdict.send:  # most important first: what others follow goes first
+            if candidate.kind in TEACHER_REMINDERS:
+                continue
+            row = lookup[candidate.subject]
+            held = await self._held_until(row) if candidate.kind in FOLLOWS else None
+            if held is not None:
+                await self._finish(row, "pending", deliver_at=held)
+                result.deferred += 1
+                continue
+            await self._deliver(row, result)
 
-    async def _deliver(self, row: NudgeRow, result: DispatchResult) -> None:
-        outgoing = Outgoing(
-            row.id, row.key, row.person_id, NudgeKind(row.kind), row.subject, dict(row.params)
-        )
+    async def _held_until(self, row: NudgeRow) -> datetime | None:
+        """When a row that follows another (the channel's announcement follows the earner's
+        own news) may next try, or None when what it follows was sent or read."""
+        now = self.clock.now()
+        async with self.db.read() as session:
+            ahead = (
+                await session.execute(
+                    select(NudgeRow.status, NudgeRow.deliver_at).where(
+                        NudgeRow.key == str(row.params.get("after", ""))
+                    )
+                )
+            ).first()
+        if ahead is None or ahead.status in ("sent", "read", "dropped"):
+            return None
+        if ahead.status == "pending":
+            return max(ahead.deliver_at, now) + timedelta(seconds=1)
+        if ahead.status == "claimed":  # in another dispatcher's hands right now
+            return now + timedelta(seconds=15)
+        return now + timedelta(hours=1)  # dead: waits for an admin to send it again
+
+    async def _deliver(
+        self, row: NudgeRow, result: DispatchResult, also: list[NudgeRow] | None = None
+    ) -> None:
+        """Send ``row``, with the ``also`` rows in the same message: they are marked sent with
+        it, or, if it does not go, wait to be claimed again."""
+        params = dict(row.params)
+        if also:
+            params["also"] = [[r.kind, dict(r.params)] for r in also]
+        kind = NudgeKind(row.kind)
+        outgoing = Outgoing(row.id, row.key, row.person_id, kind, row.subject, params)
         try:
             message_id = await self.send(outgoing)
-        except RateLimited as limited:
+        except (RateLimited, DeliveryFailed) as error:
+            for other in also or []:
+                await self._finish(other, "pending", deliver_at=self.clock.now())
+            await self._deliver_failed(row, result, error)
+            return
+        for other in also or []:
+            await self._finish(other, "sent", message_id=message_id)
+        result.sent += len(also or [])
+        await self._finish(row, "sent", message_id=message_id)
+        result.sent += 1
+
+    async def _deliver_failed(
+        self, row: NudgeRow, result: DispatchResult, failed: RateLimited | DeliveryFailed
+    ) -> None:
+        if isinstance(failed, RateLimited):
             # The platform's own pace: not a failure, so attempts do not grow.
             await self._finish(
-                row, "pending", deliver_at=self.clock.now() + timedelta(seconds=limited.retry_after)
+                row, "pending", deliver_at=self.clock.now() + timedelta(seconds=failed.retry_after)
             )
             result.deferred += 1
             return
-        except DeliveryFailed as failed:
-            attempts = row.attempts + 1
-            if failed.permanent or attempts >= self.max_attempts:
-                await self._finish(row, "dead", error=str(failed), attempts=attempts)
-                result.dead += 1
-                return
-            backoff = self.rng.uniform(0, min(3600.0, 30.0 * 2**attempts))  # full jitter
-            await self._finish(
-                row,
-                "pending",
-                error=str(failed),
-                attempts=attempts,
-                deliver_at=self.clock.now() + timedelta(seconds=backoff),
-            )
-            result.retried += 1
+        attempts = row.attempts + 1
+        if failed.permanent or attempts >= self.max_attempts:
+            await self._finish(row, "dead", error=str(failed), attempts=attempts)
+            result.dead += 1
             return
-        await self._finish(row, "sent", message_id=message_id)
-        result.sent += 1
+        backoff = self.rng.uniform(0, min(3600.0, 30.0 * 2**attempts))  # full jitter
+        await self._finish(
+            row,
+            "pending",
+            error=str(failed),
+            attempts=attempts,
+            deliver_at=self.clock.now() + timedelta(seconds=backoff),
+        )
+        result.retried += 1
 
     async def _finish(
         self,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, or_, select
+from sqlalchemy import Executable, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
@@ -46,10 +46,22 @@ CHUNK = 500  # reminders held at once: 2-3 MiB at peak; larger chunks bought no 
 class Thresholds:
     no_plan_days: int = 7
     inactive_days: int = 10
+    # After the first "quiet for a while", again at a growing interval that never passes two
+    # weeks without a word, for as long as the work stays open (up to ``quiet_for_at_most``).
+    quiet_again: tuple[int, ...] = (7, 11)
+    quiet_for_at_most: int = 150
     window_warnings: tuple[int, ...] = (7, 1)
     review_soon_days: int = 2
     escalate_after_days: int = 3
     approval_after_days: int = 3
+
+    def quiet_steps(self) -> list[int]:
+        """Days since the last activity at which a quiet teacher hears from us: 10, 17, 28, 39..."""
+        steps, gaps = [self.inactive_days], list(self.quiet_again) or [self.quiet_for_at_most]
+        while steps[-1] + gaps[0] <= self.quiet_for_at_most:
+            steps.append(steps[-1] + gaps[0])
+            gaps = gaps[1:] or gaps
+        return steps
 
 
 @dataclass(frozen=True)
@@ -137,30 +149,34 @@ async def milestones(
 async def inactive(
     session: AsyncSession, district_id: int, now: datetime, t: Thresholds, size: int = CHUNK
 ) -> Chunks:
-    newest = now - timedelta(days=t.inactive_days)
+    """Pursuits quiet for one of ``t.quiet_steps()`` days (each a week-long index range, so
+    the sweep reads only pursuits due a word now); the n-th word has its own slot."""
+    steps = t.quiet_steps()
+    ranges = [
+        and_(
+            Pursuit.last_activity_at <= now - timedelta(days=days),
+            Pursuit.last_activity_at > now - timedelta(days=days) - CATCH_UP,
+        )
+        for days in steps
+    ]
     statement = (
         select(Pursuit.id, Pursuit.teacher_id, Pursuit.last_activity_at, CredentialRow.title)
         .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
         .where(
             Pursuit.state.in_(WORKING),
-            Pursuit.last_activity_at <= newest,
-            Pursuit.last_activity_at > newest - CATCH_UP,
+            or_(*ranges),
             Pursuit.district_id == district_id,
         )
     )
     async with streamed(session, statement, size) as parts:
         async for rows in parts:
-            yield [
-                Due(
-                    teacher,
-                    NudgeKind.INACTIVE,
-                    f"pursuit:{pid}",
-                    last.date().isoformat(),
-                    now,
-                    {"credential": title, "days": t.inactive_days, "pursuit_id": pid},
-                )
-                for pid, teacher, last, title in rows
-            ]
+            found = []
+            for pid, teacher, last, title in rows:
+                step = max(n for n, days in enumerate(steps) if last <= now - timedelta(days=days))
+                slot = last.date().isoformat() + (f"+{step}" if step else "")
+                params = {"credential": title, "days": steps[step], "pursuit_id": pid}
+                found.append(Due(teacher, NudgeKind.INACTIVE, f"pursuit:{pid}", slot, now, params))
+            yield found
 
 
 async def no_plan(

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.journey import State
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.reviews import ReviewStatus
+from coachbot.domain.school_days import is_school_day
+from coachbot.services.district import school_breaks
 from coachbot.services.nudging.due import (
     BEFORE_SUBMITTING,
     CATCH_UP,
@@ -32,10 +34,13 @@ from coachbot.storage.models import (
     Cohort,
     CohortMember,
     CredentialRow,
+    MilestoneRow,
+    NudgeRow,
     Person,
     Pursuit,
     Review,
     RoleGrantRow,
+    WorkPlan,
 )
 
 
@@ -153,9 +158,14 @@ async def weekly_digests(
     t: Thresholds,
     size: int = CHUNK,
 ) -> Chunks:
-    """On Mondays, each cohort facilitator hears who is on track and who has stalled."""
+    """On Mondays, each cohort facilitator hears who is on track and who has gone quiet (for
+    how long, and their next step), with what changed since the last digest. Not in a week of
+    school breaks, and not at all when nothing changed."""
     if today.weekday() != 0:
         return
+    breaks = await school_breaks(session, district_id, today)
+    if not any(is_school_day(today + timedelta(days=n), breaks) for n in range(5)):
+        return  # a holiday week: nobody is at school to read it
     week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
     quiet_since = now - timedelta(days=t.inactive_days)
     found: list[Due] = []
@@ -194,21 +204,67 @@ async def weekly_digests(
                 )
             )
         )
-        stalled = sorted(name for pid, name in teachers.items() if pid not in moving)
-        on_track = sorted(name for pid, name in teachers.items() if name not in stalled)
+        quiet = await _quiet_teachers(session, [p for p in teachers if p not in moving], now)
+        stalled = sorted(teachers[pid] for pid in quiet)
+        on_track = sorted(name for pid, name in teachers.items() if pid not in quiet)
         for facilitator in facilitators:
-            found.append(
-                Due(
-                    facilitator,
-                    NudgeKind.WEEKLY_DIGEST,
-                    f"cohort:{cohort_id}",
-                    week,
-                    now,
-                    {"cohort": cohort, "on_track": on_track, "stalled": stalled},
+            subject = f"cohort:{cohort_id}"
+            last = await session.scalar(
+                select(NudgeRow.params)
+                .where(
+                    NudgeRow.person_id == facilitator,
+                    NudgeRow.kind == NudgeKind.WEEKLY_DIGEST.value,
+                    NudgeRow.subject == subject,
+                    NudgeRow.status == "sent",
                 )
+                .order_by(NudgeRow.created_at.desc())
+                .limit(1)
             )
+            before = set((last or {}).get("stalled", []))
+            params = {
+                "cohort": cohort,
+                "on_track": on_track,
+                "stalled": stalled,
+                "quiet": [
+                    [teachers[pid], days, step] for pid, (days, step) in sorted(
+                        quiet.items(), key=lambda item: teachers[item[0]]
+                    )
+                ],
+                "newly_quiet": [name for name in stalled if name not in before],
+                "back": sorted(before - set(stalled)),
+            }
+            if last is not None and last.get("stalled") == stalled and (
+                last.get("on_track") == on_track
+            ):
+                continue  # nothing changed since last week's digest: no second copy of it
+            found.append(Due(facilitator, NudgeKind.WEEKLY_DIGEST, subject, week, now, params))
             if len(found) >= size:
                 yield found
                 found = []
     if found:
         yield found
+
+
+async def _quiet_teachers(
+    session: AsyncSession, teacher_ids: list[int], now: datetime
+) -> dict[int, tuple[int, str]]:
+    """For each quiet teacher: days since their last activity on open work, and their next
+    step (the first milestone not done), so a facilitator knows what to ask about."""
+    if not teacher_ids:
+        return {}
+    quiet: dict[int, tuple[int, str]] = dict.fromkeys(teacher_ids, (0, ""))
+    rows = await session.execute(
+        select(Pursuit.id, Pursuit.teacher_id, Pursuit.last_activity_at)
+        .where(Pursuit.teacher_id.in_(teacher_ids), Pursuit.state.in_(BEFORE_SUBMITTING))
+        .order_by(Pursuit.last_activity_at)
+    )
+    for pursuit_id, teacher, last in rows.all():
+        step = await session.scalar(
+            select(MilestoneRow.title)
+            .join(WorkPlan, WorkPlan.id == MilestoneRow.plan_id)
+            .where(WorkPlan.pursuit_id == pursuit_id, MilestoneRow.done_at.is_(None))
+            .order_by(MilestoneRow.due_on, MilestoneRow.position)
+            .limit(1)
+        )
+        quiet[teacher] = ((now - last).days, step or "")
+    return quiet

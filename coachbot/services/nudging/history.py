@@ -10,8 +10,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 
 from coachbot.clock import Clock
+from coachbot.services.record import outbox
 from coachbot.storage.database import Database
-from coachbot.storage.models import NudgeRow, Person
+from coachbot.storage.models import District, NudgeRow, Person
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class NudgeLine:
     sent_at: datetime | None
     reason: str | None  # why it was dropped, or the last delivery error
     attempts: int
+    timezone: str = "UTC"  # the person's own, or their district's: times are shown in it
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,10 @@ class OutboxHistory:
                 NudgeRow.dropped_reason,
                 NudgeRow.last_error,
                 NudgeRow.attempts,
+                func.coalesce(Person.timezone, District.timezone),
             )
             .join(Person, Person.id == NudgeRow.person_id)
+            .join(District, District.id == Person.district_id)
             .order_by(NudgeRow.deliver_at.desc(), NudgeRow.id.desc())
             .limit(limit)
         )
@@ -70,8 +74,9 @@ class OutboxHistory:
             query = query.where(NudgeRow.status.in_(statuses))
         async with self.db.read() as session:
             return [
-                NudgeLine(name, kind, subject, status, deliver, sent, dropped or error, attempts)
-                for name, kind, subject, status, deliver, sent, dropped, error, attempts in (
+                NudgeLine(name, kind, subject, status, deliver, sent, dropped or error, attempts,
+                          zone)
+                for name, kind, subject, status, deliver, sent, dropped, error, attempts, zone in (
                     await session.execute(query)
                 ).all()
             ]
@@ -131,3 +136,11 @@ class OutboxHistory:
                 )
             )
             return cast("CursorResult[Any]", result).rowcount or 0
+
+    async def read_in_chat(self, person_id: int, news_ids: list[int]) -> int:
+        """The person read this news by asking (``feedback``, ``status``): what still waits in
+        the outbox for it is marked read, so the morning does not send it again."""
+        async with self.db.write() as session:
+            return await outbox.mark_read(
+                session, self.clock.now(), person_id=person_id, ids=news_ids
+            )

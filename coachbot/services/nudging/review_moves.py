@@ -20,6 +20,7 @@ from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
+from coachbot.services.district import due_on_a_school_day
 from coachbot.services.journey.gate import lock_pursuit
 from coachbot.services.nudging.due import CATCH_UP, Due
 from coachbot.services.record import audit
@@ -190,6 +191,9 @@ async def _move(
     now: datetime,
 ) -> Review:
     review.status, review.completed_at = ReviewStatus.REASSIGNED, now
+    due_at = await due_on_a_school_day(
+        session, pursuit.district_id, now, policy.review_deadline_days
+    )
     moved = Review(
         pursuit_id=review.pursuit_id,
         evidence_version_id=review.evidence_version_id,
@@ -197,7 +201,7 @@ async def _move(
         purpose=review.purpose,
         status=ReviewStatus.ASSIGNED,
         assigned_at=now,
-        due_at=now + timedelta(days=policy.review_deadline_days),
+        due_at=due_at,
     )
     session.add(moved)
     await session.flush()

@@ -47,7 +47,7 @@ async def is_stale(
         pursuit = await session.get(Pursuit, ident)
         if pursuit is None:
             return True
-        if kind is NudgeKind.APPROVAL_WAITING:
+        if kind in (NudgeKind.APPROVAL_WAITING, NudgeKind.APPROVAL_REQUESTED):
             return pursuit.state != State.AWAITING_APPROVAL.value
         if kind is NudgeKind.INACTIVE:
             quiet_since = now - timedelta(days=t.inactive_days)

@@ -1,4 +1,4 @@
-"""Read models of pursuits: finding one, its plan and window, approvals waiting."""
+"""Read models of pursuits: finding one, its plan and window, whose it is."""
 
 from __future__ import annotations
 
@@ -7,31 +7,24 @@ from datetime import date
 from sqlalchemy import func, select
 
 from coachbot.domain.errors import NotFound
-from coachbot.domain.journey import OPEN_STATES, State
+from coachbot.domain.journey import OPEN_STATES
 from coachbot.domain.policy import Window
-from coachbot.domain.roles import Actor
 from coachbot.services.journey.planning import window_for
 from coachbot.services.reading.shapes import (
     PursuitSummary,
     pursuit_summaries,
 )
-from coachbot.storage.codec import (
-    policy_from_json,
-)
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
     CredentialRow,
-    District,
     MilestoneRow,
-    Person,
     Pursuit,
-    RoleGrantRow,
     WorkPlan,
 )
 
 
 class JourneyReads:
-    """Read models of pursuits: finding one, its plan and window, approvals waiting."""
+    """Read models of pursuits: finding one, its plan and window, whose it is."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -92,52 +85,3 @@ class JourneyReads:
             if teacher is None:
                 raise NotFound(what="pursuit", key=str(pursuit_id))
             return teacher
-
-    async def approvals(self, actor: Actor) -> list[PursuitSummary]:
-        """Requests waiting for pre-approval that this person may decide (never their own)."""
-        async with self.db.read() as session:
-            district = await session.get(District, actor.district_id)
-            if district is None:
-                return []
-            roles = policy_from_json(district.policy).approver_roles
-            rows = await session.execute(
-                pursuit_summaries(Person.school_id)
-                .where(
-                    Pursuit.district_id == actor.district_id,
-                    Pursuit.state == State.AWAITING_APPROVAL.value,
-                    Pursuit.teacher_id != actor.person_id,
-                )
-                .order_by(Pursuit.updated_at)
-            )
-            return [
-                PursuitSummary(*r[:6])
-                for r in rows.all()
-                if any(actor.has_role(role, school_id=r[6]) for role in roles)
-            ]
-
-    async def approvers_for(self, pursuit_id: int) -> list[int]:
-        """Who may decide this pre-approval request under the district's policy."""
-        async with self.db.read() as session:
-            pursuit = await session.get(Pursuit, pursuit_id)
-            if pursuit is None:
-                raise NotFound(what="pursuit", key=str(pursuit_id))
-            teacher = await session.get(Person, pursuit.teacher_id)
-            district = await session.get(District, pursuit.district_id)
-            assert teacher is not None and district is not None
-            roles = {r.value for r in policy_from_json(district.policy).approver_roles}
-            rows = await session.execute(
-                select(RoleGrantRow.person_id, RoleGrantRow.role, RoleGrantRow.school_id)
-                .join(Person, Person.id == RoleGrantRow.person_id)
-                .where(
-                    Person.district_id == pursuit.district_id,
-                    Person.active.is_(True),
-                    RoleGrantRow.role.in_(roles),
-                )
-            )
-            return sorted(
-                {
-                    pid
-                    for pid, role, school in rows.all()
-                    if pid != pursuit.teacher_id and (school is None or school == teacher.school_id)
-                }
-            )

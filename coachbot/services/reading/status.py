@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
@@ -24,6 +24,7 @@ from coachbot.storage.models import (
     District,
     EvidenceVersion,
     MilestoneRow,
+    Person,
     Pursuit,
     Review,
     WorkPlan,
@@ -66,6 +67,11 @@ class CohortProgress:
     median_review_days: float | None
     stipend_owed_cents: int
     stipend_budget_cents: int | None
+    quiet: tuple[tuple[str, int], ...] = ()  # (teacher, days) with open work and no activity
+
+
+QUIET_DAYS = 10  # the same pause after which the teacher hears "it's been a little while"
+OPEN_WORK = (State.PLANNING.value, State.IN_PROGRESS.value, State.NOT_YET.value)
 
 
 class StatusService:
@@ -129,7 +135,8 @@ class StatusService:
             int(totals[3]),
         )
 
-    async def cohort(self, cohort_id: int) -> CohortProgress:
+    async def cohort(self, cohort_id: int, now: datetime | None = None) -> CohortProgress:
+        """The cohort's numbers; given ``now``, also who has gone quiet on open work, by name."""
         async with self.db.read() as session:
             cohort = await session.get(Cohort, cohort_id)
             if cohort is None:
@@ -189,6 +196,19 @@ class StatusService:
             district = await session.get(District, cohort.district_id)
             assert district is not None
             budget = policy_from_json(district.policy).stipend_budget_cents
+            quiet: dict[str, int] = {}
+            if now is not None:
+                rows = await session.execute(
+                    select(Person.name, Pursuit.last_activity_at)
+                    .join(Person, Person.id == Pursuit.teacher_id)
+                    .where(
+                        Pursuit.cohort_id == cohort_id,
+                        Pursuit.state.in_(OPEN_WORK),
+                        Pursuit.last_activity_at <= now - timedelta(days=QUIET_DAYS),
+                    )
+                )
+                for name, last in rows.all():
+                    quiet[name] = max(quiet.get(name, 0), (now - last).days)
             return CohortProgress(
                 cohort.id,
                 cohort.name,
@@ -199,6 +219,7 @@ class StatusService:
                 round(median(days), 1) if days else None,
                 int(owed),
                 budget,
+                tuple(sorted(quiet.items(), key=lambda item: -item[1])),
             )
 
     async def district_overview(self) -> list[tuple[str, str, int]]:

@@ -2,13 +2,18 @@
 
 News (feedback ready, a review to score, a teacher who needs a meeting) commits with the change
 it reports, so a crash can lose neither; the dispatcher delivers it at once, quiet hours allowing.
+
+Quiet hours hold back pings, never information: news a person reads by asking for it (their
+feedback, in chat at 1 a.m.) is marked ``read`` here and is not sent again in the morning. The
+row stays, so the history still shows it, with when it was read.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.nudges import PRIORITY, NudgeKind
@@ -25,8 +30,10 @@ def queue(
     kind: NudgeKind,
     subject: str,
     params: dict[str, Any],
+    deliver_at: datetime | None = None,
 ) -> None:
-    """Add one ready outbox row; ``key`` is unique, so the same news is never queued twice."""
+    """Add one ready outbox row (or one that waits until ``deliver_at``); ``key`` is unique, so
+    the same news is never queued twice."""
     session.add(
         NudgeRow(
             key=key,
@@ -36,10 +43,31 @@ def queue(
             subject=subject,
             priority=PRIORITY[kind],
             due_at=now,
-            deliver_at=now,
+            deliver_at=deliver_at or now,
             status="pending",
             attempts=0,
             params=params,
             created_at=now,
         )
     )
+
+
+# What a row read in chat says in the history, where a dropped row says why.
+READ_IN_CHAT = "read_in_chat"
+
+
+async def mark_read(session: AsyncSession, now: datetime, *, person_id: int, ids: list[int]) -> int:
+    """Mark ``person_id``'s news rows ``ids`` read, if they still wait to be sent; returns how
+    many. A row a dispatcher has already claimed is in flight and is left to it."""
+    if not ids:
+        return 0
+    result = await session.execute(
+        update(NudgeRow)
+        .where(
+            NudgeRow.id.in_(ids),
+            NudgeRow.person_id == person_id,
+            NudgeRow.status == "pending",
+        )
+        .values(status="read", sent_at=now, dropped_reason=READ_IN_CHAT)
+    )
+    return cast("CursorResult[Any]", result).rowcount or 0

@@ -21,6 +21,7 @@ from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.reviews import Decision, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Role
+from coachbot.services.awards.announcing import queue_announcement
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.record import outbox
 from coachbot.storage.models import (
@@ -158,6 +159,8 @@ async def queue_feedback(
         subject=f"feedback:{review.id}",
         params=params,
     )
+    if award_id is not None:  # the channel hears once the earner has
+        await queue_announcement(session, now, award_id, after=f"feedback:{review.id}")
 
 
 async def fold_in_peers(session: AsyncSession, review: Review) -> list[Review]:
@@ -203,26 +206,36 @@ async def _time_to_meet(
             person_id=person_id,
             kind=NudgeKind.TIME_TO_MEET,
             subject=f"pursuit:{pursuit.id}",
-            params={"teacher": teacher.name, "credential": credential_title,
-                    "tries": pursuit.attempts, "pursuit_id": pursuit.id},
+            params={
+                "teacher": teacher.name,
+                "credential": credential_title,
+                "tries": pursuit.attempts,
+                "pursuit_id": pursuit.id,
+            },
         )
 
 
 async def _coaches(session: AsyncSession, pursuit: Pursuit) -> list[int]:
     if pursuit.cohort_id is not None:
-        found = list(await session.scalars(
-            select(CohortMember.person_id).where(
-                CohortMember.cohort_id == pursuit.cohort_id,
-                CohortMember.role == Role.FACILITATOR.value,
-                CohortMember.person_id != pursuit.teacher_id,
+        found = list(
+            await session.scalars(
+                select(CohortMember.person_id).where(
+                    CohortMember.cohort_id == pursuit.cohort_id,
+                    CohortMember.role == Role.FACILITATOR.value,
+                    CohortMember.person_id != pursuit.teacher_id,
+                )
             )
-        ))
+        )
         if found:
             return found
-    return list(await session.scalars(
-        select(RoleGrantRow.person_id)
-        .join(Person, Person.id == RoleGrantRow.person_id)
-        .where(Person.district_id == pursuit.district_id,
-               RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
-               Person.id != pursuit.teacher_id)
-    ))
+    return list(
+        await session.scalars(
+            select(RoleGrantRow.person_id)
+            .join(Person, Person.id == RoleGrantRow.person_id)
+            .where(
+                Person.district_id == pursuit.district_id,
+                RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
+                Person.id != pursuit.teacher_id,
+            )
+        )
+    )

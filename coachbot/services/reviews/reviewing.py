@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from coachbot.domain.errors import (
 from coachbot.domain.journey import Move, State
 from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
+from coachbot.services.district import due_on_a_school_day
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
 from coachbot.services.record import audit, idempotency
 from coachbot.services.reviews import blind_pairs, routing_news, waits
@@ -198,6 +198,9 @@ class ReviewService:
         )
         assert version is not None  # a draft or submitted pursuit always has evidence
         now = self.clock.now()
+        due_at = await due_on_a_school_day(
+            session, pursuit.district_id, now, ctx.policy.review_deadline_days
+        )
         review = Review(
             pursuit_id=pursuit.id,
             evidence_version_id=version.id,
@@ -205,7 +208,7 @@ class ReviewService:
             purpose=ctx.purpose,
             status=ReviewStatus.ASSIGNED,
             assigned_at=now,
-            due_at=now + timedelta(days=ctx.policy.review_deadline_days),
+            due_at=due_at,
         )
         session.add(review)
         await session.flush()

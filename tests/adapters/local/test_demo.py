@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import itertools
+import os
 import re
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,9 +20,9 @@ from adapters.local.demo import EXAMPLE, run_demo
 def test_the_semester_is_the_same_for_the_same_seed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run_demo(tmp_path / "one.db", seed=3, weeks=16)
+    run_demo(tmp_path / "one.db", seed=2, weeks=16)
     first = capsys.readouterr().out
-    run_demo(tmp_path / "two.db", seed=3, weeks=16)
+    run_demo(tmp_path / "two.db", seed=2, weeks=16)
     second = capsys.readouterr().out
     assert first == second
     assert "for your official review" in first
@@ -72,3 +75,16 @@ def test_another_seed_plays_another_semester(
     one = capsys.readouterr().out
     run_demo(tmp_path / "b.db", seed=2, weeks=6)
     assert capsys.readouterr().out != one
+
+
+def test_the_demo_prints_its_transcript_and_logs_only_to_its_file(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHBOT_")}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("coachbot")), "demo", "--weeks", "1",
+         "--database", str(tmp_path / "demo.db")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300, check=False,
+    )
+    assert done.returncode == 0
+    assert "CoachBot" in done.stdout
+    assert done.stderr == ""  # no log line, no warning: the screen is the transcript
+    assert (tmp_path / "demo.log").exists()

@@ -27,7 +27,7 @@ async def test_preapproval_sent_back_then_approved(district: Services) -> None:
     assert "Here's a plan" in await ana.press("plan_for")
     # the second approver's stale button is told it already happened
     dee = room.as_(DEE)
-    assert "already did that" in await dee.press("approve")
+    assert "Already approved by Sam Principal" in await dee.press("approve")
 
 
 async def test_admin_builds_a_cohort_sets_policy_and_sees_progress(district: Services) -> None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from adapters.local.terminal import chat
+import pytest
+
+from adapters.local.terminal import chat, terminal_ask
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
-from tests.helpers import ANA, actor, planned
+from coachbot.services.reviews.reviewing import Decision
+from tests.helpers import ANA, BELOW, FAY, actor, planned, under_review
 
 
 def typist(lines: list[str]) -> tuple[list[str], object]:
@@ -101,3 +108,38 @@ async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
     assert "I can't find a file at /no/such/plan.pdf" in text
     assert "You've submitted *Questioning for Discourse*" in text
     assert "Traceback" not in text
+
+
+async def test_a_teacher_types_feedback_at_night_and_reads_it_at_once(
+    district: Services,
+) -> None:
+    _, review_id = await under_review(district, ANA, FAY)
+    district.clock.set(
+        datetime(2026, 9, 9, 1, 0, tzinfo=ZoneInfo("America/Chicago")).astimezone(UTC)
+    )
+    await district.reviews.record(
+        await actor(district, FAY), review_id, Decision.NOT_YET, BELOW,
+        feedback="Add three student work samples.",
+    )  # fmt: skip
+    _, ask = typist(["", "1", "1", "", "feedback", "/quit"])  # onboarding, then feedback
+    screen: list[str] = []
+    await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    assert "Your feedback on *Questioning for Discourse* (C-ONE)" in text
+    assert "*What to change:* Add three student work samples." in text
+    assert "  [1] Revise my evidence" in text
+    (line,) = await district.outbox.lines(email=ANA)
+    assert (line.status, line.reason) == ("read", "read_in_chat")
+
+
+async def test_more_than_the_terminal_can_read_whole_is_refused_with_the_limit(
+    district: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = ["", "1", "1", "", "Reflection: " + "why? " * 8001, "/quit"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    screen: list[str] = []
+    await chat(district, ANA, terminal_ask, screen.append)
+    text = "\n".join(screen)
+    assert "the limit is 40,000 characters" in text
+    assert "Goodbye!" in text
+    assert "went wrong" not in text

@@ -75,8 +75,10 @@ class FakeSlack:
 
     # -- steering ---------------------------------------------------------------------------
     def answer_next(self, method: str, *, status: int = 200, error: str = "",
-                    retry_after: int | None = None) -> None:
-        self._forced[method].append(Forced(status, error, retry_after))
+                    retry_after: int | None = None, channel: str = "") -> None:
+        """With ``channel``, only the next call that names that channel is answered so."""
+        key = f"{method}>{channel}" if channel else method
+        self._forced[key].append(Forced(status, error, retry_after))
 
     def file_url(self, file_id: str, name: str) -> str:
         return self.url.replace("/api/", f"/files/{file_id}/{name}")
@@ -114,8 +116,9 @@ class FakeSlack:
         self.calls.append(Call(method, args, auth.removeprefix("Bearer ")))
         async with self._changed:
             self._changed.notify_all()
-        if self._forced[method]:
-            forced = self._forced[method].popleft()
+        aimed = f"{method}>{args.get('channel', '')}"
+        if self._forced[aimed] or self._forced[method]:
+            forced = (self._forced[aimed] or self._forced[method]).popleft()
             headers = {"Retry-After": str(forced.retry_after)} if forced.retry_after else {}
             body = {"ok": False, "error": forced.error or "ratelimited"}
             if forced.status >= 500:

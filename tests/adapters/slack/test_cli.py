@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,3 +76,44 @@ def test_linking_a_workspace_to_the_district(cli) -> None:  # type: ignore[no-un
     code, out = cli("slack", "link", "T0TESTVILLE", "--district", "nowhere")
     assert code == 1
     assert "Traceback" not in out
+
+
+def test_run_logs_only_to_the_log_file_it_is_given(tmp_path: Path) -> None:
+    """`coachbot run` as a service manager starts and stops it: every log line in
+    COACHBOT_LOG_FILE, none on the terminal."""
+    log_file = tmp_path / "run.log"
+    database = tmp_path / "run.db"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("COACHBOT_", "SLACK_"))}
+    env |= {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "COACHBOT_LOG_FILE": str(log_file), "COACHBOT_LOG_LEVEL": "INFO",
+            "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
+            "COACHBOT_SLACK_HOST": "127.0.0.1", "COACHBOT_SLACK_PORT": str(free_port()),
+            "COACHBOT_SLACK_API_URL": "http://127.0.0.1:9/"}
+    program = str(Path(sys.executable).with_name("coachbot"))
+    subprocess.run([program, "init"], env=env, cwd=tmp_path, check=True, capture_output=True)
+    log_file.unlink()
+    server = subprocess.Popen([program, "run"], env=env, cwd=tmp_path, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "HTTP mode" not in (
+            log_file.read_text() if log_file.exists() else ""
+        ):
+            time.sleep(0.2)
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert "Slack: HTTP mode on 127.0.0.1" in log_file.read_text()
+    assert "listening on Slack" in out and "stopped" in out
+    assert err == ""
+    assert " INFO " not in out
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -3,12 +3,12 @@ no reversed text, and a 40 KB message gets a friendly answer, never an error."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from adapters.slack.directory import link_workspace
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
-from coachbot.storage.models import Person
+from coachbot.storage.models import DraftItem, Person
 from tests.adapters.slack.conftest import ANA_U, FAY_U, GIL_U
 from tests.adapters.slack.fake_slack import TEAM
 from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit
@@ -88,3 +88,18 @@ async def test_an_announcement_never_becomes_a_mass_mention(
     assert len(posted) == 1
     assert "Ana" in repr(posted[0].args)
     assert not any(live in repr(posted[0].args) for live in LIVE)
+
+
+async def test_control_characters_typed_in_slack_are_neither_stored_nor_echoed(
+    district: Services, room: SlackRoom
+) -> None:
+    await working(district)
+    assert await room.dm(ANA_U, "Reflection: null\x00byte, my\u202eflow notes") == 200
+    assert await room.command(ANA_U, "show C-\x00ONE") == 200
+    answers = room.everything(ANA_U)
+    assert "Questioning for Discourse" in answers  # the command found what was meant
+    assert "went wrong" not in answers
+    assert not any(c in sent_anywhere(room) for c in ("\x00", "\\x00", "\u202e", "\\u202e"))
+    async with district.db.read() as session:
+        stored = list(await session.scalars(select(DraftItem.text)))
+    assert stored == ["nullbyte, myflow notes"]

@@ -3,6 +3,8 @@ call the bot made checked against the fake Slack, every Block Kit payload valida
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from adapters.slack.directory import link_workspace
 from coachbot.composition import Services
 from tests.adapters.slack.conftest import ANA_U, FAY_U, GIL_U
@@ -87,8 +89,16 @@ async def test_slash_command_modal_plan_draft_review_not_yet_resubmit_earned(
     })
     assert "Congratulations! You've earned *Questioning for Discourse*" in room.last(ANA_U)
 
-    # The announcement in the district's channel, with unfurling off.
+    # The announcement in the district's channel, with unfurling off: it waits its turn behind
+    # Ana's own message (Slack's pace for her), then the next dispatch pass posts it.
+    room.services.clock.advance(timedelta(seconds=2))
+    await room.slack.nudging().dispatcher.run_once()
     announcement = fake.posts_to("#celebrations")
+    posts = fake.called("chat.postMessage")
+    congratulated = next(
+        i for i, c in enumerate(posts) if "You've earned" in str(c.args.get("blocks"))
+    )
+    assert posts.index(announcement[0]) > congratulated  # Ana heard first
     assert len(announcement) == 1
     assert "Ana Teacher" in announcement[0].args["blocks"][0]["text"]["text"]
     assert announcement[0].args["unfurl_links"] is False

@@ -85,4 +85,5 @@ async def test_facilitators_get_a_weekly_digest_of_their_cohort(district: Servic
     assert "weekly_digest" in (await kinds_sent(district, room)).get("sent", [])
     digest = room.as_(GIL).last
     assert "*Fall* this week: 1 on track, 1 quiet for a while" in digest
-    assert "A short note could help: Ben Teacher." in digest
+    assert "Gone quiet since last week: Ben Teacher." in digest
+    assert "A short note could help:\n- Ben Teacher" in digest

@@ -180,14 +180,18 @@ async def test_the_weekly_cap_keeps_the_most_important(district: Services) -> No
     nudging = build_nudging(district, room)
     await nudging.sweep.run()
     result = await nudging.dispatcher.run_once()
-    # overdue (a deadline passed) beats due today, which beats two weeks of inactivity
-    assert (result.sent, dict(result.dropped)) == (1, {"weekly_cap": 2})
+    # the cap never drops an overdue or deadline-day step: the lower kind yields, and the two
+    # that go arrive as one message
+    assert (result.sent, dict(result.dropped)) == (2, {"weekly_cap": 1})
     by_status = {r.kind: (r.status, r.dropped_reason) for r in await rows(district)}
     assert by_status == {
         "milestone_overdue": ("sent", None),
-        "milestone_today": ("dropped", "weekly_cap"),
+        "milestone_today": ("sent", None),
         "inactive": ("dropped", "weekly_cap"),
     }
+    ana = room.as_(ANA).mailbox.replies
+    assert "was planned for" in ana[-1].text and "Today's step" in ana[-1].text
+    assert not any("Today's step" in reply.text for reply in ana[:-1])
 
 
 async def test_why_did_you_message_me(district: Services) -> None:

@@ -1,0 +1,37 @@
+"""The demo semester, replayed with the example district's school calendar, keeps the promises
+reminders make: read back from the record of what was sent, planned and dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from adapters.local.demo import EXAMPLE, START, run_demo
+from tests.adapters.local.semester_record import read_breaks, read_record
+
+
+@pytest.mark.parametrize("seed", [1])
+def test_a_semester_keeps_the_promises_reminders_make(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int
+) -> None:
+    weeks = 16
+    run_demo(tmp_path / "semester.db", seed=seed, weeks=weeks)
+    shown = capsys.readouterr().out
+    # the calendar is imported and shown once
+    assert shown.count("School calendar (calendar.csv): Labor Day") == 1
+    assert "Winter break Monday, December 21 to Friday, January 1" in shown
+    end = datetime.combine(
+        START.date() + timedelta(weeks=weeks), datetime.min.time(), ZoneInfo("America/Chicago")
+    ) + timedelta(hours=16)
+    record = read_record(tmp_path / "semester.db", read_breaks(EXAMPLE / "calendar.csv"), end)
+    # no deadline-day, overdue or closing-window reminder is dropped by the weekly cap
+    assert record.capped_urgent == 0, record.urgent_dropped
+    # no plan step, deadline, review due date or reminder falls on a weekend or in a break
+    assert record.on_closed_days == []
+    # nobody with open work goes 14 school-calendar days without a word (breaks don't count)
+    assert record.silences == []
+    # facilitators never get the same digest twice in a row
+    assert record.digests > 0 and record.identical_digests == 0

@@ -1,0 +1,197 @@
+"""`coachbot chat` in a real terminal (a pseudo-terminal, as a person's): Ctrl-C and Ctrl-D
+leave at once and kindly at any prompt, a 20,000-character paste arrives whole, and no log
+line or traceback ever reaches the screen."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import select
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select as sql_select
+
+from coachbot.clock import VirtualClock
+from coachbot.composition import build
+from coachbot.domain.journey import Move
+from coachbot.importing.catalog_reader import read_catalog
+from coachbot.importing.roster_reader import read_roster
+from coachbot.settings import Settings
+from coachbot.storage.models import DraftItem
+from tests.conftest import FIXTURES, START
+from tests.helpers import ANA, actor, planned
+
+GOODBYE = "Goodbye!"
+ONBOARDING = b"\r1\r1\r\r"  # time zone, goal, colleagues may ask, name me: as typed
+
+
+class Terminal:
+    """`coachbot chat --as EMAIL` on a pseudo-terminal: type bytes, read the screen."""
+
+    def __init__(self, database_url: str, where: Path, email: str = ANA) -> None:
+        program = Path(sys.executable).with_name("coachbot")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COACHBOT_")}
+        env |= {"COACHBOT_DATABASE_URL": database_url, "TERM": "xterm"}
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the chat, as a person starts it
+            os.chdir(where)
+            os.execve(str(program), [str(program), "chat", "--as", email], env)
+        self.screen = b""
+        self.status: int | None = None
+
+    def read(self, seconds: float = 0.2) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    data = os.read(self.fd, 65536)
+                except OSError:  # the chat has left and the terminal closed
+                    return
+                if not data:
+                    return
+                self.screen += data
+
+    def wait_for(self, text: str, seconds: float = 60) -> None:
+        end = time.monotonic() + seconds
+        while text.encode() not in self.screen and time.monotonic() < end:
+            self.read()
+        assert text.encode() in self.screen, self.text[-2000:]
+
+    def type(self, data: bytes) -> None:
+        for start in range(0, len(data), 512):  # read the echo as we go, as a terminal does
+            os.write(self.fd, data[start:start + 512])
+            self.read(0.01)
+
+    def exited(self, seconds: float = 20) -> bool:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.read(0.1)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                self.read(0.2)
+                return True
+        return False
+
+    def close(self) -> None:
+        if self.status is None:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+    @property
+    def text(self) -> str:
+        return self.screen.decode(errors="replace")
+
+
+@pytest.fixture
+def database(tmp_path: Path, sqlite_template: Path) -> str:
+    """The small test district in a SQLite file, Ana at work on C-ONE."""
+    path = tmp_path / "chat.db"
+    path.write_bytes(sqlite_template.read_bytes())
+    url = f"sqlite+aiosqlite:///{path}"
+
+    async def make() -> None:
+        services = build(Settings(database_url=url, _env_file=None), VirtualClock(START))
+        try:
+            spec = read_catalog(FIXTURES / "small_catalog.yaml")
+            await services.catalog.load(spec)
+            await services.roster.load(spec.slug, read_roster(FIXTURES / "small_roster.csv",
+                                                              {s.code for s in spec.schools}))
+            pursuit_id = await planned(services, ANA)
+            await services.journey.move(await actor(services, ANA), pursuit_id, Move.START_WORK)
+        finally:
+            await services.aclose()
+
+    asyncio.run(make())
+    return url
+
+
+@pytest.fixture
+def terminal(database: str, tmp_path: Path) -> Iterator[Terminal]:
+    term = Terminal(database, tmp_path)
+    yield term
+    term.close()
+
+
+def left_kindly(term: Terminal, log: Path) -> None:
+    assert term.exited(), "still waiting after the key: " + term.text[-500:]
+    assert term.status == 0
+    assert GOODBYE in term.text
+    assert "Traceback" not in term.text and "Error" not in term.text
+    assert " INFO " not in term.text and " WARNING " not in term.text  # no log line
+    assert log.exists()  # the logs went to their file instead
+
+
+@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_a_key_leaves_from_the_first_form_field(
+    terminal: Terminal, tmp_path: Path, key: bytes
+) -> None:
+    terminal.wait_for("Your time zone")
+    terminal.type(key)  # no Enter after it: Ctrl-C must not wait for one
+    left_kindly(terminal, tmp_path / "coachbot-chat.log")
+
+
+@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_a_key_leaves_from_the_main_prompt(
+    terminal: Terminal, tmp_path: Path, key: bytes
+) -> None:
+    terminal.type(ONBOARDING)
+    terminal.wait_for("\n> ")
+    terminal.type(key)
+    left_kindly(terminal, tmp_path / "coachbot-chat.log")
+
+
+@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_a_key_leaves_from_a_file_path_and_a_multi_line_field(
+    database: str, tmp_path: Path, key: bytes
+) -> None:
+    for steps in ([], [b"\r", b"https://video.example.org/lesson-1\r", b"first line\r"]):
+        term = Terminal(database, tmp_path)
+        try:
+            term.type(ONBOARDING)
+            term.wait_for("\n> ")
+            term.type(b"draft\r")
+            term.wait_for("Hand in with a form")
+            term.type(b"1\r")
+            term.wait_for("a file's path")
+            for step in steps:
+                term.type(step)
+                term.read(0.5)
+            if steps:
+                term.wait_for("... ")
+            term.type(key)
+            left_kindly(term, tmp_path / "coachbot-chat.log")
+        finally:
+            term.close()
+
+
+def test_a_long_paste_arrives_whole(terminal: Terminal, database: str) -> None:
+    # far past the terminal's 4,096-byte line, just under the 20,000 characters a part takes
+    reflection = "Reflection: " + " ".join(["students asked why"] * 1040)
+    assert len(reflection) > 19_500
+    terminal.type(ONBOARDING)
+    terminal.wait_for("\n> ")
+    terminal.type(reflection.encode() + b"\r")
+    terminal.wait_for("Added to", 60)
+    terminal.type(b"/quit\r")
+    assert terminal.exited()
+    assert "too long" not in terminal.text
+
+    async def stored() -> list[str | None]:
+        services = build(Settings(database_url=database, _env_file=None), VirtualClock(START))
+        try:
+            async with services.db.read() as session:
+                return list(await session.scalars(sql_select(DraftItem.text)))
+        finally:
+            await services.aclose()
+
+    texts = asyncio.run(stored())
+    assert texts == [reflection[len("Reflection: "):]]
