@@ -6,10 +6,11 @@ and in the terminal's own input loop."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from adapters.local.driver import LocalDriver
 from adapters.local.terminal import chat
-from coachbot.composition import Services
+from coachbot.composition import Services, build
 from tests.helpers import ANA, DEE, SAM, actor
 
 REASONS = "Our school goal is student discourse; a project gets every student talking."
@@ -101,14 +102,21 @@ async def test_a_stale_press_in_the_terminal_is_answered_kindly(district: Servic
     chosen = await district.choosing.choose(ana, "C-APPROVE")
     await district.approvals.request(ana, chosen.pursuit_id, reasons=REASONS, plan=PLAN)
     await onboarded(district, DEE)
-    loop = asyncio.get_running_loop()
-    sam = await actor(district, SAM)
+
+    async def sam_approves() -> None:
+        # Sam's own session: another process's services on the same database.
+        services = build(district.settings, district.clock)
+        try:
+            await services.approvals.approve(await actor(services, SAM), chosen.pursuit_id)
+        finally:
+            await services.aclose()
 
     def decided_meanwhile() -> str:
-        # While Dee reads the list, Sam approves from his own session.
-        asyncio.run_coroutine_threadsafe(
-            district.approvals.approve(sam, chosen.pursuit_id), loop
-        ).result()
+        # While Dee reads the list (the terminal waits for her in its own thread of control),
+        # Sam approves from his own session.
+        worker = threading.Thread(target=asyncio.run, args=(sam_approves(),))
+        worker.start()
+        worker.join()
         return "1"
 
     steps = iter([lambda: "approvals", decided_meanwhile, lambda: "/quit"])
