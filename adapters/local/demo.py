@@ -228,10 +228,13 @@ class Demo:
                 "review",
                 lambda reviewer=reviewer: self.review(reviewer, t, draft=draft),
             )
+        # The next school day at 11:30, drawing nothing from the semester's random choices, so
+        # the rest of a seed's semester plays as it did before colleagues commented.
+        tomorrow = self.clock.now().astimezone(self.script.zone).date() + timedelta(days=1)
         for email, review_id in await peer_asks(self.services, t.person.email):
             peer = self.driver.as_(email)
             self.script.at(
-                self.script.later(self.clock.now(), self.rng.choice((1, 2))),
+                self.script.school_time(tomorrow, 11, 30),
                 self.name(peer),
                 "peer_comment",
                 lambda peer=peer, review=review_id: self.peer_comment(peer, review),
