@@ -40,6 +40,7 @@ def c_one_evidence(version: int = 1) -> list[EvidencePart]:
             file_size=len(data),
             content_hash=hashlib.sha256(data).hexdigest(),
             media_type="application/pdf",
+            content=data,
         ),
         EvidencePart("Classroom video", PartKind.LINK, url="https://video.example.org/v1"),
         EvidencePart("Reflection", PartKind.TEXT, text="Students asked each other why. " * 5),

@@ -4,6 +4,10 @@ Allowed: the teacher whose evidence it is, the reviewers assigned to that versio
 handed it off no longer is), and the district's admins. Everyone else is told politely that they
 cannot see it. Every look is in the audit trail ("view_evidence"), and so is every refused one
 ("view_evidence_refused"), so a district can see who tried.
+
+Files are opened through links that expire (``links.py``); each open asks the same rule again
+(``file``) and is audited as "open_evidence_file" or "open_evidence_file_refused", with the part.
+A view lists, beside each file part, a fresh link made for the person looking.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.domain.evidence import EvidencePart
 from coachbot.domain.reviews import OPEN, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
+from coachbot.services.district.people import actor_of
 from coachbot.services.evidence.basket import part_of
+from coachbot.services.evidence.links import EvidenceLinks
 from coachbot.services.record import audit
 from coachbot.storage.codec import rubric_from_json
 from coachbot.storage.database import Database
@@ -47,6 +53,19 @@ class EvidenceView:
     rubric: Rubric
     reviewer_id: int | None = None  # who holds the review this view was opened for
     open: bool = False  # that review still waits for scores
+    # Beside each part: a link that opens its file (made for the person looking), or None.
+    links: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file part someone may open now: what it is called and where its bytes are."""
+
+    part_id: int
+    name: str
+    size: int
+    media_type: str | None
+    sha256: str
 
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
@@ -62,16 +81,40 @@ SEEING_STATUSES = (
 class _Refused(Exception):
     """Carries a refusal out of the transaction so that it can be recorded in its own."""
 
-    def __init__(self, error: NotPermitted, district_id: int, pursuit_id: int, number: int):
+    def __init__(
+        self, error: NotPermitted, district_id: int, pursuit_id: int, number: int,
+        actor: int | None = None,
+    ):
         super().__init__(str(error))
         self.error, self.district_id = error, district_id
-        self.pursuit_id, self.number = pursuit_id, number
+        self.pursuit_id, self.number, self.actor = pursuit_id, number, actor
+
+
+def may_see(actor: Actor, pursuit: Pursuit, reviewers: set[int]) -> bool:
+    """The rule: the teacher, a reviewer assigned to the version, the district's admins."""
+    return actor.person_id is not None and (
+        actor.person_id == pursuit.teacher_id
+        or actor.person_id in reviewers
+        or (actor.district_id == pursuit.district_id and actor.has_role(Role.DISTRICT_ADMIN))
+    )
+
+
+async def _seeing_reviewers(session: AsyncSession, version_id: int) -> set[int]:
+    return set(
+        await session.scalars(
+            select(Review.reviewer_id).where(
+                Review.evidence_version_id == version_id,
+                Review.status.in_(SEEING_STATUSES),
+            )
+        )
+    )
 
 
 class EvidenceAccess:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, links: EvidenceLinks | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.links = links
 
     async def for_review(self, actor: Actor, review_id: int) -> EvidenceView:
         try:
@@ -120,20 +163,8 @@ class EvidenceAccess:
         assert version is not None
         pursuit = await session.get(Pursuit, version.pursuit_id)
         assert pursuit is not None
-        reviewers = set(
-            await session.scalars(
-                select(Review.reviewer_id).where(
-                    Review.evidence_version_id == version.id,
-                    Review.status.in_(SEEING_STATUSES),
-                )
-            )
-        )
-        allowed = actor.person_id is not None and (
-            actor.person_id == pursuit.teacher_id
-            or actor.person_id in reviewers
-            or (actor.district_id == pursuit.district_id and actor.has_role(Role.DISTRICT_ADMIN))
-        )
-        if not allowed:
+        reviewers = await _seeing_reviewers(session, version.id)
+        if not may_see(actor, pursuit, reviewers):
             raise _Refused(
                 NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"]),
                 pursuit.district_id,
@@ -143,14 +174,20 @@ class EvidenceAccess:
         teacher = await session.get(Person, pursuit.teacher_id)
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert teacher is not None and credential is not None
-        parts = [
-            part_of(p)
-            for p in await session.scalars(
+        rows = list(
+            await session.scalars(
                 select(EvidencePartRow)
                 .where(EvidencePartRow.version_id == version.id)
                 .order_by(EvidencePartRow.position)
             )
-        ]
+        )
+        parts = [part_of(row) for row in rows]
+        links = tuple(
+            self.links.url(row.id, actor.person_id)
+            if self.links is not None and actor.person_id is not None and row.content_hash
+            else None
+            for row in rows
+        )
         audit.on_pursuit(
             session,
             pursuit,
@@ -173,4 +210,69 @@ class EvidenceAccess:
             rubric_from_json(credential.rubric),
             review.reviewer_id if review else None,
             review is not None and review.status in OPEN,
+            links,
         )
+
+    async def file(self, person_id: int, part_id: int) -> EvidenceFile:
+        """The file part ``part_id`` if ``person_id`` may open it now; audited either way."""
+        try:
+            async with self.db.write() as session:
+                person = await session.get(Person, person_id)
+                part = await session.get(EvidencePartRow, part_id)
+                if person is None or part is None or not part.content_hash:
+                    raise NotFound(what="evidence", key=str(part_id))
+                version = await session.get(EvidenceVersion, part.version_id)
+                assert version is not None
+                pursuit = await session.get(Pursuit, version.pursuit_id)
+                assert pursuit is not None
+                actor = actor_of(person) if person.active else Actor.system()
+                if not may_see(actor, pursuit, await _seeing_reviewers(session, version.id)):
+                    raise _Refused(
+                        NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"]),
+                        pursuit.district_id,
+                        part.id,
+                        version.number,
+                        actor=person.id,
+                    )
+                audit.record(
+                    session,
+                    at=self.clock.now(),
+                    actor=actor,
+                    district_id=pursuit.district_id,
+                    subject_type="evidence_part",
+                    subject_id=part.id,
+                    action="open_evidence_file",
+                    details={"pursuit": pursuit.id, "version": version.number,
+                             "file": part.file_name},
+                )
+                return EvidenceFile(
+                    part.id, part.file_name or "evidence", part.file_size or 0, part.media_type,
+                    part.content_hash,
+                )
+        except _Refused as refused:
+            await self.record_file_refusal(
+                "not_permitted", part_id, refused.actor, refused.district_id
+            )
+            raise refused.error from None
+
+    async def record_file_refusal(
+        self, reason: str, part_id: int | None, person_id: int | None,
+        district_id: int | None = None,
+    ) -> None:
+        """A file not opened (not permitted, or a link expired or forged), in the trail."""
+        async with self.db.write() as session:
+            if person_id is not None and await session.get(Person, person_id) is None:
+                person_id = None  # a forged link names nobody we know
+            if district_id is None and person_id is not None:
+                person = await session.get(Person, person_id)
+                district_id = person.district_id if person else None
+            audit.record(
+                session,
+                at=self.clock.now(),
+                actor=Actor(person_id, district_id),
+                district_id=district_id,
+                subject_type="evidence_part",
+                subject_id=part_id or 0,
+                action="open_evidence_file_refused",
+                reason=reason,
+            )
