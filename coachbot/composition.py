@@ -123,7 +123,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     store = evidence_store(settings)
     keeper = FileKeeper(store, settings.evidence_max_mb * 1024 * 1024)
     links = EvidenceLinks(
-        (settings.link_secret or "").encode() or folder_secret(settings.evidence_folder()),
+        (settings.link_secret or "").encode()
+        or (lambda: folder_secret(settings.evidence_folder())),
         clock,
         settings.link_base(),
         timedelta(hours=settings.evidence_link_hours),

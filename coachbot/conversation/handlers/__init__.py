@@ -10,6 +10,7 @@ from coachbot.conversation.handlers import (
     district,
     evidence,
     extra_tries,
+    files,
     hand_in,
     journey,
     nudging,
@@ -29,6 +30,7 @@ MODULES = (
     planning,
     evidence,
     hand_in,
+    files,
     reviews,
     calibration,
     extra_tries,
@@ -39,7 +41,7 @@ MODULES = (
 HELP_ORDER = (
     "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
     "catalog", "show", "colleagues", "choose", "status", "withdraw", "helpme",
-    "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck",
+    "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck", "files",
     "queue", "review", "handoff", "approvals", "approve", "cohort", "policy", "progress",
     "calibration", "undelivered",
 )  # fmt: skip

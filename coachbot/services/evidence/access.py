@@ -116,6 +116,13 @@ class EvidenceAccess:
         self.clock = clock
         self.links = links
 
+    @property
+    def link_hours(self) -> int:
+        """How long the links in a view work, in whole hours (at least one)."""
+        if self.links is None:
+            return 0
+        return max(1, round(self.links.lifetime.total_seconds() / 3600))
+
     async def for_review(self, actor: Actor, review_id: int) -> EvidenceView:
         try:
             async with self.db.write() as session:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -35,11 +36,23 @@ class LinkClaim:
 
 
 class EvidenceLinks:
-    def __init__(self, secret: bytes, clock: Clock, base_url: str, lifetime: timedelta) -> None:
-        if len(secret) < 16:
-            raise ValueError("the link secret needs at least 16 bytes")
-        self.secret, self.clock, self.lifetime = secret, clock, lifetime
+    def __init__(
+        self, secret: bytes | Callable[[], bytes], clock: Clock, base_url: str,
+        lifetime: timedelta,
+    ) -> None:
+        # The secret may be fetched when first needed (from a file beside the evidence folder),
+        # so building the services has no side effect on disk.
+        self._secret = secret
+        self.clock, self.lifetime = clock, lifetime
         self.base_url = base_url.rstrip("/")
+
+    @property
+    def secret(self) -> bytes:
+        if callable(self._secret):
+            self._secret = self._secret()
+        if len(self._secret) < 16:
+            raise ValueError("the link secret needs at least 16 bytes")
+        return self._secret
 
     def _sign(self, payload: str) -> str:
         mac = hmac.new(self.secret, payload.encode(), hashlib.sha256).digest()
