@@ -8,6 +8,7 @@ from pathlib import Path
 from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
+from coachbot.storage.evidence_files import digest
 from tests.helpers import ANA, actor, planned
 
 
@@ -101,3 +102,5 @@ async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
     assert "I can't find a file at /no/such/plan.pdf" in text
     assert "You've submitted *Questioning for Discourse*" in text
     assert "Traceback" not in text
+    # The file was read from its path and kept, so the reviewer can open it.
+    assert await district.evidence_store.get(digest(b"%PDF-1.4 plan")) == b"%PDF-1.4 plan"

@@ -11,15 +11,14 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
-from adapters.web.app import content_type, disposition, files_app
+from adapters.web.app import content_type, disposition
 from coachbot.clock import VirtualClock
 from coachbot.composition import Services
 from coachbot.storage.models import AuditEvent, EvidencePartRow, Person
-from tests.helpers import ANA, BEN, DEE, FAY, GIL
+from tests.helpers import ANA, BEN, DEE, FAY, GIL, file_listener
 
 PDF = b"%PDF-1.4 lesson plan with question stems\n" + bytes(range(256)) * 8
 REFLECTION = (
@@ -31,14 +30,8 @@ LINK = re.compile(r"https?://\S+/evidence/\S+")
 
 @pytest.fixture
 async def listener(district: Services) -> AsyncIterator[str]:
-    """The file listener on a free port; yields its base URL."""
-    runner = web.AppRunner(files_app(district))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with file_listener(district) as base:
+        yield base
 
 
 async def get(base: str, link: str) -> tuple[int, bytes, dict[str, str]]:
