@@ -117,8 +117,7 @@ class S3Store:
         name = digest(content)
         if not await self.exists(name):
             await asyncio.to_thread(
-                self.client.put_object, Bucket=self.bucket, Key=self.key(name), Body=content,
-                ChecksumAlgorithm="SHA256",
+                self.client.put_object, Bucket=self.bucket, Key=self.key(name), Body=content
             )
         return name
 
