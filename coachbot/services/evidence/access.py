@@ -22,11 +22,11 @@ from coachbot.domain.catalog import Rubric
 from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.domain.evidence import EvidencePart
 from coachbot.domain.reviews import OPEN, ReviewPurpose, ReviewStatus
-from coachbot.domain.roles import Actor, Role
-from coachbot.services.district.people import actor_of
+from coachbot.domain.roles import Actor, Role, RoleGrant
 from coachbot.services.evidence.basket import part_of
 from coachbot.services.evidence.links import EvidenceLinks
 from coachbot.services.record import audit
+from coachbot.services.record.audit_batches import AuditBatches
 from coachbot.storage.codec import rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -36,6 +36,7 @@ from coachbot.storage.models import (
     Person,
     Pursuit,
     Review,
+    RoleGrantRow,
 )
 
 
@@ -81,21 +82,18 @@ SEEING_STATUSES = (
 class _Refused(Exception):
     """Carries a refusal out of the transaction so that it can be recorded in its own."""
 
-    def __init__(
-        self, error: NotPermitted, district_id: int, pursuit_id: int, number: int,
-        actor: int | None = None,
-    ):
+    def __init__(self, error: NotPermitted, district_id: int, pursuit_id: int, number: int):
         super().__init__(str(error))
         self.error, self.district_id = error, district_id
-        self.pursuit_id, self.number, self.actor = pursuit_id, number, actor
+        self.pursuit_id, self.number = pursuit_id, number
 
 
-def may_see(actor: Actor, pursuit: Pursuit, reviewers: set[int]) -> bool:
+def may_see(actor: Actor, teacher_id: int, district_id: int, reviewers: set[int]) -> bool:
     """The rule: the teacher, a reviewer assigned to the version, the district's admins."""
     return actor.person_id is not None and (
-        actor.person_id == pursuit.teacher_id
+        actor.person_id == teacher_id
         or actor.person_id in reviewers
-        or (actor.district_id == pursuit.district_id and actor.has_role(Role.DISTRICT_ADMIN))
+        or (actor.district_id == district_id and actor.has_role(Role.DISTRICT_ADMIN))
     )
 
 
@@ -115,6 +113,7 @@ class EvidenceAccess:
         self.db = db
         self.clock = clock
         self.links = links
+        self.opens = AuditBatches(db)
 
     @property
     def link_hours(self) -> int:
@@ -171,7 +170,7 @@ class EvidenceAccess:
         pursuit = await session.get(Pursuit, version.pursuit_id)
         assert pursuit is not None
         reviewers = await _seeing_reviewers(session, version.id)
-        if not may_see(actor, pursuit, reviewers):
+        if not may_see(actor, pursuit.teacher_id, pursuit.district_id, reviewers):
             raise _Refused(
                 NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"]),
                 pursuit.district_id,
@@ -221,65 +220,87 @@ class EvidenceAccess:
         )
 
     async def file(self, person_id: int, part_id: int) -> EvidenceFile:
-        """The file part ``part_id`` if ``person_id`` may open it now; audited either way."""
-        try:
-            async with self.db.write() as session:
-                person = await session.get(Person, person_id)
-                part = await session.get(EvidencePartRow, part_id)
-                if person is None or part is None or not part.content_hash:
-                    raise NotFound(what="evidence", key=str(part_id))
-                version = await session.get(EvidenceVersion, part.version_id)
-                assert version is not None
-                pursuit = await session.get(Pursuit, version.pursuit_id)
-                assert pursuit is not None
-                actor = actor_of(person) if person.active else Actor.system()
-                if not may_see(actor, pursuit, await _seeing_reviewers(session, version.id)):
-                    raise _Refused(
-                        NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"]),
-                        pursuit.district_id,
-                        part.id,
-                        version.number,
-                        actor=person.id,
-                    )
-                audit.record(
-                    session,
-                    at=self.clock.now(),
-                    actor=actor,
-                    district_id=pursuit.district_id,
-                    subject_type="evidence_part",
-                    subject_id=part.id,
-                    action="open_evidence_file",
-                    details={"pursuit": pursuit.id, "version": version.number,
-                             "file": part.file_name},
-                )
-                return EvidenceFile(
-                    part.id, part.file_name or "evidence", part.file_size or 0, part.media_type,
-                    part.content_hash,
-                )
-        except _Refused as refused:
-            await self.record_file_refusal(
-                "not_permitted", part_id, refused.actor, refused.district_id
-            )
-            raise refused.error from None
+        """The file part ``part_id`` if ``person_id`` may open it now; audited either way.
 
-    async def record_file_refusal(
-        self, reason: str, part_id: int | None, person_id: int | None,
-        district_id: int | None = None,
-    ) -> None:
-        """A file not opened (not permitted, or a link expired or forged), in the trail."""
-        async with self.db.write() as session:
-            if person_id is not None and await session.get(Person, person_id) is None:
-                person_id = None  # a forged link names nobody we know
-            if district_id is None and person_id is not None:
-                person = await session.get(Person, person_id)
-                district_id = person.district_id if person else None
-            audit.record(
-                session,
-                at=self.clock.now(),
-                actor=Actor(person_id, district_id),
-                district_id=district_id,
-                subject_type="evidence_part",
-                subject_id=part_id or 0,
-                action="open_evidence_file_refused",
-                reason=reason,
+        The busiest read here (every click on a file link), so it is one query in a read
+        transaction and an audit event group-committed with other opens (``opens``)."""
+        reviewing = (
+            select(Review.id)
+            .where(
+                Review.evidence_version_id == EvidenceVersion.id,
+                Review.reviewer_id == person_id,
+                Review.status.in_(SEEING_STATUSES),
             )
+            .exists()
+        )
+        admin = (
+            select(RoleGrantRow.id)
+            .where(
+                RoleGrantRow.person_id == person_id,
+                RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
+                RoleGrantRow.school_id.is_(None),
+            )
+            .exists()
+        )
+        async with self.db.read() as session:
+            found = (
+                await session.execute(
+                    select(
+                        EvidencePartRow.file_name, EvidencePartRow.file_size,
+                        EvidencePartRow.media_type, EvidencePartRow.content_hash,
+                        EvidenceVersion.number, Pursuit.id, Pursuit.teacher_id,
+                        Pursuit.district_id, Person.district_id, Person.active,
+                        reviewing, admin,
+                    )
+                    .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
+                    .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
+                    .join(Person, Person.id == person_id)
+                    .where(EvidencePartRow.id == part_id)
+                )
+            ).one_or_none()
+        if found is None or not found[3]:
+            raise NotFound(what="evidence", key=str(part_id))
+        name, size, media, sha, number, pursuit_id, teacher_id, district_id = found[:8]
+        home_district, active, is_reviewing, is_admin = found[8:]
+        # The same rule as every view (``may_see``), given what this one query found.
+        actor = Actor(
+            person_id if active else None,
+            home_district,
+            frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
+        )
+        reviewers = {person_id} if is_reviewing else set()
+        allowed = may_see(actor, teacher_id, district_id, reviewers)
+        await self.opens.record(
+            at=self.clock.now(),
+            actor_id=person_id,
+            district_id=district_id,
+            subject_type="evidence_part",
+            subject_id=part_id,
+            action="open_evidence_file" if allowed else "open_evidence_file_refused",
+            reason=None if allowed else "not_permitted",
+            details={"pursuit": pursuit_id, "version": number, "file": name},
+        )
+        if not allowed:
+            raise NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"])
+        return EvidenceFile(part_id, name or "evidence", size or 0, media, str(sha))
+
+    async def record_file_refusal(self, reason: str, part_id: int | None,
+                                  person_id: int | None) -> None:
+        """A file not opened because its link expired or was altered, in the trail."""
+        district_id = None
+        if person_id is not None:  # a signed link names a real person; an altered one nobody
+            async with self.db.read() as session:
+                district_id = await session.scalar(
+                    select(Person.district_id).where(Person.id == person_id)
+                )
+            if district_id is None:
+                person_id = None
+        await self.opens.record(
+            at=self.clock.now(),
+            actor_id=person_id,
+            district_id=district_id,
+            subject_type="evidence_part",
+            subject_id=part_id or 0,
+            action="open_evidence_file_refused",
+            reason=reason,
+        )
