@@ -5,9 +5,9 @@ handed it off no longer is), and the district's admins. Everyone else is told po
 cannot see it. Every look is in the audit trail ("view_evidence"), and so is every refused one
 ("view_evidence_refused"), so a district can see who tried.
 
-Files are opened through links that expire (``links.py``); each open asks the same rule again
-(``file``) and is audited as "open_evidence_file" or "open_evidence_file_refused", with the part.
-A view lists, beside each file part, a fresh link made for the person looking.
+Files are opened through links that expire (``links.py``); each open asks the same rule
+(``may_see``) again in ``files.py``. A view lists, beside each file part, a fresh link made for
+the person looking.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from coachbot.domain.catalog import Rubric
 from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.domain.evidence import EvidencePart
 from coachbot.domain.reviews import OPEN, ReviewPurpose, ReviewStatus
-from coachbot.domain.roles import Actor, Role, RoleGrant
+from coachbot.domain.roles import Actor, Role
 from coachbot.services.evidence.basket import part_of
 from coachbot.services.evidence.links import EvidenceLinks
 from coachbot.services.record import audit
-from coachbot.services.record.audit_batches import AuditBatches
 from coachbot.storage.codec import rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -36,7 +35,6 @@ from coachbot.storage.models import (
     Person,
     Pursuit,
     Review,
-    RoleGrantRow,
 )
 
 
@@ -56,17 +54,6 @@ class EvidenceView:
     open: bool = False  # that review still waits for scores
     # Beside each part: a link that opens its file (made for the person looking), or None.
     links: tuple[str | None, ...] = ()
-
-
-@dataclass(frozen=True)
-class EvidenceFile:
-    """A file part someone may open now: what it is called and where its bytes are."""
-
-    part_id: int
-    name: str
-    size: int
-    media_type: str | None
-    sha256: str
 
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
@@ -113,7 +100,6 @@ class EvidenceAccess:
         self.db = db
         self.clock = clock
         self.links = links
-        self.opens = AuditBatches(db)
 
     @property
     def link_hours(self) -> int:
@@ -217,90 +203,4 @@ class EvidenceAccess:
             review.reviewer_id if review else None,
             review is not None and review.status in OPEN,
             links,
-        )
-
-    async def file(self, person_id: int, part_id: int) -> EvidenceFile:
-        """The file part ``part_id`` if ``person_id`` may open it now; audited either way.
-
-        The busiest read here (every click on a file link), so it is one query in a read
-        transaction and an audit event group-committed with other opens (``opens``)."""
-        reviewing = (
-            select(Review.id)
-            .where(
-                Review.evidence_version_id == EvidenceVersion.id,
-                Review.reviewer_id == person_id,
-                Review.status.in_(SEEING_STATUSES),
-            )
-            .exists()
-        )
-        admin = (
-            select(RoleGrantRow.id)
-            .where(
-                RoleGrantRow.person_id == person_id,
-                RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
-                RoleGrantRow.school_id.is_(None),
-            )
-            .exists()
-        )
-        async with self.db.read() as session:
-            found = (
-                await session.execute(
-                    select(
-                        EvidencePartRow.file_name, EvidencePartRow.file_size,
-                        EvidencePartRow.media_type, EvidencePartRow.content_hash,
-                        EvidenceVersion.number, Pursuit.id, Pursuit.teacher_id,
-                        Pursuit.district_id, Person.district_id, Person.active,
-                        reviewing, admin,
-                    )
-                    .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
-                    .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
-                    .join(Person, Person.id == person_id)
-                    .where(EvidencePartRow.id == part_id)
-                )
-            ).one_or_none()
-        if found is None or not found[3]:
-            raise NotFound(what="evidence", key=str(part_id))
-        name, size, media, sha, number, pursuit_id, teacher_id, district_id = found[:8]
-        home_district, active, is_reviewing, is_admin = found[8:]
-        # The same rule as every view (``may_see``), given what this one query found.
-        actor = Actor(
-            person_id if active else None,
-            home_district,
-            frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
-        )
-        reviewers = {person_id} if is_reviewing else set()
-        allowed = may_see(actor, teacher_id, district_id, reviewers)
-        await self.opens.record(
-            at=self.clock.now(),
-            actor_id=person_id,
-            district_id=district_id,
-            subject_type="evidence_part",
-            subject_id=part_id,
-            action="open_evidence_file" if allowed else "open_evidence_file_refused",
-            reason=None if allowed else "not_permitted",
-            details={"pursuit": pursuit_id, "version": number, "file": name},
-        )
-        if not allowed:
-            raise NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"])
-        return EvidenceFile(part_id, name or "evidence", size or 0, media, str(sha))
-
-    async def record_file_refusal(self, reason: str, part_id: int | None,
-                                  person_id: int | None) -> None:
-        """A file not opened because its link expired or was altered, in the trail."""
-        district_id = None
-        if person_id is not None:  # a signed link names a real person; an altered one nobody
-            async with self.db.read() as session:
-                district_id = await session.scalar(
-                    select(Person.district_id).where(Person.id == person_id)
-                )
-            if district_id is None:
-                person_id = None
-        await self.opens.record(
-            at=self.clock.now(),
-            actor_id=person_id,
-            district_id=district_id,
-            subject_type="evidence_part",
-            subject_id=part_id or 0,
-            action="open_evidence_file_refused",
-            reason=reason,
         )
