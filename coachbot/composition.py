@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from coachbot.clock import Clock, SystemClock
 from coachbot.conversation.capabilities import UseCases
@@ -26,7 +27,14 @@ from coachbot.services.district import (
     PersonSettingsService,
     PolicyAdmin,
 )
-from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
+from coachbot.services.evidence import (
+    BasketService,
+    EvidenceAccess,
+    EvidenceFiles,
+    EvidenceLinks,
+    EvidenceService,
+    FileKeeper,
+)
 from coachbot.services.journey import (
     ApprovalService,
     ChoosingService,
@@ -42,8 +50,16 @@ from coachbot.services.reading import ReadModels, StatusService
 from coachbot.services.reviews import CalibrationService, HandIns, ReviewService
 from coachbot.settings import Settings
 from coachbot.storage.database import Database
+from coachbot.storage.evidence_files import EvidenceStore, FolderStore, S3Store, folder_secret
 
-__all__ = ["Nudging", "Services", "build", "build_conversation", "build_nudging"]
+__all__ = [
+    "Nudging",
+    "Services",
+    "build",
+    "build_conversation",
+    "build_nudging",
+    "evidence_store",
+]
 
 
 @dataclass
@@ -66,6 +82,8 @@ class Services:
     evidence: EvidenceService
     hand_ins: HandIns
     evidence_access: EvidenceAccess
+    evidence_store: EvidenceStore
+    evidence_files: EvidenceFiles  # opening a file through its link (the web listener's)
     reviews: ReviewService
     calibration: CalibrationService
     cohorts: CohortService
@@ -108,7 +126,17 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     db = Database(settings.database_url, echo=settings.db_echo)
     journey = JourneyService(db, clock)
-    evidence = EvidenceService(db, clock, journey)
+    store = evidence_store(settings)
+    keeper = FileKeeper(store, settings.evidence_max_mb * 1024 * 1024)
+    links = EvidenceLinks(
+        (settings.link_secret or "").encode()
+        or (lambda: folder_secret(settings.evidence_folder())),
+        clock,
+        settings.link_base(),
+        timedelta(hours=settings.evidence_link_hours),
+    )
+    access = EvidenceAccess(db, clock, links)
+    evidence = EvidenceService(db, clock, journey, keeper)
     reviews = ReviewService(db, clock, journey)
     return Services(
         settings=settings,
@@ -125,10 +153,12 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         choosing=ChoosingService(db, clock),
         planning=PlanningService(db, clock),
         extra_tries=ExtraTries(db, clock),
-        basket=BasketService(db, clock),
+        basket=BasketService(db, clock, keeper),
         evidence=evidence,
         hand_ins=HandIns(evidence, reviews, clock),
-        evidence_access=EvidenceAccess(db, clock),
+        evidence_access=access,
+        evidence_store=store,
+        evidence_files=EvidenceFiles(db, clock, links, store),
         reviews=reviews,
         calibration=CalibrationService(db, clock),
         cohorts=CohortService(db, clock),
@@ -139,6 +169,18 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         calendar=CalendarLoader(db, clock),
         outbox=OutboxHistory(db, clock),
     )
+
+
+def evidence_store(settings: Settings) -> EvidenceStore:
+    """S3-compatible object storage when a bucket is named, else the folder on disk."""
+    if settings.evidence_s3_bucket:
+        return S3Store(
+            settings.evidence_s3_bucket,
+            prefix=settings.evidence_s3_prefix,
+            endpoint_url=settings.evidence_s3_endpoint,
+            region=settings.evidence_s3_region,
+        )
+    return FolderStore(settings.evidence_folder())
 
 
 def build_conversation(

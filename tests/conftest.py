@@ -130,9 +130,10 @@ def clock() -> VirtualClock:
 
 @pytest.fixture
 async def services(
-    db_url: str, clean_postgres: None, clock: VirtualClock
+    db_url: str, clean_postgres: None, clock: VirtualClock, tmp_path: Path
 ) -> AsyncIterator[Services]:
-    built = build(Settings(database_url=db_url, _env_file=None), clock)
+    settings = Settings(database_url=db_url, evidence_dir=tmp_path / "evidence", _env_file=None)
+    built = build(settings, clock)
     yield built
     await built.aclose()
 

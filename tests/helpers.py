@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
+from aiohttp import web
 from sqlalchemy import insert, select
 
 from adapters.local.driver import LocalDriver
+from adapters.web.app import files_app
 from coachbot.composition import Services, build_nudging
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
@@ -40,6 +44,7 @@ def c_one_evidence(version: int = 1) -> list[EvidencePart]:
             file_size=len(data),
             content_hash=hashlib.sha256(data).hexdigest(),
             media_type="application/pdf",
+            content=data,
         ),
         EvidencePart("Classroom video", PartKind.LINK, url="https://video.example.org/v1"),
         EvidencePart("Reflection", PartKind.TEXT, text="Students asked each other why. " * 5),
@@ -190,3 +195,17 @@ async def not_yet_until_the_limit(services: Services, room: LocalDriver) -> tupl
         await nudging.dispatcher.run_once()
         told.append(room.as_(ANA).last)
     return pursuit_id, told
+
+
+@contextlib.asynccontextmanager
+async def file_listener(services: Services) -> AsyncIterator[str]:
+    """The real file listener (adapters/web) on a free port; yields its base URL."""
+    runner = web.AppRunner(files_app(services))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -41,12 +42,14 @@ from coachbot.importing.catalog_reader import CatalogSpec, read_catalog
 from coachbot.importing.roster_reader import RosterRow, read_roster
 from coachbot.logs import configure_logging
 from coachbot.settings import REPO_ROOT, Settings
+from coachbot.storage.evidence_files import digest
 from coachbot.storage.schema import upgrade
 
 EXAMPLE = REPO_ROOT / "examples" / "lakeview"
 START = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)  # Tuesday 8:00 in Chicago
 BOT = "CoachBot"
 TICKS = ((7, 35), (12, 5), (19, 30))  # local times the scheduler ticks in the demo
+FILE_LINK = re.compile(r"open it: (\S+/evidence/(\S+))")
 
 
 class Demo:
@@ -93,6 +96,8 @@ class Demo:
         self.principals = {
             r.school_code: self.driver.as_(r.email) for r in rows if Role.SCHOOL_ADMIN in r.roles
         }
+        self.file_opened = False  # the first reviewer to see a file opens it, once
+        self.after: list[tuple[str, dict[str, object]]] = []  # lines printed after an act
 
     def say(self, message: str, **params: object) -> None:
         typer.echo(self.services.prompts.render("demo.j2", message, p=params))
@@ -252,7 +257,9 @@ class Demo:
 
     async def review(self, reviewer: LocalPerson, t: Teacher, *, draft: bool) -> str:
         await reviewer.command("queue")
-        await reviewer.press("open_review", labelled=t.name)
+        evidence = await reviewer.press("open_review", labelled=t.name)
+        if not self.file_opened and (link := FILE_LINK.search(evidence)):
+            await self.open_file(reviewer, link.group(1), link.group(2))
         await reviewer.press("score")
         criteria = [c.name for c in t.credential.rubric.criteria]
         ready = draft is False and (t.persona != "revises" or t.attempts > 2)
@@ -291,6 +298,22 @@ class Demo:
             )
         return reply
 
+    async def open_file(self, reviewer: LocalPerson, link: str, token: str) -> None:
+        """The reviewer clicks the file's link: the same check the file listener makes on
+        every request (the link's signature and expiry, then the evidence rules), and audited."""
+        opened = await self.services.evidence_files.open(token)
+        self.file_opened = True
+        self.after.append((
+            "file_opened",
+            {
+                "who": self.name(reviewer),
+                "name": opened.file.name,
+                "size": len(opened.content),
+                "same": digest(opened.content) == opened.file.sha256,
+                "link": link[: link.index("/evidence/") + 10] + token[:12] + "...",
+            },
+        ))
+
     # -- playing ------------------------------------------------------------------------------
     async def tick(self) -> str:
         """What `coachbot run`'s scheduler does on each tick: sweep, then dispatch."""
@@ -325,6 +348,9 @@ class Demo:
             )
             for who, summary in received:
                 self.say("received", who=who, summary=summary)
+            for message, params in self.after:
+                self.say(message, **params)
+            self.after.clear()
             posts = self.driver.channels.get(self.spec.policy.announcement_channel or "", [])
             for post in posts[channel_seen:]:
                 self.say(

@@ -117,7 +117,8 @@ class LocalPerson:
 
     async def send_file(self, name: str, data: bytes, media_type: str, text: str = "") -> str:
         shared = SharedFile(
-            name, len(data), media_type, hashlib.sha256(data).hexdigest(), head=data[:4096]
+            name, len(data), media_type, hashlib.sha256(data).hexdigest(), head=data[:4096],
+            content=data,
         )
         return await self._send(
             DirectMessage(self.sender, text, (shared,), self.driver.next_event_id())
@@ -166,7 +167,8 @@ class LocalPerson:
         uploads = {
             name: tuple(
                 SharedFile(
-                    file_name, len(data), media, hashlib.sha256(data).hexdigest(), head=data[:4096]
+                    file_name, len(data), media, hashlib.sha256(data).hexdigest(),
+                    head=data[:4096], content=data,
                 )
                 for file_name, data, media in given
             )

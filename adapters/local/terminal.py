@@ -35,6 +35,7 @@ from coachbot.conversation.vocabulary import (
     SharedFile,
 )
 from coachbot.domain.errors import DomainError
+from coachbot.domain.evidence import MAX_FILE_BYTES
 
 Ask = Callable[[str], str]
 MAX_LINE = 40_000  # characters, as Slack takes in one message
@@ -160,10 +161,15 @@ def shared_file(where: str) -> SharedFile | None:
     path = Path(where).expanduser()
     if not path.is_file():
         return None
-    data = path.read_bytes()
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # not read into memory: the hand-in says it is too large
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        return SharedFile(path.name, size, media, "0" * 64, str(path), head=head)
+    data = path.read_bytes()
     return SharedFile(path.name, len(data), media, hashlib.sha256(data).hexdigest(), str(path),
-                      head=data[:4096])
+                      head=data[:4096], content=data)
 
 
 async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], None]) -> None:

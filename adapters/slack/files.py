@@ -1,4 +1,6 @@
-"""Fetching files shared in a DM: hashed as they stream, the first 4 KiB kept for the core.
+"""Fetching files shared in a DM: hashed as they stream, and handed to the core whole (which
+keeps a copy in the evidence store so reviewers can open it) up to the largest file a teacher
+may hand in; past that the download stops and the teacher is told the file is too large.
 
 The bot token is only ever sent to Slack's own file host or the configured Web API's host, so a
 crafted file URL in a payload cannot make the bot hand its token to someone else.
@@ -16,10 +18,10 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.web import SlackWeb
 from coachbot.conversation.vocabulary import SharedFile
+from coachbot.domain.evidence import MAX_FILE_BYTES
 
 log = logging.getLogger("coachbot.slack")
 HEAD_BYTES = 4096
-MAX_BYTES = 1024 * 1024 * 1024  # Slack's own upload limit
 SLACK_FILE_HOSTS = frozenset({"files.slack.com", "slack-files.com"})
 
 
@@ -40,7 +42,7 @@ class FileFetcher:
             ):
                 log.warning("file %s is not on a Slack host: %s", shared.get("id"), url[:200])
                 return None
-            digest, head, size = hashlib.sha256(), bytearray(), 0
+            digest, content, size = hashlib.sha256(), bytearray(), 0
             headers = {"Authorization": f"Bearer {self.token}"}
             async with self.session.get(url, headers=headers, allow_redirects=False) as response:
                 if response.status != 200:
@@ -48,11 +50,11 @@ class FileFetcher:
                     return None
                 async for chunk in response.content.iter_chunked(64 * 1024):
                     size += len(chunk)
-                    if size > MAX_BYTES:
-                        return None
+                    if size > MAX_FILE_BYTES:  # no need for the rest: the teacher is told
+                        size = max(size, int(shared.get("size") or 0))
+                        break
                     digest.update(chunk)
-                    if len(head) < HEAD_BYTES:
-                        head.extend(chunk[: HEAD_BYTES - len(head)])
+                    content.extend(chunk)
         except (SlackApiError, aiohttp.ClientError, TimeoutError, KeyError) as exc:
             log.warning("could not fetch file %s: %s", shared.get("id"), exc)
             return None
@@ -62,5 +64,6 @@ class FileFetcher:
             media_type=str(shared.get("mimetype") or "application/octet-stream"),
             sha256=digest.hexdigest(),
             ref=str(shared.get("id") or ""),
-            head=bytes(head),
+            head=bytes(content[:HEAD_BYTES]),
+            content=bytes(content) if size <= MAX_FILE_BYTES else None,
         )

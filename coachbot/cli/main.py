@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from coachbot.cli.platforms import installed_platforms
+from coachbot.cli.platforms import installed_listeners, installed_platforms
 from coachbot.cli.runner import run as run_with_services
 from coachbot.cli.runner import say
 from coachbot.composition import Services
@@ -158,6 +158,9 @@ def run_platforms(
                 platforms=[{"name": p.name, "ways": dict(p.ways())} for p in platforms])
             return
         say(services, "cli.j2", "run_starting", names=[p.name for p in ready])
+        listeners = installed_listeners()
+        if listeners:
+            say(services, "cli.j2", "run_files", url=services.settings.link_base())
         # A service manager stops us with SIGTERM: stop as gracefully as on Ctrl-C, letting
         # each platform finish the work it has already acknowledged.
         current = asyncio.current_task()
@@ -165,7 +168,9 @@ def run_platforms(
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, current.cancel)
         try:
-            await asyncio.gather(*(p.run(services) for p in ready))
+            await asyncio.gather(
+                *(p.run(services) for p in ready), *(each.run(services) for each in listeners)
+            )
         except asyncio.CancelledError:
             say(services, "cli.j2", "run_stopped")
 

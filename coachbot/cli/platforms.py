@@ -1,5 +1,6 @@
 """The chat platforms ``coachbot run`` can start, found through the ``coachbot.platforms`` entry
-point group, so the core names no adapter.
+point group, and what runs beside them (``coachbot.listeners``: the evidence file listener), so
+the core names no adapter.
 
 Each entry point names an object with this shape: the ways it can connect (each with the settings
 it needs), whether the environment configures it, and an async runner that holds the platform's
@@ -15,6 +16,8 @@ from typing import Protocol
 from coachbot.composition import Services
 
 GROUP = "coachbot.platforms"
+# What runs beside every platform, in every mode: the file listener (adapters/web).
+LISTENERS = "coachbot.listeners"
 
 
 class Platform(Protocol):
@@ -31,3 +34,15 @@ class Platform(Protocol):
 
 def installed_platforms() -> list[Platform]:
     return [entry.load() for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name)]
+
+
+class Listener(Protocol):
+    name: str
+
+    async def run(self, services: Services) -> None:
+        """Serve until cancelled."""
+        ...
+
+
+def installed_listeners() -> list[Listener]:
+    return [entry.load() for entry in sorted(entry_points(group=LISTENERS), key=lambda e: e.name)]

@@ -37,6 +37,9 @@ class SharedFile:
     # The first bytes of the content (up to 4 KiB), so the core can tell a file's type by what
     # it holds rather than by its name. Adapters fill it when they fetch the file.
     head: bytes = b""
+    # The whole content, which the hand-in keeps in the evidence store so reviewers can open
+    # it. Adapters fill it when they fetch the file (a file over the size limit comes without).
+    content: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -28,6 +29,9 @@ class EvidencePart:
     file_size: int | None = None
     content_hash: str | None = None  # sha256 hex of the file's bytes
     media_type: str | None = None
+    # The file's bytes, when they travel with the part from the adapter to the hand-in, which
+    # keeps them in the evidence store. Parts read back from the record carry none.
+    content: bytes | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind is PartKind.TEXT:
@@ -49,6 +53,12 @@ class EvidencePart:
                 c not in "0123456789abcdef" for c in self.content_hash
             ):
                 raise InvalidInput(field=self.requirement, hint="file_hash")
+            if self.content is not None and (
+                len(self.content) != self.file_size
+                or hashlib.sha256(self.content).hexdigest() != self.content_hash
+            ):
+                raise InvalidInput(field=self.requirement, hint="file_not_kept",
+                                   name=self.file_name)
 
 
 def is_web_link(url: str) -> bool:

@@ -20,6 +20,7 @@ CHECKED = [
     REPO_ROOT / "adapters" / "local" / "terminal.py",
     *(REPO_ROOT / "adapters" / "slack" / name
       for name in ("app.py", "blocks.py", "channel.py", "home.py", "inbound.py", "platform.py")),
+    REPO_ROOT / "adapters" / "web" / "app.py",
 ]
 SENTENCE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 

@@ -254,6 +254,7 @@ async def test_a_credential_override_changes_its_currency(district: Services) ->
         file_name="unit.pdf",
         file_size=part.file_size,
         content_hash=part.content_hash,
+        content=part.content,
     )
     await district.evidence.hand_in(ana, chosen.pursuit_id, EvidenceKind.FORMAL, [unit])
     review = await district.reviews.assign(dee, chosen.pursuit_id, fay.person_id or 0)

@@ -11,6 +11,7 @@ from coachbot.conversation.handlers import (
     evidence,
     extra_tries,
     feedback,
+    files,
     hand_in,
     journey,
     nudging,
@@ -31,6 +32,7 @@ MODULES = (
     planning,
     evidence,
     hand_in,
+    files,
     reviews,
     calibration,
     extra_tries,
@@ -41,7 +43,7 @@ MODULES = (
 HELP_ORDER = (
     "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
     "catalog", "show", "colleagues", "choose", "status", "feedback", "withdraw", "helpme",
-    "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck",
+    "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck", "files",
     "queue", "review", "handoff", "approvals", "approve", "cohort", "policy", "progress",
     "calibration", "undelivered",
 )  # fmt: skip

@@ -101,6 +101,7 @@ async def evidence_message(turn: Turn) -> None:
                 file_size=shared.size,
                 content_hash=shared.sha256,
                 head=shared.head,  # the type is told by the content, not the name
+                content=shared.content,  # kept, so the reviewer can open it
                 caption=event.text if len(event.files) == 1 else None,
             )
         )

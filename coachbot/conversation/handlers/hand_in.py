@@ -121,6 +121,7 @@ def _part(
             content_hash=shared.sha256,
             # The type is what the content shows, not what the name or the platform claims.
             media_type=filetypes.sniff(shared.head) if shared.head else shared.media_type,
+            content=shared.content,  # kept with the hand-in, so the reviewer can open it
         )
     if not value or requirement.kind is PartKind.FILE:
         return None

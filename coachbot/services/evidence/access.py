@@ -4,6 +4,10 @@ Allowed: the teacher whose evidence it is, the reviewers assigned to that versio
 handed it off no longer is), and the district's admins. Everyone else is told politely that they
 cannot see it. Every look is in the audit trail ("view_evidence"), and so is every refused one
 ("view_evidence_refused"), so a district can see who tried.
+
+Files are opened through links that expire (``links.py``); each open asks the same rule
+(``may_see``) again in ``files.py``. A view lists, beside each file part, a fresh link made for
+the person looking.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from coachbot.domain.evidence import EvidencePart
 from coachbot.domain.reviews import OPEN, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.evidence.basket import part_of
+from coachbot.services.evidence.links import EvidenceLinks
 from coachbot.services.record import audit
 from coachbot.storage.codec import rubric_from_json
 from coachbot.storage.database import Database
@@ -47,6 +52,8 @@ class EvidenceView:
     rubric: Rubric
     reviewer_id: int | None = None  # who holds the review this view was opened for
     open: bool = False  # that review still waits for scores
+    # Beside each part: a link that opens its file (made for the person looking), or None.
+    links: tuple[str | None, ...] = ()
 
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
@@ -68,10 +75,38 @@ class _Refused(Exception):
         self.pursuit_id, self.number = pursuit_id, number
 
 
+def may_see(actor: Actor, teacher_id: int, district_id: int, reviewers: set[int]) -> bool:
+    """The rule: the teacher, a reviewer assigned to the version, the district's admins."""
+    return actor.person_id is not None and (
+        actor.person_id == teacher_id
+        or actor.person_id in reviewers
+        or (actor.district_id == district_id and actor.has_role(Role.DISTRICT_ADMIN))
+    )
+
+
+async def _seeing_reviewers(session: AsyncSession, version_id: int) -> set[int]:
+    return set(
+        await session.scalars(
+            select(Review.reviewer_id).where(
+                Review.evidence_version_id == version_id,
+                Review.status.in_(SEEING_STATUSES),
+            )
+        )
+    )
+
+
 class EvidenceAccess:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, links: EvidenceLinks | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.links = links
+
+    @property
+    def link_hours(self) -> int:
+        """How long the links in a view work, in whole hours (at least one)."""
+        if self.links is None:
+            return 0
+        return max(1, round(self.links.lifetime.total_seconds() / 3600))
 
     async def for_review(self, actor: Actor, review_id: int) -> EvidenceView:
         try:
@@ -120,20 +155,8 @@ class EvidenceAccess:
         assert version is not None
         pursuit = await session.get(Pursuit, version.pursuit_id)
         assert pursuit is not None
-        reviewers = set(
-            await session.scalars(
-                select(Review.reviewer_id).where(
-                    Review.evidence_version_id == version.id,
-                    Review.status.in_(SEEING_STATUSES),
-                )
-            )
-        )
-        allowed = actor.person_id is not None and (
-            actor.person_id == pursuit.teacher_id
-            or actor.person_id in reviewers
-            or (actor.district_id == pursuit.district_id and actor.has_role(Role.DISTRICT_ADMIN))
-        )
-        if not allowed:
+        reviewers = await _seeing_reviewers(session, version.id)
+        if not may_see(actor, pursuit.teacher_id, pursuit.district_id, reviewers):
             raise _Refused(
                 NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"]),
                 pursuit.district_id,
@@ -143,14 +166,20 @@ class EvidenceAccess:
         teacher = await session.get(Person, pursuit.teacher_id)
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert teacher is not None and credential is not None
-        parts = [
-            part_of(p)
-            for p in await session.scalars(
+        rows = list(
+            await session.scalars(
                 select(EvidencePartRow)
                 .where(EvidencePartRow.version_id == version.id)
                 .order_by(EvidencePartRow.position)
             )
-        ]
+        )
+        parts = [part_of(row) for row in rows]
+        links = tuple(
+            self.links.url(row.id, actor.person_id)
+            if self.links is not None and actor.person_id is not None and row.content_hash
+            else None
+            for row in rows
+        )
         audit.on_pursuit(
             session,
             pursuit,
@@ -173,4 +202,5 @@ class EvidenceAccess:
             rubric_from_json(credential.rubric),
             review.reviewer_id if review else None,
             review is not None and review.status in OPEN,
+            links,
         )

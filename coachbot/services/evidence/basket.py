@@ -20,6 +20,7 @@ from coachbot.domain.evidence import EvidencePart
 from coachbot.domain.journey import OPEN_STATES, State
 from coachbot.domain.precheck import CriterionCheck, Gap, precheck, self_check
 from coachbot.domain.roles import Actor
+from coachbot.services.evidence.keeping import FileKeeper
 from coachbot.services.journey.gate import lock_pursuit
 from coachbot.storage.codec import requirements_from_json, rubric_from_json
 from coachbot.storage.database import Database
@@ -112,9 +113,10 @@ def match_requirement(
 
 
 class BasketService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, keeper: FileKeeper) -> None:
         self.db = db
         self.clock = clock
+        self.keeper = keeper
 
     async def add(
         self,
@@ -131,15 +133,20 @@ class BasketService:
         media_type: str | None = None,
         head: bytes | None = None,
         caption: str | None = None,
+        content: bytes | None = None,
     ) -> str:
         """Add (or replace) one part; returns the requirement it was filed under.
 
         With ``head`` (a file's first bytes) the file's type is what its content shows; the
         name and the type the platform claimed are not trusted. A ``caption`` that names a part
         (a file sent with "Student work samples") files it there; any other caption is ignored.
+        A file's ``content`` is kept in the evidence store first; a file part without it must
+        name bytes the store already holds (a part put back from a form).
         """
         if head is not None:
             media_type = filetypes.sniff(head)
+        if kind is PartKind.FILE and content is not None:
+            await self.keeper.keep_bytes(named or "evidence", file_name, content, content_hash)
         async with self.db.write() as session:
             pursuit, requirements = await self._open(session, actor, pursuit_id)
             filled = set(
@@ -169,7 +176,7 @@ class BasketService:
                     value=kind.value,
                 )
             # Validates the part (links, sizes, hashes) before anything is stored.
-            EvidencePart(
+            part = EvidencePart(
                 requirement.name,
                 kind,
                 text=text,
@@ -179,6 +186,7 @@ class BasketService:
                 content_hash=content_hash,
                 media_type=media_type,
             )
+            await self.keeper.check([part])
             await session.execute(
                 delete(DraftItem).where(
                     DraftItem.pursuit_id == pursuit.id, DraftItem.requirement == requirement.name

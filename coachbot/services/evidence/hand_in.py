@@ -23,6 +23,7 @@ from coachbot.domain.journey import Move
 from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
 from coachbot.services.evidence.basket import basket_parts
+from coachbot.services.evidence.keeping import FileKeeper
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
 from coachbot.services.journey.planning import local_today, window_for
@@ -56,10 +57,13 @@ class HandedIn:
 
 
 class EvidenceService:
-    def __init__(self, db: Database, clock: Clock, journey: JourneyService) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, journey: JourneyService, keeper: FileKeeper
+    ) -> None:
         self.db = db
         self.clock = clock
         self.journey = journey
+        self.keeper = keeper
 
     async def hand_in(
         self,
@@ -75,6 +79,7 @@ class EvidenceService:
         """Store the version and move the pursuit (draft -> facilitator, formal -> submitted)."""
         if not parts:
             raise InvalidInput(field="evidence", hint="no_parts")
+        await self.keeper.keep(parts)
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
@@ -102,6 +107,7 @@ class EvidenceService:
         resubmission after "not yet" only needs what changed. ``supplied`` parts (from the
         hand-in form) take the place of the basket's and the last hand-in's for their parts.
         """
+        await self.keeper.keep(supplied)
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
@@ -157,6 +163,7 @@ class EvidenceService:
         )
         if gaps:
             raise Incomplete(gaps=[g.to_json() for g in gaps], kind=kind.value)
+        await self.keeper.check(parts)  # a recorded file is always a file someone can open
         number = (
             await session.scalar(
                 select(func.max(EvidenceVersion.number)).where(

@@ -32,6 +32,9 @@ def test_the_semester_is_the_same_for_the_same_seed(
     assert "Almost there! Before your draft goes to a reviewer" in first
     assert "is really a zip file inside" in first
     assert "Congratulations! You've earned" in first
+    # a reviewer opens a handed-in file through its link, once
+    assert first.count("through its link http://127.0.0.1:8090/evidence/") == 1
+    assert "bytes, the very file the teacher handed in" in first
     # one in ten formal submissions is scored twice, blind, and the admin sees the agreement
     assert "you're the second reviewer" in first
     assert "*Calibration*: 10% of formal submissions are scored twice" in first

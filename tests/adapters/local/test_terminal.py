@@ -15,6 +15,7 @@ from adapters.local.terminal import chat, terminal_ask
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
 from coachbot.services.reviews.reviewing import Decision
+from coachbot.storage.evidence_files import digest
 from tests.helpers import ANA, BELOW, FAY, actor, planned, under_review
 
 
@@ -108,6 +109,8 @@ async def test_a_teacher_hands_in_with_the_form_in_the_terminal(
     assert "I can't find a file at /no/such/plan.pdf" in text
     assert "You've submitted *Questioning for Discourse*" in text
     assert "Traceback" not in text
+    # The file was read from its path and kept, so the reviewer can open it.
+    assert await district.evidence_store.get(digest(b"%PDF-1.4 plan")) == b"%PDF-1.4 plan"
 
 
 async def test_a_teacher_types_feedback_at_night_and_reads_it_at_once(

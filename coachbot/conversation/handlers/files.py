@@ -1,0 +1,24 @@
+"""A teacher's own files: what they handed in last, each file with a link that opens it.
+
+The links are made fresh for whoever asks, expire, and are checked against the evidence rules
+again when opened (see ``services.evidence.links``). Reviewers and admins get the same links in
+the review view (``review N``).
+"""
+
+from __future__ import annotations
+
+from coachbot.conversation.handlers.common import first_word, my_pursuit
+from coachbot.conversation.registry import Registry
+from coachbot.conversation.turn import Turn
+from coachbot.domain.roles import Role
+
+
+def register(r: Registry) -> None:
+    r.command("files", Role.TEACHER, aliases=("handed",))(files)
+
+
+async def files(turn: Turn, args: str) -> None:
+    code, _ = first_word(args)
+    summary = await my_pursuit(turn, code or None)
+    view = await turn.use.evidence_access.latest(turn.me.actor, summary.pursuit_id)
+    await turn.answer("evidence.j2", "my_files", v=view, hours=turn.use.evidence_access.link_hours)

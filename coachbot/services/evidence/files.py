@@ -1,0 +1,203 @@
+"""Opening an evidence file through its link: the link checked, the rule asked, the bytes read.
+
+Every HTTP request (and the demo's look) comes through ``EvidenceFiles.open``; nothing serves a
+file any other way. The rule is the evidence views' own (``access.may_see``), asked again on
+every open. Every open is in the audit trail ("open_evidence_file"), and so is every refusal
+("open_evidence_file_refused": not permitted, expired, forged), with who and which part.
+
+Opening is the busiest read there is (every click on a link, fifty reviewers at once), so the
+facts the rule needs are read for all the opens that arrive together in one read transaction,
+each after its request arrived, and their audit events are group-committed (``record.grouping``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from coachbot.clock import Clock
+from coachbot.domain.errors import NotFound, NotPermitted
+from coachbot.domain.roles import Actor, Role, RoleGrant
+from coachbot.services.evidence.access import SEEING_STATUSES, may_see
+from coachbot.services.evidence.links import EvidenceLinks, LinkRefused
+from coachbot.services.record.audit_batches import AuditBatches
+from coachbot.services.record.grouping import Grouped
+from coachbot.storage.database import Database
+from coachbot.storage.evidence_files import EvidenceStore
+from coachbot.storage.models import (
+    EvidencePartRow,
+    EvidenceVersion,
+    Person,
+    Pursuit,
+    Review,
+    RoleGrantRow,
+)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file part someone may open now: what it is called and where its bytes are."""
+
+    part_id: int
+    name: str
+    size: int
+    media_type: str | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    file: EvidenceFile
+    content: bytes
+
+
+@dataclass(frozen=True)
+class _OpenFacts:
+    """What the rule needs to decide one open, and what the file is."""
+
+    actor: Actor
+    reviewers: set[int]
+    teacher_id: int
+    district_id: int
+    pursuit_id: int
+    number: int
+    name: str
+    size: int
+    media_type: str | None
+    sha256: str
+
+
+class EvidenceFiles:
+    def __init__(
+        self, db: Database, clock: Clock, links: EvidenceLinks, store: EvidenceStore
+    ) -> None:
+        self.db, self.clock, self.links, self.store = db, clock, links, store
+        self.opens = AuditBatches(db)
+        self._opening: Grouped[tuple[int, int], _OpenFacts | None] = Grouped(self._facts)
+
+    async def open(self, token: str) -> OpenedFile:
+        """The file a link names, for the person it was made for, if they may see it now.
+
+        Raises ``LinkRefused`` (forged, expired), ``NotPermitted`` or ``NotFound``.
+        """
+        try:
+            claim = self.links.verify(token)
+        except LinkRefused as refused:
+            await self.record_file_refusal(refused.reason, refused.part_id, refused.person_id)
+            raise
+        found = await self.file(claim.person_id, claim.part_id)
+        content = await self.store.get(found.sha256)
+        if content is None:  # never expected: every recorded file is kept first
+            raise NotFound(what="evidence", key=str(found.part_id))
+        return OpenedFile(found, content)
+
+    async def file(self, person_id: int, part_id: int) -> EvidenceFile:
+        """The file part ``part_id`` if ``person_id`` may open it now; audited either way.
+
+        The busiest read here (every click on a file link): the facts the rule needs are read
+        for all the opens that arrive together in one read transaction (``_facts``), after each
+        one arrived, and each open's audit event is group-committed with the others'."""
+        facts = await self._opening((person_id, part_id))
+        if facts is None:
+            raise NotFound(what="evidence", key=str(part_id))
+        allowed = may_see(facts.actor, facts.teacher_id, facts.district_id, facts.reviewers)
+        await self.opens.record(
+            at=self.clock.now(),
+            actor_id=person_id,
+            district_id=facts.district_id,
+            subject_type="evidence_part",
+            subject_id=part_id,
+            action="open_evidence_file" if allowed else "open_evidence_file_refused",
+            reason=None if allowed else "not_permitted",
+            details={"pursuit": facts.pursuit_id, "version": facts.number, "file": facts.name},
+        )
+        if not allowed:
+            raise NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"])
+        return EvidenceFile(part_id, facts.name, facts.size, facts.media_type, facts.sha256)
+
+    async def _facts(self, asked: list[tuple[int, int]]) -> list[_OpenFacts | None]:
+        """For each (person, part): the part, its pursuit, and who the person is to it."""
+        part_ids = {part for _, part in asked}
+        person_ids = {person for person, _ in asked}
+        admin = (
+            select(RoleGrantRow.id)
+            .where(
+                RoleGrantRow.person_id == Person.id,
+                RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
+                RoleGrantRow.school_id.is_(None),
+            )
+            .exists()
+        )
+        async with self.db.read() as session:
+            parts = {
+                row[0]: row
+                for row in await session.execute(
+                    select(
+                        EvidencePartRow.id, EvidencePartRow.file_name, EvidencePartRow.file_size,
+                        EvidencePartRow.media_type, EvidencePartRow.content_hash,
+                        EvidenceVersion.id, EvidenceVersion.number, Pursuit.id,
+                        Pursuit.teacher_id, Pursuit.district_id,
+                    )
+                    .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
+                    .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
+                    .where(EvidencePartRow.id.in_(part_ids))
+                )
+            }
+            people = {
+                row[0]: row
+                for row in await session.execute(
+                    select(Person.id, Person.district_id, Person.active, admin).where(
+                        Person.id.in_(person_ids)
+                    )
+                )
+            }
+            reviewing = set(
+                (
+                    await session.execute(
+                        select(Review.evidence_version_id, Review.reviewer_id).where(
+                            Review.evidence_version_id.in_({row[5] for row in parts.values()}),
+                            Review.reviewer_id.in_(person_ids),
+                            Review.status.in_(SEEING_STATUSES),
+                        )
+                    )
+                ).tuples()
+            )
+        found: list[_OpenFacts | None] = []
+        for person_id, part_id in asked:
+            part, person = parts.get(part_id), people.get(person_id)
+            if part is None or person is None or not part[4]:
+                found.append(None)
+                continue
+            _, name, size, media, sha, version_id, number, pursuit_id, teacher, district = part
+            _, home, active, is_admin = person
+            found.append(_OpenFacts(
+                # The same rule as every view (``may_see``), given what these queries found.
+                Actor(person_id if active else None, home,
+                      frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset()),
+                {person_id} if (version_id, person_id) in reviewing else set(),
+                teacher, district, pursuit_id, number, name or "evidence", size or 0, media,
+                str(sha),
+            ))
+        return found
+
+    async def record_file_refusal(self, reason: str, part_id: int | None,
+                                  person_id: int | None) -> None:
+        """A file not opened because its link expired or was altered, in the trail."""
+        district_id = None
+        if person_id is not None:  # a signed link names a real person; an altered one nobody
+            async with self.db.read() as session:
+                district_id = await session.scalar(
+                    select(Person.district_id).where(Person.id == person_id)
+                )
+            if district_id is None:
+                person_id = None
+        await self.opens.record(
+            at=self.clock.now(),
+            actor_id=person_id,
+            district_id=district_id,
+            subject_type="evidence_part",
+            subject_id=part_id or 0,
+            action="open_evidence_file_refused",
+            reason=reason,
+        )
