@@ -67,6 +67,7 @@ def test_run_serves_files_beside_a_platform_that_opens_no_port(
     monkeypatch.chdir(tmp_path)
     env = {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
            "COACHBOT_WEB_PORT": str(port), "COACHBOT_LOG_LEVEL": "WARNING"}
+    assert CliRunner().invoke(main.app, ["init"], env=env).exit_code == 0
     result = CliRunner().invoke(main.app, ["run"], env=env)
     assert platform.answered == 200
     assert f"Links to evidence files open at http://127.0.0.1:{port}." in result.output
