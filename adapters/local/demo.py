@@ -36,6 +36,7 @@ from adapters.local.semester import (
 )
 from coachbot.clock import VirtualClock
 from coachbot.composition import Services, build, build_nudging
+from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.roles import Role
 from coachbot.importing.calendar_reader import read_calendar
 from coachbot.importing.catalog_reader import CatalogSpec, read_catalog
@@ -270,9 +271,9 @@ class Demo:
         values = scores | {"strengths": STRENGTHS, "feedback": "" if ready else FEEDBACK}
         if not draft:
             values["decision"] = "earned" if ready else "not_yet"
-        heard = len(t.person.mailbox.replies)
+        told = await self.feedback_queued(t)
         reply = await reviewer.submit(values)
-        if len(t.person.mailbox.replies) == heard:
+        if await self.feedback_queued(t) == told:
             return reply  # double-scored: the teacher hears once the other review is in too
         if draft:
             self.script.at(
@@ -297,6 +298,12 @@ class Demo:
                 lambda: self.hand_in(t, draft=False),
             )
         return reply
+
+    async def feedback_queued(self, t: Teacher) -> int:
+        """How many feedback messages the teacher has been written, sent yet or not: a review
+        given in their evening is news held for their morning, not a review still waiting."""
+        lines = await self.services.outbox.lines(email=t.person.email, limit=10_000)
+        return sum(line.kind == NudgeKind.FEEDBACK_READY for line in lines)
 
     async def open_file(self, reviewer: LocalPerson, link: str, token: str) -> None:
         """The reviewer clicks the file's link: the same check the file listener makes on
