@@ -83,6 +83,7 @@ class Prompts:
         self._env.filters["day"] = _day
         self._env.filters["when"] = _when
         self._env.filters["stamp"] = _stamp
+        self._env.filters["size"] = _size
 
     def _macro(self, family: str, message: str) -> Any:
         for folder in self._folders:
@@ -103,3 +104,13 @@ class Prompts:
 
     def has(self, family: str, message: str) -> bool:
         return self._macro(family, message) is not None
+
+
+def _size(count: int | None) -> str:
+    """A file's size as people read it: "13 bytes", "0.4 KB", "2.5 MB" (never "0.0 KB")."""
+    size = count or 0
+    if size < 1024:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -196,10 +196,12 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
     await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0
     while True:
+        filling: Form | None = None  # a form left half-filled is not sent: the goodbye says so
         try:
             while channel.forms:
-                form = channel.forms.pop(0)
+                form = filling = channel.forms.pop(0)
                 values, files = fill_form(form, ask, write, say)
+                filling = None
                 turn += 1
                 await conversation.handle(
                     FormSubmission(sender, form.form_id, values, form.context, event_id(turn),
@@ -209,7 +211,7 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
             line = ask("> ").strip()
         except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C, at any prompt: leave kindly
             write("")
-            write(say("goodbye"))
+            write(say("goodbye", unsent=filling.title if filling else None))
             return
         except TooLong as exc:
             write(say("too_long", limit=exc.limit))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from coachbot.conversation.handlers.common import first_word, my_pursuit
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
+from coachbot.domain.errors import NotFound
 from coachbot.domain.roles import Role
 
 
@@ -20,5 +21,9 @@ def register(r: Registry) -> None:
 async def files(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
     summary = await my_pursuit(turn, code or None)
-    view = await turn.use.evidence_access.latest(turn.me.actor, summary.pursuit_id)
+    try:
+        view = await turn.use.evidence_access.latest(turn.me.actor, summary.pursuit_id)
+    except NotFound:  # nothing handed in yet: say so, never the record's inner numbers
+        await turn.answer("evidence.j2", "no_files_yet", title=summary.title)
+        return
     await turn.answer("evidence.j2", "my_files", v=view, hours=turn.use.evidence_access.link_hours)

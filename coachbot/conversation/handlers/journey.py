@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.common import first_word, my_pursuit
 from coachbot.conversation.handlers.feedback import FEEDBACK, REVISING
@@ -40,6 +41,13 @@ async def status(turn: Turn, args: str) -> None:
                 turn.say.button(
                     "mark_done", DONE, PursuitRef(line.pursuit_id), code=line.credential_code
                 )
+            )
+        if line.state == State.SENT_BACK:  # the approver's note is in their message; ask again
+            buttons.insert(
+                0,
+                turn.say.button(
+                    "ask_again", REQUEST_APPROVAL, PursuitRef(line.pursuit_id), primary=True
+                ),
             )
         if line.deadline and line.deadline < turn.today() and line.state in MOVABLE:
             buttons.insert(

@@ -133,3 +133,20 @@ async def test_a_stale_press_in_the_terminal_is_answered_kindly(district: Servic
     assert "  [1] Approve Ana Teacher" in text
     assert "Already approved by Sam Principal" in text
     assert "Traceback" not in text and "went wrong" not in text
+
+
+async def test_a_sent_back_request_can_be_asked_again_from_status(district: Services) -> None:
+    """Found in a trial: after a send-back the teacher's status offered nothing, and choosing the
+    credential again said "already working on it, check your status"."""
+    ana = await actor(district, ANA)
+    chosen = await district.choosing.choose(ana, "C-APPROVE")
+    await district.approvals.request(ana, chosen.pursuit_id, reasons=REASONS, plan=PLAN)
+    await district.approvals.send_back(await actor(district, DEE), chosen.pursuit_id, NOTE)
+    teacher = LocalDriver(district).as_(ANA)
+    status = await teacher.command("status")
+    assert "Sent back" in status
+    assert teacher.button("request_approval", labelled="Ask again")
+    await teacher.press("request_approval", labelled="Ask again")
+    form = teacher.mailbox.forms[-1]
+    assert form.form_id == "approval_request"
+    assert REASONS in {field.initial for field in form.fields}  # kept from the last time

@@ -146,3 +146,19 @@ async def test_more_than_the_terminal_can_read_whole_is_refused_with_the_limit(
     assert "the limit is 40,000 characters" in text
     assert "Goodbye!" in text
     assert "went wrong" not in text
+
+
+async def test_leaving_in_the_middle_of_a_form_says_the_form_was_not_sent(
+    district: Services,
+) -> None:
+    """Found in a trial: Ctrl-D inside a form said "Your work is saved" and the form was gone."""
+    _, ask = typist(["", "1"])  # two answers of the welcome form, then Ctrl-D
+    screen: list[str] = []
+    await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    assert "was not sent, so what you typed in it is not kept" in text
+    assert "Your work is saved" not in text
+    _, ask = typist(["", "1", "1", "", "status"])  # the whole form, then Ctrl-D at the prompt
+    screen = []
+    await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
+    assert "Goodbye! Your work is saved." in "\n".join(screen)
