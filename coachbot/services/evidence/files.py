@@ -152,17 +152,16 @@ class EvidenceFiles:
                     )
                 )
             }
-            reviewing = set(
-                (
-                    await session.execute(
-                        select(Review.evidence_version_id, Review.reviewer_id).where(
-                            Review.evidence_version_id.in_({row[5] for row in parts.values()}),
-                            Review.reviewer_id.in_(person_ids),
-                            Review.status.in_(SEEING_STATUSES),
-                        )
+            reviewing = {
+                (version_id, reviewer_id)
+                for version_id, reviewer_id in await session.execute(
+                    select(Review.evidence_version_id, Review.reviewer_id).where(
+                        Review.evidence_version_id.in_({row[5] for row in parts.values()}),
+                        Review.reviewer_id.in_(person_ids),
+                        Review.status.in_(SEEING_STATUSES),
                     )
-                ).tuples()
-            )
+                )
+            }
         found: list[_OpenFacts | None] = []
         for person_id, part_id in asked:
             part, person = parts.get(part_id), people.get(person_id)

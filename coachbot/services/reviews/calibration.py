@@ -193,7 +193,7 @@ class CalibrationService:
         if not ids:
             return {}
         rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-        return dict(rows.tuples().all())
+        return {row.id: row.name for row in rows}
 
     async def open_exercises(self, actor: Actor) -> list[tuple[int, str]]:
         """The anchors this reviewer has been asked to score and has not: (review id, title)."""
