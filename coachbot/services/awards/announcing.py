@@ -63,19 +63,7 @@ async def _words(session: AsyncSession, award: Award) -> dict[str, Any]:
     assert teacher is not None and credential is not None
     school = await session.get(School, teacher.school_id) if teacher.school_id else None
     settings = await session.get(PersonSettings, teacher.id)
-    completed = []
-    for done in await session.scalars(
-        select(Completion).where(
-            Completion.teacher_id == teacher.id, Completion.completed_at == award.awarded_at
-        )
-    ):
-        row: StackRow | PathwayRow | None
-        if done.kind == "stack":
-            row = await session.get(StackRow, done.subject_id)
-        else:
-            row = await session.get(PathwayRow, done.subject_id)
-        if row is not None:
-            completed.append([done.kind, row.title, (done.outcome or {}).get("value", "")])
+    completed = [list(done) for done in await completed_by(session, award)]
     named = settings.named_in_announcements if settings else True
     return {
         "named": named,
@@ -84,3 +72,21 @@ async def _words(session: AsyncSession, award: Award) -> dict[str, Any]:
         "credential": credential.title,
         "completed": completed,
     }
+
+
+async def completed_by(session: AsyncSession, award: Award) -> list[tuple[str, str, str]]:
+    """The stacks and pathways this award completed: (kind, title, what completing brought)."""
+    completed: list[tuple[str, str, str]] = []
+    for done in await session.scalars(
+        select(Completion).where(
+            Completion.teacher_id == award.teacher_id, Completion.completed_at == award.awarded_at
+        )
+    ):
+        row: StackRow | PathwayRow | None
+        if done.kind == "stack":
+            row = await session.get(StackRow, done.subject_id)
+        else:
+            row = await session.get(PathwayRow, done.subject_id)
+        if row is not None:
+            completed.append((done.kind, row.title, (done.outcome or {}).get("value", "")))
+    return completed

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from coachbot.domain.catalog import Credential
 from coachbot.domain.errors import NotFound
+from coachbot.services.awards import completed_by
 from coachbot.services.reading.shapes import (
     AwardSummary,
     CatalogGroup,
@@ -20,7 +21,6 @@ from coachbot.storage.codec import (
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
     Award,
-    Completion,
     CredentialRow,
     District,
     PathwayArea,
@@ -183,19 +183,7 @@ class CatalogReads:
             assert teacher is not None and credential is not None and district is not None
             school = await session.get(School, teacher.school_id) if teacher.school_id else None
             settings = await session.get(PersonSettings, teacher.id)
-            completed: list[tuple[str, str, str]] = []
-            for done in await session.scalars(
-                select(Completion).where(
-                    Completion.teacher_id == teacher.id, Completion.completed_at == award.awarded_at
-                )
-            ):
-                row: StackRow | PathwayRow | None
-                if done.kind == "stack":
-                    row = await session.get(StackRow, done.subject_id)
-                else:
-                    row = await session.get(PathwayRow, done.subject_id)
-                if row is not None:
-                    completed.append((done.kind, row.title, (done.outcome or {}).get("value", "")))
+            completed = await completed_by(session, award)
             return AwardSummary(
                 teacher.id,
                 teacher.name,
