@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coachbot.composition import Services, build_conversation
+from coachbot.conversation.choices import label_of
+from coachbot.conversation.form_checks import settle_field
 from coachbot.conversation.vocabulary import (
     Button,
     ButtonPress,
@@ -29,6 +31,7 @@ from coachbot.conversation.vocabulary import (
     DirectMessage,
     FieldKind,
     Form,
+    FormField,
     FormSubmission,
     Reply,
     Sender,
@@ -38,6 +41,9 @@ from coachbot.domain.errors import DomainError
 from coachbot.domain.evidence import MAX_FILE_BYTES
 
 Ask = Callable[[str], str]
+# A field and what was typed for it (and how many files) -> (the value, what to fix or None).
+Check = Callable[[FormField, str, int], tuple[str, str | None]]
+LEAVE_FORM = {"/cancel"}
 MAX_LINE = 40_000  # characters, as Slack takes in one message
 TTY_LINE = 4_095  # what a terminal without readline keeps of one line (canonical mode)
 
@@ -100,39 +106,72 @@ def words(services: Services, message: str, **params: object) -> str:
     return services.prompts.render("local.j2", message, p=params)
 
 
+class FormLeft(Exception):
+    """The person typed /cancel inside a form: it is not sent."""
+
+
 def fill_form(
-    form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
+    form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str], check: Check
 ) -> tuple[dict[str, str], dict[str, tuple[SharedFile, ...]]]:
-    """Ask each field in turn; returns the values and the files given in file fields (asked as
-    a path, like ``/file PATH``)."""
+    """Ask each field in turn (or, for a form asked again, only the fields that need it; the
+    others keep what was answered); returns the values and the files given in file fields
+    (asked as a path, like ``/file PATH``). An answer ``check`` refuses is asked again at once,
+    with what to fix, and nothing else typed is lost."""
     write(say("form_heading", title=form.title))
     values: dict[str, str] = {}
     files: dict[str, tuple[SharedFile, ...]] = {}
     for field in form.fields:
+        if form.ask and field.name not in form.ask:
+            if field.kind is not FieldKind.FILE:
+                values[field.name] = field.initial
+            continue
+        if field.problem:
+            write(f"   {field.problem}")
         if field.hint:
             write(f"   {field.hint}")
         if field.kind is FieldKind.FILE:
-            shared = ask_file(field.label, ask, write, say)
+            shared = _file_field(field, ask, write, say, check)
             if shared is not None:
                 files[field.name] = (shared,)
             continue
-        if field.kind is FieldKind.CHOICE and field.options:
+        if field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and field.options:
             for number, option in enumerate(field.options, start=1):
                 write(f"   {number}. {option.label}")
-        default = f" [{field.initial}]" if field.initial else ""
-        multi = field.kind is FieldKind.LONG_TEXT
-        prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
-        answer = whole(ask, prompt, write, say)
-        if multi and answer:
-            lines = [answer]
-            while line := whole(ask, "... ", write, say):
-                lines.append(line)
-            answer = "\n".join(lines)
-        if field.kind is FieldKind.CHOICE and answer.isdigit() and field.options:
-            index = int(answer) - 1
-            answer = field.options[index].value if 0 <= index < len(field.options) else answer
-        values[field.name] = answer or field.initial
+        while True:
+            answer = _answer(field, ask, write, say) or field.initial
+            value, problem = check(field, answer, 0)
+            if problem is None:
+                break
+            write(f"   {problem}")
+        values[field.name] = value
     return values, files
+
+
+def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
+            say: Callable[..., str]) -> str:
+    shown = label_of(field, field.initial) if field.initial else ""
+    default = f" [{shown}]" if shown else ""
+    multi = field.kind is FieldKind.LONG_TEXT
+    prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
+    answer = whole(ask, prompt, write, say)
+    if answer.strip().lower() in LEAVE_FORM:
+        raise FormLeft
+    if multi and answer:
+        lines = [answer]
+        while line := whole(ask, "... ", write, say):
+            lines.append(line)
+        answer = "\n".join(lines)
+    return answer
+
+
+def _file_field(field: FormField, ask: Ask, write: Callable[[str], None],
+                say: Callable[..., str], check: Check) -> SharedFile | None:
+    while True:
+        shared = ask_file(field.label, ask, write, say)
+        _, problem = check(field, "", 0 if shared is None else 1)
+        if problem is None:
+            return shared
+        write(f"   {problem}")
 
 
 def whole(ask: Ask, prompt: str, write: Callable[[str], None], say: Callable[..., str]) -> str:
@@ -149,6 +188,8 @@ def ask_file(
 ) -> SharedFile | None:
     """A path to a file, asked again until it names one; an empty answer gives none."""
     while where := ask(say("file_prompt", label=label) + " ").strip():
+        if where.lower() in LEAVE_FORM:
+            raise FormLeft
         shared = shared_file(where)
         if shared is not None:
             return shared
@@ -177,8 +218,10 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
     sender = Sender("local", email.strip().lower())
     channel = TerminalChannel(write, lambda name: services.prompts.render("labels.j2", name, p={}))
     opening = "start"
+    timezone = "UTC"
     try:
         me = await conversation.identify(sender)
+        timezone = me.timezone
         if (await services.person_settings.view(me.person_id)).onboarded:
             opening = "status"
     except DomainError:
@@ -193,6 +236,10 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
     def say(message: str, **p: object) -> str:
         return words(services, message, **p)
 
+    def check(field: FormField, answer: str, file_count: int) -> tuple[str, str | None]:
+        return settle_field(field, answer, services.prompts, now=services.clock.now(),
+                            timezone=timezone, file_count=file_count, numbered=True)
+
     await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0
     while True:
@@ -200,12 +247,17 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
         try:
             while channel.forms:
                 form = filling = channel.forms.pop(0)
-                values, files = fill_form(form, ask, write, say)
+                try:
+                    values, files = fill_form(form, ask, write, say, check)
+                except FormLeft:
+                    write(say("form_left", title=form.title))
+                    filling = None
+                    continue
                 filling = None
                 turn += 1
                 await conversation.handle(
                     FormSubmission(sender, form.form_id, values, form.context, event_id(turn),
-                                   files),
+                                   files, form=form),
                     channel,
                 )
             line = ask("> ").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+from coachbot.conversation import zones
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
 from coachbot.conversation.registry import Registry
@@ -43,7 +44,7 @@ async def start(turn: Turn, args: str) -> None:
         FormField(
             "timezone",
             turn.say.label("field_timezone"),
-            FieldKind.CHOICE,
+            FieldKind.TIMEZONE,
             initial=turn.me.timezone,
             options=tuple(Option(z, z) for z in zones),
         ),
@@ -81,9 +82,10 @@ async def start(turn: Turn, args: str) -> None:
 
 
 async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
-    zone = values.get("timezone", "").strip() or turn.me.timezone
-    if zone not in available_timezones():
-        raise InvalidInput(field="timezone", hint="timezone", value=zone[:60])
+    said = values.get("timezone", "").strip()
+    zone = zones.resolve(said) if said else turn.me.timezone
+    if zone is None or zone not in available_timezones():
+        raise InvalidInput(field="timezone", hint="timezone", value=said[:60])
     goal = values.get("goal", "").strip()
     await turn.use.person_settings.update(
         turn.me.actor,

@@ -177,9 +177,7 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
     try:
         decision = Decision(raw)
     except ValueError:
-        raise InvalidInput(
-            field="decision", value=raw[:20], allowed=["earned", "not_yet"]
-        ) from None
+        raise InvalidInput(field="decision", hint="official_needs_decision") from None
     outcome = await turn.use.reviews.record(
         turn.me.actor,
         review_id,
