@@ -52,7 +52,7 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
     if len(starting) > 1:
         return Refusal("choice_ambiguous", {"value": answer[:40], "labels": labels(starting)})
     if field.kind is FieldKind.TIMEZONE:
-        near = zones.likely(answer) or [o.value for o in options]
+        near = zones.likely(answer) or labels(options)
         return Refusal("timezone_unknown", {"value": answer[:60], "labels": near})
     return Refusal(
         "choice_unknown",

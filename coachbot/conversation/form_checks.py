@@ -135,7 +135,7 @@ def _problem(
     if field.kind is FieldKind.DATE and parse_day(value, timezone, now) is None:
         return "date_unclear", {"value": value[:60]}
     if field.kind is FieldKind.URL and not is_web_link(value):
-        return "url_bad", {}
+        return "url_bad", {"value": value[:60]}
     if field.kind is FieldKind.NUMBER:
         return _number_problem(field, value)
     count = words(value)

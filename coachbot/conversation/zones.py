@@ -70,10 +70,16 @@ def _canonical(zone: str) -> str:
     return zone
 
 
+def shown(zone: str) -> str:
+    """A zone as a person reads it ("America/New York"); typed back, it resolves the same."""
+    return zone.replace("_", " ")
+
+
 def likely(text: str, count: int = 4) -> list[str]:
-    """The zones a name that resolved to nothing is closest to (maybe none)."""
+    """The zones a name that resolved to nothing is closest to (maybe none), as shown."""
     said = " ".join(_FILLER.sub(" ", key(text)).split()) or key(text)
     names = _names()
     near = difflib.get_close_matches(said, list(names), n=count * 3, cutoff=0.75)
     zones = (_canonical(names[n]) for n in near)
-    return [z for z in dict.fromkeys(zones) if z.startswith(_REGIONS) or z == "UTC"][:count]
+    found = [z for z in dict.fromkeys(zones) if z.startswith(_REGIONS) or z == "UTC"]
+    return [shown(z) for z in found[:count]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from coachbot.conversation import zones
+from coachbot.conversation.zones import shown
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
 from coachbot.conversation.registry import Registry
@@ -38,7 +39,7 @@ async def help_(turn: Turn, args: str) -> None:
 async def start(turn: Turn, args: str) -> None:
     settings = await turn.use.person_settings.view(turn.me.person_id)
     goals = await turn.read.school_goals(turn.me.school_id)
-    zones = list(dict.fromkeys((turn.me.timezone, *US_ZONES)))
+    choices = list(dict.fromkeys((turn.me.timezone, *US_ZONES)))
     yes_no = (turn.say.option("yes", "yes"), turn.say.option("no", "no"))
     fields = [
         FormField(
@@ -46,7 +47,7 @@ async def start(turn: Turn, args: str) -> None:
             turn.say.label("field_timezone"),
             FieldKind.TIMEZONE,
             initial=turn.me.timezone,
-            options=tuple(Option(z, z) for z in zones),
+            options=tuple(Option(shown(z), z) for z in choices),
         ),
         FormField(
             "open_to_questions",
