@@ -1,7 +1,8 @@
 """``coachbot chat --as EMAIL``: the same conversation in a terminal, against the same database.
 
 Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
-as numbers: type the number to press one. Forms ask one field at a time (a file field asks for a
+as numbers: type the number to press one. Forms ask one field at a time (adapters.local.forms;
+a wrong answer is asked again at once, "/cancel" leaves a form unsent; a file field asks for a
 path). "/file PATH" shares a file as evidence, "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
@@ -14,46 +15,28 @@ said plainly.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import mimetypes
 import sys
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
+from adapters.local.files import shared_file
+from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
 from coachbot.composition import Services, build_conversation
-from coachbot.conversation.choices import label_of
 from coachbot.conversation.form_checks import settle_field
 from coachbot.conversation.vocabulary import (
     Button,
     ButtonPress,
     Buttons,
     DirectMessage,
-    FieldKind,
     Form,
     FormField,
     FormSubmission,
     Reply,
     Sender,
-    SharedFile,
 )
 from coachbot.domain.errors import DomainError
-from coachbot.domain.evidence import MAX_FILE_BYTES
 
-Ask = Callable[[str], str]
-# A field and what was typed for it (and how many files) -> (the value, what to fix or None).
-Check = Callable[[FormField, str, int], tuple[str, str | None]]
-LEAVE_FORM = {"/cancel"}
-MAX_LINE = 40_000  # characters, as Slack takes in one message
 TTY_LINE = 4_095  # what a terminal without readline keeps of one line (canonical mode)
-
-
-class TooLong(ValueError):
-    """A line longer than the terminal can take whole: said, never cut silently."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
 
 
 class TerminalChannel:
@@ -104,113 +87,6 @@ class TerminalNotifier:
 
 def words(services: Services, message: str, **params: object) -> str:
     return services.prompts.render("local.j2", message, p=params)
-
-
-class FormLeft(Exception):
-    """The person typed /cancel inside a form: it is not sent."""
-
-
-def fill_form(
-    form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str], check: Check
-) -> tuple[dict[str, str], dict[str, tuple[SharedFile, ...]]]:
-    """Ask each field in turn (or, for a form asked again, only the fields that need it; the
-    others keep what was answered); returns the values and the files given in file fields
-    (asked as a path, like ``/file PATH``). An answer ``check`` refuses is asked again at once,
-    with what to fix, and nothing else typed is lost."""
-    write(say("form_heading", title=form.title))
-    values: dict[str, str] = {}
-    files: dict[str, tuple[SharedFile, ...]] = {}
-    for field in form.fields:
-        if form.ask and field.name not in form.ask:
-            if field.kind is not FieldKind.FILE:
-                values[field.name] = field.initial
-            continue
-        if field.problem:
-            write(f"   {field.problem}")
-        if field.hint:
-            write(f"   {field.hint}")
-        if field.kind is FieldKind.FILE:
-            shared = _file_field(field, ask, write, say, check)
-            if shared is not None:
-                files[field.name] = (shared,)
-            continue
-        if field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and field.options:
-            for number, option in enumerate(field.options, start=1):
-                write(f"   {number}. {option.label}")
-        while True:
-            answer = _answer(field, ask, write, say) or field.initial
-            value, problem = check(field, answer, 0)
-            if problem is None:
-                break
-            write(f"   {problem}")
-        values[field.name] = value
-    return values, files
-
-
-def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
-            say: Callable[..., str]) -> str:
-    shown = label_of(field, field.initial) if field.initial else ""
-    default = f" [{shown}]" if shown else ""
-    multi = field.kind is FieldKind.LONG_TEXT
-    prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
-    answer = whole(ask, prompt, write, say)
-    if answer.strip().lower() in LEAVE_FORM:
-        raise FormLeft
-    if multi and answer:
-        lines = [answer]
-        while line := whole(ask, "... ", write, say):
-            lines.append(line)
-        answer = "\n".join(lines)
-    return answer
-
-
-def _file_field(field: FormField, ask: Ask, write: Callable[[str], None],
-                say: Callable[..., str], check: Check) -> SharedFile | None:
-    while True:
-        shared = ask_file(field.label, ask, write, say)
-        _, problem = check(field, "", 0 if shared is None else 1)
-        if problem is None:
-            return shared
-        write(f"   {problem}")
-
-
-def whole(ask: Ask, prompt: str, write: Callable[[str], None], say: Callable[..., str]) -> str:
-    """An answer read whole: one too long to read is refused with the limit, and asked again."""
-    while True:
-        try:
-            return ask(prompt)
-        except TooLong as exc:
-            write(say("too_long", limit=exc.limit))
-
-
-def ask_file(
-    label: str, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
-) -> SharedFile | None:
-    """A path to a file, asked again until it names one; an empty answer gives none."""
-    while where := ask(say("file_prompt", label=label) + " ").strip():
-        if where.lower() in LEAVE_FORM:
-            raise FormLeft
-        shared = shared_file(where)
-        if shared is not None:
-            return shared
-        write(say("no_such_file", path=where))
-    return None
-
-
-def shared_file(where: str) -> SharedFile | None:
-    """The file at ``where`` as evidence to share, or None when there is no such file."""
-    path = Path(where).expanduser()
-    if not path.is_file():
-        return None
-    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:  # not read into memory: the hand-in says it is too large
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-        return SharedFile(path.name, size, media, "0" * 64, str(path), head=head)
-    data = path.read_bytes()
-    return SharedFile(path.name, len(data), media, hashlib.sha256(data).hexdigest(), str(path),
-                      head=data[:4096], content=data)
 
 
 async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], None]) -> None:

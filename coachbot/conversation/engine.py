@@ -108,11 +108,11 @@ class Conversation:
                 return
             await handler(turn, event.value)
         elif isinstance(event, FormSubmission):
-            handler = self.registry.forms.get(event.form_id)
-            if handler is None:
+            answers = self.registry.forms.get(event.form_id)
+            if answers is None:
                 await turn.answer("general.j2", "stale_button")
                 return
-            await self._submitted(turn, event, handler)
+            await self._submitted(turn, event, answers)
         elif isinstance(event, DirectMessage):
             await self._direct_message(turn, event)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from coachbot.conversation import zones
-from coachbot.conversation.zones import shown
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
+from coachbot.conversation.zones import shown
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
 
