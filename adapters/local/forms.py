@@ -47,8 +47,6 @@ def fill_form(
             if field.kind is not FieldKind.FILE:
                 values[field.name] = field.initial
             continue
-        if field.problem:
-            write(f"   {field.problem}")
         if field.hint:
             write(f"   {field.hint}")
         if field.kind is FieldKind.FILE:

@@ -134,26 +134,35 @@ class Conversation:
         try:
             await handler(turn, settled.values, event.context)
         except InvalidInput as exc:
+            names = {f.name for f in form.fields if f.kind is not FieldKind.FILE}
             name = exc.params.get("field")
-            if name not in {f.name for f in form.fields if f.kind is not FieldKind.FILE}:
+            if name not in names:
                 raise
             log.info("form %s: asking %s again (%s)", form.form_id, name, exc.params.get("hint"))
             params = {"tz": turn.me.timezone, **exc.params}
             problem = self.say.words("errors.j2", exc.code, **params).strip()
-            await self._ask_again(turn, form, settled.values, {str(name): problem})
+            # The answers that may be the one to change instead (the scores below passing
+            # when "earned" was chosen), asked again as they were given.
+            also = tuple(n for n in exc.params.get("also", ()) if n in names)
+            await self._ask_again(turn, form, settled.values, {str(name): problem}, also)
 
     async def _ask_again(
-        self, turn: Turn, form: Form, values: dict[str, str], problems: dict[str, str]
+        self,
+        turn: Turn,
+        form: Form,
+        values: dict[str, str],
+        problems: dict[str, str],
+        also: tuple[str, ...] = (),
     ) -> None:
         labels = {f.name: f.label or f.name for f in form.fields}
         await turn.answer(
             "forms.j2",
             "ask_again",
             problems=[(labels.get(name, name), problem) for name, problem in problems.items()],
-            kept=len(form.fields) > len(problems),
+            kept=len(form.fields) > len(problems) + len(also),
         )
         if form.title:  # a form known only by its limits can't be shown again; the words stay
-            await turn.open_form(ask_again(form, values, problems))
+            await turn.open_form(ask_again(form, values, problems, also))
 
     async def run_command(self, turn: Turn, name: str, args: str) -> None:
         word = name.strip().lower().lstrip("/")

@@ -109,9 +109,15 @@ def check(
     return settle(form, values, prompts, now=now, timezone=timezone, files=files).problems
 
 
-def ask_again(form: Form, values: Mapping[str, str], problems: Mapping[str, str]) -> Form:
+def ask_again(
+    form: Form,
+    values: Mapping[str, str],
+    problems: Mapping[str, str],
+    also: tuple[str, ...] = (),
+) -> Form:
     """The form once more, asking only the fields in ``problems`` (each with what to fix) and
-    keeping every other answer as given."""
+    those in ``also`` (answers that may be the one to change, offered as they were given),
+    and keeping every other answer as given."""
     fields = tuple(
         replace(
             field,
@@ -122,7 +128,8 @@ def ask_again(form: Form, values: Mapping[str, str], problems: Mapping[str, str]
         else replace(field, problem=problems.get(field.name, ""))
         for field in form.fields
     )
-    return replace(form, fields=fields, ask=tuple(f.name for f in fields if f.problem))
+    asked = set(problems) | set(also)
+    return replace(form, fields=fields, ask=tuple(f.name for f in fields if f.name in asked))
 
 
 def _problem(

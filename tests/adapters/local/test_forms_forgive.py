@@ -190,3 +190,22 @@ async def test_the_decision_as_shown_is_understood(district: Services) -> None:
         assert choose(decision, typed, numbered=typed == "2") == "not_yet", typed
     for typed in ("Earned", "earned", "EARNED", "e", "1"):
         assert choose(decision, typed, numbered=typed == "1") == "earned", typed
+
+
+async def test_earned_below_passing_asks_the_decision_and_those_scores_again(
+    district: Services,
+) -> None:
+    room, fay = await _review_form(district)
+    feedback = "The stems worked; keep them for the next unit."
+    told = await fay.submit({"score:Question design": "Developing",
+                             "score:Student talk": "Exemplary",
+                             "feedback": feedback, "decision": "Earned"})
+    assert "every criterion needs to be at the passing level" in told
+    again = fay.mailbox.forms[-1]
+    assert again.ask == ("score:Question design", "decision")
+    kept = {f.name: f.initial for f in again.fields}
+    assert kept["score:Question design"] == "Developing"  # offered as given, to change
+    assert kept["feedback"] == feedback and kept["score:Student talk"] == "Exemplary"
+    done = await fay.submit({"score:Question design": "Proficient", "decision": "earned"})
+    assert "Ana Teacher has your decision: earned." in done
+    assert feedback in await room.as_(ANA).command("feedback")
