@@ -148,7 +148,7 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
         if line in {"/quit", "/exit", "quit", "exit"}:
             write(say("goodbye"))
             return
-        if line.isdigit() and 0 < int(line) <= len(channel.buttons):
+        if line.isdecimal() and 0 < int(line) <= len(channel.buttons):
             button = channel.buttons[int(line) - 1]
             event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()

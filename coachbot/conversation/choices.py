@@ -34,11 +34,11 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
     for option in options:
         if said and said in (key(option.value), key(option.label)):
             return option.value
-    if field.kind is FieldKind.TIMEZONE and not answer.strip().isdigit():
+    if field.kind is FieldKind.TIMEZONE and not answer.strip().isdecimal():
         zone = zones.resolve(answer)
         if zone is not None:
             return zone
-    if answer.strip().isdigit() and options:
+    if answer.strip().isdecimal() and options:
         number = int(answer)
         if numbered and 1 <= number <= len(options):
             return options[number - 1].value
