@@ -119,17 +119,25 @@ def ask_again(
     those in ``also`` (answers that may be the one to change, offered as they were given),
     and keeping every other answer as given."""
     fields = tuple(
-        replace(
-            field,
-            initial=values.get(field.name, "") if field.name not in problems else field.initial,
-            problem=problems.get(field.name, ""),
-        )
-        if field.kind is not FieldKind.FILE
-        else replace(field, problem=problems.get(field.name, ""))
+        replace(field, initial=_starting(field, values, problems),
+                problem=problems.get(field.name, ""))
         for field in form.fields
     )
     asked = set(problems) | set(also)
     return replace(form, fields=fields, ask=tuple(f.name for f in fields if f.name in asked))
+
+
+def _starting(field: FormField, values: Mapping[str, str], problems: Mapping[str, str]) -> str:
+    """What a field asked again starts from: the answer given, except a wrong one that is no
+    use to start from (a choice that is none, a date that is no date); a text is kept to be
+    mended (one milestone line, a few words too many)."""
+    given = values.get(field.name, "")
+    if field.kind is FieldKind.FILE:
+        return field.initial
+    if field.name not in problems:
+        return given
+    texts = (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT)
+    return given if field.kind in texts and given.strip() else field.initial
 
 
 def _problem(

@@ -209,3 +209,22 @@ async def test_earned_below_passing_asks_the_decision_and_those_scores_again(
     done = await fay.submit({"score:Question design": "Proficient", "decision": "earned"})
     assert "Ana Teacher has your decision: earned." in done
     assert feedback in await room.as_(ANA).command("feedback")
+
+
+async def test_a_plan_with_one_unreadable_line_is_mended_not_retyped(district: Services) -> None:
+    ana = LocalDriver(district).as_(ANA)
+    await ana.command("choose", "C-TWO")
+    await ana.press("use_plan")
+    await ana.command("plan")
+    await ana.press("edit_plan")
+    deadline = ana.mailbox.forms[-1].fields[0].initial
+    typed = "2026-09-25: Try exit tickets\nsometime: Write the reflection"
+    told = await ana.submit({"milestones": typed})
+    assert 'Line 2 ("sometime: Write the reflection") needs a date and a title' in told
+    again = ana.mailbox.forms[-1]
+    assert again.ask == ("milestones",)
+    kept = {f.name: f.initial for f in again.fields}
+    assert kept == {"deadline": deadline, "milestones": typed}  # her lines, to mend one
+    await ana.submit({"milestones": typed.replace("sometime", "2026-10-02")})
+    plan = await ana.command("plan")
+    assert "Try exit tickets" in plan and "Write the reflection" in plan
