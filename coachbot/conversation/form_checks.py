@@ -80,7 +80,7 @@ def settle_field(
     file_count: int = 0,
     numbered: bool = False,
 ) -> tuple[str, str | None]:
-    """(the answer as the handler takes it, None) or (the answer, what to fix)."""
+    """(the answer as the handler takes it, None) or (the answer as given, what to fix)."""
     value = answer.strip()
     if value and field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and (
         field.options or field.kind is FieldKind.TIMEZONE
@@ -91,9 +91,9 @@ def settle_field(
         return chosen, None
     found = _problem(field, value, file_count, now, timezone)
     if found is None:
-        return value, None
+        return answer, None  # a text goes on as typed (its handler reads it as before)
     message, params = found
-    return value, prompts.render(FAMILY, message, p=params)
+    return answer, prompts.render(FAMILY, message, p=params)
 
 
 def check(
