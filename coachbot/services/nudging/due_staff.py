@@ -149,6 +149,9 @@ async def approvals_waiting(
     if found:
         yield found
 
+# A teacher still quiet, with nothing else changed, is named again after this long.
+QUIET_AGAIN = timedelta(days=14)
+
 
 async def weekly_digests(
     session: AsyncSession,
@@ -209,8 +212,8 @@ async def weekly_digests(
         on_track = sorted(name for pid, name in teachers.items() if pid not in quiet)
         for facilitator in facilitators:
             subject = f"cohort:{cohort_id}"
-            last = await session.scalar(
-                select(NudgeRow.params)
+            latest = (await session.execute(
+                select(NudgeRow.params, NudgeRow.created_at)
                 .where(
                     NudgeRow.person_id == facilitator,
                     NudgeRow.kind == NudgeKind.WEEKLY_DIGEST.value,
@@ -219,7 +222,8 @@ async def weekly_digests(
                 )
                 .order_by(NudgeRow.created_at.desc())
                 .limit(1)
-            )
+            )).first()
+            last, last_sent = (latest[0], latest[1]) if latest else (None, None)
             before = set((last or {}).get("stalled", []))
             params = {
                 "cohort": cohort,
@@ -232,11 +236,18 @@ async def weekly_digests(
                 ],
                 "newly_quiet": [name for name in stalled if name not in before],
                 "back": sorted(before - set(stalled)),
+                "still_quiet": [name for name in stalled if name in before],
             }
-            if last is not None and last.get("stalled") == stalled and (
+            unchanged = last is not None and last.get("stalled") == stalled and (
                 last.get("on_track") == on_track
+            )
+            # Nothing changed since last week's digest: no second copy of it. But a teacher
+            # still quiet is not forgotten: after a fortnight of silence the facilitator hears
+            # about them again, with how long it has been now.
+            if unchanged and not (
+                stalled and last_sent is not None and now - last_sent >= QUIET_AGAIN
             ):
-                continue  # nothing changed since last week's digest: no second copy of it
+                continue
             found.append(Due(facilitator, NudgeKind.WEEKLY_DIGEST, subject, week, now, params))
             if len(found) >= size:
                 yield found
