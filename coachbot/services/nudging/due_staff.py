@@ -21,6 +21,7 @@ from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.reviews import ReviewStatus
 from coachbot.domain.school_days import is_school_day
 from coachbot.services.district import school_breaks
+from coachbot.services.journey.approval_records import last_request
 from coachbot.services.nudging.due import (
     BEFORE_SUBMITTING,
     CATCH_UP,
@@ -131,6 +132,10 @@ async def approvals_waiting(
                 )
                 grants = (await session.execute(approvers)).all()
             for pid, updated, school, teacher, title in rows:
+                # The reminder is a card to decide from, as the first notice was: what the
+                # teacher wrote, beside the buttons (few requests wait, so one read each).
+                asked = await last_request(session, pid)
+                reasons = {"reasons": asked.reasons, "plan": asked.plan} if asked else {}
                 for approver, scope in grants:
                     if scope is None or scope == school:
                         found.append(
@@ -140,7 +145,8 @@ async def approvals_waiting(
                                 f"pursuit:{pid}",
                                 updated.date().isoformat(),
                                 now,
-                                {"credential": title, "teacher": teacher, "pursuit_id": pid},
+                                {"credential": title, "teacher": teacher, "pursuit_id": pid,
+                                 **reasons},
                             )
                         )
                         if len(found) >= size:
