@@ -64,10 +64,10 @@ async def lock_pursuit(session: AsyncSession, db: Database, pursuit_id: int) -> 
 
 async def _last_change(
     session: AsyncSession, pursuit_id: int, action: str | None = None
-) -> tuple[str, datetime | None]:
-    """Who last changed the pursuit (or last made ``action`` on it), and when."""
+) -> tuple[str, datetime | None, int | None]:
+    """Who last changed the pursuit (or last made ``action`` on it), when, and their id."""
     query = (
-        select(Person.name, AuditEvent.occurred_at)
+        select(Person.name, AuditEvent.occurred_at, AuditEvent.actor_id)
         .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
         .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit_id)
         .order_by(AuditEvent.id.desc())
@@ -77,8 +77,8 @@ async def _last_change(
         query = query.where(AuditEvent.action == action)
     row = (await session.execute(query)).first()
     if row is None:
-        return "CoachBot", None
-    return row[0] or "CoachBot", row[1]
+        return "CoachBot", None, None
+    return row[0] or "CoachBot", row[1], row[2]
 
 
 class JourneyService:
@@ -161,13 +161,20 @@ class JourneyService:
         if stale or overtaken or (state not in rule.sources and state is rule.target):
             # Someone acted first. If they made this very move (two approvers at once, a button
             # pressed on an old message), say so; otherwise say what changed.
-            by, at = await _last_change(session, pursuit.id, move.value)
+            # "you" when it was this very person: the answer then speaks of their own work.
+            by, at, by_id = await _last_change(session, pursuit.id, move.value)
             same_outcome = state is rule.target or not overtaken
+            you = by_id is not None and by_id == actor.person_id
             if at is not None and state not in rule.sources and same_outcome:
-                raise ChangedMeanwhile(state=state.value, by=by, at=at, same=True)
+                raise ChangedMeanwhile(
+                    state=state.value, by=by, at=at, same=True, you=you, move=move.value
+                )
             if stale or overtaken:
-                by, at = await _last_change(session, pursuit.id)
-                raise ChangedMeanwhile(state=state.value, by=by, at=at, same=False)
+                by, at, by_id = await _last_change(session, pursuit.id)
+                you = by_id is not None and by_id == actor.person_id
+                raise ChangedMeanwhile(
+                    state=state.value, by=by, at=at, same=False, you=you, move=move.value
+                )
         facts = await self.facts(session, pursuit)
         target = check_move(actor, move, facts, reason)
         await self._check_preconditions(session, pursuit, move)
