@@ -84,7 +84,7 @@ async def test_a_facilitator_with_a_review_waiting_reads_it_first(district: Serv
     await under_review(district, ANA, FAY)
     room = LocalDriver(district)
     fay = await room.as_(FAY).command("help")
-    assert "1 review waiting for you, the first (Ana Teacher, *Questioning for Discourse*)" in fay
+    assert "1 review waiting for you: Ana Teacher's *Questioning for Discourse*, due " in fay
     assert "You haven't chosen a credential yet. Say *catalog*" in fay  # she teaches too
     hello = await onboard(room, FAY)
     assert "1 review waiting for you" in room.as_(FAY).last, hello
