@@ -163,7 +163,7 @@ class Conversation:
     async def _stale(self, turn: Turn) -> None:
         """A button that is gone says so, and offers the current ones: the person's status
         (with its buttons), or for staff what waits for them now."""
-        await turn.answer("general.j2", "stale_button")
+        await turn.answer("general.j2", "stale_button", current=True)
         try:
             await self.run_command(turn, "status", "")
         except Exception as exc:  # the apology for a gone button has been said already

@@ -36,23 +36,24 @@ ROLE_ORDER = (Role.TEACHER, Role.FACILITATOR, Role.SCHOOL_ADMIN, Role.DISTRICT_A
 # A teacher asked to comment on a colleague's draft reads their queue too.
 PEER = ("queue", "review")
 
-# What people say that is not a request: answered kindly, in a word or two.
+# What people say that is not a request: answered kindly, in a word or two. Keys are the
+# words as typed, lower case, joined by "_".
 SMALL_TALK = {
     "hi": "hello", "hello": "hello", "hey": "hello", "hiya": "hello", "howdy": "hello",
-    "good morning": "hello", "good afternoon": "hello", "good evening": "hello",
-    "thanks": "thanks", "thank you": "thanks", "thx": "thanks", "ty": "thanks",
-    "thanks a lot": "thanks", "thank you so much": "thanks", "cheers": "thanks",
-    "great": "ok", "ok": "ok", "okay": "ok", "k": "ok", "cool": "ok", "got it": "ok",
-    "sounds good": "ok", "perfect": "ok", "nice": "ok", "great thanks": "thanks",
-    "ok thanks": "thanks", "okay thanks": "thanks", "bye": "bye", "goodbye": "bye",
-    "see you": "bye", "see ya": "bye", "later": "bye", "good night": "bye",
+    "good_morning": "hello", "good_afternoon": "hello", "good_evening": "hello",
+    "thanks": "thanks", "thank_you": "thanks", "thx": "thanks", "ty": "thanks",
+    "thanks_a_lot": "thanks", "thank_you_so_much": "thanks", "cheers": "thanks",
+    "great": "ok", "ok": "ok", "okay": "ok", "k": "ok", "cool": "ok", "got_it": "ok",
+    "sounds_good": "ok", "perfect": "ok", "nice": "ok", "great_thanks": "thanks",
+    "ok_thanks": "thanks", "okay_thanks": "thanks", "bye": "bye", "goodbye": "bye",
+    "see_you": "bye", "see_ya": "bye", "later": "bye", "good_night": "bye",
 }  # fmt: skip
 _NOT_WORDS = re.compile(r"[^a-z ]+")
 
 
 def small_talk_kind(text: str) -> str | None:
     """ "hello", "thanks", "ok" or "bye" when ``text`` is only that; None otherwise."""
-    words = " ".join(_NOT_WORDS.sub(" ", text.lower()).split())
+    words = "_".join(_NOT_WORDS.sub(" ", text.lower()).split())
     return SMALL_TALK.get(words) if words else None
 
 
@@ -67,6 +68,7 @@ class Now:
     approvals: int | None = None
     quiet: list[tuple[str, int]] | None = None  # teachers gone quiet in their cohorts
     undelivered: int = 0
+    staff: bool = False  # a teacher who also reviews or leads: their own work comes second
 
 
 async def now(turn: Turn) -> Now:
@@ -81,6 +83,7 @@ async def now(turn: Turn) -> Now:
             for line in mine.pursuits if State(line.state) in OPEN_STATES
         ]  # fmt: skip
         found.earned = sum(1 for line in mine.pursuits if line.state == State.EARNED.value)
+        found.staff = me.is_(Role.FACILITATOR) or me.is_admin
     staff = me.is_(Role.FACILITATOR) or me.is_admin
     queue = await turn.read.queue(me.person_id)
     if staff or queue:
@@ -128,7 +131,8 @@ def commands_for(turn: Turn, queue_waiting: bool) -> list[tuple[str, list[str]]]
     for role, names in (("everyone", EVERYONE), *((r.value, BY_ROLE[r]) for r in ROLE_ORDER)):
         if role != "everyone" and not turn.me.is_(Role(role)):
             continue
-        extra = PEER if role == Role.TEACHER.value and queue_waiting else ()
+        peer = queue_waiting and not turn.me.is_(Role.FACILITATOR)  # else listed as theirs
+        extra = PEER if role == Role.TEACHER.value and peer else ()
         listed = [n for n in (*names, *extra) if n in allowed and n not in shown]
         shown.update(listed)
         if listed:
