@@ -64,6 +64,18 @@ async def test_sending_twice_speaks_of_your_own_work(district: Services) -> None
     assert "Ana Teacher" not in again
 
 
+async def test_sending_work_already_with_a_reviewer_says_you_handed_it_in(
+    district: Services,
+) -> None:
+    await submitted(district, ANA)
+    ana = LocalDriver(district).as_(ANA)
+    await ana.say("Reflection: " + "Students asked each other why. " * 5)
+    for typed in ("send", "submit"):
+        answer = await ana.command(typed)
+        assert answer.startswith("You already handed this in"), answer
+        assert "Ana Teacher" not in answer
+
+
 async def test_status_has_no_stale_next_step_once_handed_in_or_earned(district: Services) -> None:
     await submitted(district, ANA)
     ana = LocalDriver(district).as_(ANA)

@@ -81,6 +81,39 @@ async def _last_change(
     return row[0] or "CoachBot", row[1], row[2]
 
 
+HAND_INS = (Move.SEND_DRAFT, Move.SUBMIT)
+# The work is already with a reviewer, by the move that put it there.
+OUT_BY = {
+    State.SUBMITTED: Move.SUBMIT,
+    State.UNDER_REVIEW: Move.SUBMIT,
+    State.DRAFT_WITH_FACILITATOR: Move.SEND_DRAFT,
+}
+
+
+async def already_out(
+    session: AsyncSession, actor: Actor, pursuit: Pursuit, move: Move, state: State
+) -> None:
+    """A draft or a submission tried while the work is already with a reviewer: say when it
+    was handed in, and by whom ("you", for the teacher's own work). A formal submission while
+    a draft is out is left to the rules (it says what can happen from there)."""
+    out_by = OUT_BY.get(state)
+    if (
+        move not in HAND_INS
+        or out_by is None
+        or (out_by, move)
+        == (
+            Move.SEND_DRAFT,
+            Move.SUBMIT,
+        )
+    ):
+        return
+    by, at, by_id = await _last_change(session, pursuit.id, out_by.value)
+    if at is None:
+        return
+    you = by_id is not None and by_id == actor.person_id
+    raise ChangedMeanwhile(state=state.value, by=by, at=at, same=True, you=you, move=out_by.value)
+
+
 class JourneyService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -154,6 +187,7 @@ class JourneyService:
         """Check and make ``move`` on a pursuit the caller has locked; audit it."""
         state = State(pursuit.state)
         rule = RULES[move]
+        await already_out(session, actor, pursuit, move, state)
         stale = expected_version is not None and pursuit.version != expected_version
         # A reviewer's decision finds the pursuit already decided: another reviewer got there
         # first (two reviewers on one submission), so say who, not just "not allowed".
