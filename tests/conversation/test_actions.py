@@ -68,7 +68,9 @@ def test_every_button_a_semester_shows_names_a_registered_action(
     capsys.readouterr()
     registered = set(build_registry().actions)
     shown = [
-        pair for mailbox in demo.driver.mail.values() for pair in _buttons(mailbox.replies)
+        pair
+        for mailbox in demo.driver.mail.values()
+        for pair in _buttons(mailbox.replies)
     ] + [pair for posts in demo.driver.channels.values() for pair in _buttons(posts)]
     assert len({action for _, action in shown}) >= 8  # a semester shows many kinds of button
     assert [pair for pair in shown if pair[1] not in registered] == []

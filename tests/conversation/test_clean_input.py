@@ -39,16 +39,11 @@ def test_every_text_a_person_sends_is_cleaned() -> None:
     assert cleaned(DirectMessage(me, "", (shared,))).files[0].name == "plan.pdf"  # type: ignore[union-attr]
     assert cleaned(Command(me, "sh\x00ow", "PA\x0001")) == Command(me, "show", "PA01")
     assert cleaned(ButtonPress(me, "approve", "12\x00.3")) == ButtonPress(me, "approve", "12.3")
-    form = cleaned(
-        FormSubmission(me, "f", {"why": "be\x00cause"}, "1\x00.2", files={"plan": (shared,)})
-    )
-    assert form == FormSubmission(
-        me,
-        "f",
-        {"why": "because"},
-        "1.2",
-        files={"plan": (SharedFile("plan.pdf", 1, "application/pdf", "x"),)},
-    )
+    form = cleaned(FormSubmission(me, "f", {"why": "be\x00cause"}, "1\x00.2",
+                                  files={"plan": (shared,)}))
+    assert form == FormSubmission(me, "f", {"why": "because"}, "1.2",
+                                  files={"plan": (SharedFile("plan.pdf", 1, "application/pdf",
+                                                             "x"),)})
 
 
 async def test_a_nul_byte_in_a_message_is_stored_and_echoed_without_it(

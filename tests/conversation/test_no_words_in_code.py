@@ -18,10 +18,8 @@ CHECKED = [
     *sorted((REPO_ROOT / "coachbot" / "conversation").rglob("*.py")),
     REPO_ROOT / "adapters" / "local" / "demo.py",
     REPO_ROOT / "adapters" / "local" / "terminal.py",
-    *(
-        REPO_ROOT / "adapters" / "slack" / name
-        for name in ("app.py", "blocks.py", "channel.py", "home.py", "inbound.py", "platform.py")
-    ),
+    *(REPO_ROOT / "adapters" / "slack" / name
+      for name in ("app.py", "blocks.py", "channel.py", "home.py", "inbound.py", "platform.py")),
     REPO_ROOT / "adapters" / "web" / "app.py",
 ]
 SENTENCE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")

@@ -34,9 +34,8 @@ async def test_a_new_deadline_keeps_done_steps_and_offers_a_date_that_fits(
     # twelve hours over five steps leave about five for the last two: too tight by the 15th
     assert "That's tight: about 5 hours of work are left" in proposal
     assert "The earliest date that fits is *Friday, September 18, 2026*" in proposal
-    assert [
-        b for b in ana.mailbox.last.blocks if "Use Friday, September 18, 2026 instead" in str(b)
-    ]
+    assert [b for b in ana.mailbox.last.blocks if "Use Friday, September 18, 2026 instead"
+            in str(b)]
     saved = await ana.press("use_plan", labelled="Keep")
     assert "Deadline: *Tuesday, September 15, 2026*" in saved
     steps = _days(saved)
@@ -52,9 +51,8 @@ async def test_a_new_deadline_keeps_done_steps_and_offers_a_date_that_fits(
     await ana.command("deadline", "sep 11")
     saved = await ana.press("use_plan", labelled="instead")
     assert "Deadline: *Friday, September 25, 2026*" in saved
-    assert all(
-        d.weekday() < 5 and not date(2026, 9, 14) <= d <= date(2026, 9, 18) for d in _days(saved)
-    )
+    assert all(d.weekday() < 5 and not date(2026, 9, 14) <= d <= date(2026, 9, 18)
+               for d in _days(saved))
 
 
 async def test_a_passed_deadline_reads_as_passed_with_a_way_to_move_it(

@@ -97,15 +97,8 @@ async def already_out(
     was handed in, and by whom ("you", for the teacher's own work). A formal submission while
     a draft is out is left to the rules (it says what can happen from there)."""
     out_by = OUT_BY.get(state)
-    if (
-        move not in HAND_INS
-        or out_by is None
-        or (out_by, move)
-        == (
-            Move.SEND_DRAFT,
-            Move.SUBMIT,
-        )
-    ):
+    submit_while_draft_out = out_by is Move.SEND_DRAFT and move is Move.SUBMIT
+    if move not in HAND_INS or out_by is None or submit_while_draft_out:
         return
     by, at, by_id = await _last_change(session, pursuit.id, out_by.value)
     if at is None:
