@@ -5,6 +5,7 @@ again, and no internal word in any answer."""
 from __future__ import annotations
 
 from adapters.local.driver import LocalDriver
+from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
 from tests.adapters.local.test_approvals_chat import NOTE, PLAN, REASONS
@@ -111,3 +112,23 @@ async def test_snooze_until_next_monday_as_suggested(district: Services) -> None
     answer = await ana.command("snooze", "until next monday")
     assert answer.startswith("Got it: no reminders until Monday, September 14, 2026")
     assert "no reminders until" in await ana.say("snooze for 2 weeks")
+
+
+async def test_in_the_terminal_a_gone_button_number_and_thanks(district: Services) -> None:
+    await working(district)
+    await district.person_settings.update(await actor(district, ANA), onboarded=True)
+    answers = iter(["status", "9", "thanks!", "hi", "/quit"])
+
+    def ask(prompt: str) -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    screen: list[str] = []
+    await chat(district, ANA, ask, screen.append)
+    text = "\n".join(screen)
+    assert "That button is gone" in text
+    assert "You're welcome, Ana Teacher!" in text
+    assert "Hi Ana Teacher! You're working on *Questioning for Discourse*" in text
+    assert "didn't catch" not in text and "== Welcome" not in text
