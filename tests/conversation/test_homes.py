@@ -56,6 +56,8 @@ async def test_small_talk_gets_a_short_human_answer(district: Services) -> None:
         ("ok", "Good."),
         ("bye", "Bye for now"),
         ("hello", "Hi Ana Teacher!"),
+        ("Hi CoachBot!", "Hi Ana Teacher!"),
+        ("ok, thanks", "You're welcome"),
     ):
         answer = await ana.say(said)
         assert expected in answer, (said, answer)

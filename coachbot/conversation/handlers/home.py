@@ -49,11 +49,12 @@ SMALL_TALK = {
     "see_you": "bye", "see_ya": "bye", "later": "bye", "good_night": "bye",
 }  # fmt: skip
 _NOT_WORDS = re.compile(r"[^a-z ]+")
+_TO_BOT = {"coachbot", "bot", "there", "again", "everyone", "so", "much", "very"}
 
 
 def small_talk_kind(text: str) -> str | None:
     """ "hello", "thanks", "ok" or "bye" when ``text`` is only that; None otherwise."""
-    words = "_".join(_NOT_WORDS.sub(" ", text.lower()).split())
+    words = "_".join(w for w in _NOT_WORDS.sub(" ", text.lower()).split() if w not in _TO_BOT)
     return SMALL_TALK.get(words) if words else None
 
 
@@ -105,10 +106,10 @@ WORKING = (State.PLANNING.value, State.IN_PROGRESS.value, State.NOT_YET.value)
 
 
 async def _quiet(turn: Turn) -> list[tuple[str, int]] | None:
-    """Teachers with open work and no activity for a while, in the cohorts this person leads
-    (all of the district's for a district admin)."""
+    """Teachers with open work and no activity for a while, in the cohorts this person
+    facilitates (all of the district's for an admin, as ``progress`` shows)."""
     cohorts = await turn.read.cohorts(turn.me.district_id)
-    if not turn.me.is_(Role.DISTRICT_ADMIN):
+    if not turn.me.is_admin:  # as ``progress`` shows them: all of them for a leader
         mine = set(await turn.read.my_cohorts(turn.me.person_id))
         cohorts = [(cid, name) for cid, name in cohorts if name in mine]
     if not cohorts:
