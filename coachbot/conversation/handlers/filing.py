@@ -33,8 +33,8 @@ async def file_shared(
     )
     wanted = (caption or "").strip().rstrip(":").lower()
     named = next((c for c in place.choices if c.lower() == wanted), None)
-    if named is None and place.part and not place.holding:
-        named = place.part
+    if named is None and place.part and place.holding in (None, shared.name):
+        named = place.part  # empty, or a new version of the same file: said when replaced
     if named is None:
         await _ask(turn, summary, shared, place, keep)
         return None
@@ -50,7 +50,7 @@ async def file_shared(
         content=shared.content,  # kept, so the reviewer can open it
     )
     replaced = place.filled.get(filed)
-    if replaced and replaced != shared.name:
+    if replaced:
         await turn.answer("evidence.j2", "replaced", part=filed, old=replaced, new=shared.name)
     return filed
 
@@ -113,7 +113,7 @@ async def file_as(turn: Turn, value: str) -> None:
         media_type=chosen.media_type or None,
     )
     replaced = place.filled.get(filed)
-    if replaced and replaced != chosen.file_name:
+    if replaced:
         await turn.answer("evidence.j2", "replaced", part=filed, old=replaced, new=chosen.file_name)
     summary = await turn.read.pursuit(chosen.pursuit_id)
     await turn.answer("evidence.j2", "filed", parts=[filed], title=summary.title)
