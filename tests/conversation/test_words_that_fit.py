@@ -107,6 +107,14 @@ async def test_typing_ask_again_reopens_the_approval_request(district: Services)
     assert room.mail[DEE].replies == []  # no help request went to the admins
 
 
+
+async def test_ask_again_with_nothing_sent_back_sends_nothing(district: Services) -> None:
+    room = await working(district)
+    answer = await room.as_(ANA).say("ask again")
+    assert "There's no request waiting to be asked again" in answer
+    assert room.mail[FAY].replies == [] and room.mail[DEE].replies == []
+
+
 async def test_snooze_until_next_monday_as_suggested(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     answer = await ana.command("snooze", "until next monday")

@@ -138,7 +138,9 @@ async def help_me(turn: Turn, args: str) -> None:
         ]  # fmt: skip
         if sent_back:
             await request_approval(turn, str(PursuitRef(sent_back[0].pursuit_id)))
-            return
+        else:  # no request to ask again: nothing is sent to anyone for a lone "again"
+            await turn.answer("pursuit.j2", "nothing_to_ask_again")
+        return
     summary = await my_pursuit(turn, None)
     facilitators = await turn.read.facilitators_of(summary.pursuit_id)
     if not facilitators:
