@@ -42,7 +42,7 @@ SMALL_TALK = {
     "hi": "hello", "hello": "hello", "hey": "hello", "hiya": "hello", "howdy": "hello",
     "good_morning": "hello", "good_afternoon": "hello", "good_evening": "hello",
     "thanks": "thanks", "thank_you": "thanks", "thx": "thanks", "ty": "thanks",
-    "thanks_a_lot": "thanks", "thank_you_so_much": "thanks", "cheers": "thanks",
+    "thanks_a_lot": "thanks", "cheers": "thanks",
     "great": "ok", "ok": "ok", "okay": "ok", "k": "ok", "cool": "ok", "got_it": "ok",
     "sounds_good": "ok", "perfect": "ok", "nice": "ok", "great_thanks": "thanks",
     "ok_thanks": "thanks", "okay_thanks": "thanks", "bye": "bye", "goodbye": "bye",
