@@ -152,6 +152,8 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
             button = channel.buttons[int(line) - 1]
             event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()
+        elif line.isdigit() and len(line) <= 2:  # a button number that is not (any more) shown
+            event = ButtonPress(sender, "", "", event_id(turn))
         elif line.startswith("/file "):
             shared = await asyncio.to_thread(shared_file, line[6:].strip())
             if shared is None:

@@ -1,7 +1,9 @@
-"""The App Home tab: the person's own status, their review queue, or an admin's summary.
+"""The App Home tab: a home for each role.
 
-It is what the core answers to ``status`` (and ``queue`` for facilitators, ``progress`` for
-admins), captured instead of sent, and published as the person's Home view.
+It opens with what the core answers to ``help`` (what waits for this person now, and only their
+roles' commands), then the person's own status if they teach, their review queue if they
+review, and the approvals and cohorts' progress if they lead: captured instead of sent, and
+published as the person's Home view.
 """
 
 from __future__ import annotations
@@ -46,19 +48,21 @@ async def home_view(conversation: Conversation, sender: Sender) -> dict[str, Any
     sections = [
         name
         for name, shown in (
+            ("help", True),  # what waits now, and their own commands
             ("status", me.is_(Role.TEACHER)),  # their own credentials
-            ("queue", True),  # reviews waiting for a facilitator
-            ("approvals", True),  # requests waiting for an approver
+            ("queue", me.is_(Role.FACILITATOR) or me.is_admin),  # reviews waiting
+            ("approvals", me.is_admin),  # requests waiting for an approver
             ("progress", me.is_admin),  # the admin summary of cohorts
         )
         if shown and name in names
     ]
-    blocks: list[Any] = [_section(say.words("slack.j2", "home_heading", name=me.name))]
+    blocks: list[Any] = []
     for section in sections:
         captured = _Captured()
         await conversation.handle(Command(sender, section), captured)
         for reply in captured.replies:
-            blocks.append(DividerBlock())
+            if blocks:
+                blocks.append(DividerBlock())
             blocks.extend(reply_blocks(reply))
-    # Home views hold 100 blocks: keep the first ones whole (status comes first).
+    # Home views hold 100 blocks: keep the first ones whole (what waits now comes first).
     return View(type="home", blocks=blocks[:MAX_HOME_BLOCKS]).to_dict()

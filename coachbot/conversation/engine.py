@@ -91,6 +91,9 @@ class Conversation:
             if turn.news:
                 await self._kick()
         except DomainError as exc:
+            if exc.params.get("hint") == "stale_value":  # a button's value from long ago
+                await self._stale(turn)
+                return
             log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
             params = {"tz": me.timezone, **exc.params}
             await channel.reply(self.say.reply("errors.j2", exc.code, **params))
@@ -104,13 +107,13 @@ class Conversation:
         elif isinstance(event, ButtonPress):
             handler = self.registry.actions.get(event.action_id)
             if handler is None:
-                await turn.answer("general.j2", "stale_button")
+                await self._stale(turn)
                 return
             await handler(turn, event.value)
         elif isinstance(event, FormSubmission):
             answers = self.registry.forms.get(event.form_id)
             if answers is None:
-                await turn.answer("general.j2", "stale_button")
+                await self._stale(turn)
                 return
             await self._submitted(turn, event, answers)
         elif isinstance(event, DirectMessage):
@@ -174,6 +177,8 @@ class Conversation:
                 word, args = match.group(1).lower(), match.group(2)
         spec = self.registry.lookup(word)
         if spec is None:
+            if await self._small_talk(turn):
+                return
             near = difflib.get_close_matches(word, list(turn.commands), n=3, cutoff=0.5)
             await turn.answer("general.j2", "unknown_command", word=word, near=near)
             return
@@ -194,6 +199,8 @@ class Conversation:
             if self.registry.lookup(word) is not None:
                 await self.run_command(turn, word, match.group(2))
                 return
+        if not event.files and await self._small_talk(turn):
+            return
         intake = self.registry.message
         if intake is not None and (
             event.files or "http" in (event.text or "") or ":" in (event.text or "")
@@ -203,6 +210,19 @@ class Conversation:
         first = match.group(1).lower() if match else ""
         near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)
         await turn.answer("general.j2", "did_not_understand", near=near)
+
+    async def _stale(self, turn: Turn) -> None:
+        """A button that is gone says so, and offers the current ones: the person's status
+        (with its buttons), or for staff what waits for them now."""
+        await turn.answer("general.j2", "stale_button", current=True)
+        try:
+            await self.run_command(turn, "status", "")
+        except Exception as exc:  # the apology for a gone button has been said already
+            log.warning("status after a stale button failed", exc_info=exc)
+
+    async def _small_talk(self, turn: Turn) -> bool:
+        chat = self.registry.small_talk
+        return chat is not None and await chat(turn)
 
     async def _kick(self) -> None:
         if self.kick is None:

@@ -7,6 +7,7 @@ context), so it may come back stale, truncated or forged: ``parse`` accepts exac
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -78,3 +79,38 @@ class ProposedPlan:
 
     def __str__(self) -> str:
         return f"{self.pursuit}|{self.deadline.isoformat()}"
+
+
+@dataclass(frozen=True)
+class FileChoice:
+    """A file the teacher sent, and the part to file it as, for a "which part?" button:
+    ``'[12, "Lesson plan", "<sha256>", 2048, "application/pdf", "plan.pdf"]'``. The bytes are
+    already kept by their hash; a forged value can only name bytes the store holds."""
+
+    pursuit_id: int
+    part: str
+    sha256: str
+    size: int
+    media_type: str
+    file_name: str
+
+    @classmethod
+    def parse(cls, value: str) -> FileChoice:
+        try:
+            pid, part, sha, size, media, name = json.loads(value)
+        except (ValueError, TypeError):
+            raise _stale(value) from None
+        fields = (pid, size), (part, sha, media, name)
+        if not all(isinstance(v, int) for v in fields[0]) or not all(
+            isinstance(v, str) for v in fields[1]
+        ):
+            raise _stale(value)
+        if not re.fullmatch(r"[0-9a-f]{64}", sha):
+            raise _stale(value)
+        return cls(pid, part, sha, size, media, name)
+
+    def __str__(self) -> str:
+        return json.dumps(
+            [self.pursuit_id, self.part, self.sha256, self.size, self.media_type, self.file_name],
+            ensure_ascii=False,
+        )

@@ -19,6 +19,8 @@ __all__ = ["Action", "CommandSpec", "FormHandler", "Handler", "Registry"]
 Handler = Callable[[Turn, str], Awaitable[None]]
 FormHandler = Callable[[Turn, dict[str, str], str], Awaitable[None]]
 MessageHandler = Callable[[Turn], Awaitable[None]]
+# Small talk ("thanks!", "hi"): answers and returns True, or returns False for anything else.
+ChatHandler = Callable[[Turn], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class Registry:
     forms: dict[str, FormHandler] = field(default_factory=dict)
     # What a message that is not a command goes to (evidence for the basket), if anything.
     message: MessageHandler | None = None
+    # What a message that is neither a command nor evidence is tried with before "I didn't
+    # catch that": small talk.
+    small_talk: ChatHandler | None = None
 
     def command(
         self, name: str, *roles: Role, aliases: tuple[str, ...] = ()
@@ -67,6 +72,10 @@ class Registry:
 
     def on_message(self, handler: MessageHandler) -> MessageHandler:
         self.message = handler
+        return handler
+
+    def on_small_talk(self, handler: ChatHandler) -> ChatHandler:
+        self.small_talk = handler
         return handler
 
     def arrange(self, order: tuple[str, ...]) -> None:

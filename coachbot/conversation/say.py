@@ -13,6 +13,7 @@ from coachbot.conversation.vocabulary import (
     Reply,
     Style,
     Text,
+    preview,
 )
 from coachbot.prompts import Prompts
 
@@ -64,4 +65,4 @@ class Say:
         blocks: list[Block] = [first, *(extra or [])]
         if buttons:
             blocks.append(Buttons(tuple(buttons)))
-        return Reply(tuple(blocks), summary=first.markup.split("\n", 1)[0][:150])
+        return Reply(tuple(blocks), summary=preview(first.markup))

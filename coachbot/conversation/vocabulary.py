@@ -183,6 +183,19 @@ class Context:
 Block = Text | Fields | Buttons | Menu | Context
 
 
+PREVIEW = 150  # characters of a notification preview
+
+
+def preview(markup: str, limit: int = PREVIEW) -> str:
+    """The first line of ``markup``, cut on a word boundary with an ellipsis when it is
+    longer than ``limit``: a notification never shows half a word ("move your plan, o")."""
+    line = markup.strip().split("\n", 1)[0].strip()
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-(")
+    return f"{cut}…"
+
+
 @dataclass(frozen=True)
 class Reply:
     blocks: tuple[Block, ...]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from coachbot.conversation.handlers.common import first_word, my_pursuit
+from coachbot.conversation.handlers.filing import file_shared
 from coachbot.conversation.handlers.hand_in import HAND_IN_FORM
 from coachbot.conversation.handlers.handed_in import tell_handed_in
 from coachbot.conversation.refs import PursuitRef
@@ -91,20 +92,12 @@ async def evidence_message(turn: Turn) -> None:
     assert isinstance(event, DirectMessage)
     summary = await _basket_pursuit(turn)
     filed: list[str] = []
+    asked = False
     for shared in event.files:
-        filed.append(
-            await turn.use.basket.add(
-                turn.me.actor,
-                summary.pursuit_id,
-                PartKind.FILE,
-                file_name=shared.name,
-                file_size=shared.size,
-                content_hash=shared.sha256,
-                head=shared.head,  # the type is told by the content, not the name
-                content=shared.content,  # kept, so the reviewer can open it
-                caption=event.text if len(event.files) == 1 else None,
-            )
-        )
+        caption = event.text if len(event.files) == 1 else None
+        part = await file_shared(turn, summary, shared, caption, DRAFT)
+        filed += [part] if part else []
+        asked = asked or part is None
     text = event.text.strip()
     urls = URL.findall(text)
     named = NAMED.match(text)
@@ -131,7 +124,8 @@ async def evidence_message(turn: Turn) -> None:
             )
         )
     if not filed:
-        await turn.answer("evidence.j2", "how_to_add")
+        if not asked:
+            await turn.answer("evidence.j2", "how_to_add")
         return
     await turn.answer("evidence.j2", "filed", parts=filed, title=summary.title)
     await _show_basket(turn, summary.pursuit_id)

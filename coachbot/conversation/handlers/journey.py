@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL
+from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL, request_approval
 from coachbot.conversation.handlers.catalog import CATALOG
-from coachbot.conversation.handlers.common import first_word, my_pursuit
+from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
 from coachbot.conversation.handlers.feedback import FEEDBACK, REVISING
+from coachbot.conversation.handlers.home import greet
 from coachbot.conversation.handlers.planning import CHANGE_DEADLINE, DONE
 from coachbot.conversation.refs import ProposedPlan, PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, Block
+from coachbot.domain.errors import NotPermitted
 from coachbot.domain.journey import Move, State
 from coachbot.domain.reviews import Decision
 from coachbot.domain.roles import Role
@@ -21,18 +23,25 @@ MOVABLE = (State.PLANNING, State.IN_PROGRESS, State.DRAFT_WITH_FACILITATOR, Stat
 # The decisions whose message is mostly "what to change": status shows that part in short.
 ASKS_FOR_CHANGES = frozenset({Decision.NOT_YET.value, Decision.FEEDBACK.value})
 HELP_ME = Action("help_me")
+WITHDRAW = Action("withdraw")
+CONFIRMS = frozenset({"yes", "confirm", "sure"})
 
 
 def register(r: Registry) -> None:
     r.command("status", aliases=("progress-me", "where"))(status)
     r.action(STATUS)(status)
     r.command("withdraw", Role.TEACHER)(withdraw)
+    r.action(WITHDRAW)(withdraw_confirmed)
     r.command("helpme", Role.TEACHER, aliases=("stuck", "ask"))(help_me)
     r.action(HELP_ME)(help_me_pressed)
 
 
 async def status(turn: Turn, args: str) -> None:
     mine = await turn.use.status.teacher(turn.me.email)
+    staff = turn.me.is_(Role.FACILITATOR) or turn.me.is_admin
+    if not turn.me.is_(Role.TEACHER) or (staff and not mine.pursuits):
+        await greet(turn)  # what waits for them as a reviewer or leader, not a teacher's view
+        return
     feedback = await turn.read.feedback(turn.me.person_id) if mine.pursuits else []
     buttons = []
     for line in mine.pursuits:
@@ -91,19 +100,47 @@ async def status(turn: Turn, args: str) -> None:
 
 
 async def withdraw(turn: Turn, args: str) -> None:
-    code, _ = first_word(args)
+    """Withdrawing asks first: the answer is a button (or "withdraw CODE yes")."""
+    code, rest = first_word(args)
     summary = await my_pursuit(turn, code)
+    if rest.lower() in CONFIRMS:
+        await withdraw_confirmed(turn, str(as_seen(summary)))
+        return
+    buttons = [
+        turn.say.button("withdraw_yes", WITHDRAW, as_seen(summary)),
+        turn.say.button("keep_working", STATUS, primary=True),
+    ]
+    await turn.reply(
+        turn.say.reply("pursuit.j2", "withdraw_ask", title=summary.title, buttons=buttons)
+    )
+
+
+async def withdraw_confirmed(turn: Turn, value: str) -> None:
+    pursuit = PursuitRef.parse(value)
+    if await turn.read.teacher_of(pursuit.pursuit_id) != turn.me.person_id:
+        raise NotPermitted(move="withdraw", parties=["owner"])
+    summary = await turn.read.pursuit(pursuit.pursuit_id)
     await turn.use.journey.move(
         turn.me.actor,
-        summary.pursuit_id,
+        pursuit.pursuit_id,
         Move.WITHDRAW,
-        reason=args or None,
+        expected_version=pursuit.version,
         idempotency_key=turn.key(),
     )
     await turn.answer("pursuit.j2", "withdrawn", title=summary.title)
 
 
 async def help_me(turn: Turn, args: str) -> None:
+    if args.strip().lower() == "again":  # "ask again", as the status button says
+        sent_back = [
+            line for line in (await turn.use.status.teacher(turn.me.email)).pursuits
+            if line.state == State.SENT_BACK
+        ]  # fmt: skip
+        if sent_back:
+            await request_approval(turn, str(PursuitRef(sent_back[0].pursuit_id)))
+        else:  # no request to ask again: nothing is sent to anyone for a lone "again"
+            await turn.answer("pursuit.j2", "nothing_to_ask_again")
+        return
     summary = await my_pursuit(turn, None)
     facilitators = await turn.read.facilitators_of(summary.pursuit_id)
     if not facilitators:

@@ -33,7 +33,19 @@ def register(r: Registry) -> None:
     r.action(RETRY_DEAD)(retry)
 
 
+def _snooze_date(args: str) -> str:
+    """The date in "until next monday", "till Dec 3" or "for 2 weeks" (as "in 2 weeks")."""
+    words = args.strip()
+    head, _, rest = words.partition(" ")
+    if head.lower() in {"until", "till", "til", "to"}:
+        return rest.strip()
+    if head.lower() == "for" and rest:
+        return f"in {rest.strip()}"
+    return words
+
+
 async def snooze(turn: Turn, args: str) -> None:
+    args = _snooze_date(args)
     if not args:
         raise InvalidInput(field="date", hint="snooze_needs_date")
     day = parse_day(args, turn.me.timezone, turn.clock.now())

@@ -1,4 +1,9 @@
-"""Help, and onboarding: a person's time zone, goal and privacy choices."""
+"""Help, greetings and onboarding: a person's time zone, goal and privacy choices.
+
+First contact greets each role with what it can do (a facilitator is not told about choosing
+a credential); "hi" to someone already set up says hello and what waits for them, and never
+opens the settings form again; "start" and "privacy" do.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,17 @@ from zoneinfo import available_timezones
 from coachbot.conversation import zones
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
+from coachbot.conversation.handlers.home import greet, help_, now, small_talk_kind
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
+from coachbot.conversation.vocabulary import (
+    Command,
+    DirectMessage,
+    FieldKind,
+    Form,
+    FormField,
+    Option,
+)
 from coachbot.conversation.zones import shown
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
@@ -27,13 +40,30 @@ US_ZONES = (
 
 def register(r: Registry) -> None:
     r.command("help", aliases=("?", "commands"))(help_)
-    r.command("start", aliases=("hello", "hi", "onboard"))(start)
+    r.command("start", aliases=("onboard", "settings"))(start)
     r.form("onboarding")(onboarding_submitted)
     r.command("privacy")(privacy)
+    r.on_small_talk(small_talk)
 
 
-async def help_(turn: Turn, args: str) -> None:
-    await turn.answer("help.j2", "overview", names=list(turn.commands), name=turn.me.name)
+async def small_talk(turn: Turn) -> bool:
+    """Answer "thanks!", "hi", "ok", "bye" in a few words; False for anything else."""
+    event = turn.event
+    text = event.text if isinstance(event, DirectMessage) else ""
+    if isinstance(event, Command):
+        text = f"{event.name} {event.args}".lstrip("/").removeprefix("coach ")
+    kind = small_talk_kind(text)
+    if kind is None:
+        return False
+    if kind == "hello":
+        settings = await turn.use.person_settings.view(turn.me.person_id)
+        if settings.onboarded:
+            await greet(turn)
+        else:  # first contact
+            await start(turn, "")
+        return True
+    await turn.answer("home.j2", "small_talk", kind=kind, name=turn.me.name)
+    return True
 
 
 async def start(turn: Turn, args: str) -> None:
@@ -76,7 +106,13 @@ async def start(turn: Turn, args: str) -> None:
                 options=tuple(Option(g, g) for g in goals),
             ),
         )
-    await turn.answer("general.j2", "welcome", name=turn.me.name, onboarded=settings.onboarded)
+    await turn.answer(
+        "general.j2",
+        "welcome",
+        name=turn.me.name,
+        onboarded=settings.onboarded,
+        roles=[role.value for role in Role if turn.me.is_(role)],
+    )
     await turn.open_form(
         Form("onboarding", turn.say.label("form_onboarding"), tuple(fields), turn.say.label("save"))
     )
@@ -97,14 +133,16 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
         named_in_announcements=values.get("named_in_announcements", "yes") == "yes",
     )
     cohorts = await turn.read.my_cohorts(turn.me.person_id)
-    buttons = [turn.say.button("browse_catalog", CATALOG, primary=True)]
-    if not cohorts and turn.me.is_(Role.TEACHER):
+    teacher = turn.me.is_(Role.TEACHER)
+    buttons = [turn.say.button("browse_catalog", CATALOG, primary=True)] if teacher else []
+    if not cohorts and teacher:
         buttons.append(turn.say.button("join_cohort", JOIN))
     await turn.reply(
         turn.say.reply(
-            "general.j2", "onboarded", timezone=zone, goal=goal, cohorts=cohorts, buttons=buttons
+            "general.j2", "onboarded", timezone=zone, goal=goal, cohorts=cohorts,
+            teacher=teacher, now=await now(turn), tz=zone, buttons=buttons,
         )
-    )
+    )  # fmt: skip
 
 
 async def privacy(turn: Turn, args: str) -> None:

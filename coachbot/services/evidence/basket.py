@@ -1,12 +1,15 @@
 """The draft basket: evidence parts a teacher sends over several messages before handing in.
 
 A part is matched to the credential's requirements: "Reflection: ..." names its part; otherwise
-a file goes to the first file part still empty, a link to the first link part, text to the first
-text part. Sending a part again replaces it, so a teacher can fix a mistake by resending.
+a file goes to the part its name or type points to ("student-work.png" to "Student work
+samples"), or to the only file part still empty; when that is not obvious the conversation asks
+(``place_file``), and it never replaces a part without saying so. A link goes to the first link
+part still empty, or stands in for a file. Sending a named part again replaces it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -109,7 +112,65 @@ def match_requirement(
         wanted = named.strip().lower()
         return next((r for r in requirements if r.name.lower() == wanted), None)
     open_first = sorted(requirements, key=lambda r: (r.name in filled, not r.required))
-    return next((r for r in open_first if r.kind is kind), None)
+    found = next((r for r in open_first if r.kind is kind), None)
+    if kind is PartKind.LINK and (found is None or found.name in filled):
+        # A bare link (a Drive or Docs file) may stand in for a file part still empty.
+        found = next(
+            (r for r in open_first if r.kind is PartKind.FILE and r.name not in filled), found
+        )
+    return found
+
+
+_WORD = re.compile(r"[a-z]{3,}")
+_COMMON = {"the", "and", "for", "with", "file", "doc", "pdf", "png", "jpg", "jpeg", "docx"}
+
+
+def _words(text: str) -> set[str]:
+    words = set(_WORD.findall(text.lower())) - _COMMON
+    return words | {w[:-1] for w in words if w.endswith("s")}
+
+
+@dataclass(frozen=True)
+class FilePlace:
+    """Where a file sent without a part's name would go.
+
+    ``part`` is the part it obviously belongs to (None: not obvious, ask among ``choices``);
+    ``holding`` is what that part already holds in the basket (a file name), which filing
+    there would replace: the conversation asks before it does."""
+
+    part: str | None
+    holding: str | None
+    choices: tuple[str, ...]
+    filled: dict[str, str] = field(default_factory=dict)  # what the basket holds, by part
+
+
+def place_file(
+    requirements: tuple[Requirement, ...],
+    basket: dict[str, str],
+    file_name: str,
+    media_type: str | None,
+) -> FilePlace:
+    """The part a file belongs to: the one its name points to, else the one its type fits,
+    else the only file part still empty; otherwise none (ask)."""
+    parts = [r for r in requirements if r.kind is PartKind.FILE]
+    choices = tuple(r.name for r in parts)
+    named = _words(file_name.rsplit(".", 1)[0])
+    scored = sorted(((len(named & _words(r.name)), r.name) for r in parts), reverse=True)
+    part: str | None = None
+    if scored and scored[0][0] and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        part = scored[0][1]
+    if part is None:
+        fits = [r.name for r in parts if r.allowed_types and filetypes.allowed(media_type,
+                                                                                r.allowed_types)]
+        typed = [r.name for r in parts if r.allowed_types]
+        empty = [r.name for r in parts if r.name not in basket]
+        if len(fits) == 1 and len(typed) == len(parts):
+            part = fits[0]
+        elif len(parts) == 1:
+            part = parts[0].name
+        elif len(empty) == 1 and len(fits) <= 1:
+            part = empty[0]
+    return FilePlace(part, basket.get(part) if part else None, choices, basket)
 
 
 class BasketService:
@@ -208,6 +269,25 @@ class BasketService:
             )
             pursuit.last_activity_at = self.clock.now()
             return requirement.name
+
+    async def place_file(
+        self, actor: Actor, pursuit_id: int, file_name: str, head: bytes | None
+    ) -> FilePlace:
+        """Where a file sent without a part's name would go, and what it would replace."""
+        async with self.db.read() as session:
+            pursuit, requirements = await self._open(session, actor, pursuit_id, locked=False)
+            items = await session.scalars(
+                select(DraftItem).where(DraftItem.pursuit_id == pursuit.id)
+            )
+            basket = {i.requirement: i.file_name or i.url or "" for i in items}
+            media_type = filetypes.sniff(head) if head else None
+            return place_file(requirements, basket, file_name, media_type)
+
+    async def hold_file(self, file_name: str, content: bytes | None, content_hash: str) -> None:
+        """Keep a file's bytes while the teacher says which part it is for (``add`` later
+        files it by its hash, with no content)."""
+        if content is not None:
+            await self.keeper.keep_bytes("evidence", file_name, content, content_hash)
 
     async def view(self, actor: Actor, pursuit_id: int) -> BasketView:
         async with self.db.read() as session:

@@ -19,13 +19,13 @@ from coachbot.clock import Clock
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.errors import Incomplete, InvalidInput, NotPermitted, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
-from coachbot.domain.journey import Move
+from coachbot.domain.journey import Move, State
 from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
 from coachbot.services.evidence.basket import basket_parts
 from coachbot.services.evidence.keeping import FileKeeper
 from coachbot.services.journey.extra_tries import allowed_tries
-from coachbot.services.journey.gate import JourneyService, lock_pursuit
+from coachbot.services.journey.gate import JourneyService, already_out, lock_pursuit
 from coachbot.services.journey.planning import local_today, window_for
 from coachbot.services.record import idempotency
 from coachbot.storage.codec import policy_from_json, requirements_from_json
@@ -111,6 +111,8 @@ class EvidenceService:
 
         async def work(session: AsyncSession) -> dict[str, Any]:
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
+            move = Move.SEND_DRAFT if kind is EvidenceKind.DRAFT else Move.SUBMIT
+            await already_out(session, actor, pursuit, move, State(pursuit.state))
             parts, in_basket = await basket_parts(session, pursuit.id)
             if not in_basket and not supplied:
                 raise InvalidInput(field="evidence", hint="no_parts")

@@ -64,10 +64,10 @@ async def lock_pursuit(session: AsyncSession, db: Database, pursuit_id: int) -> 
 
 async def _last_change(
     session: AsyncSession, pursuit_id: int, action: str | None = None
-) -> tuple[str, datetime | None]:
-    """Who last changed the pursuit (or last made ``action`` on it), and when."""
+) -> tuple[str, datetime | None, int | None]:
+    """Who last changed the pursuit (or last made ``action`` on it), when, and their id."""
     query = (
-        select(Person.name, AuditEvent.occurred_at)
+        select(Person.name, AuditEvent.occurred_at, AuditEvent.actor_id)
         .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
         .where(AuditEvent.subject_type == "pursuit", AuditEvent.subject_id == pursuit_id)
         .order_by(AuditEvent.id.desc())
@@ -77,8 +77,34 @@ async def _last_change(
         query = query.where(AuditEvent.action == action)
     row = (await session.execute(query)).first()
     if row is None:
-        return "CoachBot", None
-    return row[0] or "CoachBot", row[1]
+        return "CoachBot", None, None
+    return row[0] or "CoachBot", row[1], row[2]
+
+
+HAND_INS = (Move.SEND_DRAFT, Move.SUBMIT)
+# The work is already with a reviewer, by the move that put it there.
+OUT_BY = {
+    State.SUBMITTED: Move.SUBMIT,
+    State.UNDER_REVIEW: Move.SUBMIT,
+    State.DRAFT_WITH_FACILITATOR: Move.SEND_DRAFT,
+}
+
+
+async def already_out(
+    session: AsyncSession, actor: Actor, pursuit: Pursuit, move: Move, state: State
+) -> None:
+    """A draft or a submission tried while the work is already with a reviewer: say when it
+    was handed in, and by whom ("you", for the teacher's own work). A formal submission while
+    a draft is out is left to the rules (it says what can happen from there)."""
+    out_by = OUT_BY.get(state)
+    submit_while_draft_out = out_by is Move.SEND_DRAFT and move is Move.SUBMIT
+    if move not in HAND_INS or out_by is None or submit_while_draft_out:
+        return
+    by, at, by_id = await _last_change(session, pursuit.id, out_by.value)
+    if at is None:
+        return
+    you = by_id is not None and by_id == actor.person_id
+    raise ChangedMeanwhile(state=state.value, by=by, at=at, same=True, you=you, move=out_by.value)
 
 
 class JourneyService:
@@ -154,6 +180,7 @@ class JourneyService:
         """Check and make ``move`` on a pursuit the caller has locked; audit it."""
         state = State(pursuit.state)
         rule = RULES[move]
+        await already_out(session, actor, pursuit, move, state)
         stale = expected_version is not None and pursuit.version != expected_version
         # A reviewer's decision finds the pursuit already decided: another reviewer got there
         # first (two reviewers on one submission), so say who, not just "not allowed".
@@ -161,13 +188,20 @@ class JourneyService:
         if stale or overtaken or (state not in rule.sources and state is rule.target):
             # Someone acted first. If they made this very move (two approvers at once, a button
             # pressed on an old message), say so; otherwise say what changed.
-            by, at = await _last_change(session, pursuit.id, move.value)
+            # "you" when it was this very person: the answer then speaks of their own work.
+            by, at, by_id = await _last_change(session, pursuit.id, move.value)
             same_outcome = state is rule.target or not overtaken
+            you = by_id is not None and by_id == actor.person_id
             if at is not None and state not in rule.sources and same_outcome:
-                raise ChangedMeanwhile(state=state.value, by=by, at=at, same=True)
+                raise ChangedMeanwhile(
+                    state=state.value, by=by, at=at, same=True, you=you, move=move.value
+                )
             if stale or overtaken:
-                by, at = await _last_change(session, pursuit.id)
-                raise ChangedMeanwhile(state=state.value, by=by, at=at, same=False)
+                by, at, by_id = await _last_change(session, pursuit.id)
+                you = by_id is not None and by_id == actor.person_id
+                raise ChangedMeanwhile(
+                    state=state.value, by=by, at=at, same=False, you=you, move=move.value
+                )
         facts = await self.facts(session, pursuit)
         target = check_move(actor, move, facts, reason)
         await self._check_preconditions(session, pursuit, move)

@@ -68,6 +68,9 @@ class CohortProgress:
     stipend_owed_cents: int
     stipend_budget_cents: int | None
     quiet: tuple[tuple[str, int], ...] = ()  # (teacher, days) with open work and no activity
+    # ``members`` counts teachers; ``by_state`` counts credentials chosen (a teacher working
+    # on two counts in two rows); this many teachers have chosen at least one.
+    started: int = 0
 
 
 QUIET_DAYS = 10  # the same pause after which the teacher hears "it's been a little while"
@@ -158,6 +161,14 @@ class StatusService:
                     )
                 ).all()
             )
+            started = (
+                await session.scalar(
+                    select(func.count(func.distinct(Pursuit.teacher_id))).where(
+                        Pursuit.cohort_id == cohort_id
+                    )
+                )
+                or 0
+            )
             resubmissions = (
                 await session.scalar(
                     select(func.coalesce(func.sum(Pursuit.attempts - 1), 0)).where(
@@ -220,6 +231,7 @@ class StatusService:
                 int(owed),
                 budget,
                 tuple(sorted(quiet.items(), key=lambda item: -item[1])),
+                started,
             )
 
     async def district_overview(self) -> list[tuple[str, str, int]]:

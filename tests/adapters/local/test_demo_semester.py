@@ -3,6 +3,7 @@ reminders make: read back from the record of what was sent, planned and dropped.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +11,34 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.local.demo import EXAMPLE, START, run_demo
+from coachbot.conversation.vocabulary import Text
 from tests.adapters.local.semester_record import read_breaks, read_record
+
+# Words of the code that must never reach a person: the journey's internal name, state and
+# move values, reminder kinds, enum names.
+INTERNAL = re.compile(
+    r"\bpursuits?\b|\b(?:not_yet|in_progress|under_review|draft_with_facilitator|sent_back|"
+    r"awaiting_approval|milestone_today|milestone_overdue|window_closing|no_plan|review_due|"
+    r"school_admin|district_admin)\b|\b(?:State|Move|Role|PartKind|NudgeKind)\.",
+    re.IGNORECASE,
+)
+NOT_WORDS = re.compile(r"https?://\S+|\S+@\S+")
+
+
+def internal_words(text: str) -> list[str]:
+    words = NOT_WORDS.sub("", text)
+    return INTERNAL.findall(words) + re.findall(r"\bNone\b|\bnull\b", words)
+
+
+def cut_mid_word(summary: str, first_line: str) -> bool:
+    """A preview cut anywhere but between words, or cut without saying so."""
+    first_line = first_line.strip()
+    if summary == first_line:
+        return False
+    if not summary.endswith("…"):
+        return True
+    kept = summary[:-1]
+    return not first_line.startswith(kept) or first_line[len(kept) :][:1] not in " ,;:.-("
 
 
 @pytest.mark.parametrize("seed", [1])
@@ -18,8 +46,22 @@ def test_a_semester_keeps_the_promises_reminders_make(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int
 ) -> None:
     weeks = 16
-    run_demo(tmp_path / "semester.db", seed=seed, weeks=weeks)
+    demo = run_demo(tmp_path / "semester.db", seed=seed, weeks=weeks)
     shown = capsys.readouterr().out
+    # every message anyone was sent: no internal word, and no preview cut mid-word
+    sent = [r for mailbox in demo.driver.mail.values() for r in mailbox.replies]
+    sent += [r for posts in demo.driver.channels.values() for r in posts]
+    assert len(sent) > 100
+    leaks = [(found, r.text[:120]) for r in sent if (found := internal_words(r.text))]
+    assert leaks == []
+    firsts = [
+        (r.summary, next(b.markup for b in r.blocks if isinstance(b, Text)).strip())
+        for r in sent
+        if r.summary and any(isinstance(b, Text) for b in r.blocks)
+    ]
+    cut = [summary for summary, line in firsts if cut_mid_word(summary, line.split("\n")[0])]
+    assert cut == []
+    assert any(summary.endswith("…") for summary, _ in firsts)  # long ones are cut, kindly
     # the calendar is imported and shown once
     assert shown.count("School calendar (calendar.csv): Labor Day") == 1
     assert "Winter break Monday, December 21 to Friday, January 1" in shown

@@ -47,11 +47,13 @@ async def test_admin_builds_a_cohort_sets_policy_and_sees_progress(district: Ser
     added = await dee.command("cohort", f"add Spring Cohort: {ANA}, {BEN}, ghost@x.example")
     assert "Not in the roster: ghost@x.example" in added
     assert "Added to *Spring Cohort*" in added
+    # one sentence a line: nothing runs together
+    assert f"{BEN}.\nNot in the roster: ghost@x.example." in added
     assert "Done: *nudge_cap* is now 2" in await dee.command("policy", "set nudge_cap 2")
     assert "at most 2" in await dee.command("policy")
     assert "whole number from 0 to 50" in await dee.command("policy", "set nudge_cap lots")
     progress = await dee.command("progress")
-    assert "*Spring Cohort*: 2 teachers, 0 earned" in progress
+    assert "*Spring Cohort*: 2 teachers, 0 of them with a credential chosen and 2 yet" in progress
 
 
 async def test_help_reaches_the_cohort_facilitator(district: Services) -> None:
@@ -125,6 +127,7 @@ async def test_buttons_still_work_after_a_restart(district: Services) -> None:
 async def test_withdrawing_keeps_the_record(district: Services) -> None:
     ana = LocalDriver(district).as_(ANA)
     await ana.command("choose", "C-ONE")
-    assert "Everything you did is kept" in await ana.command("withdraw", "C-ONE")
+    assert "everything you did is kept" in await ana.command("withdraw", "C-ONE")
+    assert "Everything you did is kept" in await ana.press("withdraw", labelled="Yes, withdraw")
     assert "Withdrawn" in await ana.command("status")
     assert "Great choice" in await ana.command("choose", "C-ONE")

@@ -1,0 +1,154 @@
+"""A home for each role: what a person can do now, and only their role's commands.
+
+First contact, ``help`` and Slack's Home tab all start here. A teacher reads where their own
+credentials stand; a facilitator the reviews waiting and the teachers gone quiet in their
+cohorts; an approver the requests waiting; a district admin also the messages the platform
+would not take. Someone with several roles sees each part. Small talk ("thanks!", "hi") gets a
+short human answer here too, instead of "I didn't catch that".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from coachbot.conversation.turn import Turn
+from coachbot.domain.journey import OPEN_STATES, State
+from coachbot.domain.roles import Role
+
+# The commands each role's help lists, in the order a person of that role meets them. A
+# command on nobody's list is still answered; it is just not advertised.
+EVERYONE = ("help", "start", "privacy", "snooze", "mute", "unmute", "why")
+BY_ROLE: dict[Role, tuple[str, ...]] = {
+    Role.TEACHER: (
+        "join", "catalog", "show", "colleagues", "choose", "status", "plan", "deadline", "done",
+        "draft", "send", "submit", "selfcheck", "clear", "files", "feedback", "withdraw", "helpme",
+    ),
+    Role.FACILITATOR: ("queue", "review", "handoff", "progress", "catalog", "show"),
+    Role.SCHOOL_ADMIN: ("approvals", "approve", "cohort", "progress", "catalog", "show"),
+    Role.DISTRICT_ADMIN: (
+        "approvals", "approve", "cohort", "progress", "policy", "calibration", "undelivered",
+        "catalog", "show",
+    ),
+}  # fmt: skip
+ROLE_ORDER = (Role.TEACHER, Role.FACILITATOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
+# A teacher asked to comment on a colleague's draft reads their queue too.
+PEER = ("queue", "review")
+
+# What people say that is not a request: answered kindly, in a word or two. Keys are the
+# words as typed, lower case, joined by "_".
+SMALL_TALK = {
+    "hi": "hello", "hello": "hello", "hey": "hello", "hiya": "hello", "howdy": "hello",
+    "good_morning": "hello", "good_afternoon": "hello", "good_evening": "hello",
+    "thanks": "thanks", "thank_you": "thanks", "thx": "thanks", "ty": "thanks",
+    "thanks_a_lot": "thanks", "cheers": "thanks",
+    "great": "ok", "ok": "ok", "okay": "ok", "k": "ok", "cool": "ok", "got_it": "ok",
+    "sounds_good": "ok", "perfect": "ok", "nice": "ok", "great_thanks": "thanks",
+    "ok_thanks": "thanks", "okay_thanks": "thanks", "bye": "bye", "goodbye": "bye",
+    "see_you": "bye", "see_ya": "bye", "later": "bye", "good_night": "bye",
+}  # fmt: skip
+_NOT_WORDS = re.compile(r"[^a-z ]+")
+_TO_BOT = {"coachbot", "bot", "there", "again", "everyone", "so", "much", "very"}
+
+
+def small_talk_kind(text: str) -> str | None:
+    """ "hello", "thanks", "ok" or "bye" when ``text`` is only that; None otherwise."""
+    words = "_".join(w for w in _NOT_WORDS.sub(" ", text.lower()).split() if w not in _TO_BOT)
+    return SMALL_TALK.get(words) if words else None
+
+
+@dataclass
+class Now:
+    """What waits for this person now, one part per role they hold (None: not their role)."""
+
+    roles: list[str] = field(default_factory=list)
+    working: list[dict[str, Any]] | None = None  # a teacher's open credentials
+    earned: int = 0
+    reviews: list[dict[str, Any]] | None = None  # a reviewer's queue
+    approvals: int | None = None
+    quiet: list[tuple[str, int]] | None = None  # teachers gone quiet in their cohorts
+    undelivered: int = 0
+    staff: bool = False  # a teacher who also reviews or leads: their own work comes second
+
+
+async def now(turn: Turn) -> Now:
+    me = turn.me
+    found = Now(roles=[role.value for role in ROLE_ORDER if me.is_(role)])
+    if me.is_(Role.TEACHER):
+        mine = await turn.use.status.teacher(me.email)
+        found.working = [
+            {"title": line.credential_title, "state": line.state,
+             "next": line.next_milestone if line.state in WORKING else None,
+             "due": line.next_due}
+            for line in mine.pursuits if State(line.state) in OPEN_STATES
+        ]  # fmt: skip
+        found.earned = sum(1 for line in mine.pursuits if line.state == State.EARNED.value)
+        found.staff = me.is_(Role.FACILITATOR) or me.is_admin
+    staff = me.is_(Role.FACILITATOR) or me.is_admin
+    queue = await turn.read.queue(me.person_id)
+    if staff or queue:
+        found.reviews = [
+            {"teacher": item.teacher, "credential": item.credential, "due": item.due_at,
+             "purpose": item.purpose}
+            for item in queue
+        ]  # fmt: skip
+    if me.is_admin:
+        found.approvals = len(await turn.read.approvals(me.actor))
+    if staff:
+        found.quiet = await _quiet(turn)
+    if me.is_(Role.DISTRICT_ADMIN):
+        found.undelivered, _ = await turn.use.outbox.dead_letters(me.district_id, limit=1)
+    return found
+
+
+WORKING = (State.PLANNING.value, State.IN_PROGRESS.value, State.NOT_YET.value)
+
+
+async def _quiet(turn: Turn) -> list[tuple[str, int]] | None:
+    """Teachers with open work and no activity for a while, in the cohorts this person
+    facilitates (all of the district's for an admin, as ``progress`` shows)."""
+    cohorts = await turn.read.cohorts(turn.me.district_id)
+    if not turn.me.is_admin:  # as ``progress`` shows them: all of them for a leader
+        mine = set(await turn.read.my_cohorts(turn.me.person_id))
+        cohorts = [(cid, name) for cid, name in cohorts if name in mine]
+    if not cohorts:
+        return None
+    quiet: dict[str, int] = {}
+    moment = turn.clock.now()
+    for cohort_id, _ in cohorts[:5]:
+        report = await turn.use.status.cohort(cohort_id, moment)
+        for name, days in report.quiet:
+            quiet[name] = max(quiet.get(name, 0), days)
+    return sorted(quiet.items(), key=lambda item: -item[1])
+
+
+def commands_for(turn: Turn, queue_waiting: bool) -> list[tuple[str, list[str]]]:
+    """(role, commands) for each role this person holds, each command listed once, only
+    those they may use."""
+    allowed = set(turn.commands)
+    shown: set[str] = set()
+    sections: list[tuple[str, list[str]]] = []
+    for role, names in (("everyone", EVERYONE), *((r.value, BY_ROLE[r]) for r in ROLE_ORDER)):
+        if role != "everyone" and not turn.me.is_(Role(role)):
+            continue
+        peer = queue_waiting and not turn.me.is_(Role.FACILITATOR)  # else listed as theirs
+        extra = PEER if role == Role.TEACHER.value and peer else ()
+        listed = [n for n in (*names, *extra) if n in allowed and n not in shown]
+        shown.update(listed)
+        if listed:
+            sections.append((role, listed))
+    return sections
+
+
+async def help_(turn: Turn, args: str) -> None:
+    found = await now(turn)
+    sections = commands_for(turn, bool(found.reviews))
+    await turn.answer("home.j2", "help", name=turn.me.name, now=found, sections=sections,
+                      tz=turn.me.timezone)  # fmt: skip
+
+
+async def greet(turn: Turn) -> None:
+    """Hello to someone already set up: what waits for them now, and no settings form."""
+    found = await now(turn)
+    await turn.answer("home.j2", "hello", name=turn.me.name, now=found, tz=turn.me.timezone)

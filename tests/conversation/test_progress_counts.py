@@ -1,0 +1,30 @@
+"""Progress counts agree: the headline counts teachers, the stages count credentials chosen,
+and the words say so when a teacher working on two makes them differ."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from adapters.local.driver import LocalDriver
+from coachbot.composition import Services
+from tests.helpers import ANA, BEN, CARA, DEE, actor
+
+
+async def test_progress_says_what_each_number_counts(district: Services) -> None:
+    dee = await actor(district, DEE)
+    cohort = await district.cohorts.create(dee, "Fall", date(2026, 9, 1), date(2026, 12, 18))
+    room = LocalDriver(district)
+    await room.as_(DEE).command("cohort", f"add Fall: {ANA}, {BEN}, {CARA}")
+    for email, codes in ((ANA, ("C-ONE", "C-TWO")), (BEN, ("C-ONE",))):
+        teacher = await actor(district, email)
+        for code in codes:
+            await district.choosing.choose(teacher, code)
+    progress = await room.as_(DEE).command("progress")
+    assert "*Fall*: 3 teachers, 2 of them with a credential chosen and 1 yet to choose one" in (
+        progress
+    ), progress
+    assert "3 credentials chosen (a teacher working on two counts twice), 0 earned" in progress
+    stages = sum(int(n) for n in re.findall(r"^- [^:]+: (\d+)$", progress, re.MULTILINE))
+    assert stages == 3
+    assert cohort
