@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN, Relation, Subject, cohort_value, for_roles, on
 from datetime import date
 
 from coachbot.conversation.dates import parse_day, spoken
@@ -19,14 +20,16 @@ PROGRESS = Action("progress")
 
 
 def register(r: Registry) -> None:
-    r.command("join", Role.TEACHER)(join)
-    r.action(JOIN)(join_pressed)
-    r.command("cohort", *ADMINS, aliases=("cohorts",))(cohort)
-    r.action(NEW_COHORT)(new_cohort)
-    r.form("cohort_new")(cohort_submitted)
-    r.command("policy", Role.DISTRICT_ADMIN)(policy)
-    r.command("progress", *ADMINS, Role.FACILITATOR)(progress)
-    r.action(PROGRESS)(progress)
+    r.command("join", Role.TEACHER, rule=OWN)(join)
+    r.action(
+        JOIN, rule=on(Subject.COHORT, Relation.MEMBER, ref=cohort_value, roles=(Role.TEACHER,))
+    )(join_pressed)
+    r.command("cohort", *ADMINS, rule=OWN, aliases=("cohorts",))(cohort)
+    r.action(NEW_COHORT, rule=for_roles(*ADMINS))(new_cohort)
+    r.form("cohort_new", rule=for_roles(*ADMINS))(cohort_submitted)
+    r.command("policy", Role.DISTRICT_ADMIN, rule=OWN)(policy)
+    r.command("progress", *ADMINS, Role.FACILITATOR, rule=OWN)(progress)
+    r.action(PROGRESS, rule=for_roles(*ADMINS, Role.FACILITATOR))(progress)
 
 
 async def join(turn: Turn, args: str) -> None:
@@ -48,10 +51,11 @@ async def join(turn: Turn, args: str) -> None:
 
 
 async def join_pressed(turn: Turn, value: str) -> None:
-    if not value.isdigit():
+    cohort_id = cohort_value(value)
+    if cohort_id is None:
         await join(turn, "")
         return
-    name, added = await turn.use.cohorts.join(turn.me.actor, int(value))
+    name, added = await turn.use.cohorts.join(turn.me.actor, cohort_id)
     await turn.answer("general.j2", "joined", cohort=name, added=added)
 
 

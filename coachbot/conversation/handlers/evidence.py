@@ -9,6 +9,7 @@ pre-check would still hold back; only the teacher sees their own basket, and a l
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN, Relation, Subject, draft_value, for_roles, on, pursuit_value
 import re
 
 from coachbot.conversation.handlers.common import first_word, my_pursuit
@@ -31,21 +32,24 @@ SEND_DRAFT = Action("send_draft")
 SUBMIT = Action("submit")
 SUBMIT_LAST = Action("submit_last")
 SELF_CHECK = Action("self_check")
+# Only the teacher's own pursuit; "draft CODE" names a credential of theirs, not a number.
+MINE = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,))
+MINE_OR_CODE = on(Subject.PURSUIT, Relation.OWNER, ref=draft_value, roles=(Role.TEACHER,))
 
 
 def register(r: Registry) -> None:
-    r.command("draft", Role.TEACHER, aliases=("evidence", "basket"))(draft)
-    r.action(DRAFT)(draft)
-    r.on_message(evidence_message)
-    r.command("send", Role.TEACHER)(send_draft)
-    r.action(SEND_DRAFT)(send_draft_pressed)
-    r.command("submit", Role.TEACHER, aliases=("resubmit",))(submit)
-    r.action(SUBMIT)(submit_pressed)
-    r.action(SUBMIT_LAST)(submit_last)
-    r.command("clear", Role.TEACHER)(clear)
+    r.command("draft", Role.TEACHER, rule=MINE_OR_CODE, aliases=("evidence", "basket"))(draft)
+    r.action(DRAFT, rule=MINE_OR_CODE)(draft)
+    r.on_message(rule=for_roles(Role.TEACHER))(evidence_message)
+    r.command("send", Role.TEACHER, rule=OWN)(send_draft)
+    r.action(SEND_DRAFT, rule=MINE)(send_draft_pressed)
+    r.command("submit", Role.TEACHER, rule=OWN, aliases=("resubmit",))(submit)
+    r.action(SUBMIT, rule=MINE)(submit_pressed)
+    r.action(SUBMIT_LAST, rule=MINE)(submit_last)
+    r.command("clear", Role.TEACHER, rule=OWN)(clear)
     # Not "check": a teacher writing "Check out my video: https://..." is handing in a link.
-    r.command("selfcheck", Role.TEACHER, aliases=("self-check",))(check)
-    r.action(SELF_CHECK)(check_pressed)
+    r.command("selfcheck", Role.TEACHER, rule=OWN, aliases=("self-check",))(check)
+    r.action(SELF_CHECK, rule=MINE)(check_pressed)
 
 
 async def _basket_pursuit(turn: Turn) -> PursuitSummary:

@@ -9,6 +9,8 @@ kept in the basket, so nothing is lost.
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import Relation, Subject, on, pursuit_value
+from coachbot.domain.roles import Role
 import contextlib
 
 from coachbot.conversation.handlers.handed_in import tell_handed_in
@@ -31,6 +33,7 @@ from coachbot.domain.evidence import EvidenceKind, EvidencePart
 HAND_IN_FORM = Action("hand_in_form")
 FORM_ID = "hand_in"
 SEND_AS = "send_as"
+MINE = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,))
 FIELD_KINDS = {
     PartKind.TEXT: FieldKind.LONG_TEXT,
     PartKind.LINK: FieldKind.URL,
@@ -39,8 +42,8 @@ FIELD_KINDS = {
 
 
 def register(r: Registry) -> None:
-    r.action(HAND_IN_FORM)(open_hand_in)
-    r.form(FORM_ID)(hand_in_submitted)
+    r.action(HAND_IN_FORM, rule=MINE)(open_hand_in)
+    r.form(FORM_ID, rule=MINE)(hand_in_submitted)
 
 
 def field_name(index: int) -> str:

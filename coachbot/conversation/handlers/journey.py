@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN, for_roles
 from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.common import first_word, my_pursuit
@@ -24,11 +25,11 @@ HELP_ME = Action("help_me")
 
 
 def register(r: Registry) -> None:
-    r.command("status", aliases=("progress-me", "where"))(status)
-    r.action(STATUS)(status)
-    r.command("withdraw", Role.TEACHER)(withdraw)
-    r.command("helpme", Role.TEACHER, aliases=("stuck", "ask"))(help_me)
-    r.action(HELP_ME)(help_me_pressed)
+    r.command("status", rule=OWN, aliases=("progress-me", "where"))(status)
+    r.action(STATUS, rule=OWN)(status)
+    r.command("withdraw", Role.TEACHER, rule=OWN)(withdraw)
+    r.command("helpme", Role.TEACHER, rule=OWN, aliases=("stuck", "ask"))(help_me)
+    r.action(HELP_ME, rule=for_roles(Role.TEACHER))(help_me_pressed)
 
 
 async def status(turn: Turn, args: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN
 from zoneinfo import available_timezones
 
 from coachbot.conversation.handlers.catalog import CATALOG
@@ -24,10 +25,10 @@ US_ZONES = (
 
 
 def register(r: Registry) -> None:
-    r.command("help", aliases=("?", "commands"))(help_)
-    r.command("start", aliases=("hello", "hi", "onboard"))(start)
-    r.form("onboarding")(onboarding_submitted)
-    r.command("privacy")(privacy)
+    r.command("help", rule=OWN, aliases=("?", "commands"))(help_)
+    r.command("start", rule=OWN, aliases=("hello", "hi", "onboard"))(start)
+    r.form("onboarding", rule=OWN)(onboarding_submitted)
+    r.command("privacy", rule=OWN)(privacy)
 
 
 async def help_(turn: Turn, args: str) -> None:
