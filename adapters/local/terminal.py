@@ -36,6 +36,7 @@ from coachbot.conversation.vocabulary import (
 )
 from coachbot.domain.errors import DomainError
 from coachbot.domain.evidence import MAX_FILE_BYTES
+from coachbot.services.district import DistrictChoiceNeeded
 
 Ask = Callable[[str], str]
 MAX_LINE = 40_000  # characters, as Slack takes in one message
@@ -172,15 +173,20 @@ def shared_file(where: str) -> SharedFile | None:
                       head=data[:4096], content=data)
 
 
-async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], None]) -> None:
+async def chat(
+    services: Services, email: str, ask: Ask, write: Callable[[str], None], *, district: str = ""
+) -> None:
     conversation = build_conversation(services, TerminalNotifier(services, write))
-    sender = Sender("local", email.strip().lower())
+    sender = Sender("local", email.strip().lower(), district=district.strip())
     channel = TerminalChannel(write, lambda name: services.prompts.render("labels.j2", name, p={}))
     opening = "start"
     try:
         me = await conversation.identify(sender)
         if (await services.person_settings.view(me.person_id)).onboarded:
             opening = "status"
+    except DistrictChoiceNeeded as exc:  # on two districts' rosters: ask, never guess
+        write(services.prompts.render("errors.j2", exc.code, p=exc.params))
+        return
     except DomainError:
         pass  # the conversation itself explains that the person is not in the roster
     # Event ids are unique across sessions and restarts, as a platform's are: a session that

@@ -36,8 +36,8 @@ __all__ = [
     "draft_value",
     "for_roles",
     "on",
-    "plan_value",
     "person_or_all",
+    "plan_value",
     "pursuit_value",
     "review_value",
 ]
@@ -77,9 +77,7 @@ def for_roles(*roles: Role) -> Rule:
     return Rule(frozenset(roles))
 
 
-def on(
-    subject: Subject, *relations: Relation, ref: Ref, roles: tuple[Role, ...] = ()
-) -> Rule:
+def on(subject: Subject, *relations: Relation, ref: Ref, roles: tuple[Role, ...] = ()) -> Rule:
     """On the ``subject`` whose id ``ref`` reads, for whoever holds one of ``relations``."""
     if not relations:
         raise ValueError("rule_without_relation", subject)  # a programming error
@@ -159,4 +157,3 @@ class Guard:
             subject_id=object_id, district_id=verdict.district_id,
         )  # fmt: skip
         raise NotYours(what=rule.subject.value)
-

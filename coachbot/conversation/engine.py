@@ -2,7 +2,9 @@
 
 Before any handler runs, the rule its registration declared is checked (``authorization``): the
 roles it is for and, when it names an object, that the person stands in one of the allowed
-relations to it, inside their own district. Domain errors become the friendly words in prompts/errors.j2. Anything unexpected is logged with
+relations to it, inside their own district.
+
+Domain errors become the friendly words in prompts/errors.j2. Anything unexpected is logged with
 a reference id and the person gets a short apology with that id; the transaction it happened in
 rolled back, so nothing half-written is stored.
 """
@@ -72,7 +74,7 @@ class Conversation:
     async def identify(self, sender: Sender) -> Me:
         """The roster person behind a platform user; NotFound if the district has not added
         them."""
-        return await self.people.identify(sender.platform, sender.user_id)
+        return await self.people.identify(sender.platform, sender.user_id, sender.district)
 
     async def handle(self, event: Event, channel: Channel) -> None:
         event = cleaned(event)  # the core's edge: no control character gets further
@@ -80,6 +82,9 @@ class Conversation:
             me = await self.identify(event.sender)
         except NotFound:
             await channel.reply(self.say.reply("general.j2", "not_in_roster"))
+            return
+        except DomainError as exc:  # on several districts' rosters: which one is never guessed
+            await channel.reply(self.say.reply("errors.j2", exc.code, **exc.params))
             return
         except Exception as exc:
             await self._apologise(channel, exc, event)

@@ -32,7 +32,7 @@ class CommandSpec:
     handler: Handler
     roles: frozenset[Role] = frozenset()  # empty: anyone in the roster
     aliases: tuple[str, ...] = ()
-    rule: Rule = Rule()
+    rule: Rule = field(default_factory=Rule)
 
 
 @dataclass

@@ -10,7 +10,14 @@ outbox by the use case in the step's own transaction; a handler parses, asks for
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import OWN, Relation, Subject, command_number, on, pursuit_value
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    command_number,
+    on,
+    pursuit_value,
+)
 from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry

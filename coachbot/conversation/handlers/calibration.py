@@ -42,7 +42,7 @@ async def calibration(turn: Turn, args: str) -> None:
             turn.say.reply("calibration.j2", "exercises", entries=open_, buttons=buttons[:5])
         )
         return
-    word, rest = first_word(args)
+    word, _ = first_word(args)
     if word.lower() == "anchor":
         number = anchor_number(args)
         if number is None:

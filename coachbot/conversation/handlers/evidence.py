@@ -9,9 +9,17 @@ pre-check would still hold back; only the teacher sees their own basket, and a l
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import OWN, Relation, Subject, draft_value, for_roles, on, pursuit_value
 import re
 
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    draft_value,
+    for_roles,
+    on,
+    pursuit_value,
+)
 from coachbot.conversation.handlers.common import first_word, my_pursuit
 from coachbot.conversation.handlers.hand_in import HAND_IN_FORM
 from coachbot.conversation.handlers.handed_in import tell_handed_in

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from coachbot.conversation.authorization import Relation, Subject, on, pursuit_value
-from coachbot.domain.roles import Role
 from coachbot.conversation.handlers.journey import STATUS
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action
+from coachbot.domain.roles import Role
 
 EXTRA_TRY = Action("extra_try")
 

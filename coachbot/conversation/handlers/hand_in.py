@@ -9,10 +9,9 @@ kept in the basket, so nothing is lost.
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import Relation, Subject, on, pursuit_value
-from coachbot.domain.roles import Role
 import contextlib
 
+from coachbot.conversation.authorization import Relation, Subject, on, pursuit_value
 from coachbot.conversation.handlers.handed_in import tell_handed_in
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
@@ -29,6 +28,7 @@ from coachbot.domain import filetypes
 from coachbot.domain.catalog import PartKind, Requirement
 from coachbot.domain.errors import DomainError, InvalidInput
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
+from coachbot.domain.roles import Role
 
 HAND_IN_FORM = Action("hand_in_form")
 FORM_ID = "hand_in"

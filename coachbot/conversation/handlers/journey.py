@@ -33,7 +33,7 @@ def register(r: Registry) -> None:
 
 
 async def status(turn: Turn, args: str) -> None:
-    mine = await turn.use.status.teacher(turn.me.email)
+    mine = await turn.use.status.teacher(turn.me.email, turn.me.district_id)
     feedback = await turn.read.feedback(turn.me.person_id) if mine.pursuits else []
     buttons = []
     for line in mine.pursuits:

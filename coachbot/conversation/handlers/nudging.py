@@ -8,10 +8,10 @@ Retrying is safe to press twice: the second press finds nothing left to retry.
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import OWN, Relation, Subject, on, person_or_all
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from coachbot.conversation.authorization import OWN, Relation, Subject, on, person_or_all
 from coachbot.conversation.dates import parse_day, spoken
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
@@ -30,11 +30,15 @@ def register(r: Registry) -> None:
     r.command("mute", rule=OWN)(mute)
     r.command("unmute", rule=OWN)(unmute)
     r.command("why", rule=OWN)(why)
-    r.command("undelivered", Role.DISTRICT_ADMIN, rule=OWN, aliases=("deliveries", "dead"))(undelivered)
+    r.command(
+        "undelivered", Role.DISTRICT_ADMIN, rule=OWN, aliases=("deliveries", "dead")
+    )(undelivered)
     r.action(
         RETRY_DEAD,
         rule=on(
-            Subject.PERSON, Relation.DISTRICT_ADMIN, ref=person_or_all,
+            Subject.PERSON,
+            Relation.DISTRICT_ADMIN,
+            ref=person_or_all,
             roles=(Role.DISTRICT_ADMIN,),
         ),
     )(retry)

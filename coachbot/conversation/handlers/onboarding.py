@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import OWN
 from zoneinfo import available_timezones
 
+from coachbot.conversation.authorization import OWN
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
 from coachbot.conversation.registry import Registry

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import OWN, Relation, Subject, on, plan_value, pursuit_value
 import math
 import re
 from datetime import date, timedelta
 
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    on,
+    plan_value,
+    pursuit_value,
+)
 from coachbot.conversation.dates import parse_day, spoken
 from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
 from coachbot.conversation.refs import ProposedPlan, PursuitRef

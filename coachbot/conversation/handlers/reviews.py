@@ -3,7 +3,14 @@ and handing a review to a colleague."""
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import OWN, Relation, Subject, command_number, on, review_value
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    command_number,
+    on,
+    review_value,
+)
 from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.refs import ReviewRef
 from coachbot.conversation.registry import Registry

@@ -167,9 +167,12 @@ class AccessFacts:
                 return Verdict(True, district_id=pursuit.district_id)
             if relation is Relation.HOLDER and await self._sees(session, actor, review, mine):
                 return Verdict(True, district_id=pursuit.district_id)
-            if relation is Relation.OWNER and pursuit.teacher_id == actor.person_id:
-                if review.purpose != ReviewPurpose.EXERCISE:  # an exercise is not their review
-                    return Verdict(True, district_id=pursuit.district_id)
+            if (
+                relation is Relation.OWNER
+                and pursuit.teacher_id == actor.person_id
+                and review.purpose != ReviewPurpose.EXERCISE  # an exercise is not their review
+            ):
+                return Verdict(True, district_id=pursuit.district_id)
             if relation is Relation.DISTRICT_ADMIN and actor.has_role(Role.DISTRICT_ADMIN):
                 return Verdict(True, district_id=pursuit.district_id)
         return _refused(wanted, pursuit.district_id)
@@ -282,9 +285,10 @@ class AccessFacts:
             ).all()
             total = len(rows)
             if total == limit:
-                total = await session.scalar(
-                    select(func.count()).select_from(AuditEvent).where(*where)
-                ) or 0
+                total = (
+                    await session.scalar(select(func.count()).select_from(AuditEvent).where(*where))
+                    or 0
+                )
         return total, [
             Attempt(
                 event.occurred_at, name or "", (event.details or {}).get("action", ""),
@@ -292,7 +296,6 @@ class AccessFacts:
             )
             for event, name in rows
         ]  # fmt: skip
-
 
 
 async def _facilitates(session: AsyncSession, actor: Actor, cohort_id: int) -> bool:
