@@ -15,6 +15,7 @@ object, and every button or form pressed by a role it is not for, is written to 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,10 +61,11 @@ class Rule:
     subject: Subject | None = None  # None: no object, only the speaker's own records
     relations: tuple[Relation, ...] = ()
     ref: Ref | None = None
+    move: str = ""  # what a refusal says one cannot do ("view_evidence": see this evidence)
 
     def with_ref(self, ref: Ref) -> Rule:
         """The same rule, reading the object's id another way (a typed command's words)."""
-        return Rule(self.roles, self.subject, self.relations, ref)
+        return dataclasses.replace(self, ref=ref)
 
     def allows_role(self, me: Me) -> bool:
         return not self.roles or any(me.is_(role) for role in self.roles)
@@ -77,11 +79,18 @@ def for_roles(*roles: Role) -> Rule:
     return Rule(frozenset(roles))
 
 
-def on(subject: Subject, *relations: Relation, ref: Ref, roles: tuple[Role, ...] = ()) -> Rule:
-    """On the ``subject`` whose id ``ref`` reads, for whoever holds one of ``relations``."""
+def on(
+    subject: Subject,
+    *relations: Relation,
+    ref: Ref,
+    roles: tuple[Role, ...] = (),
+    move: str = "",
+) -> Rule:
+    """On the ``subject`` whose id ``ref`` reads, for whoever holds one of ``relations``;
+    ``move`` names what a refusal says the person cannot do (see ``states.j2``)."""
     if not relations:
         raise ValueError("rule_without_relation", subject)  # a programming error
-    return Rule(frozenset(roles), subject, relations, ref)
+    return Rule(frozenset(roles), subject, relations, ref, move)
 
 
 def pursuit_value(value: str) -> int:
@@ -156,4 +165,10 @@ class Guard:
             me.actor, action=action, door=door, why=verdict.why, subject=rule.subject.value,
             subject_id=object_id, district_id=verdict.district_id,
         )  # fmt: skip
-        raise NotYours(what=rule.subject.value)
+        if verdict.why in ("not_found", "other_district"):
+            raise NotYours(what=rule.subject.value)  # the same words: no number is confirmed
+        if verdict.why == "blind":
+            raise NotYours(what=rule.subject.value, blind=True)
+        raise NotYours(
+            what=rule.subject.value, move=rule.move, parties=[r.value for r in rule.relations]
+        )

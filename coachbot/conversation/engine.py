@@ -158,7 +158,9 @@ class Conversation:
                 roles=sorted(r.value for r in rule.roles),
             )
         else:
-            await turn.answer("general.j2", "not_your_button")
+            await turn.answer(
+                "general.j2", "not_your_button", roles=sorted(r.value for r in rule.roles)
+            )
         return False
 
     async def _direct_message(self, turn: Turn, event: DirectMessage) -> None:

@@ -45,7 +45,8 @@ PEOPLE = (ANA, BEN, CARA, FAY, GIL, SAM, DEE)
 SECRET = "Secret milestone of Ben"  # only Ben (and those who review or decide) may read it
 INTERNAL = "something went wrong on my side"
 REFUSALS = (
-    "I couldn't find that", "isn't one for you", "is for ", "from an older message",
+    "I couldn't find that", "Sorry, you can't", "your own blind review", "is for ",
+    "from an older message",
     "Add the review's number", "Add the request's number", "Add the number of a review",
 )  # fmt: skip
 FORM_VALUES = {

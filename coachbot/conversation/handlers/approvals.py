@@ -42,11 +42,15 @@ REQUEST_APPROVAL = Action("request_approval")
 APPROVE = Action("approve")
 SEND_BACK = Action("send_back")
 # The teacher asks about their own pursuit; an approver of that very request decides it.
-MY_PURSUIT = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,))
-DECIDE = on(Subject.PURSUIT, Relation.APPROVER, ref=pursuit_value)
-DECIDE_TYPED = on(
-    Subject.PURSUIT, Relation.APPROVER, ref=command_number("request", "request_number", "approve")
+MY_PURSUIT = on(
+    Subject.PURSUIT,
+    Relation.OWNER,
+    ref=pursuit_value,
+    roles=(Role.TEACHER,),
+    move="request_approval",
 )
+DECIDE = on(Subject.PURSUIT, Relation.APPROVER, ref=pursuit_value, move="approve")
+DECIDE_TYPED = DECIDE.with_ref(command_number("request", "request_number", "approve"))
 SHOWN = 10  # requests shown at once, each with its reasons and buttons
 REASONS_SHOWN = 1200  # characters of reasons or plan in the list (the notice shows them whole)
 

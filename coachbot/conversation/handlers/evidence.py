@@ -41,8 +41,10 @@ SUBMIT = Action("submit")
 SUBMIT_LAST = Action("submit_last")
 SELF_CHECK = Action("self_check")
 # Only the teacher's own pursuit; "draft CODE" names a credential of theirs, not a number.
-MINE = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,))
-MINE_OR_CODE = on(Subject.PURSUIT, Relation.OWNER, ref=draft_value, roles=(Role.TEACHER,))
+MINE = on(
+    Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="hand_in"
+)
+MINE_OR_CODE = MINE.with_ref(draft_value)
 
 
 def register(r: Registry) -> None:

@@ -23,6 +23,7 @@ def register(r: Registry) -> None:
             Relation.DISTRICT_ADMIN,
             ref=pursuit_value,
             roles=(Role.FACILITATOR, Role.DISTRICT_ADMIN),
+            move="extra_try",
         ),
     )(allow_extra_try)
 

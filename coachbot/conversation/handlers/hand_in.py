@@ -33,7 +33,9 @@ from coachbot.domain.roles import Role
 HAND_IN_FORM = Action("hand_in_form")
 FORM_ID = "hand_in"
 SEND_AS = "send_as"
-MINE = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,))
+MINE = on(
+    Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="hand_in"
+)
 FIELD_KINDS = {
     PartKind.TEXT: FieldKind.LONG_TEXT,
     PartKind.LINK: FieldKind.URL,

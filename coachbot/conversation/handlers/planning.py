@@ -39,8 +39,10 @@ EDIT_PLAN = Action("edit_plan")
 DONE = Action("done")
 PLAN_FOR = Action("plan_for")
 # A plan is its teacher's alone: to read (its deadline and milestones) as much as to change.
-MINE = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,))
-MY_PROPOSAL = on(Subject.PURSUIT, Relation.OWNER, ref=plan_value, roles=(Role.TEACHER,))
+MINE = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="plan")
+MY_PROPOSAL = on(
+    Subject.PURSUIT, Relation.OWNER, ref=plan_value, roles=(Role.TEACHER,), move="plan"
+)
 
 
 def register(r: Registry) -> None:

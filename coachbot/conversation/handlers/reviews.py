@@ -30,10 +30,15 @@ HAND_OFF = Action("hand_off")
 # Looking: a reviewer of that evidence, the teacher whose it is, a district admin; never while
 # one's own blind review of it (an anchor, one of a double-scored pair) waits for scores.
 LOOK = on(
-    Subject.REVIEW, Relation.HOLDER, Relation.OWNER, Relation.DISTRICT_ADMIN, ref=review_value
+    Subject.REVIEW,
+    Relation.HOLDER,
+    Relation.OWNER,
+    Relation.DISTRICT_ADMIN,
+    ref=review_value,
+    move="view_evidence",
 )
 # Scoring and handing off: only the reviewer holding that open review.
-SCORER = on(Subject.REVIEW, Relation.REVIEWER, ref=review_value)
+SCORER = on(Subject.REVIEW, Relation.REVIEWER, ref=review_value, move="review")
 
 
 def register(r: Registry) -> None:

@@ -50,7 +50,9 @@ class Relation(StrEnum):
     """How a person may stand to an object; a rule lists the ones that suffice."""
 
     OWNER = "owner"  # the teacher whose pursuit it is (or whose evidence a review is about)
-    REVIEWER = "reviewer"  # holds this review and it still waits for their scores
+    # Is (or was) given this review: scoring it is theirs to try, and the review service says
+    # in its own words when it is no longer open (handed off, replaced by a newer draft...).
+    REVIEWER = "reviewer"
     HOLDER = "holder"  # holds (or held) this review: may look at it again
     APPROVER = "approver"  # may decide this pursuit's pre-approval request (district policy)
     COHORT_FACILITATOR = "cohort_facilitator"  # facilitates the pursuit's cohort
@@ -163,7 +165,7 @@ class AccessFacts:
         if not mine and await self._scoring_blind(session, actor, review.evidence_version_id):
             return Verdict(False, "blind", pursuit.district_id)
         for relation in wanted:
-            if relation is Relation.REVIEWER and mine and review.status in OPEN:
+            if relation is Relation.REVIEWER and mine:
                 return Verdict(True, district_id=pursuit.district_id)
             if relation is Relation.HOLDER and await self._sees(session, actor, review, mine):
                 return Verdict(True, district_id=pursuit.district_id)
