@@ -220,41 +220,53 @@ async def test_every_action_as_every_role_on_what_it_must_not_touch(
     registry.seal()
     room = Room()
     conversation = build_conversation(services, room)
-    cases = refused = internal = 0
+    cases = refused = internal = on_objects = refused_on_objects = 0
     changed: list[str] = []
     leaked: list[str] = []
     counter = iter(range(10**9))
+    last: tuple[object, ...] | None = None  # the record after the last case, when known
     for door, name, rule in _doors(registry):
         subjects = [rule.subject] if rule.subject else [Subject.PURSUIT]
         for slug in (HOME, AWAY):
             for email in PEOPLE:
                 sender = Sender("local", email, district=slug)
                 for target_slug in (HOME, AWAY):
+                    if not rule.subject and target_slug == slug:
+                        continue  # naming no object: one number (the other district's) will do
                     for subject in subjects:
                         for object_id in ids[target_slug][subject]:
                             if rule.subject and _may(rule, email, slug, target_slug, subject):
                                 continue  # theirs to touch: not in this matrix
                             raw = _raw_for(rule, object_id)
+                            if rule.subject and last is None:
+                                last = await _fingerprint(services)
                             event = _event(door, name, sender, raw, f"m-{next(counter)}")
-                            before = await _fingerprint(services) if rule.subject else None
                             await conversation.handle(event, room)  # type: ignore[arg-type]
                             said = room.read()
                             cases += 1
                             case = f"{door} {name} as {email}@{slug} on {subject} {raw}"
                             internal += INTERNAL in said
-                            refused += any(words in said for words in REFUSALS)
+                            was_refused = any(words in said for words in REFUSALS)
+                            refused += was_refused
                             if any(
                                 f"{SECRET} in {where}" in said and (email, slug) != (BEN, where)
                                 for where in (HOME, AWAY)
                             ):
                                 leaked.append(case)
-                            if rule.subject and before != await _fingerprint(services):
+                            if not rule.subject:
+                                last = None  # acting on one's own things may change them
+                                continue
+                            on_objects += 1
+                            refused_on_objects += was_refused
+                            now = await _fingerprint(services)
+                            if now != last:
                                 changed.append(case)
+                            last = now
     elapsed = time.monotonic() - started
     print(
         f"\nauthorization matrix ({backend}): {cases} cases, {refused} refused, "
-        f"{internal} internal errors, {len(changed)} changed, {len(leaked)} leaked, "
-        f"{elapsed:.1f}s"
+        f"{internal} internal errors, {len(changed)} changed, {len(leaked)} leaked; "
+        f"on others' objects: {on_objects} cases, {refused_on_objects} refused; {elapsed:.1f}s"
     )
     assert internal == 0
     assert changed == []
