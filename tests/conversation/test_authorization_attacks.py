@@ -165,3 +165,65 @@ async def test_admins_see_the_attempts(district: Services) -> None:
     assert "isn't theirs" in said
     teacher = await room.as_(ANA).command("attempts")
     assert "district admin" in teacher
+
+
+async def test_a_blind_second_reviewer_cannot_open_the_partners_review(
+    district: Services,
+) -> None:
+    from coachbot.domain.evidence import EvidenceKind
+    from coachbot.domain.journey import Move
+    from coachbot.services.reviews.reviewing import Decision
+    from coachbot.storage.models import Person, Review
+    from tests.helpers import PASSING, c_one_evidence
+
+    await district.policy.set(await actor(district, DEE), "calibration", "100%")
+    pursuit_id = await planned(district, BEN)
+    teacher = await actor(district, BEN)
+    await district.journey.move(teacher, pursuit_id, Move.START_WORK)
+    await district.evidence.hand_in(teacher, pursuit_id, EvidenceKind.FORMAL, c_one_evidence())
+    assert await district.reviews.route(pursuit_id) is not None
+    async with district.db.read() as session:
+        pair = list(
+            await session.execute(
+                select(Review.id, Person.email)
+                .join(Person, Person.id == Review.reviewer_id)
+                .where(Review.pursuit_id == pursuit_id)
+                .order_by(Review.id)
+            )
+        )
+    (first, first_reviewer), (second, second_reviewer) = pair
+    room = LocalDriver(district)
+    peeking = room.as_(second_reviewer)
+    said = await peeking.press_value("open_review", str(first))
+    assert "your own blind review of this work is still open" in said
+    own = await peeking.press_value("open_review", str(second))
+    assert "blind review" not in own and INTERNAL not in own
+    # Once their own scores are in, the partner's review may be looked at.
+    await district.reviews.record(
+        await actor(district, second_reviewer), second, Decision.EARNED, PASSING
+    )
+    after = await peeking.press_value("open_review", str(first))
+    assert "blind review" not in after and INTERNAL not in after
+    assert first_reviewer != second_reviewer
+
+
+async def test_a_school_admins_progress_counts_only_their_schools_teachers(
+    district: Services,
+) -> None:
+    from datetime import timedelta
+
+    from tests.helpers import CARA
+
+    room = LocalDriver(district)
+    dee = room.as_(DEE)
+    await dee.command("cohort", "new")
+    await dee.submit({"name": "Fall", "starts": "2026-09-01", "ends": "2027-01-29"})
+    await dee.command("cohort", f"add Fall: {ANA}, {CARA}")
+    await planned(district, ANA)  # North
+    await planned(district, CARA)  # South
+    district.clock.set(district.clock.now() + timedelta(days=20))  # both quiet by now
+    everyone = await dee.command("progress")
+    assert "*Fall*: 2 teachers" in everyone and "Cara Teacher" in everyone
+    north = await room.as_(SAM).command("progress")  # Sam is North's school admin
+    assert "*Fall*: 1 teacher," in north
+    assert "Ana Teacher" in north and "Cara Teacher" not in north
