@@ -11,6 +11,7 @@ built, and ``seal`` checks the whole table once more in the composition root.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -56,7 +57,7 @@ class Registry:
         the command's own, so help lists it only to those it is for."""
         if rule.roles and set(rule.roles) != set(roles):
             raise ValueError("command_roles_differ", name)  # a programming error
-        rule = Rule(frozenset(roles), rule.subject, rule.relations, rule.ref)
+        rule = dataclasses.replace(rule, roles=frozenset(roles))
 
         def register(handler: Handler) -> Handler:
             self._open()
