@@ -94,9 +94,8 @@ async def test_calibration_stays_blind_until_the_scores_are_in(district: Service
 async def test_a_replayed_approval_answers_only_its_own_sender(district: Services) -> None:
     room = LocalDriver(district)
     teacher = await actor(district, ANA)
-    chosen = await district.choosing.choose(teacher, "C-TWO")
-    if not chosen.needs_approval:
-        return  # the small catalog's C-TWO needs none: nothing to replay
+    chosen = await district.choosing.choose(teacher, "C-APPROVE")
+    assert chosen.needs_approval
     ana = room.as_(ANA)
     await ana.press_value("request_approval", str(chosen.pursuit_id))
     await ana.submit({"alignment": "It serves our goals."})
@@ -105,7 +104,7 @@ async def test_a_replayed_approval_answers_only_its_own_sender(district: Service
     first = await sam._send(ButtonPress(sam.sender, "approve", str(chosen.pursuit_id), event))
     assert "Approved" in first or "approved" in first
     second = await dee._send(ButtonPress(dee.sender, "approve", str(chosen.pursuit_id), event))
-    assert "by Sam" in second or "Already approved" in second
+    assert "Already approved by Sam" in second, second
 
 
 async def test_numbers_that_are_not_numbers_get_words_not_errors(district: Services) -> None:
