@@ -309,14 +309,15 @@ class Demo:
         """The reviewer clicks the file's link: the same check the file listener makes on
         every request (the link's signature and expiry, then the evidence rules), and audited."""
         opened = await self.services.evidence_files.open(token)
+        content = await opened.read()
         self.file_opened = True
         self.after.append((
             "file_opened",
             {
                 "who": self.name(reviewer),
                 "name": opened.file.name,
-                "size": len(opened.content),
-                "same": digest(opened.content) == opened.file.sha256,
+                "size": len(content),
+                "same": digest(content) == opened.file.sha256,
                 "link": link[: link.index("/evidence/") + 10] + token[:12] + "...",
             },
         ))

@@ -182,5 +182,6 @@ class LocalPerson:
                 form.context,
                 self.driver.next_event_id(),
                 files=uploads,
+                form=form,
             )
         )

@@ -1,7 +1,8 @@
 """``coachbot chat --as EMAIL``: the same conversation in a terminal, against the same database.
 
 Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
-as numbers: type the number to press one. Forms ask one field at a time (a file field asks for a
+as numbers: type the number to press one. Forms ask one field at a time (adapters.local.forms;
+a wrong answer is asked again at once, "/cancel" leaves a form unsent; a file field asks for a
 path). "/file PATH" shares a file as evidence, "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
@@ -14,41 +15,29 @@ said plainly.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import mimetypes
 import sys
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
+from adapters.local.files import shared_file
+from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
 from coachbot.composition import Services, build_conversation
+from coachbot.conversation.form_checks import settle_field
 from coachbot.conversation.vocabulary import (
     Button,
     ButtonPress,
     Buttons,
     DirectMessage,
-    FieldKind,
     Form,
+    FormField,
     FormSubmission,
     Reply,
     Sender,
-    SharedFile,
 )
 from coachbot.domain.errors import DomainError
-from coachbot.domain.evidence import MAX_FILE_BYTES
 from coachbot.services.district import DistrictChoiceNeeded
 
-Ask = Callable[[str], str]
-MAX_LINE = 40_000  # characters, as Slack takes in one message
 TTY_LINE = 4_095  # what a terminal without readline keeps of one line (canonical mode)
-
-
-class TooLong(ValueError):
-    """A line longer than the terminal can take whole: said, never cut silently."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
 
 
 class TerminalChannel:
@@ -101,78 +90,6 @@ def words(services: Services, message: str, **params: object) -> str:
     return services.prompts.render("local.j2", message, p=params)
 
 
-def fill_form(
-    form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
-) -> tuple[dict[str, str], dict[str, tuple[SharedFile, ...]]]:
-    """Ask each field in turn; returns the values and the files given in file fields (asked as
-    a path, like ``/file PATH``)."""
-    write(say("form_heading", title=form.title))
-    values: dict[str, str] = {}
-    files: dict[str, tuple[SharedFile, ...]] = {}
-    for field in form.fields:
-        if field.hint:
-            write(f"   {field.hint}")
-        if field.kind is FieldKind.FILE:
-            shared = ask_file(field.label, ask, write, say)
-            if shared is not None:
-                files[field.name] = (shared,)
-            continue
-        if field.kind is FieldKind.CHOICE and field.options:
-            for number, option in enumerate(field.options, start=1):
-                write(f"   {number}. {option.label}")
-        default = f" [{field.initial}]" if field.initial else ""
-        multi = field.kind is FieldKind.LONG_TEXT
-        prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
-        answer = whole(ask, prompt, write, say)
-        if multi and answer:
-            lines = [answer]
-            while line := whole(ask, "... ", write, say):
-                lines.append(line)
-            answer = "\n".join(lines)
-        if field.kind is FieldKind.CHOICE and answer.isdigit() and field.options:
-            index = int(answer) - 1
-            answer = field.options[index].value if 0 <= index < len(field.options) else answer
-        values[field.name] = answer or field.initial
-    return values, files
-
-
-def whole(ask: Ask, prompt: str, write: Callable[[str], None], say: Callable[..., str]) -> str:
-    """An answer read whole: one too long to read is refused with the limit, and asked again."""
-    while True:
-        try:
-            return ask(prompt)
-        except TooLong as exc:
-            write(say("too_long", limit=exc.limit))
-
-
-def ask_file(
-    label: str, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
-) -> SharedFile | None:
-    """A path to a file, asked again until it names one; an empty answer gives none."""
-    while where := ask(say("file_prompt", label=label) + " ").strip():
-        shared = shared_file(where)
-        if shared is not None:
-            return shared
-        write(say("no_such_file", path=where))
-    return None
-
-
-def shared_file(where: str) -> SharedFile | None:
-    """The file at ``where`` as evidence to share, or None when there is no such file."""
-    path = Path(where).expanduser()
-    if not path.is_file():
-        return None
-    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:  # not read into memory: the hand-in says it is too large
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-        return SharedFile(path.name, size, media, "0" * 64, str(path), head=head)
-    data = path.read_bytes()
-    return SharedFile(path.name, len(data), media, hashlib.sha256(data).hexdigest(), str(path),
-                      head=data[:4096], content=data)
-
-
 async def chat(
     services: Services, email: str, ask: Ask, write: Callable[[str], None], *, district: str = ""
 ) -> None:
@@ -180,8 +97,10 @@ async def chat(
     sender = Sender("local", email.strip().lower(), district=district.strip())
     channel = TerminalChannel(write, lambda name: services.prompts.render("labels.j2", name, p={}))
     opening = "start"
+    timezone = "UTC"
     try:
         me = await conversation.identify(sender)
+        timezone = me.timezone
         if (await services.person_settings.view(me.person_id)).onboarded:
             opening = "status"
     except DistrictChoiceNeeded as exc:  # on two districts' rosters: ask, never guess
@@ -199,6 +118,10 @@ async def chat(
     def say(message: str, **p: object) -> str:
         return words(services, message, **p)
 
+    def check(field: FormField, answer: str, file_count: int) -> tuple[str, str | None]:
+        return settle_field(field, answer, services.prompts, now=services.clock.now(),
+                            timezone=timezone, file_count=file_count, numbered=True)
+
     await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0
     while True:
@@ -206,12 +129,17 @@ async def chat(
         try:
             while channel.forms:
                 form = filling = channel.forms.pop(0)
-                values, files = fill_form(form, ask, write, say)
+                try:
+                    values, files = fill_form(form, ask, write, say, check)
+                except FormLeft:
+                    write(say("form_left", title=form.title))
+                    filling = None
+                    continue
                 filling = None
                 turn += 1
                 await conversation.handle(
                     FormSubmission(sender, form.form_id, values, form.context, event_id(turn),
-                                   files),
+                                   files, form=form),
                     channel,
                 )
             line = ask("> ").strip()
@@ -226,7 +154,7 @@ async def chat(
         if line in {"/quit", "/exit", "quit", "exit"}:
             write(say("goodbye"))
             return
-        if line.isdigit() and 0 < int(line) <= len(channel.buttons):
+        if line.isdecimal() and 0 < int(line) <= len(channel.buttons):
             button = channel.buttons[int(line) - 1]
             event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()

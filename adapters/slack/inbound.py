@@ -91,7 +91,7 @@ def form_submission(body: dict[str, Any],
     # The same view submitted twice (a double click on Submit) has one id and hash: one effect.
     return FormSubmission(sender(body["user"]["id"]), form_id, values, context,
                           event_id=f"{view.get('id', '')}:{view.get('hash', '')}",
-                          files=files or {})
+                          files=files or {}, form=checked_form(view))
 
 
 def direct_message(body: dict[str, Any], files: tuple[SharedFile, ...]) -> DirectMessage:

@@ -48,7 +48,7 @@ def _whole(number: float | None) -> int | None:
 
 def _element(field: FormField) -> Any:
     initial = clean(field.initial)
-    if field.kind is FieldKind.CHOICE:
+    if field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE):
         options = [option(o) for o in field.options[:SELECT_OPTIONS]]
         chosen = next((o for o in options if o.value == field.initial), None)
         if len(options) <= RADIO_OPTIONS:
@@ -79,6 +79,14 @@ def _element(field: FormField) -> Any:
     )
 
 
+def _hint(field: FormField) -> Any:
+    """What to fix (a form asked again), then the field's own hint; a date picker needs no
+    typing instructions ("plain words work...")."""
+    hint = "" if field.kind is FieldKind.DATE else field.hint
+    said = " ".join(part for part in (field.problem, hint) if part)
+    return shorten(said, HINT_CHARS) if said else None
+
+
 def modal(form: Form) -> dict[str, Any]:
     """The form as a validated modal view (slack_sdk's View checks Slack's limits)."""
     blocks = [
@@ -87,13 +95,15 @@ def modal(form: Form) -> dict[str, Any]:
             label=shorten(field.label, INPUT_LABEL_CHARS),
             element=_element(field),
             optional=not field.required,
-            # A date picker needs no typing instructions ("plain words work...").
-            hint=shorten(field.hint, HINT_CHARS)
-            if field.hint and field.kind is not FieldKind.DATE else None,
+            hint=_hint(field),
         )
         for field in form.fields[:MAX_MODAL_BLOCKS]
     ]
-    metadata = json.dumps({"form": form.form_id, "context": form.context, "rules": rules(form)})
+    metadata = json.dumps({"form": form.form_id, "context": form.context, "rules": rules(form),
+                           "title": form.title, "submit": form.submit_label})
+    if len(metadata) > METADATA_CHARS:  # without the titles, a form can't be shown again
+        metadata = json.dumps({"form": form.form_id, "context": form.context,
+                               "rules": rules(form)})
     if len(metadata) > METADATA_CHARS:  # without the limits, the checks after the ack still run
         metadata = json.dumps({"form": form.form_id, "context": form.context})
     if len(metadata) > METADATA_CHARS:  # a context too long to carry cannot be understood later
@@ -145,7 +155,10 @@ def checked_form(view: dict[str, Any]) -> Form | None:
     """The submitted form as far as the checks before the ack need it (from the modal's own
     metadata); None for a modal that carried no limits."""
     meta = _metadata(view)
-    return form_from_rules(str(meta.get("form", "")), meta.get("rules"))
+    return form_from_rules(str(meta.get("form", "")), meta.get("rules"),
+                           title=str(meta.get("title") or ""),
+                           submit=str(meta.get("submit") or ""),
+                           context=str(meta.get("context") or ""))
 
 
 def _value_of(state: dict[str, Any]) -> str:

@@ -20,7 +20,8 @@ from collections.abc import Awaitable, Callable
 from coachbot.clock import Clock
 from coachbot.conversation.authorization import Guard, Rule
 from coachbot.conversation.capabilities import UseCases
-from coachbot.conversation.registry import Registry
+from coachbot.conversation.form_checks import ask_again, settle
+from coachbot.conversation.registry import FormHandler, Registry
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Channel, Me, Notifier, Turn
 from coachbot.conversation.vocabulary import (
@@ -28,11 +29,13 @@ from coachbot.conversation.vocabulary import (
     Command,
     DirectMessage,
     Event,
+    FieldKind,
+    Form,
     FormSubmission,
     Sender,
     cleaned,
 )
-from coachbot.domain.errors import DomainError, NotFound
+from coachbot.domain.errors import DomainError, InvalidInput, NotFound
 from coachbot.services.district import PeopleDirectory
 from coachbot.services.reading import ReadModels
 
@@ -119,15 +122,63 @@ class Conversation:
             if await self._allowed(turn, rule, event.value, event.action_id, "button"):
                 await handler(turn, event.value)
         elif isinstance(event, FormSubmission):
-            form = self.registry.forms.get(event.form_id)
-            if form is None:
+            answers = self.registry.forms.get(event.form_id)
+            if answers is None:
                 await turn.answer("general.j2", "stale_button")
                 return
             rule = self.registry.form_rules[event.form_id]
             if await self._allowed(turn, rule, event.context, event.form_id, "form"):
-                await form(turn, event.values, event.context)
+                await self._submitted(turn, event, answers)
         elif isinstance(event, DirectMessage):
             await self._direct_message(turn, event)
+
+    async def _submitted(self, turn: Turn, event: FormSubmission, handler: FormHandler) -> None:
+        """A form's answers, checked against the form as shown when the adapter knows it: a
+        wrong answer (here, or one the handler refuses by its field) is asked again on its own,
+        and every other answer is kept."""
+        form = event.form
+        if form is None:
+            await handler(turn, event.values, event.context)
+            return
+        settled = settle(
+            form, event.values, self.say.prompts, now=self.clock.now(),
+            timezone=turn.me.timezone, files={n: len(f) for n, f in event.files.items()},
+        )
+        if settled.problems:
+            await self._ask_again(turn, form, settled.values, settled.problems)
+            return
+        try:
+            await handler(turn, settled.values, event.context)
+        except InvalidInput as exc:
+            names = {f.name for f in form.fields if f.kind is not FieldKind.FILE}
+            name = exc.params.get("field")
+            if name not in names:
+                raise
+            log.info("form %s: asking %s again (%s)", form.form_id, name, exc.params.get("hint"))
+            params = {"tz": turn.me.timezone, **exc.params}
+            problem = self.say.words("errors.j2", exc.code, **params).strip()
+            # The answers that may be the one to change instead (the scores below passing
+            # when "earned" was chosen), asked again as they were given.
+            also = tuple(n for n in exc.params.get("also", ()) if n in names)
+            await self._ask_again(turn, form, settled.values, {str(name): problem}, also)
+
+    async def _ask_again(
+        self,
+        turn: Turn,
+        form: Form,
+        values: dict[str, str],
+        problems: dict[str, str],
+        also: tuple[str, ...] = (),
+    ) -> None:
+        labels = {f.name: f.label or f.name for f in form.fields}
+        await turn.answer(
+            "forms.j2",
+            "ask_again",
+            problems=[(labels.get(name, name), problem) for name, problem in problems.items()],
+            kept=len(form.fields) > len(problems) + len(also),
+        )
+        if form.title:  # a form known only by its limits can't be shown again; the words stay
+            await turn.open_form(ask_again(form, values, problems, also))
 
     async def run_command(self, turn: Turn, name: str, args: str) -> None:
         word = name.strip().lower().lstrip("/")

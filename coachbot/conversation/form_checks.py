@@ -1,4 +1,10 @@
-"""Fast checks of a submitted form, before the platform is answered.
+"""Checks of a submitted form's answers, the same on every platform.
+
+Each answer is checked on its own and read as the person meant it (a choice by its label, its
+value or the number shown beside it; a time zone by a name people use), so a wrong answer is
+asked again on its own while every other answer is kept (``settle``, ``settle_field``,
+``ask_again``). The terminal checks each field as it is typed, the core checks a whole
+submission before its handler runs, and Slack runs the same checks before it answers:
 
 Slack wants a modal's submission acknowledged within 3 s, and lets that answer carry a message
 per field, shown in place while the modal stays open. These checks are pure (no database, no
@@ -13,9 +19,11 @@ checked the same way after a restart or on another replica.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from coachbot.conversation.choices import Refusal, choose
 from coachbot.conversation.dates import parse_day
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.evidence import is_web_link
@@ -23,6 +31,69 @@ from coachbot.domain.precheck import words
 from coachbot.prompts import Prompts
 
 FAMILY = "forms.j2"
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A submission read field by field: the values as the handler takes them (a choice's
+    value, a zone's name) and, by field name, what to fix in the person's words."""
+
+    values: dict[str, str]
+    problems: dict[str, str]
+
+
+def settle(
+    form: Form,
+    values: Mapping[str, str],
+    prompts: Prompts,
+    *,
+    now: datetime,
+    timezone: str = "UTC",
+    files: Mapping[str, int] | None = None,
+    numbered: bool = False,
+) -> Settled:
+    """Every field's answer checked and read; values not in the form are passed on as given.
+    ``files`` counts the files given in each file field (their content is checked later, once
+    fetched); ``numbered``: choices were shown with numbers."""
+    read = dict(values)
+    problems: dict[str, str] = {}
+    for field in form.fields:
+        value, problem = settle_field(
+            field, values.get(field.name) or "", prompts, now=now, timezone=timezone,
+            file_count=(files or {}).get(field.name, 0), numbered=numbered,
+        )
+        if problem is None:
+            if field.name in values or value:
+                read[field.name] = value
+        else:
+            problems[field.name] = problem
+    return Settled(read, problems)
+
+
+def settle_field(
+    field: FormField,
+    answer: str,
+    prompts: Prompts,
+    *,
+    now: datetime,
+    timezone: str = "UTC",
+    file_count: int = 0,
+    numbered: bool = False,
+) -> tuple[str, str | None]:
+    """(the answer as the handler takes it, None) or (the answer as given, what to fix)."""
+    value = answer.strip()
+    if value and field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and (
+        field.options or field.kind is FieldKind.TIMEZONE
+    ):
+        chosen = choose(field, value, numbered=numbered)
+        if isinstance(chosen, Refusal):
+            return value, prompts.render(FAMILY, chosen.message, p=chosen.params)
+        return chosen, None
+    found = _problem(field, value, file_count, now, timezone)
+    if found is None:
+        return answer, None  # a text goes on as typed (its handler reads it as before)
+    message, params = found
+    return answer, prompts.render(FAMILY, message, p=params)
 
 
 def check(
@@ -34,23 +105,39 @@ def check(
     timezone: str = "UTC",
     files: Mapping[str, int] | None = None,
 ) -> dict[str, str]:
-    """Field name -> what to fix, in the person's words; empty when the form can go ahead.
+    """Field name -> what to fix, in the person's words; empty when the form can go ahead."""
+    return settle(form, values, prompts, now=now, timezone=timezone, files=files).problems
 
-    ``files`` counts the files given in each file field (their content is checked later, once
-    fetched)."""
-    problems: dict[str, str] = {}
-    for field in form.fields:
-        found = _problem(
-            field,
-            (values.get(field.name) or "").strip(),
-            (files or {}).get(field.name, 0),
-            now,
-            timezone,
-        )
-        if found is not None:
-            message, params = found
-            problems[field.name] = prompts.render(FAMILY, message, p=params)
-    return problems
+
+def ask_again(
+    form: Form,
+    values: Mapping[str, str],
+    problems: Mapping[str, str],
+    also: tuple[str, ...] = (),
+) -> Form:
+    """The form once more, asking only the fields in ``problems`` (each with what to fix) and
+    those in ``also`` (answers that may be the one to change, offered as they were given),
+    and keeping every other answer as given."""
+    fields = tuple(
+        replace(field, initial=_starting(field, values, problems),
+                problem=problems.get(field.name, ""))
+        for field in form.fields
+    )
+    asked = set(problems) | set(also)
+    return replace(form, fields=fields, ask=tuple(f.name for f in fields if f.name in asked))
+
+
+def _starting(field: FormField, values: Mapping[str, str], problems: Mapping[str, str]) -> str:
+    """What a field asked again starts from: the answer given, except a wrong one that is no
+    use to start from (a choice that is none, a date that is no date); a text is kept to be
+    mended (one milestone line, a few words too many)."""
+    given = values.get(field.name, "")
+    if field.kind is FieldKind.FILE:
+        return field.initial
+    if field.name not in problems:
+        return given
+    texts = (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT)
+    return given if field.kind in texts and given.strip() else field.initial
 
 
 def _problem(
@@ -63,13 +150,7 @@ def _problem(
     if field.kind is FieldKind.DATE and parse_day(value, timezone, now) is None:
         return "date_unclear", {"value": value[:60]}
     if field.kind is FieldKind.URL and not is_web_link(value):
-        return "url_bad", {}
-    if (
-        field.kind is FieldKind.CHOICE
-        and field.options
-        and value not in {o.value for o in field.options}
-    ):
-        return "choice_unknown", {}
+        return "url_bad", {"value": value[:60]}
     if field.kind is FieldKind.NUMBER:
         return _number_problem(field, value)
     count = words(value)
@@ -104,11 +185,13 @@ def rules(form: Form) -> list[dict[str, Any]]:
     """What the checks need of each field, compactly (a platform limits how much it carries)."""
     out = []
     for field in form.fields:
-        rule: dict[str, Any] = {"n": field.name, "k": field.kind.value}
+        rule: dict[str, Any] = {"n": field.name, "k": field.kind.value, "l": field.label}
         if field.required:
             rule["r"] = 1
-        if field.kind is FieldKind.CHOICE:
-            rule["o"] = [o.value for o in field.options]
+        if field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE):
+            # An option whose label is its value travels once: a platform carries little.
+            rule["o"] = [o.value if o.label == o.value else [o.value, o.label]
+                         for o in field.options]
         for key, limit in (
             ("lw", field.min_words),
             ("hw", field.max_words),
@@ -121,7 +204,9 @@ def rules(form: Form) -> list[dict[str, Any]]:
     return out
 
 
-def form_from_rules(form_id: str, carried: Any) -> Form | None:
+def form_from_rules(
+    form_id: str, carried: Any, *, title: str = "", submit: str = "", context: str = ""
+) -> Form | None:
     """The form as far as the checks need it, from ``rules``; None if what came back is not
     understood (the deeper checks after the answer still run)."""
     if not isinstance(carried, list):
@@ -132,10 +217,10 @@ def form_from_rules(form_id: str, carried: Any) -> Form | None:
             fields.append(
                 FormField(
                     str(rule["n"]),
-                    "",
+                    str(rule.get("l") or ""),
                     FieldKind(rule["k"]),
                     required=bool(rule.get("r")),
-                    options=tuple(Option("", str(v)) for v in rule.get("o", ())),
+                    options=tuple(_option(v) for v in rule.get("o", ())),
                     min_words=rule.get("lw"),
                     max_words=rule.get("hw"),
                     min_value=rule.get("lv"),
@@ -144,4 +229,11 @@ def form_from_rules(form_id: str, carried: Any) -> Form | None:
             )
     except (KeyError, TypeError, ValueError):
         return None
-    return Form(form_id, "", tuple(fields), "")
+    return Form(form_id, title, tuple(fields), submit, context)
+
+
+def _option(carried: Any) -> Option:
+    if isinstance(carried, list):
+        value, label = carried
+        return Option(str(label), str(value))
+    return Option(str(carried), str(carried))

@@ -20,7 +20,7 @@ from coachbot.conversation.turn import Me, Turn
 from coachbot.conversation.vocabulary import Action
 from coachbot.domain.roles import Role
 
-__all__ = ["Action", "CommandSpec", "Handler", "Registry"]
+__all__ = ["Action", "CommandSpec", "FormHandler", "Handler", "Registry"]
 
 Handler = Callable[[Turn, str], Awaitable[None]]
 FormHandler = Callable[[Turn, dict[str, str], str], Awaitable[None]]

@@ -70,6 +70,10 @@ class FormSubmission:
     event_id: str = ""
     # The files given in the form's file fields, by field name (the adapter fetched them).
     files: dict[str, tuple[SharedFile, ...]] = field(default_factory=dict)
+    # The form as the adapter showed it, when the adapter knows it (the terminal and the
+    # driver keep it; Slack carries its limits in the modal): the core then checks each answer
+    # against it and asks again for only the ones that need it, keeping the rest.
+    form: Form | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,9 @@ class FieldKind(StrEnum):
     URL = "url"
     NUMBER = "number"
     FILE = "file"  # an upload; its files arrive in FormSubmission.files, not in values
+    # A choice of a few zones that also takes any zone by a name people use ("central",
+    # "CST", "Chicago"); see coachbot.conversation.zones.
+    TIMEZONE = "timezone"
 
 
 @dataclass(frozen=True)
@@ -229,6 +236,9 @@ class FormField:
     max_words: int | None = None
     min_value: float | None = None
     max_value: float | None = None
+    # Why the answer given last time was not taken, shown beside the field when it is asked
+    # again (coachbot.conversation.form_checks.ask_again).
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,3 +248,6 @@ class Form:
     fields: tuple[FormField, ...]
     submit_label: str
     context: str = ""
+    # Asked again: only these fields need an answer; the others keep their ``initial`` (what
+    # the person answered before). Empty: every field is asked.
+    ask: tuple[str, ...] = ()

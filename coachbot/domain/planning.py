@@ -48,9 +48,11 @@ def default_plan(
     return [Milestone(title, due) for title, due in zip(titles, days, strict=True)]
 
 
-def check_plan(milestones: list[Milestone], deadline: date, today: date) -> None:
-    """A plan is valid when it has milestones, none after the deadline, deadline not in the past."""
-    if not milestones:
+def check_plan(milestones: list[Milestone], deadline: date, today: date, *, kept: int = 0) -> None:
+    """A plan is valid when it has milestones (new ones, or ``kept`` steps already done, as when a
+    teacher with every step ticked off moves the deadline), none after the deadline, and the
+    deadline not in the past."""
+    if not milestones and not kept:
         raise InvalidInput(field="milestones", hint="plan_empty")
     if deadline < today:
         raise InvalidInput(field="deadline", hint="deadline_past", value=str(deadline))

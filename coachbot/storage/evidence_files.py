@@ -33,6 +33,11 @@ class EvidenceStore(Protocol):
 
     async def exists(self, sha256: str) -> bool: ...
 
+    def local_path(self, sha256: str) -> Path | None:
+        """A file on this machine holding those bytes, which a listener may hand to the kernel
+        to send (sendfile) without copying it through Python; None when the store has none."""
+        ...
+
 
 def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
@@ -86,10 +91,14 @@ class FolderStore:
             return None
 
     async def exists(self, sha256: str) -> bool:
+        return self.local_path(sha256) is not None
+
+    def local_path(self, sha256: str) -> Path | None:
         try:
-            return self.path(sha256).is_file()
+            path = self.path(sha256)
         except ValueError:
-            return False
+            return None
+        return path if path.is_file() else None
 
 
 class S3Store:
@@ -151,6 +160,11 @@ class S3Store:
                 return False
             raise
         return True
+
+    def local_path(self, sha256: str) -> Path | None:
+        """Objects are not on this machine: the listener streams them (see docs/evidence.md
+        for serving them straight from the bucket with presigned URLs)."""
+        return None
 
 
 def folder_secret(root: Path) -> bytes:

@@ -75,12 +75,13 @@ def test_each_problem_is_told_beside_its_field(prompts: Prompts) -> None:
     assert problems == {
         "name": "Please fill this in.",
         "starts": problems["starts"],
-        "video": "That doesn't look like a web link. Paste the whole address, starting with "
+        "video": '"my drive folder" doesn\'t look like a web link. Paste the whole address, '
+        "starting with "
         "https://.",
         "hours": "Please pick a number from 1 to 40.",
         "reflection": "This has 6 words; please keep it to 5.",
         "plan": "Please attach a file here.",
-        "role": "Please pick one of the options.",
+        "role": '"janitor" isn\'t one of the choices. Please choose Teacher or Facilitator.',
     }
     assert 'couldn\'t read "2026-02-30" as a date' in problems["starts"]
     few = check(

@@ -70,3 +70,24 @@ async def test_a_passed_deadline_reads_as_passed_with_a_way_to_move_it(
     assert f"deadline passed on {deadline:%A}, {deadline:%B} {deadline.day}" in status
     form = await ana.press("change_deadline", labelled="Pick a new deadline")
     assert ana.mailbox.forms[-1].form_id == "deadline", form
+
+
+async def test_moving_the_deadline_when_every_step_is_done_keeps_them_all(
+    district: Services,
+) -> None:
+    """Every step ticked off, the work not yet handed in: a new deadline is simply taken, with
+    nothing to spread (it used to fail with "A plan needs at least one milestone")."""
+    room = LocalDriver(district)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    for _ in range(5):
+        await ana.command("done")
+    proposal = await ana.command("deadline", "oct 30")
+    assert "5 steps already done, kept as they are" in proposal
+    saved = await ana.press("use_plan", labelled="Use")
+    assert "Deadline: *Friday, October 30, 2026*" in saved
+    assert "at least one milestone" not in saved
+    plan = await ana.command("plan")
+    assert len(re.findall(r"^- ", plan, re.MULTILINE)) == 5
+    assert "October 30, 2026" in plan

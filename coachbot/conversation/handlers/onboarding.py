@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+from coachbot.conversation import zones
 from coachbot.conversation.authorization import OWN
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
+from coachbot.conversation.zones import shown
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
 
@@ -38,15 +40,15 @@ async def help_(turn: Turn, args: str) -> None:
 async def start(turn: Turn, args: str) -> None:
     settings = await turn.use.person_settings.view(turn.me.person_id)
     goals = await turn.read.school_goals(turn.me.school_id)
-    zones = list(dict.fromkeys((turn.me.timezone, *US_ZONES)))
+    choices = list(dict.fromkeys((turn.me.timezone, *US_ZONES)))
     yes_no = (turn.say.option("yes", "yes"), turn.say.option("no", "no"))
     fields = [
         FormField(
             "timezone",
             turn.say.label("field_timezone"),
-            FieldKind.CHOICE,
+            FieldKind.TIMEZONE,
             initial=turn.me.timezone,
-            options=tuple(Option(z, z) for z in zones),
+            options=tuple(Option(shown(z), z) for z in choices),
         ),
         FormField(
             "open_to_questions",
@@ -82,9 +84,10 @@ async def start(turn: Turn, args: str) -> None:
 
 
 async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
-    zone = values.get("timezone", "").strip() or turn.me.timezone
-    if zone not in available_timezones():
-        raise InvalidInput(field="timezone", hint="timezone", value=zone[:60])
+    said = values.get("timezone", "").strip()
+    zone = zones.resolve(said) if said else turn.me.timezone
+    if zone is None or zone not in available_timezones():
+        raise InvalidInput(field="timezone", hint="timezone", value=said[:60])
     goal = values.get("goal", "").strip()
     await turn.use.person_settings.update(
         turn.me.actor,

@@ -202,18 +202,22 @@ async def review_submitted(turn: Turn, values: dict[str, str], context: str) -> 
     try:
         decision = Decision(raw)
     except ValueError:
-        raise InvalidInput(
-            field="decision", value=raw[:20], allowed=["earned", "not_yet"]
-        ) from None
-    outcome = await turn.use.reviews.record(
-        turn.me.actor,
-        review_id,
-        decision,
-        scores,
-        strengths=values.get("strengths", ""),
-        feedback=values.get("feedback", ""),
-        idempotency_key=turn.key(),
-    )
+        raise InvalidInput(field="decision", hint="official_needs_decision") from None
+    try:
+        outcome = await turn.use.reviews.record(
+            turn.me.actor,
+            review_id,
+            decision,
+            scores,
+            strengths=values.get("strengths", ""),
+            feedback=values.get("feedback", ""),
+            idempotency_key=turn.key(),
+        )
+    except InvalidInput as exc:
+        if exc.params.get("hint") == "earned_needs_passing":
+            # Asked again, the form offers the scores below passing beside the decision.
+            exc.params["also"] = [SCORED + c for c in exc.params.get("criteria", ())]
+        raise
     summary = await turn.read.pursuit(outcome.pursuit_id)
     if outcome.replayed:
         await turn.answer("reviews.j2", "already_recorded", teacher=summary.teacher)

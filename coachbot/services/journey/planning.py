@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -73,7 +73,12 @@ class PlanningService:
             district = await session.get(District, pursuit.district_id)
             assert district is not None
             today = local_today(self.clock, district.timezone)
-            check_plan(milestones, deadline, today)
+            kept = await session.scalar(
+                select(func.count(MilestoneRow.id))
+                .join(WorkPlan, WorkPlan.id == MilestoneRow.plan_id)
+                .where(WorkPlan.pursuit_id == pursuit.id, MilestoneRow.done_at.is_not(None))
+            )
+            check_plan(milestones, deadline, today, kept=kept or 0)
             window = await window_for(session, pursuit)
             if window and not window.contains(deadline):
                 raise InvalidInput(

@@ -21,6 +21,7 @@ from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.reviews import ReviewStatus
 from coachbot.domain.school_days import is_school_day
 from coachbot.services.district import school_breaks
+from coachbot.services.journey.approval_records import last_request
 from coachbot.services.nudging.due import (
     BEFORE_SUBMITTING,
     CATCH_UP,
@@ -131,6 +132,10 @@ async def approvals_waiting(
                 )
                 grants = (await session.execute(approvers)).all()
             for pid, updated, school, teacher, title in rows:
+                # The reminder is a card to decide from, as the first notice was: what the
+                # teacher wrote, beside the buttons (few requests wait, so one read each).
+                asked = await last_request(session, pid)
+                reasons = {"reasons": asked.reasons, "plan": asked.plan} if asked else {}
                 for approver, scope in grants:
                     if scope is None or scope == school:
                         found.append(
@@ -140,7 +145,8 @@ async def approvals_waiting(
                                 f"pursuit:{pid}",
                                 updated.date().isoformat(),
                                 now,
-                                {"credential": title, "teacher": teacher, "pursuit_id": pid},
+                                {"credential": title, "teacher": teacher, "pursuit_id": pid,
+                                 **reasons},
                             )
                         )
                         if len(found) >= size:
@@ -148,6 +154,9 @@ async def approvals_waiting(
                             found = []
     if found:
         yield found
+
+# A teacher still quiet, with nothing else changed, is named again after this long.
+QUIET_AGAIN = timedelta(days=14)
 
 
 async def weekly_digests(
@@ -209,8 +218,8 @@ async def weekly_digests(
         on_track = sorted(name for pid, name in teachers.items() if pid not in quiet)
         for facilitator in facilitators:
             subject = f"cohort:{cohort_id}"
-            last = await session.scalar(
-                select(NudgeRow.params)
+            latest = (await session.execute(
+                select(NudgeRow.params, NudgeRow.created_at)
                 .where(
                     NudgeRow.person_id == facilitator,
                     NudgeRow.kind == NudgeKind.WEEKLY_DIGEST.value,
@@ -219,7 +228,8 @@ async def weekly_digests(
                 )
                 .order_by(NudgeRow.created_at.desc())
                 .limit(1)
-            )
+            )).first()
+            last, last_sent = (latest[0], latest[1]) if latest else (None, None)
             before = set((last or {}).get("stalled", []))
             params = {
                 "cohort": cohort,
@@ -232,11 +242,18 @@ async def weekly_digests(
                 ],
                 "newly_quiet": [name for name in stalled if name not in before],
                 "back": sorted(before - set(stalled)),
+                "still_quiet": [name for name in stalled if name in before],
             }
-            if last is not None and last.get("stalled") == stalled and (
+            unchanged = last is not None and last.get("stalled") == stalled and (
                 last.get("on_track") == on_track
+            )
+            # Nothing changed since last week's digest: no second copy of it. But a teacher
+            # still quiet is not forgotten: after a fortnight of silence the facilitator hears
+            # about them again, with how long it has been now.
+            if unchanged and not (
+                stalled and last_sent is not None and now - last_sent >= QUIET_AGAIN
             ):
-                continue  # nothing changed since last week's digest: no second copy of it
+                continue
             found.append(Due(facilitator, NudgeKind.WEEKLY_DIGEST, subject, week, now, params))
             if len(found) >= size:
                 yield found

@@ -79,7 +79,13 @@ async def test_a_mistyped_link_in_the_form_is_told_and_the_rest_is_kept(
     await ana.command("draft")
     await ana.press("hand_in_form")
     told = await ana.submit({"part1": "the video on my drive", "part2": REFLECTION})
-    assert "the video on my drive" in told
+    assert '"the video on my drive" doesn\'t look like a web link' in told
+    # Only the link is asked again; the reflection she wrote is kept in the form.
+    again = ana.mailbox.forms[-1]
+    assert again.ask == ("part1",)
+    assert {f.name: f.initial for f in again.fields}["part2"] == REFLECTION
+    sent = await ana.submit({"part1": "https://video.example.org/lesson-1"})
+    assert "Your draft of *Questioning for Discourse* is with Fay Facilitator" in sent
     basket = await ana.command("draft")
-    assert "Reflection: My students asked" in basket
-    assert "Classroom video" not in basket.split("Still needed")[0]
+    kept = "Kept from your last hand-in unless you resend them: Classroom video, Reflection."
+    assert kept in basket

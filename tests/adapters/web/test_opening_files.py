@@ -188,3 +188,32 @@ def test_nothing_active_is_ever_rendered_inline() -> None:
     assert disposition('a"b\\c é.png', "image/png") == (
         "inline; filename=\"a_b_c _.png\"; filename*=UTF-8''a%22b%5Cc%20%C3%A9.png"
     )
+
+
+async def test_a_pdf_viewer_asking_for_a_range_gets_that_slice_still_checked(
+    district: Services, listener: str
+) -> None:
+    """Browsers' PDF viewers ask for pages with Range requests; the file is sent from disk, so
+    each one gets exactly its slice, with our headers, and each is still a checked, audited open."""
+    room = await handed_in_for_review(district)
+    link = LINK.search(await room.as_(FAY).press("open_review"))
+    assert link is not None
+    async with aiohttp.ClientSession() as session, session.get(
+        listener + urlsplit(link.group()).path, headers={"Range": "bytes=9-24"}
+    ) as response:
+        assert response.status == 206
+        assert await response.read() == PDF[9:25]
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # A colleague's range request is refused like any other, and both are in the trail.
+    part = await part_id(district)
+    async with district.db.read() as session:
+        ben = await session.scalar(select(Person.id).where(Person.email == BEN))
+    assert ben is not None
+    async with aiohttp.ClientSession() as session, session.get(
+        listener + urlsplit(district.evidence_files.links.url(part, ben)).path,
+        headers={"Range": "bytes=0-8"},
+    ) as response:
+        assert response.status == 403 and PDF[:9] not in await response.read()
+    assert await trail(district, "open_evidence_file") == [(FAY, part)]
+    assert await trail(district, "open_evidence_file_refused") == [(BEN, part)]

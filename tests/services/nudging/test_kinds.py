@@ -87,3 +87,31 @@ async def test_facilitators_get_a_weekly_digest_of_their_cohort(district: Servic
     assert "*Fall* this week: 1 on track, 1 quiet for a while" in digest
     assert "Gone quiet since last week: Ben Teacher." in digest
     assert "A short note could help:\n- Ben Teacher" in digest
+
+
+async def test_a_teacher_still_quiet_is_named_again_after_a_fortnight(
+    district: Services,
+) -> None:
+    """No second copy of an unchanged digest the next Monday, but a teacher still quiet two
+    weeks later is not forgotten: the facilitator hears about them again."""
+    room = LocalDriver(district)
+    await _cohort(room, ANA, BEN)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-TWO")
+    await ana.press("use_plan")
+    gil = room.as_(GIL)
+
+    async def digests_on(monday: date) -> int:
+        district.clock.set(morning(monday) - timedelta(hours=1))
+        await ana.command("done")  # Ana keeps going: only Ben is quiet
+        district.clock.set(morning(monday))
+        return (await kinds_sent(district, room)).get("sent", []).count("weekly_digest")
+
+    assert await digests_on(date(2026, 9, 14)) == 1
+    first = gil.last
+    assert await digests_on(date(2026, 9, 21)) == 1  # a week on, nothing changed: no repeat
+    assert await digests_on(date(2026, 9, 28)) == 2  # a fortnight on, Ben still quiet
+    again = gil.last
+    assert again != first
+    assert "Still quiet since my last note: Ben Teacher." in again
+    assert "A short note could help:\n- Ben Teacher" in again

@@ -220,6 +220,8 @@ async def test_approvers_hear_about_a_request_that_has_waited(district: Services
     await nudging.dispatcher.run_once()
     sam = room.as_("sam@testville.example")
     assert "has been waiting a few days" in sam.last
+    # decided from the reminder itself: what Ana wrote is beside the buttons
+    assert "*How it serves the school's goals:* It serves student discourse." in sam.last
     assert "Approved" in await sam.press("approve")
     # the decision made the other approver's pending reminder stale
     assert (await nudging.dispatcher.run_once()).sent == 0

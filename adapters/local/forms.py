@@ -1,0 +1,119 @@
+"""A form in the terminal, asked one field at a time.
+
+Each answer is checked as it is typed (the core's checks, ``Check``), so a wrong one is asked
+again at once, with what it takes, and nothing else typed is lost. A form asked again by the
+core asks only the fields that need it. "/cancel" at any field leaves the form unsent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from adapters.local.files import shared_file
+from coachbot.conversation.choices import label_of
+from coachbot.conversation.vocabulary import FieldKind, Form, FormField, SharedFile
+
+Ask = Callable[[str], str]
+# A field and what was typed for it (and how many files) -> (the value, what to fix or None).
+Check = Callable[[FormField, str, int], tuple[str, str | None]]
+LEAVE_FORM = {"/cancel"}
+MAX_LINE = 40_000  # characters, as Slack takes in one message
+
+
+class TooLong(ValueError):
+    """A line longer than the terminal can take whole: said, never cut silently."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class FormLeft(Exception):
+    """The person typed /cancel inside a form: it is not sent."""
+
+
+def fill_form(
+    form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str], check: Check
+) -> tuple[dict[str, str], dict[str, tuple[SharedFile, ...]]]:
+    """Ask each field in turn (or, for a form asked again, only the fields that need it; the
+    others keep what was answered); returns the values and the files given in file fields
+    (asked as a path, like ``/file PATH``). An answer ``check`` refuses is asked again at once,
+    with what to fix, and nothing else typed is lost."""
+    write(say("form_heading", title=form.title))
+    values: dict[str, str] = {}
+    files: dict[str, tuple[SharedFile, ...]] = {}
+    for field in form.fields:
+        if form.ask and field.name not in form.ask:
+            if field.kind is not FieldKind.FILE:
+                values[field.name] = field.initial
+            continue
+        if field.hint:
+            write(f"   {field.hint}")
+        if field.kind is FieldKind.FILE:
+            shared = _file_field(field, ask, write, say, check)
+            if shared is not None:
+                files[field.name] = (shared,)
+            continue
+        if field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and field.options:
+            for number, option in enumerate(field.options, start=1):
+                write(f"   {number}. {option.label}")
+        while True:
+            answer = _answer(field, ask, write, say) or field.initial
+            value, problem = check(field, answer, 0)
+            if problem is None:
+                break
+            write(f"   {problem}")
+        values[field.name] = value
+    return values, files
+
+
+def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
+            say: Callable[..., str]) -> str:
+    shown = label_of(field, field.initial) if field.initial else ""
+    default = f" [{shown}]" if shown else ""
+    multi = field.kind is FieldKind.LONG_TEXT
+    prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
+    answer = whole(ask, prompt, write, say)
+    if answer.strip().lower() in LEAVE_FORM:
+        raise FormLeft
+    if multi and answer:
+        lines = [answer]
+        while line := whole(ask, "... ", write, say):
+            lines.append(line)
+        answer = "\n".join(lines)
+    return answer
+
+
+def _file_field(field: FormField, ask: Ask, write: Callable[[str], None],
+                say: Callable[..., str], check: Check) -> SharedFile | None:
+    while True:
+        shared = ask_file(field.label, ask, write, say)
+        _, problem = check(field, "", 0 if shared is None else 1)
+        if problem is None:
+            return shared
+        write(f"   {problem}")
+
+
+def whole(ask: Ask, prompt: str, write: Callable[[str], None], say: Callable[..., str]) -> str:
+    """An answer read whole: one too long to read is refused with the limit, and asked again."""
+    while True:
+        try:
+            return ask(prompt)
+        except TooLong as exc:
+            write(say("too_long", limit=exc.limit))
+
+
+def ask_file(
+    label: str, ask: Ask, write: Callable[[str], None], say: Callable[..., str]
+) -> SharedFile | None:
+    """A path to a file, asked again until it names one; an empty answer gives none."""
+    while where := ask(say("file_prompt", label=label) + " ").strip():
+        if where.lower() in LEAVE_FORM:
+            raise FormLeft
+        shared = shared_file(where)
+        if shared is not None:
+            return shared
+        write(say("no_such_file", path=where))
+    return None
+
+

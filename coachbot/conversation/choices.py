@@ -1,0 +1,69 @@
+"""A typed answer to a choice, read the way a person means it.
+
+People type what they see: the label ("Not yet"), in any case and spacing ("not  yet"), the
+value a colleague told them ("not_yet"), the number the terminal showed beside it ("2"), or the
+start of it ("prof"). Each is accepted when it points at exactly one option. A number that is
+not shown, a word that fits no option ("maybe" for yes or no) and a start shared by two options
+are refused with what is accepted, never stored as given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from coachbot.conversation import zones
+from coachbot.conversation.vocabulary import FieldKind, FormField, Option
+
+key = zones.key
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an answer was not taken: a message of prompts/forms.j2 and its params."""
+
+    message: str
+    params: dict[str, Any]
+
+
+def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Refusal:
+    """The value of the option ``answer`` means, or why it means none. ``numbered``: the
+    options were shown with numbers, so "2" is the second."""
+    options = field.options
+    said = key(answer)
+    for option in options:
+        if said and said in (key(option.value), key(option.label)):
+            return option.value
+    if field.kind is FieldKind.TIMEZONE and not answer.strip().isdecimal():
+        zone = zones.resolve(answer)
+        if zone is not None:
+            return zone
+    if answer.strip().isdecimal() and options:
+        number = int(answer)
+        if numbered and 1 <= number <= len(options):
+            return options[number - 1].value
+        return Refusal(
+            "choice_number" if numbered else "choice_unknown",
+            {"value": answer[:20], "count": len(options), "labels": labels(options)},
+        )
+    starting = [o for o in options if said and key(o.label).startswith(said)]
+    if len(starting) == 1:
+        return starting[0].value
+    if len(starting) > 1:
+        return Refusal("choice_ambiguous", {"value": answer[:40], "labels": labels(starting)})
+    if field.kind is FieldKind.TIMEZONE:
+        near = zones.likely(answer) or labels(options)
+        return Refusal("timezone_unknown", {"value": answer[:60], "labels": near})
+    return Refusal(
+        "choice_unknown",
+        {"value": answer[:40], "labels": labels(options), "numbered": numbered},
+    )
+
+
+def labels(options: tuple[Option, ...] | list[Option]) -> list[str]:
+    return [o.label or o.value for o in options]
+
+
+def label_of(field: FormField, value: str) -> str:
+    """What a person saw for ``value`` (an option's label), or the value itself."""
+    return next((o.label for o in field.options if o.value == value and o.label), value)
