@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from coachbot.clock import Clock, SystemClock
+from coachbot.conversation.authorization import Guard
 from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.engine import Conversation
 from coachbot.conversation.handlers import build_registry
@@ -47,6 +48,7 @@ from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Swee
 from coachbot.services.nudging.dispatch import Deliver
 from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
 from coachbot.services.reading import ReadModels, StatusService
+from coachbot.services.reading.access import AccessFacts
 from coachbot.services.reviews import CalibrationService, HandIns, ReviewService
 from coachbot.settings import Settings
 from coachbot.storage.database import Database
@@ -93,6 +95,7 @@ class Services:
     roster: RosterLoader
     calendar: CalendarLoader
     outbox: OutboxHistory
+    access: AccessFacts  # who stands how to an object; refusals in the audit trail
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -114,6 +117,7 @@ class Services:
             calendar=self.calendar,
             status=self.status,
             outbox=self.outbox,
+            access=self.access,
         )
 
     async def aclose(self) -> None:
@@ -168,6 +172,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         roster=RosterLoader(db, clock),
         calendar=CalendarLoader(db, clock),
         outbox=OutboxHistory(db, clock),
+        access=AccessFacts(db, clock),
     )
 
 
@@ -203,6 +208,8 @@ def build_conversation(
             worker=f"turns-{uuid.uuid4().hex[:8]}",
         )
     kick = dispatcher.run_once
+    registry = build_registry()
+    registry.seal()  # every command, button and form has its rule, or CoachBot does not start
     return Conversation(
         people=services.people,
         read=services.read,
@@ -212,7 +219,8 @@ def build_conversation(
         # Staff get the same nights as teachers: what a turn tells someone else waits for
         # their morning in the outbox (the dispatcher above delivers it, unwrapped).
         notifier=QuietHoursNotifier(notifier, NightHold(services.db, services.clock)),
-        registry=build_registry(),
+        registry=registry,
+        guard=Guard(services.access),
         kick=lambda: kick(limit=50),
     )
 

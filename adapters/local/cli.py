@@ -21,13 +21,14 @@ def register(app: typer.Typer) -> None:
 
 def chat(
     as_: str = typer.Option(..., "--as", help="The email of the person you are, from the roster"),
+    district: str = typer.Option("", help="District slug (needed if the email is in several)"),
 ) -> None:
     """Talk to CoachBot in this terminal as someone on the roster, against the same database."""
     from adapters.local.terminal import chat as talk
     from adapters.local.terminal import terminal_ask
 
     async def work(services) -> None:  # type: ignore[no-untyped-def]
-        await talk(services, as_, terminal_ask, typer.echo)
+        await talk(services, as_, terminal_ask, typer.echo, district=district)
 
     # The terminal is the conversation: logs (and any internal details) go to a file.
     settings = Settings()

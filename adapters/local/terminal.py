@@ -35,6 +35,7 @@ from coachbot.conversation.vocabulary import (
     Sender,
 )
 from coachbot.domain.errors import DomainError
+from coachbot.services.district import DistrictChoiceNeeded
 
 TTY_LINE = 4_095  # what a terminal without readline keeps of one line (canonical mode)
 
@@ -89,9 +90,11 @@ def words(services: Services, message: str, **params: object) -> str:
     return services.prompts.render("local.j2", message, p=params)
 
 
-async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], None]) -> None:
+async def chat(
+    services: Services, email: str, ask: Ask, write: Callable[[str], None], *, district: str = ""
+) -> None:
     conversation = build_conversation(services, TerminalNotifier(services, write))
-    sender = Sender("local", email.strip().lower())
+    sender = Sender("local", email.strip().lower(), district=district.strip())
     channel = TerminalChannel(write, lambda name: services.prompts.render("labels.j2", name, p={}))
     opening = "start"
     timezone = "UTC"
@@ -100,6 +103,9 @@ async def chat(services: Services, email: str, ask: Ask, write: Callable[[str], 
         timezone = me.timezone
         if (await services.person_settings.view(me.person_id)).onboarded:
             opening = "status"
+    except DistrictChoiceNeeded as exc:  # on two districts' rosters: ask, never guess
+        write(services.prompts.render("errors.j2", exc.code, p=exc.params))
+        return
     except DomainError:
         pass  # the conversation itself explains that the person is not in the roster
     # Event ids are unique across sessions and restarts, as a platform's are: a session that

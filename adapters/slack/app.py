@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
@@ -262,6 +263,11 @@ class SlackBot:
                 await self.directory.knows(web, team, user)
             except Exception:  # matching by email is a convenience: the conversation still runs
                 log.exception("could not match %s in %s", user, team)
+            district = await self.directory.district_of(team)
+            if district:  # the workspace's district: the person is found in it, never guessed
+                event = dataclasses.replace(
+                    event, sender=dataclasses.replace(event.sender, district=district)
+                )
             await self.conversation.handle(event, channel)
 
     async def _open_kept_form(self, web: SlackWeb, action: dict[str, Any], user: str,

@@ -45,6 +45,21 @@ class Directory:
         self.services = services
         self._slack_ids: dict[int, str] = {}
         self._known: set[str] = set()  # Slack ids already on the roster: no lookup again
+        self._districts: dict[str, str] = {}  # a linked workspace's district slug, by team
+
+    async def district_of(self, team_id: str) -> str:
+        """The slug of the district a workspace is linked to ("" when it is not): a person is
+        looked up in that district only, so the same Slack id on two rosters is never guessed."""
+        if not team_id:
+            return ""
+        if team_id not in self._districts:
+            async with self.services.db.read() as session:
+                link = await session.get(WorkspaceLink, (PLATFORM, team_id))
+                district = await session.get(District, link.district_id) if link else None
+            if district is None:
+                return ""  # not linked yet: asked again next time (it may be linked meanwhile)
+            self._districts[team_id] = district.slug
+        return self._districts[team_id]
 
     async def knows(self, web: SlackWeb, team_id: str, user_id: str) -> bool:
         """Whether ``user_id`` is a roster person, matching them by email first if allowed.

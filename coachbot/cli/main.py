@@ -111,12 +111,16 @@ def import_calendar(
 
 
 @app.command()
-def status(teacher: str | None = typer.Option(None, help="A teacher's email")) -> None:
+def status(
+    teacher: str | None = typer.Option(None, help="A teacher's email"),
+    district: str | None = typer.Option(None, help="District slug (if the email is in several)"),
+) -> None:
     """Where pursuits stand: one teacher's, or every cohort's at a glance."""
 
     async def work(services: Services) -> None:
         if teacher:
-            say(services, "cli.j2", "teacher_status", status=await services.status.teacher(teacher))
+            mine = await services.status.teacher(teacher, district)
+            say(services, "cli.j2", "teacher_status", status=mine)
         else:
             rows = await services.status.district_overview()
             say(services, "cli.j2", "district_overview", rows=rows)

@@ -21,6 +21,7 @@ from coachbot.services.journey import (
 from coachbot.services.loading import CalendarLoader
 from coachbot.services.nudging import OutboxHistory
 from coachbot.services.reading import StatusService
+from coachbot.services.reading.access import AccessFacts
 from coachbot.services.reviews import CalibrationService, HandIns, ReviewService
 
 
@@ -43,3 +44,4 @@ class UseCases:
     calendar: CalendarLoader  # the school breaks a plan's dates fall in
     status: StatusService
     outbox: OutboxHistory  # what was sent, and the dead letters admins may send again
+    access: AccessFacts  # the refused attempts a district admin may look through

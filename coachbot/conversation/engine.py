@@ -1,5 +1,9 @@
 """The conversation engine: identify the person, route the event, and never show a stack trace.
 
+Before any handler runs, the rule its registration declared is checked (``authorization``): the
+roles it is for and, when it names an object, that the person stands in one of the allowed
+relations to it, inside their own district.
+
 Domain errors become the friendly words in prompts/errors.j2. Anything unexpected is logged with
 a reference id and the person gets a short apology with that id; the transaction it happened in
 rolled back, so nothing half-written is stored.
@@ -14,6 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from coachbot.clock import Clock
+from coachbot.conversation.authorization import Guard, Rule
 from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.form_checks import ask_again, settle
 from coachbot.conversation.registry import FormHandler, Registry
@@ -54,6 +59,7 @@ class Conversation:
         say: Say,
         notifier: Notifier,
         registry: Registry,
+        guard: Guard,
         kick: Kick | None = None,
     ) -> None:
         self.people = people
@@ -63,6 +69,7 @@ class Conversation:
         self.say = say
         self.notifier = notifier
         self.registry = registry
+        self.guard = guard
         # A dispatch pass, run after a turn that queued news (a review's feedback): the outbox
         # row is already committed, so if this pass never runs, the scheduler's next one sends it.
         self.kick = kick
@@ -70,7 +77,7 @@ class Conversation:
     async def identify(self, sender: Sender) -> Me:
         """The roster person behind a platform user; NotFound if the district has not added
         them."""
-        return await self.people.identify(sender.platform, sender.user_id)
+        return await self.people.identify(sender.platform, sender.user_id, sender.district)
 
     async def handle(self, event: Event, channel: Channel) -> None:
         event = cleaned(event)  # the core's edge: no control character gets further
@@ -78,6 +85,9 @@ class Conversation:
             me = await self.identify(event.sender)
         except NotFound:
             await channel.reply(self.say.reply("general.j2", "not_in_roster"))
+            return
+        except DomainError as exc:  # on several districts' rosters: which one is never guessed
+            await channel.reply(self.say.reply("errors.j2", exc.code, **exc.params))
             return
         except Exception as exc:
             await self._apologise(channel, exc, event)
@@ -105,17 +115,23 @@ class Conversation:
         if isinstance(event, Command):
             await self.run_command(turn, event.name, event.args)
         elif isinstance(event, ButtonPress):
+            # Only a registered button action: a message-only or typed-only name pressed as a
+            # button (a forged press) is an old button as far as anyone is told.
             handler = self.registry.actions.get(event.action_id)
             if handler is None:
                 await self._stale(turn)
                 return
-            await handler(turn, event.value)
+            rule = self.registry.action_rules[event.action_id]
+            if await self._allowed(turn, rule, event.value, event.action_id, "button"):
+                await handler(turn, event.value)
         elif isinstance(event, FormSubmission):
             answers = self.registry.forms.get(event.form_id)
             if answers is None:
                 await self._stale(turn)
                 return
-            await self._submitted(turn, event, answers)
+            rule = self.registry.form_rules[event.form_id]
+            if await self._allowed(turn, rule, event.context, event.form_id, "form"):
+                await self._submitted(turn, event, answers)
         elif isinstance(event, DirectMessage):
             await self._direct_message(turn, event)
 
@@ -182,15 +198,26 @@ class Conversation:
             near = difflib.get_close_matches(word, list(turn.commands), n=3, cutoff=0.5)
             await turn.answer("general.j2", "unknown_command", word=word, near=near)
             return
-        if spec.roles and not any(turn.me.is_(role) for role in spec.roles):
+        if await self._allowed(turn, spec.rule, args, spec.name, "command"):
+            await spec.handler(turn, args.strip())
+
+    async def _allowed(self, turn: Turn, rule: Rule, raw: str, name: str, door: str) -> bool:
+        """The rule, before the handler: False (after saying so) when the person's roles do
+        not fit; ``NotYours`` raised when the object named is not theirs to touch."""
+        if await self.guard.check(turn.me, rule, raw, action=name, door=door):
+            return True
+        if door == "command":
             await turn.answer(
                 "general.j2",
                 "not_your_command",
-                command=spec.name,
-                roles=sorted(r.value for r in spec.roles),
+                command=name,
+                roles=sorted(r.value for r in rule.roles),
             )
-            return
-        await spec.handler(turn, args.strip())
+        else:
+            await turn.answer(
+                "general.j2", "not_your_button", roles=sorted(r.value for r in rule.roles)
+            )
+        return False
 
     async def _direct_message(self, turn: Turn, event: DirectMessage) -> None:
         match = WORD.match(event.text or "")
@@ -201,9 +228,12 @@ class Conversation:
                 return
         if not event.files and await self._small_talk(turn):
             return
-        intake = self.registry.message
-        if intake is not None and (
-            event.files or "http" in (event.text or "") or ":" in (event.text or "")
+        intake, rule = self.registry.message, self.registry.message_rule
+        if (
+            intake is not None
+            and rule is not None
+            and (event.files or "http" in (event.text or "") or ":" in (event.text or ""))
+            and rule.allows_role(turn.me)
         ):
             await intake(turn)
             return

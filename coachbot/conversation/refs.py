@@ -114,3 +114,20 @@ class FileChoice:
             [self.pursuit_id, self.part, self.sha256, self.size, self.media_type, self.file_name],
             ensure_ascii=False,
         )
+
+
+BIGGEST = 2**63 - 1  # the largest id the database keeps (a signed 64-bit integer)
+
+
+def parse_id(text: str) -> int:
+    """An object's number as a person or a button gives it: ASCII digits only, within what the
+    database can hold. ``²``, ``1 OR 1=1`` and ``2**70`` are refused, never half-read."""
+    value = text.strip()
+    if not _NUMBER.match(value) or int(value) > BIGGEST:
+        raise _stale(value)
+    return int(value)
+
+
+def is_number(text: str) -> bool:
+    """Whether ``text`` is a plain number (ASCII digits): ``"12"``, not ``"²"`` nor ``"1.5"``."""
+    return bool(_NUMBER.match(text.strip()))

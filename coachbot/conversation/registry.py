@@ -3,13 +3,19 @@
 Every button names an ``Action``, declared once as a constant beside the handler that answers
 it; ``Say.button`` takes only an ``Action``, and a test checks that every declared action is
 registered, so no button can name something nobody answers.
+
+Every registration declares its ``Rule`` (who may use it, on what; see ``authorization``): there
+is no default, so a command, button or form registered without one fails as the registry is
+built, and ``seal`` checks the whole table once more in the composition root.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from coachbot.conversation.authorization import Rule
 from coachbot.conversation.turn import Me, Turn
 from coachbot.conversation.vocabulary import Action
 from coachbot.domain.roles import Role
@@ -29,6 +35,7 @@ class CommandSpec:
     handler: Handler
     roles: frozenset[Role] = frozenset()  # empty: anyone in the roster
     aliases: tuple[str, ...] = ()
+    rule: Rule = field(default_factory=Rule)
 
 
 @dataclass
@@ -42,37 +49,74 @@ class Registry:
     # What a message that is neither a command nor evidence is tried with before "I didn't
     # catch that": small talk.
     small_talk: ChatHandler | None = None
+    # The rule of each button action and form, checked by the engine before the handler runs.
+    action_rules: dict[str, Rule] = field(default_factory=dict)
+    form_rules: dict[str, Rule] = field(default_factory=dict)
+    message_rule: Rule | None = None
+    sealed: bool = False
 
     def command(
-        self, name: str, *roles: Role, aliases: tuple[str, ...] = ()
+        self, name: str, *roles: Role, rule: Rule, aliases: tuple[str, ...] = ()
     ) -> Callable[[Handler], Handler]:
+        """A typed command for ``roles`` (none: anyone); ``rule`` says on what. Its roles are
+        the command's own, so help lists it only to those it is for."""
+        if rule.roles and set(rule.roles) != set(roles):
+            raise ValueError("command_roles_differ", name)  # a programming error
+        rule = dataclasses.replace(rule, roles=frozenset(roles))
+
         def register(handler: Handler) -> Handler:
-            self.commands[name] = CommandSpec(name, handler, frozenset(roles), aliases)
+            self._open()
+            self.commands[name] = CommandSpec(name, handler, frozenset(roles), aliases, rule)
             for alias in aliases:
                 self.aliases[alias] = name
             return handler
 
         return register
 
-    def action(self, action: Action) -> Callable[[Handler], Handler]:
+    def action(self, action: Action, *, rule: Rule) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
+            self._open()
             if action.id in self.actions:
                 raise ValueError("duplicate_action", action.id)  # a programming error
             self.actions[action.id] = handler
+            self.action_rules[action.id] = _checked(rule, action.id)
             return handler
 
         return register
 
-    def form(self, form_id: str) -> Callable[[FormHandler], FormHandler]:
+    def form(self, form_id: str, *, rule: Rule) -> Callable[[FormHandler], FormHandler]:
         def register(handler: FormHandler) -> FormHandler:
+            self._open()
             self.forms[form_id] = handler
+            self.form_rules[form_id] = _checked(rule, form_id)
             return handler
 
         return register
 
-    def on_message(self, handler: MessageHandler) -> MessageHandler:
-        self.message = handler
-        return handler
+    def on_message(self, *, rule: Rule) -> Callable[[MessageHandler], MessageHandler]:
+        def register(handler: MessageHandler) -> MessageHandler:
+            self._open()
+            self.message = handler
+            self.message_rule = _checked(rule, "message")
+            return handler
+
+        return register
+
+    def seal(self) -> None:
+        """Check that every command, button and form has its rule, then allow no more: the
+        composition root calls it once everything is registered."""
+        missing = [name for name, spec in self.commands.items() if not isinstance(spec.rule, Rule)]
+        missing += [a for a in self.actions if not isinstance(self.action_rules.get(a), Rule)]
+        missing += [f for f in self.forms if not isinstance(self.form_rules.get(f), Rule)]
+        if self.message is not None and self.message_rule is None:
+            missing.append("message")
+        if missing:
+            raise ValueError("registered_without_rule", missing)  # a programming error
+        self.sealed = True
+
+    def _open(self) -> None:
+        if self.sealed:
+            raise ValueError("registry_sealed")  # a programming error
 
     def on_small_talk(self, handler: ChatHandler) -> ChatHandler:
         self.small_talk = handler
@@ -95,3 +139,9 @@ class Registry:
             for spec in self.commands.values()
             if not spec.roles or any(me.is_(role) for role in spec.roles)
         ]
+
+
+def _checked(rule: Rule, name: str) -> Rule:
+    if not isinstance(rule, Rule):
+        raise ValueError("registered_without_rule", name)  # a programming error
+    return rule

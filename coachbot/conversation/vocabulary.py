@@ -25,6 +25,9 @@ class Sender:
     platform: str  # "slack", "discord" or "local"
     user_id: str  # the platform's id for the person (for "local", their email)
     conversation_id: str = ""  # where to answer (a DM channel id, or "" for the direct one)
+    # The district the platform speaks for, when it knows (the terminal's --district): the
+    # same email may be on two districts' rosters, and is never guessed.
+    district: str = ""
 
 
 @dataclass(frozen=True)

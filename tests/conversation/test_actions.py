@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from adapters.local.demo import run_demo
+from coachbot.conversation.authorization import OWN
 from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.vocabulary import Action, Buttons, Reply
@@ -42,9 +43,9 @@ def test_every_declared_action_is_registered_and_declared_once() -> None:
 
 def test_a_second_handler_for_one_action_is_refused() -> None:
     registry = Registry()
-    registry.action(Action("approve"))(_nothing)
+    registry.action(Action("approve"), rule=OWN)(_nothing)
     with pytest.raises(ValueError, match="duplicate_action"):
-        registry.action(Action("approve"))(_nothing)
+        registry.action(Action("approve"), rule=OWN)(_nothing)
 
 
 async def _nothing(turn: object, value: str) -> None:

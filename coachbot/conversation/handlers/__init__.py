@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from coachbot.conversation.handlers import (
     approvals,
+    attempts,
     calibration,
     catalog,
     district,
@@ -38,6 +39,7 @@ MODULES = (
     reviews,
     calibration,
     extra_tries,
+    attempts,
 )
 
 # The order `help` lists a person's commands in: getting started, a teacher's journey, then

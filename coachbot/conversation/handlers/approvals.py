@@ -10,6 +10,14 @@ outbox by the use case in the step's own transaction; a handler parses, asks for
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    command_number,
+    on,
+    pursuit_value,
+)
 from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
@@ -33,18 +41,28 @@ ADMINS = (Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
 REQUEST_APPROVAL = Action("request_approval")
 APPROVE = Action("approve")
 SEND_BACK = Action("send_back")
+# The teacher asks about their own pursuit; an approver of that very request decides it.
+MY_PURSUIT = on(
+    Subject.PURSUIT,
+    Relation.OWNER,
+    ref=pursuit_value,
+    roles=(Role.TEACHER,),
+    move="request_approval",
+)
+DECIDE = on(Subject.PURSUIT, Relation.APPROVER, ref=pursuit_value, move="approve")
+DECIDE_TYPED = DECIDE.with_ref(command_number("request", "request_number", "approve"))
 SHOWN = 10  # requests shown at once, each with its reasons and buttons
 REASONS_SHOWN = 1200  # characters of reasons or plan in the list (the notice shows them whole)
 
 
 def register(r: Registry) -> None:
-    r.action(REQUEST_APPROVAL)(request_approval)
-    r.form("approval_request")(approval_request_submitted)
-    r.command("approvals", *ADMINS, aliases=("requests",))(approvals)
-    r.action(APPROVE)(approve)
-    r.command("approve", *ADMINS)(approve_command)
-    r.action(SEND_BACK)(send_back)
-    r.form("send_back")(send_back_submitted)
+    r.action(REQUEST_APPROVAL, rule=MY_PURSUIT)(request_approval)
+    r.form("approval_request", rule=MY_PURSUIT)(approval_request_submitted)
+    r.command("approvals", *ADMINS, rule=OWN, aliases=("requests",))(approvals)
+    r.action(APPROVE, rule=DECIDE)(approve)
+    r.command("approve", *ADMINS, rule=DECIDE_TYPED)(approve_command)
+    r.action(SEND_BACK, rule=DECIDE)(send_back)
+    r.form("send_back", rule=DECIDE)(send_back_submitted)
 
 
 async def request_approval(turn: Turn, value: str) -> None:

@@ -3,6 +3,7 @@ and anchor exercises that show which reviewers drift from agreed scores."""
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import Relation, Subject, command_number, on
 from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.handlers.reviews import OPEN_REVIEW
 from coachbot.conversation.refs import ReviewRef
@@ -14,8 +15,20 @@ from coachbot.domain.roles import Role
 
 def register(r: Registry) -> None:
     r.command(
-        "calibration", Role.DISTRICT_ADMIN, Role.FACILITATOR, aliases=("calibrate", "agreement")
+        "calibration",
+        Role.DISTRICT_ADMIN,
+        Role.FACILITATOR,
+        rule=on(Subject.REVIEW, Relation.DISTRICT_ADMIN, ref=anchor_number),
+        aliases=("calibrate", "agreement"),
     )(calibration)
+
+
+def anchor_number(args: str) -> int | None:
+    """``calibration anchor 12`` names a review (an admin's to choose); anything else, none."""
+    word, rest = first_word(args)
+    if word.lower() != "anchor":
+        return None
+    return command_number("review", "anchor_number", "calibration")(rest)
 
 
 async def calibration(turn: Turn, args: str) -> None:
@@ -29,11 +42,12 @@ async def calibration(turn: Turn, args: str) -> None:
             turn.say.reply("calibration.j2", "exercises", entries=open_, buttons=buttons[:5])
         )
         return
-    word, rest = first_word(args)
+    word, _ = first_word(args)
     if word.lower() == "anchor":
-        if not rest.strip().isdigit():
+        number = anchor_number(args)
+        if number is None:
             raise InvalidInput(field="review", hint="anchor_number")
-        anchor, asked = await turn.use.calibration.start_exercise(turn.me.actor, int(rest))
+        anchor, asked = await turn.use.calibration.start_exercise(turn.me.actor, number)
         turn.queued_news()  # each facilitator's request is in the outbox: send it now
         await turn.answer("calibration.j2", "anchor_started", anchor=anchor, asked=len(asked))
         return

@@ -3,6 +3,7 @@ choosing one."""
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN, for_roles
 from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL
 from coachbot.conversation.handlers.common import as_seen, first_word
 from coachbot.conversation.handlers.planning import propose_plan
@@ -20,14 +21,14 @@ CHOOSE = Action("choose")
 
 
 def register(r: Registry) -> None:
-    r.command("catalog", aliases=("browse", "credentials"))(catalog)
-    r.action(CATALOG)(catalog)
-    r.command("show", aliases=("about", "info"))(show)
-    r.action(SHOW)(show)
-    r.command("colleagues", aliases=("who",))(colleagues)
-    r.action(COLLEAGUES)(colleagues)
-    r.command("choose", Role.TEACHER, aliases=("pick", "select"))(choose)
-    r.action(CHOOSE)(choose)
+    r.command("catalog", rule=OWN, aliases=("browse", "credentials"))(catalog)
+    r.action(CATALOG, rule=OWN)(catalog)
+    r.command("show", rule=OWN, aliases=("about", "info"))(show)
+    r.action(SHOW, rule=OWN)(show)
+    r.command("colleagues", rule=OWN, aliases=("who",))(colleagues)
+    r.action(COLLEAGUES, rule=OWN)(colleagues)
+    r.command("choose", Role.TEACHER, rule=OWN, aliases=("pick", "select"))(choose)
+    r.action(CHOOSE, rule=for_roles(Role.TEACHER))(choose)
 
 
 async def catalog(turn: Turn, args: str) -> None:

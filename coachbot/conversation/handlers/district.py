@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from coachbot.conversation.authorization import OWN, Relation, Subject, cohort_value, for_roles, on
 from coachbot.conversation.dates import parse_day, spoken
 from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.registry import Registry
@@ -19,14 +20,16 @@ PROGRESS = Action("progress")
 
 
 def register(r: Registry) -> None:
-    r.command("join", Role.TEACHER)(join)
-    r.action(JOIN)(join_pressed)
-    r.command("cohort", *ADMINS, aliases=("cohorts",))(cohort)
-    r.action(NEW_COHORT)(new_cohort)
-    r.form("cohort_new")(cohort_submitted)
-    r.command("policy", Role.DISTRICT_ADMIN)(policy)
-    r.command("progress", *ADMINS, Role.FACILITATOR)(progress)
-    r.action(PROGRESS)(progress)
+    r.command("join", Role.TEACHER, rule=OWN)(join)
+    r.action(
+        JOIN, rule=on(Subject.COHORT, Relation.MEMBER, ref=cohort_value, roles=(Role.TEACHER,))
+    )(join_pressed)
+    r.command("cohort", *ADMINS, rule=OWN, aliases=("cohorts",))(cohort)
+    r.action(NEW_COHORT, rule=for_roles(*ADMINS))(new_cohort)
+    r.form("cohort_new", rule=for_roles(*ADMINS))(cohort_submitted)
+    r.command("policy", Role.DISTRICT_ADMIN, rule=OWN)(policy)
+    r.command("progress", *ADMINS, Role.FACILITATOR, rule=OWN)(progress)
+    r.action(PROGRESS, rule=for_roles(*ADMINS, Role.FACILITATOR))(progress)
 
 
 async def join(turn: Turn, args: str) -> None:
@@ -48,10 +51,11 @@ async def join(turn: Turn, args: str) -> None:
 
 
 async def join_pressed(turn: Turn, value: str) -> None:
-    if not value.isdigit():
+    cohort_id = cohort_value(value)
+    if cohort_id is None:
         await join(turn, "")
         return
-    name, added = await turn.use.cohorts.join(turn.me.actor, int(value))
+    name, added = await turn.use.cohorts.join(turn.me.actor, cohort_id)
     await turn.answer("general.j2", "joined", cohort=name, added=added)
 
 
@@ -188,5 +192,16 @@ async def progress(turn: Turn, args: str) -> None:
     wanted = args.strip().lower()
     chosen = [(cid, name) for cid, name in cohorts if not wanted or wanted in name.lower()]
     now = turn.clock.now()
-    reports = [await turn.use.status.cohort(cid, now) for cid, _ in chosen[:5]]
+    reports = [
+        await turn.use.status.cohort(cid, now, schools=_schools_seen(turn)) for cid, _ in chosen[:5]
+    ]
     await turn.answer("cohorts.j2", "progress", reports=reports)
+
+
+def _schools_seen(turn: Turn) -> list[int] | None:
+    """A school admin (or a school's facilitator) sees their own schools' teachers; people with
+    a district-wide role see them all."""
+    grants = turn.me.actor.grants
+    if any(g.school_id is None and g.role != Role.TEACHER for g in grants):
+        return None
+    return [g.school_id for g in grants if g.role != Role.TEACHER and g.school_id is not None]

@@ -11,6 +11,15 @@ from __future__ import annotations
 
 import re
 
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    draft_value,
+    for_roles,
+    on,
+    pursuit_value,
+)
 from coachbot.conversation.handlers.common import first_word, my_pursuit
 from coachbot.conversation.handlers.filing import file_shared
 from coachbot.conversation.handlers.hand_in import HAND_IN_FORM
@@ -20,7 +29,6 @@ from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, DirectMessage
 from coachbot.domain.catalog import PartKind
-from coachbot.domain.errors import NotPermitted
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.roles import Role
 from coachbot.services.reading import PursuitSummary
@@ -32,21 +40,26 @@ SEND_DRAFT = Action("send_draft")
 SUBMIT = Action("submit")
 SUBMIT_LAST = Action("submit_last")
 SELF_CHECK = Action("self_check")
+# Only the teacher's own pursuit; "draft CODE" names a credential of theirs, not a number.
+MINE = on(
+    Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="hand_in"
+)
+MINE_OR_CODE = MINE.with_ref(draft_value)
 
 
 def register(r: Registry) -> None:
-    r.command("draft", Role.TEACHER, aliases=("evidence", "basket"))(draft)
-    r.action(DRAFT)(draft)
-    r.on_message(evidence_message)
-    r.command("send", Role.TEACHER)(send_draft)
-    r.action(SEND_DRAFT)(send_draft_pressed)
-    r.command("submit", Role.TEACHER, aliases=("resubmit",))(submit)
-    r.action(SUBMIT)(submit_pressed)
-    r.action(SUBMIT_LAST)(submit_last)
-    r.command("clear", Role.TEACHER)(clear)
+    r.command("draft", Role.TEACHER, rule=MINE_OR_CODE, aliases=("evidence", "basket"))(draft)
+    r.action(DRAFT, rule=MINE_OR_CODE)(draft)
+    r.on_message(rule=for_roles(Role.TEACHER))(evidence_message)
+    r.command("send", Role.TEACHER, rule=OWN)(send_draft)
+    r.action(SEND_DRAFT, rule=MINE)(send_draft_pressed)
+    r.command("submit", Role.TEACHER, rule=OWN, aliases=("resubmit",))(submit)
+    r.action(SUBMIT, rule=MINE)(submit_pressed)
+    r.action(SUBMIT_LAST, rule=MINE)(submit_last)
+    r.command("clear", Role.TEACHER, rule=OWN)(clear)
     # Not "check": a teacher writing "Check out my video: https://..." is handing in a link.
-    r.command("selfcheck", Role.TEACHER, aliases=("self-check",))(check)
-    r.action(SELF_CHECK)(check_pressed)
+    r.command("selfcheck", Role.TEACHER, rule=OWN, aliases=("self-check",))(check)
+    r.action(SELF_CHECK, rule=MINE)(check_pressed)
 
 
 async def _basket_pursuit(turn: Turn) -> PursuitSummary:
@@ -76,10 +89,8 @@ async def _show_basket(turn: Turn, pursuit_id: int) -> None:
 
 async def draft(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
-    if code[:1].isdigit():  # a button's value names the pursuit: "12" or "12.3"
+    if code[:1].isdigit():  # a button's value names the pursuit (its owner's, says the rule)
         pursuit_id = PursuitRef.parse(code).pursuit_id
-        if await turn.read.teacher_of(pursuit_id) != turn.me.person_id:
-            raise NotPermitted(move="hand_in", parties=["owner"])
         summary = await turn.read.pursuit(pursuit_id)
     else:
         summary = await my_pursuit(turn, code) if code else await _basket_pursuit(turn)
@@ -175,9 +186,7 @@ async def submit_pressed(turn: Turn, value: str) -> None:
 
 async def submit_last(turn: Turn, value: str) -> None:
     """Submit formally exactly what the last hand-in held (e.g. a draft the facilitator liked)."""
-    pursuit_id = PursuitRef.parse(value).pursuit_id
-    if await turn.read.teacher_of(pursuit_id) != turn.me.person_id:
-        raise NotPermitted(move="hand_in", parties=["owner"])
+    pursuit_id = PursuitRef.parse(value).pursuit_id  # the teacher's own, says the rule
     last = await turn.use.evidence_access.latest(turn.me.actor, pursuit_id)
     routed = await turn.use.hand_ins.hand_in(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, last.parts, idempotency_key=turn.key()

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import Relation, Subject, on, pursuit_value
 from coachbot.conversation.handlers.journey import STATUS
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action
+from coachbot.domain.roles import Role
 
 EXTRA_TRY = Action("extra_try")
 
 
 def register(r: Registry) -> None:
-    r.action(EXTRA_TRY)(allow_extra_try)
+    r.action(
+        EXTRA_TRY,
+        # The cohort's facilitators, and the district's admins (the only ones without a cohort).
+        rule=on(
+            Subject.PURSUIT,
+            Relation.COHORT_FACILITATOR,
+            Relation.DISTRICT_ADMIN,
+            ref=pursuit_value,
+            roles=(Role.FACILITATOR, Role.DISTRICT_ADMIN),
+            move="extra_try",
+        ),
+    )(allow_extra_try)
 
 
 async def allow_extra_try(turn: Turn, value: str) -> None:

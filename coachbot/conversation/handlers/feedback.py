@@ -7,6 +7,7 @@ then marked read in the outbox so the morning does not send it again.
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN, Relation, Subject, on, pursuit_value
 from coachbot.conversation.handlers.evidence import DRAFT, SELF_CHECK
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
@@ -24,8 +25,11 @@ REVISING = frozenset({State.IN_PROGRESS.value, State.NOT_YET.value})
 
 
 def register(r: Registry) -> None:
-    r.command("feedback", Role.TEACHER, aliases=("feedbacks",))(feedback)
-    r.action(FEEDBACK)(feedback_pressed)
+    r.command("feedback", Role.TEACHER, rule=OWN, aliases=("feedbacks",))(feedback)
+    r.action(
+        FEEDBACK,
+        rule=on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,)),
+    )(feedback_pressed)
 
 
 async def feedback(turn: Turn, args: str) -> None:

@@ -7,6 +7,7 @@ the review view (``review N``).
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN
 from coachbot.conversation.handlers.common import first_word, my_pursuit
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
@@ -15,7 +16,7 @@ from coachbot.domain.roles import Role
 
 
 def register(r: Registry) -> None:
-    r.command("files", Role.TEACHER, aliases=("handed",))(files)
+    r.command("files", Role.TEACHER, rule=OWN, aliases=("handed",))(files)
 
 
 async def files(turn: Turn, args: str) -> None:

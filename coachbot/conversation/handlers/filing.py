@@ -8,19 +8,29 @@ it, file the new one as another part, or keep what is there.
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import Relation, Subject, on
 from coachbot.conversation.refs import FileChoice, PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, Button, SharedFile
 from coachbot.domain.catalog import PartKind
+from coachbot.domain.roles import Role
 from coachbot.services.evidence.basket import FilePlace
 from coachbot.services.reading import PursuitSummary
 
 FILE_AS = Action("file_as")
+# Only into the presser's own basket: the button names the pursuit the file goes with.
+FILE_MINE = on(
+    Subject.PURSUIT,
+    Relation.OWNER,
+    ref=lambda value: FileChoice.parse(value).pursuit_id,
+    roles=(Role.TEACHER,),
+    move="hand_in",
+)
 
 
 def register(r: Registry) -> None:
-    r.action(FILE_AS)(file_as)
+    r.action(FILE_AS, rule=FILE_MINE)(file_as)
 
 
 async def file_shared(

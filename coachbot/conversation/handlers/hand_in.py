@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
+from coachbot.conversation.authorization import Relation, Subject, on, pursuit_value
 from coachbot.conversation.handlers.handed_in import tell_handed_in
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
@@ -27,10 +28,14 @@ from coachbot.domain import filetypes
 from coachbot.domain.catalog import PartKind, Requirement
 from coachbot.domain.errors import DomainError, InvalidInput
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
+from coachbot.domain.roles import Role
 
 HAND_IN_FORM = Action("hand_in_form")
 FORM_ID = "hand_in"
 SEND_AS = "send_as"
+MINE = on(
+    Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="hand_in"
+)
 FIELD_KINDS = {
     PartKind.TEXT: FieldKind.LONG_TEXT,
     PartKind.LINK: FieldKind.URL,
@@ -39,8 +44,8 @@ FIELD_KINDS = {
 
 
 def register(r: Registry) -> None:
-    r.action(HAND_IN_FORM)(open_hand_in)
-    r.form(FORM_ID)(hand_in_submitted)
+    r.action(HAND_IN_FORM, rule=MINE)(open_hand_in)
+    r.form(FORM_ID, rule=MINE)(hand_in_submitted)
 
 
 def field_name(index: int) -> str:

@@ -76,7 +76,7 @@ async def now(turn: Turn) -> Now:
     me = turn.me
     found = Now(roles=[role.value for role in ROLE_ORDER if me.is_(role)])
     if me.is_(Role.TEACHER):
-        mine = await turn.use.status.teacher(me.email)
+        mine = await turn.use.status.teacher(me.email, me.district_id)
         found.working = [
             {"title": line.credential_title, "state": line.state,
              "next": line.next_milestone if line.state in WORKING else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import OWN, Relation, Subject, for_roles, on, pursuit_value
 from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL, request_approval
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
@@ -25,19 +26,22 @@ ASKS_FOR_CHANGES = frozenset({Decision.NOT_YET.value, Decision.FEEDBACK.value})
 HELP_ME = Action("help_me")
 WITHDRAW = Action("withdraw")
 CONFIRMS = frozenset({"yes", "confirm", "sure"})
+WITHDRAW_MINE = on(
+    Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="withdraw"
+)
 
 
 def register(r: Registry) -> None:
-    r.command("status", aliases=("progress-me", "where"))(status)
-    r.action(STATUS)(status)
-    r.command("withdraw", Role.TEACHER)(withdraw)
-    r.action(WITHDRAW)(withdraw_confirmed)
-    r.command("helpme", Role.TEACHER, aliases=("stuck", "ask"))(help_me)
-    r.action(HELP_ME)(help_me_pressed)
+    r.command("status", rule=OWN, aliases=("progress-me", "where"))(status)
+    r.action(STATUS, rule=OWN)(status)
+    r.command("withdraw", Role.TEACHER, rule=OWN)(withdraw)
+    r.action(WITHDRAW, rule=WITHDRAW_MINE)(withdraw_confirmed)
+    r.command("helpme", Role.TEACHER, rule=OWN, aliases=("stuck", "ask"))(help_me)
+    r.action(HELP_ME, rule=for_roles(Role.TEACHER))(help_me_pressed)
 
 
 async def status(turn: Turn, args: str) -> None:
-    mine = await turn.use.status.teacher(turn.me.email)
+    mine = await turn.use.status.teacher(turn.me.email, turn.me.district_id)
     staff = turn.me.is_(Role.FACILITATOR) or turn.me.is_admin
     if not turn.me.is_(Role.TEACHER) or (staff and not mine.pursuits):
         await greet(turn)  # what waits for them as a reviewer or leader, not a teacher's view
@@ -132,10 +136,8 @@ async def withdraw_confirmed(turn: Turn, value: str) -> None:
 
 async def help_me(turn: Turn, args: str) -> None:
     if args.strip().lower() == "again":  # "ask again", as the status button says
-        sent_back = [
-            line for line in (await turn.use.status.teacher(turn.me.email)).pursuits
-            if line.state == State.SENT_BACK
-        ]  # fmt: skip
+        mine = await turn.use.status.teacher(turn.me.email, turn.me.district_id)
+        sent_back = [line for line in mine.pursuits if line.state == State.SENT_BACK]
         if sent_back:
             await request_approval(turn, str(PursuitRef(sent_back[0].pursuit_id)))
         else:  # no request to ask again: nothing is sent to anyone for a lone "again"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from coachbot.conversation.authorization import OWN, Relation, Subject, on, person_or_all
 from coachbot.conversation.dates import parse_day, spoken
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
@@ -24,13 +25,23 @@ SHOWN = 10  # dead letters listed in chat; the server's `coachbot nudges --dead`
 
 
 def register(r: Registry) -> None:
-    r.command("snooze")(snooze)
-    r.action(SNOOZE_WEEK)(snooze_week)
-    r.command("mute")(mute)
-    r.command("unmute")(unmute)
-    r.command("why")(why)
-    r.command("undelivered", Role.DISTRICT_ADMIN, aliases=("deliveries", "dead"))(undelivered)
-    r.action(RETRY_DEAD)(retry)
+    r.command("snooze", rule=OWN)(snooze)
+    r.action(SNOOZE_WEEK, rule=OWN)(snooze_week)
+    r.command("mute", rule=OWN)(mute)
+    r.command("unmute", rule=OWN)(unmute)
+    r.command("why", rule=OWN)(why)
+    r.command(
+        "undelivered", Role.DISTRICT_ADMIN, rule=OWN, aliases=("deliveries", "dead")
+    )(undelivered)
+    r.action(
+        RETRY_DEAD,
+        rule=on(
+            Subject.PERSON,
+            Relation.DISTRICT_ADMIN,
+            ref=person_or_all,
+            roles=(Role.DISTRICT_ADMIN,),
+        ),
+    )(retry)
 
 
 def _snooze_date(args: str) -> str:
@@ -99,9 +110,6 @@ async def undelivered(turn: Turn, args: str) -> None:
 
 
 async def retry(turn: Turn, value: str) -> None:
-    if not turn.me.actor.has_role(Role.DISTRICT_ADMIN):
-        await turn.answer("deliveries.j2", "admins_only")
-        return
-    person_id = int(value) if value.isdigit() else None
+    person_id = person_or_all(value)  # the rule checked the person is in this district
     again = await turn.use.outbox.retry_dead(district_id=turn.me.district_id, person_id=person_id)
     await turn.answer("deliveries.j2", "retrying", count=again)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from coachbot.conversation import zones
+from coachbot.conversation.authorization import OWN
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
 from coachbot.conversation.handlers.home import greet, help_, now, small_talk_kind
@@ -39,10 +40,10 @@ US_ZONES = (
 
 
 def register(r: Registry) -> None:
-    r.command("help", aliases=("?", "commands"))(help_)
-    r.command("start", aliases=("onboard", "settings"))(start)
-    r.form("onboarding")(onboarding_submitted)
-    r.command("privacy")(privacy)
+    r.command("help", rule=OWN, aliases=("?", "commands"))(help_)
+    r.command("start", rule=OWN, aliases=("onboard", "settings"))(start)
+    r.form("onboarding", rule=OWN)(onboarding_submitted)
+    r.command("privacy", rule=OWN)(privacy)
     r.on_small_talk(small_talk)
 
 

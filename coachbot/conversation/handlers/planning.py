@@ -6,6 +6,14 @@ import math
 import re
 from datetime import date, timedelta
 
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    on,
+    plan_value,
+    pursuit_value,
+)
 from coachbot.conversation.dates import parse_day, spoken
 from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
 from coachbot.conversation.refs import ProposedPlan, PursuitRef
@@ -30,19 +38,24 @@ CHANGE_DEADLINE = Action("change_deadline")
 EDIT_PLAN = Action("edit_plan")
 DONE = Action("done")
 PLAN_FOR = Action("plan_for")
+# A plan is its teacher's alone: to read (its deadline and milestones) as much as to change.
+MINE = on(Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="plan")
+MY_PROPOSAL = on(
+    Subject.PURSUIT, Relation.OWNER, ref=plan_value, roles=(Role.TEACHER,), move="plan"
+)
 
 
 def register(r: Registry) -> None:
-    r.command("plan", Role.TEACHER)(plan)
-    r.action(USE_PLAN)(use_plan)
-    r.action(CHANGE_DEADLINE)(change_deadline)
-    r.form("deadline")(deadline_submitted)
-    r.command("deadline", Role.TEACHER)(deadline_command)
-    r.action(EDIT_PLAN)(edit_plan)
-    r.form("plan_edit")(plan_edit_submitted)
-    r.command("done", Role.TEACHER, aliases=("did",))(done)
-    r.action(DONE)(done_pressed)
-    r.action(PLAN_FOR)(plan_for)
+    r.command("plan", Role.TEACHER, rule=OWN)(plan)
+    r.action(USE_PLAN, rule=MY_PROPOSAL)(use_plan)
+    r.action(CHANGE_DEADLINE, rule=MY_PROPOSAL)(change_deadline)
+    r.form("deadline", rule=MINE)(deadline_submitted)
+    r.command("deadline", Role.TEACHER, rule=OWN)(deadline_command)
+    r.action(EDIT_PLAN, rule=MINE)(edit_plan)
+    r.form("plan_edit", rule=MINE)(plan_edit_submitted)
+    r.command("done", Role.TEACHER, rule=OWN, aliases=("did",))(done)
+    r.action(DONE, rule=MINE)(done_pressed)
+    r.action(PLAN_FOR, rule=MINE)(plan_for)
 
 
 async def suggested_deadline(turn: Turn, pursuit_id: int, breaks: Breaks = ()) -> date:

@@ -3,6 +3,14 @@ and handing a review to a colleague."""
 
 from __future__ import annotations
 
+from coachbot.conversation.authorization import (
+    OWN,
+    Relation,
+    Subject,
+    command_number,
+    on,
+    review_value,
+)
 from coachbot.conversation.handlers.common import first_word
 from coachbot.conversation.refs import ReviewRef
 from coachbot.conversation.registry import Registry
@@ -19,20 +27,37 @@ QUEUE = Action("queue")
 OPEN_REVIEW = Action("open_review")
 SCORE = Action("score")
 HAND_OFF = Action("hand_off")
+# Looking: a reviewer of that evidence, the teacher whose it is, a district admin; never while
+# one's own blind review of it (an anchor, one of a double-scored pair) waits for scores.
+LOOK = on(
+    Subject.REVIEW,
+    Relation.HOLDER,
+    Relation.OWNER,
+    Relation.DISTRICT_ADMIN,
+    ref=review_value,
+    move="view_evidence",
+)
+# Scoring and handing off: only the reviewer holding that open review.
+SCORER = on(Subject.REVIEW, Relation.REVIEWER, ref=review_value, move="review")
 
 
 def register(r: Registry) -> None:
     # Not only facilitators review: committee members, school admins and peers may be given
     # reviews, so anyone can see their own queue (which only ever holds their own reviews).
-    r.command("queue", aliases=("reviews",))(queue)
-    r.action(QUEUE)(queue)
-    r.command("review", aliases=("open",))(open_review_command)
-    r.action(OPEN_REVIEW)(open_review)
-    r.action(SCORE)(score)
-    r.form("review")(review_submitted)
-    r.command("handoff")(handoff_command)
-    r.action(HAND_OFF)(hand_off)
-    r.form("hand_off")(hand_off_submitted)
+    r.command("queue", rule=OWN, aliases=("reviews",))(queue)
+    r.action(QUEUE, rule=OWN)(queue)
+    r.command(
+        "review", rule=LOOK.with_ref(command_number("review", "review_number", "review")),
+        aliases=("open",),
+    )(open_review_command)
+    r.action(OPEN_REVIEW, rule=LOOK)(open_review)
+    r.action(SCORE, rule=SCORER)(score)
+    r.form("review", rule=SCORER)(review_submitted)
+    r.command(
+        "handoff", rule=SCORER.with_ref(command_number("review", "review_number", "handoff"))
+    )(handoff_command)
+    r.action(HAND_OFF, rule=SCORER)(hand_off)
+    r.form("hand_off", rule=SCORER)(hand_off_submitted)
 
 
 async def queue(turn: Turn, args: str) -> None:

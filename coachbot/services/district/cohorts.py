@@ -88,9 +88,7 @@ class CohortService:
                 raise NotFound(what="cohort", key=str(cohort_id))
             if not actor.is_admin_for(cohort.school_id):
                 raise NotPermitted(move="add_member", parties=["admin"])
-            person = await person_by_email(session, email)
-            if person.district_id != cohort.district_id:
-                raise NotFound(what="person", key=email)
+            person = await person_by_email(session, email, cohort.district_id)
             if not actor_of(person).has_role(role, anywhere=True):
                 raise PreconditionFailed(
                     need="role_for_cohort", role=role.value, person=person.name

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
 from coachbot.domain.roles import Actor, Role, RoleGrant
+from coachbot.services.district.districts import DistrictChoiceNeeded
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, Person
 
@@ -25,18 +26,36 @@ def actor_of(person: Person) -> Actor:
     )
 
 
-async def person_by_email(session: AsyncSession, email: str) -> Person:
+async def person_by_email(session: AsyncSession, email: str, district: int | str | None) -> Person:
+    """The active person with ``email`` in ``district`` (its id, or its slug as typed at the
+    command line). An email is unique only within a district: given no district, an email
+    found in several is never guessed (``DistrictChoiceNeeded`` names them)."""
     wanted = email.strip().lower()
-    person = await session.scalar(
-        select(Person).where(Person.email == wanted, Person.active.is_(True)).limit(1)
-    )
-    if person is None:
+    statement = select(Person).where(Person.email == wanted, Person.active.is_(True))
+    if isinstance(district, int):
+        statement = statement.where(Person.district_id == district)
+    elif district is not None:
+        statement = statement.join(District, District.id == Person.district_id).where(
+            District.slug == district
+        )
+    found = list(await session.scalars(statement.order_by(Person.id).limit(2)))
+    if not found:
         raise NotFound(what="person", key=email.strip())
-    return person
+    if len(found) > 1:
+        slugs = await session.scalars(
+            select(District.slug)
+            .join(Person, Person.district_id == District.id)
+            .where(Person.email == wanted, Person.active.is_(True))
+            .order_by(District.slug)
+        )
+        raise DistrictChoiceNeeded(slugs=list(dict.fromkeys(slugs)), email=wanted)
+    return found[0]
 
 
-async def actor_by_email(session: AsyncSession, email: str) -> Actor:
-    return actor_of(await person_by_email(session, email))
+async def actor_by_email(
+    session: AsyncSession, email: str, district: int | str | None = None
+) -> Actor:
+    return actor_of(await person_by_email(session, email, district))
 
 
 @dataclass(frozen=True)
@@ -73,26 +92,39 @@ class PeopleDirectory:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def identify(self, platform: str, user_id: str) -> Identity:
-        """NotFound when the platform is unknown or the district has not added this person."""
+    async def identify(self, platform: str, user_id: str, district: str = "") -> Identity:
+        """NotFound when the platform is unknown or the district has not added this person.
+
+        ``district`` (a slug) is the district the platform speaks for (the terminal's
+        ``--district``); without it, a person found in several districts is never guessed:
+        ``DistrictChoiceNeeded`` names them."""
         column = _COLUMNS.get(platform)
         if column is None:
             raise NotFound(what="person", key=user_id)
         wanted = user_id.strip().lower() if platform == "local" else user_id
         async with self.db.read() as session:
-            person = await session.scalar(
-                select(Person).where(column == wanted, Person.active.is_(True)).limit(1)
-            )
-            if person is None:
+            statement = select(Person).where(column == wanted, Person.active.is_(True))
+            if district:
+                statement = statement.join(District, District.id == Person.district_id).where(
+                    District.slug == district
+                )
+            found = list(await session.scalars(statement.order_by(Person.id).limit(2)))
+            if not found:
                 raise NotFound(what="person", key=user_id)
-            district = await session.get(District, person.district_id)
-            assert district is not None
+            if len(found) > 1:
+                slugs = await session.scalars(
+                    select(District.slug).where(District.id.in_([p.district_id for p in found]))
+                )
+                raise DistrictChoiceNeeded(slugs=sorted(slugs), email=wanted)
+            person = found[0]
+            home = await session.get(District, person.district_id)
+            assert home is not None
             return Identity(
                 person.id,
                 person.name,
                 person.email,
                 person.district_id,
                 person.school_id,
-                person.timezone or district.timezone,
+                person.timezone or home.timezone,
                 actor_of(person),
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -19,11 +20,15 @@ from coachbot.storage.models import District
 
 HHMM = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 YES = {"yes", "on", "true", "1"}
+WHOLE = re.compile(r"^[0-9]{1,9}$")  # ASCII digits: "²" passes isdigit() but is no number
+# Dollars as people write them: 20000, $20,000, 20000.50 (ASCII digits, never nan, inf or 1e30).
+MONEY = re.compile(r"^\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$")
+MAX_BUDGET_DOLLARS = 100_000_000  # far above any district's stipend budget
 NO = {"no", "off", "false", "0"}
 
 
 def _int(value: str, low: int, high: int, key: str) -> int:
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not WHOLE.match(value) or not low <= int(value) <= high:
         raise InvalidInput(field=key, hint="number_between", low=low, high=high, value=value[:20])
     return int(value)
 
@@ -72,18 +77,24 @@ def _share(value: str) -> float:
             share = float(text)
     except (ValueError, ZeroDivisionError):
         raise InvalidInput(field="calibration", hint="share", value=value[:20]) from None
-    if not 0 <= share <= 1:
+    if not math.isfinite(share) or not 0 <= share <= 1:
         raise InvalidInput(field="calibration", hint="share", value=value[:20])
     return share
 
 
 def _dollars(value: str) -> int:
+    text = value.strip()
+    refused = InvalidInput(
+        field="stipend_budget", hint="money", value=value[:20], high=MAX_BUDGET_DOLLARS
+    )
+    if not MONEY.match(text):
+        raise refused
     try:
-        amount = Decimal(value.strip().lstrip("$").replace(",", ""))
+        amount = Decimal(text.lstrip("$").replace(",", ""))
     except InvalidOperation:
-        raise InvalidInput(field="stipend_budget", hint="money", value=value[:20]) from None
-    if amount < 0:
-        raise InvalidInput(field="stipend_budget", hint="money", value=value[:20])
+        raise refused from None
+    if not 0 <= amount <= MAX_BUDGET_DOLLARS:
+        raise refused
     return int(amount * 100)
 
 

@@ -2,7 +2,8 @@
 
 A district bounds formal submissions (BloomBoard: three). At the bound the teacher is offered a
 meeting instead of a fourth try, and the cohort's facilitators hear that it is time to meet;
-after the meeting a facilitator (or a district admin) allows one more try. Each allowance is an
+after the meeting a facilitator of the teacher's cohort (or a district admin: only they when the
+pursuit has no cohort) allows one more try, and only after the last "not yet". Each allowance is an
 event in the append-only audit trail, so the count cannot be rewritten and the record shows who
 allowed it and when; no table of its own is needed.
 """
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain.errors import NotPermitted, OwnWork, PreconditionFailed
+from coachbot.domain.journey import State
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.journey.gate import lock_pursuit
 from coachbot.services.record import audit, idempotency
@@ -68,6 +70,8 @@ class ExtraTries:
                 raise OwnWork(move=EXTRA_TRY)
             if not await self._may_allow(session, actor, pursuit):
                 raise NotPermitted(move=EXTRA_TRY, parties=["facilitator", "admin"])
+            if pursuit.state != State.NOT_YET.value:  # only after the last "not yet"
+                raise PreconditionFailed(need="after_not_yet", state=pursuit.state)
             district = await session.get(District, pursuit.district_id)
             assert district is not None
             limit = policy_from_json(district.policy).resubmission_limit
@@ -93,7 +97,7 @@ class ExtraTries:
         if actor.has_role(Role.DISTRICT_ADMIN):
             return True
         if pursuit.cohort_id is None or actor.person_id is None:
-            return actor.has_role(Role.FACILITATOR, anywhere=True)
+            return False  # no cohort, no facilitator of it: the district admins decide
         facilitates = await session.scalar(
             select(CohortMember.person_id).where(
                 CohortMember.cohort_id == pursuit.cohort_id,

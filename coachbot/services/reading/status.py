@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
@@ -81,9 +82,11 @@ class StatusService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def teacher(self, email: str) -> TeacherStatus:
+    async def teacher(self, email: str, district: int | str | None = None) -> TeacherStatus:
+        """One teacher's pursuits; ``district`` (id or slug) is needed when the email is on
+        several districts' rosters."""
         async with self.db.read() as session:
-            person = await person_by_email(session, email)
+            person = await person_by_email(session, email, district)
             return await self._teacher(session, person.id, person.name, person.email)
 
     async def _teacher(
@@ -138,8 +141,17 @@ class StatusService:
             int(totals[3]),
         )
 
-    async def cohort(self, cohort_id: int, now: datetime | None = None) -> CohortProgress:
-        """The cohort's numbers; given ``now``, also who has gone quiet on open work, by name."""
+    async def cohort(
+        self, cohort_id: int, now: datetime | None = None, schools: Iterable[int] | None = None
+    ) -> CohortProgress:
+        """The cohort's numbers; given ``now``, also who has gone quiet on open work, by name.
+        Given ``schools`` (a school admin's), only those schools' teachers count."""
+        mine: Any = true()
+        members_mine: Any = true()
+        if schools is not None:
+            teachers = select(Person.id).where(Person.school_id.in_(list(schools)))
+            mine = Pursuit.teacher_id.in_(teachers)
+            members_mine = CohortMember.person_id.in_(teachers)
         async with self.db.read() as session:
             cohort = await session.get(Cohort, cohort_id)
             if cohort is None:
@@ -148,7 +160,11 @@ class StatusService:
                 await session.scalar(
                     select(func.count())
                     .select_from(CohortMember)
-                    .where(CohortMember.cohort_id == cohort_id, CohortMember.role == "teacher")
+                    .where(
+                        CohortMember.cohort_id == cohort_id,
+                        CohortMember.role == "teacher",
+                        members_mine,
+                    )
                 )
                 or 0
             )
@@ -156,7 +172,7 @@ class StatusService:
                 (
                     await session.execute(
                         select(Pursuit.state, func.count())
-                        .where(Pursuit.cohort_id == cohort_id)
+                        .where(Pursuit.cohort_id == cohort_id, mine)
                         .group_by(Pursuit.state)
                     )
                 ).all()
@@ -172,7 +188,7 @@ class StatusService:
             resubmissions = (
                 await session.scalar(
                     select(func.coalesce(func.sum(Pursuit.attempts - 1), 0)).where(
-                        Pursuit.cohort_id == cohort_id, Pursuit.attempts > 1
+                        Pursuit.cohort_id == cohort_id, Pursuit.attempts > 1, mine
                     )
                 )
                 or 0
@@ -186,6 +202,7 @@ class StatusService:
                     .join(EvidenceVersion, EvidenceVersion.id == Review.evidence_version_id)
                     .where(
                         Pursuit.cohort_id == cohort_id,
+                        mine,
                         Review.status == ReviewStatus.COMPLETED,
                         Review.purpose != ReviewPurpose.PEER,
                     )
@@ -200,7 +217,7 @@ class StatusService:
                 await session.scalar(
                     select(func.coalesce(func.sum(Award.stipend_cents), 0))
                     .join(Pursuit, Pursuit.id == Award.pursuit_id)
-                    .where(Pursuit.cohort_id == cohort_id)
+                    .where(Pursuit.cohort_id == cohort_id, mine)
                 )
                 or 0
             )
@@ -214,6 +231,7 @@ class StatusService:
                     .join(Person, Person.id == Pursuit.teacher_id)
                     .where(
                         Pursuit.cohort_id == cohort_id,
+                        mine,
                         Pursuit.state.in_(OPEN_WORK),
                         Pursuit.last_activity_at <= now - timedelta(days=QUIET_DAYS),
                     )

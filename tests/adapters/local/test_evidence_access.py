@@ -112,7 +112,7 @@ async def test_refused_looks_are_recorded_too(district: Services) -> None:
         review_id = await session.scalar(select(Review.id))
     answer = await room.as_(GIL).press_value("open_review", str(review_id))
     assert "Sorry, you can't see this evidence here" in answer
-    assert await views_by(district, "view_evidence_refused") == [GIL]
+    assert await views_by(district, "refused") == [GIL]  # the engine's rule refused it
 
 
 async def test_a_reviewer_who_handed_off_no_longer_sees_the_evidence(district: Services) -> None:

@@ -136,6 +136,6 @@ async def test_several_pursuits_none_and_a_bad_argument(district: Services) -> N
     assert 'I couldn\'t find feedback on "XYZ-9"' in missing
     assert "try *feedback C-ONE*" in missing
     forged = await ana.press_value("read_feedback", "999999")
-    assert "I couldn't find feedback" in forged
+    assert "I couldn't find that credential among the ones you can open" in forged
     stale = await ana.press_value("read_feedback", "not a pursuit")
     assert "Traceback" not in stale and stale
