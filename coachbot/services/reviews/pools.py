@@ -22,6 +22,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     false,
     func,
     literal_column,
@@ -43,6 +44,7 @@ from coachbot.storage.models import (
     Person,
     Pursuit,
     Review,
+    ReviewerLoad,
     RoleGrantRow,
 )
 
@@ -126,6 +128,19 @@ async def with_load(
     and which of them are barred from this evidence (a listed conflict with the teacher, or
     already on it: holding a review of it, or having given one up or had it taken when late).
     """
+    params = _params(ctx, key, now)
+    statement = _loaded(key, weekly, "conflicted" in params, oldest)
+    rows = (await session.execute(statement, params)).all()
+    found: list[Candidate] = []
+    barred: set[int] = set()
+    for person, on_it, in_conflict, *load in rows:
+        if on_it or in_conflict:
+            barred.add(person)
+        found.append(Candidate(person, *load))
+    return found, barred
+
+
+def _params(ctx: Context, key: PoolKey, now: datetime) -> dict[str, Any]:
     conflicted = sorted(ctx.policy.reviewers.conflicted_reviewers(ctx.teacher.email))
     params: dict[str, Any] = {
         "district_id": ctx.pursuit.district_id,
@@ -143,32 +158,112 @@ async def with_load(
         params["committee"] = list(ctx.policy.reviewers.committee)
     if conflicted:
         params["conflicted"] = conflicted
-    statement = _loaded(key, weekly, bool(conflicted), oldest)
-    rows = (await session.execute(statement, params)).all()
-    found: list[Candidate] = []
-    barred: set[int] = set()
-    for person, on_it, in_conflict, *load in rows:
-        if on_it or in_conflict:
-            barred.add(person)
-        found.append(Candidate(person, *load))
-    return found, barred
+    return params
+
+
+async def choose_in(
+    session: AsyncSession,
+    ctx: Context,
+    key: PoolKey,
+    now: datetime,
+    capacity: int | None,
+    excluded: frozenset[int],
+) -> int | None:
+    """The pool's least loaded eligible person, chosen by the database: fewest open reviews,
+    then (under a weekly capacity) fewest given this week, then the lowest id; the same order
+    as ``coachbot.domain.routing.least_loaded``, with the same rules (never the teacher, nobody
+    excluded or barred, nobody at the capacity). One row comes back, however big the pool.
+
+    The open reviews are read from ``reviewer_loads`` (one small row per reviewer, kept by
+    triggers), and this week's are counted only for the least loaded: a first pass looks at
+    the lowest open load alone and, only when everyone there is at the capacity, a second at
+    everyone. (The rules are also kept in pure form in ``coachbot.domain.routing``, where
+    ``next_free`` uses them and the tests check them.)
+    """
+    params = _params(ctx, key, now) | {"excluded": sorted(excluded)}
+    weekly = capacity is not None
+    statement = _choosing(key, weekly, "conflicted" in params)
+    if not weekly:
+        return await session.scalar(statement, params)
+    params["capacity"] = capacity
+    for slack in (0, EVERYONE):
+        row = (await session.execute(statement, params | {"slack": slack})).first()
+        if row is None:
+            return None  # nobody in the pool at all
+        person, free = row
+        if free:
+            return int(person)
+    return None  # everyone in the pool is at the capacity
+
+
+EVERYONE = 1 << 30  # a slack above any open load: every level of the pool
 
 
 @functools.cache
-def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) -> Select[Any]:
-    people = _pool(key).distinct().subquery()
+def _choosing(key: PoolKey, weekly: bool, conflicted: bool) -> Select[Any]:
+    # Someone granted a role twice appears twice; that changes neither the lowest load nor
+    # who comes first, so no DISTINCT (a sort of the whole pool) is needed.
+    people = _pool(key).subquery()
     pid = people.c.person_id
-
-    def count(*where: ColumnElement[bool]) -> Any:
-        return (
-            select(func.count())
-            .select_from(Review)
-            .where(Review.reviewer_id == pid, *where)
-            .scalar_subquery()
+    on_it, in_conflict = _barred(pid, conflicted)
+    # Looked up for each person (a primary key), not joined: PostgreSQL cannot estimate how
+    # many people a pool holds, and guessing few it would compare every pair.
+    open_load = func.coalesce(
+        select(ReviewerLoad.open_reviews).where(ReviewerLoad.person_id == pid).scalar_subquery(),
+        0,
+    )
+    candidates = (
+        select(pid.label("person_id"), open_load.label("open_load"))
+        .select_from(people)
+        .where(
+            pid != bindparam("teacher_id"),
+            pid.not_in(bindparam("excluded", expanding=True)),
+            ~on_it,
+            ~in_conflict,
         )
+    )
+    if not weekly:
+        inner = candidates.subquery()
+        return (
+            select(inner.c.person_id)
+            .order_by(inner.c.open_load, inner.c.person_id)
+            .limit(1)
+        )
+    # Worked out once and read twice (the lowest load, then the shortlist).
+    found = candidates.cte("candidates").prefix_with("MATERIALIZED")
+    lowest = select(func.min(found.c.open_load)).scalar_subquery()
+    this_week = (
+        select(func.count())
+        .select_from(Review)
+        .where(
+            Review.reviewer_id == found.c.person_id,
+            Review.assigned_at > bindparam("since", type_=Review.assigned_at.type),
+        )
+        .scalar_subquery()
+    )
+    shortlist = (
+        select(found.c.person_id, found.c.open_load, this_week.label("this_week"))
+        .where(found.c.open_load <= lowest + bindparam("slack"))
+        .subquery()
+    )
+    # Those under the capacity first; when the first row is not, everyone shortlisted is full.
+    free = shortlist.c.this_week < bindparam("capacity")
+    return (
+        select(shortlist.c.person_id, free)
+        .order_by(
+            case((free, 0), else_=1),
+            shortlist.c.open_load,
+            shortlist.c.this_week,
+            shortlist.c.person_id,
+        )
+        .limit(1)
+    )
 
-    # Who is already on this evidence, and who is in conflict with the teacher: each a small
-    # set the database works out once per statement, not once per candidate.
+
+def _barred(pid: Any, conflicted: bool) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Whether each person is already on this evidence, and whether they are in conflict with
+    the teacher: each a small set the database works out once per statement, not once per
+    candidate."""
     latest = (
         select(func.max(EvidenceVersion.id))
         .where(EvidenceVersion.pursuit_id == bindparam("pursuit_id"))
@@ -192,6 +287,23 @@ def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) 
                 Person.email.in_(bindparam("conflicted", expanding=True)),
             )
         )
+    return on_it, in_conflict
+
+
+@functools.cache
+def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) -> Select[Any]:
+    people = _pool(key).distinct().subquery()
+    pid = people.c.person_id
+
+    def count(*where: ColumnElement[bool]) -> Any:
+        return (
+            select(func.count())
+            .select_from(Review)
+            .where(Review.reviewer_id == pid, *where)
+            .scalar_subquery()
+        )
+
+    on_it, in_conflict = _barred(pid, conflicted)
     # The literal (not a bound value) lets both databases use the partial index of open reviews.
     is_open = Review.status == literal_column(f"'{ReviewStatus.ASSIGNED.value}'")
     columns: list[Any] = [pid, on_it, in_conflict, count(is_open)]
@@ -217,6 +329,19 @@ def _outside(key: PoolKey) -> ColumnElement[bool]:
     return true()
 
 
+def _looked_up(person_id: Any, key: PoolKey) -> ColumnElement[bool]:
+    """In the district, active (and outside the teacher's school when asked), checked for each
+    person already found through the primary key. Joined instead, PostgreSQL reads the whole
+    people table (50,000 teachers) to keep the district's 2,000 facilitators: it prices 2,000
+    index lookups above one scan, though every page is in memory."""
+    district = (
+        select(Person.district_id)
+        .where(Person.id == person_id, Person.active.is_(True), _outside(key))
+        .scalar_subquery()
+    )
+    return district == bindparam("district_id")
+
+
 def _granted(role: Role, key: PoolKey) -> Select[Any]:
     """Everyone in the district holding ``role``. The role is written as a literal, so that
     for facilitators both databases can use the partial index of facilitator grants: SQLite's
@@ -237,7 +362,10 @@ def _pool(key: PoolKey) -> Select[Any]:
     if key.name == "qualified":
         return _qualified(key)
     if key.name == "facilitators":
-        return _granted(Role.FACILITATOR, key)
+        return select(RoleGrantRow.person_id).where(
+            RoleGrantRow.role == literal_column(f"'{Role.FACILITATOR.value}'"),
+            _looked_up(RoleGrantRow.person_id, key),
+        )
     if key.name == "committee":
         return select(Person.id.label("person_id")).where(
             _in_district(), Person.email.in_(bindparam("committee", expanding=True)), _outside(key)
@@ -282,12 +410,10 @@ def _qualified(key: PoolKey) -> Select[Any]:
     holders = (
         select(Award.teacher_id.label("person_id"))
         .join(RoleGrantRow, RoleGrantRow.person_id == Award.teacher_id)
-        .join(Person, Person.id == Award.teacher_id)
         .where(
             Award.credential_id == bindparam("credential_id"),
             RoleGrantRow.role == literal_column(f"'{Role.FACILITATOR.value}'"),
-            _in_district(),
-            _outside(key),
+            _looked_up(Award.teacher_id, key),
         )
     )
     if not key.designated:
