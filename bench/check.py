@@ -8,10 +8,12 @@ Timings are not tests (a shared machine's noise would make them flaky), so this 
 Each benchmark keeps what its target is about at this smaller size:
 
 - foundation: 20,000 pursuits in 10 cohorts, so a cohort still holds about 2,000 (as at
-  state size); import of a 20,800-row roster; status of 500 teachers, progress of 100 cohorts.
-- routing: the full 2,000 facilitators and 20,000 open reviews (the worst case weighs them all).
+  state size); import of a 10,400-row roster; status of 500 teachers, progress of 100 cohorts.
+- routing: 10,000 teachers, and the full 2,000 facilitators and 20,000 open reviews (the worst
+  case weighs them all).
 - nudges: 10,000 pursuits, 1,000 then 5,000 reminders due (both above one chunk, so the peak
-  must already be flat); without the APScheduler comparison, which does not change with us.
+  must already be flat), at most 3 timed sweeps per figure; without the APScheduler
+  comparison, which does not change with us.
 - dispatch, Slack ack, evidence file opens: as `make bench`, with fewer rounds.
 
 One run each (not a median of three): `make bench` is the full, state-size measurement.
@@ -98,13 +100,14 @@ def _runs(sqlite_only: bool) -> list[tuple[str, Any, argparse.Namespace, str]]:
     so = {"sqlite_only": sqlite_only, "runs": 1}
     return [
         ("foundation", run_all,
-         argparse.Namespace(teachers=20_000, pursuits=20_000, cohorts=10, **so),
-         "foundation-20000-20000.json"),
+         argparse.Namespace(teachers=10_000, pursuits=20_000, cohorts=10, **so),
+         "foundation-10000-20000.json"),
         ("routing", routing,
-         argparse.Namespace(teachers=50_000, reviewers=2_000, open=20_000, **so),
-         "routing-50000-2000-20000.json"),
+         argparse.Namespace(teachers=10_000, reviewers=2_000, open=20_000, **so),
+         "routing-10000-2000-20000.json"),
         ("nudges", nudges,
-         argparse.Namespace(pursuits=10_000, reminders=[1_000, 5_000], apscheduler=0, **so),
+         argparse.Namespace(pursuits=10_000, reminders=[1_000, 5_000], apscheduler=0,
+                            samples=3, **so),
          "nudges.json"),
         ("dispatch", dispatch,
          argparse.Namespace(people=200, per_person=2, global_rate=50.0, runs=1),
