@@ -155,6 +155,9 @@ class Award(Base):
         Index("ix_awards_district_id", "district_id"),
         # Routing: which facilitators hold the credential they would review.
         Index("ix_awards_credential_teacher", "credential_id", "teacher_id"),
+        # A cohort's stipends owed, found through its pursuits from the index alone: PostgreSQL
+        # then looks each up instead of hashing every award of the district (migration 0006).
+        Index("ix_awards_pursuit_stipend", "pursuit_id", "stipend_cents"),
     )
 
     id: Mapped[IdPk]

@@ -1,4 +1,4 @@
-"""speed at state size: a covering index for a cohort's progress; each reviewer's open reviews
+"""speed at state size: covering indexes for a cohort's progress; each reviewer's open reviews
 kept by triggers
 
 Revision ID: 0006
@@ -86,6 +86,10 @@ def upgrade() -> None:
             ["cohort_id", "state", "attempts", "last_activity_at", "teacher_id"],
             unique=False,
         )
+    with op.batch_alter_table("awards", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_awards_pursuit_stipend", ["pursuit_id", "stipend_cents"], unique=False
+        )
     big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     op.create_table(
         "reviewer_loads",
@@ -114,6 +118,8 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER reviewer_loads_follow ON reviews")
         op.execute("DROP FUNCTION reviewer_loads_follow()")
     op.drop_table("reviewer_loads")
+    with op.batch_alter_table("awards", schema=None) as batch_op:
+        batch_op.drop_index("ix_awards_pursuit_stipend")
     with op.batch_alter_table("pursuits", schema=None) as batch_op:
         batch_op.drop_index("ix_pursuits_cohort_progress")
         batch_op.create_index("ix_pursuits_cohort_state", ["cohort_id", "state"], unique=False)
