@@ -143,11 +143,11 @@ def repeats(reminders: int, most: int = 21) -> int:
 
 
 async def measured_sweep(services: Services, url: str, reminders: int,
-                         samples: int = 21) -> dict[str, float]:
+                         most: int = 21) -> dict[str, float]:
     sweep = new_sweep(services)
     await sweep.run()  # warm: statement caches, connections (a running bot sweeps every minutes)
     samples = []
-    for _ in range(repeats(reminders, samples)):
+    for _ in range(repeats(reminders, most)):
         await clear_outbox(services)
         started = time.perf_counter()
         result = await sweep.run()

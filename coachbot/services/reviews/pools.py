@@ -1,8 +1,10 @@
 """The pools routing draws reviewers from, as SQL.
 
-Each pool is a SELECT of person ids; ``with_load`` wraps one so that a single statement returns
-everyone in it with their open reviews, what they were given this week, and whether they are
-barred from this evidence. One round trip per pool, whatever its size.
+Each pool is a SELECT of person ids (``pool_members``). ``choose_in`` (in ``choosing``) wraps
+one so that the database picks the least loaded eligible person; ``with_load`` so that one
+statement returns everyone in it with their open reviews, what they were given this week, and
+whether they are barred from this evidence (for saying when someone frees up). One round trip
+per pool, whatever its size.
 
 Routing runs on every hand-in, so the statements are built once per shape (which pool, which
 options apply) with bound parameters, and reused: building and compiling them anew each time
@@ -22,7 +24,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
     false,
     func,
     literal_column,
@@ -44,7 +45,6 @@ from coachbot.storage.models import (
     Person,
     Pursuit,
     Review,
-    ReviewerLoad,
     RoleGrantRow,
 )
 
@@ -128,19 +128,19 @@ async def with_load(
     and which of them are barred from this evidence (a listed conflict with the teacher, or
     already on it: holding a review of it, or having given one up or had it taken when late).
     """
-    params = _params(ctx, key, now)
+    params = pool_params(ctx, key, now)
     statement = _loaded(key, weekly, "conflicted" in params, oldest)
     rows = (await session.execute(statement, params)).all()
     found: list[Candidate] = []
-    barred: set[int] = set()
+    kept_out: set[int] = set()
     for person, on_it, in_conflict, *load in rows:
         if on_it or in_conflict:
-            barred.add(person)
+            kept_out.add(person)
         found.append(Candidate(person, *load))
-    return found, barred
+    return found, kept_out
 
 
-def _params(ctx: Context, key: PoolKey, now: datetime) -> dict[str, Any]:
+def pool_params(ctx: Context, key: PoolKey, now: datetime) -> dict[str, Any]:
     conflicted = sorted(ctx.policy.reviewers.conflicted_reviewers(ctx.teacher.email))
     params: dict[str, Any] = {
         "district_id": ctx.pursuit.district_id,
@@ -161,106 +161,7 @@ def _params(ctx: Context, key: PoolKey, now: datetime) -> dict[str, Any]:
     return params
 
 
-async def choose_in(
-    session: AsyncSession,
-    ctx: Context,
-    key: PoolKey,
-    now: datetime,
-    capacity: int | None,
-    excluded: frozenset[int],
-) -> int | None:
-    """The pool's least loaded eligible person, chosen by the database: fewest open reviews,
-    then (under a weekly capacity) fewest given this week, then the lowest id; the same order
-    as ``coachbot.domain.routing.least_loaded``, with the same rules (never the teacher, nobody
-    excluded or barred, nobody at the capacity). One row comes back, however big the pool.
-
-    The open reviews are read from ``reviewer_loads`` (one small row per reviewer, kept by
-    triggers), and this week's are counted only for the least loaded: a first pass looks at
-    the lowest open load alone and, only when everyone there is at the capacity, a second at
-    everyone. (The rules are also kept in pure form in ``coachbot.domain.routing``, where
-    ``next_free`` uses them and the tests check them.)
-    """
-    params = _params(ctx, key, now) | {"excluded": sorted(excluded)}
-    weekly = capacity is not None
-    statement = _choosing(key, weekly, "conflicted" in params)
-    if not weekly:
-        return await session.scalar(statement, params)
-    params["capacity"] = capacity
-    for slack in (0, EVERYONE):
-        row = (await session.execute(statement, params | {"slack": slack})).first()
-        if row is None:
-            return None  # nobody in the pool at all
-        person, free = row
-        if free:
-            return int(person)
-    return None  # everyone in the pool is at the capacity
-
-
-EVERYONE = 1 << 30  # a slack above any open load: every level of the pool
-
-
-@functools.cache
-def _choosing(key: PoolKey, weekly: bool, conflicted: bool) -> Select[Any]:
-    # Someone granted a role twice appears twice; that changes neither the lowest load nor
-    # who comes first, so no DISTINCT (a sort of the whole pool) is needed.
-    people = _pool(key).subquery()
-    pid = people.c.person_id
-    on_it, in_conflict = _barred(pid, conflicted)
-    # Looked up for each person (a primary key), not joined: PostgreSQL cannot estimate how
-    # many people a pool holds, and guessing few it would compare every pair.
-    open_load = func.coalesce(
-        select(ReviewerLoad.open_reviews).where(ReviewerLoad.person_id == pid).scalar_subquery(),
-        0,
-    )
-    candidates = (
-        select(pid.label("person_id"), open_load.label("open_load"))
-        .select_from(people)
-        .where(
-            pid != bindparam("teacher_id"),
-            pid.not_in(bindparam("excluded", expanding=True)),
-            ~on_it,
-            ~in_conflict,
-        )
-    )
-    if not weekly:
-        inner = candidates.subquery()
-        return (
-            select(inner.c.person_id)
-            .order_by(inner.c.open_load, inner.c.person_id)
-            .limit(1)
-        )
-    # Worked out once and read twice (the lowest load, then the shortlist).
-    found = candidates.cte("candidates").prefix_with("MATERIALIZED")
-    lowest = select(func.min(found.c.open_load)).scalar_subquery()
-    this_week = (
-        select(func.count())
-        .select_from(Review)
-        .where(
-            Review.reviewer_id == found.c.person_id,
-            Review.assigned_at > bindparam("since", type_=Review.assigned_at.type),
-        )
-        .scalar_subquery()
-    )
-    shortlist = (
-        select(found.c.person_id, found.c.open_load, this_week.label("this_week"))
-        .where(found.c.open_load <= lowest + bindparam("slack"))
-        .subquery()
-    )
-    # Those under the capacity first; when the first row is not, everyone shortlisted is full.
-    free = shortlist.c.this_week < bindparam("capacity")
-    return (
-        select(shortlist.c.person_id, free)
-        .order_by(
-            case((free, 0), else_=1),
-            shortlist.c.open_load,
-            shortlist.c.this_week,
-            shortlist.c.person_id,
-        )
-        .limit(1)
-    )
-
-
-def _barred(pid: Any, conflicted: bool) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+def barred(pid: Any, conflicted: bool) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Whether each person is already on this evidence, and whether they are in conflict with
     the teacher: each a small set the database works out once per statement, not once per
     candidate."""
@@ -292,7 +193,7 @@ def _barred(pid: Any, conflicted: bool) -> tuple[ColumnElement[bool], ColumnElem
 
 @functools.cache
 def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) -> Select[Any]:
-    people = _pool(key).distinct().subquery()
+    people = pool_members(key).distinct().subquery()
     pid = people.c.person_id
 
     def count(*where: ColumnElement[bool]) -> Any:
@@ -303,7 +204,7 @@ def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) 
             .scalar_subquery()
         )
 
-    on_it, in_conflict = _barred(pid, conflicted)
+    on_it, in_conflict = barred(pid, conflicted)
     # The literal (not a bound value) lets both databases use the partial index of open reviews.
     is_open = Review.status == literal_column(f"'{ReviewStatus.ASSIGNED.value}'")
     columns: list[Any] = [pid, on_it, in_conflict, count(is_open)]
@@ -356,7 +257,7 @@ def _granted(role: Role, key: PoolKey) -> Select[Any]:
     )
 
 
-def _pool(key: PoolKey) -> Select[Any]:
+def pool_members(key: PoolKey) -> Select[Any]:
     if key.name == "cohort":
         return _cohort_members(Role.FACILITATOR).where(_outside(key))
     if key.name == "qualified":

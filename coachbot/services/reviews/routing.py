@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.journey import State
 from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.routing import Candidate, Rules, next_free
-from coachbot.services.reviews.pools import Context, Teacher, choose_in, pools, with_load
+from coachbot.services.reviews.choosing import choose_in
+from coachbot.services.reviews.pools import Context, Teacher, pools, with_load
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import (
     CredentialRow,
