@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.routing
 	$(BIN)/python -m bench.evidence_open
+
+# Every benchmark at a quick size, one table of figures against targets, non-zero on a miss.
+# Not part of `test`: timings on a shared machine are not tests.
+bench-check: $(STAMP)
+	$(BIN)/python -m bench.check
 
 clean:
 	rm -rf $(VENV) .pytest_cache coachbot-demo.db

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from coachbot.composition import Services
 from coachbot.domain.journey import State
@@ -136,7 +136,21 @@ async def load_journeys(services: Services, pursuits: int, cohorts: int,
                         ("versions", EvidenceVersion), ("parts", EvidencePartRow),
                         ("reviews", Review), ("awards", Award), ("audit", AuditEvent)):
         await _bulk(services, model, rows[name])
+    await move_sequences(services, "cohorts", "pursuits", "work_plans", "evidence_versions",
+                         "reviews")
     return {name: len(value) for name, value in rows.items()}
+
+
+async def move_sequences(services: Services, *tables: str) -> None:
+    """Bulk rows carry explicit ids; on PostgreSQL move each table's sequence past them, so that
+    a row the product adds later (the sweep routing a waiting submission, say) gets a new id."""
+    if services.db.is_sqlite:
+        return
+    async with services.db.write() as session:
+        for table in tables:
+            await session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"))
 
 
 def _pursuit_rows(rows: dict[str, list[dict[str, Any]]], pid: int, district: int, teacher: int,

@@ -136,17 +136,18 @@ async def in_fresh_process(function: Any, *args: Any) -> dict[str, float]:
         return await loop.run_in_executor(pool, function, *args)
 
 
-def repeats(reminders: int) -> int:
+def repeats(reminders: int, most: int = 21) -> int:
     """How many timed sweeps a figure is the median of: a sweep with little due takes a few
     milliseconds and one sample of it is mostly scheduler noise; one at 100,000 takes seconds."""
-    return max(1, min(21, 30_000 // max(reminders, 1)))
+    return max(1, min(most, 30_000 // max(reminders, 1)))
 
 
-async def measured_sweep(services: Services, url: str, reminders: int) -> dict[str, float]:
+async def measured_sweep(services: Services, url: str, reminders: int,
+                         most: int = 21) -> dict[str, float]:
     sweep = new_sweep(services)
     await sweep.run()  # warm: statement caches, connections (a running bot sweeps every minutes)
     samples = []
-    for _ in range(repeats(reminders)):
+    for _ in range(repeats(reminders, most)):
         await clear_outbox(services)
         started = time.perf_counter()
         result = await sweep.run()
@@ -169,10 +170,11 @@ async def measured_sweep(services: Services, url: str, reminders: int) -> dict[s
 async def one_run(url: str, args: argparse.Namespace, seed: int) -> dict[str, Any]:
     services = await district(url, args.pursuits, seed)
     try:
-        figures = {"nothing_due": await measured_sweep(services, url, 0)}
+        figures = {"nothing_due": await measured_sweep(services, url, 0, args.samples)}
         for reminders in sorted(args.reminders):
             await make_due(services, reminders)
-            figures[f"{reminders}_due"] = await measured_sweep(services, url, reminders)
+            figures[f"{reminders}_due"] = await measured_sweep(services, url, reminders,
+                                                               args.samples)
         return figures
     finally:
         await services.aclose()
@@ -271,6 +273,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--apscheduler", type=int, default=100_000,
                         help="reminders for the APScheduler comparison (0 skips it)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--samples", type=int, default=21,
+                        help="at most this many timed sweeps per figure (the median is taken)")
     parser.add_argument("--sqlite-only", action="store_true")
     return parser.parse_args()
 

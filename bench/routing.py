@@ -55,7 +55,7 @@ from coachbot.storage.schema import upgrade
 NOW = datetime(2027, 1, 12, 15, 0, tzinfo=UTC)
 COHORTS = 100
 RESULTS = Path(__file__).with_name("results")
-TARGET_P99_MS = 10.0
+TARGET_P99_MS = {"decision_p99_ms": 10.0, "worst_case_p99_ms": 20.0}
 
 
 @dataclasses.dataclass
@@ -260,9 +260,9 @@ async def main(args: argparse.Namespace) -> None:
               f"reviewers, {args.open} open reviews, median of {args.runs} runs")
         for key, value in median.items():
             mark = ""
-            if key == "decision_p99_ms":
-                ok = value < TARGET_P99_MS
-                mark = f"{'PASS' if ok else 'MISS'} (< {TARGET_P99_MS:g})"
+            if key in TARGET_P99_MS:
+                ok = value < TARGET_P99_MS[key]
+                mark = f"{'PASS' if ok else 'MISS'} (< {TARGET_P99_MS[key]:g})"
             print(f"  {key:<22} {value:>9.2f}  {mark}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"routing-{args.teachers}-{args.reviewers}-{args.open}.json"

@@ -1,6 +1,7 @@
 """`make bench`: build a state-size district on SQLite and PostgreSQL and report the figures.
 
-    python -m bench.run_all [--teachers 50000] [--pursuits 200000] [--runs 3] [--sqlite-only]
+    python -m bench.run_all [--teachers 50000] [--pursuits 200000] [--cohorts 100] [--runs 3]
+                            [--sqlite-only]
 
 Each measurement is repeated ``--runs`` times on a fresh database and the median is reported,
 since a shared 2-core machine is noisy. Results are also written to bench/results/.
@@ -50,11 +51,11 @@ async def one_run(url: str, args: argparse.Namespace, seed: int) -> dict[str, An
             write_roster(roster, args.teachers, max(1, args.teachers // 25), schools, rng)
             imported = await import_roster(url, roster, schools)
         started = time.perf_counter()
-        counts = await load_journeys(services, args.pursuits, 100, rng)
+        counts = await load_journeys(services, args.pursuits, args.cohorts, rng)
         # What autovacuum does after a real semester of writes; bulk setup skips it.
         await services.db.analyze(*(table.name for table in Base.metadata.sorted_tables))
         setup = time.perf_counter() - started
-        queries = await query_latencies(services, rng)
+        queries = await query_latencies(services, rng, now=NOW)
         return {"import": imported, "rows": counts, "setup_s": setup, "queries": queries}
     finally:
         await services.aclose()
@@ -137,15 +138,15 @@ def verdict(key: str, value: float) -> str:
 
 async def main(args: argparse.Namespace) -> None:
     report: dict[str, Any] = {"teachers": args.teachers, "pursuits": args.pursuits,
-                              "runs": args.runs}
+                              "cohorts": args.cohorts, "runs": args.runs}
 
     async def run(url: str, seed: int) -> dict[str, Any]:
         return await one_run(url, args, seed=seed)
 
     async for backend, runs in runs_on_each_database("bench", args.runs, args.sqlite_only, run):
         report[backend] = {"median": summarise(runs), "runs": runs}
-        print(f"\n{backend}: {args.teachers} teachers, {args.pursuits} pursuits, "
-              f"median of {args.runs} runs")
+        print(f"\n{backend}: {args.teachers} teachers, {args.pursuits} pursuits in "
+              f"{args.cohorts} cohorts, median of {args.runs} runs")
         for key, value in report[backend]["median"].items():
             print(f"  {key:<20} {value:>10.2f}  {verdict(key, value)}")
     RESULTS.mkdir(exist_ok=True)
@@ -158,6 +159,8 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--teachers", type=int, default=50_000)
     parser.add_argument("--pursuits", type=int, default=200_000)
+    # Fewer cohorts with fewer pursuits keeps a cohort state-size (2,000 pursuits) in a quick run.
+    parser.add_argument("--cohorts", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sqlite-only", action="store_true")
     return parser.parse_args()

@@ -25,7 +25,7 @@ from coachbot.storage.pursuits import (
     WorkPlan,
 )
 from coachbot.storage.records import AuditEvent, IdempotencyKey
-from coachbot.storage.routing import ReviewWait
+from coachbot.storage.routing import ReviewerLoad, ReviewWait
 
 __all__ = [
     "AuditEvent",
@@ -50,6 +50,7 @@ __all__ = [
     "Pursuit",
     "Review",
     "ReviewWait",
+    "ReviewerLoad",
     "RoleGrantRow",
     "School",
     "SchoolBreak",

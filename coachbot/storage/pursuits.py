@@ -15,7 +15,16 @@ class Pursuit(Base):
     __tablename__ = "pursuits"
     __table_args__ = (
         Index("ix_pursuits_teacher_id", "teacher_id"),
-        Index("ix_pursuits_cohort_state", "cohort_id", "state"),
+        # A cohort's progress: counts by state, tries beyond the first and who went quiet, all
+        # answered from the index alone (migration 0006; it replaced (cohort_id, state)).
+        Index(
+            "ix_pursuits_cohort_progress",
+            "cohort_id",
+            "state",
+            "attempts",
+            "last_activity_at",
+            "teacher_id",
+        ),
         Index("ix_pursuits_credential_state", "credential_id", "state"),
         # The sweep's inactivity question looks only at the open pursuits that went quiet.
         Index("ix_pursuits_state_activity", "state", "last_activity_at"),
@@ -146,6 +155,9 @@ class Award(Base):
         Index("ix_awards_district_id", "district_id"),
         # Routing: which facilitators hold the credential they would review.
         Index("ix_awards_credential_teacher", "credential_id", "teacher_id"),
+        # A cohort's stipends owed, found through its pursuits from the index alone: PostgreSQL
+        # then looks each up instead of hashing every award of the district (migration 0006).
+        Index("ix_awards_pursuit_stipend", "pursuit_id", "stipend_cents"),
     )
 
     id: Mapped[IdPk]

@@ -26,3 +26,17 @@ class ReviewWait(Base):
     # What the teacher was told to expect; None when nobody allowed exists yet.
     expected_by: Mapped[datetime | None]
     tries: Mapped[int] = mapped_column(default=1)
+
+
+class ReviewerLoad(Base):
+    """Each reviewer's open reviews (status "assigned"), kept by triggers on ``reviews`` in the
+    same transaction as every change (migration 0006): routing weighs a whole district's
+    facilitators by reading one small row each instead of counting their reviews. Whatever code
+    assigns, finishes, hands off, reassigns or withdraws a review, the count follows."""
+
+    __tablename__ = "reviewer_loads"
+
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("people.id"), primary_key=True, autoincrement=False
+    )
+    open_reviews: Mapped[int] = mapped_column(default=0)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import bindparam, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
@@ -30,6 +30,7 @@ from coachbot.storage.models import (
     Review,
     WorkPlan,
 )
+from coachbot.storage.plans import unindexed
 
 
 @dataclass(frozen=True)
@@ -145,111 +146,54 @@ class StatusService:
         self, cohort_id: int, now: datetime | None = None, schools: Iterable[int] | None = None
     ) -> CohortProgress:
         """The cohort's numbers; given ``now``, also who has gone quiet on open work, by name.
-        Given ``schools`` (a school admin's), only those schools' teachers count."""
-        mine: Any = true()
-        members_mine: Any = true()
-        if schools is not None:
-            teachers = select(Person.id).where(Person.school_id.in_(list(schools)))
-            mine = Pursuit.teacher_id.in_(teachers)
-            members_mine = CohortMember.person_id.in_(teachers)
+        Given ``schools`` (a school admin's), only those schools' teachers count.
+
+        A few statements, each driven by the cohort's pursuits (a cohort is a fiftieth of a
+        district or less, its pursuits found through one index), never by a district-wide set
+        such as "every completed review": see ``_CohortQueries`` for each one's plan.
+        """
+        q = _COHORT if schools is None else _CohortQueries(list(schools))
         async with self.db.read() as session:
-            cohort = await session.get(Cohort, cohort_id)
-            if cohort is None:
+            head = (await session.execute(q.head, {"cohort_id": cohort_id})).one_or_none()
+            if head is None:
                 raise NotFound(what="cohort", key=str(cohort_id))
-            members = (
-                await session.scalar(
-                    select(func.count())
-                    .select_from(CohortMember)
-                    .where(
-                        CohortMember.cohort_id == cohort_id,
-                        CohortMember.role == "teacher",
-                        members_mine,
-                    )
-                )
-                or 0
-            )
-            by_state = dict(
-                (
-                    await session.execute(
-                        select(Pursuit.state, func.count())
-                        .where(Pursuit.cohort_id == cohort_id, mine)
-                        .group_by(Pursuit.state)
-                    )
-                ).all()
-            )
-            started = (
-                await session.scalar(
-                    select(func.count(func.distinct(Pursuit.teacher_id))).where(
-                        Pursuit.cohort_id == cohort_id
-                    )
-                )
-                or 0
-            )
-            resubmissions = (
-                await session.scalar(
-                    select(func.coalesce(func.sum(Pursuit.attempts - 1), 0)).where(
-                        Pursuit.cohort_id == cohort_id, Pursuit.attempts > 1, mine
-                    )
-                )
-                or 0
-            )
+            name, policy, members = head
+            by_state: dict[str, int] = {}
+            resubmissions = owed = 0
+            for state, count, again, stipends in await session.execute(
+                q.states, {"cohort_id": cohort_id}
+            ):
+                by_state[state] = count
+                resubmissions += int(again or 0)
+                owed += int(stipends or 0)
+            started = await session.scalar(q.started, {"cohort_id": cohort_id}) or 0
             # Turnaround as the teacher lived it: from handing the evidence in to the review
             # that answered it, across any hand-offs or reassignments in between.
-            turnaround = (
-                await session.execute(
-                    select(EvidenceVersion.created_at, Review.completed_at)
-                    .join(Pursuit, Pursuit.id == Review.pursuit_id)
-                    .join(EvidenceVersion, EvidenceVersion.id == Review.evidence_version_id)
-                    .where(
-                        Pursuit.cohort_id == cohort_id,
-                        mine,
-                        Review.status == ReviewStatus.COMPLETED,
-                        Review.purpose != ReviewPurpose.PEER,
-                    )
-                )
-            ).all()
             days = [
                 (done - start).total_seconds() / 86400
-                for start, done in turnaround
+                for start, done in await session.execute(q.turnaround, {"cohort_id": cohort_id})
                 if done is not None  # a completed review always has its time; typed loosely
             ]
-            owed = (
-                await session.scalar(
-                    select(func.coalesce(func.sum(Award.stipend_cents), 0))
-                    .join(Pursuit, Pursuit.id == Award.pursuit_id)
-                    .where(Pursuit.cohort_id == cohort_id, mine)
-                )
-                or 0
-            )
-            district = await session.get(District, cohort.district_id)
-            assert district is not None
-            budget = policy_from_json(district.policy).stipend_budget_cents
             quiet: dict[str, int] = {}
             if now is not None:
                 rows = await session.execute(
-                    select(Person.name, Pursuit.last_activity_at)
-                    .join(Person, Person.id == Pursuit.teacher_id)
-                    .where(
-                        Pursuit.cohort_id == cohort_id,
-                        mine,
-                        Pursuit.state.in_(OPEN_WORK),
-                        Pursuit.last_activity_at <= now - timedelta(days=QUIET_DAYS),
-                    )
+                    q.quiet,
+                    {"cohort_id": cohort_id, "quiet_since": now - timedelta(days=QUIET_DAYS)},
                 )
-                for name, last in rows.all():
-                    quiet[name] = max(quiet.get(name, 0), (now - last).days)
+                for teacher, last in rows:
+                    quiet[teacher] = max(quiet.get(teacher, 0), (now - last).days)
             return CohortProgress(
-                cohort.id,
-                cohort.name,
-                members,
+                cohort_id,
+                name,
+                int(members or 0),
                 by_state,
                 by_state.get(State.EARNED.value, 0),
-                int(resubmissions),
+                resubmissions,
                 round(median(days), 1) if days else None,
-                int(owed),
-                budget,
+                owed,
+                policy_from_json(policy).stipend_budget_cents,
                 tuple(sorted(quiet.items(), key=lambda item: -item[1])),
-                started,
+                int(started),
             )
 
     async def district_overview(self) -> list[tuple[str, str, int]]:
@@ -264,3 +208,80 @@ class StatusService:
                 )
             ).all()
             return list(rows)
+
+
+class _CohortQueries:
+    """The cohort view's statements, built once (compiling them anew each time cost more than a
+    small cohort's rows). Each starts from the cohort: the pursuits through
+    ``ix_pursuits_cohort_progress`` (cohort, state, attempts, last activity, teacher), which
+    answers the counts, the resubmissions and who went quiet without reading the table.
+
+    Given ``schools`` (a school admin's view), every statement counts only those schools'
+    teachers; those are built for the call, the district-wide ones once."""
+
+    def __init__(self, schools: list[int] | None = None) -> None:
+        cohort: Any = bindparam("cohort_id")
+        mine: Any = true()
+        members_mine: Any = true()
+        if schools is not None:
+            teachers = select(Person.id).where(Person.school_id.in_(schools))
+            mine = Pursuit.teacher_id.in_(teachers)
+            members_mine = CohortMember.person_id.in_(teachers)
+        members = (
+            select(func.count())
+            .select_from(CohortMember)
+            .where(
+                CohortMember.cohort_id == Cohort.id, CohortMember.role == "teacher", members_mine
+            )
+            .scalar_subquery()
+        )
+        self.head = (
+            select(Cohort.name, District.policy, members)
+            .join(District, District.id == Cohort.district_id)
+            .where(Cohort.id == cohort)
+        )
+        # Counts per state, the tries beyond the first, and the stipends of the awards earned:
+        # one pass over the cohort's pursuits, each award found through its pursuit.
+        self.states = (
+            select(
+                Pursuit.state,
+                func.count(),
+                func.sum(case((Pursuit.attempts > 1, Pursuit.attempts - 1), else_=0)),
+                func.sum(Award.stipend_cents),
+            )
+            .outerjoin(Award, Award.pursuit_id == Pursuit.id)
+            .where(Pursuit.cohort_id == cohort, mine)
+            .group_by(Pursuit.state)
+        )
+        # Teachers with a credential chosen (one working on two counts once).
+        self.started = select(func.count(func.distinct(Pursuit.teacher_id))).where(
+            Pursuit.cohort_id == cohort, mine
+        )
+        # Reviews through their pursuit. The status is a filter, never where to start: without
+        # statistics SQLite would otherwise read every completed review of the district.
+        self.turnaround = (
+            select(EvidenceVersion.created_at, Review.completed_at)
+            .select_from(Pursuit)
+            .join(Review, Review.pursuit_id == Pursuit.id)
+            .join(EvidenceVersion, EvidenceVersion.id == Review.evidence_version_id)
+            .where(
+                Pursuit.cohort_id == cohort,
+                mine,
+                unindexed(Review.status) == ReviewStatus.COMPLETED.value,
+                Review.purpose != ReviewPurpose.PEER.value,
+            )
+        )
+        self.quiet = (
+            select(Person.name, Pursuit.last_activity_at)
+            .join(Person, Person.id == Pursuit.teacher_id)
+            .where(
+                Pursuit.cohort_id == cohort,
+                mine,
+                Pursuit.state.in_(OPEN_WORK),
+                Pursuit.last_activity_at
+                <= bindparam("quiet_since", type_=Pursuit.last_activity_at.type),
+            )
+        )
+
+
+_COHORT = _CohortQueries()

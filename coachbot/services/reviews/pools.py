@@ -1,8 +1,10 @@
 """The pools routing draws reviewers from, as SQL.
 
-Each pool is a SELECT of person ids; ``with_load`` wraps one so that a single statement returns
-everyone in it with their open reviews, what they were given this week, and whether they are
-barred from this evidence. One round trip per pool, whatever its size.
+Each pool is a SELECT of person ids (``pool_members``). ``choose_in`` (in ``choosing``) wraps
+one so that the database picks the least loaded eligible person; ``with_load`` so that one
+statement returns everyone in it with their open reviews, what they were given this week, and
+whether they are barred from this evidence (for saying when someone frees up). One round trip
+per pool, whatever its size.
 
 Routing runs on every hand-in, so the statements are built once per shape (which pool, which
 options apply) with bound parameters, and reused: building and compiling them anew each time
@@ -126,6 +128,19 @@ async def with_load(
     and which of them are barred from this evidence (a listed conflict with the teacher, or
     already on it: holding a review of it, or having given one up or had it taken when late).
     """
+    params = pool_params(ctx, key, now)
+    statement = _loaded(key, weekly, "conflicted" in params, oldest)
+    rows = (await session.execute(statement, params)).all()
+    found: list[Candidate] = []
+    kept_out: set[int] = set()
+    for person, on_it, in_conflict, *load in rows:
+        if on_it or in_conflict:
+            kept_out.add(person)
+        found.append(Candidate(person, *load))
+    return found, kept_out
+
+
+def pool_params(ctx: Context, key: PoolKey, now: datetime) -> dict[str, Any]:
     conflicted = sorted(ctx.policy.reviewers.conflicted_reviewers(ctx.teacher.email))
     params: dict[str, Any] = {
         "district_id": ctx.pursuit.district_id,
@@ -143,32 +158,13 @@ async def with_load(
         params["committee"] = list(ctx.policy.reviewers.committee)
     if conflicted:
         params["conflicted"] = conflicted
-    statement = _loaded(key, weekly, bool(conflicted), oldest)
-    rows = (await session.execute(statement, params)).all()
-    found: list[Candidate] = []
-    barred: set[int] = set()
-    for person, on_it, in_conflict, *load in rows:
-        if on_it or in_conflict:
-            barred.add(person)
-        found.append(Candidate(person, *load))
-    return found, barred
+    return params
 
 
-@functools.cache
-def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) -> Select[Any]:
-    people = _pool(key).distinct().subquery()
-    pid = people.c.person_id
-
-    def count(*where: ColumnElement[bool]) -> Any:
-        return (
-            select(func.count())
-            .select_from(Review)
-            .where(Review.reviewer_id == pid, *where)
-            .scalar_subquery()
-        )
-
-    # Who is already on this evidence, and who is in conflict with the teacher: each a small
-    # set the database works out once per statement, not once per candidate.
+def barred(pid: Any, conflicted: bool) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Whether each person is already on this evidence, and whether they are in conflict with
+    the teacher: each a small set the database works out once per statement, not once per
+    candidate."""
     latest = (
         select(func.max(EvidenceVersion.id))
         .where(EvidenceVersion.pursuit_id == bindparam("pursuit_id"))
@@ -192,6 +188,23 @@ def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) 
                 Person.email.in_(bindparam("conflicted", expanding=True)),
             )
         )
+    return on_it, in_conflict
+
+
+@functools.cache
+def _loaded(key: PoolKey, weekly: bool, conflicted: bool, oldest: bool = False) -> Select[Any]:
+    people = pool_members(key).distinct().subquery()
+    pid = people.c.person_id
+
+    def count(*where: ColumnElement[bool]) -> Any:
+        return (
+            select(func.count())
+            .select_from(Review)
+            .where(Review.reviewer_id == pid, *where)
+            .scalar_subquery()
+        )
+
+    on_it, in_conflict = barred(pid, conflicted)
     # The literal (not a bound value) lets both databases use the partial index of open reviews.
     is_open = Review.status == literal_column(f"'{ReviewStatus.ASSIGNED.value}'")
     columns: list[Any] = [pid, on_it, in_conflict, count(is_open)]
@@ -217,6 +230,19 @@ def _outside(key: PoolKey) -> ColumnElement[bool]:
     return true()
 
 
+def _looked_up(person_id: Any, key: PoolKey) -> ColumnElement[bool]:
+    """In the district, active (and outside the teacher's school when asked), checked for each
+    person already found through the primary key. Joined instead, PostgreSQL reads the whole
+    people table (50,000 teachers) to keep the district's 2,000 facilitators: it prices 2,000
+    index lookups above one scan, though every page is in memory."""
+    district = (
+        select(Person.district_id)
+        .where(Person.id == person_id, Person.active.is_(True), _outside(key))
+        .scalar_subquery()
+    )
+    return district == bindparam("district_id")
+
+
 def _granted(role: Role, key: PoolKey) -> Select[Any]:
     """Everyone in the district holding ``role``. The role is written as a literal, so that
     for facilitators both databases can use the partial index of facilitator grants: SQLite's
@@ -231,13 +257,16 @@ def _granted(role: Role, key: PoolKey) -> Select[Any]:
     )
 
 
-def _pool(key: PoolKey) -> Select[Any]:
+def pool_members(key: PoolKey) -> Select[Any]:
     if key.name == "cohort":
         return _cohort_members(Role.FACILITATOR).where(_outside(key))
     if key.name == "qualified":
         return _qualified(key)
     if key.name == "facilitators":
-        return _granted(Role.FACILITATOR, key)
+        return select(RoleGrantRow.person_id).where(
+            RoleGrantRow.role == literal_column(f"'{Role.FACILITATOR.value}'"),
+            _looked_up(RoleGrantRow.person_id, key),
+        )
     if key.name == "committee":
         return select(Person.id.label("person_id")).where(
             _in_district(), Person.email.in_(bindparam("committee", expanding=True)), _outside(key)
@@ -282,12 +311,10 @@ def _qualified(key: PoolKey) -> Select[Any]:
     holders = (
         select(Award.teacher_id.label("person_id"))
         .join(RoleGrantRow, RoleGrantRow.person_id == Award.teacher_id)
-        .join(Person, Person.id == Award.teacher_id)
         .where(
             Award.credential_id == bindparam("credential_id"),
             RoleGrantRow.role == literal_column(f"'{Role.FACILITATOR.value}'"),
-            _in_district(),
-            _outside(key),
+            _looked_up(Award.teacher_id, key),
         )
     )
     if not key.designated:

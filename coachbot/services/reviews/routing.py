@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
 from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
-from coachbot.domain.routing import Candidate, Rules, choose, next_free
+from coachbot.domain.routing import Candidate, Rules, next_free
+from coachbot.services.reviews.choosing import choose_in
 from coachbot.services.reviews.pools import Context, Teacher, pools, with_load
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import (
@@ -98,11 +99,9 @@ async def pick_reviewer(
     ctx = await context(session, pursuit, purpose)
     rules = _rules(ctx, exclude or set())
     for pool in pools(ctx):
-        weekly = rules.weekly_capacity is not None
-        found, barred = await with_load(session, ctx, pool, now, weekly)
-        chosen = choose([found], replace(rules, excluded=rules.excluded | barred))
+        chosen = await choose_in(session, ctx, pool, now, rules.weekly_capacity, rules.excluded)
         if chosen is not None:
-            return chosen.person_id
+            return chosen
     return None
 
 
