@@ -71,7 +71,7 @@ def worth(currency: Currency) -> str:
 
 def criteria_narrative(credential: Credential) -> str:
     """The criteria in Markdown: the competency, the evidence asked for, the rubric's bar."""
-    lines = [credential.competency.strip(), "", "Evidence the educator handed in:"]
+    lines = [credential.competency.strip(), "", "Reviewers read these parts of the evidence:"]
     for part in credential.requirements:
         detail = f": {part.description}" if part.description else ""
         lines.append(f"- {part.name}{detail}")
