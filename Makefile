@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.routing
 	$(BIN)/python -m bench.evidence_open
+	$(BIN)/python -m bench.credentials
 
 clean:
 	rm -rf $(VENV) .pytest_cache coachbot-demo.db

@@ -40,7 +40,8 @@ def _document(url: str) -> dict[str, Any]:
 
 def load(url: str, options: Any = None) -> dict[str, Any]:
     """pyld's document loader signature; never touches the network."""
-    return {"contextUrl": None, "documentUrl": url, "document": _document(url)}
+    # "static": pyld keeps the processed context for the next call instead of redoing it.
+    return {"contextUrl": None, "documentUrl": url, "document": _document(url), "tag": "static"}
 
 
 @cache

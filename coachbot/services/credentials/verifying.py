@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from jsonschema import Draft201909Validator
@@ -90,8 +91,13 @@ def check_dates(document: dict[str, Any], now: datetime) -> Check:
     return Check("dates", True, "valid_until", {"start": start, "until": until})
 
 
+@cache
+def _schema_validator() -> Draft201909Validator:
+    return Draft201909Validator(achievement_schema())
+
+
 def check_schema(document: dict[str, Any]) -> Check:
-    validator = Draft201909Validator(achievement_schema())
+    validator = _schema_validator()
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     if not errors:
         return Check("schema", True, "schema_ok")
@@ -128,11 +134,14 @@ class CredentialVerifier:
                     "key", True, "key_retired" if found.retired else "key_found",
                     {"method": options.verification_method, "ours": found.ours},
                 )  # fmt: skip
-                checks["proof"] = await self._proof(document, found)
+        # The CPU-bound checks (canonicalising, Ed25519, the schema) in one trip to a thread:
+        # the event loop keeps serving meanwhile.
+        checks["proof"], checks["schema"] = await asyncio.to_thread(
+            self._cpu_checks, document, found, checks.get("proof")
+        )
         checks["issuer"] = self._issuer(document, found)
         checks["status"] = await self._status(document, found)
         checks["dates"] = check_dates(document, self.clock.now())
-        checks["schema"] = await asyncio.to_thread(check_schema, document)
         name = document.get("name")
         return Verdict(
             tuple(checks[a] for a in ASPECTS),
@@ -141,12 +150,19 @@ class CredentialVerifier:
         )
 
     @staticmethod
-    async def _proof(document: dict[str, Any], found: FoundKey) -> Check:
-        try:
-            await asyncio.to_thread(proof.check, document, found.key)
-        except proof.ProofError as error:
-            return Check("proof", False, "proof_failed", {"why": str(error)})
-        return Check("proof", True, "proof_ok")
+    def _cpu_checks(
+        document: dict[str, Any], found: FoundKey | None, known: Check | None
+    ) -> tuple[Check, Check]:
+        """The proof (unless already decided: unreadable, or no key) and the schema."""
+        if known is None and found is not None:
+            try:
+                proof.check(document, found.key)
+            except proof.ProofError as error:
+                known = Check("proof", False, "proof_failed", {"why": str(error)})
+            else:
+                known = Check("proof", True, "proof_ok")
+        assert known is not None
+        return known, check_schema(document)
 
     @staticmethod
     def _issuer(document: dict[str, Any], found: FoundKey | None) -> Check:
