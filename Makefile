@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/coachbot demo
+	COACHBOT_DATABASE_URL=sqlite+aiosqlite:///coachbot-demo.db $(BIN)/coachbot credentials verify coachbot-demo-credential.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.credentials
 
 clean:
-	rm -rf $(VENV) .pytest_cache coachbot-demo.db
+	rm -rf $(VENV) .pytest_cache coachbot-demo.db coachbot-demo-credential.json

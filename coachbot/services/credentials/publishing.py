@@ -118,6 +118,12 @@ class Credentials:
         """The credential's JSON exactly as signed."""
         return dict((await self._row(public_id)).document)
 
+    async def issued(self) -> list[dict[str, Any]]:
+        """Every credential issued, oldest first, as signed."""
+        async with self.db.read() as session:
+            rows = await session.scalars(select(IssuedCredential).order_by(IssuedCredential.id))
+            return [dict(row.document) for row in rows]
+
     async def page(self, public_id: str) -> CredentialPage:
         row = await self._row(public_id)
         document = row.document
