@@ -112,3 +112,13 @@ class CredentialIssuer:
         session.add(issued)
         await session.flush()
         return issued
+
+
+async def credential_url(session: AsyncSession, award_id: int) -> str | None:
+    """Where the award's credential is published (its id), or None for an award made before
+    credentials were issued."""
+    document = await session.scalar(
+        select(IssuedCredential.document).where(IssuedCredential.award_id == award_id)
+    )
+    found = document.get("id") if isinstance(document, dict) else None
+    return found if isinstance(found, str) else None
