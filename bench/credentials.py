@@ -8,6 +8,7 @@ has its key and a credential as issued. Then, per run:
 - issue and sign: building the credential from the catalog and the district (the domain's
   ``open_badge``) and signing it with eddsa-rdfc-2022 (two RDF canonicalisations, SHA-256,
   Ed25519), ``--samples`` times; the CPU work added to an award's transaction;
+- revocation list at 100,000 credentials issued: writing it, and looking up one bit;
 - verify: ``coachbot credentials verify``'s whole check of the signed credential (the key and
   the revocation record read from the database, the proof, the dates, 1EdTech's JSON schema),
   ``--samples`` times.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import time
 from typing import Any
@@ -32,6 +34,7 @@ from bench.slack_ack import percentile
 from coachbot.clock import VirtualClock
 from coachbot.composition import build
 from coachbot.domain import credentials as ob
+from coachbot.domain import status_list
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.credentials import proof
@@ -46,6 +49,27 @@ from tests.helpers import ANA, earn
 
 def figures(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": percentile(samples, 0.5), "p99_ms": percentile(samples, 0.99)}
+
+
+def status_lookup(samples: int, issued: int = 100_000) -> dict[str, Any]:
+    """A district's revocation list at 100,000 credentials issued (1% revoked): writing it
+    (GZIP, base64url) as the listener does, and reading one credential's bit as a verifier
+    does (decode, then the bit). Signing the list is one more proof, as above."""
+    rng = random.Random(7)
+    revoked = rng.sample(range(issued), issued // 100)
+    publish: list[float] = []
+    lookup: list[float] = []
+    encoded = status_list.encode(revoked, size=issued)
+    for _ in range(samples):
+        started = time.perf_counter()
+        encoded = status_list.encode(revoked, size=issued)
+        publish.append((time.perf_counter() - started) * 1000)
+        index = rng.randrange(issued)
+        started = time.perf_counter()
+        status_list.is_set(status_list.decode(encoded), index)
+        lookup.append((time.perf_counter() - started) * 1000)
+    return {"status_publish": figures(publish), "status_lookup": figures(lookup),
+            "status_list_chars": len(encoded)}  # fmt: skip
 
 
 async def one_run(url: str, samples: int) -> dict[str, Any]:
@@ -94,7 +118,7 @@ async def one_run(url: str, samples: int) -> dict[str, Any]:
             verdict = await verifier.verify(issued.document)
             verify.append((time.perf_counter() - started) * 1000)
             assert verdict.valid
-        return {"sign": figures(sign), "verify": figures(verify)}
+        return {"sign": figures(sign), "verify": figures(verify), **status_lookup(samples)}
     finally:
         await services.aclose()
 
@@ -114,7 +138,7 @@ async def main() -> None:
                 figure: statistics.median(r[what][figure] for r in results)
                 for figure in ("p50_ms", "p99_ms")
             }
-            for what in ("sign", "verify")
+            for what in ("sign", "verify", "status_publish", "status_lookup")
         }
         report[backend] = {"runs": results, "median": median}
         print(f"\n{backend}: median of {len(results)} runs, {args.samples} samples each")
@@ -122,6 +146,10 @@ async def main() -> None:
               f"p99 {median['sign']['p99_ms']:.1f} ms (target p99 < 50 ms)")  # fmt: skip
         print(f"  verify one credential:         p50 {median['verify']['p50_ms']:.1f} ms, "
               f"p99 {median['verify']['p99_ms']:.1f} ms (target p99 < 50 ms)")  # fmt: skip
+        print(f"  revocation list, 100,000 issued: write p99 "
+              f"{median['status_publish']['p99_ms']:.1f} ms; one credential's bit p99 "
+              f"{median['status_lookup']['p99_ms']:.2f} ms "
+              f"({results[0]['status_list_chars']} characters)")  # fmt: skip
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "credentials.json").write_text(json.dumps(report, indent=2))
 

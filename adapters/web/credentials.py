@@ -39,6 +39,13 @@ def add_credential_routes(app: web.Application, services: Services) -> None:
             return _page(services, "credential_missing", 404)
         return _json(profile)
 
+    async def revocations(request: web.Request) -> web.Response:
+        try:
+            found = await services.credentials.status_list(request.match_info["slug"])
+        except NotFound:
+            return _page(services, "credential_missing", 404)
+        return _json(found)
+
     async def document(request: web.Request) -> web.Response:
         try:
             found = await services.credentials.document(request.match_info["public_id"])
@@ -56,6 +63,7 @@ def add_credential_routes(app: web.Application, services: Services) -> None:
         return _page(services, "credential_page", 200, page=shown)
 
     app.router.add_get("/issuers/{slug:[a-z0-9-]+}", issuer)
+    app.router.add_get("/issuers/{slug:[a-z0-9-]+}/status/revocation", revocations)
     app.router.add_get(f"/credentials/{UUID}.json", document)
     app.router.add_get(f"/credentials/{UUID}", page)
 

@@ -65,6 +65,22 @@ def verify(
         raise typer.Exit(1)
 
 
+@app.command("revoke")
+def revoke(
+    credential: str = typer.Argument(..., help="The credential's link, or the id at its end"),
+    reason: str = typer.Option(..., help="Why, in words the teacher and a verifier will read"),
+) -> None:
+    """Withdraw a credential: its page and the district's revocation list say so at once."""
+
+    async def work(services: Services) -> None:
+        public_id = credential.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
+        row = await services.credentials.revoke(public_id, reason.strip())
+        say(services, "credentials.j2", "revoked_done", name=row.document.get("name"),
+            when=row.revoked_at, reason=row.revoked_reason)  # fmt: skip
+
+    run_with_services(work)
+
+
 @app.command("rotate-key")
 def rotate_key(
     district: str | None = typer.Option(None, help="District slug (needed if there are several)"),

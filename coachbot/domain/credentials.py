@@ -41,6 +41,8 @@ class Issuance:
     valid_until: datetime | None
     identity_hash: str  # "sha256$..." of the email and the salt
     salt: str
+    status_list: str | None = None  # the district's revocation list (a BitstringStatusList)
+    status_index: int = 0  # this credential's bit in it
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -178,4 +180,31 @@ def open_badge(
     }
     if issuance.valid_until is not None:
         document["validUntil"] = when(issuance.valid_until)
+    if issuance.status_list is not None:
+        document["credentialStatus"] = {
+            "id": f"{issuance.status_list}#{issuance.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(issuance.status_index),
+            "statusListCredential": issuance.status_list,
+        }
     return document
+
+
+def status_list_credential(
+    list_id: str, issuer_id: str, encoded: str, at: datetime
+) -> dict[str, Any]:
+    """The unsigned revocation list of one issuer (a BitstringStatusListCredential)."""
+    return {
+        "@context": [VC_V2],
+        "id": list_id,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "validFrom": when(at),
+        "credentialSubject": {
+            "id": f"{list_id}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded,
+        },
+    }

@@ -36,7 +36,11 @@ class IssuedCredential(Base):
     """The Open Badges credential of one award, as signed."""
 
     __tablename__ = "issued_credentials"
-    __table_args__ = (Index("ix_issued_credentials_district_id", "district_id"),)
+    __table_args__ = (
+        Index("ix_issued_credentials_district_id", "district_id"),
+        # Its bit in the district's revocation list (BitstringStatusList), one per credential.
+        UniqueConstraint("district_id", "status_index"),
+    )
 
     id: Mapped[IdPk]
     award_id: Mapped[int] = mapped_column(BigId, ForeignKey("awards.id"), unique=True)
@@ -44,6 +48,7 @@ class IssuedCredential(Base):
     public_id: Mapped[str] = mapped_column(String(36), unique=True)  # the URL's last part
     document: Mapped[dict[str, Any]]
     key_id: Mapped[str] = mapped_column(String(32))
+    status_index: Mapped[int]
     issued_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)

@@ -20,6 +20,10 @@ class Addresses:
         """The verification method: the issuer profile, and the key's id as its fragment."""
         return f"{self.issuer(slug)}#{key_id}"
 
+    def status_list(self, slug: str) -> str:
+        """The district's revocation list (one for all its credentials)."""
+        return f"{self.issuer(slug)}/status/revocation"
+
     def achievement(self, slug: str, code: str) -> str:
         return f"{self.issuer(slug)}/achievements/{code}"
 

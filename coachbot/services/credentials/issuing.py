@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain import credentials as ob
@@ -77,6 +77,13 @@ class CredentialIssuer:
         policy = policy_from_json(district.policy)
         currency = currency_from_json(row.currency) if row.currency else policy.currency
         salt = secrets.token_hex(16)
+        # The key first: taking it locks the district row, so the next index is ours alone.
+        key = await self.keys.signing_key(session, district.id)
+        index = await session.scalar(
+            select(func.coalesce(func.max(IssuedCredential.status_index) + 1, 0)).where(
+                IssuedCredential.district_id == district.id
+            )
+        )
         issuance = ob.Issuance(
             credential_id=self.addresses.credential(award.assertion_id),
             achievement_id=self.addresses.achievement(district.slug, row.code),
@@ -86,11 +93,12 @@ class CredentialIssuer:
             ),
             identity_hash=ob.identity_hash(teacher.email, salt),
             salt=salt,
+            status_list=self.addresses.status_list(district.slug),
+            status_index=int(index or 0),
         )
         document = ob.open_badge(
             catalog_credential(row), self.issuer_of(district), issuance, currency
         )
-        key = await self.keys.signing_key(session, district.id)
         signed = proof.sign(
             document,
             key.secret,
@@ -105,6 +113,7 @@ class CredentialIssuer:
             public_id=award.assertion_id,
             document=signed,
             key_id=key.key_id,
+            status_index=int(index or 0),
             issued_at=award.awarded_at,
             revoked_at=None,
             revoked_reason=None,

@@ -16,12 +16,16 @@ from sqlalchemy import select
 
 from coachbot.clock import Clock
 from coachbot.domain import credentials as ob
+from coachbot.domain import status_list
 from coachbot.domain.errors import NotFound
+from coachbot.domain.roles import Actor
+from coachbot.services.credentials import proof
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys
 from coachbot.services.credentials.resolving import KeyResolver
 from coachbot.services.credentials.verifying import CredentialVerifier
+from coachbot.services.record import audit
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, IssuedCredential
 
@@ -79,6 +83,48 @@ class Credentials:
                 raise NotFound(what="district", key=slug)
             row = await self.keys.rotate(session, district.id)
             return row.key_id, district.name
+
+    async def revoke(self, public_id: str, reason: str) -> IssuedCredential:
+        """Withdraw a credential: its bit is set in the district's revocation list, its page
+        says revoked, and the audit trail keeps who (the district) and why. Revoking twice
+        keeps the first date and reason."""
+        async with self.db.write() as session:
+            row = await session.scalar(
+                select(IssuedCredential)
+                .where(IssuedCredential.public_id == public_id)
+                .with_for_update()
+            )
+            if row is None:
+                raise NotFound(what="credential", key=public_id)
+            if row.revoked_at is None:
+                row.revoked_at, row.revoked_reason = self.clock.now(), reason
+                audit.record(
+                    session, at=row.revoked_at, actor=Actor.system(row.district_id),
+                    district_id=row.district_id, subject_type="credential", subject_id=row.id,
+                    action="revoke_credential", details={"reason": reason, "award": row.award_id},
+                )  # fmt: skip
+            return row
+
+    async def status_list(self, slug: str) -> dict[str, Any]:
+        """The district's signed revocation list, as of now (``NotFound`` for an unknown
+        district). Signed afresh on each request: it changes whenever a credential is revoked."""
+        async with self.db.write() as session:
+            district = await session.scalar(select(District).where(District.slug == slug))
+            if district is None:
+                raise NotFound(what="issuer", key=slug)
+            revoked = await session.scalars(
+                select(IssuedCredential.status_index).where(
+                    IssuedCredential.district_id == district.id,
+                    IssuedCredential.revoked_at.is_not(None),
+                )
+            )
+            key = await self.keys.signing_key(session, district.id)
+        now = self.clock.now()
+        here = self.addresses.status_list(slug)
+        document = ob.status_list_credential(
+            here, self.addresses.issuer(slug), status_list.encode(revoked), now
+        )
+        return proof.sign(document, key.secret, self.addresses.key(slug, key.key_id), ob.when(now))
 
     async def issuer_profile(self, slug: str) -> dict[str, Any]:
         """The district's Profile with its keys; ``NotFound`` for an unknown slug."""

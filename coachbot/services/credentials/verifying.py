@@ -17,9 +17,11 @@ from jsonschema import Draft201909Validator
 from sqlalchemy import select
 
 from coachbot.clock import Clock
+from coachbot.domain import status_list
+from coachbot.domain.status_list import StatusListError
 from coachbot.services.credentials import proof
 from coachbot.services.credentials.loader import achievement_schema
-from coachbot.services.credentials.resolving import FoundKey, KeyResolver, KeyUnknown
+from coachbot.services.credentials.resolving import FoundKey, KeyResolver, KeyUnknown, fetch_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import IssuedCredential
 
@@ -46,7 +48,9 @@ class Verdict:
 
     @property
     def revoked(self) -> bool:
-        return any(c.aspect == "status" and c.reason == "revoked" for c in self.checks)
+        return any(
+            c.aspect == "status" and c.reason in ("revoked", "revoked_listed") for c in self.checks
+        )
 
     def check(self, aspect: str) -> Check:
         return next(c for c in self.checks if c.aspect == aspect)
@@ -201,6 +205,37 @@ class CredentialVerifier:
                     {"when": row.revoked_at, "why": row.revoked_reason or ""},
                 )  # fmt: skip
             return Check("status", True, "not_revoked")
-        if document.get("credentialStatus"):
-            return Check("status", None, "status_list_not_read")
-        return Check("status", None, "no_status")
+        entry = document.get("credentialStatus")
+        entry = entry[0] if isinstance(entry, list) and len(entry) == 1 else entry
+        if not entry:
+            return Check("status", None, "no_status")
+        if not (
+            isinstance(entry, dict)
+            and entry.get("type") == "BitstringStatusListEntry"
+            and entry.get("statusPurpose") == "revocation"
+        ):
+            return Check("status", None, "status_kind_unknown")
+        if not self.keys.online:
+            return Check("status", None, "status_list_offline")
+        try:
+            revoked = await self._listed(entry, _issuer_id(document))
+        except (KeyUnknown, proof.ProofError, StatusListError, OSError, ValueError) as error:
+            why = error.reason if isinstance(error, KeyUnknown) else str(error)[:200]
+            return Check("status", False, "status_list_unreadable", {"why": why})
+        return Check("status", False, "revoked_listed") if revoked else Check(
+            "status", True, "not_revoked_listed"
+        )
+
+    async def _listed(self, entry: dict[str, Any], issuer: str | None) -> bool:
+        """Whether the issuer's signed list has the credential's bit set."""
+        listed = await asyncio.to_thread(fetch_json, str(entry.get("statusListCredential")))
+        if not isinstance(listed, dict):
+            raise StatusListError("the revocation list is not a credential")
+        _, options = proof.read_proof(listed)
+        found = await self.keys.resolve(options.verification_method)
+        if found.controller != issuer or _issuer_id(listed) != issuer:
+            raise StatusListError("the revocation list is not signed by the credential's issuer")
+        await asyncio.to_thread(proof.check, listed, found.key)
+        subject = listed.get("credentialSubject") or {}
+        bits = status_list.decode(str(subject.get("encodedList") or ""))
+        return status_list.is_set(bits, int(str(entry.get("statusListIndex"))))

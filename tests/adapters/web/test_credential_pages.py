@@ -14,12 +14,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from coachbot.cli.main import app, plug_in_adapters
 from coachbot.clock import VirtualClock
 from coachbot.composition import Services, build
+from coachbot.domain import status_list
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.credentials.addresses import Addresses
@@ -103,19 +104,31 @@ async def test_the_signed_json_and_the_issuer_keys(published) -> None:  # type: 
     assert "sealed" not in text and leaks(text) == []
 
 
-async def test_a_revoked_credential_says_so(published) -> None:  # type: ignore[no-untyped-def]
+async def test_a_revoked_credential_says_so_everywhere(published) -> None:  # type: ignore[no-untyped-def]
     services, base, row = published
-    # (Revoking from chat comes with the status list; here the record is marked directly.)
-    async with services.db.write() as session:
-        await session.execute(
-            update(IssuedCredential).values(
-                revoked_at=services.clock.now(), revoked_reason="awarded in error"
-            )
-        )
+    entry = row.document["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusListCredential"] == f"{base}/issuers/testville/status/revocation"
+    index = int(entry["statusListIndex"])
+    # Another CoachBot (not this district's) reads the signed list from the issuer's website.
+    elsewhere = KeyResolver(services.db, Addresses("https://coachbot.other.example"), online=True)
+    outside = CredentialVerifier(services.db, services.clock, elsewhere)
+    assert (await outside.verify(row.document)).check("status").reason == "not_revoked_listed"
+
+    await services.credentials.revoke(row.public_id, "awarded in error")
+
     _, html, _ = await fetch(f"{base}/credentials/{row.public_id}", BROWSER)
     assert "Revoked: Testville" in html and "awarded in error" in html
     verdict = await services.credentials.verifier().verify(row.document)
     assert verdict.revoked and not verdict.valid
+    assert verdict.check("status").reason == "revoked"
+    _, text, _ = await fetch(entry["statusListCredential"], "application/json")
+    listed = json.loads(text)
+    bits = status_list.decode(listed["credentialSubject"]["encodedList"])
+    assert status_list.is_set(bits, index)
+    verdict = await outside.verify(row.document)
+    assert verdict.revoked and verdict.check("status").reason == "revoked_listed"
+    assert (await outside.verify(listed)).check("proof").ok  # the list is signed too
 
 
 async def test_an_unknown_credential_is_a_polite_404(published) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +149,7 @@ async def test_another_coachbot_verifies_by_fetching_the_issuer_key(published) -
     verdict = await online.verify(row.document)
     assert verdict.check("issuer").reason == "issuer_elsewhere"
     assert verdict.check("proof").ok is True
-    assert verdict.check("status").reason == "no_status"  # said, not guessed
+    assert verdict.check("status").reason == "not_revoked_listed"  # from the signed list
     assert verdict.valid
 
 
@@ -175,6 +188,16 @@ async def test_coachbot_credentials_verify_a_file_and_a_link(published, tmp_path
     result = await verify(row.document["id"], env)  # the link, fetched from the listener
     assert result.exit_code == 0, result.output
     assert "Verdict: VALID. Every check holds." in result.output
+    # The district admin revokes it, by its link; the command says so, then verify does.
+    revoked = await asyncio.to_thread(
+        CliRunner().invoke, app,
+        ["credentials", "revoke", row.document["id"], "--reason", "awarded in error"], env=env,
+    )  # fmt: skip
+    assert revoked.exit_code == 0, revoked.output
+    assert "is revoked as of" in revoked.output and "(awarded in error)" in revoked.output
+    result = await verify(row.document["id"], env)
+    assert result.exit_code == 1
+    assert "NO  Revocation: REVOKED on" in result.output and "Verdict: REVOKED." in result.output
 
 
 async def test_the_page_escapes_what_the_catalog_says(published) -> None:  # type: ignore[no-untyped-def]

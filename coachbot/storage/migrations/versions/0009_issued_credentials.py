@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("public_id", sa.String(length=36), nullable=False),
         sa.Column("document", json, nullable=False),
         sa.Column("key_id", sa.String(length=32), nullable=False),
+        sa.Column("status_index", sa.Integer(), nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sa.Text(), nullable=True),
@@ -60,6 +61,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_issued_credentials")),
         sa.UniqueConstraint("award_id", name=op.f("uq_issued_credentials_award_id")),
         sa.UniqueConstraint("public_id", name=op.f("uq_issued_credentials_public_id")),
+        sa.UniqueConstraint(
+            "district_id",
+            "status_index",
+            name=op.f("uq_issued_credentials_district_id_status_index"),
+        ),
     )
     with op.batch_alter_table("issued_credentials", schema=None) as batch_op:
         batch_op.create_index("ix_issued_credentials_district_id", ["district_id"], unique=False)
