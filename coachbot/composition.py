@@ -120,6 +120,7 @@ class Services:
             calendar=self.calendar,
             status=self.status,
             outbox=self.outbox,
+            credentials=self.credentials,
         )
 
     async def aclose(self) -> None:

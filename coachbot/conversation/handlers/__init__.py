@@ -7,6 +7,7 @@ from coachbot.conversation.handlers import (
     approvals,
     calibration,
     catalog,
+    credentials,
     district,
     evidence,
     extra_tries,
@@ -36,6 +37,7 @@ MODULES = (
     reviews,
     calibration,
     extra_tries,
+    credentials,
 )
 
 # The order `help` lists a person's commands in: getting started, a teacher's journey, then
@@ -44,8 +46,8 @@ HELP_ORDER = (
     "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
     "catalog", "show", "colleagues", "choose", "status", "feedback", "withdraw", "helpme",
     "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck", "files",
-    "queue", "review", "handoff", "approvals", "approve", "cohort", "policy", "progress",
-    "calibration", "undelivered",
+    "badges", "queue", "review", "handoff", "approvals", "approve", "cohort", "policy",
+    "progress", "calibration", "undelivered",
 )  # fmt: skip
 
 

@@ -27,9 +27,21 @@ from coachbot.services.credentials.resolving import KeyResolver
 from coachbot.services.credentials.verifying import CredentialVerifier
 from coachbot.services.record import audit
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, IssuedCredential
+from coachbot.storage.models import Award, District, IssuedCredential
 
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+
+
+@dataclass(frozen=True)
+class HeldCredential:
+    """One of a teacher's own credentials, as ``credentials`` lists them."""
+
+    name: str
+    issued_at: datetime
+    url: str
+    valid_until: datetime | None
+    revoked_at: datetime | None
+    revoked_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -163,6 +175,27 @@ class Credentials:
     async def document(self, public_id: str) -> dict[str, Any]:
         """The credential's JSON exactly as signed."""
         return dict((await self._row(public_id)).document)
+
+    async def held_by(self, actor: Actor) -> list[HeldCredential]:
+        """The credentials ``actor`` earned, oldest first: only their own."""
+        async with self.db.read() as session:
+            rows = await session.scalars(
+                select(IssuedCredential)
+                .join(Award, Award.id == IssuedCredential.award_id)
+                .where(Award.teacher_id == actor.person_id)
+                .order_by(IssuedCredential.id)
+            )
+            return [
+                HeldCredential(
+                    name=str(row.document.get("name")),
+                    issued_at=row.issued_at,
+                    url=str(row.document.get("id")),
+                    valid_until=_moment(row.document.get("validUntil")),
+                    revoked_at=row.revoked_at,
+                    revoked_reason=row.revoked_reason,
+                )
+                for row in rows
+            ]
 
     async def issued(self) -> list[dict[str, Any]]:
         """Every credential issued, oldest first, as signed."""
