@@ -384,6 +384,9 @@ class Demo:
         return next((e for e, n in self.names.items() if n == name), "")
 
 
+CREDENTIAL_FILE = "coachbot-demo-credential.json"  # beside the database; make demo verifies it
+
+
 async def save_first_credential(demo: Demo, services: Services, settings: Settings) -> None:
     """The semester's first earner's signed credential, saved beside the database for
     ``coachbot credentials verify`` (``make demo`` ends by verifying it)."""
@@ -391,10 +394,10 @@ async def save_first_credential(demo: Demo, services: Services, settings: Settin
     if not issued:
         return
     database = Path(settings.database_url.split(":///", 1)[1])
-    path = database.with_name(f"{database.stem}-credential.json")
+    path = database.with_name(CREDENTIAL_FILE)
     await asyncio.to_thread(path.write_text, json.dumps(issued[0], indent=2) + "\n")
-    demo.say("credential_saved", count=len(issued), name=issued[0]["name"], path=str(path),
-             database=settings.database_url)  # fmt: skip
+    # Only the file's name: the same seed prints the same semester, wherever it is played.
+    demo.say("credential_saved", count=len(issued), name=issued[0]["name"], file=path.name)
 
 
 def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> Demo:

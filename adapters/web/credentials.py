@@ -17,6 +17,7 @@ from coachbot.domain.errors import NotFound
 
 log = logging.getLogger("coachbot.web")
 
+SLUG = "{slug:[A-Za-z0-9][A-Za-z0-9_.-]*}"  # a district's slug, as the catalog allows it
 UUID = "{public_id:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}"
 PUBLIC_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -62,8 +63,8 @@ def add_credential_routes(app: web.Application, services: Services) -> None:
             return _page(services, "credential_missing", 404)
         return _page(services, "credential_page", 200, page=shown)
 
-    app.router.add_get("/issuers/{slug:[a-z0-9-]+}", issuer)
-    app.router.add_get("/issuers/{slug:[a-z0-9-]+}/status/revocation", revocations)
+    app.router.add_get(f"/issuers/{SLUG}", issuer)
+    app.router.add_get(f"/issuers/{SLUG}/status/revocation", revocations)
     app.router.add_get(f"/credentials/{UUID}.json", document)
     app.router.add_get(f"/credentials/{UUID}", page)
 

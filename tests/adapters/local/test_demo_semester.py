@@ -49,7 +49,7 @@ def test_a_semester_keeps_the_promises_reminders_make(
     assert len(documents) >= 3
     schema = Draft201909Validator(achievement_schema())
     assert [list(schema.iter_errors(d)) for d in documents] == [[]] * len(documents)
-    saved = json.loads((tmp_path / "semester-credential.json").read_text())
+    saved = json.loads((tmp_path / "coachbot-demo-credential.json").read_text())
     assert saved == documents[0]
     assert f'"{saved["name"]}", is saved in' in shown
 
