@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/coachbot demo
+	COACHBOT_DATABASE_URL=sqlite+aiosqlite:///coachbot-demo.db $(BIN)/coachbot credentials verify coachbot-demo-credential.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,6 +32,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.routing
 	$(BIN)/python -m bench.evidence_open
+	$(BIN)/python -m bench.credentials
+	$(BIN)/python -m bench.authorization
 
 # Every benchmark at a quick size, one table of figures against targets, non-zero on a miss.
 # Not part of `test`: timings on a shared machine are not tests.
@@ -38,4 +41,4 @@ bench-check: $(STAMP)
 	$(BIN)/python -m bench.check
 
 clean:
-	rm -rf $(VENV) .pytest_cache coachbot-demo.db
+	rm -rf $(VENV) .pytest_cache coachbot-demo.db coachbot-demo-credential.json

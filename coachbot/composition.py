@@ -9,6 +9,7 @@ else receives what it needs as arguments; there are no module-level singletons.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,10 @@ from coachbot.conversation.nudges import NudgeDelivery
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
+from coachbot.services.credentials.addresses import Addresses
+from coachbot.services.credentials.issuing import CredentialIssuer
+from coachbot.services.credentials.keys import IssuerKeys, KeySealer
+from coachbot.services.credentials.publishing import Credentials
 from coachbot.services.district import (
     CohortService,
     PeopleDirectory,
@@ -96,6 +101,7 @@ class Services:
     calendar: CalendarLoader
     outbox: OutboxHistory
     access: AccessFacts  # who stands how to an object; refusals in the audit trail
+    credentials: Credentials  # Open Badges: keys, published credentials, verification
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -118,6 +124,7 @@ class Services:
             status=self.status,
             outbox=self.outbox,
             access=self.access,
+            credentials=self.credentials,
         )
 
     async def aclose(self) -> None:
@@ -141,7 +148,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     )
     access = EvidenceAccess(db, clock, links)
     evidence = EvidenceService(db, clock, journey, keeper)
-    reviews = ReviewService(db, clock, journey)
+    addresses = Addresses(settings.link_base())
+    keys = IssuerKeys(KeySealer(credential_key_secret(settings)), clock)
+    issuer = CredentialIssuer(keys, addresses)
+    reviews = ReviewService(db, clock, journey, issuer)
     return Services(
         settings=settings,
         clock=clock,
@@ -173,7 +183,18 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         calendar=CalendarLoader(db, clock),
         outbox=OutboxHistory(db, clock),
         access=AccessFacts(db, clock),
+        credentials=Credentials(db, clock, issuer, keys, addresses),
     )
+
+
+def credential_key_secret(settings: Settings) -> bytes | Callable[[], bytes]:
+    """What seals the signing keys: ``COACHBOT_CREDENTIAL_KEY_SECRET``, else the link secret
+    (``COACHBOT_LINK_SECRET`` or the evidence folder's), read only when a key is first used."""
+    if settings.credential_key_secret:
+        return settings.credential_key_secret.encode()
+    if settings.link_secret:
+        return settings.link_secret.encode()
+    return lambda: folder_secret(settings.evidence_folder())
 
 
 def evidence_store(settings: Settings) -> EvidenceStore:

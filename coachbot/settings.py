@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         "folder; set it when several replicas serve links)",
     )
     evidence_link_hours: float = Field(default=24, description="How long a file link works")
+    credential_key_secret: str | None = Field(
+        default=None,
+        description="Seals the districts' credential signing keys in the database (default: "
+        "derived from the link secret; set it, and keep it, when several replicas sign)",
+    )
 
     def evidence_folder(self) -> Path:
         """``evidence_dir``, or ``evidence/`` beside the SQLite file (or here for PostgreSQL)."""

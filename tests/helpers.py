@@ -198,11 +198,11 @@ async def not_yet_until_the_limit(services: Services, room: LocalDriver) -> tupl
 
 
 @contextlib.asynccontextmanager
-async def file_listener(services: Services) -> AsyncIterator[str]:
-    """The real file listener (adapters/web) on a free port; yields its base URL."""
+async def file_listener(services: Services, port: int = 0) -> AsyncIterator[str]:
+    """The real file listener (adapters/web) on ``port`` (or a free one); yields its base URL."""
     runner = web.AppRunner(files_app(services))
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:

@@ -9,6 +9,7 @@ transcript shows who saw what, and when; a progress table closes it.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -383,6 +384,22 @@ class Demo:
         return next((e for e, n in self.names.items() if n == name), "")
 
 
+CREDENTIAL_FILE = "coachbot-demo-credential.json"  # beside the database; make demo verifies it
+
+
+async def save_first_credential(demo: Demo, services: Services, settings: Settings) -> None:
+    """The semester's first earner's signed credential, saved beside the database for
+    ``coachbot credentials verify`` (``make demo`` ends by verifying it)."""
+    issued = await services.credentials.issued()
+    if not issued:
+        return
+    database = Path(settings.database_url.split(":///", 1)[1])
+    path = database.with_name(CREDENTIAL_FILE)
+    await asyncio.to_thread(path.write_text, json.dumps(issued[0], indent=2) + "\n")
+    # Only the file's name: the same seed prints the same semester, wherever it is played.
+    demo.say("credential_saved", count=len(issued), name=issued[0]["name"], file=path.name)
+
+
 def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> Demo:
     """Play the semester into a fresh SQLite file and print it; returns the played demo (its
     driver holds everything everyone was sent)."""
@@ -428,6 +445,7 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
         demo.say("peers", **await peer_figures(services))
         stalled = [t.name for t in demo.teachers if t.persona == "stalls"]
         demo.say("stalled", names=stalled)
+        await save_first_credential(demo, services, settings)
         return demo
     finally:
         await services.aclose()

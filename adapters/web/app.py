@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from adapters.web.credentials import add_credential_routes
 from coachbot.composition import Services
 from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.services.evidence import LinkRefused, OpenedFile
@@ -43,6 +44,7 @@ def files_app(services: Services) -> web.Application:
     app[SERVICES] = services
     app.router.add_get(PATH + "{token}", open_file)
     app.router.add_get("/healthz", healthy)
+    add_credential_routes(app, services)  # the public credential pages (credentials.py)
     return app
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from coachbot.cli.credentials import app as credentials_app
 from coachbot.cli.platforms import installed_listeners, installed_platforms
 from coachbot.cli.runner import run as run_with_services
 from coachbot.cli.runner import say
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Import a district's catalog or roster.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+app.add_typer(credentials_app, name="credentials")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coachbot.services.credentials.publishing import Credentials
 from coachbot.services.district import CohortService, PersonSettingsService, PolicyAdmin
 from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
 from coachbot.services.journey import (
@@ -45,3 +46,4 @@ class UseCases:
     status: StatusService
     outbox: OutboxHistory  # what was sent, and the dead letters admins may send again
     access: AccessFacts  # the refused attempts a district admin may look through
+    credentials: Credentials  # a teacher's own signed credentials and their links

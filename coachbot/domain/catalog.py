@@ -101,6 +101,7 @@ class Credential:
     issuer: str
     description: str = ""
     goals: tuple[str, ...] = ()  # school goals this credential serves, matched to schools' goals
+    valid_months: int | None = None  # an earned credential expires after this; None: never
 
 
 @dataclass(frozen=True)

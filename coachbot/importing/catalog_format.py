@@ -178,6 +178,7 @@ class CredentialIn(Strict):
     hours_estimate: float = Field(gt=0, le=200)
     goals: list[Title] = []
     currency: CurrencyIn | None = None  # overrides the district's currency for this credential
+    valid_months: int | None = Field(default=None, ge=1, le=600)  # expiry of what is earned
     requirements: list[RequirementIn] = Field(min_length=1)
     rubric: RubricIn
 

@@ -169,6 +169,7 @@ def _credential(c: CredentialIn) -> Credential:
         issuer=c.issuer,
         hours_estimate=c.hours_estimate,
         goals=tuple(c.goals),
+        valid_months=c.valid_months,
         requirements=tuple(
             Requirement(
                 r.name,

@@ -28,6 +28,8 @@ class CredentialRow(Base):
     goals: Mapped[list[Any]]
     # Overrides of the district's currency for this credential, or null for the district's.
     currency: Mapped[dict[str, Any] | None]
+    # How long an earned credential stays valid (its credential's validUntil); null: for good.
+    valid_months: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -11,6 +11,7 @@ from coachbot.storage.catalog import (
 )
 from coachbot.storage.cohorts import Cohort, CohortMember
 from coachbot.storage.conversation import DraftItem, PersonSettings
+from coachbot.storage.issued import IssuedCredential, IssuerKey
 from coachbot.storage.nudges import NudgeRow, SchoolBreak
 from coachbot.storage.people import District, Person, RoleGrantRow, School
 from coachbot.storage.platforms import WorkspaceLink
@@ -40,6 +41,8 @@ __all__ = [
     "EvidencePartRow",
     "EvidenceVersion",
     "IdempotencyKey",
+    "IssuedCredential",
+    "IssuerKey",
     "MilestoneRow",
     "NudgeRow",
     "PathwayArea",

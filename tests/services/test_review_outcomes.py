@@ -17,7 +17,14 @@ from coachbot.conversation.vocabulary import Reply
 from coachbot.domain.errors import ChangedMeanwhile, InvalidInput, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.services.reviews.reviewing import Decision, ReviewOutcome
-from coachbot.storage.models import Award, EvidenceVersion, NudgeRow, Pursuit, Review
+from coachbot.storage.models import (
+    Award,
+    EvidenceVersion,
+    IssuedCredential,
+    NudgeRow,
+    Pursuit,
+    Review,
+)
 from tests.helpers import (
     ANA,
     BELOW,
@@ -102,7 +109,11 @@ async def test_feedback_waits_out_the_night_but_ignores_mute_and_the_cap(
     earned = room.as_(ANA).last
     assert "Congratulations! You've earned *Questioning for Discourse*" in earned
     assert "4.0 in-service hours" in earned
-    assert "Your badge id is" in earned
+    # The link to her signed credential, where anyone can check it (it is issued with the award).
+    async with district.db.read() as session:
+        (document,) = await session.scalars(select(IssuedCredential.document))
+    assert "anyone you share this link with can check it" in earned
+    assert document["id"] in earned and "/credentials/" in document["id"]
 
 
 async def test_not_yet_three_times_keeps_every_version_and_offers_a_meeting(

@@ -8,6 +8,7 @@ from coachbot.conversation.handlers import (
     attempts,
     calibration,
     catalog,
+    credentials,
     district,
     evidence,
     extra_tries,
@@ -40,6 +41,7 @@ MODULES = (
     calibration,
     extra_tries,
     attempts,
+    credentials,
 )
 
 # The order `help` lists a person's commands in: getting started, a teacher's journey, then
@@ -48,8 +50,8 @@ HELP_ORDER = (
     "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
     "catalog", "show", "colleagues", "choose", "status", "feedback", "withdraw", "helpme",
     "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck", "files",
-    "queue", "review", "handoff", "approvals", "approve", "cohort", "policy", "progress",
-    "calibration", "undelivered",
+    "badges", "queue", "review", "handoff", "approvals", "approve", "cohort", "policy",
+    "progress", "calibration", "undelivered",
 )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from coachbot.clock import Clock
 from coachbot.domain.catalog import OutcomeKind, Pathway, PathwayArea, Stack
 from coachbot.domain.currency import StipendStatus, credit_for_award
 from coachbot.domain.roles import Actor, Role
+from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.record import audit
 from coachbot.storage.codec import currency_from_json, outcome_from_json, policy_from_json
 from coachbot.storage.models import (
@@ -37,8 +38,12 @@ async def grant_award(
     pursuit: Pursuit,
     credential: CredentialRow,
     review: Review,
+    *,
+    credentials: CredentialIssuer | None = None,
 ) -> int:
-    """Record the award with its credit; runs inside the review's transaction."""
+    """Record the award with its credit, and sign its Open Badges credential (when CoachBot
+    was built with an issuer, as ``composition.build`` does); runs inside the review's
+    transaction, so an award never exists without its credential."""
     # Lock the district row so that two awards at once cannot both spend the last of the budget.
     district = (
         await session.execute(
@@ -84,6 +89,8 @@ async def grant_award(
     )
     session.add(award)
     await session.flush()
+    if credentials is not None:
+        await credentials.issue(session, award)
     audit.on_pursuit(
         session,
         pursuit,

@@ -133,6 +133,7 @@ class CatalogLoader:
                 "rubric": rubric_to_json(cred.rubric),
                 "goals": list(cred.goals),
                 "currency": currency_to_json(override) if override else None,
+                "valid_months": cred.valid_months,
                 "active": True,
             }
             row = existing.get(cred.code)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from coachbot.domain.catalog import Credential
 from coachbot.domain.errors import NotFound
 from coachbot.services.awards import completed_by
+from coachbot.services.credentials.issuing import credential_url
 from coachbot.services.reading.shapes import (
     AwardSummary,
     CatalogGroup,
@@ -199,6 +200,7 @@ class CatalogReads:
                 award.assertion_id,
                 completed,
                 policy_from_json(district.policy).announcement_channel,
+                await credential_url(session, award.id),
             )
 
     async def school_goals(self, school_id: int | None) -> list[str]:

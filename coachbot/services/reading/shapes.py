@@ -60,6 +60,7 @@ class AwardSummary:
     assertion_id: str
     completed: list[tuple[str, str, str]]  # (kind, title, outcome) of stacks and pathways
     channel: str | None
+    credential_url: str | None = None  # the signed credential's page (None: an older award)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from coachbot.domain.errors import (
 )
 from coachbot.domain.reviews import Decision, ReviewPurpose, ReviewStatus, open_status
 from coachbot.domain.roles import Actor
+from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
 from coachbot.services.reviews.outcome import ReviewOutcome
 from coachbot.services.reviews.recording import Recorder, Scored
@@ -39,11 +40,17 @@ Record = Callable[[AsyncSession, Scored], Awaitable[ReviewOutcome]]
 
 
 class Decider:
-    def __init__(self, db: Database, clock: Clock, journey: JourneyService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        journey: JourneyService,
+        credentials: CredentialIssuer | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.journey = journey
-        self.recorder = Recorder(clock, journey)
+        self.recorder = Recorder(clock, journey, credentials)
         # What recording does, by the review's purpose; any other (official, second, third)
         # decides earned or not yet.
         self._by_purpose: dict[str, Record] = {

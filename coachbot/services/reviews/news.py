@@ -22,6 +22,7 @@ from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.reviews import Decision, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Role
 from coachbot.services.awards.announcing import queue_announcement
+from coachbot.services.credentials.issuing import credential_url
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.record import outbox
 from coachbot.storage.models import (
@@ -81,6 +82,7 @@ async def award_params(session: AsyncSession, award_id: int) -> dict[str, Any]:
         "stipend_status": award.stipend_status,
         "cpd_units": award.cpd_units,
         "assertion_id": award.assertion_id,
+        "credential_url": await credential_url(session, award.id),
         "completed": completed,
     }
 

@@ -29,6 +29,7 @@ from coachbot.domain.journey import Move, State
 from coachbot.domain.reviews import Decision, ReviewPurpose, ReviewStatus, WaitingOn
 from coachbot.domain.roles import Actor
 from coachbot.services.awards.awarding import grant_award
+from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.journey.gate import JourneyService
 from coachbot.services.record import audit
 from coachbot.services.reviews import blind_pairs
@@ -84,9 +85,12 @@ class Scored:
 
 
 class Recorder:
-    def __init__(self, clock: Clock, journey: JourneyService) -> None:
+    def __init__(
+        self, clock: Clock, journey: JourneyService, credentials: CredentialIssuer | None = None
+    ) -> None:
         self.clock = clock
         self.journey = journey
+        self.credentials = credentials
 
     async def exercise(self, session: AsyncSession, s: Scored) -> ReviewOutcome:
         """An anchor scored for calibration: the scores are kept, nothing is decided."""
@@ -196,7 +200,13 @@ class Recorder:
         award_id = None
         if move is Move.AWARD:
             award_id = await grant_award(
-                session, self.clock, s.actor, s.pursuit, s.credential, review
+                session,
+                self.clock,
+                s.actor,
+                s.pursuit,
+                s.credential,
+                review,
+                credentials=self.credentials,
             )
         # A third reviewer's message shows its own scores; a pair's shows both side by side.
         third = review.purpose == ReviewPurpose.THIRD

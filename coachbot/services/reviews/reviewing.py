@@ -18,6 +18,7 @@ from coachbot.domain.errors import (
 from coachbot.domain.journey import Move, State
 from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor
+from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.district import due_on_a_school_day
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
 from coachbot.services.record import audit, idempotency
@@ -38,11 +39,17 @@ __all__ = ["Decision", "ReviewOutcome", "ReviewService"]
 
 
 class ReviewService:
-    def __init__(self, db: Database, clock: Clock, journey: JourneyService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        journey: JourneyService,
+        credentials: CredentialIssuer | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.journey = journey
-        self.decider = Decider(db, clock, journey)
+        self.decider = Decider(db, clock, journey, credentials)
 
     async def assign(
         self, actor: Actor, pursuit_id: int, reviewer_id: int, *, purpose: str | None = None

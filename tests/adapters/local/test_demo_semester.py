@@ -3,15 +3,23 @@ reminders make: read back from the record of what was sent, planned and dropped.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from jsonschema import Draft201909Validator
 
 from adapters.local.demo import EXAMPLE, START, run_demo
+from coachbot.clock import VirtualClock
+from coachbot.composition import build
 from coachbot.conversation.vocabulary import Text
+from coachbot.services.credentials.loader import achievement_schema
+from coachbot.settings import Settings
 from tests.adapters.local.semester_record import read_breaks, read_record
 
 # Words of the code that must never reach a person: the journey's internal name, state and
@@ -77,3 +85,26 @@ def test_a_semester_keeps_the_promises_reminders_make(
     assert record.silences == []
     # facilitators never get the same digest twice in a row
     assert record.digests > 0 and record.identical_digests == 0
+    # every credential earned is a signed Open Badges 3.0 credential in 1EdTech's schema that
+    # verifies; the first is saved for `coachbot credentials verify` (make demo runs it)
+    documents = asyncio.run(issued_and_verified(tmp_path / "semester.db", end))
+    assert len(documents) >= 3
+    schema = Draft201909Validator(achievement_schema())
+    assert [list(schema.iter_errors(d)) for d in documents] == [[]] * len(documents)
+    saved = json.loads((tmp_path / "coachbot-demo-credential.json").read_text())
+    assert saved == documents[0]
+    assert f'"{saved["name"]}", is saved in' in shown
+
+
+async def issued_and_verified(database: Path, end: datetime) -> list[dict[str, Any]]:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{database}", _env_file=None)
+    services = build(settings, VirtualClock(end.astimezone(UTC)))
+    try:
+        documents = await services.credentials.issued()
+        verifier = services.credentials.verifier()
+        for document in documents:
+            verdict = await verifier.verify(document)
+            assert verdict.valid and all(c.ok for c in verdict.checks), verdict.checks
+        return documents
+    finally:
+        await services.aclose()

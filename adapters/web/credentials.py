@@ -1,0 +1,92 @@
+"""The public side of credentials, on the file listener's port: what a principal in another
+district opens. ``/issuers/SLUG`` (the district's Profile with its keys), ``/credentials/ID``
+(a page for people, or the signed JSON for software that asks for it) and
+``/credentials/ID.json``. Everything comes from the signed credential and the issuer's keys:
+no evidence and no email can appear, since neither is in them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from coachbot.composition import Services
+from coachbot.domain.errors import NotFound
+
+log = logging.getLogger("coachbot.web")
+
+SLUG = "{slug:[A-Za-z0-9][A-Za-z0-9_.-]*}"  # a district's slug, as the catalog allows it
+UUID = "{public_id:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}"
+PUBLIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # Revocation must show at once: caches ask again every time.
+    "Cache-Control": "no-cache",
+    "Referrer-Policy": "no-referrer",
+}
+JSON_HEADERS = {**PUBLIC_HEADERS, "Access-Control-Allow-Origin": "*"}  # verifiers in browsers
+PAGE_HEADERS = {
+    **PUBLIC_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
+
+
+def add_credential_routes(app: web.Application, services: Services) -> None:
+    async def issuer(request: web.Request) -> web.Response:
+        try:
+            profile = await services.credentials.issuer_profile(request.match_info["slug"])
+        except NotFound:
+            return _page(services, "credential_missing", 404)
+        return _json(profile)
+
+    async def revocations(request: web.Request) -> web.Response:
+        try:
+            found = await services.credentials.status_list(request.match_info["slug"])
+        except NotFound:
+            return _page(services, "credential_missing", 404)
+        return _json(found)
+
+    async def document(request: web.Request) -> web.Response:
+        try:
+            found = await services.credentials.document(request.match_info["public_id"])
+        except NotFound:
+            return _page(services, "credential_missing", 404)
+        return _json(found)
+
+    async def page(request: web.Request) -> web.Response:
+        if _wants_json(request):
+            return await document(request)
+        try:
+            shown = await services.credentials.page(request.match_info["public_id"])
+        except NotFound:
+            return _page(services, "credential_missing", 404)
+        return _page(services, "credential_page", 200, page=shown)
+
+    app.router.add_get(f"/issuers/{SLUG}", issuer)
+    app.router.add_get(f"/issuers/{SLUG}/status/revocation", revocations)
+    app.router.add_get(f"/credentials/{UUID}.json", document)
+    app.router.add_get(f"/credentials/{UUID}", page)
+
+
+def _wants_json(request: web.Request) -> bool:
+    """Software asks for JSON (a verifier, curl with Accept); a browser asks for HTML."""
+    accept = request.headers.get("Accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+def _json(data: dict[str, Any]) -> web.Response:
+    return web.Response(
+        text=json.dumps(data, indent=2, ensure_ascii=False),
+        content_type="application/ld+json",
+        charset="utf-8",
+        headers=JSON_HEADERS,
+    )
+
+
+def _page(services: Services, message: str, status: int, **params: Any) -> web.Response:
+    html = services.prompts.render("credentials.j2", message, p=params)
+    return web.Response(
+        text=html, status=status, content_type="text/html", charset="utf-8",
+        headers=PAGE_HEADERS,
+    )  # fmt: skip

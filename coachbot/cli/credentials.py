@@ -1,0 +1,95 @@
+"""``coachbot credentials``: verify an Open Badges credential (a file or a link), rotate a
+district's signing key."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from coachbot.cli.runner import run as run_with_services
+from coachbot.cli.runner import say
+from coachbot.composition import Services
+from coachbot.services.credentials.resolving import fetch_json
+from coachbot.services.district.districts import pick_district
+
+app = typer.Typer(help="Open Badges credentials: verify one, rotate a key.", no_args_is_help=True)
+
+
+async def _read(source: str) -> tuple[dict[str, Any] | None, str, str]:
+    """The credential's JSON, or None with why ("missing", "fetch", "json") and a detail."""
+    if source.startswith(("https://", "http://")):
+        try:
+            document = await asyncio.to_thread(fetch_json, source)
+        except (OSError, ValueError) as error:
+            return None, "fetch", str(error)[:200]
+    else:
+        path = Path(source)
+        if not await asyncio.to_thread(path.is_file):
+            return None, "missing", ""
+        try:
+            document = json.loads(await asyncio.to_thread(path.read_text, "utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            return None, "json", str(error)[:200]
+    if not isinstance(document, dict):
+        return None, "json", ""
+    return document, "", ""
+
+
+@app.command("verify")
+def verify(
+    source: str = typer.Argument(..., help="A credential file (JSON) or its link"),
+    online: bool = typer.Option(
+        False, help="Fetch another issuer's key from its website (ours are always known)"
+    ),
+) -> None:
+    """Check a credential's signature, issuer, key, revocation, dates and format."""
+    valid = False
+
+    async def work(services: Services) -> None:
+        nonlocal valid
+        document, why, detail = await _read(source)
+        if document is None:
+            say(services, "credentials.j2", "verify_unreadable", source=source, why=why,
+                detail=detail)  # fmt: skip
+            return
+        verdict = await services.credentials.verifier(online=online).verify(document)
+        valid = verdict.valid
+        say(services, "credentials.j2", "verify_report", source=source, verdict=verdict)
+
+    run_with_services(work)
+    if not valid:
+        raise typer.Exit(1)
+
+
+@app.command("revoke")
+def revoke(
+    credential: str = typer.Argument(..., help="The credential's link, or the id at its end"),
+    reason: str = typer.Option(..., help="Why, in words the teacher and a verifier will read"),
+) -> None:
+    """Withdraw a credential: its page and the district's revocation list say so at once."""
+
+    async def work(services: Services) -> None:
+        public_id = credential.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
+        row = await services.credentials.revoke(public_id, reason.strip())
+        say(services, "credentials.j2", "revoked_done", name=row.document.get("name"),
+            when=row.revoked_at, reason=row.revoked_reason)  # fmt: skip
+
+    run_with_services(work)
+
+
+@app.command("rotate-key")
+def rotate_key(
+    district: str | None = typer.Option(None, help="District slug (needed if there are several)"),
+) -> None:
+    """Make a new signing key for the district; the old one keeps verifying what it signed."""
+
+    async def work(services: Services) -> None:
+        slug = await pick_district(services.db, district)
+        key_id, name = await services.credentials.rotate(slug)
+        say(services, "credentials.j2", "keys_rotated", district=name, key=key_id)
+
+    run_with_services(work)
