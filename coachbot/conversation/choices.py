@@ -16,6 +16,11 @@ from coachbot.conversation import zones
 from coachbot.conversation.vocabulary import FieldKind, FormField, Option
 
 key = zones.key
+MIN_START = 3  # the shortest start of a label taken as that label (yes or no aside)
+YES_NO = {
+    **dict.fromkeys(("y", "yes", "yeah", "yep", "yup", "sure"), "yes"),
+    **dict.fromkeys(("n", "no", "nope", "nah"), "no"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,19 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
             "choice_number" if numbered else "choice_unknown",
             {"value": answer[:20], "count": len(options), "labels": labels(options)},
         )
-    starting = [o for o in options if said and key(o.label).startswith(said)]
+    yes_no = sorted(key(o.value) for o in options) == ["no", "yes"]
+    if said in YES_NO:
+        if yes_no:  # "nope", "yeah": a yes or a no as people type it
+            return next(o.value for o in options if key(o.value) == YES_NO[said])
+        # "no" is never a start of "Not yet": a decision does not hang on a yes or a no.
+        return Refusal(
+            "choice_unknown",
+            {"value": answer[:40], "labels": labels(options), "numbered": numbered},
+        )
+    # A start of one or two letters only for yes or no ("n"); elsewhere ("e" for Earned or
+    # Exemplary?) it is too little to act on.
+    short = len(said) < MIN_START and not yes_no
+    starting = [o for o in options if said and not short and key(o.label).startswith(said)]
     if len(starting) == 1:
         return starting[0].value
     if len(starting) > 1:

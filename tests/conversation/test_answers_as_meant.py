@@ -67,6 +67,7 @@ def test_labels_and_values_in_any_case_and_spacing() -> None:
     assert choose(DECISION, "earned") == "earned"
     assert choose(LEVELS, "prof") == "Proficient"  # the start of one option
     assert choose(YES_NO, "y") == "yes"
+    assert choose(YES_NO, "nope") == "no" and choose(YES_NO, "yeah") == "yes"
 
 
 def test_numbers_only_where_they_were_shown() -> None:

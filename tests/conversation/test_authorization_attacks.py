@@ -226,3 +226,8 @@ async def test_a_school_admins_progress_counts_only_their_schools_teachers(
     north = await room.as_(SAM).command("progress")  # Sam is North's school admin
     assert "*Fall*: 1 teacher," in north
     assert "Ana Teacher" in north and "Cara Teacher" not in north
+    # ...and their home says the same: no other school's teacher among those gone quiet
+    # (the trial found a school admin's "hi" naming every school's quiet teachers).
+    home = await room.as_(SAM).command("help")
+    assert "Ana Teacher" in home and "Cara Teacher" not in home
+    assert "Cara Teacher" in await dee.command("help")

@@ -33,7 +33,8 @@ async def test_a_new_deadline_keeps_done_steps_and_offers_a_date_that_fits(
     assert "3 steps already done, kept as they are" in proposal
     # twelve hours over five steps leave about five for the last two: too tight by the 15th
     assert "That's tight: about 5 hours of work are left" in proposal
-    assert "The earliest date that fits is *Friday, September 18, 2026*" in proposal
+    earliest = "The earliest date that fits is *Friday, September 18, 2026*."
+    assert earliest + "\n\nUse it as is" in proposal
     assert [b for b in ana.mailbox.last.blocks if "Use Friday, September 18, 2026 instead"
             in str(b)]
     saved = await ana.press("use_plan", labelled="Keep")
@@ -91,3 +92,20 @@ async def test_moving_the_deadline_when_every_step_is_done_keeps_them_all(
     plan = await ana.command("plan")
     assert len(re.findall(r"^- ", plan, re.MULTILINE)) == 5
     assert "October 30, 2026" in plan
+
+
+async def test_a_long_reflection_is_listed_cut_between_words(district: Services) -> None:
+    """The basket lists a text part by its start: cut at a word, with an ellipsis (the trial
+    read "...to revise their paragrap")."""
+    room = LocalDriver(district)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    await ana.say(
+        "Reflection: my students used the criteria chart to revise their paragraphs twice "
+        "before they shared them with a partner"
+    )
+    listed = await ana.command("draft")
+    line = next(x for x in listed.splitlines() if "my students used" in x)
+    assert line.endswith("…") and "paragrap…" not in line, line
+    assert line.rstrip("…").split()[-1] in "my students used the criteria chart to revise their"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.turn import Turn
 from coachbot.domain.errors import NotFound, PreconditionFailed
+from coachbot.domain.roles import Role
 from coachbot.services.reading import PursuitSummary
 
 
@@ -26,3 +27,12 @@ async def my_pursuit(turn: Turn, code: str | None) -> PursuitSummary:
 def first_word(args: str) -> tuple[str, str]:
     word, _, rest = args.strip().partition(" ")
     return word, rest.strip()
+
+
+def schools_seen(turn: Turn) -> list[int] | None:
+    """A school admin (or a school's facilitator) sees their own schools' teachers, in
+    ``progress`` and on their home alike; people with a district-wide role see them all."""
+    grants = turn.me.actor.grants
+    if any(g.school_id is None and g.role != Role.TEACHER for g in grants):
+        return None
+    return [g.school_id for g in grants if g.role != Role.TEACHER and g.school_id is not None]

@@ -6,7 +6,7 @@ from datetime import date
 
 from coachbot.conversation.authorization import OWN, Relation, Subject, cohort_value, for_roles, on
 from coachbot.conversation.dates import parse_day, spoken
-from coachbot.conversation.handlers.common import first_word
+from coachbot.conversation.handlers.common import first_word, schools_seen
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, FieldKind, Form, FormField
@@ -193,15 +193,8 @@ async def progress(turn: Turn, args: str) -> None:
     chosen = [(cid, name) for cid, name in cohorts if not wanted or wanted in name.lower()]
     now = turn.clock.now()
     reports = [
-        await turn.use.status.cohort(cid, now, schools=_schools_seen(turn)) for cid, _ in chosen[:5]
+        await turn.use.status.cohort(cid, now, schools=schools_seen(turn)) for cid, _ in chosen[:5]
     ]
     await turn.answer("cohorts.j2", "progress", reports=reports)
 
 
-def _schools_seen(turn: Turn) -> list[int] | None:
-    """A school admin (or a school's facilitator) sees their own schools' teachers; people with
-    a district-wide role see them all."""
-    grants = turn.me.actor.grants
-    if any(g.school_id is None and g.role != Role.TEACHER for g in grants):
-        return None
-    return [g.school_id for g in grants if g.role != Role.TEACHER and g.school_id is not None]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from coachbot.conversation.handlers.common import schools_seen
 from coachbot.conversation.turn import Turn
 from coachbot.domain.journey import OPEN_STATES, State
 from coachbot.domain.roles import Role
@@ -24,12 +25,13 @@ BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.TEACHER: (
         "join", "catalog", "show", "colleagues", "choose", "status", "plan", "deadline", "done",
         "draft", "send", "submit", "selfcheck", "clear", "files", "feedback", "withdraw", "helpme",
+        "badges",
     ),
     Role.FACILITATOR: ("queue", "review", "handoff", "progress", "catalog", "show"),
     Role.SCHOOL_ADMIN: ("approvals", "approve", "cohort", "progress", "catalog", "show"),
     Role.DISTRICT_ADMIN: (
         "approvals", "approve", "cohort", "progress", "policy", "calibration", "undelivered",
-        "catalog", "show",
+        "attempts", "catalog", "show",
     ),
 }  # fmt: skip
 ROLE_ORDER = (Role.TEACHER, Role.FACILITATOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
@@ -116,8 +118,8 @@ async def _quiet(turn: Turn) -> list[tuple[str, int]] | None:
         return None
     quiet: dict[str, int] = {}
     moment = turn.clock.now()
-    for cohort_id, _ in cohorts[:5]:
-        report = await turn.use.status.cohort(cohort_id, moment)
+    for cohort_id, _ in cohorts[:5]:  # a school admin's, their own schools' teachers only
+        report = await turn.use.status.cohort(cohort_id, moment, schools=schools_seen(turn))
         for name, days in report.quiet:
             quiet[name] = max(quiet.get(name, 0), days)
     return sorted(quiet.items(), key=lambda item: -item[1])

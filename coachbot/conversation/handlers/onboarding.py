@@ -140,7 +140,7 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
         buttons.append(turn.say.button("join_cohort", JOIN))
     await turn.reply(
         turn.say.reply(
-            "general.j2", "onboarded", timezone=zone, goal=goal, cohorts=cohorts,
+            "general.j2", "onboarded", timezone=shown(zone), goal=goal, cohorts=cohorts,
             teacher=teacher, now=await now(turn), tz=zone, buttons=buttons,
         )
     )  # fmt: skip

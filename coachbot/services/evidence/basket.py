@@ -302,7 +302,7 @@ class BasketService:
                 )
             )
             have = [
-                (i.requirement, i.kind, i.file_name or i.url or (i.text or "")[:60]) for i in items
+                (i.requirement, i.kind, i.file_name or i.url or glimpse(i.text or "")) for i in items
             ]
             parts, names = await basket_parts(session, pursuit.id)
             present = {p.requirement for p in parts}
@@ -364,3 +364,13 @@ class BasketService:
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert credential is not None
         return pursuit, requirements_from_json(credential.requirements)
+
+
+def glimpse(text: str, limit: int = 60) -> str:
+    """The start of a text for a list, cut between words with an ellipsis, never mid-word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"

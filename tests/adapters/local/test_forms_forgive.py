@@ -101,7 +101,7 @@ async def test_a_reviewer_types_not_yet_as_shown_and_a_wrong_score_is_asked_agai
             "1",  # [Score]
             "5",  # Question design: there are four levels
             "pro",  # the start of "Proficient"
-            "e",  # Student talk: Exemplary
+            "exem",  # Student talk: Exemplary
             "",  # strengths: none
             "Let students pose the follow-up questions.",
             "Then record the discussion again.",
@@ -188,8 +188,14 @@ async def test_the_decision_as_shown_is_understood(district: Services) -> None:
     decision = next(f for f in fay.mailbox.forms[-1].fields if f.name == "decision")
     for typed in ("Not yet", "not yet", "not_yet", "NOT  YET", " Not yet. ", "not", "2"):
         assert choose(decision, typed, numbered=typed == "2") == "not_yet", typed
-    for typed in ("Earned", "earned", "EARNED", "e", "1"):
+    for typed in ("Earned", "earned", "EARNED", "earn", "1"):
         assert choose(decision, typed, numbered=typed == "1") == "earned", typed
+    # A decision never hangs on a letter or on a yes or a no (the trial's "no" was recorded
+    # as "not yet" and sent to the teacher): each is asked again, with the choices.
+    for typed in ("e", "n", "no", "yes", "nope"):
+        refused = choose(decision, typed)
+        assert not isinstance(refused, str), typed
+        assert refused.params["labels"] == ["Earned", "Not yet"]
 
 
 async def test_earned_below_passing_asks_the_decision_and_those_scores_again(
@@ -228,3 +234,13 @@ async def test_a_plan_with_one_unreadable_line_is_mended_not_retyped(district: S
     await ana.submit({"milestones": typed.replace("sometime", "2026-10-02")})
     plan = await ana.command("plan")
     assert "Try exit tickets" in plan and "Write the reflection" in plan
+
+
+async def test_the_zone_is_said_back_as_people_read_it(district: Services) -> None:
+    _, ask = typist(["New York", "student DISCOURSE", "Yes", "Yes", "/quit"])
+    screen: list[str] = []
+    await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    assert "I'll use *America/New York* for your dates" in text
+    assert "New_York" not in text
+    assert await _zone(district, ANA) == "America/New_York"
