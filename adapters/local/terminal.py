@@ -51,8 +51,10 @@ class TerminalChannel:
         self.fresh = True  # set at each new turn: the next buttons are numbered from 1
 
     async def reply(self, reply: Reply) -> None:
-        if self.fresh:
-            self.buttons.clear()  # numbers always refer to the newest buttons
+        # Numbers always refer to the newest buttons on screen: a turn that shows none (say,
+        # the catalog after "join") leaves the last ones pressable, as they still read.
+        if self.fresh and any(isinstance(block, Buttons) for block in reply.blocks):
+            self.buttons.clear()
             self.fresh = False
         for block in reply.blocks:
             if isinstance(block, Buttons):
@@ -158,8 +160,9 @@ async def chat(
             button = channel.buttons[int(line) - 1]
             event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()
-        elif line.isdigit() and len(line) <= 2:  # a button number that is not (any more) shown
-            event = ButtonPress(sender, "", "", event_id(turn))
+        elif line.isdigit() and len(line) <= 2:  # a number no button on screen carries
+            write(words(services, "no_such_button", number=line, count=len(channel.buttons)))
+            continue
         elif line.startswith("/file "):
             shared = await asyncio.to_thread(shared_file, line[6:].strip())
             if shared is None:

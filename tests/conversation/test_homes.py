@@ -28,6 +28,7 @@ async def test_first_contact_greets_each_role_as_itself(district: Services) -> N
     fay = await onboard(room, FAY)  # a teacher who also reviews hears both
     assert TEACHER_WELCOME in fay and "review" in fay
     after = room.as_(DEE)
+    await after.command("settings")
     await after.submit({"timezone": "America/Chicago", "open_to_questions": "no"})
     assert "choose one that fits your classroom" not in after.last
     assert "No requests are waiting for your approval" in after.last
@@ -100,3 +101,19 @@ async def test_an_admin_sees_approvals_and_quiet_teachers(district: Services) ->
     dee = await room.as_(DEE).command("help")
     assert "No requests are waiting for your approval" in dee
     assert "*undelivered*" in dee
+
+
+async def test_staff_who_left_the_settings_form_still_reach_their_home(
+    district: Services,
+) -> None:
+    """The trial's facilitator: "hi" reopened the welcome form after each /cancel, so the
+    reviews waiting were never shown. Staff get their home, with a line about settings."""
+    await under_review(district, ANA, FAY)
+    room = LocalDriver(district)
+    dee = room.as_(DEE)
+    forms = len(dee.mailbox.forms)
+    hello = await dee.say("hi")
+    assert hello.startswith("Hi Dee")
+    assert "Your settings aren't saved yet" in hello and "Say *settings*" in hello
+    assert len(dee.mailbox.forms) == forms  # no form in the way
+    assert TEACHER_WELCOME in await room.as_(ANA).say("hi")  # a teacher's first contact

@@ -136,7 +136,35 @@ async def test_in_the_terminal_a_gone_button_number_and_thanks(district: Service
     screen: list[str] = []
     await chat(district, ANA, ask, screen.append)
     text = "\n".join(screen)
-    assert "That button is gone" in text
+    # 9 was never on screen: said in so many words, not as an "older message"
+    assert "There's no button 9 on screen: the buttons shown are 1 to " in text
+    assert "That button is gone" not in text
     assert "You're welcome, Ana Teacher!" in text
     assert "Hi Ana Teacher! You're working on *Questioning for Discourse*" in text
     assert "didn't catch" not in text and "== Welcome" not in text
+
+
+async def test_in_the_terminal_buttons_stay_pressable_after_a_message_without_any(
+    district: Services,
+) -> None:
+    """The trial's "join", then "catalog" (no buttons), then "1" for the Join still on screen:
+    the number presses the button still shown, rather than saying it is gone."""
+    await working(district)
+    await district.person_settings.update(await actor(district, ANA), onboarded=True)
+
+    async def pressed_after(lines: list[str]) -> str:
+        answers = iter([*lines, "/quit"])
+
+        def ask(prompt: str) -> str:
+            try:
+                return next(answers)
+            except StopIteration:
+                raise EOFError from None
+
+        screen: list[str] = []
+        await chat(district, ANA, ask, screen.append)
+        return "\n".join(screen)
+
+    text = await pressed_after(["status", "thanks!", "1"])
+    assert "You're welcome" in text
+    assert "That button is gone" not in text and "no button 1" not in text

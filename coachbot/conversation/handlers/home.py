@@ -150,7 +150,11 @@ async def help_(turn: Turn, args: str) -> None:
                       tz=turn.me.timezone)  # fmt: skip
 
 
-async def greet(turn: Turn) -> None:
-    """Hello to someone already set up: what waits for them now, and no settings form."""
+async def greet(turn: Turn, *, settings_unsaved: bool = False) -> None:
+    """Hello: what waits for them now, and no settings form (staff who have not saved their
+    settings are told how, once, in a line)."""
     found = await now(turn)
-    await turn.answer("home.j2", "hello", name=turn.me.name, now=found, tz=turn.me.timezone)
+    await turn.answer(
+        "home.j2", "hello", name=turn.me.name, now=found, tz=turn.me.timezone,
+        settings_unsaved=settings_unsaved,
+    )  # fmt: skip

@@ -58,9 +58,12 @@ async def small_talk(turn: Turn) -> bool:
         return False
     if kind == "hello":
         settings = await turn.use.person_settings.view(turn.me.person_id)
+        staff = turn.me.is_(Role.FACILITATOR) or turn.me.is_admin
         if settings.onboarded:
             await greet(turn)
-        else:  # first contact
+        elif staff:  # what waits for them, never a settings form in the way of it
+            await greet(turn, settings_unsaved=True)
+        else:  # a teacher's first contact: the welcome and their settings
             await start(turn, "")
         return True
     await turn.answer("home.j2", "small_talk", kind=kind, name=turn.me.name)
