@@ -145,7 +145,8 @@ async def help_me(turn: Turn, args: str) -> None:
         return
     summary = await my_pursuit(turn, None)
     facilitators = await turn.read.facilitators_of(summary.pursuit_id)
-    if not facilitators:
+    admins = not facilitators  # said as it is: the admins, not "your facilitators"
+    if admins:
         facilitators = await turn.read.district_admins(turn.me.district_id)
     note = turn.say.reply(
         "pursuit.j2",
@@ -159,7 +160,7 @@ async def help_me(turn: Turn, args: str) -> None:
     for person_id in facilitators:
         await turn.notify.to_person(person_id, note)
     await turn.use.journey.note(turn.me.actor, summary.pursuit_id, "ask_for_help", args)
-    await turn.answer("pursuit.j2", "help_sent", count=len(facilitators))
+    await turn.answer("pursuit.j2", "help_sent", count=0 if admins else len(facilitators))
 
 
 async def help_me_pressed(turn: Turn, value: str) -> None:

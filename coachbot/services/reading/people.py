@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coachbot.domain.reviews import ReviewStatus
+from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Role
 from coachbot.services.reading.shapes import (
     QueueItem,
@@ -88,19 +88,29 @@ class PeopleReads:
             return person.name if person else ""
 
     async def facilitators_of(self, pursuit_id: int) -> list[int]:
-        """Whom a teacher's "I need help" reaches: their cohort's facilitators."""
+        """Whom a teacher's "I need help" reaches: their cohort's facilitators, else the
+        facilitator who last had their work (a draft's feedback), else nobody (the caller
+        then tells the district admins, and says so)."""
         async with self.db.read() as session:
             cohort = await session.scalar(select(Pursuit.cohort_id).where(Pursuit.id == pursuit_id))
-            if cohort is None:
-                return []
-            return list(
-                await session.scalars(
-                    select(CohortMember.person_id).where(
-                        CohortMember.cohort_id == cohort,
-                        CohortMember.role == Role.FACILITATOR.value,
+            if cohort is not None:
+                found = list(
+                    await session.scalars(
+                        select(CohortMember.person_id).where(
+                            CohortMember.cohort_id == cohort,
+                            CohortMember.role == Role.FACILITATOR.value,
+                        )
                     )
                 )
+                if found:
+                    return found
+            latest = await session.scalar(
+                select(Review.reviewer_id)
+                .where(Review.pursuit_id == pursuit_id, Review.purpose != ReviewPurpose.PEER.value)
+                .order_by(Review.assigned_at.desc(), Review.id.desc())
+                .limit(1)
             )
+            return [latest] if latest is not None else []
 
     async def queue(self, reviewer_id: int) -> list[QueueItem]:
         async with self.db.read() as session:

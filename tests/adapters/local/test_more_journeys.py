@@ -131,3 +131,30 @@ async def test_withdrawing_keeps_the_record(district: Services) -> None:
     assert "Everything you did is kept" in await ana.press("withdraw", labelled="Yes, withdraw")
     assert "Withdrawn" in await ana.command("status")
     assert "Great choice" in await ana.command("choose", "C-ONE")
+
+
+async def test_help_with_no_cohort_reaches_the_drafts_facilitator_or_says_admins(
+    district: Services,
+) -> None:
+    """The trial: with no cohort, "helpme" went to the district admins while the teacher read
+    "I've let your facilitators know". Now it reaches the facilitator who has the draft; with
+    nobody, the answer says the admins were told."""
+    room = LocalDriver(district)
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-ONE")
+    told = await ana.command("helpme", "Where do I start?")
+    assert "told your district admins" in told and "let your facilitator" not in told
+    assert "Where do I start?" in room.as_(DEE).last
+    await ana.press("use_plan")
+    await ana.say("Reflection: " + "my students argued about evidence and then wrote. " * 30)
+    await ana.say("Lesson plan: https://docs.example.org/plan")
+    await ana.say("Student work samples: https://docs.example.org/work")
+    sent = await ana.command("send")
+    assert "for feedback" in sent, sent
+    reviewer = sent.split("is with ")[1].split(" for feedback")[0]
+    told = await ana.command("helpme", "How do I film my class?")
+    assert "let your facilitator know" in told
+    facilitator = next(
+        email for email in (FAY, GIL) if reviewer.split()[0].lower() in email
+    )
+    assert "How do I film my class?" in room.as_(facilitator).last
