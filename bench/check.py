@@ -14,7 +14,8 @@ Each benchmark keeps what its target is about at this smaller size:
 - nudges: 10,000 pursuits, 1,000 then 5,000 reminders due (both above one chunk, so the peak
   must already be flat), at most 3 timed sweeps per figure; without the APScheduler
   comparison, which does not change with us.
-- dispatch, Slack ack, evidence file opens: as `make bench`, with fewer rounds.
+- dispatch, Slack ack, evidence file opens, credentials, the authorization check: as
+  `make bench`, with fewer rounds or samples.
 
 One run each (not a median of three): `make bench` is the full, state-size measurement.
 """
@@ -32,7 +33,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import dispatch, evidence_open, nudges, routing, run_all, slack_ack
+from bench import (
+    authorization,
+    credentials,
+    dispatch,
+    evidence_open,
+    nudges,
+    routing,
+    run_all,
+    slack_ack,
+)
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -92,6 +102,14 @@ TARGETS: dict[str, list[Target]] = {
     "evidence_open": [
         Target("evidence file open p99", "ms", "<", 50, _median("p99_ms")),
     ],
+    "credentials": [
+        Target("sign one credential p99", "ms", "<", 50, _median("sign", "p99_ms")),
+        Target("verify one credential p99", "ms", "<", 50, _median("verify", "p99_ms")),
+    ],
+    "authorization": [
+        Target("authorization check added to p99", "ms", "<", 1,
+               _median("added_p99_ms"), per_backend=False),
+    ],
 }
 
 
@@ -116,6 +134,9 @@ def _runs(sqlite_only: bool) -> list[tuple[str, Any, argparse.Namespace, str]]:
          "slack-ack.json"),
         ("evidence_open", evidence_open,
          argparse.Namespace(concurrent=50, rounds=4, size_mb=1, **so), "evidence-open.json"),
+        ("credentials", credentials, argparse.Namespace(samples=100, **so), "credentials.json"),
+        ("authorization", authorization, argparse.Namespace(presses=300, runs=1),
+         "authorization.json"),
     ]
 
 

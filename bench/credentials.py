@@ -123,12 +123,15 @@ async def one_run(url: str, samples: int) -> dict[str, Any]:
         await services.aclose()
 
 
-async def main() -> None:
+def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sqlite-only", action="store_true")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+async def main(args: argparse.Namespace) -> None:
     report: dict[str, Any] = {}
     async for backend, results in runs_on_each_database(
         "credentials", args.runs, args.sqlite_only, lambda url, _: one_run(url, args.samples)
@@ -155,4 +158,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(parse()))
