@@ -9,7 +9,6 @@ platform lets us close (the send succeeded, the record did not commit) can repea
 from __future__ import annotations
 
 import asyncio
-
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
