@@ -23,6 +23,7 @@ from coachbot.clock import Clock
 from coachbot.domain.reviews import OPEN, PAIRED, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.journey.approval_records import approvers_of
+from coachbot.services.reading.settled_facts import SettledFacts
 from coachbot.services.record import audit
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -97,11 +98,21 @@ class AccessFacts:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.settled = SettledFacts()
 
     async def check(
         self, actor: Actor, subject: Subject, object_id: int, relations: Iterable[Relation]
     ) -> Verdict:
         """Whether ``actor`` stands in one of ``relations`` to the object, in their district."""
+        relations = tuple(relations)
+        if subject is Subject.PURSUIT and (known := self.settled.pursuit(object_id)):
+            decided = SettledFacts.decides(known, actor, tuple(r.value for r in relations))
+            if decided:
+                return Verdict(True, district_id=known.district_id)
+            if decided is False:
+                if known.district_id != actor.district_id:
+                    return Verdict(False, "other_district", known.district_id)
+                return _refused(relations, known.district_id)
         async with self.db.read() as session:
             if subject is Subject.PURSUIT:
                 return await self._pursuit(session, actor, object_id, tuple(relations))
@@ -117,6 +128,7 @@ class AccessFacts:
         pursuit = await session.get(Pursuit, pursuit_id)
         if pursuit is None:
             return Verdict(False, "not_found")
+        self.settled.remember(pursuit.id, pursuit.district_id, pursuit.teacher_id)
         if pursuit.district_id != actor.district_id:
             return Verdict(False, "other_district", pursuit.district_id)
         for relation in wanted:
