@@ -31,6 +31,7 @@ from coachbot.domain.roles import Role
 from coachbot.services.nudging import due, due_staff, review_moves
 from coachbot.services.reviews.reviewing import ReviewService
 from coachbot.storage.codec import policy_from_json
+from coachbot.storage.conflicts import retry_conflicts
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, NudgeRow, Person, RoleGrantRow
 
@@ -65,6 +66,7 @@ class Sweep:
         self.thresholds = thresholds or due.Thresholds()
         self.chunk = chunk
 
+    @retry_conflicts  # it moves late reviews between reviewers, as a hand-off does
     async def run(self) -> SweepResult:
         now = self.clock.now()
         async with self.db.write() as session:

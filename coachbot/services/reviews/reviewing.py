@@ -27,6 +27,7 @@ from coachbot.services.reviews.deciding import Decider, Decision, ReviewOutcome
 from coachbot.services.reviews.eligibility import check_may_review
 from coachbot.services.reviews.routing import context as routing_context
 from coachbot.services.reviews.routing import pick_reviewer
+from coachbot.storage.conflicts import retry_conflicts
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
     EvidenceVersion,
@@ -109,6 +110,7 @@ class ReviewService:
         async with self.db.read() as session:
             return await waits.waiting(session, pursuit_id)
 
+    @retry_conflicts  # crossing hand-offs update two reviewers' loads: a deadlock's victim
     async def hand_off(self, actor: Actor, review_id: int, reason: str) -> tuple[int, int] | None:
         """Pass an open review to a colleague with a reason; (new review, reviewer) or None.
 
@@ -236,6 +238,7 @@ class ReviewService:
             await blind_pairs.sample(session, self.clock, pursuit, review)  # a blind second?
         return review.id
 
+    @retry_conflicts  # a decision completes a pair's two reviews: two reviewers' loads
     async def record(
         self,
         actor: Actor,
