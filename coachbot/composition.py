@@ -44,6 +44,7 @@ from coachbot.services.evidence import (
 from coachbot.services.journey import (
     ApprovalService,
     ChoosingService,
+    Extensions,
     ExtraTries,
     JourneyService,
     PlanningService,
@@ -85,6 +86,7 @@ class Services:
     choosing: ChoosingService
     planning: PlanningService
     extra_tries: ExtraTries
+    extensions: Extensions  # more time for a cohort, or for one teacher
     basket: BasketService
     evidence: EvidenceService
     hand_ins: HandIns
@@ -111,6 +113,7 @@ class Services:
             choosing=self.choosing,
             planning=self.planning,
             extra_tries=self.extra_tries,
+            extensions=self.extensions,
             basket=self.basket,
             evidence=self.evidence,
             hand_ins=self.hand_ins,
@@ -167,6 +170,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         choosing=ChoosingService(db, clock),
         planning=PlanningService(db, clock),
         extra_tries=ExtraTries(db, clock),
+        extensions=Extensions(db, clock),
         basket=BasketService(db, clock, keeper),
         evidence=evidence,
         hand_ins=HandIns(evidence, reviews, clock),
@@ -258,17 +262,21 @@ def build_nudging(
     *,
     worker: str = "main",
     limiter: RateLimiter | None = None,
+    side_by_side: int = 8,
 ) -> Nudging:
     """The sweep and a dispatcher that delivers through ``notifier`` (the platform adapter).
 
     With a ``limiter`` (configured by the adapter with its platform's published limits), each
     delivery waits its turn per person (one direct conversation each) and for the whole
     workspace, and a platform's 429 holds that person's key for its Retry-After.
+    ``side_by_side`` people are served at once (1: one after another, in the outbox's order).
     """
     deliver: Deliver = NudgeDelivery(Say(services.prompts), notifier)
     if limiter is not None:
         deliver = LimitedDelivery(limiter, deliver, lambda nudge: f"person:{nudge.person_id}")
     return Nudging(
         Sweep(services.db, services.clock, services.reviews),
-        Dispatcher(services.db, services.clock, deliver, worker=worker),
+        Dispatcher(
+            services.db, services.clock, deliver, worker=worker, concurrency=side_by_side
+        ),
     )

@@ -31,8 +31,25 @@ def _day(value: date | str | None) -> str:
     """A calendar day as people read it: "Tuesday, November 24" (dates or ISO strings)."""
     if value is None or value == "":
         return ""
-    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day:%A}, {day:%B} {day.day}"
+    day = _as_date(value)
+    return f"{day:%A}, {day:%B} {day.day}" if day else str(value)
+
+
+def _as_date(value: date | str) -> date | None:
+    """A date, or None for text that is not one (shown as it is rather than failing)."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _full_day(value: date | str | None) -> str:
+    """A day with its year, for dates that may fall in another school year: "Friday, June
+    30, 2027"."""
+    day = _as_date(value) if value else None
+    return f"{_day(day)}, {day.year}" if day else _day(value)
 
 
 def _when(instant: datetime | None, timezone: str = "UTC") -> str:
@@ -81,6 +98,7 @@ class Prompts:
         self._env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
         # Dates as people read them: "Tuesday, November 24".
         self._env.filters["day"] = _day
+        self._env.filters["full_day"] = _full_day
         self._env.filters["when"] = _when
         self._env.filters["stamp"] = _stamp
         self._env.filters["size"] = _size

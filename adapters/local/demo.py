@@ -68,7 +68,8 @@ class Demo:
         self.rng = random.Random(seed)
         self.feedback_read = False  # a teacher reads their feedback with `feedback` once
         self.driver = LocalDriver(services)
-        self.nudging = build_nudging(services, self.driver)
+        # One person after another: the same seed replays the same transcript, line for line.
+        self.nudging = build_nudging(services, self.driver, side_by_side=1)
         self.script = Script(spec.timezone, self.rng)
         self.names = {r.email: r.name for r in rows}
         admins = [r for r in rows if Role.DISTRICT_ADMIN in r.roles]

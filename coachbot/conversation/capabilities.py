@@ -15,6 +15,7 @@ from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceSe
 from coachbot.services.journey import (
     ApprovalService,
     ChoosingService,
+    Extensions,
     ExtraTries,
     JourneyService,
     PlanningService,
@@ -33,6 +34,7 @@ class UseCases:
     choosing: ChoosingService
     planning: PlanningService
     extra_tries: ExtraTries
+    extensions: Extensions  # more time for a cohort, or for one teacher
     basket: BasketService
     evidence: EvidenceService
     hand_ins: HandIns  # a hand-in stored, routed and announced in one transaction

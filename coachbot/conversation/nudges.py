@@ -66,7 +66,7 @@ class NudgeDelivery:
             return [self.say.button("my_queue", QUEUE)]
         if nudge.kind is NudgeKind.TIME_TO_MEET:
             return [self.say.button("allow_extra_try", EXTRA_TRY, pursuit, primary=True)]
-        if nudge.kind is NudgeKind.REVIEWER_FOUND:
+        if nudge.kind in (NudgeKind.REVIEWER_FOUND, NudgeKind.WINDOW_EXTENDED):
             return [self.say.button("next_step_status", STATUS)]
         if nudge.kind is NudgeKind.FEEDBACK_READY and "decision" in nudge.params:
             return self._next_step(nudge.params, pursuit)

@@ -44,6 +44,7 @@ class NudgeKind(StrEnum):
     PEER_ASKED = "peer_asked"  # to a colleague: comments on a draft, no scores, no decision
     NOBODY_TO_REVIEW = "nobody_to_review"  # to admins: evidence handed in that nobody can take
     REVIEW_HANDED = "review_handed"  # to a reviewer: a colleague handed them a review
+    WINDOW_EXTENDED = "window_extended"  # to a teacher: an admin gave them (or their cohort) time
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -74,6 +75,7 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.PEER_ASKED: 55,
     NudgeKind.NOBODY_TO_REVIEW: 70,
     NudgeKind.REVIEW_HANDED: 70,
+    NudgeKind.WINDOW_EXTENDED: 95,
 }
 # Rows that wait for another row (named by key in their ``after`` param) to be sent or read.
 FOLLOWS = frozenset({NudgeKind.AWARD_ANNOUNCEMENT})

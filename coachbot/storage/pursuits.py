@@ -29,6 +29,8 @@ class Pursuit(Base):
         # The sweep's inactivity question looks only at the open pursuits that went quiet.
         Index("ix_pursuits_state_activity", "state", "last_activity_at"),
         Index("ix_pursuits_state_updated", "state", "updated_at"),
+        # The sweep asks, each day, whose own extended window closes soon (migration 0011).
+        Index("ix_pursuits_window_extended_to", "window_extended_to"),
         # One live pursuit per teacher and credential: a double click on "choose" cannot make two.
         Index(
             "uq_pursuits_live_teacher_credential",
@@ -49,6 +51,10 @@ class Pursuit(Base):
     # Bumped on every move, so a button pressed on an old message can be told it is stale.
     version: Mapped[int] = mapped_column(default=1)
     attempts: Mapped[int] = mapped_column(default=0)  # formal submissions made
+    # An admin's extension for this teacher alone (a hardship, into the next school year): their
+    # window closes on this day instead of the cohort's or the district's. The who and why are
+    # in the audit trail ("extend").
+    window_extended_to: Mapped[date | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     last_activity_at: Mapped[datetime]

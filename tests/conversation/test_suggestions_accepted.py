@@ -58,6 +58,7 @@ def filled(phrase: str, review_id: int) -> str:
     phrase = re.sub(r"email, email|ana@school\.org, ben@school\.org|emails", BEN, phrase)
     phrase = phrase.replace("KEY VALUE", "quiet_hours 19:00-07:30").replace("CODE", "C-ONE")
     phrase = phrase.replace("TEXT", "I could use a hand")
+    phrase = phrase.replace("ana@school.org", ANA).replace("EMAIL", ANA)  # extend ...
     if phrase.startswith("calibration anchor"):
         return f"calibration anchor {review_id}"
     return re.sub(r"\bN\b|\b12\b", "3", phrase)

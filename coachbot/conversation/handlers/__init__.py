@@ -11,6 +11,7 @@ from coachbot.conversation.handlers import (
     credentials,
     district,
     evidence,
+    extensions,
     extra_tries,
     feedback,
     files,
@@ -40,6 +41,7 @@ MODULES = (
     reviews,
     calibration,
     extra_tries,
+    extensions,
     attempts,
     credentials,
 )
@@ -50,7 +52,7 @@ HELP_ORDER = (
     "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
     "catalog", "show", "colleagues", "choose", "status", "feedback", "withdraw", "helpme",
     "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck", "files",
-    "badges", "queue", "review", "handoff", "approvals", "approve", "cohort", "policy",
+    "badges", "queue", "review", "handoff", "approvals", "approve", "cohort", "extend", "policy",
     "progress", "calibration", "undelivered",
 )  # fmt: skip
 

@@ -10,6 +10,7 @@ from coachbot.services.journey.approval_records import (
 )
 from coachbot.services.journey.approving import ApprovalService, Asked, Decided
 from coachbot.services.journey.choosing import ChoosingService, Chosen
+from coachbot.services.journey.extensions import Extended, Extensions
 from coachbot.services.journey.extra_tries import ExtraTries, ExtraTry, allowed_tries
 from coachbot.services.journey.gate import JourneyService, MoveResult, lock_pursuit
 from coachbot.services.journey.planning import PlanningService, SavedPlan
@@ -21,6 +22,8 @@ __all__ = [
     "Chosen",
     "Decided",
     "DecisionRecord",
+    "Extended",
+    "Extensions",
     "ExtraTries",
     "ExtraTry",
     "JourneyService",

@@ -34,7 +34,17 @@ class SavedPlan:
 
 
 async def window_for(session: AsyncSession, pursuit: Pursuit) -> Window | None:
-    """The cohort's submission window if it has one, else the district's."""
+    """The cohort's submission window if it has one, else the district's; closing on the
+    teacher's own extended day when an admin extended it for them."""
+    window = await shared_window_for(session, pursuit)
+    extended = pursuit.window_extended_to
+    if window is None or extended is None or extended <= window.closes_on:
+        return window
+    return Window(window.opens_on, extended)
+
+
+async def shared_window_for(session: AsyncSession, pursuit: Pursuit) -> Window | None:
+    """The window the teacher shares with others: their cohort's, else the district's."""
     if pursuit.cohort_id is not None:
         cohort = await session.get(Cohort, pursuit.cohort_id)
         if cohort and cohort.window_opens_on and cohort.window_closes_on:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, and_, or_, select
+from sqlalchemy import Executable, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.journey import State
@@ -245,19 +245,29 @@ async def window_closing(
             )
         )
         district_window = district_closes == closes
-        if not cohorts and not district_window:
+        # A teacher an admin gave more time is warned before their own day, not the others'.
+        extended_here = await session.scalar(
+            select(Pursuit.id)
+            .where(Pursuit.district_id == district_id, Pursuit.window_extended_to == closes)
+            .limit(1)
+        )
+        if not cohorts and not district_window and extended_here is None:
             continue  # the usual day: no window closes, nothing to look at
         conditions = [Pursuit.cohort_id.in_(cohorts)] if cohorts else []
         if district_window:  # pursuits without a cohort window follow the district's
             own = select(Cohort.id).where(Cohort.window_closes_on.is_not(None))
             conditions += [Pursuit.cohort_id.is_(None), Pursuit.cohort_id.notin_(own)]
+        shared = and_(
+            or_(*conditions) if conditions else false(),
+            or_(Pursuit.window_extended_to.is_(None), Pursuit.window_extended_to <= closes),
+        )
         statement = (
             select(Pursuit.id, Pursuit.teacher_id, CredentialRow.title)
             .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
             .where(
                 Pursuit.district_id == district_id,
                 Pursuit.state.in_(BEFORE_SUBMITTING),
-                or_(*conditions),
+                or_(shared, Pursuit.window_extended_to == closes),
             )
         )
         async with streamed(session, statement, size) as parts:
