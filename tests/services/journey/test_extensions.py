@@ -33,7 +33,9 @@ async def _plan(services: Services, pursuit_id: int) -> tuple[date, list[date]]:
 async def _ana_pursuit(services: Services) -> int:
     teacher = await actor(services, ANA)
     async with services.db.read() as session:
-        found = await session.scalar(select(Pursuit.id).where(Pursuit.teacher_id == teacher.person_id))
+        found = await session.scalar(
+            select(Pursuit.id).where(Pursuit.teacher_id == teacher.person_id)
+        )
     assert found is not None
     return found
 
