@@ -40,6 +40,7 @@ from coachbot.services.evidence import (
     EvidenceLinks,
     EvidenceService,
     FileKeeper,
+    WaitingFiles,
 )
 from coachbot.services.journey import (
     ApprovalService,
@@ -86,6 +87,7 @@ class Services:
     planning: PlanningService
     extra_tries: ExtraTries
     basket: BasketService
+    waiting_files: WaitingFiles
     evidence: EvidenceService
     hand_ins: HandIns
     evidence_access: EvidenceAccess
@@ -112,6 +114,7 @@ class Services:
             planning=self.planning,
             extra_tries=self.extra_tries,
             basket=self.basket,
+            waiting_files=self.waiting_files,
             evidence=self.evidence,
             hand_ins=self.hand_ins,
             evidence_access=self.evidence_access,
@@ -168,6 +171,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         planning=PlanningService(db, clock),
         extra_tries=ExtraTries(db, clock),
         basket=BasketService(db, clock, keeper),
+        waiting_files=WaitingFiles(db, clock, keeper),
         evidence=evidence,
         hand_ins=HandIns(evidence, reviews, clock),
         evidence_access=access,

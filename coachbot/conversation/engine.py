@@ -98,6 +98,7 @@ class Conversation:
         )
         try:
             await self._dispatch(turn)
+            await self._after(turn)
             if turn.news:
                 await self._kick()
         except DomainError as exc:
@@ -134,6 +135,17 @@ class Conversation:
                 await self._submitted(turn, event, answers)
         elif isinstance(event, DirectMessage):
             await self._direct_message(turn, event)
+
+    async def _after(self, turn: Turn) -> None:
+        """What follows every turn of those it is for (a file still waiting for its part,
+        asked about again); a failure here is logged, never shown in place of the answer."""
+        after, rule = self.registry.after, self.registry.after_rule
+        if after is None or rule is None or not rule.allows_role(turn.me):
+            return
+        try:
+            await after(turn)
+        except Exception:
+            log.exception("after the turn of person %s", turn.me.person_id)
 
     async def _submitted(self, turn: Turn, event: FormSubmission, handler: FormHandler) -> None:
         """A form's answers, checked against the form as shown when the adapter knows it: a

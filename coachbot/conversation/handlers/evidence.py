@@ -106,7 +106,7 @@ async def evidence_message(turn: Turn) -> None:
     asked = False
     for shared in event.files:
         caption = event.text if len(event.files) == 1 else None
-        part = await file_shared(turn, summary, shared, caption, DRAFT)
+        part = await file_shared(turn, summary, shared, caption)
         filed += [part] if part else []
         asked = asked or part is None
     text = event.text.strip()

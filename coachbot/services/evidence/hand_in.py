@@ -22,7 +22,7 @@ from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move, State
 from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
-from coachbot.services.evidence.basket import basket_parts
+from coachbot.services.evidence.basket import WAITING, basket_parts
 from coachbot.services.evidence.keeping import FileKeeper
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.journey.gate import JourneyService, already_out, lock_pursuit
@@ -119,7 +119,12 @@ class EvidenceService:
             given = {part.requirement for part in supplied}
             parts = list(supplied) + [part for part in parts if part.requirement not in given]
             outcome = await self._hand_in(session, actor, pursuit, kind, parts, None)
-            await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
+            # A file still waiting for its part stays: it was not handed in, and is not lost.
+            await session.execute(
+                delete(DraftItem).where(
+                    DraftItem.pursuit_id == pursuit.id, DraftItem.requirement != WAITING
+                )
+            )
             return await _then(session, pursuit, outcome, then)
 
         outcome, replayed = await idempotency.once(

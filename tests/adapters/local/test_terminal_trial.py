@@ -1,0 +1,42 @@
+"""A new user's trial of the terminal, replayed: each thing that went wrong, typed again.
+
+Each test types what the person typed, through the terminal's own input loop, and reads what
+they read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adapters.local.terminal import chat
+from coachbot.composition import Services
+from tests.adapters.local.test_approvals_chat import onboarded
+from tests.adapters.local.test_terminal import typist
+from tests.conversation.handlers.test_filing import PNG, working_on_files
+from tests.helpers import ANA
+
+
+async def session(district: Services, email: str, lines: list[str]) -> str:
+    """What the person reads after typing ``lines`` into ``coachbot chat --as EMAIL``."""
+    _, ask = typist(lines)
+    screen: list[str] = []
+    await chat(district, email, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    assert "Traceback" not in text
+    return text
+
+
+async def test_a_file_asked_about_is_kept_when_the_teacher_types_something_else(
+    district: Services, tmp_path: Path
+) -> None:
+    await working_on_files(district, tmp_path)
+    await onboarded(district, ANA)
+    photo = tmp_path / "IMG_2041.png"
+    photo.write_bytes(PNG)
+    text = await session(district, ANA, [f"/file {photo}", "status", "4", "draft", "/quit"])
+    asked, after_status, pressed = text.split("Which part is IMG_2041.png for?")[0:3]
+    assert "I'm still keeping IMG_2041.png for *Student Work Protocols*" in after_status
+    # The numbers go on from the status's own button, and press the reminder's.
+    assert "[4] For Protocol notes" in pressed
+    assert "Added to *Student Work Protocols*: Protocol notes." in pressed
+    assert "- Protocol notes: IMG_2041.png" in pressed
+    assert pressed.count("still keeping") == 0
