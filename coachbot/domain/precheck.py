@@ -131,7 +131,8 @@ def precheck(
         part = by_name.get(requirement.name)
         if part is None:
             if complete and requirement.required:  # said with what to send for it
-                gaps.append(Gap(requirement.name, Problem.MISSING, {"kind": requirement.kind.value}))
+                kind = {"kind": requirement.kind.value}
+                gaps.append(Gap(requirement.name, Problem.MISSING, kind))
             continue
         gap = check_part(requirement, part)
         if gap is not None:

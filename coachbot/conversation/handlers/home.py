@@ -57,7 +57,7 @@ async def now(turn: Turn) -> Now:
     if me.is_(Role.TEACHER):
         mine = await turn.use.status.teacher(me.email, me.district_id)
         found.working = [
-            {"title": line.credential_title, "state": line.state,
+            {"title": line.credential_title, "state": line.state, "code": line.credential_code,
              "next": line.next_milestone if line.state in WORKING else None,
              "due": line.next_due}
             for line in mine.pursuits if State(line.state) in OPEN_STATES

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -20,6 +20,7 @@ from coachbot.domain.catalog import PartKind
 from coachbot.domain.errors import Incomplete, InvalidInput, NotPermitted, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move, State
+from coachbot.domain.planning import steps_done_by_hand_in
 from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
 from coachbot.services.evidence.basket import WAITING, basket_parts
@@ -36,7 +37,9 @@ from coachbot.storage.models import (
     DraftItem,
     EvidencePartRow,
     EvidenceVersion,
+    MilestoneRow,
     Pursuit,
+    WorkPlan,
 )
 
 # Work done in the hand-in's own transaction after the version is stored: given the locked
@@ -193,6 +196,22 @@ class EvidenceService:
             pursuit.attempts += 1
         result = await self.journey.apply_move(
             session, actor, pursuit, move, details={"evidence_version": number, "parts": len(parts)}
+        )
+        # The plan's steps this hand-in shows done are ticked off with it, in its transaction.
+        steps = steps_done_by_hand_in(
+            [part.requirement for part in parts], formal=kind is EvidenceKind.FORMAL
+        )
+        await session.execute(
+            update(MilestoneRow)
+            .where(
+                MilestoneRow.plan_id.in_(
+                    select(WorkPlan.id).where(WorkPlan.pursuit_id == pursuit.id)
+                ),
+                MilestoneRow.done_at.is_(None),
+                MilestoneRow.title.in_(sorted(steps)),
+            )
+            .values(done_at=self.clock.now())
+            .execution_options(synchronize_session=False)
         )
         return {
             "pursuit_id": pursuit.id,

@@ -33,7 +33,7 @@ async def test_a_file_asked_about_is_kept_when_the_teacher_types_something_else(
     photo = tmp_path / "IMG_2041.png"
     photo.write_bytes(PNG)
     text = await session(district, ANA, [f"/file {photo}", "status", "4", "draft", "/quit"])
-    asked, after_status, pressed = text.split("Which part is IMG_2041.png for?")[0:3]
+    _, after_status, pressed = text.split("Which part is IMG_2041.png for?")[0:3]
     assert "I'm still keeping IMG_2041.png for *Student Work Protocols*" in after_status
     # The numbers go on from the status's own button, and press the reminder's.
     assert "[4] For Protocol notes" in pressed
