@@ -5,6 +5,7 @@ they read."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.local.terminal import chat
@@ -12,7 +13,7 @@ from coachbot.composition import Services
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal import typist
 from tests.conversation.handlers.test_filing import PNG, working_on_files
-from tests.helpers import ANA
+from tests.helpers import ANA, planned
 
 
 async def session(district: Services, email: str, lines: list[str]) -> str:
@@ -40,3 +41,27 @@ async def test_a_file_asked_about_is_kept_when_the_teacher_types_something_else(
     assert "Added to *Student Work Protocols*: Protocol notes." in pressed
     assert "- Protocol notes: IMG_2041.png" in pressed
     assert pressed.count("still keeping") == 0
+
+
+async def test_hi_at_the_time_zone_question_is_a_greeting_not_a_zone(district: Services) -> None:
+    text = await session(district, ANA, ["hi", "thanks!", "central", "1", "", "", "/quit"])
+    assert "isn't a time zone I know" not in text
+    assert "Hello! I'm still asking: *Your time zone*. Please choose America/Chicago" in text
+    assert "You're welcome! I'm still asking: *Your time zone*" in text
+    assert "America/Chicago" in text and "Traceback" not in text
+    settings = await district.person_settings.view(
+        (await district.people.identify("local", ANA, "")).person_id
+    )
+    assert settings.onboarded
+
+
+async def test_next_friday_typed_on_a_thursday_is_the_friday_of_next_week(
+    district: Services,
+) -> None:
+    # Thursday, September 10, 2026, mid-morning in Chicago: the clock is injected.
+    district.clock.set(datetime(2026, 9, 10, 15, 0, tzinfo=UTC))
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["deadline next friday", "/quit"])
+    assert 'I read "next friday" as *Friday, September 18, 2026*' in text
+    assert "Friday, September 11" not in text
