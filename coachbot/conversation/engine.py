@@ -98,18 +98,21 @@ class Conversation:
         )
         try:
             await self._dispatch(turn)
-            await self._after(turn)
             if turn.news:
                 await self._kick()
         except DomainError as exc:
             if exc.params.get("hint") == "stale_value":  # a button's value from long ago
                 await self._stale(turn)
-                return
-            log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
-            params = {"tz": me.timezone, **exc.params}
-            await channel.reply(self.say.reply("errors.j2", exc.code, **params))
+            else:
+                log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
+                params = {"tz": me.timezone, **exc.params}
+                await channel.reply(self.say.reply("errors.j2", exc.code, **params))
         except Exception as exc:
             await self._apologise(channel, exc, event)
+            return
+        # Also after a refusal: "send" held back for a missing part is just when a file still
+        # waiting to be told its part matters most.
+        await self._after(turn)
 
     async def _dispatch(self, turn: Turn) -> None:
         event = turn.event
