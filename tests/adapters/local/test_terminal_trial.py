@@ -65,3 +65,15 @@ async def test_next_friday_typed_on_a_thursday_is_the_friday_of_next_week(
     text = await session(district, ANA, ["deadline next friday", "/quit"])
     assert 'I read "next friday" as *Friday, September 18, 2026*' in text
     assert "Friday, September 11" not in text
+
+
+async def test_a_file_can_be_sent_with_the_part_it_is_for_as_the_bot_suggests(
+    district: Services, tmp_path: Path
+) -> None:
+    await working_on_files(district, tmp_path)
+    await onboarded(district, ANA)
+    photo = tmp_path / "IMG 2041.png"  # a space in the name is still read as one path
+    photo.write_bytes(PNG)
+    text = await session(district, ANA, [f"/file {photo} Student work samples", "/quit"])
+    assert "Added to *Student Work Protocols*: Student work samples." in text
+    assert "Which part" not in text
