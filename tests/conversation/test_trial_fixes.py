@@ -93,7 +93,7 @@ async def test_the_policy_shows_the_budget_with_separators_and_no_needless_cents
     district: Services,
 ) -> None:
     dee = LocalDriver(district).as_(DEE)
-    await dee.command("policy", "set stipend_budget $25000")
+    assert "is now $25,000." in await dee.command("policy", "set stipend_budget 25000")
     shown = await dee.command("policy")
     assert "Stipend budget: $25,000\n" in shown + "\n"
     assert "25000.00" not in shown
