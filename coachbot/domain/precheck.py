@@ -122,9 +122,8 @@ def check_part(requirement: Requirement, part: EvidencePart) -> Gap | None:
 def precheck(
     requirements: Iterable[Requirement], parts: Iterable[EvidencePart], *, complete: bool = True
 ) -> list[Gap]:
-    """Every gap in a hand-in, in the credential's order. With ``complete`` (any hand-in: a
-    draft too, since a part too short already held a draft back and a part left out must not
-    slip past) a required part that is absent is a gap; the basket's own view is partial."""
+    """Every gap in a hand-in, in the credential's order. With ``complete`` (a formal
+    submission) a required part that is absent is a gap; a draft may be partial."""
     by_name = {p.requirement: p for p in parts}
     gaps: list[Gap] = []
     for requirement in requirements:

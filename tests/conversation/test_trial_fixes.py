@@ -38,7 +38,7 @@ async def test_approve_takes_the_number_the_list_shows_and_answers_in_approvers_
     await ana.submit({"alignment": REASONS, "plan": "Six weeks in spring."})
     listed = await dee.command("approvals")
     number = listed.split("*Request #", 1)[1].split("*", 1)[0]
-    assert f"like *approve {number}*" in listed
+    assert f'as in "approve {number}"' in listed
     # A number that is no waiting request (here: Ana's other credential) is said as such.
     other = "1" if number != "1" else "2"
     wrong = await dee.command("approve", other)
@@ -71,15 +71,23 @@ async def test_a_draft_missing_a_part_is_held_back_like_a_short_one(district: Se
     room = LocalDriver(district)
     ana = await working(district, room)
     missing = await ana.command("send")
-    assert "Before your draft goes to a reviewer" in missing
+    assert "Before your draft of *Questioning for Discourse* goes to your facilitator" in missing
     assert '*Reflection* is still needed: send a message that starts "Reflection: "' in missing
-    assert "add it and send again" in missing
+    assert "Add it and say *send* again, or send the draft as it is" in missing
+    assert "[Send the draft as it is]" in missing
     await ana.say("Reflection: too short")
     short = await ana.command("send")
     assert "Before your draft goes to a reviewer" in short
     assert "*Reflection* has 2 words; it needs at least 20" in short
     await ana.say(REFLECTION)
     assert "is with Fay Facilitator for feedback" in await ana.command("send")
+
+
+async def test_a_draft_missing_a_part_can_still_go_on_purpose(district: Services) -> None:
+    room = LocalDriver(district)
+    ana = await working(district, room)
+    assert "[Send the draft as it is]" in await ana.press("send_draft")
+    assert "is with Fay Facilitator for feedback" in await ana.press("send_as_is")
 
 
 def test_money_reads_as_people_write_it() -> None:
@@ -141,5 +149,5 @@ async def test_a_handoff_without_a_reason_says_exactly_how_to_give_one(
     fay = LocalDriver(district).as_(FAY)
     said = await fay.command("handoff", str(review_id))
     assert "Please add a short reason so your colleague has the context" in said
-    assert f"like: *handoff {review_id} I'm away until Monday" in said
+    assert f'as in "handoff {review_id} I\'m away until Monday' in said
     assert "Please add a short reason" in await fay.say(f"handoff {review_id}")

@@ -162,12 +162,16 @@ class EvidenceService:
                 session, pursuit, policy.resubmission_limit
             ):
                 raise PreconditionFailed(need="meet_facilitator", limit=pursuit.attempts)
-        # The pre-check: nothing incomplete or unreadable reaches a person, a draft included:
-        # a part too short held a draft back, so a required part left out does too, with
-        # what to add (one rule, not two the teacher has to guess between).
+        # The pre-check: nothing incomplete or unreadable reaches a person. A draft may leave
+        # parts out (the facilitator sees work in progress; the chat asks first, saying what
+        # is missing); what it holds must be usable.
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert credential is not None
-        gaps = precheck(requirements_from_json(credential.requirements), parts, complete=True)
+        gaps = precheck(
+            requirements_from_json(credential.requirements),
+            parts,
+            complete=kind is EvidenceKind.FORMAL,
+        )
         if gaps:
             raise Incomplete(gaps=[g.to_json() for g in gaps], kind=kind.value)
         await self.keeper.check(parts)  # a recorded file is always a file someone can open
