@@ -151,3 +151,24 @@ async def test_a_handoff_without_a_reason_says_exactly_how_to_give_one(
     assert "Please add a short reason so your colleague has the context" in said
     assert f'as in "handoff {review_id} I\'m away until Monday' in said
     assert "Please add a short reason" in await fay.say(f"handoff {review_id}")
+
+
+async def test_feedback_shows_a_reviewers_and_an_approvers_words_together(
+    district: Services,
+) -> None:
+    _, review_id = await under_review(district, ANA, FAY)
+    await district.reviews.record(
+        await actor(district, FAY), review_id, Decision.NOT_YET, BELOW, feedback="More talk."
+    )
+    room = LocalDriver(district)
+    ana, sam = room.as_(ANA), room.as_(SAM)
+    await ana.command("choose", "C-APPROVE")
+    await ana.press("request_approval")
+    await ana.submit({"alignment": REASONS, "plan": "Six weeks in spring."})
+    await sam.command("approvals")
+    await sam.press("send_back", labelled="Ana")
+    await sam.submit({"reason": NOTE})
+    both = await ana.command("feedback")
+    assert NOTE in both and "Not yet, from Fay Facilitator (try 1 of 3)" in both
+    one = await ana.command("feedback", "C-ONE")
+    assert NOTE not in one and "More talk." in one

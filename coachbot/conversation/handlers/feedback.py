@@ -36,10 +36,10 @@ def register(r: Registry) -> None:
 async def feedback(turn: Turn, args: str) -> None:
     mine = await turn.read.feedback(turn.me.person_id)
     wanted = args.strip()
-    if await _sent_back_notes(turn, wanted) and not (wanted and any(
-        _matches(f, wanted) for f in mine
-    )):  # fmt: skip
-        return  # an approver's note was what there was to read (again)
+    # An approver's note on a request sent back is feedback too, read again here any time.
+    notes = await _sent_back_notes(turn, wanted)
+    if not mine and notes:
+        return
     if not mine:
         waiting = await turn.read.pursuit_by_code(turn.me.person_id, None)
         under_review = waiting is not None and waiting.state in (
@@ -50,6 +50,8 @@ async def feedback(turn: Turn, args: str) -> None:
         return
     if wanted:
         chosen = [f for f in mine if _matches(f, wanted)]
+        if not chosen and notes:
+            return
         if not chosen:
             await turn.answer(
                 "feedback.j2", "not_found", given=wanted[:40], codes=[f.code for f in mine]
