@@ -40,6 +40,7 @@ from coachbot.services.evidence import (
     EvidenceLinks,
     EvidenceService,
     FileKeeper,
+    WaitingFiles,
 )
 from coachbot.services.journey import (
     ApprovalService,
@@ -88,6 +89,7 @@ class Services:
     extra_tries: ExtraTries
     extensions: Extensions  # more time for a cohort, or for one teacher
     basket: BasketService
+    waiting_files: WaitingFiles
     evidence: EvidenceService
     hand_ins: HandIns
     evidence_access: EvidenceAccess
@@ -115,6 +117,7 @@ class Services:
             extra_tries=self.extra_tries,
             extensions=self.extensions,
             basket=self.basket,
+            waiting_files=self.waiting_files,
             evidence=self.evidence,
             hand_ins=self.hand_ins,
             evidence_access=self.evidence_access,
@@ -172,6 +175,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         extra_tries=ExtraTries(db, clock),
         extensions=Extensions(db, clock),
         basket=BasketService(db, clock, keeper),
+        waiting_files=WaitingFiles(db, clock, keeper),
         evidence=evidence,
         hand_ins=HandIns(evidence, reviews, clock),
         evidence_access=access,

@@ -26,6 +26,8 @@ from jinja2 import (
     TemplateNotFound,
 )
 
+from coachbot.domain.currency import dollars
+
 
 def _day(value: date | str | None) -> str:
     """A calendar day as people read it: "Tuesday, November 24" (dates or ISO strings)."""
@@ -102,6 +104,7 @@ class Prompts:
         self._env.filters["when"] = _when
         self._env.filters["stamp"] = _stamp
         self._env.filters["size"] = _size
+        self._env.filters["money"] = dollars  # cents as "$25,000" / "$1,250.50"
 
     def _macro(self, family: str, message: str) -> Any:
         for folder in self._folders:

@@ -17,6 +17,8 @@ Ask = Callable[[str], str]
 # A field and what was typed for it (and how many files) -> (the value, what to fix or None).
 Check = Callable[[FormField, str, int], tuple[str, str | None]]
 LEAVE_FORM = {"/cancel"}
+# Leaving the chat from inside a form: like Ctrl-D, the goodbye says the form was not sent.
+LEAVE_CHAT = {"/quit", "/exit"}
 MAX_LINE = 40_000  # characters, as Slack takes in one message
 
 
@@ -76,6 +78,8 @@ def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
     answer = whole(ask, prompt, write, say)
     if answer.strip().lower() in LEAVE_FORM:
         raise FormLeft
+    if answer.strip().lower() in LEAVE_CHAT:
+        raise EOFError
     if multi and answer:
         lines = [answer]
         while line := whole(ask, "... ", write, say):
@@ -110,6 +114,8 @@ def ask_file(
     while where := ask(say("file_prompt", label=label) + " ").strip():
         if where.lower() in LEAVE_FORM:
             raise FormLeft
+        if where.lower() in LEAVE_CHAT:
+            raise EOFError
         shared = shared_file(where)
         if shared is not None:
             return shared

@@ -3,7 +3,8 @@
 Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
 as numbers: type the number to press one. Forms ask one field at a time (adapters.local.forms;
 a wrong answer is asked again at once, "/cancel" leaves a form unsent; a file field asks for a
-path). "/file PATH" shares a file as evidence, "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
+path). "/file PATH" shares a file as evidence ("/file PATH Part name" says which part it is
+for), "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
 ``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it
@@ -33,6 +34,7 @@ from coachbot.conversation.vocabulary import (
     FormSubmission,
     Reply,
     Sender,
+    SharedFile,
 )
 from coachbot.domain.errors import DomainError
 from coachbot.services.district import DistrictChoiceNeeded
@@ -164,17 +166,33 @@ async def chat(
             write(words(services, "no_such_button", number=line, count=len(channel.buttons)))
             continue
         elif line.startswith("/file "):
-            shared = await asyncio.to_thread(shared_file, line[6:].strip())
+            shared, caption = await asyncio.to_thread(file_and_caption, line[6:].strip())
             if shared is None:
                 write(words(services, "no_such_file", path=line[6:]))
                 continue
-            event = DirectMessage(sender, "", (shared,), event_id(turn))
+            event = DirectMessage(sender, caption, (shared,), event_id(turn))
         elif line:
             event = DirectMessage(sender, line.lstrip("/"), (), event_id(turn))
         else:
             continue
         channel.fresh = True
         await conversation.handle(event, channel)  # type: ignore[arg-type]
+
+
+def file_and_caption(typed: str) -> tuple[SharedFile | None, str]:
+    """``/file PATH`` or ``/file PATH Part name``: the file, and the message sent with it (the
+    part it is for, as the bot suggests when it asks), as a platform sends a file's caption.
+    A path with spaces is still read whole first."""
+    shared = shared_file(typed)
+    words_ = typed.split(" ")
+    for cut in range(len(words_) - 1, 0, -1):
+        if shared is not None:
+            break
+        path, caption = " ".join(words_[:cut]), " ".join(words_[cut:])
+        shared = shared_file(path)
+        if shared is not None:
+            return shared, caption
+    return shared, ""
 
 
 def terminal_ask(prompt: str) -> str:

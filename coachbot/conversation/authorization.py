@@ -166,7 +166,8 @@ class Guard:
             subject_id=object_id, district_id=verdict.district_id,
         )  # fmt: skip
         if verdict.why in ("not_found", "other_district"):
-            raise NotYours(what=rule.subject.value)  # the same words: no number is confirmed
+            # The same words (no number is confirmed), in the words of what was asked for.
+            raise NotYours(what=rule.subject.value, asked=rule.move or "")
         if verdict.why == "blind":
             raise NotYours(what=rule.subject.value, blind=True)
         raise NotYours(

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from coachbot.services.credentials.publishing import Credentials
 from coachbot.services.district import CohortService, PersonSettingsService, PolicyAdmin
-from coachbot.services.evidence import BasketService, EvidenceAccess, EvidenceService
+from coachbot.services.evidence import (
+    BasketService,
+    EvidenceAccess,
+    EvidenceService,
+    WaitingFiles,
+)
 from coachbot.services.journey import (
     ApprovalService,
     ChoosingService,
@@ -36,6 +41,7 @@ class UseCases:
     extra_tries: ExtraTries
     extensions: Extensions  # more time for a cohort, or for one teacher
     basket: BasketService
+    waiting_files: WaitingFiles  # files sent before the teacher said which part they are for
     evidence: EvidenceService
     hand_ins: HandIns  # a hand-in stored, routed and announced in one transaction
     evidence_access: EvidenceAccess

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coachbot.conversation import zones
+from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.vocabulary import FieldKind, FormField, Option
 
 key = zones.key
@@ -39,6 +40,16 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
     for option in options:
         if said and said in (key(option.value), key(option.label)):
             return option.value
+    yes_no = sorted(key(o.value) for o in options) == ["no", "yes"]
+    chatter = small_talk_kind(answer)
+    if chatter and not (yes_no and said in YES_NO):
+        # "hi" at the time-zone question is a greeting, not a zone nobody knows: greet back
+        # and ask the question again, with its choices.
+        return Refusal(
+            "small_talk",
+            {"kind": chatter, "label": field.label, "labels": labels(options)[:8],
+             "numbered": numbered, "zone": field.kind is FieldKind.TIMEZONE},
+        )
     if field.kind is FieldKind.TIMEZONE and not answer.strip().isdecimal():
         zone = zones.resolve(answer)
         if zone is not None:
@@ -51,7 +62,6 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
             "choice_number" if numbered else "choice_unknown",
             {"value": answer[:20], "count": len(options), "labels": labels(options)},
         )
-    yes_no = sorted(key(o.value) for o in options) == ["no", "yes"]
     if said in YES_NO:
         if yes_no:  # "nope", "yeah": a yes or a no as people type it
             return next(o.value for o in options if key(o.value) == YES_NO[said])

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
 
 ISO_LIKE = "%Y-%m-%d"
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "friday", "this fri", "next Friday", "coming friday": read here, not by dateparser, which
+# reads "next friday" on a Thursday as tomorrow.
+WEEKDAY = re.compile(
+    r"^(?:(?P<which>this|next|coming|this coming)\s+)?(?P<day>mon|tues?|wed(?:nes)?|thu(?:rs?)?"
+    r"|fri|sat(?:ur)?|sun)(?:day)?\.?$",
+    re.IGNORECASE,
+)
 
 
 def parse_day(text: str, timezone: str, now: datetime) -> date | None:
@@ -24,6 +33,9 @@ def parse_day(text: str, timezone: str, now: datetime) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         pass
+    weekday = _weekday(text, local_now.date())
+    if weekday is not None:
+        return weekday
     parsed = dateparser.parse(
         text,
         languages=["en"],
@@ -40,6 +52,25 @@ def parse_day(text: str, timezone: str, now: datetime) -> date | None:
     if text.lower().startswith("next ") and day <= local_now.date():
         return None
     return day
+
+
+def _weekday(text: str, today: date) -> date | None:
+    """A weekday name as people mean it: "friday" and "this friday" are the nearest Friday
+    ("this friday" said on a Friday is today, "friday" is a week on, since plans look
+    forward); "next friday" is the Friday of next week (weeks start on Monday), so on a
+    Thursday it is eight days away, not tomorrow."""
+    match = WEEKDAY.match(" ".join(text.lower().split()))
+    if match is None:
+        return None
+    wanted = next(i for i, name in enumerate(DAYS) if name.startswith(match.group("day")[:3]))
+    which = match.group("which") or ""
+    if which == "next":
+        next_monday = today + timedelta(days=7 - today.weekday())
+        return next_monday + timedelta(days=wanted)
+    ahead = (wanted - today.weekday()) % 7
+    if ahead == 0 and which != "this":
+        ahead = 7
+    return today + timedelta(days=ahead)
 
 
 def spoken(day: date) -> str:

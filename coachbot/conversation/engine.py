@@ -103,12 +103,16 @@ class Conversation:
         except DomainError as exc:
             if exc.params.get("hint") == "stale_value":  # a button's value from long ago
                 await self._stale(turn)
-                return
-            log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
-            params = {"tz": me.timezone, **exc.params}
-            await channel.reply(self.say.reply("errors.j2", exc.code, **params))
+            else:
+                log.info("refused %s for person %s: %s", type(event).__name__, me.person_id, exc)
+                params = {"tz": me.timezone, **exc.params}
+                await channel.reply(self.say.reply("errors.j2", exc.code, **params))
         except Exception as exc:
             await self._apologise(channel, exc, event)
+            return
+        # Also after a refusal: "send" held back for a missing part is just when a file still
+        # waiting to be told its part matters most.
+        await self._after(turn)
 
     async def _dispatch(self, turn: Turn) -> None:
         event = turn.event
@@ -134,6 +138,17 @@ class Conversation:
                 await self._submitted(turn, event, answers)
         elif isinstance(event, DirectMessage):
             await self._direct_message(turn, event)
+
+    async def _after(self, turn: Turn) -> None:
+        """What follows every turn of those it is for (a file still waiting for its part,
+        asked about again); a failure here is logged, never shown in place of the answer."""
+        after, rule = self.registry.after, self.registry.after_rule
+        if after is None or rule is None or not rule.allows_role(turn.me):
+            return
+        try:
+            await after(turn)
+        except Exception:
+            log.exception("after the turn of person %s", turn.me.person_id)
 
     async def _submitted(self, turn: Turn, event: FormSubmission, handler: FormHandler) -> None:
         """A form's answers, checked against the form as shown when the adapter knows it: a

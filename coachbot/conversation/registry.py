@@ -53,6 +53,10 @@ class Registry:
     action_rules: dict[str, Rule] = field(default_factory=dict)
     form_rules: dict[str, Rule] = field(default_factory=dict)
     message_rule: Rule | None = None
+    # What runs after every turn of the people its rule allows (a file waiting for its part is
+    # asked about again), if anything; it never fails the turn it follows.
+    after: MessageHandler | None = None
+    after_rule: Rule | None = None
     sealed: bool = False
 
     def command(
@@ -102,6 +106,15 @@ class Registry:
 
         return register
 
+    def after_turn(self, *, rule: Rule) -> Callable[[MessageHandler], MessageHandler]:
+        def register(handler: MessageHandler) -> MessageHandler:
+            self._open()
+            self.after = handler
+            self.after_rule = _checked(rule, "after_turn")
+            return handler
+
+        return register
+
     def seal(self) -> None:
         """Check that every command, button and form has its rule, then allow no more: the
         composition root calls it once everything is registered."""
@@ -110,6 +123,8 @@ class Registry:
         missing += [f for f in self.forms if not isinstance(self.form_rules.get(f), Rule)]
         if self.message is not None and self.message_rule is None:
             missing.append("message")
+        if self.after is not None and self.after_rule is None:
+            missing.append("after_turn")
         if missing:
             raise ValueError("registered_without_rule", missing)  # a programming error
         self.sealed = True

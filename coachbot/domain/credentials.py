@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from coachbot.domain.catalog import Credential
+from coachbot.domain.currency import dollars
 from coachbot.domain.policy import Currency
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -64,8 +65,7 @@ def worth(currency: Currency) -> str:
     if currency.points:
         parts.append(f"{currency.points:g} continuing-education points")
     if currency.stipend_cents:
-        dollars = currency.stipend_cents / 100
-        parts.append(f"a ${dollars:,.2f} stipend".replace(".00 ", " "))
+        parts.append(f"a {dollars(currency.stipend_cents)} stipend")
     if currency.cpd_units_per:
         parts.append(f"one CPD unit for every {currency.cpd_units_per} credentials")
     return ", ".join(parts) if parts else "no hours, points or stipend"

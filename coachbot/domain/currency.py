@@ -50,3 +50,13 @@ def credit_for_award(
         else:
             status = StipendStatus.OVER_BUDGET
     return Credit(currency.hours, currency.points, stipend, status, cpd)
+
+
+def dollars(cents: int | None) -> str:
+    """Money as people write it: "$25,000", "$1,250.50"; cents only when there are some.
+
+    One way everywhere money is shown (policy, celebrations, status, the CLI), so a budget never
+    reads "$25000.00" in one place and "$25,000" in another."""
+    whole, rest = divmod(abs(cents or 0), 100)
+    sign = "-" if (cents or 0) < 0 else ""
+    return f"{sign}${whole:,}" + (f".{rest:02d}" if rest else "")

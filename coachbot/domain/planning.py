@@ -17,13 +17,29 @@ class Milestone:
     due_on: date
 
 
+PLAN_STEP = "Read the rubric and plan the lesson"
+SUBMIT_STEP = "Submit formally"
+
+
+def collect_step(part: str) -> str:
+    return f"Collect: {part}"
+
+
 def plan_titles(credential: Credential) -> list[str]:
     """One step to read the rubric and plan the lesson, one per required evidence part, and a
     last one to submit."""
-    titles = ["Read the rubric and plan the lesson"]
-    titles += [f"Collect: {req.name}" for req in credential.requirements if req.required]
-    titles.append("Submit formally")
+    titles = [PLAN_STEP]
+    titles += [collect_step(req.name) for req in credential.requirements if req.required]
+    titles.append(SUBMIT_STEP)
     return titles
+
+
+def steps_done_by_hand_in(parts: Collection[str], *, formal: bool) -> set[str]:
+    """The suggested plan's steps a hand-in shows done: planning, collecting each part it
+    holds, and (a formal one) submitting. So status's next step after a hand-in is what is
+    really next, never "Collect: ..." for a part already handed in."""
+    done = {PLAN_STEP, *(collect_step(part) for part in parts)}
+    return done | {SUBMIT_STEP} if formal else done
 
 
 def default_plan(

@@ -129,8 +129,9 @@ def precheck(
     for requirement in requirements:
         part = by_name.get(requirement.name)
         if part is None:
-            if complete and requirement.required:
-                gaps.append(Gap(requirement.name, Problem.MISSING, {}))
+            if complete and requirement.required:  # said with what to send for it
+                kind = {"kind": requirement.kind.value}
+                gaps.append(Gap(requirement.name, Problem.MISSING, kind))
             continue
         gap = check_part(requirement, part)
         if gap is not None:

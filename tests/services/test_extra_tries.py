@@ -20,7 +20,7 @@ async def test_the_facilitator_hears_it_is_time_to_meet_then_allows_one_more_try
     room = LocalDriver(district)
     pursuit_id, _ = await not_yet_until_the_limit(district, room)
     gil, ana = room.as_(GIL), room.as_(ANA)
-    assert 'Ana Teacher has handed in *Questioning for Discourse* 3 times' in gil.last
+    assert 'Ana Teacher has used all 3 tries at *Questioning for Discourse*' in gil.last
     assert "let's meet" in ana.last
 
     done = await gil.press("extra_try")

@@ -116,7 +116,8 @@ async def _draft_sent(room: LocalDriver, services: Services) -> str:
     await ana.press("use_plan")
     await ana.send_file("plan.pdf", PDF, "application/pdf")
     await ana.say(REFLECTION)
-    return await ana.press("send_draft")
+    await ana.press("send_draft")  # no video yet: sent as it is, on purpose
+    return await ana.press("send_as_is")
 
 
 async def _feedback_from_fay(room: LocalDriver, words: str) -> None:

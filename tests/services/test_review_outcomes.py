@@ -125,7 +125,7 @@ async def test_not_yet_three_times_keeps_every_version_and_offers_a_meeting(
         assert f"*What to change next:* Change {attempt}." in message
     teacher = await actor(district, ANA)
     last = room.as_(ANA).last
-    assert "you've made 3 formal submissions, so before another one let's meet" in last
+    assert "that was try 3 of 3, so before another one let's meet" in last
     assert "Gil Facilitator will go through the feedback with you" in last
     assert room.as_(ANA).button("help_me").label == "Ask for a meeting"
     async with district.db.read() as session:

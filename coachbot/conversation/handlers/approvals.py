@@ -31,7 +31,7 @@ from coachbot.conversation.vocabulary import (
     Form,
     FormField,
 )
-from coachbot.domain.errors import InvalidInput
+from coachbot.domain.errors import InvalidInput, MoveNotAllowed
 from coachbot.domain.journey import Move
 from coachbot.domain.roles import Role
 from coachbot.services.journey import Decided
@@ -124,6 +124,7 @@ async def approvals(turn: Turn, args: str) -> None:
             turn.say.text(
                 "approvals.j2",
                 "card",
+                number=request.pursuit_id,  # what "approve N" takes
                 teacher=request.teacher,
                 title=request.title,
                 reasons=request.reasons,
@@ -137,7 +138,10 @@ async def approvals(turn: Turn, args: str) -> None:
         blocks.append(Buttons(tuple(_decide_buttons(turn, request))))
     if len(waiting) > SHOWN:
         blocks.append(turn.say.text("approvals.j2", "more", count=len(waiting) - SHOWN))
-    await turn.reply(turn.say.reply("approvals.j2", "list", waiting=len(waiting), extra=blocks))
+    first = waiting[0].pursuit_id if waiting else 0
+    await turn.reply(
+        turn.say.reply("approvals.j2", "list", waiting=len(waiting), first=first, extra=blocks)
+    )
 
 
 def _decide_buttons(turn: Turn, request: ApprovalRequest) -> list[Button]:
@@ -152,7 +156,17 @@ async def approve_command(turn: Turn, args: str) -> None:
     number, _ = first_word(args)
     if not number.isdigit():
         raise InvalidInput(field="request", hint="request_number", command="approve")
-    await approve(turn, number)
+    try:
+        await approve(turn, number)
+    except MoveNotAllowed:
+        # A number that is no request (a review's, a teacher's credential at another step):
+        # said in an approver's words, with the numbers that are waiting, never the
+        # teacher's "you can't approve from here".
+        waiting = await turn.read.approvals(turn.me.actor)
+        await turn.answer(
+            "approvals.j2", "not_waiting", number=number,
+            waiting=[(r.pursuit_id, r.teacher, r.title) for r in waiting[:SHOWN]],
+        )  # fmt: skip
 
 
 async def approve(turn: Turn, value: str) -> None:

@@ -30,6 +30,7 @@ from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, DirectMessage
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.evidence import EvidenceKind
+from coachbot.domain.journey import State
 from coachbot.domain.roles import Role
 from coachbot.services.reading import PursuitSummary
 
@@ -37,6 +38,8 @@ URL = re.compile(r"https?://\S+")
 NAMED = re.compile(r"^\s*(?P<name>[^:\n]{2,60}?)\s*:\s+(?P<body>.+)$", re.DOTALL)
 DRAFT = Action("draft")
 SEND_DRAFT = Action("send_draft")
+SEND_AS_IS = Action("send_as_is")  # a draft with a required part missing, sent on purpose
+DRAFTABLE = (State.IN_PROGRESS.value, State.NOT_YET.value)  # where a draft can still be sent
 SUBMIT = Action("submit")
 SUBMIT_LAST = Action("submit_last")
 SELF_CHECK = Action("self_check")
@@ -53,6 +56,7 @@ def register(r: Registry) -> None:
     r.on_message(rule=for_roles(Role.TEACHER))(evidence_message)
     r.command("send", Role.TEACHER, rule=OWN)(send_draft)
     r.action(SEND_DRAFT, rule=MINE)(send_draft_pressed)
+    r.action(SEND_AS_IS, rule=MINE)(send_as_is)
     r.command("submit", Role.TEACHER, rule=OWN, aliases=("resubmit",))(submit)
     r.action(SUBMIT, rule=MINE)(submit_pressed)
     r.action(SUBMIT_LAST, rule=MINE)(submit_last)
@@ -106,7 +110,7 @@ async def evidence_message(turn: Turn) -> None:
     asked = False
     for shared in event.files:
         caption = event.text if len(event.files) == 1 else None
-        part = await file_shared(turn, summary, shared, caption, DRAFT)
+        part = await file_shared(turn, summary, shared, caption)
         filed += [part] if part else []
         asked = asked or part is None
     text = event.text.strip()
@@ -149,6 +153,32 @@ async def send_draft(turn: Turn, args: str) -> None:
 
 
 async def send_draft_pressed(turn: Turn, value: str) -> None:
+    """A draft missing a required part is caught before it goes, as one with a part too short
+    is: the teacher reads what to add, and may still send what they have on purpose (work in
+    progress is what drafts are for)."""
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    view = await turn.use.basket.view(turn.me.actor, pursuit_id)
+    # A draft already out is answered by the hand-in itself ("you already sent this draft").
+    sendable = (await turn.read.pursuit(pursuit_id)).state in DRAFTABLE
+    if sendable and view.have and view.missing:
+        kinds = {r.name: r.kind.value for r in view.requirements}
+        gaps = [{"requirement": name, "problem": "missing", "kind": kinds.get(name, "")}
+                for name in view.missing]  # fmt: skip
+        gaps += [gap.to_json() for gap in view.gaps]
+        pursuit = PursuitRef(pursuit_id)
+        buttons = [] if view.gaps else [turn.say.button("send_as_is", SEND_AS_IS, pursuit)]
+        buttons.append(turn.say.button("hand_in_form", HAND_IN_FORM, pursuit))
+        await turn.reply(
+            turn.say.reply(
+                "evidence.j2", "draft_missing", title=view.credential_title, gaps=gaps,
+                fixes=bool(view.gaps), buttons=buttons,
+            )
+        )  # fmt: skip
+        return
+    await send_as_is(turn, value)
+
+
+async def send_as_is(turn: Turn, value: str) -> None:
     pursuit_id = PursuitRef.parse(value).pursuit_id
     routed = await turn.use.hand_ins.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.DRAFT, idempotency_key=turn.key()

@@ -8,6 +8,7 @@ then marked read in the outbox so the morning does not send it again.
 from __future__ import annotations
 
 from coachbot.conversation.authorization import OWN, Relation, Subject, on, pursuit_value
+from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL
 from coachbot.conversation.handlers.evidence import DRAFT, SELF_CHECK
 from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
@@ -35,6 +36,10 @@ def register(r: Registry) -> None:
 async def feedback(turn: Turn, args: str) -> None:
     mine = await turn.read.feedback(turn.me.person_id)
     wanted = args.strip()
+    # An approver's note on a request sent back is feedback too, read again here any time.
+    notes = await _sent_back_notes(turn, wanted)
+    if not mine and notes:
+        return
     if not mine:
         waiting = await turn.read.pursuit_by_code(turn.me.person_id, None)
         under_review = waiting is not None and waiting.state in (
@@ -45,6 +50,8 @@ async def feedback(turn: Turn, args: str) -> None:
         return
     if wanted:
         chosen = [f for f in mine if _matches(f, wanted)]
+        if not chosen and notes:
+            return
         if not chosen:
             await turn.answer(
                 "feedback.j2", "not_found", given=wanted[:40], codes=[f.code for f in mine]
@@ -83,6 +90,32 @@ async def _show(turn: Turn, chosen: list[PursuitFeedback]) -> None:
             )
         )
     await turn.use.outbox.read_in_chat(turn.me.person_id, seen)
+
+
+async def _sent_back_notes(turn: Turn, wanted: str) -> bool:
+    """An approver's note on a request sent back, read again any time (with the button that
+    asks again); True when there was one to show."""
+    mine = await turn.use.status.teacher(turn.me.email, turn.me.district_id)
+    shown = False
+    for line in mine.pursuits:
+        if line.state != State.SENT_BACK.value:
+            continue
+        if wanted and wanted.lower() not in (line.credential_code.lower(),
+                                             line.credential_title.lower()):
+            continue
+        decided = await turn.read.approval_decision(line.pursuit_id)
+        if decided is None:
+            continue
+        await turn.reply(
+            turn.say.reply(
+                "feedback.j2", "sent_back_note", title=line.credential_title, by=decided.by,
+                at=decided.at, note=decided.reason, tz=turn.me.timezone,
+                buttons=[turn.say.button("ask_again", REQUEST_APPROVAL,
+                                         PursuitRef(line.pursuit_id), primary=True)],
+            )
+        )  # fmt: skip
+        shown = True
+    return shown
 
 
 def _buttons(turn: Turn, found: PursuitFeedback) -> list[Button]:

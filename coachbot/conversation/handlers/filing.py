@@ -4,21 +4,30 @@ A file goes where its caption or its name says ("student-work.png" to "Student w
 samples"), or to the only part it can go; otherwise the teacher is asked which part it is for.
 A part that already holds a file is never replaced without saying so: the teacher may replace
 it, file the new one as another part, or keep what is there.
+
+A file the teacher was asked about waits in their basket until they answer (or say to let it
+go): when they type something else instead, it is never dropped; after that turn they are
+reminded of it, with the same choices (``remind_waiting``).
 """
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import Relation, Subject, on
-from coachbot.conversation.refs import FileChoice, PursuitRef
+import logging
+
+from coachbot.conversation.authorization import Relation, Subject, for_roles, on
+from coachbot.conversation.refs import FileChoice
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
-from coachbot.conversation.vocabulary import Action, Button, SharedFile
+from coachbot.conversation.vocabulary import Action, Button, DirectMessage, SharedFile
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.roles import Role
 from coachbot.services.evidence.basket import FilePlace
+from coachbot.services.evidence.waiting import WaitingFile
 from coachbot.services.reading import PursuitSummary
 
+log = logging.getLogger("coachbot.conversation")
 FILE_AS = Action("file_as")
+LET_GO = Action("let_file_go")
 # Only into the presser's own basket: the button names the pursuit the file goes with.
 FILE_MINE = on(
     Subject.PURSUIT,
@@ -31,13 +40,15 @@ FILE_MINE = on(
 
 def register(r: Registry) -> None:
     r.action(FILE_AS, rule=FILE_MINE)(file_as)
+    r.action(LET_GO, rule=FILE_MINE)(let_go)
+    r.after_turn(rule=for_roles(Role.TEACHER))(remind_waiting)
 
 
 async def file_shared(
-    turn: Turn, summary: PursuitSummary, shared: SharedFile, caption: str | None, keep: Action
+    turn: Turn, summary: PursuitSummary, shared: SharedFile, caption: str | None
 ) -> str | None:
     """File ``shared``; returns the part it went to, or None when the teacher was asked
-    (``keep`` is the button that leaves the basket as it is, and shows it)."""
+    (the file waits in the basket until they answer)."""
     place = await turn.use.basket.place_file(
         turn.me.actor, summary.pursuit_id, shared.name, shared.head or None
     )
@@ -46,7 +57,7 @@ async def file_shared(
     if named is None and place.part and place.holding in (None, shared.name):
         named = place.part  # empty, or a new version of the same file: said when replaced
     if named is None:
-        await _ask(turn, summary, shared, place, keep)
+        await _ask(turn, summary, shared, place)
         return None
     filed = await turn.use.basket.add(
         turn.me.actor,
@@ -70,17 +81,34 @@ async def _ask(
     summary: PursuitSummary,
     shared: SharedFile,
     place: FilePlace,
-    keep: Action,
 ) -> None:
-    """Which part is this file for? Or, when the obvious part holds a file: replace it?"""
+    """Which part is this file for? Or, when the obvious part holds a file: replace it? The
+    file waits in the basket until the teacher answers."""
+    await turn.use.waiting_files.hold(
+        turn.me.actor,
+        summary.pursuit_id,
+        file_name=shared.name,
+        size=shared.size,
+        sha256=shared.sha256,
+        content=shared.content,
+        head=shared.head,
+    )
+    waiting = WaitingFile(
+        summary.pursuit_id, shared.name, shared.sha256, shared.size, shared.media_type or ""
+    )
+    await _which_part(turn, summary.title, waiting, place, again=False)
+
+
+async def _which_part(
+    turn: Turn, title: str, waiting: WaitingFile, place: FilePlace, *, again: bool
+) -> None:
     part, holding, choices, filled = place.part, place.holding, place.choices, place.filled
-    await turn.use.basket.hold_file(shared.name, shared.content, shared.sha256)
-    media = shared.media_type or ""
 
     def choice(name: str) -> str:
         return str(
-            FileChoice(summary.pursuit_id, name, shared.sha256, shared.size, media, shared.name)
-        )
+            FileChoice(waiting.pursuit_id, name, waiting.sha256, waiting.size,
+                       waiting.media_type, waiting.file_name)
+        )  # fmt: skip
 
     buttons: list[Button] = []
     if part and holding:
@@ -90,23 +118,45 @@ async def _ask(
             for c in choices
             if c != part and c not in filled
         ]
-        buttons.append(
-            turn.say.button("keep_part", keep, PursuitRef(summary.pursuit_id), old=holding)
-        )
+        # Keeping what is there lets the new file go, and says so.
+        buttons = buttons[:5]
+        buttons.append(turn.say.button("keep_part", LET_GO, choice(""), old=holding))
     else:
         buttons += [turn.say.button("file_for", FILE_AS, choice(c), part=c) for c in choices]
+        buttons = buttons[:5]
+        buttons.append(turn.say.button("let_file_go", LET_GO, choice(""), file=waiting.file_name))
     await turn.reply(
         turn.say.reply(
             "evidence.j2",
             "which_part",
-            file=shared.name,
+            file=waiting.file_name,
             part=part if holding else None,
             holding=holding,
             filled=filled,
             choices=list(choices),
-            buttons=buttons[:6],
+            again=again,
+            title=title,
+            buttons=buttons,
         )
     )
+
+
+async def remind_waiting(turn: Turn) -> None:
+    """After a teacher's turn: a file still waiting for its part is asked about again, so
+    typing something else never loses it. Not after the message that sent it (it was just
+    asked about, or filed)."""
+    if isinstance(turn.event, DirectMessage) and turn.event.files:
+        return
+    pending = await turn.use.waiting_files.pending(turn.me.actor)
+    if not pending:
+        return
+    waiting = pending[0]
+    place = await turn.use.basket.place_file(
+        turn.me.actor, waiting.pursuit_id, waiting.file_name, None
+    )
+    summary = await turn.read.pursuit(waiting.pursuit_id)
+    log.info("reminding person %s of %d waiting file(s)", turn.me.person_id, len(pending))
+    await _which_part(turn, summary.title, waiting, place, again=True)
 
 
 async def file_as(turn: Turn, value: str) -> None:
@@ -127,3 +177,15 @@ async def file_as(turn: Turn, value: str) -> None:
         await turn.answer("evidence.j2", "replaced", part=filed, old=replaced, new=chosen.file_name)
     summary = await turn.read.pursuit(chosen.pursuit_id)
     await turn.answer("evidence.j2", "filed", parts=[filed], title=summary.title)
+
+
+async def let_go(turn: Turn, value: str) -> None:
+    """The teacher keeps what is there, or does not want the file after all: it stops
+    waiting, and they read that it did."""
+    chosen = FileChoice.parse(value)
+    name = await turn.use.waiting_files.let_go(turn.me.actor, chosen.pursuit_id, chosen.sha256)
+    summary = await turn.read.pursuit(chosen.pursuit_id)
+    await turn.answer(
+        "evidence.j2", "let_go", file=name or chosen.file_name, gone=name is None,
+        title=summary.title,
+    )  # fmt: skip

@@ -9,7 +9,6 @@ short human answer here too, instead of "I didn't catch that".
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,28 +37,6 @@ ROLE_ORDER = (Role.TEACHER, Role.FACILITATOR, Role.SCHOOL_ADMIN, Role.DISTRICT_A
 # A teacher asked to comment on a colleague's draft reads their queue too.
 PEER = ("queue", "review")
 
-# What people say that is not a request: answered kindly, in a word or two. Keys are the
-# words as typed, lower case, joined by "_".
-SMALL_TALK = {
-    "hi": "hello", "hello": "hello", "hey": "hello", "hiya": "hello", "howdy": "hello",
-    "good_morning": "hello", "good_afternoon": "hello", "good_evening": "hello",
-    "thanks": "thanks", "thank_you": "thanks", "thx": "thanks", "ty": "thanks",
-    "thanks_a_lot": "thanks", "cheers": "thanks",
-    "great": "ok", "ok": "ok", "okay": "ok", "k": "ok", "cool": "ok", "got_it": "ok",
-    "sounds_good": "ok", "perfect": "ok", "nice": "ok", "great_thanks": "thanks",
-    "ok_thanks": "thanks", "okay_thanks": "thanks", "bye": "bye", "goodbye": "bye",
-    "see_you": "bye", "see_ya": "bye", "later": "bye", "good_night": "bye",
-}  # fmt: skip
-_NOT_WORDS = re.compile(r"[^a-z ]+")
-_TO_BOT = {"coachbot", "bot", "there", "again", "everyone", "so", "much", "very"}
-
-
-def small_talk_kind(text: str) -> str | None:
-    """ "hello", "thanks", "ok" or "bye" when ``text`` is only that; None otherwise."""
-    words = "_".join(w for w in _NOT_WORDS.sub(" ", text.lower()).split() if w not in _TO_BOT)
-    return SMALL_TALK.get(words) if words else None
-
-
 @dataclass
 class Now:
     """What waits for this person now, one part per role they hold (None: not their role)."""
@@ -80,7 +57,7 @@ async def now(turn: Turn) -> Now:
     if me.is_(Role.TEACHER):
         mine = await turn.use.status.teacher(me.email, me.district_id)
         found.working = [
-            {"title": line.credential_title, "state": line.state,
+            {"title": line.credential_title, "state": line.state, "code": line.credential_code,
              "next": line.next_milestone if line.state in WORKING else None,
              "due": line.next_due}
             for line in mine.pursuits if State(line.state) in OPEN_STATES

@@ -87,6 +87,14 @@ async def status(turn: Turn, args: str) -> None:
                               code=found.code, changes=latest.changes)
             )  # fmt: skip
             seen += [latest.news_id] if latest.pending else []
+    for line in mine.pursuits:  # an approver's note stays readable after its message
+        if line.state == State.SENT_BACK:
+            decided = await turn.read.approval_decision(line.pursuit_id)
+            if decided is not None and decided.reason:
+                changes.append(
+                    turn.say.text("feedback.j2", "status_sent_back", title=line.credential_title,
+                                  code=line.credential_code, by=decided.by, note=decided.reason)
+                )  # fmt: skip
     settings = await turn.use.person_settings.view(turn.me.person_id)
     await turn.reply(
         turn.say.reply(

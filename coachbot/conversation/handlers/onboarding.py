@@ -11,9 +11,10 @@ from zoneinfo import available_timezones
 
 from coachbot.conversation import zones
 from coachbot.conversation.authorization import OWN
+from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.district import JOIN
-from coachbot.conversation.handlers.home import greet, help_, now, small_talk_kind
+from coachbot.conversation.handlers.home import greet, help_, now
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import (

@@ -252,6 +252,8 @@ async def handoff_command(turn: Turn, args: str) -> None:
     number, reason = first_word(args)
     if not number.isdigit():
         raise InvalidInput(field="review", hint="review_number", command="handoff")
+    if not reason.strip():  # typed: say exactly how to give the reason, on the same line
+        raise InvalidInput(field="reason", hint="reason_needed", command="handoff", number=number)
     await hand_off_submitted(turn, {"reason": reason}, number)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coachbot.clock import Clock
+from coachbot.domain.currency import dollars
 from coachbot.domain.errors import InvalidInput, NotFound, NotPermitted
 from coachbot.domain.policy import DistrictPolicy, Window
 from coachbot.domain.roles import Actor, Role
@@ -181,4 +182,6 @@ class PolicyAdmin:
                 action="set_policy",
                 details={"key": key, "value": value.strip()[:200]},
             )
+            if key == "stipend_budget" and after.stipend_budget_cents is not None:
+                return dollars(after.stipend_budget_cents)  # "$25,000", as policy shows it
             return value.strip()

@@ -7,6 +7,7 @@ from coachbot.services.evidence.files import EvidenceFile, EvidenceFiles, Opened
 from coachbot.services.evidence.hand_in import EvidenceService, HandedIn
 from coachbot.services.evidence.keeping import FileKeeper
 from coachbot.services.evidence.links import EvidenceLinks, LinkRefused
+from coachbot.services.evidence.waiting import WaitingFile, WaitingFiles
 
 __all__ = [
     "BasketService",
@@ -22,4 +23,6 @@ __all__ = [
     "LinkRefused",
     "OpenedFile",
     "SelfCheck",
+    "WaitingFile",
+    "WaitingFiles",
 ]

@@ -26,10 +26,12 @@ from coachbot.domain.roles import Actor, Role
 from coachbot.services.evidence.basket import part_of
 from coachbot.services.evidence.links import EvidenceLinks
 from coachbot.services.record import audit
-from coachbot.storage.codec import rubric_from_json
+from coachbot.services.journey.extra_tries import allowed_tries
+from coachbot.storage.codec import policy_from_json, rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
     CredentialRow,
+    District,
     EvidencePartRow,
     EvidenceVersion,
     Person,
@@ -54,6 +56,8 @@ class EvidenceView:
     open: bool = False  # that review still waits for scores
     # Beside each part: a link that opens its file (made for the person looking), or None.
     links: tuple[str | None, ...] = ()
+    # How many formal submissions the pursuit may have: a try is read "try 2 of 3" everywhere.
+    tries: int = 0
 
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
@@ -189,6 +193,9 @@ class EvidenceAccess:
             details={"version": version.number},
         )
         anchor = review is not None and review.purpose == ReviewPurpose.EXERCISE
+        district = await session.get(District, pursuit.district_id)
+        assert district is not None
+        limit = policy_from_json(district.policy).resubmission_limit
         return EvidenceView(
             pursuit.id,
             review.id if review else None,
@@ -203,4 +210,5 @@ class EvidenceAccess:
             review.reviewer_id if review else None,
             review is not None and review.status in OPEN,
             links,
+            await allowed_tries(session, pursuit, limit),
         )

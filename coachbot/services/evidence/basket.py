@@ -35,6 +35,9 @@ from coachbot.storage.models import (
     Pursuit,
 )
 
+# The part of a file that waits for the teacher to say which part it is for (services.evidence
+# .waiting): no requirement is named "", so nothing reading the basket's parts mistakes it.
+WAITING = ""
 # Evidence is collected once the plan is made, and while a draft or a "not yet" is out.
 COLLECTING = {State.IN_PROGRESS, State.NOT_YET, State.DRAFT_WITH_FACILITATOR}
 
@@ -51,6 +54,7 @@ class BasketView:
     # for each now (the basket, or what is carried over), to fill the form in with.
     requirements: tuple[Requirement, ...] = ()
     current: dict[str, EvidencePart] = field(default_factory=dict)
+    waiting: list[str] = field(default_factory=list)  # files waiting to be told their part
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,9 @@ async def basket_parts(
     teacher did not resend. Returns (parts, names of the parts that are in the basket)."""
     items = list(
         await session.scalars(
-            select(DraftItem).where(DraftItem.pursuit_id == pursuit_id).order_by(DraftItem.id)
+            select(DraftItem)
+            .where(DraftItem.pursuit_id == pursuit_id, DraftItem.requirement != WAITING)
+            .order_by(DraftItem.id)
         )
     )
     parts = [part_of(i) for i in items]
@@ -212,7 +218,9 @@ class BasketService:
             pursuit, requirements = await self._open(session, actor, pursuit_id)
             filled = set(
                 await session.scalars(
-                    select(DraftItem.requirement).where(DraftItem.pursuit_id == pursuit.id)
+                    select(DraftItem.requirement).where(
+                        DraftItem.pursuit_id == pursuit.id, DraftItem.requirement != WAITING
+                    )
                 )
             )
             requirement = None
@@ -253,6 +261,14 @@ class BasketService:
                     DraftItem.pursuit_id == pursuit.id, DraftItem.requirement == requirement.name
                 )
             )
+            if kind is PartKind.FILE and content_hash:  # it waited for its part: filed now
+                await session.execute(
+                    delete(DraftItem).where(
+                        DraftItem.pursuit_id == pursuit.id,
+                        DraftItem.requirement == WAITING,
+                        DraftItem.content_hash == content_hash,
+                    )
+                )
             session.add(
                 DraftItem(
                     pursuit_id=pursuit.id,
@@ -277,7 +293,9 @@ class BasketService:
         async with self.db.read() as session:
             pursuit, requirements = await self._open(session, actor, pursuit_id, locked=False)
             items = await session.scalars(
-                select(DraftItem).where(DraftItem.pursuit_id == pursuit.id)
+                select(DraftItem).where(
+                    DraftItem.pursuit_id == pursuit.id, DraftItem.requirement != WAITING
+                )
             )
             basket = {i.requirement: i.file_name or i.url or "" for i in items}
             media_type = filetypes.sniff(head) if head else None
@@ -301,8 +319,11 @@ class BasketService:
                     .order_by(DraftItem.id)
                 )
             )
+            waiting = [i.file_name or "" for i in items if i.requirement == WAITING]
             have = [
-                (i.requirement, i.kind, i.file_name or i.url or glimpse(i.text or "")) for i in items
+                (i.requirement, i.kind, i.file_name or i.url or glimpse(i.text or ""))
+                for i in items
+                if i.requirement != WAITING
             ]
             parts, names = await basket_parts(session, pursuit.id)
             present = {p.requirement for p in parts}
@@ -318,6 +339,7 @@ class BasketService:
                 gaps,
                 requirements,
                 {p.requirement: p for p in parts},
+                waiting,
             )
 
     async def self_check(self, actor: Actor, pursuit_id: int) -> SelfCheck:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -20,9 +20,10 @@ from coachbot.domain.catalog import PartKind
 from coachbot.domain.errors import Incomplete, InvalidInput, NotPermitted, PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move, State
+from coachbot.domain.planning import steps_done_by_hand_in
 from coachbot.domain.precheck import precheck
 from coachbot.domain.roles import Actor
-from coachbot.services.evidence.basket import basket_parts
+from coachbot.services.evidence.basket import WAITING, basket_parts
 from coachbot.services.evidence.keeping import FileKeeper
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.journey.gate import JourneyService, already_out, lock_pursuit
@@ -36,7 +37,9 @@ from coachbot.storage.models import (
     DraftItem,
     EvidencePartRow,
     EvidenceVersion,
+    MilestoneRow,
     Pursuit,
+    WorkPlan,
 )
 
 # Work done in the hand-in's own transaction after the version is stored: given the locked
@@ -119,7 +122,12 @@ class EvidenceService:
             given = {part.requirement for part in supplied}
             parts = list(supplied) + [part for part in parts if part.requirement not in given]
             outcome = await self._hand_in(session, actor, pursuit, kind, parts, None)
-            await session.execute(delete(DraftItem).where(DraftItem.pursuit_id == pursuit.id))
+            # A file still waiting for its part stays: it was not handed in, and is not lost.
+            await session.execute(
+                delete(DraftItem).where(
+                    DraftItem.pursuit_id == pursuit.id, DraftItem.requirement != WAITING
+                )
+            )
             return await _then(session, pursuit, outcome, then)
 
         outcome, replayed = await idempotency.once(
@@ -155,7 +163,8 @@ class EvidenceService:
             ):
                 raise PreconditionFailed(need="meet_facilitator", limit=pursuit.attempts)
         # The pre-check: nothing incomplete or unreadable reaches a person. A draft may leave
-        # parts out (the facilitator sees work in progress); what it holds must be usable.
+        # parts out (the facilitator sees work in progress; the chat asks first, saying what
+        # is missing); what it holds must be usable.
         credential = await session.get(CredentialRow, pursuit.credential_id)
         assert credential is not None
         gaps = precheck(
@@ -191,6 +200,22 @@ class EvidenceService:
             pursuit.attempts += 1
         result = await self.journey.apply_move(
             session, actor, pursuit, move, details={"evidence_version": number, "parts": len(parts)}
+        )
+        # The plan's steps this hand-in shows done are ticked off with it, in its transaction.
+        steps = steps_done_by_hand_in(
+            [part.requirement for part in parts], formal=kind is EvidenceKind.FORMAL
+        )
+        await session.execute(
+            update(MilestoneRow)
+            .where(
+                MilestoneRow.plan_id.in_(
+                    select(WorkPlan.id).where(WorkPlan.pursuit_id == pursuit.id)
+                ),
+                MilestoneRow.done_at.is_(None),
+                MilestoneRow.title.in_(sorted(steps)),
+            )
+            .values(done_at=self.clock.now())
+            .execution_options(synchronize_session=False)
         )
         return {
             "pursuit_id": pursuit.id,

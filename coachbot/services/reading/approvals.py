@@ -11,7 +11,13 @@ from sqlalchemy import select
 from coachbot.domain.errors import NotFound
 from coachbot.domain.journey import Move, State
 from coachbot.domain.roles import Actor
-from coachbot.services.journey import RequestRecord, approvers_of, last_request
+from coachbot.services.journey import (
+    DecisionRecord,
+    RequestRecord,
+    approvers_of,
+    last_decision,
+    last_request,
+)
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import AuditEvent, CredentialRow, District, Person, Pursuit
@@ -108,6 +114,11 @@ class ApprovalReads:
         """What the teacher wrote when they last asked (to start a new request from it)."""
         async with self.db.read() as session:
             return await last_request(session, pursuit_id)
+
+    async def approval_decision(self, pursuit_id: int) -> DecisionRecord | None:
+        """The latest decision on the pursuit's request (a send-back's note, to read again)."""
+        async with self.db.read() as session:
+            return await last_decision(session, pursuit_id)
 
     async def approvers_for(self, pursuit_id: int) -> list[int]:
         """Who may decide this pre-approval request under the district's policy."""

@@ -104,6 +104,7 @@ async def _draft_sent(services: Services, room: LocalDriver) -> None:
     await ana.send_file("plan.pdf", PDF, "application/pdf")
     await ana.say(REFLECTION)
     await ana.press("send_draft")
+    await ana.press("send_as_is")  # no video yet: work in progress, on purpose
 
 
 async def _feedback_review(services: Services, room: LocalDriver) -> tuple[LocalPerson, dict]:

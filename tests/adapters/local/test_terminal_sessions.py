@@ -39,7 +39,7 @@ async def test_two_sessions_with_the_same_turns_each_hand_in_their_own_draft(
     ana_pursuit, cara_pursuit = await working(district, ANA), await working(district, CARA)
     screens: dict[str, str] = {}
     for email in (ANA, CARA):
-        _, ask = typist([*ONBOARDING, f"/file {plan}", "send", "/quit"])
+        _, ask = typist([*ONBOARDING, f"/file {plan}", "send", "1", "/quit"])
         screen: list[str] = []
         await chat(district, email, ask, screen.append)  # type: ignore[arg-type]
         screens[email] = "\n".join(screen)

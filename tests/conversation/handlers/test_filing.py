@@ -62,6 +62,40 @@ async def test_the_bot_asks_which_part_when_it_is_not_obvious(
     assert "- Protocol notes: IMG_2041.png" in basket
 
 
+async def test_a_file_waiting_for_its_part_survives_anything_else_typed(
+    district: Services, tmp_path: Path
+) -> None:
+    """The lost hand-in: asked which part a file is for, the teacher typed something else, and
+    the file was gone without a word. Now it waits in the basket and is asked about again."""
+    ana = await working_on_files(district, tmp_path)
+    assert "Which part is IMG_2041.png for?" in await ana.send_file("IMG_2041.png", PNG,
+                                                                    "image/png")
+    status = await ana.command("status")
+    assert "I'm still keeping IMG_2041.png for *Student Work Protocols*" in status
+    assert "Which part is IMG_2041.png for?" in status
+    assert "Lesson plan" in await ana.send_file("lesson-plan.pdf", PDF, "application/pdf")
+    basket = await ana.command("draft")
+    assert "Waiting for you to say which part it is for: IMG_2041.png" in basket
+    # A draft sent meanwhile does not take the file with it, nor lose it.
+    sent = await ana.command("send")
+    assert "I'm still keeping IMG_2041.png" in sent
+    filed = await ana.press("file_as", labelled="For Protocol notes")
+    assert "Added to *Student Work Protocols*: Protocol notes" in filed
+    assert "still keeping" not in await ana.command("status")
+
+
+async def test_a_waiting_file_can_be_let_go_and_is_said_to_be(
+    district: Services, tmp_path: Path
+) -> None:
+    ana = await working_on_files(district, tmp_path)
+    await ana.send_file("IMG_2041.png", PNG, "image/png")
+    assert "still keeping IMG_2041.png" in await ana.say("thanks!")
+    gone = await ana.press("let_file_go", labelled="Not needed")
+    assert "OK, I've let go of IMG_2041.png" in gone
+    assert "still keeping" not in await ana.command("status")
+    assert "Waiting for you" not in await ana.command("draft")
+
+
 async def test_a_part_is_never_replaced_without_saying_so(
     district: Services, tmp_path: Path
 ) -> None:
@@ -69,7 +103,9 @@ async def test_a_part_is_never_replaced_without_saying_so(
     assert "Lesson plan" in await ana.send_file("lesson-plan.pdf", PDF, "application/pdf")
     asked = await ana.send_file("lesson-plan-v2.pdf", PDF + b" v2", "application/pdf")
     assert "*Lesson plan* already has lesson-plan.pdf. Replace it with lesson-plan-v2.pdf" in asked
-    assert "- Lesson plan: lesson-plan.pdf" in await ana.press("draft", labelled="Keep")
+    kept = await ana.press("let_file_go", labelled="Keep")
+    assert "OK, I've let go of lesson-plan-v2.pdf" in kept
+    assert "- Lesson plan: lesson-plan.pdf" in await ana.command("draft")
     await ana.send_file("lesson-plan-v2.pdf", PDF + b" v2", "application/pdf")
     replaced = await ana.press("file_as", labelled="Replace Lesson plan")
     assert "lesson-plan-v2.pdf replaces lesson-plan.pdf in *Lesson plan*" in replaced
