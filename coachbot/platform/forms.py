@@ -1,0 +1,79 @@
+"""Forms across a click, and in pages, for any platform.
+
+``keep``/``take``: the "open the form" fallback. When a form cannot open now (Slack opens a
+modal only with a fresh trigger id, Discord only as the first answer to an interaction), the
+adapter keeps it and shows a button carrying the token; the click takes it and opens it. Kept
+in the database, so it works after a restart and on any replica.
+
+``pages``/``page``/``answer``: a form longer than the platform shows at once (``per_page``
+inputs: 5 for a Discord modal) is asked a page at a time; each page's answers are kept with the
+form until the last page, which gives back every answer for one ``FormSubmission``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coachbot.composition import Services
+from coachbot.conversation.form_pages import form_from_json, form_pages, form_to_json, unasked
+from coachbot.conversation.vocabulary import Form
+from coachbot.services.record.kept_forms import KeptFormStore
+
+
+@dataclass(frozen=True)
+class PageAnswered:
+    """A page submitted: ``done`` with every answer, or the number of the page that is next."""
+
+    form: Form  # the whole form
+    done: bool
+    values: dict[str, str]  # every answer so far (all of them when done)
+    next_page: int  # 1-based; 0 when done
+    pages: int
+
+
+class KeptForms:
+    def __init__(self, services: Services, platform: str, per_page: int) -> None:
+        self.store = KeptFormStore(services.db, services.clock)
+        self.platform, self.per_page = platform, per_page
+
+    # -- the fallback button ----------------------------------------------------------------
+    async def keep(self, form: Form, account_id: str) -> str:
+        """Keep ``form`` for ``account_id``; the token goes in the button that opens it."""
+        return await self.store.keep(self.platform, account_id, form_to_json(form))
+
+    async def take(self, token: str, account_id: str) -> Form | None:
+        """The kept form (once: a second click reads as a stale button), or None."""
+        kept = await self.store.get(token, self.platform, account_id)
+        if kept is None:
+            return None
+        await self.store.drop(token)
+        return form_from_json(kept[0])
+
+    # -- pages --------------------------------------------------------------------------------
+    def pages(self, form: Form) -> tuple[Form, ...]:
+        return form_pages(form, self.per_page)
+
+    async def page(self, token: str, number: int, account_id: str) -> Form | None:
+        """Page ``number`` (1-based) of a kept form, or None (unknown, someone else's, past the
+        end)."""
+        kept = await self.store.get(token, self.platform, account_id)
+        if kept is None:
+            return None
+        pages = self.pages(form_from_json(kept[0]))
+        return pages[number - 1] if 1 <= number <= len(pages) else None
+
+    async def answer(self, token: str, number: int, values: dict[str, str],
+                     account_id: str) -> PageAnswered | None:
+        """Keep page ``number``'s answers; on the last page, every answer (the kept form is
+        dropped). None when the form is gone."""
+        kept = await self.store.get(token, self.platform, account_id)
+        if kept is None:
+            return None
+        form = form_from_json(kept[0])
+        pages = self.pages(form)
+        answers = {**{str(k): str(v) for k, v in kept[1].items()}, **values}
+        if number >= len(pages):
+            await self.store.drop(token)
+            return PageAnswered(form, True, {**unasked(form), **answers}, 0, len(pages))
+        await self.store.answer(token, answers)
+        return PageAnswered(form, False, answers, number + 1, len(pages))
