@@ -19,7 +19,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 
 from adapters.slack import inbound
-from adapters.slack.channel import OPEN_FORM, SlackChannel, SlackNotifier
+from adapters.slack.channel import SlackChannel, SlackNotifier
 from adapters.slack.directory import PLATFORM, SlackEmails
 from adapters.slack.files import FileFetcher
 from adapters.slack.home import home_view
@@ -31,6 +31,7 @@ from adapters.slack.web import SlackWeb, conversation_client, delivery_client
 from adapters.slack.workspaces import Workspaces
 from coachbot.conversation.vocabulary import Event, SharedFile
 from coachbot.platform.contract import (
+    OPEN_FORM,
     Accounts,
     KeptForms,
     Nudging,
@@ -40,6 +41,7 @@ from coachbot.platform.contract import (
     build_nudging,
     first_delivery,
     limiter_for,
+    opened,
     worker_name,
 )
 
@@ -225,7 +227,8 @@ class SlackBot:
 
     async def _open_kept_form(self, web: SlackWeb, action: dict[str, Any], user: str,
                               trigger: str | None) -> None:
-        form = await self.forms.take(str(action.get("value") or ""), user)
+        token, _ = opened(str(action.get("value") or ""))  # Slack's forms have one page
+        form = await self.forms.take(token, user)
         if form is None or not trigger:
             channel = SlackChannel(web, user, None, self.forms, self.conversation.say)
             await channel.reply(self.conversation.say.reply("general.j2", "stale_button"))

@@ -20,12 +20,10 @@ from adapters.slack.modals import modal
 from adapters.slack.web import SlackWeb, as_delivery_error, slack_error
 from adapters.slack.workspaces import Workspaces
 from coachbot.conversation.say import Say
-from coachbot.conversation.vocabulary import Button, Buttons, Form, Reply, Style, Text
+from coachbot.conversation.vocabulary import Form, Reply
 from coachbot.platform.contract import Accounts, DeliveryFailed, KeptForms
 
 log = logging.getLogger("coachbot.slack")
-OPEN_FORM = "slack_open_form"  # the adapter's own action: open a kept form as a modal
-FAMILY = "slack.j2"
 
 
 class SlackChannel:
@@ -45,11 +43,7 @@ class SlackChannel:
                 return
             except SlackApiError as exc:  # expired_trigger_id: the button below still works
                 log.info("views.open: %s", slack_error(exc))
-        token = await self.forms.keep(form, self.user_id)
-        button = Button(self.say.words(FAMILY, "open_form_button"), OPEN_FORM, token,
-                        Style.PRIMARY)
-        await self.reply(Reply((Text(self.say.words(FAMILY, "open_form", title=form.title)),
-                                Buttons((button,))), summary=form.title))
+        await self.reply(await self.forms.offer(self.say, form, self.user_id))
 
 
 class SlackNotifier:

@@ -28,7 +28,7 @@ from coachbot.conversation.form_pages import form_pages
 from coachbot.conversation.turn import Channel, Notifier
 from coachbot.platform.accounts import Accounts
 from coachbot.platform.events import first_delivery
-from coachbot.platform.forms import KeptForms
+from coachbot.platform.forms import OPEN_FORM, KeptForms, PageAnswered, opened, opening
 from coachbot.platform.overview import overview
 from coachbot.platform.serving import serving, worker_name
 from coachbot.platform.turns import TurnRunner
@@ -36,12 +36,14 @@ from coachbot.services.nudging.dispatch import DeliveryFailed, RateLimited
 from coachbot.services.nudging.ratelimit import PlatformLimits, RateLimiter, limiter_for
 
 __all__ = [
+    "OPEN_FORM",
     "Accounts",
     "Channel",
     "DeliveryFailed",
     "KeptForms",
     "Notifier",
     "Nudging",
+    "PageAnswered",
     "Platform",
     "PlatformLimits",
     "RateLimited",
@@ -53,6 +55,8 @@ __all__ = [
     "first_delivery",
     "form_pages",
     "limiter_for",
+    "opened",
+    "opening",
     "overview",
     "serving",
     "worker_name",

@@ -16,8 +16,24 @@ from dataclasses import dataclass
 
 from coachbot.composition import Services
 from coachbot.conversation.form_pages import form_from_json, form_pages, form_to_json, unasked
-from coachbot.conversation.vocabulary import Form
+from coachbot.conversation.say import Say
+from coachbot.conversation.vocabulary import Button, Buttons, Form, Reply, Style, Text
 from coachbot.services.record.kept_forms import KeptFormStore
+
+# The adapters' own action (never the registry's): its button's value is ``opening(token,
+# page)``, read back by ``opened``. Short, so it fits Discord's 100-character custom ids.
+OPEN_FORM = "open_form"
+FAMILY = "forms.j2"
+
+
+def opening(token: str, page: int = 1) -> str:
+    return token if page <= 1 else f"{token}:{page}"
+
+
+def opened(value: str) -> tuple[str, int]:
+    """(token, page) from an ``OPEN_FORM`` button's value; page 1 when it names none."""
+    token, _, page = value.partition(":")
+    return token, int(page) if page.isdigit() and int(page) > 0 else 1
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,22 @@ class KeptForms:
     async def keep(self, form: Form, account_id: str) -> str:
         """Keep ``form`` for ``account_id``; the token goes in the button that opens it."""
         return await self.store.keep(self.platform, account_id, form_to_json(form))
+
+    async def offer(self, say: Say, form: Form, account_id: str) -> Reply:
+        """Keep ``form`` and say so, with the button (``OPEN_FORM``) that opens it."""
+        token = await self.keep(form, account_id)
+        button = Button(say.words(FAMILY, "open_form_button"), OPEN_FORM, opening(token),
+                        Style.PRIMARY)
+        return Reply((Text(say.words(FAMILY, "open_form", title=form.title)), Buttons((button,))),
+                     summary=form.title)
+
+    def next_page(self, say: Say, token: str, answered: PageAnswered) -> Reply:
+        """After a page that is not the last: the button (``OPEN_FORM``) for the next one."""
+        button = Button(
+            say.words(FAMILY, "next_page_button", page=answered.next_page, pages=answered.pages),
+            OPEN_FORM, opening(token, answered.next_page), Style.PRIMARY)
+        return Reply((Text(say.words(FAMILY, "next_page", title=answered.form.title)),
+                      Buttons((button,))), summary=answered.form.title)
 
     async def take(self, token: str, account_id: str) -> Form | None:
         """The kept form (once: a second click reads as a stale button), or None."""

@@ -101,3 +101,25 @@ async def test_a_kept_form_goes_stale_after_two_days(
     token = await forms.keep(REVIEW, "U1")
     clock.advance(timedelta(days=2, minutes=1))
     assert await forms.take(token, "U1") is None
+
+
+async def test_the_buttons_that_open_a_kept_form_and_its_next_page(services: Services) -> None:
+    from coachbot.conversation.say import Say
+    from coachbot.conversation.vocabulary import Buttons
+    from coachbot.platform.contract import OPEN_FORM, opened
+
+    say = Say(services.prompts)
+    forms = KeptForms(services, "discord", per_page=5)
+    offered = await forms.offer(say, REVIEW, "111")
+    assert "press the button to fill it in" in offered.text
+    (button,) = next(b for b in offered.blocks if isinstance(b, Buttons)).buttons
+    token, page = opened(button.value)
+    assert (button.action_id, page) == (OPEN_FORM, 1)
+    assert len(f"{OPEN_FORM}:{button.value}") <= 100  # fits a Discord custom id
+    answered = await forms.answer(token, 1, {"criterion_1": "2"}, "111")
+    assert answered is not None
+    following = forms.next_page(say, token, answered)
+    assert "Continue (2 of 2)" in following.text
+    (button,) = next(b for b in following.blocks if isinstance(b, Buttons)).buttons
+    assert opened(button.value) == (token, 2)
+    assert (await forms.page(token, 2, "111")) == form_pages(REVIEW, 5)[1]

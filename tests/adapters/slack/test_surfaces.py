@@ -42,9 +42,9 @@ async def test_app_home_shows_status_queue_or_summary(district: Services, room: 
 async def test_a_typed_start_offers_a_button_that_opens_the_form(room: SlackRoom) -> None:
     await room.dm(ANA_U, "start")  # a message gives no trigger id: Slack needs a click
     assert room.fake.called("views.open") == []
-    await room.press(ANA_U, "slack_open_form")
+    await room.press(ANA_U, "open_form")
     assert room.last_modal(ANA_U)["blocks"][0]["block_id"] == "timezone"
-    await room.press(ANA_U, "slack_open_form")  # the same button again: already used
+    await room.press(ANA_U, "open_form")  # the same button again: already used
     assert "older message" in room.last(ANA_U)
 
 
@@ -52,7 +52,7 @@ async def test_an_expired_trigger_falls_back_to_the_button(room: SlackRoom) -> N
     room.fake.answer_next("views.open", error="expired_trigger_id")
     await room.command(ANA_U, "start")
     assert "Open the form" in room.everything(ANA_U)
-    await room.press(ANA_U, "slack_open_form")
+    await room.press(ANA_U, "open_form")
     assert room.last_modal(ANA_U)["type"] == "modal"
 
 
