@@ -20,9 +20,10 @@ from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 
 from adapters.slack import inbound
 from adapters.slack.channel import SlackChannel, SlackNotifier
-from adapters.slack.directory import PLATFORM, SlackEmails
+from adapters.slack.directory import SlackEmails
 from adapters.slack.files import FileFetcher
 from adapters.slack.home import home_view
+from adapters.slack.inbound import PLATFORM
 from adapters.slack.modals import CALLBACK, MAX_MODAL_BLOCKS, modal, uploads
 from adapters.slack.oauth import installs
 from adapters.slack.platform import LIMITS

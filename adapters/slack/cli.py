@@ -23,7 +23,7 @@ def link(
     ),
 ) -> None:
     """Link a Slack workspace to a district (people are matched to that district's roster)."""
-    from adapters.slack.directory import PLATFORM
+    from adapters.slack.inbound import PLATFORM
     from coachbot.platform.contract import Accounts
 
     async def work(services) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,6 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.web import SlackWeb, slack_error
 
 log = logging.getLogger("coachbot.slack")
-PLATFORM = "slack"
 
 
 class SlackEmails:

@@ -21,7 +21,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
-from adapters.slack.directory import PLATFORM
+from adapters.slack.inbound import PLATFORM
 from adapters.slack.settings import SlackSettings
 from coachbot.platform.contract import Accounts, Services
 

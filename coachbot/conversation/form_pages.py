@@ -33,9 +33,7 @@ def form_pages(form: Form, per_page: int) -> tuple[Form, ...]:
     """The form's fields to ask, ``per_page`` at a time, in order; one page when they fit. A
     page of several is titled with its place ("Review · 2/3") so the person knows how far
     they are."""
-    fields = asked(form)
-    if per_page < 1:
-        raise ValueError("a page holds at least one field")
+    fields, per_page = asked(form), max(1, per_page)  # a page holds at least one field
     chunks = [fields[i : i + per_page] for i in range(0, len(fields), per_page)] or [()]
     if len(chunks) == 1:
         return (dataclasses.replace(form, fields=fields, ask=()),)
