@@ -76,9 +76,8 @@ class KeptForms:
     async def take(self, token: str, account_id: str) -> Form | None:
         """The kept form (once: a second click reads as a stale button), or None."""
         kept = await self.store.get(token, self.platform, account_id)
-        if kept is None:
+        if kept is None or not await self.store.drop(token):  # a double click opens it once
             return None
-        await self.store.drop(token)
         return form_from_json(kept[0])
 
     # -- pages --------------------------------------------------------------------------------
@@ -105,7 +104,8 @@ class KeptForms:
         pages = self.pages(form)
         answers = {**{str(k): str(v) for k, v in kept[1].items()}, **values}
         if number >= len(pages):
-            await self.store.drop(token)
+            if not await self.store.drop(token):  # the last page sent twice: one submission
+                return None
             return PageAnswered(form, True, {**unasked(form), **answers}, 0, len(pages))
         await self.store.answer(token, answers)
         return PageAnswered(form, False, answers, number + 1, len(pages))

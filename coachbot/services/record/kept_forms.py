@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, delete, update
 
 from coachbot.clock import Clock
 from coachbot.storage.database import Database
@@ -50,6 +50,8 @@ class KeptFormStore:
                 update(KeptForm).where(KeptForm.token == token).values(answers=answers)
             )
 
-    async def drop(self, token: str) -> None:
+    async def drop(self, token: str) -> bool:
+        """Delete the kept form; whether this call did (of two clicks at once, one does)."""
         async with self.db.write() as session:
-            await session.execute(delete(KeptForm).where(KeptForm.token == token))
+            result = await session.execute(delete(KeptForm).where(KeptForm.token == token))
+        return bool(cast("CursorResult[Any]", result).rowcount)
