@@ -26,7 +26,7 @@ from typing import Protocol
 from coachbot.composition import Nudging, Services, build_conversation, build_nudging
 from coachbot.conversation.form_pages import form_pages
 from coachbot.conversation.turn import Channel, Notifier
-from coachbot.platform.accounts import Accounts
+from coachbot.platform.accounts import Accounts, EmailLookup
 from coachbot.platform.events import first_delivery
 from coachbot.platform.forms import OPEN_FORM, KeptForms, PageAnswered, opened, opening
 from coachbot.platform.overview import overview
@@ -40,6 +40,7 @@ __all__ = [
     "Accounts",
     "Channel",
     "DeliveryFailed",
+    "EmailLookup",
     "KeptForms",
     "Notifier",
     "Nudging",
