@@ -80,8 +80,8 @@ async def build_stage(services: Services, args: argparse.Namespace, rng: random.
     email = {pid: f"p{pid}@state.example" for pid in teachers + reviewers}
     await _bulk(services, Person, [
         {"id": pid, "district_id": did, "email": email[pid], "name": f"Person {pid}",
-         "school_id": schools[pid % len(schools)], "timezone": None, "slack_user_id": None,
-         "discord_user_id": None, "active": True, "created_at": NOW, "updated_at": NOW}
+         "school_id": schools[pid % len(schools)], "timezone": None,
+         "active": True, "created_at": NOW, "updated_at": NOW}
         for pid in teachers + reviewers])
     await _bulk(services, RoleGrantRow, [
         {"person_id": pid, "role": "teacher", "school_id": None} for pid in teachers + reviewers

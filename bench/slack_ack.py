@@ -37,7 +37,7 @@ from coachbot.composition import build
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.settings import REPO_ROOT, Settings
-from coachbot.storage.models import Person
+from coachbot.storage.models import Person, PlatformAccount
 from coachbot.storage.schema import upgrade
 from tests.adapters.slack.fake_slack import TEAM, TOKEN, FakeSlack
 from tests.adapters.slack.harness import SECRET, signed
@@ -80,8 +80,9 @@ async def serve(url: str, concurrent: int, pipe: Connection) -> None:
                                                      {s.code for s in spec.schools}))
         async with services.db.read() as session:
             people = list(await session.execute(
-                select(Person.slack_user_id, Person.email)
-                .where(Person.slack_user_id.is_not(None)).order_by(Person.id)
+                select(PlatformAccount.account_id, Person.email)
+                .join(Person, Person.id == PlatformAccount.person_id)
+                .where(PlatformAccount.platform == "slack").order_by(Person.id)
                 .limit(concurrent)))
         fake.emails.update(dict(people))  # type: ignore[arg-type]
         slack = SlackBot(services, SlackSettings(bot_token=TOKEN, signing_secret=SECRET,

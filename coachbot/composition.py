@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from coachbot.clock import Clock, SystemClock
 from coachbot.conversation.authorization import Guard
+from coachbot.conversation.best_effort import BestEffortNotifier
 from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.engine import Conversation
 from coachbot.conversation.handlers import build_registry
@@ -246,8 +247,10 @@ def build_conversation(
         clock=services.clock,
         say=say,
         # Staff get the same nights as teachers: what a turn tells someone else waits for
-        # their morning in the outbox (the dispatcher above delivers it, unwrapped).
-        notifier=QuietHoursNotifier(notifier, NightHold(services.db, services.clock)),
+        # their morning in the outbox (the dispatcher above delivers it, unwrapped, and retries
+        # it); sent at once, a failure is logged and the turn goes on (BestEffortNotifier).
+        notifier=QuietHoursNotifier(BestEffortNotifier(notifier),
+                                    NightHold(services.db, services.clock)),
         registry=registry,
         guard=Guard(services.access),
         kick=lambda: kick(limit=50),

@@ -2,7 +2,8 @@
 
 Each answer is checked as it is typed (the core's checks, ``Check``), so a wrong one is asked
 again at once, with what it takes, and nothing else typed is lost. A form asked again by the
-core asks only the fields that need it. "/cancel" at any field leaves the form unsent.
+core asks only the fields that need it (the core's pages, coachbot.conversation.form_pages, one
+field each). "/cancel" at any field leaves the form unsent.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 from adapters.local.files import shared_file
 from coachbot.conversation.choices import label_of
+from coachbot.conversation.form_pages import form_pages, unasked
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, SharedFile
 
 Ask = Callable[[str], str]
@@ -42,13 +44,11 @@ def fill_form(
     (asked as a path, like ``/file PATH``). An answer ``check`` refuses is asked again at once,
     with what to fix, and nothing else typed is lost."""
     write(say("form_heading", title=form.title))
-    values: dict[str, str] = {}
+    values = unasked(form)
     files: dict[str, tuple[SharedFile, ...]] = {}
-    for field in form.fields:
-        if form.ask and field.name not in form.ask:
-            if field.kind is not FieldKind.FILE:
-                values[field.name] = field.initial
-            continue
+    # The core's pages, one field each: the terminal asks a field at a time.
+    fields = [field for page in form_pages(form, per_page=1) for field in page.fields]
+    for field in fields:
         if field.hint:
             write(f"   {field.hint}")
         if field.kind is FieldKind.FILE:

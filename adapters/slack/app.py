@@ -1,22 +1,17 @@
 """The Slack app: slack-bolt's AsyncApp with CoachBot's listeners, translating and nothing more.
 
 Every command, action and view is acknowledged first thing (Slack wants it within 3 s) and the
-work happens after the ack. A retried event (the same event_id, with X-Slack-Retry-Num) is
-claimed once in the database, so it has one effect even across replicas; the bot's own messages
-and other bots' are ignored.
+work happens after the ack, in the core's ``TurnRunner``. A retried event (the same event_id,
+with X-Slack-Retry-Num) is claimed once by the core (``first_delivery``), so it has one effect
+even across replicas; the bot's own messages and other bots' are ignored.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import dataclasses
 import functools
 import logging
-import os
 import re
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -24,34 +19,37 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 
 from adapters.slack import inbound
-from adapters.slack.channel import OPEN_FORM, PendingForms, SlackChannel, SlackNotifier
-from adapters.slack.directory import Directory
+from adapters.slack.channel import SlackChannel, SlackNotifier
+from adapters.slack.directory import SlackEmails
 from adapters.slack.files import FileFetcher
 from adapters.slack.home import home_view
-from adapters.slack.modals import CALLBACK, modal, uploads
+from adapters.slack.inbound import PLATFORM
+from adapters.slack.modals import CALLBACK, MAX_MODAL_BLOCKS, modal, uploads
 from adapters.slack.oauth import installs
+from adapters.slack.platform import LIMITS
 from adapters.slack.settings import SlackSettings
 from adapters.slack.web import SlackWeb, conversation_client, delivery_client
 from adapters.slack.workspaces import Workspaces
-from coachbot.composition import Nudging, Services, build_conversation, build_nudging
 from coachbot.conversation.vocabulary import Event, SharedFile
-from coachbot.services.nudging.ratelimit import SLACK, RateLimiter, limiter_for
-from coachbot.services.record.idempotency import claim
+from coachbot.platform.contract import (
+    OPEN_FORM,
+    Accounts,
+    KeptForms,
+    Nudging,
+    Services,
+    TurnRunner,
+    build_conversation,
+    build_nudging,
+    first_delivery,
+    limiter_for,
+    opened,
+    worker_name,
+)
 
 log = logging.getLogger("coachbot.slack")
 Listener = Callable[..., Awaitable[None]]
 COMMAND = "/coach"
 HANDLED_SUBTYPES = (None, "file_share")
-# How many people's requests are worked on at once after their acks. Acks never wait for a slot,
-# so a burst is acknowledged at once and its work queues here instead of crowding the event loop
-# (and the database pool) while other acks are still due.
-WORK_SLOTS = 4
-
-
-def slack_limiter(services: Services) -> RateLimiter:
-    """Slack's published limits (coachbot.services.nudging.ratelimit.SLACK): about one message a
-    second per channel (each person's DM is one) and a workspace-wide ceiling."""
-    return limiter_for(SLACK, services.clock)
 
 
 class SlackBot:
@@ -68,23 +66,20 @@ class SlackBot:
         self.delivery = SlackWeb(delivery_client(token, settings.base_url), dms=self.web.dms)
         self.oauth = installs(services, settings) if settings.oauth else None
         store = self.oauth.installation_store if self.oauth else None
-        self.workspaces = Workspaces(services, store)
-        self.directory = Directory(services)
+        self.accounts = Accounts(services, PLATFORM)
+        self.workspaces = Workspaces(self.accounts, store)
         # One limiter for everything this process sends, so news after a turn (feedback ready)
         # and reminders share Slack's budget instead of each spending all of it.
-        self.limiter = slack_limiter(services)
+        self.limiter = limiter_for(LIMITS, services.clock)
         self.conversation = build_conversation(
             services,
-            SlackNotifier(self.web, self.directory, self.workspaces, strict=False),
-            dispatcher=self.nudging(f"slack-turns-{socket.gethostname()}-{os.getpid()}").dispatcher,
+            SlackNotifier(self.web, self.accounts, self.workspaces),
+            dispatcher=self.nudging(worker_name("slack-turns")).dispatcher,
         )
-        self.forms = PendingForms()
+        # Slack's modals hold up to 100 inputs: CoachBot's forms always fit on one page.
+        self.forms = KeptForms(services, PLATFORM, per_page=MAX_MODAL_BLOCKS)
+        self.runner = TurnRunner(PLATFORM)
         self._session = session
-        self._inflight = 0
-        self._slots = asyncio.Semaphore(WORK_SLOTS)
-        self._quiet = asyncio.Condition()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._answering = 0
         self.app = AsyncApp(
             client=self.web.client,
             signing_secret=settings.secret(settings.signing_secret) or None,
@@ -101,11 +96,11 @@ class SlackBot:
 
         Each process claims nudges under its own worker name, so replicas never finish each
         other's claims."""
-        worker = worker or f"slack-{socket.gethostname()}-{os.getpid()}"
-        # The same directory as the conversation's: one cache of DM channel ids per process,
-        # since conversations.open is rate limited too.
-        notifier = SlackNotifier(self.delivery, self.directory, self.workspaces, strict=True)
-        return build_nudging(self.services, notifier, worker=worker, limiter=self.limiter)
+        # Deliveries go through the client that retries nothing itself: the dispatcher
+        # reschedules by its own rules and clock.
+        notifier = SlackNotifier(self.delivery, self.accounts, self.workspaces)
+        return build_nudging(self.services, notifier, worker=worker or worker_name("slack"),
+                             limiter=self.limiter)
 
     def _web(self, context: Any) -> SlackWeb:
         """The Web API as the workspace that sent this request: its own token when installed
@@ -126,8 +121,7 @@ class SlackBot:
 
     async def drain(self) -> None:
         """Wait until the work started after acks is done (for a clean stop, and for tests)."""
-        async with self._quiet:
-            await self._quiet.wait_for(lambda: self._inflight == 0)
+        await self.runner.drain()
 
     # -- listeners ------------------------------------------------------------------------
     def _register(self) -> None:
@@ -149,7 +143,7 @@ class SlackBot:
 
     def _after_ack(self, listener: Listener,
                    answer: Callable[[dict[str, Any]], dict[str, str]] | None = None) -> Listener:
-        """Ack at once, then do ``listener``'s work in a task of our own after the answer.
+        """Ack at once, then do ``listener``'s work in the core's runner after the answer.
 
         With ``answer`` (a modal's fast checks), problems it finds go back in the ack itself,
         shown beside their fields in the still open modal, and there is no work to do."""
@@ -163,35 +157,9 @@ class SlackBot:
                     await ack(response_action="errors", errors=errors)
                     return
                 await ack()  # for a view: closes the modal; answers come as DMs
-            self._inflight += 1  # counted before bolt answers, so drain() sees it
-            task = asyncio.create_task(self._work(listener(**kwargs), kwargs.get("body")))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self.runner.start(listener(**kwargs), str((kwargs.get("body") or {}).get("type")))
 
         return run
-
-    @contextlib.asynccontextmanager
-    async def answering(self) -> AsyncIterator[None]:
-        """Around answering one HTTP request: work after acks waits while any ack is due."""
-        self._answering += 1
-        try:
-            yield
-        finally:
-            self._answering -= 1
-            async with self._quiet:
-                self._quiet.notify_all()
-
-    async def _work(self, work: Awaitable[None], body: dict[str, Any] | None) -> None:
-        try:
-            async with self._quiet:  # acks first: a burst is answered before its work starts
-                await self._quiet.wait_for(lambda: self._answering == 0)
-            await work
-        except Exception:  # the conversation apologises itself; this is the adapter failing
-            log.exception("slack work failed for %s", (body or {}).get("type"))
-        finally:
-            self._inflight -= 1
-            async with self._quiet:
-                self._quiet.notify_all()
 
     async def _on_command(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         await self._handle(self._web(context), inbound.command(body), body["user_id"],
@@ -207,9 +175,8 @@ class SlackBot:
             await self._handle(web, inbound.button_press(body, action), user, team, trigger)
             trigger = None  # one trigger id per interaction
         if (body.get("view") or {}).get("type") == "home":  # pressed in App Home: show it anew
-            async with self._slots:
-                await web.publish_home(user, await home_view(self.conversation,
-                                                             inbound.sender(user)))
+            await web.publish_home(user, await home_view(self.conversation,
+                                                         inbound.sender(user)))
 
     def _inline_errors(self, body: dict[str, Any]) -> dict[str, str]:
         return inbound.inline_errors(body, self.services.prompts, self.services.clock.now())
@@ -230,7 +197,7 @@ class SlackBot:
         if (event.get("channel_type") != "im" or event.get("bot_id")
                 or event.get("subtype") not in HANDLED_SUBTYPES or not event.get("user")):
             return
-        if not await self._first_delivery(str(body.get("event_id") or "")):
+        if not await first_delivery(self.services, PLATFORM, str(body.get("event_id") or "")):
             log.info("event %s arrived again: already handled", body.get("event_id"))
             return
         user, team, web = event["user"], inbound.team_of(body), self._web(context)
@@ -241,10 +208,8 @@ class SlackBot:
         if event.get("tab") != "home":
             return
         user, web = event["user"], self._web(context)
-        async with self._slots:
-            await self.directory.knows(web, inbound.team_of(body), user)
-            await web.publish_home(user, await home_view(self.conversation,
-                                                         inbound.sender(user)))
+        await self.accounts.knows(inbound.team_of(body), user, SlackEmails(web))
+        await web.publish_home(user, await home_view(self.conversation, inbound.sender(user)))
 
     async def _on_uninstalled(self, body: dict[str, Any]) -> None:
         # Single-workspace mode: the token is gone; Slack stops sending events. Multi-workspace
@@ -258,33 +223,18 @@ class SlackBot:
     async def _handle(self, web: SlackWeb, event: Event, user: str, team: str,
                       trigger: str | None) -> None:
         channel = SlackChannel(web, user, trigger, self.forms, self.conversation.say)
-        async with self._slots:
-            try:
-                await self.directory.knows(web, team, user)
-            except Exception:  # matching by email is a convenience: the conversation still runs
-                log.exception("could not match %s in %s", user, team)
-            district = await self.directory.district_of(team)
-            if district:  # the workspace's district: the person is found in it, never guessed
-                event = dataclasses.replace(
-                    event, sender=dataclasses.replace(event.sender, district=district)
-                )
-            await self.conversation.handle(event, channel)
+        event = await self.accounts.place(event, team, SlackEmails(web))
+        await self.conversation.handle(event, channel)
 
     async def _open_kept_form(self, web: SlackWeb, action: dict[str, Any], user: str,
                               trigger: str | None) -> None:
-        form = self.forms.take(str(action.get("value") or ""))
+        token, _ = opened(str(action.get("value") or ""))  # Slack's forms have one page
+        form = await self.forms.take(token, user)
         if form is None or not trigger:
             channel = SlackChannel(web, user, None, self.forms, self.conversation.say)
             await channel.reply(self.conversation.say.reply("general.j2", "stale_button"))
             return
         await web.open_modal(trigger, modal(form))
-
-    async def _first_delivery(self, event_id: str) -> bool:
-        if not event_id:
-            return True
-        key = f"slack-event|{event_id}"
-        async with self.services.db.write() as session:
-            return await claim(session, key, self.services.clock.now()) is None
 
     async def _fetch(self, web: SlackWeb, shared: list[dict[str, Any]],
                      user: str) -> tuple[SharedFile, ...]:

@@ -23,12 +23,13 @@ def link(
     ),
 ) -> None:
     """Link a Slack workspace to a district (people are matched to that district's roster)."""
-    from adapters.slack.directory import link_workspace
+    from adapters.slack.inbound import PLATFORM
+    from coachbot.platform.contract import Accounts
 
     async def work(services) -> None:  # type: ignore[no-untyped-def]
-        linked, name = await link_workspace(services, team.strip(), district,
-                                            match_by_email=match_by_email)
-        say(services, "slack.j2", "link_done", team=linked, district=name,
-            match_by_email=match_by_email)
+        linked = await Accounts(services, PLATFORM).link_workspace(
+            team.strip(), district, match_by_email=match_by_email)
+        say(services, "slack.j2", "link_done", team=linked.workspace_id,
+            district=linked.district_name, match_by_email=match_by_email)
 
     run_with_services(work)

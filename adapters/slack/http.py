@@ -63,7 +63,7 @@ def events_app(slack: SlackBot, now: Callable[[], float] = time.time) -> web.App
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return web.Response(status=400)
-        async with slack.answering():
+        async with slack.runner.answering():
             bolt = AsyncBoltRequest(body=text, query=request.query_string,
                                     headers=dict(request.headers))
             return await to_aiohttp_response(await slack.app.async_dispatch(bolt))

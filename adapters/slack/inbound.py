@@ -27,7 +27,7 @@ from coachbot.conversation.vocabulary import (
 from coachbot.prompts import Prompts
 
 log = logging.getLogger("coachbot.slack")
-PLATFORM = "slack"
+PLATFORM = "slack"  # the Sender.platform of Slack events, and the platform of Slack accounts
 ANGLED = re.compile(r"<([^<>]*)>")
 MAX_TEXT = 40_000  # Slack's own message limit; anything longer is cut, never an error
 

@@ -20,12 +20,10 @@ from slack_bolt.oauth.async_callback_options import (
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from sqlalchemy import select
 
-from adapters.slack.directory import PLATFORM, link_workspace
+from adapters.slack.inbound import PLATFORM
 from adapters.slack.settings import SlackSettings
-from coachbot.composition import Services
-from coachbot.storage.models import District, WorkspaceLink
+from coachbot.platform.contract import Accounts, Services
 
 log = logging.getLogger("coachbot.slack")
 # Least privilege; each is justified in docs/slack.md.
@@ -46,7 +44,9 @@ def installs(services: Services, settings: SlackSettings) -> AsyncOAuthSettings:
     async def success(args: AsyncSuccessArgs) -> Any:
         team = args.installation.team_id or ""
         try:
-            await _link_if_only_one_district(services, team)
+            linked = await Accounts(services, PLATFORM).link_if_only_one_district(team)
+            if linked is not None:
+                log.info("workspace %s installed and linked to %s", team, linked.district_slug)
         except Exception:  # the install itself succeeded; linking can be done by hand
             log.exception("could not link workspace %s", team)
         return await args.default.success(args)
@@ -67,12 +67,3 @@ def installs(services: Services, settings: SlackSettings) -> AsyncOAuthSettings:
         state_expiration_seconds=STATE_SECONDS,
         callback_options=AsyncCallbackOptions(success=success, failure=failure),
     )
-
-
-async def _link_if_only_one_district(services: Services, team: str) -> None:
-    async with services.db.read() as session:
-        linked = await session.get(WorkspaceLink, (PLATFORM, team))
-        districts = list(await session.scalars(select(District.slug).limit(2)))
-    if team and linked is None and len(districts) == 1:
-        await link_workspace(services, team, districts[0], match_by_email=False)
-        log.info("workspace %s installed and linked to %s", team, districts[0])

@@ -14,15 +14,19 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from adapters.slack.settings import HTTP_MODE, OAUTH_MODE, SOCKET_MODE, SlackSettings
-from coachbot.composition import Services
-from coachbot.services.nudging.ticker import NudgeTicker
+from coachbot.platform.contract import PlatformLimits, Services, serving
 
 log = logging.getLogger("coachbot.slack")
-DRAIN_SECONDS = 10
+# Slack's published limits: chat.postMessage allows about one message per second per channel
+# ("special" tier; each person's DM is one); the workspace-wide ceiling is not published as a
+# number ("several hundred a minute"), so four a second across the workspace stays well inside
+# it. conversations.open is rate limited too, so DM channel ids are cached (SlackWeb).
+LIMITS = PlatformLimits(per_channel=1.0, overall=4.0)
 
 
 class SlackPlatform:
     name = "slack"
+    limits = LIMITS
 
     def ways(self) -> Mapping[str, tuple[str, ...]]:
         # Named in prompts/en/cli.j2 (run_nothing_configured).
@@ -37,34 +41,30 @@ class SlackPlatform:
 
         settings = SlackSettings()
         slack = SlackBot(services, settings)
-        nudging = slack.nudging()
-        ticker = NudgeTicker(nudging.sweep, nudging.dispatcher)
-        ticker.start()
         try:
-            if settings.socket_mode:
-                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+            async with serving(slack.nudging(), slack.runner):
+                if settings.socket_mode:
+                    from slack_bolt.adapter.socket_mode.async_handler import (
+                        AsyncSocketModeHandler,
+                    )
 
-                handler = AsyncSocketModeHandler(slack.app, settings.secret(settings.app_token))
-                log.info("Slack: Socket Mode")
-                try:
-                    await handler.start_async()  # until cancelled (Ctrl-C)
-                finally:
-                    await handler.close_async()
-            else:
-                runner = web.AppRunner(events_app(slack))
-                await runner.setup()
-                await web.TCPSite(runner, settings.host, settings.port).start()
-                log.info("Slack: HTTP mode on %s:%s", settings.host, settings.port)
-                try:
-                    await asyncio.Event().wait()  # until cancelled (Ctrl-C)
-                finally:
-                    await runner.cleanup()
+                    handler = AsyncSocketModeHandler(slack.app,
+                                                     settings.secret(settings.app_token))
+                    log.info("Slack: Socket Mode")
+                    try:
+                        await handler.start_async()  # until cancelled (Ctrl-C)
+                    finally:
+                        await handler.close_async()
+                else:
+                    runner = web.AppRunner(events_app(slack))
+                    await runner.setup()
+                    await web.TCPSite(runner, settings.host, settings.port).start()
+                    log.info("Slack: HTTP mode on %s:%s", settings.host, settings.port)
+                    try:
+                        await asyncio.Event().wait()  # until cancelled (Ctrl-C)
+                    finally:
+                        await runner.cleanup()
         finally:
-            ticker.stop()
-            try:  # let work already acknowledged finish, so nothing is cut off half-way
-                await asyncio.wait_for(slack.drain(), DRAIN_SECONDS)
-            except TimeoutError:
-                log.warning("stopped with Slack work still running")
             await slack.aclose()
 
 

@@ -2,34 +2,22 @@
 point group, and what runs beside them (``coachbot.listeners``: the evidence file listener), so
 the core names no adapter.
 
-Each entry point names an object with this shape: the ways it can connect (each with the settings
-it needs), whether the environment configures it, and an async runner that holds the platform's
-conversation (and its nudge delivery) until cancelled.
+Each entry point names a ``Platform`` (coachbot.platform.contract): the ways it can connect (each
+with the settings it needs), whether the environment configures it, its sending limits, and an
+async runner that holds the platform's conversation (and its nudge delivery) until cancelled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Protocol
 
 from coachbot.composition import Services
+from coachbot.platform.contract import Platform
 
 GROUP = "coachbot.platforms"
 # What runs beside every platform, in every mode: the file listener (adapters/web).
 LISTENERS = "coachbot.listeners"
-
-
-class Platform(Protocol):
-    name: str
-
-    def ways(self) -> Mapping[str, tuple[str, ...]]:
-        """Each way to connect (e.g. "Socket Mode") and the settings it needs."""
-        ...
-
-    def configured(self) -> bool: ...
-
-    async def run(self, services: Services) -> None: ...
 
 
 def installed_platforms() -> list[Platform]:

@@ -14,7 +14,7 @@ from coachbot.storage.conversation import DraftItem, PersonSettings
 from coachbot.storage.issued import IssuedCredential, IssuerKey
 from coachbot.storage.nudges import NudgeRow, SchoolBreak
 from coachbot.storage.people import District, Person, RoleGrantRow, School
-from coachbot.storage.platforms import WorkspaceLink
+from coachbot.storage.platforms import KeptForm, PlatformAccount, WorkspaceLink
 from coachbot.storage.pursuits import (
     Award,
     Completion,
@@ -43,6 +43,7 @@ __all__ = [
     "IdempotencyKey",
     "IssuedCredential",
     "IssuerKey",
+    "KeptForm",
     "MilestoneRow",
     "NudgeRow",
     "PathwayArea",
@@ -50,6 +51,7 @@ __all__ = [
     "PathwayRow",
     "Person",
     "PersonSettings",
+    "PlatformAccount",
     "Pursuit",
     "Review",
     "ReviewWait",

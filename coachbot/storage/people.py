@@ -39,8 +39,6 @@ class Person(Base):
     __tablename__ = "people"
     __table_args__ = (
         UniqueConstraint("district_id", "email"),
-        Index("ix_people_slack_user_id", "slack_user_id"),
-        Index("ix_people_discord_user_id", "discord_user_id"),
         Index("ix_people_email", "email"),
     )
 
@@ -50,8 +48,6 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200))
     school_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("schools.id"))
     timezone: Mapped[str | None] = mapped_column(String(64))
-    slack_user_id: Mapped[str | None] = mapped_column(String(32))
-    discord_user_id: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -1,18 +1,50 @@
-"""Which chat workspace belongs to which district.
+"""Who is who on each chat platform: accounts, workspaces, and forms kept for a click.
 
-A Slack workspace (team id) or a Discord server (guild id) is linked to one CoachBot district,
-so that people can be matched to that district's roster and its announcements reach its channel.
-Platform-neutral on purpose: each adapter names its platform and the id it knows.
+A person's account on a platform (a Slack member id, a Discord user id) is one row per platform,
+so a new platform needs no new column. A Slack workspace (team id) or a Discord server (guild
+id) is linked to one CoachBot district, so that people can be matched to that district's roster
+and its announcements reach its channel. Platform-neutral on purpose: each adapter names its
+platform and the id it knows.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachbot.storage.base import Base, BigId
+
+
+class PlatformAccount(Base):
+    __tablename__ = "platform_accounts"
+    # "Who is this Slack user?" is asked on every turn.
+    __table_args__ = (Index("ix_platform_accounts_account", "platform", "account_id"),)
+
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(64))
+    linked_at: Mapped[datetime]
+
+
+class KeptForm(Base):
+    """A form waiting for a click (a platform opens forms only in answer to one), and the
+    answers of the pages already submitted: in the database, so the click works after a
+    restart and on any replica. Only the account it was kept for can open it."""
+
+    __tablename__ = "kept_forms"
+    __table_args__ = (Index("ix_kept_forms_created_at", "created_at"),)
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[str] = mapped_column(String(64))
+    form: Mapped[dict[str, Any]]
+    answers: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
 
 
 class WorkspaceLink(Base):

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from coachbot.cli import main
 from coachbot.cli.platforms import installed_listeners
 from coachbot.composition import Services
+from coachbot.platform.contract import PlatformLimits
 
 
 def free_port() -> int:
@@ -31,6 +32,7 @@ class SocketModeLike:
     would (SIGTERM)."""
 
     name = "socketish"
+    limits = PlatformLimits(per_channel=1.0, overall=4.0)
 
     def __init__(self, port: int) -> None:
         self.port, self.answered = port, 0

@@ -16,6 +16,7 @@ from coachbot.settings import REPO_ROOT
 
 CHECKED = [
     *sorted((REPO_ROOT / "coachbot" / "conversation").rglob("*.py")),
+    *sorted((REPO_ROOT / "coachbot" / "platform").rglob("*.py")),
     REPO_ROOT / "adapters" / "local" / "demo.py",
     REPO_ROOT / "adapters" / "local" / "terminal.py",
     *(REPO_ROOT / "adapters" / "slack" / name

@@ -14,7 +14,7 @@ from coachbot.domain.errors import NotFound
 from coachbot.domain.roles import Actor, Role, RoleGrant
 from coachbot.services.district.districts import DistrictChoiceNeeded
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, Person
+from coachbot.storage.models import District, Person, PlatformAccount
 
 
 def actor_of(person: Person) -> Actor:
@@ -82,8 +82,9 @@ class Identity:
         return self.actor.has_role(Role.DISTRICT_ADMIN) or self.is_(Role.SCHOOL_ADMIN)
 
 
-# How each platform names a person on the roster ("local" is the terminal: the email itself).
-_COLUMNS = {"slack": Person.slack_user_id, "discord": Person.discord_user_id, "local": Person.email}
+# The terminal names a person by their email; every other platform by its account id
+# (platform_accounts, kept by coachbot.services.district.accounts).
+LOCAL = "local"
 
 
 class PeopleDirectory:
@@ -93,17 +94,20 @@ class PeopleDirectory:
         self.db = db
 
     async def identify(self, platform: str, user_id: str, district: str = "") -> Identity:
-        """NotFound when the platform is unknown or the district has not added this person.
+        """NotFound when the district has not added this person (on this platform).
 
         ``district`` (a slug) is the district the platform speaks for (the terminal's
         ``--district``); without it, a person found in several districts is never guessed:
         ``DistrictChoiceNeeded`` names them."""
-        column = _COLUMNS.get(platform)
-        if column is None:
-            raise NotFound(what="person", key=user_id)
-        wanted = user_id.strip().lower() if platform == "local" else user_id
+        wanted = user_id.strip().lower() if platform == LOCAL else user_id
         async with self.db.read() as session:
-            statement = select(Person).where(column == wanted, Person.active.is_(True))
+            statement = select(Person).where(Person.active.is_(True))
+            if platform == LOCAL:
+                statement = statement.where(Person.email == wanted)
+            else:
+                statement = statement.join(
+                    PlatformAccount, PlatformAccount.person_id == Person.id
+                ).where(PlatformAccount.platform == platform, PlatformAccount.account_id == wanted)
             if district:
                 statement = statement.join(District, District.id == Person.district_id).where(
                     District.slug == district

@@ -19,13 +19,14 @@ from coachbot.domain.roles import Actor, Role
 from coachbot.importing.roster_reader import RosterRow
 from coachbot.services.record import audit
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, Person, RoleGrantRow, School
+from coachbot.storage.models import District, Person, PlatformAccount, RoleGrantRow, School
 
 BATCH = 2_000
 BIG_CHANGE = 1_000  # rows created that make the planner's statistics stale
 # The tables themselves, for Core bulk statements (typed as Table: a mapped class's table is).
 PEOPLE = cast("Table", Person.__table__)
 GRANTS = cast("Table", RoleGrantRow.__table__)
+ACCOUNTS = cast("Table", PlatformAccount.__table__)
 # Roles that apply within the person's school; the others apply across the district.
 SCHOOL_SCOPED = {Role.TEACHER, Role.SCHOOL_ADMIN}
 
@@ -107,8 +108,6 @@ class RosterLoader:
                         PEOPLE.c.name,
                         PEOPLE.c.school_id,
                         PEOPLE.c.timezone,
-                        PEOPLE.c.slack_user_id,
-                        PEOPLE.c.discord_user_id,
                         PEOPLE.c.active,
                     ).where(PEOPLE.c.district_id == district_id)
                 )
@@ -123,10 +122,20 @@ class RosterLoader:
             )
         ).all():
             grants.setdefault(pid, set()).add((role, school))
+        accounts: dict[int, dict[str, str]] = {}
+        for pid, platform, account in (
+            await session.execute(
+                select(ACCOUNTS.c.person_id, ACCOUNTS.c.platform, ACCOUNTS.c.account_id)
+                .join(PEOPLE, PEOPLE.c.id == ACCOUNTS.c.person_id)
+                .where(PEOPLE.c.district_id == district_id)
+            )
+        ).all():
+            accounts.setdefault(pid, {})[platform] = account
 
         new_people: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         wanted_grants: dict[str, set[tuple[str, int | None]]] = {}
+        wanted_accounts: dict[str, dict[str, str]] = {}
         unchanged = 0
         for row in rows:
             school_id = schools.get(row.school_code) if row.school_code else None
@@ -134,12 +143,15 @@ class RosterLoader:
                 "name": row.name,
                 "school_id": school_id,
                 "timezone": row.timezone,
-                "slack_user_id": row.slack_id,
-                "discord_user_id": row.discord_id,
                 "active": True,
             }
             wanted_grants[row.email] = {
                 (r.value, school_id if r in SCHOOL_SCOPED else None) for r in row.roles
+            }
+            wanted_accounts[row.email] = {
+                platform: account
+                for platform, account in (("slack", row.slack_id), ("discord", row.discord_id))
+                if account
             }
             old = existing.get(row.email)
             if old is None:
@@ -153,7 +165,13 @@ class RosterLoader:
                     }
                 )
                 continue
-            diff = {k: v for k, v in values.items() if getattr(old, k) != v}
+            diff = {k: [getattr(old, k), v] for k, v in values.items() if getattr(old, k) != v}
+            had = accounts.get(old.id, {})
+            diff |= {
+                f"{platform}_user_id": [had.get(platform), wanted_accounts[row.email].get(platform)]
+                for platform in sorted(set(had) | set(wanted_accounts[row.email]))
+                if had.get(platform) != wanted_accounts[row.email].get(platform)
+            }
             if diff or grants.get(old.id, set()) != wanted_grants[row.email]:
                 changed.append({"pid": old.id, "updated_at": now, **values})
                 audit.record(
@@ -164,7 +182,7 @@ class RosterLoader:
                     subject_type="person",
                     subject_id=old.id,
                     action="roster_update",
-                    details={k: [getattr(old, k), v] for k, v in diff.items()} or None,
+                    details=diff or None,
                 )
             else:
                 unchanged += 1
@@ -195,6 +213,18 @@ class RosterLoader:
         ]
         for chunk in _chunks(grant_rows):
             await session.execute(insert(GRANTS), chunk)
+        rewritten = set(regrant)
+        for chunk in _chunks([pid for pid in regrant if pid in accounts]):
+            await session.execute(delete(ACCOUNTS).where(ACCOUNTS.c.person_id.in_(chunk)))
+        account_rows = [
+            {"person_id": ids[email], "platform": platform, "account_id": account,
+             "linked_at": now}
+            for email, wanted in wanted_accounts.items()
+            if ids[email] in rewritten
+            for platform, account in sorted(wanted.items())
+        ]
+        for chunk in _chunks(account_rows):
+            await session.execute(insert(ACCOUNTS), chunk)
         in_file = {r.email for r in rows}
         return RosterImported(
             district_id,

@@ -5,10 +5,10 @@ workspace or bot; ``reserve`` answers how long to wait before the next call may 
 caller can wait on its own clock. A 429 from the platform (``penalise``) empties the bucket for
 the Retry-After it gave, so nothing else is tried on that key until then.
 
-Published limits this is configured with (see adapters): Slack's chat.postMessage allows about
-one message per second per channel, with a workspace-wide ceiling; conversations.open is rate
-limited too, so DM channel ids are cached by the adapter. Discord allows 50 requests per second
-globally, and per-route buckets announced in response headers.
+Each adapter declares its platform's published limits (``PlatformLimits``, the ``limits`` of its
+``Platform``): Slack's chat.postMessage allows about one message per second per channel, with a
+workspace-wide ceiling; Discord allows 50 requests per second globally, and per-route buckets
+announced in response headers.
 """
 
 from __future__ import annotations
@@ -122,21 +122,11 @@ class RateLimiter:
 
 @dataclass(frozen=True)
 class PlatformLimits:
-    """A platform's published limits for sending messages, as the limiter is configured."""
+    """A platform's published limits for sending messages, as the limiter is configured; each
+    adapter declares its own (see coachbot.platform.contract)."""
 
     per_channel: float  # messages per second to one channel (a DM is a channel)
     overall: float  # requests per second across the workspace or the whole bot
-
-
-# Slack: chat.postMessage allows about one message per second per channel ("special" tier);
-# the workspace-wide ceiling is not published as a number ("several hundred a minute"), so four a
-# second across the workspace stays well inside it.
-SLACK = PlatformLimits(per_channel=1.0, overall=4.0)
-# Discord: 50 requests per second per bot globally; creating a message is bucketed per channel
-# at 5 per 5 seconds. Discord's per-route buckets are read from response headers by discord.py,
-# which the adapter leaves in charge of those; the outbox key goes out as the message nonce, so
-# a retried send is recognised by Discord as the same message.
-DISCORD = PlatformLimits(per_channel=1.0, overall=50.0)
 
 
 def limiter_for(limits: PlatformLimits, clock: Clock) -> RateLimiter:

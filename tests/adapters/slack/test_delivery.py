@@ -79,13 +79,14 @@ async def test_slack_errors_retry_or_dead_letter_as_they_deserve(
 async def test_someone_without_a_slack_id_is_dead_lettered_not_retried(
     district: Services, room: SlackRoom, clock: VirtualClock
 ) -> None:
-    from sqlalchemy import update
+    from sqlalchemy import delete, select
 
-    from coachbot.storage.models import Person
+    from coachbot.storage.models import Person, PlatformAccount
     from tests.helpers import ANA
 
     async with district.db.write() as session:
-        await session.execute(update(Person).where(Person.email == ANA).values(slack_user_id=None))
+        await session.execute(delete(PlatformAccount).where(
+            PlatformAccount.person_id.in_(select(Person.id).where(Person.email == ANA))))
     clock.set(NEWS_MORNING)
     await queue_news(district, 1)
     assert (await room.slack.nudging().dispatcher.run_once()).dead == 1

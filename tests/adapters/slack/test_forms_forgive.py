@@ -64,7 +64,7 @@ async def test_a_decision_refused_after_the_ack_is_asked_again_with_the_feedback
     assert "another look" in told and "Decision" in told
     assert "press the button to fill it in" in button
     assert "every criterion needs to be at the passing level" in told
-    await room.press(FAY_U, "slack_open_form")
+    await room.press(FAY_U, "open_form")
     again = room.last_modal(FAY_U)
     by_id = {b["block_id"]: b["element"] for b in again["blocks"]}
     assert by_id["feedback"]["initial_value"] == FEEDBACK

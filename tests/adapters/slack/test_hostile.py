@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from adapters.slack.directory import link_workspace
 from coachbot.composition import Services
 from coachbot.domain.journey import Move
+from coachbot.platform.contract import Accounts
 from coachbot.storage.models import DraftItem, Person
 from tests.adapters.slack.conftest import ANA_U, FAY_U, GIL_U
 from tests.adapters.slack.fake_slack import TEAM
@@ -37,7 +37,7 @@ async def working(services: Services) -> None:
 async def test_hostile_evidence_and_help_reach_the_facilitator_inert(
     district: Services, room: SlackRoom
 ) -> None:
-    await link_workspace(district, TEAM, None, match_by_email=True)
+    await Accounts(district, "slack").link_workspace(TEAM, None, match_by_email=True)
     await working(district)
     await room.dm(ANA_U, TYPED)
     await room.dm(ANA_U, DISGUISED)
@@ -77,8 +77,7 @@ async def test_an_announcement_never_becomes_a_mass_mention(
     from adapters.slack.channel import SlackNotifier
     from coachbot.conversation.say import Say
 
-    notifier = SlackNotifier(room.slack.web, room.slack.directory, room.slack.workspaces,
-                             strict=False)
+    notifier = SlackNotifier(room.slack.web, room.slack.accounts, room.slack.workspaces)
     summary = await district.read.award_summary(pursuit)
     assert summary.channel
     await notifier.to_channel(1, summary.channel,

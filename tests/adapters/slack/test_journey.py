@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.slack.directory import link_workspace
 from coachbot.composition import Services
+from coachbot.platform.contract import Accounts
 from tests.adapters.slack.conftest import ANA_U, FAY_U, GIL_U
 from tests.adapters.slack.fake_slack import TEAM, TOKEN
 from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit
@@ -17,7 +17,8 @@ PDF = b"%PDF-1.4 lesson plan"
 async def test_slash_command_modal_plan_draft_review_not_yet_resubmit_earned(
     district: Services, room: SlackRoom
 ) -> None:
-    await link_workspace(district, TEAM, None, match_by_email=True)  # Gil has no Slack id
+    # Gil has no Slack id
+    await Accounts(district, "slack").link_workspace(TEAM, None, match_by_email=True)
     fake = room.fake
 
     # /coach start: acked, then a modal opened at once with the command's trigger id.

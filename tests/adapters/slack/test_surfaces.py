@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from adapters.slack.directory import link_workspace
 from coachbot.composition import Services
-from coachbot.storage.models import Person
+from coachbot.platform.contract import Accounts
+from coachbot.storage.models import Person, PlatformAccount
 from tests.adapters.slack.conftest import ANA_U, DEE_U, FAY_U, GIL_U
 from tests.adapters.slack.fake_slack import TEAM
 from tests.adapters.slack.harness import SlackRoom, assert_valid_block_kit, message_text
@@ -42,9 +42,9 @@ async def test_app_home_shows_status_queue_or_summary(district: Services, room: 
 async def test_a_typed_start_offers_a_button_that_opens_the_form(room: SlackRoom) -> None:
     await room.dm(ANA_U, "start")  # a message gives no trigger id: Slack needs a click
     assert room.fake.called("views.open") == []
-    await room.press(ANA_U, "slack_open_form")
+    await room.press(ANA_U, "open_form")
     assert room.last_modal(ANA_U)["blocks"][0]["block_id"] == "timezone"
-    await room.press(ANA_U, "slack_open_form")  # the same button again: already used
+    await room.press(ANA_U, "open_form")  # the same button again: already used
     assert "older message" in room.last(ANA_U)
 
 
@@ -52,7 +52,7 @@ async def test_an_expired_trigger_falls_back_to_the_button(room: SlackRoom) -> N
     room.fake.answer_next("views.open", error="expired_trigger_id")
     await room.command(ANA_U, "start")
     assert "Open the form" in room.everything(ANA_U)
-    await room.press(ANA_U, "slack_open_form")
+    await room.press(ANA_U, "open_form")
     assert room.last_modal(ANA_U)["type"] == "modal"
 
 
@@ -74,11 +74,15 @@ async def test_strangers_are_told_kindly_and_email_matching_needs_the_district(
     await room.command(GIL_U, "status")
     assert "don't have you on my roster" in room.last(GIL_U)
     assert room.fake.called("users.info") == []  # no link allowing it: no email is read
-    await link_workspace(district, TEAM, None, match_by_email=True)
+    await Accounts(district, "slack").link_workspace(TEAM, None, match_by_email=True)
     await room.command(GIL_U, "status")
     assert "don't have you on my roster" not in room.last(GIL_U)
     async with district.db.read() as session:
-        stored = await session.scalar(select(Person.slack_user_id).where(Person.email == GIL))
+        stored = await session.scalar(
+            select(PlatformAccount.account_id)
+            .join(Person, Person.id == PlatformAccount.person_id)
+            .where(Person.email == GIL, PlatformAccount.platform == "slack")
+        )
     assert stored == GIL_U  # matched once; the id is kept
     await room.command(GIL_U, "status")
     assert len(room.fake.called("users.info")) == 1

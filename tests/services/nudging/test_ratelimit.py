@@ -13,9 +13,8 @@ from coachbot.clock import VirtualClock
 from coachbot.domain.nudges import NudgeKind
 from coachbot.services.nudging.dispatch import Outgoing, RateLimited
 from coachbot.services.nudging.ratelimit import (
-    DISCORD,
-    SLACK,
     LimitedDelivery,
+    PlatformLimits,
     RateLimiter,
     limiter_for,
 )
@@ -106,7 +105,10 @@ async def test_a_429_from_the_platform_holds_the_channel() -> None:
 
 def test_the_platform_profiles_stay_just_under_the_published_limits() -> None:
     clock = VirtualClock(START)
-    for limits, per_second in ((DISCORD, 50), (SLACK, 4)):
+    # As the adapters declare them: Discord's 50 a second for the bot, Slack's one a second per
+    # channel with four a second across the workspace.
+    discord, slack = PlatformLimits(1.0, 50.0), PlatformLimits(1.0, 4.0)
+    for limits, per_second in ((discord, 50), (slack, 4)):
         limiter = limiter_for(limits, clock)
         sent = 0
         for step in range(1000):  # ten seconds in 10 ms steps, each to another channel
