@@ -25,8 +25,8 @@ from coachbot.domain.reviews import OPEN, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.evidence.basket import part_of
 from coachbot.services.evidence.links import EvidenceLinks
-from coachbot.services.record import audit
 from coachbot.services.journey.extra_tries import allowed_tries
+from coachbot.services.record import audit
 from coachbot.storage.codec import policy_from_json, rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
