@@ -48,7 +48,8 @@ async def test_approve_takes_the_number_the_list_shows_and_answers_in_approvers_
     assert "Approved: Ana Teacher" in await dee.command("approve", number)
 
 
-async def test_an_approvers_note_can_be_read_again_any_time(district: Services) -> None:
+async def _sent_back(district: Services) -> LocalPerson:
+    """Ana asks for approval of C-APPROVE and Sam sends the request back with ``NOTE``."""
     room = LocalDriver(district)
     ana, sam = room.as_(ANA), room.as_(SAM)
     await ana.command("choose", "C-APPROVE")
@@ -57,6 +58,11 @@ async def test_an_approvers_note_can_be_read_again_any_time(district: Services) 
     await sam.command("approvals")
     await sam.press("send_back", labelled="Ana")
     await sam.submit({"reason": NOTE})
+    return ana
+
+
+async def test_an_approvers_note_can_be_read_again_any_time(district: Services) -> None:
+    ana = await _sent_back(district)
     assert "Sam Principal's note on Project-Based Unit" in await ana.command("status")
     again = await ana.command("feedback")
     assert "Sam Principal sent your request for Project-Based Unit back" in again
@@ -160,14 +166,7 @@ async def test_feedback_shows_a_reviewers_and_an_approvers_words_together(
     await district.reviews.record(
         await actor(district, FAY), review_id, Decision.NOT_YET, BELOW, feedback="More talk."
     )
-    room = LocalDriver(district)
-    ana, sam = room.as_(ANA), room.as_(SAM)
-    await ana.command("choose", "C-APPROVE")
-    await ana.press("request_approval")
-    await ana.submit({"alignment": REASONS, "plan": "Six weeks in spring."})
-    await sam.command("approvals")
-    await sam.press("send_back", labelled="Ana")
-    await sam.submit({"reason": NOTE})
+    ana = await _sent_back(district)
     both = await ana.command("feedback")
     assert NOTE in both and "Not yet, from Fay Facilitator (try 1 of 3)" in both
     one = await ana.command("feedback", "C-ONE")

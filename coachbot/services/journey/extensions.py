@@ -95,7 +95,7 @@ class Extensions:
             _require_later(until, today, current)
             now = self.clock.now()
             pursuit.window_extended_to = until
-            shifted = await _move_plan(session, pursuit.id, until)
+            shifted = await _move_plan(session, pursuit.id, until, current)
             await _drop_queued(session, now, [pursuit.id])
             credential = await session.get(CredentialRow, pursuit.credential_id)
             assert credential is not None
@@ -223,19 +223,24 @@ async def _pursuit_of(session: AsyncSession, teacher_id: int, code: str | None) 
     raise InvalidInput(field="code", hint="which_credential", codes=[row[1] for row in found])
 
 
-async def _move_plan(session: AsyncSession, pursuit_id: int, until: date) -> int:
-    """Move the plan's deadline to ``until`` and its open steps by as many days; the days moved
-    (0 when there is no plan or its deadline is already that late)."""
+async def _move_plan(
+    session: AsyncSession, pursuit_id: int, until: date, closed: date | None
+) -> int:
+    """Move the plan by the extension's length (from the day the window closed to ``until``;
+    with no window, from the plan's deadline): its deadline, never past ``until``, and every
+    step not done yet. Returns the days moved (0 without a plan)."""
     plan = await session.scalar(select(WorkPlan).where(WorkPlan.pursuit_id == pursuit_id))
-    if plan is None or plan.deadline >= until:
+    if plan is None:
         return 0
-    days = (until - plan.deadline).days
-    plan.deadline = until
+    days = (until - (closed or plan.deadline)).days
+    if days <= 0:
+        return 0
+    plan.deadline = min(until, plan.deadline + timedelta(days=days))
     steps = await session.scalars(
         select(MilestoneRow).where(MilestoneRow.plan_id == plan.id, MilestoneRow.done_at.is_(None))
     )
     for step in steps:  # a handful per plan; date arithmetic stays in Python on both databases
-        step.due_on += timedelta(days=days)
+        step.due_on = min(plan.deadline, step.due_on + timedelta(days=days))
     return days
 
 

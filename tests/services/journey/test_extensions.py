@@ -15,7 +15,8 @@ from coachbot.storage.models import AuditEvent, Cohort, MilestoneRow, NudgeRow, 
 from tests.helpers import ANA, BEN, DEE, SAM, actor
 from tests.services.nudging.test_sweep_and_dispatch import at, planned_in_chat, rows
 
-SUMMER = date(2027, 8, 13)  # the window of the district closes on 2027-05-28
+SUMMER = date(2027, 8, 13)
+WINDOW_CLOSES = date(2027, 5, 28)  # the district's window (tests/fixtures/small_catalog.yaml)
 
 
 async def _plan(services: Services, pursuit_id: int) -> tuple[date, list[date]]:
@@ -56,9 +57,12 @@ async def test_a_hardship_extension_moves_the_plan_and_the_reminders_and_tells_t
     )
     assert "Done: Ana Teacher can now hand in" in said and "Friday, August 13, 2027" in said
     deadline, steps = await _plan(district, pursuit_id)
-    moved = (SUMMER - before).days
-    assert deadline == SUMMER and f"moved {moved} days later" in said
-    assert steps == [d + timedelta(days=moved) for d in steps_before]
+    # The plan moves by the extension's length (from the window's old closing day), not by
+    # the gap between the plan's own deadline and the new day.
+    moved = (SUMMER - WINDOW_CLOSES).days
+    assert "instead of Friday, May 28, 2027" in said and f"moved {moved} days later" in said
+    assert deadline == min(SUMMER, before + timedelta(days=moved))
+    assert steps == [min(deadline, d + timedelta(days=moved)) for d in steps_before]
     reminder, news = await rows(district)  # read after the news was sent
     assert (reminder.status, reminder.dropped_reason) == ("dropped", "extended")
     told = room.as_(ANA).last  # the news went out right after the turn
