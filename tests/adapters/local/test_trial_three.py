@@ -1,0 +1,59 @@
+"""The third trial of the terminal, replayed: each finding typed again as the person typed it,
+through the terminal's own input loop, and read as they read it."""
+
+from __future__ import annotations
+
+from coachbot.composition import Services
+from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
+from tests.adapters.local.test_terminal_trial import session
+from tests.helpers import ANA, DEE, SAM, actor, planned
+
+
+async def approved(district: Services) -> None:
+    ana = await actor(district, ANA)
+    chosen = await district.choosing.choose(ana, "C-APPROVE")
+    await district.approvals.request(ana, chosen.pursuit_id, reasons=REASONS, plan=PLAN)
+    await district.approvals.approve(await actor(district, DEE), chosen.pursuit_id)
+    await onboarded(district, ANA)
+
+
+async def test_an_approved_teacher_sees_the_next_step_and_can_plan(district: Services) -> None:
+    await approved(district)
+    text = await session(district, ANA, ["status", "plan", "1", "status", "/quit"])
+    assert "*Project-Based Unit*: Approved; next: make your plan (say *plan*)" in text
+    assert "[1] Make my plan" in text
+    assert "A plan can be made once" not in text
+    assert "Your plan for *Project-Based Unit* is saved" in text
+    assert "*Project-Based Unit*: In progress; next: Read the rubric" in text
+
+
+async def test_an_approved_teacher_can_set_a_deadline_in_words(district: Services) -> None:
+    await approved(district)
+    text = await session(district, ANA, ["deadline in 6 weeks", "1", "/quit"])
+    assert "A plan can be made once" not in text
+    assert "Your plan for *Project-Based Unit* is saved" in text
+
+
+async def test_a_past_date_in_the_deadline_form_is_asked_again(district: Services) -> None:
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    lines = ["deadline in 5 weeks", "2", "yesterday", "in 6 weeks", "/quit"]
+    text = await session(district, ANA, lines)
+    after = text.split("== Your deadline ==", 1)[1]
+    assert "The deadline Monday, September 7, 2026 has already passed" in after
+    assert after.count("== Your deadline ==") == 1  # the same question again, not closed
+    assert 'I read "in 6 weeks" as *Tuesday, October 20, 2026*' in after
+
+
+async def test_cancel_on_a_later_line_of_a_long_answer_leaves_the_form(
+    district: Services,
+) -> None:
+    ana = await actor(district, ANA)
+    chosen = await district.choosing.choose(ana, "C-APPROVE")
+    await district.approvals.request(ana, chosen.pursuit_id, reasons=REASONS, plan=PLAN)
+    await onboarded(district, SAM)
+    lines = ["approvals", "2", "Please say more about", "/cancel", "approvals", "/quit"]
+    text = await session(district, SAM, lines)
+    assert "The form *Send back* was not sent" in text
+    assert "Sent back" not in text
+    assert text.count("1 request waiting for your decision") == 2
