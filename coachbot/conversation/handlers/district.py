@@ -155,16 +155,46 @@ def _day(turn: Turn, values: dict[str, str], name: str, required: bool = True) -
     return day
 
 
+def _check_dates(starts: date, ends: date, opens: date | None, closes: date | None) -> None:
+    """Each problem names the question to ask again: the dates of the cohort, and a submission
+    window inside them (a window outside the cohort's own dates is a typo, seldom a wish)."""
+    if ends < starts:
+        raise InvalidInput(field="ends", hint="ends_before_start")
+    if (opens is None) != (closes is None):
+        raise InvalidInput(
+            field="window_closes" if closes is None else "window_opens", hint="window_both_dates"
+        )
+    if opens is None or closes is None:
+        return
+    if closes < opens:
+        raise InvalidInput(field="window_closes", hint="ends_before_start")
+    for name, day in (("window_opens", opens), ("window_closes", closes)):
+        if not starts <= day <= ends:
+            raise InvalidInput(
+                field=name,
+                hint="window_outside_cohort",
+                value=spoken(day),
+                starts=spoken(starts),
+                ends=spoken(ends),
+            )
+
+
 async def cohort_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
     starts, ends = _day(turn, values, "starts"), _day(turn, values, "ends")
     opens = _day(turn, values, "window_opens", required=False)
     closes = _day(turn, values, "window_closes", required=False)
-    if (opens is None) != (closes is None):
-        raise InvalidInput(field="window", hint="window_both_dates")
     assert starts is not None and ends is not None
+    _check_dates(starts, ends, opens, closes)
     window = (opens, closes) if opens and closes else None
+    # A school admin's cohort is their school's: a district-wide one is a district admin's.
+    school_id = None
+    if not turn.me.is_(Role.DISTRICT_ADMIN):
+        school_id = next(
+            (g.school_id for g in turn.me.actor.grants if g.role == Role.SCHOOL_ADMIN),
+            turn.me.school_id,
+        )
     await turn.use.cohorts.create(
-        turn.me.actor, values.get("name", ""), starts, ends, window=window
+        turn.me.actor, values.get("name", ""), starts, ends, school_id=school_id, window=window
     )
     await turn.answer(
         "cohorts.j2",

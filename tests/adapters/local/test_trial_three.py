@@ -57,3 +57,31 @@ async def test_cancel_on_a_later_line_of_a_long_answer_leaves_the_form(
     assert "The form *Send back* was not sent" in text
     assert "Sent back" not in text
     assert text.count("1 request waiting for your decision") == 2
+
+
+async def test_a_school_admin_creates_their_schools_cohort_from_the_form(
+    district: Services,
+) -> None:
+    await onboarded(district, SAM)
+    lines = ["cohort new", "Spring group", "2026-10-01", "2026-12-01", "", "", "cohort", "/quit"]
+    text = await session(district, SAM, lines)
+    assert "that's for an admin" not in text and "Sorry" not in text
+    assert "Cohort *Spring group* is ready" in text
+    assert "Cohorts: Spring group." in text
+
+
+async def test_a_cohort_window_outside_its_dates_is_asked_again_and_read_back(
+    district: Services,
+) -> None:
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "2026-10-01", "2026-12-01", "2026-09-20",
+             "2026-11-20", "2026-10-05", "/quit"]  # fmt: skip
+    text = await session(district, DEE, lines)
+    assert "I kept your other answers; this one needs another look:" in text
+    assert (
+        "*Submissions open*: Sunday, September 20, 2026 is outside the cohort's own dates"
+        " (Thursday, October 1, 2026 to Tuesday, December 1, 2026)"
+    ) in text
+    assert (
+        "submissions open Monday, October 5, 2026 to Friday, November 20, 2026" in text
+    )
