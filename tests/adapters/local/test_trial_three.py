@@ -4,6 +4,7 @@ through the terminal's own input loop, and read as they read it."""
 from __future__ import annotations
 
 from coachbot.composition import Services
+from coachbot.domain.journey import Move
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
 from tests.helpers import ANA, DEE, SAM, actor, planned
@@ -85,3 +86,16 @@ async def test_a_cohort_window_outside_its_dates_is_asked_again_and_read_back(
     assert (
         "submissions open Monday, October 5, 2026 to Friday, November 20, 2026" in text
     )
+
+
+async def test_a_short_part_in_a_draft_is_held_and_can_go_as_it_is(district: Services) -> None:
+    pursuit_id = await planned(district, ANA)
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    await onboarded(district, ANA)
+    lines = ["Lesson plan: https://docs.example.org/plan", "https://video.example.org/lesson-1",
+             "Reflection: too short", "send", "1", "/quit"]  # fmt: skip
+    text = await session(district, ANA, lines)
+    held = text.split("Before your draft of *Questioning for Discourse*", 1)[1]
+    assert "*Reflection* has 2 words; it needs at least 20" in held
+    assert "[1] Send the draft as it is" in held
+    assert "is with Fay Facilitator for feedback" in held
