@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from coachbot.clock import Clock
-from coachbot.conversation.authorization import Guard, Rule
+from coachbot.conversation.authorization import Guard, NotYours, Rule
 from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.form_checks import ask_again, settle
 from coachbot.conversation.registry import FormHandler, Registry
@@ -213,7 +213,14 @@ class Conversation:
             near = difflib.get_close_matches(word, list(turn.commands), n=3, cutoff=0.5)
             await turn.answer("general.j2", "unknown_command", word=word, near=near)
             return
-        if await self._allowed(turn, spec.rule, args, spec.name, "command"):
+        try:
+            allowed = await self._allowed(turn, spec.rule, args, spec.name, "command")
+        except NotYours as exc:
+            if spec.missing is None or exc.params.get("missing") is None:
+                raise
+            await spec.missing(turn, int(exc.params["missing"]))
+            return
+        if allowed:
             await spec.handler(turn, args.strip())
 
     async def _allowed(self, turn: Turn, rule: Rule, raw: str, name: str, door: str) -> bool:

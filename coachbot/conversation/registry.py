@@ -36,6 +36,8 @@ class CommandSpec:
     roles: frozenset[Role] = frozenset()  # empty: anyone in the roster
     aliases: tuple[str, ...] = ()
     rule: Rule = field(default_factory=Rule)
+    # Answers a typed number that names nothing ("approve 99"): with the person's own.
+    missing: Callable[[Turn, int], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -60,7 +62,12 @@ class Registry:
     sealed: bool = False
 
     def command(
-        self, name: str, *roles: Role, rule: Rule, aliases: tuple[str, ...] = ()
+        self,
+        name: str,
+        *roles: Role,
+        rule: Rule,
+        aliases: tuple[str, ...] = (),
+        missing: Callable[[Turn, int], Awaitable[None]] | None = None,
     ) -> Callable[[Handler], Handler]:
         """A typed command for ``roles`` (none: anyone); ``rule`` says on what. Its roles are
         the command's own, so help lists it only to those it is for."""
@@ -70,7 +77,9 @@ class Registry:
 
         def register(handler: Handler) -> Handler:
             self._open()
-            self.commands[name] = CommandSpec(name, handler, frozenset(roles), aliases, rule)
+            self.commands[name] = CommandSpec(
+                name, handler, frozenset(roles), aliases, rule, missing
+            )
             for alias in aliases:
                 self.aliases[alias] = name
             return handler

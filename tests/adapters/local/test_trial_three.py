@@ -4,10 +4,12 @@ through the terminal's own input loop, and read as they read it."""
 from __future__ import annotations
 
 from coachbot.composition import Services
+from coachbot.conversation.handlers import build_registry
+from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
 from coachbot.domain.journey import Move
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
-from tests.helpers import ANA, DEE, SAM, actor, planned
+from tests.helpers import ANA, DEE, FAY, SAM, actor, planned, under_review
 
 
 async def approved(district: Services) -> None:
@@ -99,3 +101,57 @@ async def test_a_short_part_in_a_draft_is_held_and_can_go_as_it_is(district: Ser
     assert "*Reflection* has 2 words; it needs at least 20" in held
     assert "[1] Send the draft as it is" in held
     assert "is with Fay Facilitator for feedback" in held
+
+
+async def test_extend_is_in_an_admins_help(district: Services) -> None:
+    await onboarded(district, DEE, SAM)
+    for email in (DEE, SAM):
+        text = await session(district, email, ["help", "/quit"])
+        assert "- *extend*: extend EMAIL until DATE because REASON" in text
+
+
+def test_every_command_is_on_some_roles_help() -> None:
+    """A command on nobody's list is never shown: how `extend` went missing from help."""
+    listed = set(EVERYONE).union(*BY_ROLE.values())
+    assert [name for name in build_registry().commands if name not in listed] == []
+
+
+async def asked(district: Services) -> int:
+    ana = await actor(district, ANA)
+    chosen = await district.choosing.choose(ana, "C-APPROVE")
+    await district.approvals.request(ana, chosen.pursuit_id, reasons=REASONS, plan=PLAN)
+    await onboarded(district, DEE)
+    return chosen.pursuit_id
+
+
+async def test_numbers_are_taken_with_a_hash_as_lists_show_them(district: Services) -> None:
+    number = await asked(district)
+    text = await session(district, DEE, [f"approve #{number}", "/quit"])
+    assert "Approved: Ana Teacher can start planning *Project-Based Unit*" in text
+
+
+async def test_a_button_number_is_taken_with_a_hash(district: Services) -> None:
+    await asked(district)
+    text = await session(district, DEE, ["approvals", "#1", "/quit"])
+    assert "Approved: Ana Teacher can start planning *Project-Based Unit*" in text
+
+
+async def test_a_review_number_is_taken_with_a_hash(district: Services) -> None:
+    review_id = await under_review(district)
+    await onboarded(district, FAY)
+    text = await session(district, FAY, [f"review #{review_id}", "/quit"])
+    assert "Questioning for Discourse" in text
+    assert "isn't" not in text and "couldn't find" not in text
+
+
+async def test_a_mistyped_request_number_lists_the_real_ones_and_is_no_attempt(
+    district: Services,
+) -> None:
+    number = await asked(district)
+    text = await session(district, DEE, ["approve 99", "attempts", "/quit"])
+    assert (
+        f"There's no request #99 waiting for your decision. Waiting now: #{number} Ana Teacher"
+        " for *Project-Based Unit*."
+    ) in text
+    assert "No refused attempts" in text
+    assert "can't" not in text
