@@ -166,6 +166,9 @@ async def chat(
         elif number.isdigit() and len(number) <= 2:  # a number no button on screen carries
             write(words(services, "no_such_button", number=number, count=len(channel.buttons)))
             continue
+        elif line.strip() == "/file":  # the path left out: say how, send nothing
+            write(words(services, "file_usage"))
+            continue
         elif line.startswith("/file "):
             shared, caption = await asyncio.to_thread(file_and_caption, line[6:].strip())
             if shared is None:

@@ -259,6 +259,9 @@ class Conversation:
         ):
             await intake(turn)
             return
+        for answer_rule, answered in self.registry.answers:
+            if not event.files and answer_rule.allows_role(turn.me) and await answered(turn):
+                return
         first = match.group(1).lower() if match else ""
         near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)
         await turn.answer("general.j2", "did_not_understand", near=near)

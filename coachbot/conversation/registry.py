@@ -51,6 +51,9 @@ class Registry:
     # What a message that is neither a command nor evidence is tried with before "I didn't
     # catch that": small talk.
     small_talk: ChatHandler | None = None
+    # Plain words that may answer a question the bot asked ("lesson plan" for a waiting file),
+    # each tried in turn, with its rule, before "I didn't catch that".
+    answers: list[tuple[Rule, ChatHandler]] = field(default_factory=list)
     # The rule of each button action and form, checked by the engine before the handler runs.
     action_rules: dict[str, Rule] = field(default_factory=dict)
     form_rules: dict[str, Rule] = field(default_factory=dict)
@@ -141,6 +144,13 @@ class Registry:
     def _open(self) -> None:
         if self.sealed:
             raise ValueError("registry_sealed")  # a programming error
+
+    def on_answer(self, *, rule: Rule) -> Callable[[ChatHandler], ChatHandler]:
+        def register(handler: ChatHandler) -> ChatHandler:
+            self.answers.append((_checked(rule, "answer"), handler))
+            return handler
+
+        return register
 
     def on_small_talk(self, handler: ChatHandler) -> ChatHandler:
         self.small_talk = handler

@@ -3,12 +3,15 @@ through the terminal's own input loop, and read as they read it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coachbot.composition import Services
 from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
 from coachbot.domain.journey import Move
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
+from tests.conversation.handlers.test_filing import PNG, working_on_files
 from tests.helpers import ANA, DEE, FAY, SAM, actor, planned, under_review
 
 
@@ -155,3 +158,24 @@ async def test_a_mistyped_request_number_lists_the_real_ones_and_is_no_attempt(
     ) in text
     assert "No refused attempts" in text
     assert "can't" not in text
+
+
+async def test_the_part_for_a_waiting_file_can_be_typed_in_words(
+    district: Services, tmp_path: Path
+) -> None:
+    await working_on_files(district, tmp_path)
+    await onboarded(district, ANA)
+    photo = tmp_path / "IMG_2041.png"
+    photo.write_bytes(PNG)
+    text = await session(district, ANA, [f"/file {photo}", "protocol notes", "/quit"])
+    assert "type the part's name" in text
+    assert "Added to *Student Work Protocols*: Protocol notes." in text
+    assert "I didn't catch that" not in text and "still keeping" not in text
+
+
+async def test_a_bare_file_command_says_how(district: Services) -> None:
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["/file", "/quit"])
+    assert "Type /file and the file's path" in text
+    assert "I didn't catch that" not in text
