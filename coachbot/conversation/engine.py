@@ -206,6 +206,7 @@ class Conversation:
                 word, args = "help", ""
             else:
                 word, args = match.group(1).lower(), match.group(2)
+        word, args = self.registry.joined(word, args)
         spec = self.registry.lookup(word)
         if spec is None:
             if await self._small_talk(turn):
@@ -244,9 +245,9 @@ class Conversation:
     async def _direct_message(self, turn: Turn, event: DirectMessage) -> None:
         match = WORD.match(event.text or "")
         if match and not event.files:
-            word = match.group(1).lower()
+            word, rest = self.registry.joined(match.group(1).lower(), match.group(2))
             if self.registry.lookup(word) is not None:
-                await self.run_command(turn, word, match.group(2))
+                await self.run_command(turn, word, rest)
                 return
         if not event.files and await self._small_talk(turn):
             return

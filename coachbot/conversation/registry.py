@@ -163,6 +163,14 @@ class Registry:
             sorted(self.commands.items(), key=lambda item: rank.get(item[0], len(rank)))
         )
 
+    def joined(self, word: str, rest: str) -> tuple[str, str]:
+        """A command typed as two words ("hand off 45", "self check"): the command and what
+        follows it; anything else as it was."""
+        second, _, after = rest.strip().partition(" ")
+        if self.lookup(word) is None and self.lookup(word + second.lower()) is not None:
+            return word + second.lower(), after
+        return word, rest
+
     def lookup(self, word: str) -> CommandSpec | None:
         name = self.aliases.get(word, word)
         return self.commands.get(name)

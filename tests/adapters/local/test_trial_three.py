@@ -8,6 +8,7 @@ from pathlib import Path
 from coachbot.composition import Services
 from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
+from coachbot.domain.catalog import code_key
 from coachbot.domain.journey import Move
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
@@ -140,11 +141,12 @@ async def test_a_button_number_is_taken_with_a_hash(district: Services) -> None:
 
 
 async def test_a_review_number_is_taken_with_a_hash(district: Services) -> None:
-    review_id = await under_review(district)
+    _, review_id = await under_review(district)
     await onboarded(district, FAY)
     text = await session(district, FAY, [f"review #{review_id}", "/quit"])
-    assert "Questioning for Discourse" in text
-    assert "isn't" not in text and "couldn't find" not in text
+    opened = text.split("Say *help* for everything you can ask me.", 1)[1]
+    assert "Questioning for Discourse" in opened and "Lesson plan" in opened
+    assert "isn't" not in opened and "couldn't find" not in opened
 
 
 async def test_a_mistyped_request_number_lists_the_real_ones_and_is_no_attempt(
@@ -179,3 +181,35 @@ async def test_a_bare_file_command_says_how(district: Services) -> None:
     text = await session(district, ANA, ["/file", "/quit"])
     assert "Type /file and the file's path" in text
     assert "I didn't catch that" not in text
+
+
+async def test_a_code_is_taken_as_people_type_it(district: Services) -> None:
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["show cone", "feedback c one", "plan c-one", "/quit"])
+    assert "*Questioning for Discourse* (C-ONE), issued by Testville SD" in text
+    assert "I couldn't find" not in text
+    assert code_key("pa2") == code_key("PA-02") == code_key("Pa 02") == "PA2"
+
+
+async def test_feedback_on_an_unknown_code_says_so_and_lists_theirs(district: Services) -> None:
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["feedback PA-99", "/quit"])
+    assert '"PA-99" isn\'t one of your credentials (yours: C-ONE)' in text
+
+
+async def test_hand_off_typed_as_two_words_is_the_handoff_command(district: Services) -> None:
+    _, review_id = await under_review(district)
+    await onboarded(district, FAY)
+    text = await session(district, FAY, [f"hand off {review_id}", "/quit"])
+    assert "I didn't catch that" not in text
+    assert f'Write it after the review\'s number, as in "handoff {review_id} I\'m away' in text
+
+
+async def test_one_button_on_screen_is_said_as_one(district: Services) -> None:
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["show C-ONE", "5", "/quit"])
+    assert "There's no button 5 on screen: the only button shown is 1." in text
+    assert "1 to 1" not in text
