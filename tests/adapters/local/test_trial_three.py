@@ -3,6 +3,7 @@ through the terminal's own input loop, and read as they read it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from coachbot.composition import Services
@@ -10,6 +11,8 @@ from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
 from coachbot.domain.catalog import code_key
 from coachbot.domain.journey import Move
+from coachbot.prompts import Prompts
+from coachbot.settings import REPO_ROOT
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
 from tests.conversation.handlers.test_filing import PNG, working_on_files
@@ -213,3 +216,17 @@ async def test_one_button_on_screen_is_said_as_one(district: Services) -> None:
     text = await session(district, ANA, ["show C-ONE", "5", "/quit"])
     assert "There's no button 5 on screen: the only button shown is 1." in text
     assert "1 to 1" not in text
+
+
+async def test_times_carry_their_zone(district: Services) -> None:
+    await asked(district)
+    text = await session(district, DEE, ["approvals", "/quit"])
+    assert re.search(r"\(asked \w+day, September 8 at \d+:\d\d [AP]M [A-Z]{2,5}\)", text)
+
+
+def test_words_ending_in_a_full_stop_get_no_second_one() -> None:
+    said = Prompts(REPO_ROOT / "prompts").render(
+        "plan.j2", "milestone_done", p={"title": "Plan the lesson.", "following": "Record it."}
+    )
+    assert "Next up: Record it." in said
+    assert ".." not in said
