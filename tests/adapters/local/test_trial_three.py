@@ -230,3 +230,15 @@ def test_words_ending_in_a_full_stop_get_no_second_one() -> None:
     )
     assert "Next up: Record it." in said
     assert ".." not in said
+
+
+async def test_policy_takes_plain_dates_and_words_not_internal_keys(district: Services) -> None:
+    await onboarded(district, DEE)
+    lines = ["policy set window September 1 to May 28", "policy set calibration 10%",
+             "policy set nudge cap 4", "policy", "/quit"]  # fmt: skip
+    text = await session(district, DEE, lines)
+    assert "Done: *window* is now 2026-09-01 to 2027-05-28." in text
+    assert "Done: *nudge cap* is now 4." in text
+    assert "10% of formal submissions" in text and "10.0%" not in text
+    assert "quiet hours, quiet weekends" in text
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text.split("*District policy*")[1])
