@@ -12,6 +12,7 @@ bullets); adapters translate it to their platform.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,13 @@ def _full_day(value: date | str | None) -> str:
 
 
 def _when(instant: datetime | None, timezone: str = "UTC") -> str:
-    """An instant as a person reads it in their own zone: "Tuesday, September 8 at 9:00 AM"."""
+    """An instant as a person reads it in their own zone, named: "Tuesday, September 8 at
+    9:00 AM CDT" (a trial found times read without a zone, ambiguous across districts)."""
     if instant is None:
         return ""
     local = instant.astimezone(ZoneInfo(timezone))
-    return f"{local:%A}, {local:%B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
+    said = f"{local:%A}, {local:%B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
+    return f"{said} {local:%Z}"
 
 
 def _stamp(instant: datetime | None, timezone: str = "UTC") -> str:
@@ -121,10 +124,15 @@ class Prompts:
         macro = self._macro(family, message)
         if macro is None:
             raise PromptNotFound(f"{family} has no message '{message}'")
-        return str(macro(**params)).strip()
+        return DOUBLED_STOP.sub(r".\1", str(macro(**params))).strip()
 
     def has(self, family: str, message: str) -> bool:
         return self._macro(family, message) is not None
+
+
+# A sentence's own full stop after words that brought one ("...the lesson plan.."): one stop.
+# An ellipsis ("...") and a path ("../x") are left alone.
+DOUBLED_STOP = re.compile(r"(?<![.])\.([*_]?)\.(?=[\s*_)]|$)")
 
 
 def _size(count: int | None) -> str:

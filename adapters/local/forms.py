@@ -83,6 +83,11 @@ def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
     if multi and answer:
         lines = [answer]
         while line := whole(ask, "... ", write, say):
+            # /cancel or /quit on a line of its own leaves, on any line, not only the first.
+            if line.strip().lower() in LEAVE_FORM:
+                raise FormLeft
+            if line.strip().lower() in LEAVE_CHAT:
+                raise EOFError
             lines.append(line)
         answer = "\n".join(lines)
     return answer

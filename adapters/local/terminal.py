@@ -158,12 +158,16 @@ async def chat(
         if line in {"/quit", "/exit", "quit", "exit"}:
             write(say("goodbye"))
             return
-        if line.isdecimal() and 0 < int(line) <= len(channel.buttons):
-            button = channel.buttons[int(line) - 1]
+        number = line.removeprefix("#")  # "#2" is button 2, as "Request #2" is request 2
+        if number.isdecimal() and 0 < int(number) <= len(channel.buttons):
+            button = channel.buttons[int(number) - 1]
             event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()
-        elif line.isdigit() and len(line) <= 2:  # a number no button on screen carries
-            write(words(services, "no_such_button", number=line, count=len(channel.buttons)))
+        elif number.isdigit() and len(number) <= 2:  # a number no button on screen carries
+            write(words(services, "no_such_button", number=number, count=len(channel.buttons)))
+            continue
+        elif line.strip() == "/file":  # the path left out: say how, send nothing
+            write(words(services, "file_usage"))
             continue
         elif line.startswith("/file "):
             shared, caption = await asyncio.to_thread(file_and_caption, line[6:].strip())

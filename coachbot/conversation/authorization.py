@@ -124,7 +124,7 @@ def command_number(field: str, hint: str, command: str, *, optional: bool = Fals
 
     def read(args: str) -> int | None:
         word = args.strip().split(" ", 1)[0] if args.strip() else ""
-        if optional and not word[:1].isdigit():
+        if optional and not word.removeprefix("#")[:1].isdigit():
             return None
         try:
             return parse_id(word)
@@ -137,7 +137,7 @@ def command_number(field: str, hint: str, command: str, *, optional: bool = Fals
 def draft_value(value: str) -> int | None:
     """``draft``: a pursuit (``"12"`` from a button) or a credential's code (the speaker's own)."""
     word = value.strip().split(" ", 1)[0] if value.strip() else ""
-    return pursuit_value(word) if word[:1].isdigit() else None
+    return pursuit_value(word) if word.removeprefix("#")[:1].isdigit() else None
 
 
 class Guard:
@@ -161,13 +161,19 @@ class Guard:
         verdict = await self.facts.check(me.actor, rule.subject, object_id, rule.relations)
         if verdict.allowed:
             return True
+        if door == "command" and verdict.why == "not_found":
+            # A typed number that is nobody's (a typo, "approve 99"): not an attempt on
+            # someone else's work, so not logged; the command may say which are theirs.
+            raise NotYours(what=rule.subject.value, asked=rule.move or "", missing=object_id)
         await self.facts.refused(
             me.actor, action=action, door=door, why=verdict.why, subject=rule.subject.value,
             subject_id=object_id, district_id=verdict.district_id,
         )  # fmt: skip
         if verdict.why in ("not_found", "other_district"):
-            # The same words (no number is confirmed), in the words of what was asked for.
-            raise NotYours(what=rule.subject.value, asked=rule.move or "")
+            # The same words (no number is confirmed), in the words of what was asked for;
+            # logged, unlike a typo: another district's number is never typed by chance.
+            missing = object_id if door == "command" else None
+            raise NotYours(what=rule.subject.value, asked=rule.move or "", missing=missing)
         if verdict.why == "blind":
             raise NotYours(what=rule.subject.value, blind=True)
         raise NotYours(

@@ -54,8 +54,8 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
         zone = zones.resolve(answer)
         if zone is not None:
             return zone
-    if answer.strip().isdecimal() and options:
-        number = int(answer)
+    if answer.strip().removeprefix("#").isdecimal() and options:  # "2" or "#2"
+        number = int(answer.strip().removeprefix("#"))
         if numbered and 1 <= number <= len(options):
             return options[number - 1].value
         return Refusal(

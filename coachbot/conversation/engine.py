@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from coachbot.clock import Clock
-from coachbot.conversation.authorization import Guard, Rule
+from coachbot.conversation.authorization import Guard, NotYours, Rule
 from coachbot.conversation.capabilities import UseCases
 from coachbot.conversation.form_checks import ask_again, settle
 from coachbot.conversation.registry import FormHandler, Registry
@@ -206,6 +206,7 @@ class Conversation:
                 word, args = "help", ""
             else:
                 word, args = match.group(1).lower(), match.group(2)
+        word, args = self.registry.joined(word, args)
         spec = self.registry.lookup(word)
         if spec is None:
             if await self._small_talk(turn):
@@ -213,7 +214,14 @@ class Conversation:
             near = difflib.get_close_matches(word, list(turn.commands), n=3, cutoff=0.5)
             await turn.answer("general.j2", "unknown_command", word=word, near=near)
             return
-        if await self._allowed(turn, spec.rule, args, spec.name, "command"):
+        try:
+            allowed = await self._allowed(turn, spec.rule, args, spec.name, "command")
+        except NotYours as exc:
+            if spec.missing is None or exc.params.get("missing") is None:
+                raise
+            await spec.missing(turn, int(exc.params["missing"]))
+            return
+        if allowed:
             await spec.handler(turn, args.strip())
 
     async def _allowed(self, turn: Turn, rule: Rule, raw: str, name: str, door: str) -> bool:
@@ -237,9 +245,9 @@ class Conversation:
     async def _direct_message(self, turn: Turn, event: DirectMessage) -> None:
         match = WORD.match(event.text or "")
         if match and not event.files:
-            word = match.group(1).lower()
+            word, rest = self.registry.joined(match.group(1).lower(), match.group(2))
             if self.registry.lookup(word) is not None:
-                await self.run_command(turn, word, match.group(2))
+                await self.run_command(turn, word, rest)
                 return
         if not event.files and await self._small_talk(turn):
             return
@@ -252,6 +260,9 @@ class Conversation:
         ):
             await intake(turn)
             return
+        for answer_rule, answered in self.registry.answers:
+            if not event.files and answer_rule.allows_role(turn.me) and await answered(turn):
+                return
         first = match.group(1).lower() if match else ""
         near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)
         await turn.answer("general.j2", "did_not_understand", near=near)

@@ -121,8 +121,9 @@ BIGGEST = 2**63 - 1  # the largest id the database keeps (a signed 64-bit intege
 
 def parse_id(text: str) -> int:
     """An object's number as a person or a button gives it: ASCII digits only, within what the
-    database can hold. ``²``, ``1 OR 1=1`` and ``2**70`` are refused, never half-read."""
-    value = text.strip()
+    database can hold. ``²``, ``1 OR 1=1`` and ``2**70`` are refused, never half-read. "#12"
+    is 12, as lists show numbers ("Request #12")."""
+    value = text.strip().removeprefix("#")
     if not _NUMBER.match(value) or int(value) > BIGGEST:
         raise _stale(value)
     return int(value)
@@ -130,4 +131,4 @@ def parse_id(text: str) -> int:
 
 def is_number(text: str) -> bool:
     """Whether ``text`` is a plain number (ASCII digits): ``"12"``, not ``"²"`` nor ``"1.5"``."""
-    return bool(_NUMBER.match(text.strip()))
+    return bool(_NUMBER.match(text.strip().removeprefix("#")))

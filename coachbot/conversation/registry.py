@@ -36,6 +36,8 @@ class CommandSpec:
     roles: frozenset[Role] = frozenset()  # empty: anyone in the roster
     aliases: tuple[str, ...] = ()
     rule: Rule = field(default_factory=Rule)
+    # Answers a typed number that names nothing ("approve 99"): with the person's own.
+    missing: Callable[[Turn, int], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -49,6 +51,9 @@ class Registry:
     # What a message that is neither a command nor evidence is tried with before "I didn't
     # catch that": small talk.
     small_talk: ChatHandler | None = None
+    # Plain words that may answer a question the bot asked ("lesson plan" for a waiting file),
+    # each tried in turn, with its rule, before "I didn't catch that".
+    answers: list[tuple[Rule, ChatHandler]] = field(default_factory=list)
     # The rule of each button action and form, checked by the engine before the handler runs.
     action_rules: dict[str, Rule] = field(default_factory=dict)
     form_rules: dict[str, Rule] = field(default_factory=dict)
@@ -60,7 +65,12 @@ class Registry:
     sealed: bool = False
 
     def command(
-        self, name: str, *roles: Role, rule: Rule, aliases: tuple[str, ...] = ()
+        self,
+        name: str,
+        *roles: Role,
+        rule: Rule,
+        aliases: tuple[str, ...] = (),
+        missing: Callable[[Turn, int], Awaitable[None]] | None = None,
     ) -> Callable[[Handler], Handler]:
         """A typed command for ``roles`` (none: anyone); ``rule`` says on what. Its roles are
         the command's own, so help lists it only to those it is for."""
@@ -70,7 +80,9 @@ class Registry:
 
         def register(handler: Handler) -> Handler:
             self._open()
-            self.commands[name] = CommandSpec(name, handler, frozenset(roles), aliases, rule)
+            self.commands[name] = CommandSpec(
+                name, handler, frozenset(roles), aliases, rule, missing
+            )
             for alias in aliases:
                 self.aliases[alias] = name
             return handler
@@ -133,6 +145,13 @@ class Registry:
         if self.sealed:
             raise ValueError("registry_sealed")  # a programming error
 
+    def on_answer(self, *, rule: Rule) -> Callable[[ChatHandler], ChatHandler]:
+        def register(handler: ChatHandler) -> ChatHandler:
+            self.answers.append((_checked(rule, "answer"), handler))
+            return handler
+
+        return register
+
     def on_small_talk(self, handler: ChatHandler) -> ChatHandler:
         self.small_talk = handler
         return handler
@@ -143,6 +162,14 @@ class Registry:
         self.commands = dict(
             sorted(self.commands.items(), key=lambda item: rank.get(item[0], len(rank)))
         )
+
+    def joined(self, word: str, rest: str) -> tuple[str, str]:
+        """A command typed as two words ("hand off 45", "self check"): the command and what
+        follows it; anything else as it was."""
+        second, _, after = rest.strip().partition(" ")
+        if self.lookup(word) is None and self.lookup(word + second.lower()) is not None:
+            return word + second.lower(), after
+        return word, rest
 
     def lookup(self, word: str) -> CommandSpec | None:
         name = self.aliases.get(word, word)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -163,3 +164,11 @@ class Pathway:
             for area in self.areas
         )
         return PathwayProgress(prerequisite_met, per_area)
+
+
+def code_key(code: str) -> str:
+    """A credential code as people type it: "pa2", "PA 2" and "PA-02" are one code. Letters
+    and numbers only, case and a number's leading zeros aside."""
+    parts = re.findall(r"[A-Za-z]+|[0-9]+", code)
+    return "".join(p.upper() if p.isalpha() else str(int(p)) for p in parts)
+

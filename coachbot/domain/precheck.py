@@ -46,6 +46,11 @@ class Problem(StrEnum):
     WRONG_KIND = "wrong_kind"
 
 
+# What a draft may carry when the teacher sends it on purpose: a short text is work in
+# progress; an unreadable file or a wrong kind of part is not usable by anyone, draft or not.
+DRAFT_MAY_CARRY = frozenset({Problem.TOO_SHORT})
+
+
 @dataclass(frozen=True)
 class Gap:
     requirement: str

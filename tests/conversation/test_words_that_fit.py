@@ -138,7 +138,7 @@ async def test_in_the_terminal_a_gone_button_number_and_thanks(district: Service
     await chat(district, ANA, ask, screen.append)
     text = "\n".join(screen)
     # 9 was never on screen: said in so many words, not as an "older message"
-    assert "There's no button 9 on screen: the buttons shown are 1 to " in text
+    assert "There's no button 9 on screen: the only button shown is 1." in text
     assert "That button is gone" not in text
     assert "You're welcome, Ana Teacher!" in text
     assert "Hi Ana Teacher! You're working on *Questioning for Discourse*" in text

@@ -60,7 +60,7 @@ def register(r: Registry) -> None:
     r.form("approval_request", rule=MY_PURSUIT)(approval_request_submitted)
     r.command("approvals", *ADMINS, rule=OWN, aliases=("requests",))(approvals)
     r.action(APPROVE, rule=DECIDE)(approve)
-    r.command("approve", *ADMINS, rule=DECIDE_TYPED)(approve_command)
+    r.command("approve", *ADMINS, rule=DECIDE_TYPED, missing=not_waiting)(approve_command)
     r.action(SEND_BACK, rule=DECIDE)(send_back)
     r.form("send_back", rule=DECIDE)(send_back_submitted)
 
@@ -162,11 +162,16 @@ async def approve_command(turn: Turn, args: str) -> None:
         # A number that is no request (a review's, a teacher's credential at another step):
         # said in an approver's words, with the numbers that are waiting, never the
         # teacher's "you can't approve from here".
-        waiting = await turn.read.approvals(turn.me.actor)
-        await turn.answer(
-            "approvals.j2", "not_waiting", number=number,
-            waiting=[(r.pursuit_id, r.teacher, r.title) for r in waiting[:SHOWN]],
-        )  # fmt: skip
+        await not_waiting(turn, int(number))
+
+
+async def not_waiting(turn: Turn, number: int) -> None:
+    """No request by that number is waiting for this approver: say which ones are."""
+    waiting = await turn.read.approvals(turn.me.actor)
+    await turn.answer(
+        "approvals.j2", "not_waiting", number=number,
+        waiting=[(r.pursuit_id, r.teacher, r.title) for r in waiting[:SHOWN]],
+    )  # fmt: skip
 
 
 async def approve(turn: Turn, value: str) -> None:

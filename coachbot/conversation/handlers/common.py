@@ -25,7 +25,10 @@ async def my_pursuit(turn: Turn, code: str | None) -> PursuitSummary:
 
 
 def first_word(args: str) -> tuple[str, str]:
+    """The first word and the rest; "#12" reads as 12, as lists show numbers ("Request #12")."""
     word, _, rest = args.strip().partition(" ")
+    if word.startswith("#") and word[1:].isdigit():
+        word = word[1:]
     return word, rest.strip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from coachbot.conversation.authorization import OWN, Relation, Subject, cohort_value, for_roles, on
@@ -155,16 +156,46 @@ def _day(turn: Turn, values: dict[str, str], name: str, required: bool = True) -
     return day
 
 
+def _check_dates(starts: date, ends: date, opens: date | None, closes: date | None) -> None:
+    """Each problem names the question to ask again: the dates of the cohort, and a submission
+    window inside them (a window outside the cohort's own dates is a typo, seldom a wish)."""
+    if ends < starts:
+        raise InvalidInput(field="ends", hint="ends_before_start")
+    if (opens is None) != (closes is None):
+        raise InvalidInput(
+            field="window_closes" if closes is None else "window_opens", hint="window_both_dates"
+        )
+    if opens is None or closes is None:
+        return
+    if closes < opens:
+        raise InvalidInput(field="window_closes", hint="ends_before_start")
+    for name, day in (("window_opens", opens), ("window_closes", closes)):
+        if not starts <= day <= ends:
+            raise InvalidInput(
+                field=name,
+                hint="window_outside_cohort",
+                value=spoken(day),
+                starts=spoken(starts),
+                ends=spoken(ends),
+            )
+
+
 async def cohort_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
     starts, ends = _day(turn, values, "starts"), _day(turn, values, "ends")
     opens = _day(turn, values, "window_opens", required=False)
     closes = _day(turn, values, "window_closes", required=False)
-    if (opens is None) != (closes is None):
-        raise InvalidInput(field="window", hint="window_both_dates")
     assert starts is not None and ends is not None
+    _check_dates(starts, ends, opens, closes)
     window = (opens, closes) if opens and closes else None
+    # A school admin's cohort is their school's: a district-wide one is a district admin's.
+    school_id = None
+    if not turn.me.is_(Role.DISTRICT_ADMIN):
+        school_id = next(
+            (g.school_id for g in turn.me.actor.grants if g.role == Role.SCHOOL_ADMIN),
+            turn.me.school_id,
+        )
     await turn.use.cohorts.create(
-        turn.me.actor, values.get("name", ""), starts, ends, window=window
+        turn.me.actor, values.get("name", ""), starts, ends, school_id=school_id, window=window
     )
     await turn.answer(
         "cohorts.j2",
@@ -179,12 +210,55 @@ async def cohort_submitted(turn: Turn, values: dict[str, str], context: str) -> 
 async def policy(turn: Turn, args: str) -> None:
     word, rest = first_word(args)
     if word.lower() == "set":
-        key, _, value = rest.partition(" ")
-        changed = await turn.use.policy.set(turn.me.actor, key.strip().lower(), value.strip())
-        await turn.answer("policy.j2", "changed", key=key.strip().lower(), value=changed)
+        key, value = _setting(rest, turn.use.policy.settable())
+        if key == "window":
+            value = _window_words(turn, value)
+        changed = await turn.use.policy.set(turn.me.actor, key, value)
+        await turn.answer("policy.j2", "changed", key=key, value=changed)
         return
     current = await turn.use.policy.current(turn.me.district_id)
     await turn.answer("policy.j2", "show", p=current, settable=turn.use.policy.settable())
+
+
+def _setting(rest: str, settable: list[str]) -> tuple[str, str]:
+    """The setting named as people write it ("quiet hours" or "quiet_hours"), and its value."""
+    words = rest.split()
+    for size in (3, 2, 1):
+        key = "_".join(words[:size]).lower()
+        if key in settable:
+            return key, " ".join(words[size:])
+    return (words[0].lower() if words else ""), " ".join(words[1:])
+
+
+def _window_words(turn: Turn, value: str) -> str:
+    """A window in plain dates ("September 1 to May 28") as the policy keeps it (ISO)."""
+    opens, _, closes = value.partition(" to ")
+    days = [parse_day(side, turn.me.timezone, turn.clock.now()) for side in (opens, closes)]
+    if not closes.strip() or None in days:
+        raise InvalidInput(field="window", hint="window_format", value=value[:40])
+    first, last = days
+    assert first is not None and last is not None
+    # A window is about this school year: "September 1" typed on September 8 is this
+    # September (not next year's), and "to May 28" is the May after it.
+    if (first - turn.today()).days > 183 and not _typed_year(opens):
+        first = _same_day(first, first.year - 1)
+    if not _typed_year(closes):
+        last = _same_day(last, first.year)
+        if last < first:
+            last = _same_day(last, first.year + 1)
+    return f"{first.isoformat()} to {last.isoformat()}"
+
+
+def _typed_year(words: str) -> bool:
+    return re.search(r"\b\d{4}\b", words) is not None
+
+
+def _same_day(day: date, year: int) -> date:
+    """``day`` in ``year`` (February 29 as the 28th in a year without one)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
 
 
 async def progress(turn: Turn, args: str) -> None:

@@ -31,6 +31,7 @@ from coachbot.conversation.vocabulary import Action, DirectMessage
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import State
+from coachbot.domain.precheck import DRAFT_MAY_CARRY
 from coachbot.domain.roles import Role
 from coachbot.services.reading import PursuitSummary
 
@@ -160,18 +161,20 @@ async def send_draft_pressed(turn: Turn, value: str) -> None:
     view = await turn.use.basket.view(turn.me.actor, pursuit_id)
     # A draft already out is answered by the hand-in itself ("you already sent this draft").
     sendable = (await turn.read.pursuit(pursuit_id)).state in DRAFTABLE
-    if sendable and view.have and view.missing:
+    if sendable and view.have and (view.missing or view.gaps):
         kinds = {r.name: r.kind.value for r in view.requirements}
         gaps = [{"requirement": name, "problem": "missing", "kind": kinds.get(name, "")}
                 for name in view.missing]  # fmt: skip
         gaps += [gap.to_json() for gap in view.gaps]
+        # A missing part or a short one may go on purpose; an unusable one must be fixed.
+        fixes = [gap.requirement for gap in view.gaps if gap.problem not in DRAFT_MAY_CARRY]
         pursuit = PursuitRef(pursuit_id)
-        buttons = [] if view.gaps else [turn.say.button("send_as_is", SEND_AS_IS, pursuit)]
+        buttons = [] if fixes else [turn.say.button("send_as_is", SEND_AS_IS, pursuit)]
         buttons.append(turn.say.button("hand_in_form", HAND_IN_FORM, pursuit))
         await turn.reply(
             turn.say.reply(
                 "evidence.j2", "draft_missing", title=view.credential_title, gaps=gaps,
-                fixes=bool(view.gaps), buttons=buttons,
+                fixes=bool(fixes), buttons=buttons,
             )
         )  # fmt: skip
         return

@@ -14,6 +14,7 @@ from coachbot.conversation.refs import PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, Button
+from coachbot.domain.catalog import code_key
 from coachbot.domain.journey import State
 from coachbot.domain.reviews import Decision
 from coachbot.domain.roles import Role
@@ -39,6 +40,14 @@ async def feedback(turn: Turn, args: str) -> None:
     # An approver's note on a request sent back is feedback too, read again here any time.
     notes = await _sent_back_notes(turn, wanted)
     if not mine and notes:
+        return
+    if not mine and wanted and await turn.read.pursuit_by_code(turn.me.person_id, wanted) is None:
+        # A code they don't have ("feedback PA-99"): said, not "no feedback yet".
+        standing = await turn.use.status.teacher(turn.me.email, turn.me.district_id)
+        codes = [line.credential_code for line in standing.pursuits]
+        await turn.answer(
+            "feedback.j2", "not_found", given=wanted[:40], codes=codes, unknown=True
+        )
         return
     if not mine:
         waiting = await turn.read.pursuit_by_code(turn.me.person_id, None)
@@ -130,5 +139,4 @@ def _buttons(turn: Turn, found: PursuitFeedback) -> list[Button]:
 
 def _matches(found: PursuitFeedback, wanted: str) -> bool:
     """A credential's code (any case), or words from its title."""
-    wanted = wanted.lower()
-    return found.code.lower() == wanted or wanted in found.title.lower()
+    return code_key(found.code) == code_key(wanted) or wanted.lower() in found.title.lower()

@@ -42,6 +42,7 @@ def register(r: Registry) -> None:
     r.action(FILE_AS, rule=FILE_MINE)(file_as)
     r.action(LET_GO, rule=FILE_MINE)(let_go)
     r.after_turn(rule=for_roles(Role.TEACHER))(remind_waiting)
+    r.on_answer(rule=for_roles(Role.TEACHER))(part_named)
 
 
 async def file_shared(
@@ -157,6 +158,31 @@ async def remind_waiting(turn: Turn) -> None:
     summary = await turn.read.pursuit(waiting.pursuit_id)
     log.info("reminding person %s of %d waiting file(s)", turn.me.person_id, len(pending))
     await _which_part(turn, summary.title, waiting, place, again=True)
+
+
+async def part_named(turn: Turn) -> bool:
+    """The answer to "which part is this file for?" typed in words ("lesson plan", "for
+    Lesson plan") rather than pressed: the waiting file is filed there. False when no file
+    waits or the words name none of its parts (then they are a message like any other)."""
+    text = turn.event.text if isinstance(turn.event, DirectMessage) else ""
+    pending = await turn.use.waiting_files.pending(turn.me.actor)
+    wanted = text.strip().rstrip(".!:").strip().lower()
+    wanted = wanted.removeprefix("for ").removeprefix("it's ").removeprefix("it is ").strip()
+    if not pending or not wanted:
+        return False
+    waiting = pending[0]
+    place = await turn.use.basket.place_file(
+        turn.me.actor, waiting.pursuit_id, waiting.file_name, None
+    )
+    named = next((c for c in place.choices if c.lower() == wanted), None)
+    if named is None:
+        return False
+    await file_as(
+        turn,
+        str(FileChoice(waiting.pursuit_id, named, waiting.sha256, waiting.size,
+                       waiting.media_type, waiting.file_name)),
+    )  # fmt: skip
+    return True
 
 
 async def file_as(turn: Turn, value: str) -> None:

@@ -27,10 +27,10 @@ BY_ROLE: dict[Role, tuple[str, ...]] = {
         "badges",
     ),
     Role.FACILITATOR: ("queue", "review", "handoff", "progress", "catalog", "show"),
-    Role.SCHOOL_ADMIN: ("approvals", "approve", "cohort", "progress", "catalog", "show"),
+    Role.SCHOOL_ADMIN: ("approvals", "approve", "cohort", "extend", "progress", "catalog", "show"),
     Role.DISTRICT_ADMIN: (
-        "approvals", "approve", "cohort", "progress", "policy", "calibration", "undelivered",
-        "attempts", "catalog", "show",
+        "approvals", "approve", "cohort", "extend", "progress", "policy", "calibration",
+        "undelivered", "attempts", "catalog", "show",
     ),
 }  # fmt: skip
 ROLE_ORDER = (Role.TEACHER, Role.FACILITATOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)

@@ -8,7 +8,7 @@ from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
 from coachbot.conversation.handlers.feedback import FEEDBACK, REVISING
 from coachbot.conversation.handlers.home import greet
-from coachbot.conversation.handlers.planning import CHANGE_DEADLINE, DONE
+from coachbot.conversation.handlers.planning import CHANGE_DEADLINE, DONE, PLAN_FOR
 from coachbot.conversation.refs import ProposedPlan, PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
@@ -54,6 +54,11 @@ async def status(turn: Turn, args: str) -> None:
                 turn.say.button(
                     "mark_done", DONE, PursuitRef(line.pursuit_id), code=line.credential_code
                 )
+            )
+        if line.state == State.APPROVED:  # approved: the plan is the next step
+            buttons.insert(
+                0,
+                turn.say.button("make_plan", PLAN_FOR, PursuitRef(line.pursuit_id), primary=True),
             )
         if line.state == State.SENT_BACK:  # the approver's note is in their message; ask again
             buttons.insert(

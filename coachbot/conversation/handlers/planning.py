@@ -135,6 +135,7 @@ async def _done_titles(turn: Turn, pursuit_id: int) -> list[str]:
 
 
 async def _save(turn: Turn, pursuit_id: int, deadline: date, milestones: list[Milestone]) -> None:
+    await _start_planning(turn, pursuit_id)  # approved, by whatever door the plan came in
     await turn.use.planning.save_plan(
         turn.me.actor, pursuit_id, deadline, milestones, idempotency_key=turn.key()
     )
@@ -209,7 +210,7 @@ async def change_deadline(turn: Turn, value: str) -> None:
 
 async def deadline_submitted(turn: Turn, values: dict[str, str], context: str) -> None:
     pursuit_id = PursuitRef.parse(context).pursuit_id
-    await _propose_with(turn, pursuit_id, values.get("when", ""))
+    await _propose_with(turn, pursuit_id, values.get("when", ""), field="when")
 
 
 async def deadline_command(turn: Turn, args: str) -> None:
@@ -222,16 +223,17 @@ async def deadline_command(turn: Turn, args: str) -> None:
     await _propose_with(turn, summary.pursuit_id, when)
 
 
-async def _propose_with(turn: Turn, pursuit_id: int, words: str) -> None:
+async def _propose_with(turn: Turn, pursuit_id: int, words: str, field: str = "date") -> None:
+    """``field`` names the question a problem belongs to, so that a form asks it again."""
     day = parse_day(words, turn.me.timezone, turn.clock.now())
     if day is None:
-        raise InvalidInput(field="date", hint="date_unclear", value=words.strip()[:60])
+        raise InvalidInput(field=field, hint="date_unclear", value=words.strip()[:60])
     if day <= turn.today():
-        raise InvalidInput(field="deadline", hint="deadline_past", value=spoken(day))
+        raise InvalidInput(field=field, hint="deadline_past", value=spoken(day))
     window = await turn.read.window(pursuit_id)
     if window and not window.contains(day):
         raise InvalidInput(
-            field="deadline",
+            field=field,
             hint="outside_window",
             value=spoken(day),
             opens=spoken(window.opens_on),
@@ -325,9 +327,15 @@ async def done_pressed(turn: Turn, value: str) -> None:
 async def plan_for(turn: Turn, value: str) -> None:
     """After approval: start planning and propose the default plan."""
     pursuit_id = PursuitRef.parse(value).pursuit_id
+    await _start_planning(turn, pursuit_id)
+    await propose_plan(turn, pursuit_id)
+
+
+async def _start_planning(turn: Turn, pursuit_id: int) -> None:
+    """An approved credential is ready to plan: the first plan, by button, by `plan` or by
+    `deadline`, moves it to planning (a trial found a typed plan refused "now: Approved")."""
     summary = await turn.read.pursuit(pursuit_id)
     if summary.state == State.APPROVED:
         await turn.use.journey.move(
-            turn.me.actor, pursuit_id, Move.START_PLANNING, idempotency_key=turn.key()
+            turn.me.actor, pursuit_id, Move.START_PLANNING, idempotency_key=turn.key("planning")
         )
-    await propose_plan(turn, pursuit_id)

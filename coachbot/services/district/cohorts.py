@@ -29,8 +29,11 @@ class CohortService:
         ends_on: date,
         *,
         school_code: str | None = None,
+        school_id: int | None = None,
         window: tuple[date, date] | None = None,
     ) -> int:
+        """A district admin's cohort is district-wide unless given a school; a school admin's
+        is for their own school (``school_id``), the only kind they may create."""
         name = name.strip()
         if not name:
             raise InvalidInput(field="name", hint="name_empty")
@@ -40,7 +43,6 @@ class CohortService:
             raise InvalidInput(field="window", hint="ends_before_start")
         try:
             async with self.db.write() as session:
-                school_id = None
                 if school_code:
                     school_id = await session.scalar(
                         select(School.id).where(
@@ -50,7 +52,9 @@ class CohortService:
                     if school_id is None:
                         raise NotFound(what="school", key=school_code)
                 if not actor.is_admin_for(school_id):
-                    raise NotPermitted(move="create_cohort", parties=["admin"])
+                    raise NotPermitted(
+                        move="create_cohort", parties=["district_admin", "school_admin"]
+                    )
                 now = self.clock.now()
                 cohort = Cohort(
                     district_id=actor.district_id,

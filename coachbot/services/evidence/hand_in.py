@@ -21,7 +21,7 @@ from coachbot.domain.errors import Incomplete, InvalidInput, NotPermitted, Preco
 from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move, State
 from coachbot.domain.planning import steps_done_by_hand_in
-from coachbot.domain.precheck import precheck
+from coachbot.domain.precheck import DRAFT_MAY_CARRY, precheck
 from coachbot.domain.roles import Actor
 from coachbot.services.evidence.basket import WAITING, basket_parts
 from coachbot.services.evidence.keeping import FileKeeper
@@ -172,6 +172,8 @@ class EvidenceService:
             parts,
             complete=kind is EvidenceKind.FORMAL,
         )
+        if kind is EvidenceKind.DRAFT:  # sent as it is, after the chat said what is short
+            gaps = [g for g in gaps if g.problem not in DRAFT_MAY_CARRY]
         if gaps:
             raise Incomplete(gaps=[g.to_json() for g in gaps], kind=kind.value)
         await self.keeper.check(parts)  # a recorded file is always a file someone can open

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from coachbot.domain.catalog import Credential
+from coachbot.domain.catalog import Credential, code_key
 from coachbot.domain.errors import NotFound
 from coachbot.services.awards import completed_by
 from coachbot.services.credentials.issuing import credential_url
@@ -117,6 +117,13 @@ class CatalogReads:
                     CredentialRow.active.is_(True),
                 )
             )
+            if row is None:  # "pa2" for PA-02: the same code, typed as people do
+                rows = await session.scalars(
+                    select(CredentialRow).where(
+                        CredentialRow.district_id == district_id, CredentialRow.active.is_(True)
+                    )
+                )
+                row = next((r for r in rows if code_key(r.code) == code_key(code)), None)
             if row is None:
                 raise NotFound(what="credential", key=code.strip())
             district = await session.get(District, district_id)

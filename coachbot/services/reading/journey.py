@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from coachbot.domain.catalog import code_key
 from coachbot.domain.errors import NotFound
 from coachbot.domain.journey import OPEN_STATES
 from coachbot.domain.policy import Window
@@ -16,7 +17,6 @@ from coachbot.services.reading.shapes import (
 )
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
-    CredentialRow,
     MilestoneRow,
     Pursuit,
     WorkPlan,
@@ -40,10 +40,12 @@ class JourneyReads:
                 )
                 .order_by(Pursuit.updated_at.desc())
             )
-            if code:
-                query = query.where(func.lower(CredentialRow.code) == code.strip().lower())
-            row = (await session.execute(query.limit(1))).first()
-            return PursuitSummary(*row) if row else None
+            if not code:
+                row = (await session.execute(query.limit(1))).first()
+                return PursuitSummary(*row) if row else None
+            # "pa2" for PA-02: the same code, typed as people do.
+            found = [PursuitSummary(*r) for r in await session.execute(query)]
+            return next((s for s in found if code_key(s.code) == code_key(code)), None)
 
     async def pursuit(self, pursuit_id: int) -> PursuitSummary:
         async with self.db.read() as session:
