@@ -4,10 +4,13 @@ real discord.py client."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from coachbot.composition import Services
+from coachbot.importing.catalog_reader import read_catalog
+from coachbot.importing.roster_reader import read_roster
 from coachbot.platform.contract import Accounts
 from coachbot.services.district.accounts import AccountLinks
 from tests.adapters.discord.fake_discord import GUILD, FakeDiscord
@@ -28,9 +31,34 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await discord.stop()
 
 
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+# Two more rubric criteria for Questioning for Discourse: its review form then has 7 fields,
+# more than a Discord modal's 5, so it is asked in pages.
+MORE_CRITERIA = """
+        - {name: Wait time, description: Students get time to think, evidence: [Reflection]}
+        - {name: Follow-up, description: Answers lead to further questions, evidence: [Reflection]}
+"""
+
+
 @pytest.fixture
-async def linked(district: Services) -> Services:
+async def discord_district(services: Services, tmp_path: Path) -> Services:
+    """The small test district, with a longer rubric on C-ONE."""
+    text = (FIXTURES / "small_catalog.yaml").read_text()
+    anchor = "evidence: [Classroom video, Reflection]}\n"
+    assert anchor in text
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(text.replace(anchor, anchor + MORE_CRITERIA.lstrip("\n"), 1))
+    spec = read_catalog(catalog)
+    await services.catalog.load(spec)
+    rows = read_roster(FIXTURES / "small_roster.csv", {s.code for s in spec.schools})
+    await services.roster.load(spec.slug, rows)
+    return services
+
+
+@pytest.fixture
+async def linked(discord_district: Services) -> Services:
     """The test district's Discord server linked, and its people's Discord ids on the roster."""
+    district = discord_district
     linked = await Accounts(district, "discord").link_workspace(GUILD, None, match_by_email=False)
     links = AccountLinks(district.db, district.clock)
     for account, email in PEOPLE.items():
