@@ -54,7 +54,10 @@ class DiscordRoom:
     # -- waiting for the bot ----------------------------------------------------------------
     async def until(self, done: Any) -> None:
         """Wait (real time, bounded) until ``done()``: the client works on its own tasks."""
-        for _ in range(int(WAIT / 0.01)):
+        await self.until_seconds(done, WAIT)
+
+    async def until_seconds(self, done: Any, seconds: float) -> None:
+        for _ in range(int(seconds / 0.01)):
             if done():
                 return
             await asyncio.sleep(0.01)
@@ -150,11 +153,15 @@ class DiscordRoom:
     async def press_component(self, user: str, message: dict[str, Any],
                               component: dict[str, Any], value: str = "",
                               guild: str | None = None) -> str:
+        return await self.send(self.press_payload(user, message, component, value, guild))
+
+    def press_payload(self, user: str, message: dict[str, Any], component: dict[str, Any],
+                      value: str = "", guild: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {"custom_id": component["custom_id"],
                                 "component_type": component["type"]}
         if component["type"] == 3:
             data["values"] = [value or component["options"][0]["value"]]
-        return await self.send(self._interaction(user, 3, data, guild, message=message))
+        return self._interaction(user, 3, data, guild, message=message)
 
     def last_modal(self, user: str) -> dict[str, Any]:
         for call in reversed(self.fake.called("POST", "/interactions/")):
