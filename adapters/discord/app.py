@@ -159,8 +159,10 @@ class DiscordBot:
         self.seen = 0  # direct messages read from the gateway (handled or found replayed)
 
     def nudging(self, worker: str | None = None) -> Nudging:
+        # Only people with a Discord id: Discord cannot find anyone by email.
         return build_nudging(self.services, DiscordNotifier(self.client, self.accounts),
-                             worker=worker or worker_name("discord"), limiter=self.limiter)
+                             worker=worker or worker_name("discord"), limiter=self.limiter,
+                             platform=PLATFORM)
 
     async def serve(self) -> None:
         """Log in and hold the gateway until cancelled."""
