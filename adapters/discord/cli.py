@@ -62,4 +62,4 @@ def sync_commands(
         finally:
             await bot.client.close()
 
-    run_with_services(work)
+    run_with_services(work, needs_database=False)  # Discord's side only
