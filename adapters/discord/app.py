@@ -108,7 +108,8 @@ class CoachClient(discord.AutoShardedClient):
         intents.guilds = True
         intents.dm_messages = True
         super().__init__(intents=intents, allowed_mentions=NONE,
-                         max_ratelimit_timeout=settings.max_wait)
+                         max_ratelimit_timeout=settings.max_wait,
+                         shard_count=settings.shard_count, shard_ids=settings.shards)
         self.coach = bot
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(commands(bot))

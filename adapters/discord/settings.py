@@ -28,6 +28,18 @@ class DiscordSettings(BaseSettings):
     # (RateLimited), whose outbox tries again after it. Discord's library allows no less than 30.
     max_wait: float = Field(default=30.0, validation_alias=_env("COACHBOT_DISCORD_MAX_WAIT"))
 
+    # Large deployments: the shards this process holds, of how many in all (deploy/discord/).
+    # Unset: discord.py asks Discord (GET /gateway/bot) and holds every shard itself.
+    shard_count: int | None = Field(default=None,
+                                    validation_alias=_env("COACHBOT_DISCORD_SHARD_COUNT"))
+    shard_ids: str = Field(default="", validation_alias=_env("COACHBOT_DISCORD_SHARD_IDS"))
+
+    @property
+    def shards(self) -> list[int] | None:
+        """The shard ids of ``COACHBOT_DISCORD_SHARD_IDS`` ("0,1"), or None for all."""
+        ids = [int(part) for part in self.shard_ids.replace(" ", "").split(",") if part]
+        return ids or None
+
     @field_validator("bot_token", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
