@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ class Call:
     body: dict[str, Any]
     files: list[tuple[str, bytes]] = field(default_factory=list)
     answer: Any = None  # what the fake answered (the message Discord made of a post)
+    at: float = field(default_factory=time.perf_counter)  # when it arrived
 
 
 def as_json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -66,6 +68,11 @@ class FakeDiscord:
     _forced: dict[str, deque[tuple[int, float, bool]]] = field(
         default_factory=lambda: defaultdict(deque))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Discord's global limit, enforced on posted messages when set (requests a second): over it,
+    # a 429 with the global scope and the seconds until the window frees.
+    global_rate: float | None = None
+    refused: int = 0
+    _recent: deque[float] = field(default_factory=deque)
     url: str = ""
     base: str = ""
     _runner: web.AppRunner | None = None
@@ -172,6 +179,19 @@ class FakeDiscord:
                         headers={"Via": "1.1 google", "Retry-After": str(retry_after),
                                  "X-RateLimit-Scope": "global" if is_global else "user"})
                 return as_json({"message": "Server error", "code": 0}, status=status)
+        if (self.global_rate and request.method == "POST" and path.startswith("/channels/")
+                and path.endswith("/messages")):
+            now = time.perf_counter()
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            if len(self._recent) >= self.global_rate:
+                self.refused += 1
+                wait = round(1.0 - (now - self._recent[0]), 3)
+                return as_json({"message": "You are being rate limited.", "retry_after": wait,
+                                "global": True}, status=429,
+                               headers={"Via": "1.1 google", "X-RateLimit-Global": "true",
+                                        "X-RateLimit-Scope": "global"})
+            self._recent.append(now)
         self.calls.append(Call(request.method, path, body, files))
         answer = self._answer(request.method, path, body)
         self.calls[-1].answer = answer
