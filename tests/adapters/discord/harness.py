@@ -88,7 +88,9 @@ class DiscordRoom:
         }
         if guild:
             payload |= {"guild_id": guild, "channel_id": "700000000000000001",
-                        "channel": {"id": "700000000000000001", "type": 0, "guild_id": guild},
+                        "channel": {"id": "700000000000000001", "type": 0, "guild_id": guild,
+                                    "name": "general", "position": 0,
+                                    "permission_overwrites": [], "nsfw": False},
                         "member": {"user": user_object(user), "roles": [], "joined_at":
                                    "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False,
                                    "permissions": "0", "flags": 0}, "context": 0}
