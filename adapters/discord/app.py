@@ -158,6 +158,7 @@ class DiscordBot:
         self.forms = KeptForms(services, PLATFORM, per_page=MAX_INPUTS)
         self.runner = TurnRunner(PLATFORM)
         self.seen = 0  # direct messages read from the gateway (handled or found replayed)
+        self.answered = 0  # interactions answered, their work handed to the runner
 
     def nudging(self, worker: str | None = None) -> Nudging:
         # Only people with a Discord id: Discord cannot find anyone by email.
@@ -181,12 +182,30 @@ class DiscordBot:
                               interaction=interaction, dm=dm)
 
     # -- interactions -----------------------------------------------------------------------
+    async def on_command(self, interaction: discord.Interaction, name: str, details: str) -> None:
+        try:
+            await self._on_command(interaction, name, details)
+        finally:
+            self.answered += 1
+
+    async def on_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
+        try:
+            await self._on_press(interaction, action, value)
+        finally:
+            self.answered += 1
+
+    async def on_modal(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._on_modal(interaction)
+        finally:
+            self.answered += 1
+
     async def _defer(self, interaction: discord.Interaction, *, thinking: bool) -> None:
         async with self.runner.answering():
             await interaction.response.defer(ephemeral=interaction.guild_id is not None,
                                              thinking=thinking)
 
-    async def on_command(self, interaction: discord.Interaction, name: str, details: str) -> None:
+    async def _on_command(self, interaction: discord.Interaction, name: str, details: str) -> None:
         await self._defer(interaction, thinking=True)
         user = str(interaction.user.id)
         channel = self.channel(user, interaction)
@@ -197,7 +216,7 @@ class DiscordBot:
                         event_id=str(interaction.id))
         self.runner.start(self._turn(event, interaction, channel), "command")
 
-    async def on_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
+    async def _on_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
         user = str(interaction.user.id)
         if action == OPEN_FORM:  # a modal must be the first response: one quick read, then it
             token, number = opened(value)
@@ -215,7 +234,7 @@ class DiscordBot:
         self.runner.start(self._turn(event, interaction, self.channel(user, interaction)),
                           "button")
 
-    async def on_modal(self, interaction: discord.Interaction) -> None:
+    async def _on_modal(self, interaction: discord.Interaction) -> None:
         data: dict[str, Any] = dict(interaction.data or {})
         found = re.fullmatch(FORM_ID, str(data.get("custom_id") or ""))
         if found is None:

@@ -58,8 +58,10 @@ def _input(field: FormField) -> discord.ui.Item[Any] | None:
 def modal(page: Form, token: str, number: int) -> discord.ui.Modal:
     """Page ``number`` of a kept form as a modal (its own custom id says which)."""
     title = page.title if number <= 1 else f"{page.title} ({number})"
+    # Its submission is read by the bot from the custom id in any process, so discord.py's own
+    # memory of the modal only needs to outlive a moment (a modal left open is then forgotten).
     shown = discord.ui.Modal(title=shorten(title, TITLE_CHARS),
-                             custom_id=form_custom_id(token, number))
+                             custom_id=form_custom_id(token, number), timeout=60)
     for field in page.fields[:MAX_INPUTS]:
         item = _input(field)
         if item is not None:

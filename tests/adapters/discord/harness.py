@@ -101,7 +101,10 @@ class DiscordRoom:
 
     async def send(self, payload: dict[str, Any]) -> str:
         self.services.clock.advance(HUMAN_PAUSE)
+        answered = self.bot.answered
         await self.fake.dispatch("INTERACTION_CREATE", payload)
+        # Answered, and its work handed to the runner: only then does draining wait for it.
+        await self.until(lambda: self.bot.answered > answered)
         await self.settle(payload["id"])
         return str(payload["id"])
 

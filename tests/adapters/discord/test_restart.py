@@ -58,3 +58,15 @@ async def test_a_button_pressed_after_a_restart_is_answered_by_a_new_process(
     # pool logs that, and it is not the adapter's).
     for failure in (b"adapters/discord", b"Ignoring exception", b"work failed"):
         assert failure not in output, output.decode()[-2000:]
+
+
+async def test_a_modal_opened_before_a_restart_is_understood_after_it(
+    room: DiscordRoom, fake: FakeDiscord
+) -> None:
+    await room.command(ANA, "start")
+    await room.press(ANA, "open_form")
+    await room.stop()  # the modal is open in Discord; the bot that opened it is gone
+    await room.start()  # another process (or replica): it never saw this modal
+    await room.submit(ANA, {"timezone": "America/Chicago", "open_to_questions": "yes"})
+    assert "America/Chicago" in room.last(ANA)
+    assert fake.identifies == 2
