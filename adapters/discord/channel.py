@@ -87,9 +87,11 @@ class DiscordChannel:
                         kwargs["view"] = view
                     await interaction.followup.send(**kwargs)
                 return
-            except discord.NotFound:  # the token is gone: the DM still reaches them
+            except discord.HTTPException as exc:
+                if exc.status not in (401, 404):  # 401/404: the token is gone (15 minutes)
+                    raise
                 log.info("interaction %s expired; answering by DM", interaction.id)
-                self.interaction = None
+                self.interaction = None  # the DM still reaches them
         await send(await self.dm(), reply)
 
     async def open_form(self, form: Form) -> None:

@@ -3,6 +3,8 @@ person sees the answers (ephemeral); past the interaction's token they still arr
 
 from __future__ import annotations
 
+import pytest
+
 from tests.adapters.discord.conftest import ANA
 from tests.adapters.discord.fake_discord import APP_ID, GUILD, FakeDiscord
 from tests.adapters.discord.harness import DiscordRoom, dm_channel
@@ -33,10 +35,11 @@ async def test_in_a_server_only_the_person_sees_the_answers(
     assert not fake.called("POST", f"/channels/{dm_channel(ANA)}/messages")
 
 
+@pytest.mark.parametrize("status", [401, 404])  # Invalid Webhook Token, Unknown Webhook
 async def test_past_the_interactions_token_the_answer_comes_by_dm(
-    room: DiscordRoom, fake: FakeDiscord
+    room: DiscordRoom, fake: FakeDiscord, status: int
 ) -> None:
-    fake.answer_next(f"/webhooks/{APP_ID}/", status=404)  # Unknown Webhook: the token is gone
+    fake.answer_next(f"/webhooks/{APP_ID}/", status=status)  # the token is gone
     await room.command(ANA, "help")
     [dm] = fake.called("POST", f"/channels/{dm_channel(ANA)}/messages")
     assert "status" in str(dm.body["content"])
