@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.nudges
 	$(BIN)/python -m bench.dispatch
 	$(BIN)/python -m bench.slack_ack
+	$(BIN)/python -m bench.discord
 	$(BIN)/python -m bench.routing
 	$(BIN)/python -m bench.evidence_open
 	$(BIN)/python -m bench.credentials

@@ -14,6 +14,7 @@ Each benchmark keeps what its target is about at this smaller size:
 - nudges: 10,000 pursuits, 1,000 then 5,000 reminders due (both above one chunk, so the peak
   must already be flat), at most 3 timed sweeps per figure; without the APScheduler
   comparison, which does not change with us.
+- Discord: 50 interactions at once for 4 rounds; 100 people x 2 messages at 50/s.
 - dispatch, Slack ack, evidence file opens, credentials, the authorization check: as
   `make bench`, with fewer rounds or samples.
 
@@ -36,6 +37,7 @@ from typing import Any
 from bench import (
     authorization,
     credentials,
+    discord,
     dispatch,
     evidence_open,
     nudges,
@@ -99,6 +101,15 @@ TARGETS: dict[str, list[Target]] = {
         Target("Slack button action ack p99", "ms", "<", 100,
                _median("button_action", "p99_ms")),
     ],
+    "discord": [
+        Target("Discord first response p99", "ms", "<", 100,
+               _median("first_response", "p99_ms")),
+        Target("Discord dispatch share of 50/s", "%", ">=", 95,
+               lambda r: 100 * float(r["median"]["dispatch"]["share_of_allowed"])),
+        Target("Discord dispatch lost + posted twice", "", "<", 1,
+               lambda r: float(r["median"]["dispatch"]["lost"]
+                               + r["median"]["dispatch"]["doubles"])),
+    ],
     "evidence_open": [
         Target("evidence file open p99", "ms", "<", 50, _median("p99_ms")),
     ],
@@ -130,6 +141,9 @@ def _runs(sqlite_only: bool) -> list[tuple[str, Any, argparse.Namespace, str]]:
         ("dispatch", dispatch,
          argparse.Namespace(people=200, per_person=2, global_rate=50.0, runs=1),
          "dispatch.json"),
+        ("discord", discord,
+         argparse.Namespace(concurrent=50, rounds=4, people=100, per_person=2, **so),
+         "discord.json"),
         ("slack_ack", slack_ack, argparse.Namespace(concurrent=50, rounds=4, **so),
          "slack-ack.json"),
         ("evidence_open", evidence_open,

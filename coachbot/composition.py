@@ -270,6 +270,8 @@ def build_nudging(
     worker: str = "main",
     limiter: RateLimiter | None = None,
     side_by_side: int = 8,
+    platform: str | None = None,
+    unlinked: bool = False,
 ) -> Nudging:
     """The sweep and a dispatcher that delivers through ``notifier`` (the platform adapter).
 
@@ -277,6 +279,10 @@ def build_nudging(
     delivery waits its turn per person (one direct conversation each) and for the whole
     workspace, and a platform's 429 holds that person's key for its Retry-After.
     ``side_by_side`` people are served at once (1: one after another, in the outbox's order).
+    With ``platform``, the dispatcher delivers only to people with an account on it, so each
+    platform's dispatcher in one process (``coachbot run`` with Slack and Discord) reaches only
+    its own people; ``unlinked`` adds people with no account on any platform yet (a platform
+    that finds them by email).
     """
     deliver: Deliver = NudgeDelivery(Say(services.prompts), notifier)
     if limiter is not None:
@@ -284,6 +290,7 @@ def build_nudging(
     return Nudging(
         Sweep(services.db, services.clock, services.reviews),
         Dispatcher(
-            services.db, services.clock, deliver, worker=worker, concurrency=side_by_side
+            services.db, services.clock, deliver, worker=worker, concurrency=side_by_side,
+            platform=platform, unlinked=unlinked,
         ),
     )

@@ -99,8 +99,10 @@ class SlackBot:
         # Deliveries go through the client that retries nothing itself: the dispatcher
         # reschedules by its own rules and clock.
         notifier = SlackNotifier(self.delivery, self.accounts, self.workspaces)
+        # People with a Slack id, and people with no platform id yet (found by email where
+        # the district allows it); never someone only on another platform (Discord).
         return build_nudging(self.services, notifier, worker=worker or worker_name("slack"),
-                             limiter=self.limiter)
+                             limiter=self.limiter, platform=PLATFORM, unlinked=True)
 
     def _web(self, context: Any) -> SlackWeb:
         """The Web API as the workspace that sent this request: its own token when installed

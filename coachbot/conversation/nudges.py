@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from coachbot.conversation.handlers.approvals import APPROVE, REQUEST_APPROVAL, SEND_BACK
@@ -21,6 +22,16 @@ from coachbot.domain.journey import Move
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.reviews import Decision
 from coachbot.services.nudging import DeliveryFailed, Outgoing
+
+# The outbox key of the nudge being delivered, while its notifier runs: a platform that takes an
+# idempotency key with a send (Discord's message nonce with enforce_nonce) passes it, so a send
+# the dispatcher retries after a lost answer is posted once. At most 25 characters.
+DELIVERING: ContextVar[str] = ContextVar("coachbot_delivering", default="")
+
+
+def delivery_key() -> str:
+    """The outbox key of the nudge being delivered now ("" outside a delivery)."""
+    return DELIVERING.get()
 
 
 class NudgeDelivery:
@@ -124,6 +135,13 @@ class NudgeDelivery:
         return buttons
 
     async def __call__(self, nudge: Outgoing) -> str:
+        key = DELIVERING.set(f"n{nudge.id}")
+        try:
+            return await self._deliver(nudge)
+        finally:
+            DELIVERING.reset(key)
+
+    async def _deliver(self, nudge: Outgoing) -> str:
         if nudge.kind is NudgeKind.AWARD_ANNOUNCEMENT:
             channel = str(nudge.params["channel"])
             reply = self.say.reply("nudges.j2", nudge.kind.value, **dict(nudge.params))

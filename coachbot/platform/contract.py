@@ -25,6 +25,7 @@ from typing import Protocol
 
 from coachbot.composition import Nudging, Services, build_conversation, build_nudging
 from coachbot.conversation.form_pages import form_pages
+from coachbot.conversation.nudges import delivery_key
 from coachbot.conversation.turn import Channel, Notifier
 from coachbot.platform.accounts import Accounts, EmailLookup
 from coachbot.platform.events import first_delivery
@@ -53,6 +54,7 @@ __all__ = [
     "TurnRunner",
     "build_conversation",
     "build_nudging",
+    "delivery_key",
     "first_delivery",
     "form_pages",
     "limiter_for",

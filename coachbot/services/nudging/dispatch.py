@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from coachbot.clock import Clock
 from coachbot.domain.nudges import (
@@ -34,6 +34,7 @@ from coachbot.services.nudging.stale import is_stale
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, NudgeRow, Person, PersonSettings
+from coachbot.storage.platforms import PlatformAccount
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,16 @@ class Dispatcher:
         thresholds: Thresholds | None = None,
         rng: random.Random | None = None,
         concurrency: int = 8,
+        platform: str | None = None,
+        unlinked: bool = False,
     ) -> None:
         self.db, self.clock, self.send, self.worker = db, clock, send, worker
+        # A platform's dispatcher claims only the nudges of people it can reach (an account on
+        # that platform): with Slack and Discord in one deployment, neither claims the other's
+        # people and dead-letters them as unreachable. None: every nudge (one platform only).
+        # ``unlinked``: also people with no account on any platform yet (Slack finds them by
+        # email where the district allows it).
+        self.platform, self.unlinked = platform, unlinked
         # People are served side by side: one person's checks (quiet hours, staleness) and the
         # platform's round trip would otherwise hold up everyone behind them, and the platform's
         # allowed rate goes unused. One person's own messages still go one after another.
@@ -133,6 +142,14 @@ class Dispatcher:
                 .order_by(NudgeRow.deliver_at, NudgeRow.id)
                 .limit(limit)
             )
+            if self.platform is not None:
+                accounts = select(PlatformAccount.person_id).where(
+                    PlatformAccount.platform == self.platform)
+                mine: ColumnElement[bool] = NudgeRow.person_id.in_(accounts)
+                if self.unlinked:
+                    mine = or_(mine, NudgeRow.person_id.not_in(
+                        select(PlatformAccount.person_id)))
+                ready = ready.where(mine)
             if not self.db.is_sqlite:
                 ready = ready.with_for_update(skip_locked=True)
             ids = list(await session.scalars(ready))
