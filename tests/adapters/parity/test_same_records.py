@@ -1,7 +1,8 @@
 """The same journey on every platform reaches the same records.
 
 Each platform plays ``journey.play`` through its own door (the terminal's driver, Slack's signed
-HTTP requests into the real bolt app against the fake Slack) and must leave exactly the record
+HTTP requests into the real bolt app against the fake Slack, Discord's gateway dispatches into
+the real discord.py client against the fake Discord) and must leave exactly the record
 below: the pursuit earned on its second formal try, the three versions with their parts, the
 reviews with their scores and words, the award and its signed credential.
 """
@@ -14,13 +15,17 @@ from collections.abc import Callable
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services
 from coachbot.platform.contract import Accounts
+from coachbot.services.district.accounts import AccountLinks
+from tests.adapters.discord.fake_discord import GUILD, FakeDiscord
+from tests.adapters.discord.harness import DiscordRoom
 from tests.adapters.parity.journey import PDF, REFLECTION, SECOND_REFLECTION, Seat, play, records
-from tests.adapters.parity.seats import LocalSeat, SlackSeat
+from tests.adapters.parity.seats import DiscordSeat, LocalSeat, SlackSeat
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack
 from tests.adapters.slack.harness import SlackRoom
 from tests.helpers import ANA, FAY, GIL
 
 SLACK_IDS = {ANA: "U0ANA0001", FAY: "U0FAY0001", GIL: "U0GIL0001"}
+DISCORD_IDS = {ANA: "310000000000000001", FAY: "310000000000000002", GIL: "310000000000000003"}
 
 
 def expected(reviewer: str) -> dict[str, object]:
@@ -78,6 +83,21 @@ async def test_slack_reaches_the_same_record(district: Services) -> None:
     room = await SlackRoom(district, fake).start()
     try:
         await check(district, lambda email: SlackSeat(room, SLACK_IDS[email]))
+    finally:
+        await room.stop()
+        await fake.stop()
+
+
+async def test_discord_reaches_the_same_record(district: Services) -> None:
+    linked = await Accounts(district, "discord").link_workspace(GUILD, None, match_by_email=False)
+    links = AccountLinks(district.db, district.clock)
+    for email, user in DISCORD_IDS.items():
+        assert await links.link_by_email("discord", linked.district_id, email, user)
+    fake = FakeDiscord()
+    await fake.start()
+    room = await DiscordRoom(district, fake).start()
+    try:
+        await check(district, lambda email: DiscordSeat(room, DISCORD_IDS[email]))
     finally:
         await room.stop()
         await fake.stop()
