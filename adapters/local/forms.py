@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.local.files import shared_file
+from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.choices import label_of
 from coachbot.conversation.form_pages import form_pages, unasked
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, SharedFile
@@ -121,6 +122,9 @@ def ask_file(
             raise FormLeft
         if where.lower() in LEAVE_CHAT:
             raise EOFError
+        if small_talk_kind(where):  # "hi" at a file's prompt: not a path nobody has
+            write(say("file_small_talk", label=label))
+            continue
         shared = shared_file(where)
         if shared is not None:
             return shared

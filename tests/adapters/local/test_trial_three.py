@@ -242,3 +242,33 @@ async def test_policy_takes_plain_dates_and_words_not_internal_keys(district: Se
     assert "10% of formal submissions" in text and "10.0%" not in text
     assert "quiet hours, quiet weekends" in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text.split("*District policy*")[1])
+
+
+async def test_a_step_out_of_order_says_where_it_stands_in_words(district: Services) -> None:
+    await asked(district)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["deadline in 3 weeks", "1", "/quit"])
+    assert "right now it is waiting for an approver's decision" in text
+    assert "this is at" not in text and "now: " not in text
+
+
+async def test_hi_at_a_date_or_an_optional_question_is_a_greeting(district: Services) -> None:
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "hi", "2026-10-01", "2026-12-01", "thanks", "", "",
+             "/quit"]  # fmt: skip
+    text = await session(district, DEE, lines)
+    assert "Hello! I'm still asking: *Starts*, a date in plain words" in text or (
+        "Hello! I'm still asking: *" in text and 'like "next friday"' in text
+    )
+    assert "You're welcome! I'm still asking: *" in text and "(you can leave it empty)" in text
+    assert "Cohort *Spring group* is ready" in text
+    assert "submissions open" not in text  # "thanks" was never taken as a date
+
+
+async def test_hi_at_a_files_prompt_is_not_a_path(district: Services) -> None:
+    pursuit_id = await planned(district, ANA)
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["draft", "1", "hi", "/cancel", "/quit"])
+    assert "Hello! I'm still asking for *Lesson plan*: type a file's path" in text
+    assert "I can't find a file at hi" not in text
