@@ -9,6 +9,7 @@ are refused with what is accepted, never stored as given.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +81,11 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
         return Refusal("choice_ambiguous", {"value": answer[:40], "labels": labels(starting)})
     if field.kind is FieldKind.TIMEZONE:
         near = zones.likely(answer) or labels(options)
-        return Refusal("timezone_unknown", {"value": answer[:60], "labels": near})
+        # "status" or "/help" typed while the form waits: a command, said as one.
+        command = re.fullmatch(r"/?[a-z]+(?: \S+)?", answer.strip().lower()) is not None
+        return Refusal(
+            "timezone_unknown", {"value": answer[:60], "labels": near, "command": command}
+        )
     return Refusal(
         "choice_unknown",
         {"value": answer[:40], "labels": labels(options), "numbered": numbered},

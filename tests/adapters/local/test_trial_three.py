@@ -272,3 +272,17 @@ async def test_hi_at_a_files_prompt_is_not_a_path(district: Services) -> None:
     text = await session(district, ANA, ["draft", "1", "hi", "/cancel", "/quit"])
     assert "Hello! I'm still asking for *Lesson plan*: type a file's path" in text
     assert "I can't find a file at hi" not in text
+
+
+async def test_an_admin_is_asked_only_their_time_zone(district: Services) -> None:
+    text = await session(district, DEE, ["1", "/quit"])
+    assert "First, your time zone" in text
+    assert "1. Yes" not in text and "colleagues" not in text.lower().split("all set")[0]
+    assert "All set. I'll use *America/Chicago*" in text
+
+
+async def test_a_command_typed_at_the_time_zone_question_is_said_as_one(
+    district: Services,
+) -> None:
+    text = await session(district, ANA, ["status", "/cancel", "/quit"])
+    assert '"status" isn\'t a time zone I know. If you meant it as a command' in text
