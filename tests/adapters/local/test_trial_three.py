@@ -16,7 +16,7 @@ from coachbot.settings import REPO_ROOT
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
 from tests.conversation.handlers.test_filing import PNG, working_on_files
-from tests.helpers import ANA, DEE, FAY, SAM, actor, planned, under_review
+from tests.helpers import ANA, DEE, FAY, SAM, actor, earn, planned, under_review
 
 
 async def approved(district: Services) -> None:
@@ -286,3 +286,12 @@ async def test_a_command_typed_at_the_time_zone_question_is_said_as_one(
 ) -> None:
     text = await session(district, ANA, ["status", "/cancel", "/quit"])
     assert '"status" isn\'t a time zone I know. If you meant it as a command' in text
+
+
+async def test_files_of_an_earned_credential_open(district: Services) -> None:
+    await earn(district)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["files C-ONE", "/quit"])
+    assert "What you handed in for *Questioning for Discourse*" in text
+    assert "- Lesson plan: plan.pdf (14 bytes), open it: http" in text
+    assert "I couldn't find" not in text
