@@ -75,6 +75,11 @@ def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
     shown = label_of(field, field.initial) if field.initial else ""
     default = f" [{shown}]" if shown else ""
     multi = field.kind is FieldKind.LONG_TEXT
+    if multi and "\n" in shown:
+        # Several lines kept so far (a plan's milestones): shown one a line, kept with Enter,
+        # so that changing one never loses the others unseen.
+        write(say("kept_lines", lines=shown.splitlines()))
+        default = " [the lines above]"
     prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
     answer = whole(ask, prompt, write, say)
     if answer.strip().lower() in LEAVE_FORM:

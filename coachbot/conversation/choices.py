@@ -80,11 +80,12 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
     if len(starting) > 1:
         return Refusal("choice_ambiguous", {"value": answer[:40], "labels": labels(starting)})
     if field.kind is FieldKind.TIMEZONE:
-        near = zones.likely(answer) or labels(options)
-        # "status" or "/help" typed while the form waits: a command, said as one.
-        command = re.fullmatch(r"/?[a-z]+(?: \S+)?", answer.strip().lower()) is not None
+        likely = zones.likely(answer)
+        near = likely or labels(options)
+        # "status" or "/help" typed while the form waits (a word like no zone): maybe a command.
+        command = not likely and re.fullmatch(r"/?[a-z]+(?: \S+)?", answer.strip().lower())
         return Refusal(
-            "timezone_unknown", {"value": answer[:60], "labels": near, "command": command}
+            "timezone_unknown", {"value": answer[:60], "labels": near, "command": bool(command)}
         )
     return Refusal(
         "choice_unknown",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
@@ -295,3 +296,27 @@ async def test_files_of_an_earned_credential_open(district: Services) -> None:
     assert "What you handed in for *Questioning for Discourse*" in text
     assert "- Lesson plan: plan.pdf (14 bytes), open it: http" in text
     assert "I couldn't find" not in text
+
+
+async def test_editing_the_plan_shows_the_milestones_kept_and_enter_keeps_them(
+    district: Services,
+) -> None:
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    answers = iter(["plan", "1", "", "", "/quit"])
+    screen: list[str] = []
+
+    def ask(prompt: str) -> str:
+        screen.append(prompt)
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    await chat(district, ANA, ask, screen.append)
+    text = "\n".join(screen)
+    assert "     2026-09-15: Plan the lesson\n     2026-09-29: Teach and record" in text
+    assert "Press Enter to keep these as they are" in text
+    assert "Milestones, one per line [the lines above]" in text
+    saved = text.split("is saved.", 1)[1]
+    assert "- Tuesday, September 29, 2026: Teach and record" in saved
