@@ -11,13 +11,26 @@ from coachbot.composition import Services
 from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
 from coachbot.domain.catalog import code_key
+from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.prompts import Prompts
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.settings import REPO_ROOT
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
 from tests.conversation.handlers.test_filing import PNG, working_on_files
-from tests.helpers import ANA, DEE, FAY, SAM, actor, earn, planned, under_review
+from tests.helpers import (
+    ANA,
+    BELOW,
+    DEE,
+    FAY,
+    SAM,
+    actor,
+    c_one_evidence,
+    earn,
+    planned,
+    under_review,
+)
 
 
 async def approved(district: Services) -> None:
@@ -320,3 +333,19 @@ async def test_editing_the_plan_shows_the_milestones_kept_and_enter_keeps_them(
     assert "Milestones, one per line [the lines above]" in text
     saved = text.split("is saved.", 1)[1]
     assert "- Tuesday, September 29, 2026: Teach and record" in saved
+
+
+async def test_a_resubmissions_reviewer_reads_what_was_asked_last_time(
+    district: Services,
+) -> None:
+    pursuit_id, review_id = await under_review(district)
+    ana, fay, dee = [await actor(district, e) for e in (ANA, FAY, DEE)]
+    await district.reviews.record(
+        fay, review_id, Decision.NOT_YET, BELOW, feedback="Ask more open questions."
+    )
+    await district.evidence.hand_in(ana, pursuit_id, EvidenceKind.FORMAL, c_one_evidence(2))
+    again = await district.reviews.assign(dee, pursuit_id, fay.person_id or 0)
+    await onboarded(district, FAY)
+    text = await session(district, FAY, [f"review {again}", "/quit"])
+    assert "*Asked for last time*" in text
+    assert "- On try 1, Fay Facilitator: Ask more open questions." in text
