@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.local.files import shared_file
+from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.choices import label_of
 from coachbot.conversation.form_pages import form_pages, unasked
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, SharedFile
@@ -74,6 +75,11 @@ def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
     shown = label_of(field, field.initial) if field.initial else ""
     default = f" [{shown}]" if shown else ""
     multi = field.kind is FieldKind.LONG_TEXT
+    if multi and "\n" in shown:
+        # Several lines kept so far (a plan's milestones): shown one a line, kept with Enter,
+        # so that changing one never loses the others unseen.
+        write(say("kept_lines", lines=shown.splitlines()))
+        default = " [the lines above]"
     prompt = say("field_prompt", label=field.label, default=default, multi=multi) + " "
     answer = whole(ask, prompt, write, say)
     if answer.strip().lower() in LEAVE_FORM:
@@ -121,6 +127,9 @@ def ask_file(
             raise FormLeft
         if where.lower() in LEAVE_CHAT:
             raise EOFError
+        if small_talk_kind(where):  # "hi" at a file's prompt: not a path nobody has
+            write(say("file_small_talk", label=label))
+            continue
         shared = shared_file(where)
         if shared is not None:
             return shared

@@ -9,6 +9,7 @@ are refused with what is accepted, never stored as given.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,8 +80,13 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
     if len(starting) > 1:
         return Refusal("choice_ambiguous", {"value": answer[:40], "labels": labels(starting)})
     if field.kind is FieldKind.TIMEZONE:
-        near = zones.likely(answer) or labels(options)
-        return Refusal("timezone_unknown", {"value": answer[:60], "labels": near})
+        likely = zones.likely(answer)
+        near = likely or labels(options)
+        # "status" or "/help" typed while the form waits (a word like no zone): maybe a command.
+        command = not likely and re.fullmatch(r"/?[a-z]+(?: \S+)?", answer.strip().lower())
+        return Refusal(
+            "timezone_unknown", {"value": answer[:60], "labels": near, "command": bool(command)}
+        )
     return Refusal(
         "choice_unknown",
         {"value": answer[:40], "labels": labels(options), "numbered": numbered},

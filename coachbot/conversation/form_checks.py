@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.choices import Refusal, choose
 from coachbot.conversation.dates import parse_day
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
@@ -140,6 +141,10 @@ def _starting(field: FormField, values: Mapping[str, str], problems: Mapping[str
     return given if field.kind in texts and given.strip() else field.initial
 
 
+# Kinds whose answer is never a few words of chat.
+ASKED_FOR = frozenset({FieldKind.DATE, FieldKind.URL, FieldKind.NUMBER})
+
+
 def _problem(
     field: FormField, value: str, file_count: int, now: datetime, timezone: str
 ) -> tuple[str, dict[str, Any]] | None:
@@ -147,6 +152,13 @@ def _problem(
         return ("required_file", {}) if field.required and not file_count else None
     if not value:
         return ("required", {}) if field.required else None
+    chatter = small_talk_kind(value)
+    if chatter and (field.kind in ASKED_FOR or not field.required):
+        # "hi" at a date, a link, a number or an optional line is a greeting, not the answer:
+        # greet back and ask the question again (an optional one says it may stay empty).
+        return "small_talk_field", {"kind": chatter, "label": field.label,
+                                    "optional": not field.required,
+                                    "date": field.kind is FieldKind.DATE}  # fmt: skip
     if field.kind is FieldKind.DATE and parse_day(value, timezone, now) is None:
         return "date_unclear", {"value": value[:60]}
     if field.kind is FieldKind.URL and not is_web_link(value):

@@ -21,7 +21,11 @@ def register(r: Registry) -> None:
 
 async def files(turn: Turn, args: str) -> None:
     code, _ = first_word(args)
-    summary = await my_pursuit(turn, code or None)
+    # An earned credential's files stay the teacher's to open ("files PA-02" after earning).
+    found = (
+        await turn.read.pursuit_by_code(turn.me.person_id, code, earned_too=True) if code else None
+    )
+    summary = found or await my_pursuit(turn, code or None)
     try:
         view = await turn.use.evidence_access.latest(turn.me.actor, summary.pursuit_id)
     except NotFound:  # nothing handed in yet: say so, never the record's inner numbers

@@ -167,7 +167,7 @@ async def part_named(turn: Turn) -> bool:
     text = turn.event.text if isinstance(turn.event, DirectMessage) else ""
     pending = await turn.use.waiting_files.pending(turn.me.actor)
     wanted = text.strip().rstrip(".!:").strip().lower()
-    wanted = wanted.removeprefix("for ").removeprefix("it's ").removeprefix("it is ").strip()
+    wanted = wanted.removeprefix("for ").strip()
     if not pending or not wanted:
         return False
     waiting = pending[0]

@@ -99,7 +99,11 @@ async def start(turn: Turn, args: str) -> None:
             options=yes_no,
         ),
     ]
-    if goals:
+    if not turn.me.is_(Role.TEACHER):
+        # Goals, colleagues' questions and announcements are about a teacher's own
+        # credentials: a leader or a reviewer is asked only for their time zone.
+        fields = fields[:1]
+    elif goals:
         fields.insert(
             1,
             FormField(
@@ -129,13 +133,19 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
     if zone is None or zone not in available_timezones():
         raise InvalidInput(field="timezone", hint="timezone", value=said[:60])
     goal = values.get("goal", "").strip()
+    before = await turn.use.person_settings.view(turn.me.person_id)
+    asked = {"open_to_questions", "named_in_announcements"} <= set(values)
     await turn.use.person_settings.update(
         turn.me.actor,
         timezone=zone,
         onboarded=True,
-        goals=[goal] if goal else [],
-        open_to_questions=values.get("open_to_questions") == "yes",
-        named_in_announcements=values.get("named_in_announcements", "yes") == "yes",
+        goals=[goal] if goal else ([] if asked else list(before.goals or [])),
+        open_to_questions=values.get("open_to_questions") == "yes"
+        if asked
+        else before.open_to_questions,
+        named_in_announcements=values.get("named_in_announcements", "yes") == "yes"
+        if asked
+        else before.named_in_announcements,
     )
     cohorts = await turn.read.my_cohorts(turn.me.person_id)
     teacher = turn.me.is_(Role.TEACHER)

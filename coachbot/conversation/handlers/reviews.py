@@ -88,11 +88,19 @@ async def open_review_command(turn: Turn, args: str) -> None:
 async def open_review(turn: Turn, value: str) -> None:
     review_id = ReviewRef.parse(value).review_id
     view = await turn.use.evidence_access.for_review(turn.me.actor, review_id)
+    earlier = []
+    if view.purpose not in (ReviewPurpose.PEER, ReviewPurpose.EXERCISE, ReviewPurpose.ANCHOR):
+        # A resubmission is read beside what was asked for last time (not a colleague's
+        # peer comments, and never for an anonymous anchor).
+        rounds = await turn.read.earlier_rounds(view.pursuit_id)
+        earlier = [(r.attempt, r.decision, r.reviewers, r.changes) for r in rounds
+                   if r.decision != ReviewPurpose.PEER.value and r.changes][:2]  # fmt: skip
     await turn.reply(
         turn.say.reply(
             "reviews.j2",
             "evidence",
             v=view,
+            earlier=earlier,
             buttons=_review_buttons(turn, view, review_id),
         )
     )

@@ -71,6 +71,19 @@ class FeedbackReads:
 
     db: Database
 
+    async def earlier_rounds(self, pursuit_id: int) -> list[FeedbackRound]:
+        """The feedback already given on a pursuit, newest first: a reviewer of a resubmission
+        reads what was asked for last time. Only decided rounds are here (a blind pair's
+        scores reach the teacher, and this list, only once both are in)."""
+        async with self.db.read() as session:
+            teacher_id = await session.scalar(
+                select(Pursuit.teacher_id).where(Pursuit.id == pursuit_id)
+            )
+        if teacher_id is None:
+            return []
+        found = await self.feedback(teacher_id)
+        return next((f.rounds for f in found if f.pursuit_id == pursuit_id), [])
+
     async def feedback(self, teacher_id: int) -> list[PursuitFeedback]:
         """Every pursuit of the teacher's with feedback, the most recently reviewed first."""
         async with self.db.read() as session:

@@ -29,15 +29,16 @@ class JourneyReads:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def pursuit_by_code(self, teacher_id: int, code: str | None) -> PursuitSummary | None:
-        """The teacher's open pursuit of ``code``; without a code, their most recent open one."""
+    async def pursuit_by_code(
+        self, teacher_id: int, code: str | None, *, earned_too: bool = False
+    ) -> PursuitSummary | None:
+        """The teacher's open pursuit of ``code``; without a code, their most recent open one.
+        ``earned_too``: an earned one counts (its files stay theirs to open)."""
+        states = [s.value for s in OPEN_STATES] + (["earned"] if earned_too else [])
         async with self.db.read() as session:
             query = (
                 pursuit_summaries()
-                .where(
-                    Pursuit.teacher_id == teacher_id,
-                    Pursuit.state.in_([s.value for s in OPEN_STATES]),
-                )
+                .where(Pursuit.teacher_id == teacher_id, Pursuit.state.in_(states))
                 .order_by(Pursuit.updated_at.desc())
             )
             if not code:

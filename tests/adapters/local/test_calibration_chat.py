@@ -54,6 +54,8 @@ async def test_two_blind_reviews_that_agree_reach_the_teacher_as_one_message(
     assert len(ana.mailbox.replies) == heard + 1
     assert "Congratulations! You've earned *Exit Tickets that Inform*" in ana.last
     assert "Fay Facilitator and Gil Facilitator reviewed it" in ana.last
+    # Combined scores say how they were combined (a trial found them unexplained).
+    assert "*Scores* (2 reviewers scored it, each on their own" in ana.last
     report = await room.as_(DEE).command("calibration")
     assert "100% of formal submissions are scored twice, blind. 1 double-scored so far" in report
     assert "- Fay Facilitator: 1 submission, exact 100%, kappa not measurable yet" in report

@@ -40,7 +40,7 @@ async def test_choose_plan_draft_feedback_not_yet_resubmit_earned(district: Serv
     short = await ana.say("Reflection: my students asked each other why, again and again.")
     assert "*Reflection* has 9 words; it needs at least 20" in short
     held = await ana.press("send_draft")
-    assert "Almost there!" in held
+    assert "Before your draft of" in held and "[Send the draft as it is]" in held
     assert "draft" in held
     basket = await ana.say(f"Reflection: {REFLECTION}")
     assert "Everything is here" in basket

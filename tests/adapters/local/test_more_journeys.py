@@ -49,7 +49,7 @@ async def test_admin_builds_a_cohort_sets_policy_and_sees_progress(district: Ser
     assert "Added to *Spring Cohort*" in added
     # one sentence a line: nothing runs together
     assert f"{BEN}.\nNot in the roster: ghost@x.example." in added
-    assert "Done: *nudge_cap* is now 2" in await dee.command("policy", "set nudge_cap 2")
+    assert "Done: *nudge cap* is now 2" in await dee.command("policy", "set nudge_cap 2")
     assert "at most 2" in await dee.command("policy")
     assert "whole number from 0 to 50" in await dee.command("policy", "set nudge_cap lots")
     progress = await dee.command("progress")

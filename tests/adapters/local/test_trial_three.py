@@ -6,17 +6,31 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
 from coachbot.domain.catalog import code_key
+from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.prompts import Prompts
+from coachbot.services.reviews.reviewing import Decision
 from coachbot.settings import REPO_ROOT
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
 from tests.adapters.local.test_terminal_trial import session
 from tests.conversation.handlers.test_filing import PNG, working_on_files
-from tests.helpers import ANA, DEE, FAY, SAM, actor, planned, under_review
+from tests.helpers import (
+    ANA,
+    BELOW,
+    DEE,
+    FAY,
+    SAM,
+    actor,
+    c_one_evidence,
+    earn,
+    planned,
+    under_review,
+)
 
 
 async def approved(district: Services) -> None:
@@ -242,3 +256,96 @@ async def test_policy_takes_plain_dates_and_words_not_internal_keys(district: Se
     assert "10% of formal submissions" in text and "10.0%" not in text
     assert "quiet hours, quiet weekends" in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text.split("*District policy*")[1])
+
+
+async def test_a_step_out_of_order_says_where_it_stands_in_words(district: Services) -> None:
+    await asked(district)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["deadline in 3 weeks", "1", "/quit"])
+    assert "right now it is waiting for an approver's decision" in text
+    assert "this is at" not in text and "now: " not in text
+
+
+async def test_hi_at_a_date_or_an_optional_question_is_a_greeting(district: Services) -> None:
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "hi", "2026-10-01", "2026-12-01", "thanks", "", "",
+             "/quit"]  # fmt: skip
+    text = await session(district, DEE, lines)
+    assert "Hello! I'm still asking: *Starts*, a date in plain words" in text or (
+        "Hello! I'm still asking: *" in text and 'like "next friday"' in text
+    )
+    assert "You're welcome! I'm still asking: *" in text and "(you can leave it empty)" in text
+    assert "Cohort *Spring group* is ready" in text
+    assert "submissions open" not in text  # "thanks" was never taken as a date
+
+
+async def test_hi_at_a_files_prompt_is_not_a_path(district: Services) -> None:
+    pursuit_id = await planned(district, ANA)
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["draft", "1", "hi", "/cancel", "/quit"])
+    assert "Hello! I'm still asking for *Lesson plan*: type a file's path" in text
+    assert "I can't find a file at hi" not in text
+
+
+async def test_an_admin_is_asked_only_their_time_zone(district: Services) -> None:
+    text = await session(district, DEE, ["1", "/quit"])
+    assert "First, your time zone" in text
+    assert "1. Yes" not in text and "colleagues" not in text.lower().split("all set")[0]
+    assert "All set. I'll use *America/Chicago*" in text
+
+
+async def test_a_command_typed_at_the_time_zone_question_is_said_as_one(
+    district: Services,
+) -> None:
+    text = await session(district, ANA, ["status", "/cancel", "/quit"])
+    assert '"status" isn\'t a time zone I know. If you meant it as a command' in text
+
+
+async def test_files_of_an_earned_credential_open(district: Services) -> None:
+    await earn(district)
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["files C-ONE", "/quit"])
+    assert "What you handed in for *Questioning for Discourse*" in text
+    assert "- Lesson plan: plan.pdf (14 bytes), open it: http" in text
+    assert "I couldn't find" not in text
+
+
+async def test_editing_the_plan_shows_the_milestones_kept_and_enter_keeps_them(
+    district: Services,
+) -> None:
+    await planned(district, ANA)
+    await onboarded(district, ANA)
+    answers = iter(["plan", "1", "", "", "/quit"])
+    screen: list[str] = []
+
+    def ask(prompt: str) -> str:
+        screen.append(prompt)
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    await chat(district, ANA, ask, screen.append)
+    text = "\n".join(screen)
+    assert "     2026-09-15: Plan the lesson\n     2026-09-29: Teach and record" in text
+    assert "Press Enter to keep these as they are" in text
+    assert "Milestones, one per line [the lines above]" in text
+    saved = text.split("is saved.", 1)[1]
+    assert "- Tuesday, September 29, 2026: Teach and record" in saved
+
+
+async def test_a_resubmissions_reviewer_reads_what_was_asked_last_time(
+    district: Services,
+) -> None:
+    pursuit_id, review_id = await under_review(district)
+    ana, fay, dee = [await actor(district, e) for e in (ANA, FAY, DEE)]
+    await district.reviews.record(
+        fay, review_id, Decision.NOT_YET, BELOW, feedback="Ask more open questions."
+    )
+    await district.evidence.hand_in(ana, pursuit_id, EvidenceKind.FORMAL, c_one_evidence(2))
+    again = await district.reviews.assign(dee, pursuit_id, fay.person_id or 0)
+    await onboarded(district, FAY)
+    text = await session(district, FAY, [f"review {again}", "/quit"])
+    assert "*Asked for last time*" in text
+    assert "- On try 1, Fay Facilitator: Ask more open questions." in text
