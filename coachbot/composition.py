@@ -51,6 +51,7 @@ from coachbot.services.journey import (
     JourneyService,
     PlanningService,
 )
+from coachbot.services.ledger import LedgerService
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
 from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Sweep
 from coachbot.services.nudging.dispatch import Deliver
@@ -107,6 +108,7 @@ class Services:
     outbox: OutboxHistory
     access: AccessFacts  # who stands how to an object; refusals in the audit trail
     credentials: Credentials  # Open Badges: keys, published credentials, verification
+    ledger: LedgerService  # every credit by fiscal year; stipends to payroll; reversals
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -132,6 +134,7 @@ class Services:
             outbox=self.outbox,
             access=self.access,
             credentials=self.credentials,
+            ledger=self.ledger,
         )
 
     async def aclose(self) -> None:
@@ -193,6 +196,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         outbox=OutboxHistory(db, clock),
         access=AccessFacts(db, clock),
         credentials=Credentials(db, clock, issuer, keys, addresses),
+        ledger=LedgerService(db, clock),
     )
 
 

@@ -25,6 +25,7 @@ from coachbot.services.journey import (
     JourneyService,
     PlanningService,
 )
+from coachbot.services.ledger import LedgerService
 from coachbot.services.loading import CalendarLoader
 from coachbot.services.nudging import OutboxHistory
 from coachbot.services.reading import StatusService
@@ -55,3 +56,4 @@ class UseCases:
     outbox: OutboxHistory  # what was sent, and the dead letters admins may send again
     access: AccessFacts  # the refused attempts a district admin may look through
     credentials: Credentials  # a teacher's own signed credentials and their links
+    ledger: LedgerService  # totals by fiscal year, stipends to payroll, the year's budget
