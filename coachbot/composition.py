@@ -52,6 +52,8 @@ from coachbot.services.journey import (
     PlanningService,
 )
 from coachbot.services.ledger import LedgerService
+from coachbot.services.ledger.downloads import Downloads
+from coachbot.services.ledger.files import LedgerFiles
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
 from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Sweep
 from coachbot.services.nudging.dispatch import Deliver
@@ -109,6 +111,8 @@ class Services:
     access: AccessFacts  # who stands how to an object; refusals in the audit trail
     credentials: Credentials  # Open Badges: keys, published credentials, verification
     ledger: LedgerService  # every credit by fiscal year; stipends to payroll; reversals
+    downloads: Downloads  # files made for one person in chat, behind a signed link
+    ledger_files: LedgerFiles  # the HR export and a teacher's own record, as links
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -135,6 +139,7 @@ class Services:
             access=self.access,
             credentials=self.credentials,
             ledger=self.ledger,
+            ledger_files=self.ledger_files,
         )
 
     async def aclose(self) -> None:
@@ -162,6 +167,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     keys = IssuerKeys(KeySealer(credential_key_secret(settings)), clock)
     issuer = CredentialIssuer(keys, addresses)
     reviews = ReviewService(db, clock, journey, issuer)
+    downloads = Downloads(settings.evidence_folder() / "downloads", links, clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -197,6 +203,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         access=AccessFacts(db, clock),
         credentials=Credentials(db, clock, issuer, keys, addresses),
         ledger=LedgerService(db, clock),
+        downloads=downloads,
+        ledger_files=LedgerFiles(db, downloads, links, addresses),
     )
 
 

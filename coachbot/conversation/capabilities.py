@@ -26,6 +26,7 @@ from coachbot.services.journey import (
     PlanningService,
 )
 from coachbot.services.ledger import LedgerService
+from coachbot.services.ledger.files import LedgerFiles
 from coachbot.services.loading import CalendarLoader
 from coachbot.services.nudging import OutboxHistory
 from coachbot.services.reading import StatusService
@@ -57,3 +58,4 @@ class UseCases:
     access: AccessFacts  # the refused attempts a district admin may look through
     credentials: Credentials  # a teacher's own signed credentials and their links
     ledger: LedgerService  # totals by fiscal year, stipends to payroll, the year's budget
+    ledger_files: LedgerFiles  # the HR export (admins) and a teacher's own record, as links
