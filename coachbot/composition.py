@@ -52,6 +52,7 @@ from coachbot.services.journey import (
     PlanningService,
 )
 from coachbot.services.ledger import LedgerService
+from coachbot.services.ledger.committees import CommitteeService
 from coachbot.services.ledger.downloads import Downloads
 from coachbot.services.ledger.files import LedgerFiles
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
@@ -111,6 +112,7 @@ class Services:
     access: AccessFacts  # who stands how to an object; refusals in the audit trail
     credentials: Credentials  # Open Badges: keys, published credentials, verification
     ledger: LedgerService  # every credit by fiscal year; stipends to payroll; reversals
+    committees: CommitteeService  # pathway outcomes voted on by their committee
     downloads: Downloads  # files made for one person in chat, behind a signed link
     ledger_files: LedgerFiles  # the HR export and a teacher's own record, as links
 
@@ -140,6 +142,7 @@ class Services:
             credentials=self.credentials,
             ledger=self.ledger,
             ledger_files=self.ledger_files,
+            committees=self.committees,
         )
 
     async def aclose(self) -> None:
@@ -203,6 +206,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         access=AccessFacts(db, clock),
         credentials=Credentials(db, clock, issuer, keys, addresses),
         ledger=LedgerService(db, clock),
+        committees=CommitteeService(db, clock),
         downloads=downloads,
         ledger_files=LedgerFiles(db, downloads, links, addresses),
     )

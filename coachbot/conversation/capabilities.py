@@ -26,6 +26,7 @@ from coachbot.services.journey import (
     PlanningService,
 )
 from coachbot.services.ledger import LedgerService
+from coachbot.services.ledger.committees import CommitteeService
 from coachbot.services.ledger.files import LedgerFiles
 from coachbot.services.loading import CalendarLoader
 from coachbot.services.nudging import OutboxHistory
@@ -58,4 +59,5 @@ class UseCases:
     access: AccessFacts  # the refused attempts a district admin may look through
     credentials: Credentials  # a teacher's own signed credentials and their links
     ledger: LedgerService  # totals by fiscal year, stipends to payroll, the year's budget
+    committees: CommitteeService  # the requests a committee votes on, and the votes
     ledger_files: LedgerFiles  # the HR export (admins) and a teacher's own record, as links

@@ -8,28 +8,31 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
-from coachbot.domain.catalog import OutcomeKind, Pathway, PathwayArea, Stack
+from coachbot.domain.catalog import Pathway, PathwayArea, Stack
 from coachbot.domain.currency import credit_for_award
-from coachbot.domain.roles import Actor, Role
+from coachbot.domain.policy import DistrictPolicy
+from coachbot.domain.roles import Actor
 from coachbot.services.credentials.issuing import CredentialIssuer
+from coachbot.services.ledger.committees import open_request
 from coachbot.services.ledger.entries import (
     award_entries,
     lock_district,
     room_for_stipend,
     year_of,
 )
+from coachbot.services.ledger.outcomes import grant_outcome
 from coachbot.services.record import audit
 from coachbot.storage.codec import currency_from_json, outcome_from_json, policy_from_json
 from coachbot.storage.models import (
     Award,
     Completion,
     CredentialRow,
+    District,
     PathwayAreaCredential,
     PathwayRow,
     Person,
     Pursuit,
     Review,
-    RoleGrantRow,
     School,
     StackCredential,
     StackRow,
@@ -119,6 +122,12 @@ async def grant_award(
     return award.id
 
 
+async def _policy(session: AsyncSession, district_id: int) -> DistrictPolicy:
+    district = await session.get(District, district_id)
+    assert district is not None
+    return policy_from_json(district.policy)
+
+
 async def _school_code(session: AsyncSession, person_id: int) -> str | None:
     return await session.scalar(
         select(School.code)
@@ -184,21 +193,22 @@ async def record_completions(
             continue
         pathway = await _pathway(session, row)
         if pathway.progress(earned).complete:
-            session.add(
-                Completion(
-                    teacher_id=teacher_id,
-                    kind="pathway",
-                    subject_id=row.id,
-                    completed_at=now,
-                    outcome=row.outcome,
-                )
+            completion = Completion(
+                teacher_id=teacher_id,
+                kind="pathway",
+                subject_id=row.id,
+                completed_at=now,
+                outcome=row.outcome,
             )
+            session.add(completion)
+            await session.flush()
             completed.append(f"pathway:{row.code}")
-            if (
-                pathway.outcome.kind is OutcomeKind.ROLE
-                and not pathway.outcome.needs_committee_review
-            ):
-                await _grant_role(session, teacher_id, Role(pathway.outcome.value))
+            # What the pathway brings: granted now, or once its committee's quorum approves.
+            policy = await _policy(session, district_id)
+            if pathway.outcome.needs_committee_review:
+                await open_request(session, now, policy, completion, row, pathway.outcome)
+            else:
+                await grant_outcome(session, now, policy, completion, pathway.outcome)
     for what in completed:
         kind, code = what.split(":", 1)
         audit.record(
@@ -233,10 +243,3 @@ async def _pathway(session: AsyncSession, row: PathwayRow) -> Pathway:
         )
         areas.append(PathwayArea(area.name, tuple(codes), area.required_count))
     return Pathway(row.code, row.title, tuple(areas), outcome_from_json(row.outcome), prerequisite)
-
-
-async def _grant_role(session: AsyncSession, person_id: int, role: Role) -> None:
-    person = await session.get(Person, person_id)
-    assert person is not None
-    if not any(g.role == role.value and g.school_id is None for g in person.grants):
-        session.add(RoleGrantRow(person_id=person_id, role=role.value, school_id=None))

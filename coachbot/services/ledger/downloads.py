@@ -51,8 +51,10 @@ class Downloads:
     def open(self, token: str) -> Download:
         """The file a genuine, unexpired link names; ``LinkRefused`` otherwise."""
         pieces = token.split(".")
-        if len(pieces) != 4 or not _ID.match(pieces[0]) or not all(
-            p.isdigit() for p in pieces[1:3]
+        if (
+            len(pieces) != 4
+            or not _ID.match(pieces[0])
+            or not all(p.isdigit() for p in pieces[1:3])
         ):
             raise LinkRefused("forged")
         payload = ".".join(pieces[:3])
