@@ -206,3 +206,18 @@ async def test_two_approvals_at_the_same_moment_never_overspend(
     assert told.count("committee_decided") == 2
     with pytest.raises(CommitteeRefusal):
         await district.committees.vote(dee, 1, True)
+
+
+async def test_the_teacher_hears_the_committee_decides_not_that_it_is_done(
+    district: Services, tmp_path: Path
+) -> None:
+    await _catalog(district, tmp_path, COMMITTEE)
+    await earn(district, ANA)
+    room = LocalDriver(district)
+    await room.as_(ANA).command("status", "")
+    await earn_with(district, ANA, "C-TWO", _parts(), TWO)
+    async with district.db.read() as session:
+        news = [n for n in await session.scalars(select(NudgeRow)) if n.kind == "feedback_ready"]
+    said = district.prompts.render("nudges.j2", news[-1].kind, p=news[-1].params)
+    assert "completed the pathway *Discourse Micro-endorsement*: +5%!" in said
+    assert "It now goes to the Salary committee, which decides it" in said
