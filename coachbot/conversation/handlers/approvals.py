@@ -138,6 +138,9 @@ async def approvals(turn: Turn, args: str) -> None:
         blocks.append(Buttons(tuple(_decide_buttons(turn, request))))
     if len(waiting) > SHOWN:
         blocks.append(turn.say.text("approvals.j2", "more", count=len(waiting) - SHOWN))
+    if waiting:  # what saying yes may cost: the year's budget left, and a forecast
+        budget = await turn.use.ledger.budget(turn.me.district_id)
+        blocks.append(turn.say.text("ledger.j2", "approver_budget", b=budget))
     first = waiting[0].pursuit_id if waiting else 0
     await turn.reply(
         turn.say.reply("approvals.j2", "list", waiting=len(waiting), first=first, extra=blocks)

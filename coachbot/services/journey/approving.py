@@ -27,9 +27,12 @@ from coachbot.services.journey.approval_records import (
     names,
 )
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
+from coachbot.services.ledger.entries import year_of
+from coachbot.services.ledger.service import budget_now
 from coachbot.services.record import idempotency, outbox
+from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import NudgeRow, Person, Pursuit
+from coachbot.storage.models import District, NudgeRow, Person, Pursuit
 
 # Notices to approvers about one request: pointless once it is decided.
 APPROVER_NOTICES = (NudgeKind.APPROVAL_REQUESTED.value, NudgeKind.APPROVAL_WAITING.value)
@@ -98,6 +101,7 @@ class ApprovalService:
                 if earlier is not None and earlier.decision == Move.SEND_BACK.value
                 else None,
             }
+            params["budget"] = await _budget_params(session, pursuit.district_id, now)
             approvers = await approvers_of(session, pursuit)
             for person_id in approvers:
                 outbox.queue(
@@ -237,3 +241,16 @@ class ApprovalService:
             credential=title,
             asked_again=waiting,
         )
+
+
+async def _budget_params(session: AsyncSession, district_id: int, now: Any) -> dict[str, Any]:
+    """The year's stipend budget left and the forecast, as the approver's notice shows them."""
+    district = await session.get(District, district_id)
+    assert district is not None
+    policy = policy_from_json(district.policy)
+    b = await budget_now(session, policy, district_id, year_of(policy, now))
+    return {
+        "fiscal_year": b.fiscal_year, "budget_cents": b.budget_cents, "left_cents": b.left_cents,
+        "spent_cents": b.spent_cents, "in_progress": b.in_progress,
+        "completion_rate": b.completion_rate, "forecast_cents": b.forecast_cents,
+    }  # fmt: skip

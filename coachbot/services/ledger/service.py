@@ -16,9 +16,9 @@ from coachbot.domain.roles import Actor
 from coachbot.services.ledger.entries import lock_district, stipends_in_year, year_of
 from coachbot.services.ledger.reversing import reverse_award
 from coachbot.services.ledger.stipends import Moved, move_stipends
-from coachbot.storage.codec import policy_from_json
+from coachbot.storage.codec import currency_from_json, policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import District, LedgerEntry, Person, Pursuit
+from coachbot.storage.models import CredentialRow, District, LedgerEntry, Person, Pursuit
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Budget:
     fiscal_year: str
     budget_cents: int | None
     spent_cents: int
-    in_progress: int  # pursuits of credentials with a stipend, not earned yet
+    in_progress: int  # pursuits chosen and not finished (earned or withdrawn)
     completion_rate: float  # of the district's pursuits that ended, the share earned
     forecast_cents: int  # stipends of pursuits in progress x completion rate
     left_cents: int | None = field(default=None)
@@ -139,8 +139,25 @@ async def budget_now(
     ended = sum(int(n) for s, n in counts.items() if s in ended_states)
     in_progress = sum(int(n) for s, n in counts.items() if s not in ended_states)
     rate = earned / ended if ended else 1.0
-    stipend = policy.currency.stipend_cents
-    forecast = round(in_progress * stipend * rate) if stipend else 0
+    # Each credential's own stipend (its currency, else the district's), per pursuit open.
+    counts_by_credential = dict(
+        (
+            await session.execute(
+                select(Pursuit.credential_id, func.count())
+                .where(Pursuit.district_id == district_id, Pursuit.state.not_in(ended_states))
+                .group_by(Pursuit.credential_id)
+            )
+        ).all()
+    )
+    open_stipends = 0
+    for credential_id, currency in await session.execute(
+        select(CredentialRow.id, CredentialRow.currency).where(
+            CredentialRow.id.in_(list(counts_by_credential))
+        )
+    ):
+        own = currency_from_json(currency) if currency else policy.currency
+        open_stipends += own.stipend_cents * int(counts_by_credential[credential_id])
+    forecast = round(open_stipends * rate)
     left = None if policy.stipend_budget_cents is None else policy.stipend_budget_cents - spent
     return Budget(year, policy.stipend_budget_cents, spent, in_progress, rate, forecast, left)
 
