@@ -41,4 +41,4 @@ bench-check: $(STAMP)
 	$(BIN)/python -m bench.check
 
 clean:
-	rm -rf $(VENV) .pytest_cache coachbot-demo.db coachbot-demo-credential.json
+	rm -rf $(VENV) .pytest_cache coachbot-demo.db coachbot-demo-credential.json coachbot-demo-ledger-*.csv
