@@ -16,6 +16,8 @@ Each benchmark keeps what its target is about at this smaller size:
   comparison, which does not change with us.
 - dispatch, Slack ack, evidence file opens, credentials, the authorization check: as
   `make bench`, with fewer rounds or samples.
+- the HR ledger export: 2,000 and 20,000 awards (6,000 and 60,000 entries) instead of 20,000
+  and 200,000; the peak must already be flat.
 
 One run each (not a median of three): `make bench` is the full, state-size measurement.
 """
@@ -38,6 +40,7 @@ from bench import (
     credentials,
     dispatch,
     evidence_open,
+    ledger_export,
     nudges,
     routing,
     run_all,
@@ -106,6 +109,10 @@ TARGETS: dict[str, list[Target]] = {
         Target("sign one credential p99", "ms", "<", 50, _median("sign", "p99_ms")),
         Target("verify one credential p99", "ms", "<", 50, _median("verify", "p99_ms")),
     ],
+    "ledger_export": [
+        Target("ledger export, largest size", "s", "<", 10, _median("largest_export_s")),
+        Target("ledger export peak, largest / smallest", "x", "<", 1.25, _median("peak_ratio")),
+    ],
     "authorization": [
         Target("authorization check added to p99", "ms", "<", 1,
                _median("added_p99_ms"), per_backend=False),
@@ -137,6 +144,8 @@ def _runs(sqlite_only: bool) -> list[tuple[str, Any, argparse.Namespace, str]]:
         ("credentials", credentials, argparse.Namespace(samples=100, **so), "credentials.json"),
         ("authorization", authorization, argparse.Namespace(presses=300, runs=1),
          "authorization.json"),
+        ("ledger_export", ledger_export,
+         argparse.Namespace(awards=[2_000, 20_000], **so), "ledger-export.json"),
     ]
 
 

@@ -30,6 +30,9 @@ COLUMNS = (
     "pay_state", "batch_ref", "reverses_entry_id", "reason",
 )  # fmt: skip
 FORMATS = ("csv", "xlsx")
+QUANTITY_COLUMNS = ("hours", "points", "cpd_units", "graduate_credits")  # EntryKind values
+STIPEND, SALARY_STEP = EntryKind.STIPEND.value, EntryKind.SALARY_STEP.value
+SPENT = frozenset(SPENDING)
 BATCH = 2000
 
 
@@ -43,17 +46,14 @@ class Sums:
     salary_steps: list[str] = field(default_factory=list)
 
     def add(self, kind: str, quantity: float, cents: int, state: str, detail: str) -> None:
-        if kind == EntryKind.STIPEND.value:
-            self.stipend_cents += cents if state in SPENDING else 0
-        elif kind == EntryKind.SALARY_STEP.value:
+        if kind == STIPEND:
+            self.stipend_cents += cents if state in SPENT else 0
+        elif kind == SALARY_STEP:
             if quantity > 0:
                 self.salary_steps.append(detail)
             elif detail in self.salary_steps:
                 self.salary_steps.remove(detail)
-        elif kind in (
-            EntryKind.HOURS.value, EntryKind.POINTS.value, EntryKind.CPD_UNITS.value,
-            EntryKind.GRADUATE_CREDITS.value,
-        ):  # fmt: skip
+        elif kind in QUANTITY_COLUMNS:
             setattr(self, kind, getattr(self, kind) + quantity)
 
 
@@ -92,32 +92,33 @@ async def ledger_rows(db: Database, district_id: int, year: str) -> AsyncIterato
         .outerjoin(CredentialRow, CredentialRow.id == Award.credential_id)
         .where(LedgerEntry.district_id == district_id, LedgerEntry.fiscal_year == year)
         .order_by(LedgerEntry.teacher_id, LedgerEntry.id)
-        .execution_options(yield_per=BATCH)
     )  # fmt: skip
     current: tuple[Any, ...] | None = None
     sums = Sums()
     async with db.read() as session:
-        result = await session.stream(query)
-        async for r in result:
-            (entry_id, when, teacher_id, email, name, school, code, title, award_id, kind,
-             quantity, cents, detail, state, batch, reverses, reason) = r  # fmt: skip
-            if current is not None and current[0] != teacher_id:
-                yield _total(year, current, sums)
-                sums = Sums()
-            current = (teacher_id, email, name, school)
-            sums.add(kind, quantity, cents, state, detail)
-            column = dict.fromkeys(("hours", "points", "cpd_units", "graduate_credits"), "")
-            if kind in column:
-                column[kind] = _number(quantity)
-            yield [
-                "entry", year, str(entry_id), when.date().isoformat(), str(teacher_id), email,
-                name, school or "", code or "", title or "", str(award_id or ""), kind,
-                column["hours"], column["points"], column["cpd_units"],
-                column["graduate_credits"],
-                _money(cents) if kind == EntryKind.STIPEND.value else "",
-                detail if kind == EntryKind.SALARY_STEP.value else "",
-                state, batch or "", str(reverses or ""), reason or "",
-            ]  # fmt: skip
+        # Core rows, a batch at a time: one hop to the database driver per batch, not per row.
+        connection = await session.connection()
+        result = await connection.stream(query)
+        async for batch_rows in result.partitions(BATCH):
+            for r in batch_rows:
+                (entry_id, when, teacher_id, email, name, school, code, title, award_id, kind,
+                 quantity, cents, detail, state, batch, reverses, reason) = r  # fmt: skip
+                if current is not None and current[0] != teacher_id:
+                    yield _total(year, current, sums)
+                    sums = Sums()
+                current = (teacher_id, email, name, school)
+                sums.add(kind, quantity, cents, state, detail)
+                column = QUANTITY_COLUMNS.index(kind) if kind in QUANTITY_COLUMNS else -1
+                counts = ["", "", "", ""]
+                if column >= 0:
+                    counts[column] = _number(quantity)
+                yield [
+                    "entry", year, str(entry_id), when.date().isoformat(), str(teacher_id),
+                    email, name, school or "", code or "", title or "", str(award_id or ""),
+                    kind, *counts, _money(cents) if kind == STIPEND else "",
+                    detail if kind == SALARY_STEP else "", state, batch or "",
+                    str(reverses or ""), reason or "",
+                ]  # fmt: skip
     if current is not None:
         yield _total(year, current, sums)
 
