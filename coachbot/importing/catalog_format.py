@@ -278,6 +278,18 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
                 )
             )
 
+    committees = [c.name.lower() for c in catalog.policy.committees]
+    named = [
+        (("pathways", i, "outcome", "committee"), p.outcome.committee)
+        for i, p in enumerate(catalog.pathways)
+    ] + [(("policy", "preapproval", "committee"), catalog.policy.preapproval.committee)]
+    for path, name in named:
+        if name is not None and name.lower() not in committees:
+            listed = ", ".join(c.name for c in catalog.policy.committees) or "none yet"
+            problems.append(
+                (path, f"'{name}' is not one of policy.committees ({listed}); add it there "
+                       "or fix the name")
+            )  # fmt: skip
     for i, stack in enumerate(catalog.stacks):
         for j, code in enumerate(stack.credentials):
             check(("stacks", i, "credentials", j), code)
