@@ -47,7 +47,9 @@ class LedgerEntry(Base):
 
 
 class CommitteeRequest(Base):
-    """A pathway outcome waiting for its committee: granted only when the quorum approves."""
+    """A pathway outcome (``kind`` "outcome", with its completion) or a pre-approval request
+    (``kind`` "preapproval", with its pursuit) waiting for its committee: granted only when
+    the quorum approves."""
 
     __tablename__ = "committee_requests"
     __table_args__ = (
@@ -59,7 +61,9 @@ class CommitteeRequest(Base):
     district_id: Mapped[int] = mapped_column(BigId, ForeignKey("districts.id"))
     committee: Mapped[str] = mapped_column(String(100))
     teacher_id: Mapped[int] = mapped_column(BigId, ForeignKey("people.id"))
-    completion_id: Mapped[int] = mapped_column(BigId, ForeignKey("completions.id"))
+    completion_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("completions.id"))
+    pursuit_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("pursuits.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="outcome")  # outcome | preapproval
     pathway_code: Mapped[str] = mapped_column(String(64))
     pathway_title: Mapped[str] = mapped_column(String(200))
     outcome: Mapped[dict[str, Any]]

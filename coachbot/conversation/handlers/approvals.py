@@ -221,6 +221,10 @@ async def send_back_submitted(turn: Turn, values: dict[str, str], context: str) 
 
 async def _decided(turn: Turn, decided: Decided) -> None:
     """The approver's own answer; the teacher's message is in the outbox and goes out now."""
+    if decided.decision == "vote":  # a committee member's yes, short of the quorum
+        await turn.answer("approvals.j2", "vote_recorded", teacher=decided.teacher,
+                          title=decided.title, yes=decided.yes, quorum=decided.quorum)  # fmt: skip
+        return
     turn.queued_news()
     message = "approved" if decided.decision == Move.APPROVE.value else "sent_back"
     await turn.answer("approvals.j2", message, teacher=decided.teacher, title=decided.title)

@@ -84,6 +84,7 @@ async def open_request(
         teacher_id=completion.teacher_id, completion_id=completion.id,
         pathway_code=pathway.code, pathway_title=pathway.title,
         outcome=outcome_to_json(outcome), state=OPEN, created_at=now, decided_at=None, version=1,
+        kind="outcome",
     )  # fmt: skip
     session.add(request)
     await session.flush()
@@ -126,7 +127,7 @@ class CommitteeService:
                 select(CommitteeRequest, Person.name)
                 .join(Person, Person.id == CommitteeRequest.teacher_id)
                 .where(CommitteeRequest.district_id == district.id,
-                       CommitteeRequest.state == OPEN)
+                       CommitteeRequest.state == OPEN, CommitteeRequest.kind == "outcome")
                 .order_by(CommitteeRequest.id)
             ):  # fmt: skip
                 committee = _committee(policy, request)
@@ -166,7 +167,7 @@ class CommitteeService:
                     .with_for_update()
                 )
             ).scalar_one_or_none()  # fmt: skip
-            if request is None:
+            if request is None or request.completion_id is None:
                 raise CommitteeRefusal(why="no_request", request=request_id)
             committee = _committee(policy, request)
             if request.teacher_id == actor.person_id:
