@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.evidence_open
 	$(BIN)/python -m bench.credentials
 	$(BIN)/python -m bench.authorization
+	$(BIN)/python -m bench.ledger_export
 
 # Every benchmark at a quick size, one table of figures against targets, non-zero on a miss.
 # Not part of `test`: timings on a shared machine are not tests.
@@ -45,4 +46,4 @@ bench-check: $(STAMP)
 	$(BIN)/python -m bench.check
 
 clean:
-	rm -rf $(VENV) .pytest_cache coachbot-demo.db coachbot-demo-credential.json
+	rm -rf $(VENV) .pytest_cache coachbot-demo.db coachbot-demo-credential.json coachbot-demo-ledger-*.csv

@@ -17,6 +17,8 @@ Each benchmark keeps what its target is about at this smaller size:
 - Discord: 50 interactions at once for 4 rounds; 100 people x 2 messages at 50/s.
 - dispatch, Slack ack, evidence file opens, credentials, the authorization check: as
   `make bench`, with fewer rounds or samples.
+- the HR ledger export: 2,000 and 20,000 awards (6,000 and 60,000 entries) instead of 20,000
+  and 200,000; the peak must already be flat.
 
 One run each (not a median of three): `make bench` is the full, state-size measurement.
 """
@@ -40,6 +42,7 @@ from bench import (
     discord,
     dispatch,
     evidence_open,
+    ledger_export,
     nudges,
     routing,
     run_all,
@@ -117,6 +120,10 @@ TARGETS: dict[str, list[Target]] = {
         Target("sign one credential p99", "ms", "<", 50, _median("sign", "p99_ms")),
         Target("verify one credential p99", "ms", "<", 50, _median("verify", "p99_ms")),
     ],
+    "ledger_export": [
+        Target("ledger export, largest size", "s", "<", 10, _median("largest_export_s")),
+        Target("ledger export peak, largest / smallest", "x", "<", 1.25, _median("peak_ratio")),
+    ],
     "authorization": [
         Target("authorization check added to p99", "ms", "<", 1,
                _median("added_p99_ms"), per_backend=False),
@@ -151,6 +158,8 @@ def _runs(sqlite_only: bool) -> list[tuple[str, Any, argparse.Namespace, str]]:
         ("credentials", credentials, argparse.Namespace(samples=100, **so), "credentials.json"),
         ("authorization", authorization, argparse.Namespace(presses=300, runs=1),
          "authorization.json"),
+        ("ledger_export", ledger_export,
+         argparse.Namespace(awards=[2_000, 20_000], **so), "ledger-export.json"),
     ]
 
 

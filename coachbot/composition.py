@@ -51,6 +51,10 @@ from coachbot.services.journey import (
     JourneyService,
     PlanningService,
 )
+from coachbot.services.ledger import LedgerService
+from coachbot.services.ledger.committees import CommitteeService
+from coachbot.services.ledger.downloads import Downloads
+from coachbot.services.ledger.files import LedgerFiles
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
 from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Sweep
 from coachbot.services.nudging.dispatch import Deliver
@@ -107,6 +111,10 @@ class Services:
     outbox: OutboxHistory
     access: AccessFacts  # who stands how to an object; refusals in the audit trail
     credentials: Credentials  # Open Badges: keys, published credentials, verification
+    ledger: LedgerService  # every credit by fiscal year; stipends to payroll; reversals
+    committees: CommitteeService  # pathway outcomes voted on by their committee
+    downloads: Downloads  # files made for one person in chat, behind a signed link
+    ledger_files: LedgerFiles  # the HR export and a teacher's own record, as links
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -132,6 +140,9 @@ class Services:
             outbox=self.outbox,
             access=self.access,
             credentials=self.credentials,
+            ledger=self.ledger,
+            ledger_files=self.ledger_files,
+            committees=self.committees,
         )
 
     async def aclose(self) -> None:
@@ -159,6 +170,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     keys = IssuerKeys(KeySealer(credential_key_secret(settings)), clock)
     issuer = CredentialIssuer(keys, addresses)
     reviews = ReviewService(db, clock, journey, issuer)
+    downloads = Downloads(settings.evidence_folder() / "downloads", links, clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -193,6 +205,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         outbox=OutboxHistory(db, clock),
         access=AccessFacts(db, clock),
         credentials=Credentials(db, clock, issuer, keys, addresses),
+        ledger=LedgerService(db, clock),
+        committees=CommitteeService(db, clock),
+        downloads=downloads,
+        ledger_files=LedgerFiles(db, downloads, links, addresses),
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import typer
 
+from adapters.local.demo_ledger import what_earning_brings
 from adapters.local.driver import LocalDriver, LocalPerson
 from adapters.local.semester import (
     ALIGNMENT,
@@ -447,6 +448,8 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
         stalled = [t.name for t in demo.teachers if t.persona == "stalls"]
         demo.say("stalled", names=stalled)
         await save_first_credential(demo, services, settings)
+        database = Path(settings.database_url.split(":///", 1)[1])
+        await what_earning_brings(demo, database)  # ends with HR's export: its first lines
         return demo
     finally:
         await services.aclose()

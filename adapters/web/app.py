@@ -19,6 +19,7 @@ from coachbot.composition import Services
 from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.services.evidence import LinkRefused, OpenedFile
 from coachbot.services.evidence.links import PATH
+from coachbot.services.ledger.downloads import PATH as DOWNLOADS
 
 log = logging.getLogger("coachbot.web")
 
@@ -43,6 +44,7 @@ def files_app(services: Services) -> web.Application:
     app = web.Application()
     app[SERVICES] = services
     app.router.add_get(PATH + "{token}", open_file)
+    app.router.add_get(DOWNLOADS + "{token}", download)
     app.router.add_get("/healthz", healthy)
     add_credential_routes(app, services)  # the public credential pages (credentials.py)
     return app
@@ -97,6 +99,21 @@ async def open_file(request: web.Request) -> web.StreamResponse:
         log.exception("could not open an evidence file")
         return _page(services, "trouble", 500)
     return _file_response(opened)
+
+
+async def download(request: web.Request) -> web.StreamResponse:
+    """A file made for someone in chat (the HR export, a teacher's record): always saved, never
+    shown in the browser."""
+    services = request.app[SERVICES]
+    try:
+        found = services.downloads.open(request.match_info["token"])
+    except LinkRefused as refused:
+        pages = {"expired": ("expired", 410), "gone": ("not_found", 404)}
+        return _page(services, *pages.get(refused.reason, ("forged", 403)))
+    headers = dict(COMMON_HEADERS)
+    headers["Content-Disposition"] = disposition(found.name, found.media_type)
+    headers["Content-Type"] = found.media_type
+    return web.FileResponse(found.path, headers=headers)
 
 
 async def healthy(_: web.Request) -> web.Response:

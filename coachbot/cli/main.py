@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from coachbot.cli.credentials import app as credentials_app
+from coachbot.cli.ledger import export_app, stipends_app
 from coachbot.cli.platforms import installed_listeners, installed_platforms
 from coachbot.cli.runner import run as run_with_services
 from coachbot.cli.runner import say
@@ -29,6 +30,8 @@ app = typer.Typer(
 import_app = typer.Typer(help="Import a district's catalog or roster.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(credentials_app, name="credentials")
+app.add_typer(stipends_app, name="stipends")
+app.add_typer(export_app, name="export")
 
 
 @app.command()
@@ -122,7 +125,8 @@ def status(
     async def work(services: Services) -> None:
         if teacher:
             mine = await services.status.teacher(teacher, district)
-            say(services, "cli.j2", "teacher_status", status=mine)
+            totals = await services.ledger.totals(mine.person_id)
+            say(services, "cli.j2", "teacher_status", status=mine, totals=totals)
         else:
             rows = await services.status.district_overview()
             say(services, "cli.j2", "district_overview", rows=rows)

@@ -25,6 +25,9 @@ from coachbot.services.journey import (
     JourneyService,
     PlanningService,
 )
+from coachbot.services.ledger import LedgerService
+from coachbot.services.ledger.committees import CommitteeService
+from coachbot.services.ledger.files import LedgerFiles
 from coachbot.services.loading import CalendarLoader
 from coachbot.services.nudging import OutboxHistory
 from coachbot.services.reading import StatusService
@@ -55,3 +58,6 @@ class UseCases:
     outbox: OutboxHistory  # what was sent, and the dead letters admins may send again
     access: AccessFacts  # the refused attempts a district admin may look through
     credentials: Credentials  # a teacher's own signed credentials and their links
+    ledger: LedgerService  # totals by fiscal year, stipends to payroll, the year's budget
+    committees: CommitteeService  # the requests a committee votes on, and the votes
+    ledger_files: LedgerFiles  # the HR export (admins) and a teacher's own record, as links

@@ -135,6 +135,7 @@ class Outcome:
     kind: OutcomeKind
     value: str  # the role granted, the salary step ("+5%"), the stipend in cents, or a title
     needs_committee_review: bool = False
+    committee: str | None = None  # which of the catalog's committees; None: the first one
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ class Credit:
     stipend_cents: int
     stipend_status: StipendStatus
     cpd_units: int
+    graduate_credits: float = 0.0
 
 
 def credit_for_award(
@@ -29,12 +30,14 @@ def credit_for_award(
     earned_before: int,
     stipend_budget_cents: int | None,
     stipend_committed_cents: int,
+    stipend_cap_left_cents: int | None = None,
 ) -> Credit:
     """The credit for the teacher's next award.
 
     ``earned_before`` is how many credentials the teacher had already earned in the district, so
     that "one CPD unit per N credentials" credits a unit on every N-th award. A stipend the budget
-    cannot cover is recorded as over budget, never silently dropped.
+    cannot cover is recorded as over budget, never silently dropped; so is one beyond what
+    the teacher's yearly cap has left (``stipend_cap_left_cents``; None: no cap).
     """
     cpd = 0
     if currency.cpd_units_per and (earned_before + 1) % currency.cpd_units_per == 0:
@@ -44,12 +47,12 @@ def credit_for_award(
         fits = (
             stipend_budget_cents is None
             or stipend_committed_cents + currency.stipend_cents <= stipend_budget_cents
-        )
+        ) and (stipend_cap_left_cents is None or currency.stipend_cents <= stipend_cap_left_cents)
         if fits:
             stipend, status = currency.stipend_cents, StipendStatus.OWED
         else:
             status = StipendStatus.OVER_BUDGET
-    return Credit(currency.hours, currency.points, stipend, status, cpd)
+    return Credit(currency.hours, currency.points, stipend, status, cpd, currency.graduate_credits)
 
 
 def dollars(cents: int | None) -> str:

@@ -73,3 +73,10 @@ class Incomplete(DomainError):
     """The pre-check found gaps; ``params['gaps']`` lists them (requirement, problem, detail)."""
 
     code = "incomplete"
+
+
+class CommitteeRefusal(DomainError):
+    """A committee vote that cannot count: ``params['why']`` says why (``own_request``,
+    ``not_member``, ``decided``, ``already_voted``, ``reason_needed``, ``no_request``)."""
+
+    code = "committee_refusal"

@@ -70,12 +70,29 @@ class CurrencyIn(Strict):
     points: float = Field(default=0, ge=0)
     stipend: Money = Decimal(0)  # dollars, e.g. 200.00
     cpd_units_per: int | None = Field(default=None, ge=1)
+    graduate_credits: float = Field(default=0, ge=0)
 
 
 class PreapprovalIn(Strict):
     required: bool = False
     credentials: Literal["all"] | list[Code] = "all"
     approvers: list[Role] = [Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]
+    committee: Title | None = None  # a committee votes instead of one approver deciding
+
+
+class CommitteeIn(Strict):
+    name: Title
+    members: list[str] = []  # emails on the roster
+    role: Role | None = None  # or everyone holding this role
+    quorum: int = Field(default=1, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _who(self) -> CommitteeIn:
+        if not self.members and self.role is None:
+            raise ValueError("a committee needs members (emails) or a role")
+        if self.members and self.quorum > len(self.members):
+            raise ValueError("the quorum is larger than the committee; lower it or add members")
+        return self
 
 
 class WindowIn(Strict):
@@ -110,6 +127,13 @@ class PolicyIn(Strict):
     peer_review: bool = False
     calibration_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
     reviewers: ReviewersIn = ReviewersIn()
+    fiscal_year_starts: str = Field(
+        default="07-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    )
+    committees: list[CommitteeIn] = []
+    salary_needs_preapproval: bool = False
+    stipend_cap_per_teacher: Money | None = None
+    school_currency: dict[Code, CurrencyIn] = {}
 
 
 class RequirementIn(Strict):
@@ -210,6 +234,7 @@ class OutcomeIn(Strict):
     kind: Literal["role", "salary_step", "stipend", "recognition"]
     value: str
     committee_review: bool = False
+    committee: Title | None = None  # one of the catalog's committees (default: the first)
 
 
 class PathwayIn(Strict):
@@ -253,6 +278,18 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
                 )
             )
 
+    committees = [c.name.lower() for c in catalog.policy.committees]
+    named = [
+        (("pathways", i, "outcome", "committee"), p.outcome.committee)
+        for i, p in enumerate(catalog.pathways)
+    ] + [(("policy", "preapproval", "committee"), catalog.policy.preapproval.committee)]
+    for path, name in named:
+        if name is not None and name.lower() not in committees:
+            listed = ", ".join(c.name for c in catalog.policy.committees) or "none yet"
+            problems.append(
+                (path, f"'{name}' is not one of policy.committees ({listed}); add it there "
+                       "or fix the name")
+            )  # fmt: skip
     for i, stack in enumerate(catalog.stacks):
         for j, code in enumerate(stack.credentials):
             check(("stacks", i, "credentials", j), code)

@@ -22,7 +22,7 @@ from coachbot.domain.catalog import (
     Rubric,
     Stack,
 )
-from coachbot.domain.policy import Currency, DistrictPolicy, Window
+from coachbot.domain.policy import Committee, Currency, DistrictPolicy, Window
 from coachbot.importing import located_yaml
 from coachbot.importing.catalog_format import (
     CatalogIn,
@@ -125,9 +125,7 @@ def _explain(name: str, raw: object, errors: list[Any]) -> list[Problem]:
         problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc), message))
     # a merged "missing" may have been listed before its misspelling was seen
     return [
-        p
-        for p in problems
-        if not (p.message == MISSING and tuple(_undotted(p.where)) in merged)
+        p for p in problems if not (p.message == MISSING and tuple(_undotted(p.where)) in merged)
     ]
 
 
@@ -147,6 +145,7 @@ def _currency(c: CurrencyIn) -> Currency:
         points=c.points,
         stipend_cents=int(c.stipend * 100),
         cpd_units_per=c.cpd_units_per,
+        graduate_credits=c.graduate_credits,
     )
 
 
@@ -216,6 +215,16 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
             peer_review=p.peer_review,
             calibration_fraction=p.calibration_fraction,
             reviewers=p.reviewers.to_policy(),
+            fiscal_year_starts=p.fiscal_year_starts,
+            committees=tuple(
+                Committee(cm.name, tuple(cm.members), cm.role, cm.quorum) for cm in p.committees
+            ),
+            preapproval_committee=pre.committee,
+            salary_needs_preapproval=p.salary_needs_preapproval,
+            stipend_cap_per_teacher_cents=(
+                None if p.stipend_cap_per_teacher is None else int(p.stipend_cap_per_teacher * 100)
+            ),
+            school_currency=tuple((code, _currency(c)) for code, c in p.school_currency.items()),
         ),
         credentials=tuple(_credential(cr) for cr in c.credentials),
         currency_overrides={
@@ -233,7 +242,10 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
                     for a in pw.areas
                 ),
                 outcome=Outcome(
-                    OutcomeKind(pw.outcome.kind), pw.outcome.value, pw.outcome.committee_review
+                    OutcomeKind(pw.outcome.kind),
+                    pw.outcome.value,
+                    pw.outcome.committee_review or pw.outcome.committee is not None,
+                    pw.outcome.committee,
                 ),
             )
             for pw in c.pathways

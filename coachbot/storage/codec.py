@@ -14,7 +14,7 @@ from coachbot.domain.catalog import (
     Requirement,
     Rubric,
 )
-from coachbot.domain.policy import Currency, DistrictPolicy, Window
+from coachbot.domain.policy import Committee, Currency, DistrictPolicy, Window
 from coachbot.domain.roles import Role
 from coachbot.storage.codec_reviewers import reviewers_from_json, reviewers_to_json
 
@@ -43,6 +43,20 @@ def policy_to_json(policy: DistrictPolicy) -> dict[str, Any]:
         "peer_review": policy.peer_review,
         "calibration_fraction": policy.calibration_fraction,
         "reviewers": reviewers_to_json(policy.reviewers),
+        "fiscal_year_starts": policy.fiscal_year_starts,
+        "committees": [
+            {
+                "name": c.name,
+                "members": list(c.members),
+                "role": c.role.value if c.role else None,
+                "quorum": c.quorum,
+            }
+            for c in policy.committees
+        ],
+        "preapproval_committee": policy.preapproval_committee,
+        "salary_needs_preapproval": policy.salary_needs_preapproval,
+        "stipend_cap_per_teacher_cents": policy.stipend_cap_per_teacher_cents,
+        "school_currency": {code: currency_to_json(c) for code, c in policy.school_currency},
     }
 
 
@@ -70,6 +84,22 @@ def policy_from_json(data: dict[str, Any]) -> DistrictPolicy:
         peer_review=data.get("peer_review", False),
         calibration_fraction=data.get("calibration_fraction", 0.0),
         reviewers=reviewers_from_json(data.get("reviewers") or {}),
+        fiscal_year_starts=data.get("fiscal_year_starts") or "07-01",
+        committees=tuple(
+            Committee(
+                c["name"],
+                tuple(c.get("members") or ()),
+                Role(c["role"]) if c.get("role") else None,
+                int(c.get("quorum") or 1),
+            )
+            for c in data.get("committees") or ()
+        ),
+        preapproval_committee=data.get("preapproval_committee"),
+        salary_needs_preapproval=data.get("salary_needs_preapproval", False),
+        stipend_cap_per_teacher_cents=data.get("stipend_cap_per_teacher_cents"),
+        school_currency=tuple(
+            (code, currency_from_json(c)) for code, c in (data.get("school_currency") or {}).items()
+        ),
     )
 
 
@@ -79,6 +109,7 @@ def currency_to_json(currency: Currency) -> dict[str, Any]:
         "points": currency.points,
         "stipend_cents": currency.stipend_cents,
         "cpd_units_per": currency.cpd_units_per,
+        "graduate_credits": currency.graduate_credits,
     }
 
 
@@ -88,6 +119,7 @@ def currency_from_json(data: dict[str, Any]) -> Currency:
         points=float(data.get("points", 0.0)),
         stipend_cents=int(data.get("stipend_cents", 0)),
         cpd_units_per=data.get("cpd_units_per"),
+        graduate_credits=float(data.get("graduate_credits", 0.0)),
     )
 
 
@@ -161,10 +193,14 @@ def outcome_to_json(outcome: Outcome) -> dict[str, Any]:
         "kind": outcome.kind.value,
         "value": outcome.value,
         "needs_committee_review": outcome.needs_committee_review,
+        "committee": outcome.committee,
     }
 
 
 def outcome_from_json(data: dict[str, Any]) -> Outcome:
     return Outcome(
-        OutcomeKind(data["kind"]), data["value"], data.get("needs_committee_review", False)
+        OutcomeKind(data["kind"]),
+        data["value"],
+        data.get("needs_committee_review", False),
+        data.get("committee"),
     )

@@ -12,6 +12,7 @@ from coachbot.storage.catalog import (
 from coachbot.storage.cohorts import Cohort, CohortMember
 from coachbot.storage.conversation import DraftItem, PersonSettings
 from coachbot.storage.issued import IssuedCredential, IssuerKey
+from coachbot.storage.ledger import CommitteeRequest, CommitteeVote, LedgerEntry
 from coachbot.storage.nudges import NudgeRow, SchoolBreak
 from coachbot.storage.people import District, Person, RoleGrantRow, School
 from coachbot.storage.platforms import KeptForm, PlatformAccount, WorkspaceLink
@@ -34,6 +35,8 @@ __all__ = [
     "Base",
     "Cohort",
     "CohortMember",
+    "CommitteeRequest",
+    "CommitteeVote",
     "Completion",
     "CredentialRow",
     "District",
@@ -44,6 +47,7 @@ __all__ = [
     "IssuedCredential",
     "IssuerKey",
     "KeptForm",
+    "LedgerEntry",
     "MilestoneRow",
     "NudgeRow",
     "PathwayArea",

@@ -72,6 +72,21 @@ def problems_of(path: Path) -> list:
             "evidence: [Lesson plan, Video]}\n",
             "'Video' is not one of this credential's requirements",
         ),
+        (
+            '    outcome: {kind: salary_step, value: "+5%", committee_review: true}\n',
+            '    outcome: {kind: salary_step, value: "+5%", committee: Salary}\n',
+            "'Salary' is not one of policy.committees (none yet)",
+        ),
+        (
+            "  resubmission_limit: 3\n",
+            "  committees: [{name: Salary, quorum: 2}]\n  resubmission_limit: 3\n",
+            "a committee needs members (emails) or a role",
+        ),
+        (
+            "  resubmission_limit: 3\n",
+            "  fiscal_year_starts: July 1\n  resubmission_limit: 3\n",
+            "'July 1' is not written the way this field needs",
+        ),
     ],
 )
 def test_each_problem_names_the_line_and_the_fix(

@@ -138,6 +138,9 @@ async def approvals(turn: Turn, args: str) -> None:
         blocks.append(Buttons(tuple(_decide_buttons(turn, request))))
     if len(waiting) > SHOWN:
         blocks.append(turn.say.text("approvals.j2", "more", count=len(waiting) - SHOWN))
+    if waiting:  # what saying yes may cost: the year's budget left, and a forecast
+        budget = await turn.use.ledger.budget(turn.me.district_id)
+        blocks.append(turn.say.text("ledger.j2", "approver_budget", b=budget))
     first = waiting[0].pursuit_id if waiting else 0
     await turn.reply(
         turn.say.reply("approvals.j2", "list", waiting=len(waiting), first=first, extra=blocks)
@@ -223,6 +226,10 @@ async def send_back_submitted(turn: Turn, values: dict[str, str], context: str) 
 
 async def _decided(turn: Turn, decided: Decided) -> None:
     """The approver's own answer; the teacher's message is in the outbox and goes out now."""
+    if decided.decision == "vote":  # a committee member's yes, short of the quorum
+        await turn.answer("approvals.j2", "vote_recorded", teacher=decided.teacher,
+                          title=decided.title, yes=decided.yes, quorum=decided.quorum)  # fmt: skip
+        return
     turn.queued_news()
     message = "approved" if decided.decision == Move.APPROVE.value else "sent_back"
     await turn.answer("approvals.j2", message, teacher=decided.teacher, title=decided.title)

@@ -106,6 +106,7 @@ async def status(turn: Turn, args: str) -> None:
             "pursuit.j2",
             "status",
             s=mine,
+            totals=await turn.use.ledger.totals(turn.me.person_id),
             settings=settings,
             today=turn.today(),
             buttons=buttons[:6],

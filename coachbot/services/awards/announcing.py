@@ -20,6 +20,7 @@ from coachbot.services.record import outbox
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import (
     Award,
+    CommitteeRequest,
     Completion,
     CredentialRow,
     District,
@@ -74,9 +75,10 @@ async def _words(session: AsyncSession, award: Award) -> dict[str, Any]:
     }
 
 
-async def completed_by(session: AsyncSession, award: Award) -> list[tuple[str, str, str]]:
-    """The stacks and pathways this award completed: (kind, title, what completing brought)."""
-    completed: list[tuple[str, str, str]] = []
+async def completed_by(session: AsyncSession, award: Award) -> list[tuple[str, str, str, str]]:
+    """The stacks and pathways this award completed: (kind, title, what completing brought,
+    the committee that still decides it or "")"""
+    completed: list[tuple[str, str, str, str]] = []
     for done in await session.scalars(
         select(Completion).where(
             Completion.teacher_id == award.teacher_id, Completion.completed_at == award.awarded_at
@@ -88,5 +90,16 @@ async def completed_by(session: AsyncSession, award: Award) -> list[tuple[str, s
         else:
             row = await session.get(PathwayRow, done.subject_id)
         if row is not None:
-            completed.append((done.kind, row.title, (done.outcome or {}).get("value", "")))
+            committee = ""
+            if done.kind == "pathway":  # what the committee decides is not granted yet
+                committee = (
+                    await session.scalar(
+                        select(CommitteeRequest.committee).where(
+                            CommitteeRequest.completion_id == done.id
+                        )
+                    )
+                    or ""
+                )
+            outcome = (done.outcome or {}).get("value", "")
+            completed.append((done.kind, row.title, outcome, committee))
     return completed

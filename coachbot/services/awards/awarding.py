@@ -8,10 +8,19 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
-from coachbot.domain.catalog import OutcomeKind, Pathway, PathwayArea, Stack
-from coachbot.domain.currency import StipendStatus, credit_for_award
-from coachbot.domain.roles import Actor, Role
+from coachbot.domain.catalog import Pathway, PathwayArea, Stack
+from coachbot.domain.currency import credit_for_award
+from coachbot.domain.policy import DistrictPolicy
+from coachbot.domain.roles import Actor
 from coachbot.services.credentials.issuing import CredentialIssuer
+from coachbot.services.ledger.committees import open_request
+from coachbot.services.ledger.entries import (
+    award_entries,
+    lock_district,
+    room_for_stipend,
+    year_of,
+)
+from coachbot.services.ledger.outcomes import grant_outcome
 from coachbot.services.record import audit
 from coachbot.storage.codec import currency_from_json, outcome_from_json, policy_from_json
 from coachbot.storage.models import (
@@ -24,7 +33,7 @@ from coachbot.storage.models import (
     Person,
     Pursuit,
     Review,
-    RoleGrantRow,
+    School,
     StackCredential,
     StackRow,
 )
@@ -45,34 +54,29 @@ async def grant_award(
     was built with an issuer, as ``composition.build`` does); runs inside the review's
     transaction, so an award never exists without its credential."""
     # Lock the district row so that two awards at once cannot both spend the last of the budget.
-    district = (
-        await session.execute(
-            select(District).where(District.id == pursuit.district_id).with_for_update()
-        )
-    ).scalar_one()
+    district = await lock_district(session, pursuit.district_id)
     policy = policy_from_json(district.policy)
-    currency = currency_from_json(credential.currency) if credential.currency else policy.currency
+    currency = policy.currency_at(
+        currency_from_json(credential.currency) if credential.currency else policy.currency,
+        await _school_code(session, pursuit.teacher_id),
+    )
+    now = clock.now()
+    year = year_of(policy, now)
     earned_before = (
         await session.scalar(
             select(func.count()).select_from(Award).where(Award.teacher_id == pursuit.teacher_id)
         )
         or 0
     )
-    committed = (
-        await session.scalar(
-            select(func.coalesce(func.sum(Award.stipend_cents), 0)).where(
-                Award.district_id == district.id, Award.stipend_status == StipendStatus.OWED.value
-            )
-        )
-        or 0
-    )
+    # The budget is the fiscal year's: this year's stipends count, not every award ever made.
+    left, cap_left = await room_for_stipend(session, policy, district.id, pursuit.teacher_id, year)
     credit = credit_for_award(
         currency,
         earned_before=earned_before,
         stipend_budget_cents=policy.stipend_budget_cents,
-        stipend_committed_cents=committed,
+        stipend_committed_cents=(policy.stipend_budget_cents or 0) - (left or 0),
+        stipend_cap_left_cents=cap_left,
     )
-    now = clock.now()
     award = Award(
         pursuit_id=pursuit.id,
         district_id=district.id,
@@ -89,6 +93,13 @@ async def grant_award(
     )
     session.add(award)
     await session.flush()
+    session.add_all(
+        award_entries(
+            district_id=district.id, teacher_id=pursuit.teacher_id, award_id=award.id,
+            credit=credit, graduate_credits=credit.graduate_credits,
+            stipend_earned_cents=currency.stipend_cents, year=year, now=now,
+        )
+    )  # fmt: skip
     if credentials is not None:
         await credentials.issue(session, award)
     audit.on_pursuit(
@@ -104,10 +115,25 @@ async def grant_award(
             "stipend_cents": credit.stipend_cents,
             "stipend_status": credit.stipend_status.value,
             "cpd_units": credit.cpd_units,
+            "fiscal_year": year,
         },
     )
     await record_completions(session, clock, pursuit.teacher_id, district.id, credential.id)
     return award.id
+
+
+async def _policy(session: AsyncSession, district_id: int) -> DistrictPolicy:
+    district = await session.get(District, district_id)
+    assert district is not None
+    return policy_from_json(district.policy)
+
+
+async def _school_code(session: AsyncSession, person_id: int) -> str | None:
+    return await session.scalar(
+        select(School.code)
+        .join(Person, Person.school_id == School.id)
+        .where(Person.id == person_id)
+    )
 
 
 async def _earned_codes(session: AsyncSession, teacher_id: int) -> set[str]:
@@ -167,21 +193,22 @@ async def record_completions(
             continue
         pathway = await _pathway(session, row)
         if pathway.progress(earned).complete:
-            session.add(
-                Completion(
-                    teacher_id=teacher_id,
-                    kind="pathway",
-                    subject_id=row.id,
-                    completed_at=now,
-                    outcome=row.outcome,
-                )
+            completion = Completion(
+                teacher_id=teacher_id,
+                kind="pathway",
+                subject_id=row.id,
+                completed_at=now,
+                outcome=row.outcome,
             )
+            session.add(completion)
+            await session.flush()
             completed.append(f"pathway:{row.code}")
-            if (
-                pathway.outcome.kind is OutcomeKind.ROLE
-                and not pathway.outcome.needs_committee_review
-            ):
-                await _grant_role(session, teacher_id, Role(pathway.outcome.value))
+            # What the pathway brings: granted now, or once its committee's quorum approves.
+            policy = await _policy(session, district_id)
+            if pathway.outcome.needs_committee_review:
+                await open_request(session, now, policy, completion, row, pathway.outcome)
+            else:
+                await grant_outcome(session, now, policy, completion, pathway.outcome)
     for what in completed:
         kind, code = what.split(":", 1)
         audit.record(
@@ -216,10 +243,3 @@ async def _pathway(session: AsyncSession, row: PathwayRow) -> Pathway:
         )
         areas.append(PathwayArea(area.name, tuple(codes), area.required_count))
     return Pathway(row.code, row.title, tuple(areas), outcome_from_json(row.outcome), prerequisite)
-
-
-async def _grant_role(session: AsyncSession, person_id: int, role: Role) -> None:
-    person = await session.get(Person, person_id)
-    assert person is not None
-    if not any(g.role == role.value and g.school_id is None for g in person.grants):
-        session.add(RoleGrantRow(person_id=person_id, role=role.value, school_id=None))

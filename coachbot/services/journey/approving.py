@@ -20,6 +20,7 @@ from coachbot.clock import Clock
 from coachbot.domain.errors import AlreadyDecided, InvalidInput
 from coachbot.domain.journey import Move, State, check_move
 from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.approval_records import (
     approvers_of,
@@ -27,9 +28,13 @@ from coachbot.services.journey.approval_records import (
     names,
 )
 from coachbot.services.journey.gate import JourneyService, lock_pursuit
+from coachbot.services.ledger.entries import year_of
+from coachbot.services.ledger.preapproval import close_vote, vote_to_approve
+from coachbot.services.ledger.service import budget_now
 from coachbot.services.record import idempotency, outbox
+from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import NudgeRow, Person, Pursuit
+from coachbot.storage.models import District, NudgeRow, Person, Pursuit
 
 # Notices to approvers about one request: pointless once it is decided.
 APPROVER_NOTICES = (NudgeKind.APPROVAL_REQUESTED.value, NudgeKind.APPROVAL_WAITING.value)
@@ -45,10 +50,12 @@ class Asked:
 @dataclass(frozen=True)
 class Decided:
     pursuit_id: int
-    decision: str
+    decision: str  # approve | send_back | vote (a committee member's yes, short of quorum)
     teacher: str
     title: str
     replayed: bool = False
+    yes: int = 0  # with a pre-approval committee: the yes votes so far, and the quorum
+    quorum: int = 0
 
 
 class ApprovalService:
@@ -98,6 +105,7 @@ class ApprovalService:
                 if earlier is not None and earlier.decision == Move.SEND_BACK.value
                 else None,
             }
+            params["budget"] = await _budget_params(session, pursuit.district_id, now)
             approvers = await approvers_of(session, pursuit)
             for person_id in approvers:
                 outbox.queue(
@@ -165,6 +173,15 @@ class ApprovalService:
             now = self.clock.now()
             pursuit = await lock_pursuit(session, self.db, pursuit_id)
             await self._still_waiting(session, actor, pursuit, move, expected_version)
+            policy = await _policy(session, pursuit.district_id)
+            if policy.preapproval_committee and move is Move.APPROVE:
+                teacher, title = await names(session, pursuit)
+                tally = await vote_to_approve(session, now, policy, actor, pursuit, title)
+                if not tally.reached:  # the member's yes is recorded; nothing else changes
+                    return {"pursuit_id": pursuit.id, "decision": "vote", "teacher": teacher,
+                            "title": title, "yes": tally.yes, "quorum": tally.quorum}  # fmt: skip
+            elif policy.preapproval_committee:
+                await close_vote(session, now, pursuit)
             await self.journey.apply_move(
                 session, actor, pursuit, move, reason=reason, expected_version=expected_version
             )
@@ -237,3 +254,22 @@ class ApprovalService:
             credential=title,
             asked_again=waiting,
         )
+
+
+async def _policy(session: AsyncSession, district_id: int) -> DistrictPolicy:
+    district = await session.get(District, district_id)
+    assert district is not None
+    return policy_from_json(district.policy)
+
+
+async def _budget_params(session: AsyncSession, district_id: int, now: Any) -> dict[str, Any]:
+    """The year's stipend budget left and the forecast, as the approver's notice shows them."""
+    district = await session.get(District, district_id)
+    assert district is not None
+    policy = policy_from_json(district.policy)
+    b = await budget_now(session, policy, district_id, year_of(policy, now))
+    return {
+        "fiscal_year": b.fiscal_year, "budget_cents": b.budget_cents, "left_cents": b.left_cents,
+        "spent_cents": b.spent_cents, "in_progress": b.in_progress,
+        "completion_rate": b.completion_rate, "forecast_cents": b.forecast_cents,
+    }  # fmt: skip

@@ -58,7 +58,7 @@ class AwardSummary:
     stipend_status: str
     cpd_units: int
     assertion_id: str
-    completed: list[tuple[str, str, str]]  # (kind, title, outcome) of stacks and pathways
+    completed: list[tuple[str, str, str, str]]  # (kind, title, outcome, deciding committee)
     channel: str | None
     credential_url: str | None = None  # the signed credential's page (None: an older award)
 

@@ -21,21 +21,18 @@ from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.reviews import Decision, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Role
-from coachbot.services.awards.announcing import queue_announcement
+from coachbot.services.awards.announcing import completed_by, queue_announcement
 from coachbot.services.credentials.issuing import credential_url
 from coachbot.services.journey.extra_tries import allowed_tries
 from coachbot.services.record import outbox
 from coachbot.storage.models import (
     Award,
     CohortMember,
-    Completion,
     NudgeRow,
-    PathwayRow,
     Person,
     Pursuit,
     Review,
     RoleGrantRow,
-    StackRow,
 )
 
 
@@ -61,20 +58,7 @@ async def award_params(session: AsyncSession, award_id: int) -> dict[str, Any]:
     """What an award brought, as the teacher's message tells it."""
     award = await session.get(Award, award_id)
     assert award is not None
-    completed = []
-    for done in await session.scalars(
-        select(Completion).where(
-            Completion.teacher_id == award.teacher_id,
-            Completion.completed_at == award.awarded_at,
-        )
-    ):
-        row: StackRow | PathwayRow | None
-        if done.kind == "stack":
-            row = await session.get(StackRow, done.subject_id)
-        else:
-            row = await session.get(PathwayRow, done.subject_id)
-        if row is not None:
-            completed.append([done.kind, row.title, (done.outcome or {}).get("value", "")])
+    completed = [list(done) for done in await completed_by(session, award)]
     return {
         "hours": award.hours,
         "points": award.points,

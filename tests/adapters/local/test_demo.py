@@ -49,6 +49,15 @@ def test_the_semester_is_the_same_for_the_same_seed(
     assert int(delivered) == int(asked) > 0
     assert "Sorry" not in first
     assert "Traceback" not in first
+    # what earning brings: the committee approves a pathway's salary step at its quorum, and
+    # the demo ends with the first lines of HR's export
+    epilogue = first.split("What earning brings.")[1]
+    assert "1 of 3 yes so far" in epilogue and "Nothing is granted until the quorum" in epilogue
+    assert "Approved: with 3 of 3 yes" in epilogue and "the Salary committee approved" in epilogue
+    assert "HR's export (coachbot-demo-ledger-2026-27.csv" in epilogue
+    assert first.rstrip().splitlines()[-1].split(",")[11:18] == [
+        "salary_step", "", "", "", "", "", "+5% salary supplement",
+    ]
     # nudges went out in the semester, and never at night or over a weekend
     # (in each recipient's own time zone: a Denver teacher may hear at 19:30 Chicago time)
     lines = first.splitlines()

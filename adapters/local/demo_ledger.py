@@ -1,0 +1,141 @@
+"""The demo's epilogue, "what earning brings": after the semester one teacher completes the
+Performance Assessment Micro-endorsement; the pathway's salary step goes to the Salary
+committee, whose three administrators vote in chat; only at the third yes is the step on the
+ledger; HR's export of the fiscal year closes the demo (its first lines are printed).
+
+The teacher's thirteen credentials are earned through the real core (choose, plan, hand in,
+review), quickly and without the chat, since the semester above already shows that part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from adapters.local.semester import VIDEO_SITE, reflection
+from coachbot.domain.catalog import Credential, PartKind
+from coachbot.domain.evidence import EvidenceKind, EvidencePart
+from coachbot.domain.journey import Move
+from coachbot.domain.planning import Milestone
+from coachbot.domain.roles import Actor, Role
+from coachbot.services.district.people import actor_by_email
+from coachbot.services.ledger.export import export_ledger
+from coachbot.services.reviews.reviewing import Decision
+from coachbot.storage.evidence_files import digest
+from coachbot.storage.models import NudgeRow, Person, Review
+
+if TYPE_CHECKING:
+    from adapters.local.demo import Demo
+
+PATHWAY = "P-PA-ENDORSE"
+SHOWN_LINES = 6  # the export's header and first rows
+
+
+async def _actor(demo: Demo, email: str) -> Actor:
+    async with demo.services.db.read() as session:
+        return await actor_by_email(session, email)
+
+
+def _evidence(credential: Credential, name: str) -> list[EvidencePart]:
+    parts = []
+    for i, requirement in enumerate(credential.requirements):
+        if requirement.kind is PartKind.FILE:
+            data = f"%PDF-1.4 {name} {credential.code} {requirement.name}".encode()
+            parts.append(EvidencePart(
+                requirement.name, PartKind.FILE, file_name=f"{credential.code.lower()}.pdf",
+                file_size=len(data), content_hash=digest(data), media_type="application/pdf",
+                content=data,
+            ))  # fmt: skip
+        elif requirement.kind is PartKind.LINK:
+            parts.append(EvidencePart(requirement.name, PartKind.LINK,
+                                      url=f"{VIDEO_SITE}/{credential.code.lower()}"))  # fmt: skip
+        else:
+            parts.append(EvidencePart(requirement.name, PartKind.TEXT,
+                                      text=reflection(i + len(name), requirement)))  # fmt: skip
+    return parts
+
+
+async def _earn(demo: Demo, teacher: Actor, name: str, credential: Credential, approver: Actor,
+                reviewer: Actor) -> None:  # fmt: skip
+    s = demo.services
+    chosen = await s.choosing.choose(teacher, credential.code)
+    if credential.code in demo.spec.policy.preapproval_credentials:
+        await s.approvals.request(teacher, chosen.pursuit_id,
+                                  reasons="Our school's goal is better assessment.")  # fmt: skip
+        await s.approvals.approve(approver, chosen.pursuit_id)
+    await s.journey.move(teacher, chosen.pursuit_id, Move.START_PLANNING)
+    due = demo.clock.now().date() + timedelta(days=21)
+    await s.planning.save_plan(teacher, chosen.pursuit_id, due, [Milestone("Hand in", due)])
+    await s.journey.move(teacher, chosen.pursuit_id, Move.START_WORK)
+    await s.evidence.hand_in(teacher, chosen.pursuit_id, EvidenceKind.FORMAL,
+                             _evidence(credential, name))  # fmt: skip
+    review = await s.reviews.assign(approver, chosen.pursuit_id, reviewer.person_id or 0)
+    scores = {c.name: c.levels[-1].name for c in credential.rubric.criteria}
+    await s.reviews.record(reviewer, review, Decision.EARNED, scores)
+    for _ in range(3):  # one in ten is scored twice, blind (and a third time on disagreement)
+        async with s.db.read() as session:
+            waiting = (
+                await session.execute(
+                    select(Review.id, Person.email)
+                    .join(Person, Person.id == Review.reviewer_id)
+                    .where(Review.pursuit_id == chosen.pursuit_id, Review.status == "assigned")
+                )
+            ).all()
+        for review_id, email in waiting:
+            await s.reviews.record(await _actor(demo, email), review_id, Decision.EARNED, scores)
+
+
+async def what_earning_brings(demo: Demo, database: Path) -> None:
+    s, spec = demo.services, demo.spec
+    pathway = next(p for p in spec.pathways if p.code == PATHWAY)
+    committee = spec.policy.committee(pathway.outcome.committee or "")
+    assert committee is not None
+    busy = {t.person.email for t in demo.teachers} | {f.email for f in demo.facilitators}
+    email = next(e for e, n in demo.names.items() if e not in busy and demo.schools.get(e)
+                 and e not in committee.members and "harris" not in e)  # fmt: skip
+    teacher = await _actor(demo, email)
+    if not teacher.has_role(Role.TEACHER, anywhere=True):
+        return
+    name = demo.names[email]
+    approver = await _actor(demo, demo.admin.email)
+    reviewer = await _actor(demo, demo.facilitators[0].email)
+    by_code = {c.code: c for c in spec.credentials}
+    codes = [pathway.prerequisite_code or ""] + [
+        c for a in pathway.areas for c in a.credential_codes
+    ]
+    for code in codes:
+        await _earn(demo, teacher, name, by_code[code], approver, reviewer)
+    demo.say("ledger_spring", name=name, count=len(codes), pathway=pathway.title,
+             committee=committee.name, quorum=committee.quorum)  # fmt: skip
+    first = demo.driver.as_(committee.members[0])
+    listed = await first.command("committee")
+    demo.say("ledger_act", who=demo.names[first.email], what="committee",
+             answer=listed.strip().splitlines()[1])  # fmt: skip
+    number = listed.split("*", 2)[1]
+    for member in committee.members:
+        voter = demo.driver.as_(member)
+        said = await voter.command("vote", f"{number} yes")
+        demo.say("ledger_act", who=demo.names[member], what=f"vote {number} yes",
+                 answer=said.strip().splitlines()[0])  # fmt: skip
+    async with s.db.read() as session:  # the teacher's news, written with the third vote
+        row = await session.scalar(
+            select(NudgeRow).where(NudgeRow.person_id == teacher.person_id,
+                                   NudgeRow.kind == "committee_decided")
+        )  # fmt: skip
+    assert row is not None
+    news = s.prompts.render("nudges.j2", row.kind, p=row.params)
+    demo.say("ledger_received", who=name, summary=news.strip().splitlines()[0])
+    year = (await s.ledger.budget(approver.district_id or 0)).fiscal_year
+    said = await demo.admin.command("ledger", year)
+    demo.say("ledger_act", who=demo.name(demo.admin), what=f"ledger {year}",
+             answer=said.strip().splitlines()[0].split(" Download it")[0])  # fmt: skip
+    path = database.with_name(f"coachbot-demo-ledger-{year}.csv")
+    done = await export_ledger(s.db, approver.district_id or 0, year, path)
+    lines = (await asyncio.to_thread(path.read_text, "utf-8")).splitlines()
+    steps = [line for line in lines if line.startswith("entry,") and ",salary_step," in line]
+    demo.say("ledger_export", file=path.name, entries=done.entries, teachers=done.teachers,
+             first=lines[:SHOWN_LINES], step=steps[:1])  # fmt: skip

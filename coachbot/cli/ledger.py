@@ -1,0 +1,75 @@
+"""``coachbot stipends approve|pay`` and ``coachbot export ledger``: the ledger to payroll."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from coachbot.cli.runner import run as run_with_services
+from coachbot.cli.runner import say
+from coachbot.composition import Services
+from coachbot.domain.roles import Actor
+from coachbot.services.district.districts import pick_district
+from coachbot.services.ledger.export import export_ledger
+
+stipends_app = typer.Typer(help="Stipends: approve the year's owed ones, record a payroll batch.",
+                           no_args_is_help=True)  # fmt: skip
+export_app = typer.Typer(help="Export records for HR and payroll.", no_args_is_help=True)
+
+YEAR = typer.Option(..., "--fiscal-year", help='The fiscal year, e.g. "2026-27"')
+DISTRICT = typer.Option(None, help="District slug (needed if there are several)")
+
+
+async def _district(services: Services, slug: str | None) -> int:
+    return await services.ledger.district_id(await pick_district(services.db, slug))
+
+
+@stipends_app.command("approve")
+def approve(fiscal_year: str = YEAR, district: str | None = DISTRICT) -> None:
+    """Approve every stipend owed in the fiscal year (owed -> approved)."""
+
+    async def work(services: Services) -> None:
+        district_id = await _district(services, district)
+        moved = await services.ledger.approve_stipends(
+            Actor.system(district_id), district_id, fiscal_year
+        )
+        say(services, "ledger.j2", "stipends_moved", moved=moved)
+
+    run_with_services(work)
+
+
+@stipends_app.command("pay")
+def pay(
+    batch: str = typer.Option(..., help="HR's payroll batch reference"),
+    fiscal_year: str = YEAR,
+    district: str | None = DISTRICT,
+) -> None:
+    """Record the year's approved stipends as paid in HR's batch (approved -> paid)."""
+
+    async def work(services: Services) -> None:
+        district_id = await _district(services, district)
+        moved = await services.ledger.pay_stipends(
+            Actor.system(district_id), district_id, fiscal_year, batch
+        )
+        say(services, "ledger.j2", "stipends_moved", moved=moved)
+
+    run_with_services(work)
+
+
+@export_app.command("ledger")
+def ledger(
+    fiscal_year: str = YEAR,
+    format: str = typer.Option("csv", "--format", help="csv or xlsx"),
+    out: Path | None = typer.Option(None, help="The file to write (default: ledger-YEAR.FORMAT)"),
+    district: str | None = DISTRICT,
+) -> None:
+    """The fiscal year's ledger for payroll: one row per entry, a total row per teacher."""
+
+    async def work(services: Services) -> None:
+        district_id = await _district(services, district)
+        path = out or Path(f"ledger-{fiscal_year}.{format}")
+        done = await export_ledger(services.db, district_id, fiscal_year, path, format)
+        say(services, "ledger.j2", "exported", done=done)
+
+    run_with_services(work)

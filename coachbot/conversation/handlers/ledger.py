@@ -1,0 +1,58 @@
+"""What earning brings, in chat: ``ledger 2026-27 [xlsx]`` (the HR export, district admins),
+``stipends`` (the year's budget), ``stipends approve 2026-27`` and ``stipends pay 2026-27
+batch REF`` (district admins), and ``my record`` (a teacher's own file to keep)."""
+
+from __future__ import annotations
+
+from coachbot.conversation.authorization import OWN
+from coachbot.conversation.registry import Registry
+from coachbot.conversation.turn import Turn
+from coachbot.domain.errors import InvalidInput
+from coachbot.domain.roles import Role
+
+
+def register(r: Registry) -> None:
+    r.command("ledger", Role.DISTRICT_ADMIN, rule=OWN, aliases=("export",))(ledger)
+    r.command("stipends", Role.DISTRICT_ADMIN, rule=OWN, aliases=("stipend", "budget"))(stipends)
+    r.command("record", Role.TEACHER, rule=OWN, aliases=("my",))(my_record)
+
+
+async def _this_year(turn: Turn) -> str:
+    return (await turn.use.ledger.budget(turn.me.district_id)).fiscal_year
+
+
+async def ledger(turn: Turn, args: str) -> None:
+    words = args.split()
+    fmt = "xlsx" if any(w.lower() in ("xlsx", "excel", "spreadsheet") for w in words) else "csv"
+    years = [w for w in words if w.lower() not in ("xlsx", "excel", "spreadsheet", "csv")]
+    year = years[0] if years else await _this_year(turn)
+    made = await turn.use.ledger_files.year(turn.me.actor, year, fmt)
+    await turn.answer("ledger.j2", "year_file", done=made.exported, url=made.url)
+
+
+async def stipends(turn: Turn, args: str) -> None:
+    words = args.split()
+    if not words:
+        budget = await turn.use.ledger.budget(turn.me.district_id)
+        await turn.answer("ledger.j2", "budget", b=budget)
+        return
+    verb, rest = words[0].lower(), words[1:]
+    year = rest[0] if rest else await _this_year(turn)
+    if verb == "approve":
+        moved = await turn.use.ledger.approve_stipends(turn.me.actor, turn.me.district_id, year)
+    elif verb == "pay":
+        lowered = [w.lower() for w in rest]
+        batch = rest[lowered.index("batch") + 1] if "batch" in lowered[:-1] else ""
+        if not batch:
+            raise InvalidInput(field="batch", hint="batch_in_chat")
+        moved = await turn.use.ledger.pay_stipends(
+            turn.me.actor, turn.me.district_id, year, batch
+        )
+    else:
+        raise InvalidInput(field="stipends", hint="stipends_usage", value=verb[:20])
+    await turn.answer("ledger.j2", "stipends_moved", moved=moved)
+
+
+async def my_record(turn: Turn, args: str) -> None:
+    made = await turn.use.ledger_files.my_record(turn.me.person_id)
+    await turn.answer("ledger.j2", "my_record", count=made.credentials, url=made.url)

@@ -1,0 +1,106 @@
+"""Writing the ledger inside the transaction that earns the credit: an award's entries, a
+committee's grant, and the year's stipend budget they are checked against.
+
+Every function here takes the caller's session, so an award never exists without its entries
+(and the other way round). Whoever spends the budget holds the district row's lock first
+(``lock_district``): two approvals at the same moment then take turns, and the second sees the
+first one's stipend.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.domain.currency import Credit, StipendStatus
+from coachbot.domain.ledger import SPENDING, EntryKind, PayState, fiscal_year
+from coachbot.domain.policy import DistrictPolicy
+from coachbot.storage.models import District, LedgerEntry
+
+
+def year_of(policy: DistrictPolicy, when: datetime) -> str:
+    """The fiscal year of an instant: by the day it is in the district's own time zone."""
+    return fiscal_year(when.astimezone(ZoneInfo(policy.timezone)).date(), policy.fiscal_year_starts)
+
+
+async def lock_district(session: AsyncSession, district_id: int) -> District:
+    """The district row, locked until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    return (
+        await session.execute(select(District).where(District.id == district_id).with_for_update())
+    ).scalar_one()
+
+
+async def stipends_in_year(
+    session: AsyncSession, district_id: int, year: str, teacher_id: int | None = None
+) -> int:
+    """Cents of stipend the year's budget already carries (owed, approved, paid, less
+    reversals); over-budget stipends are not spent until leaders find the money."""
+    query = select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.district_id == district_id,
+        LedgerEntry.fiscal_year == year,
+        LedgerEntry.kind == EntryKind.STIPEND.value,
+        LedgerEntry.pay_state.in_(SPENDING),
+    )
+    if teacher_id is not None:
+        query = query.where(LedgerEntry.teacher_id == teacher_id)
+    return int(await session.scalar(query) or 0)
+
+
+async def room_for_stipend(
+    session: AsyncSession, policy: DistrictPolicy, district_id: int, teacher_id: int, year: str
+) -> tuple[int | None, int | None]:
+    """(budget left this year, this teacher's cap left this year); None where there is no limit."""
+    left = None
+    if policy.stipend_budget_cents is not None:
+        spent = await stipends_in_year(session, district_id, year)
+        left = policy.stipend_budget_cents - spent
+    cap_left = None
+    if policy.stipend_cap_per_teacher_cents is not None:
+        theirs = await stipends_in_year(session, district_id, year, teacher_id)
+        cap_left = policy.stipend_cap_per_teacher_cents - theirs
+    return left, cap_left
+
+
+def award_entries(
+    *,
+    district_id: int,
+    teacher_id: int,
+    award_id: int,
+    credit: Credit,
+    graduate_credits: float,
+    stipend_earned_cents: int,
+    year: str,
+    now: datetime,
+) -> list[LedgerEntry]:
+    """One entry per credit the award brings (nothing for a zero)."""
+
+    def entry(
+        kind: EntryKind, quantity: float = 0.0, cents: int = 0, state: PayState = PayState.CREDITED
+    ) -> LedgerEntry:
+        return LedgerEntry(
+            district_id=district_id, teacher_id=teacher_id, award_id=award_id, kind=kind.value,
+            quantity=quantity, amount_cents=cents, detail="", fiscal_year=year, entered_on=now,
+            pay_state=state.value,
+        )  # fmt: skip
+
+    entries = [
+        entry(kind, float(quantity))
+        for kind, quantity in (
+            (EntryKind.HOURS, credit.hours),
+            (EntryKind.POINTS, credit.points),
+            (EntryKind.CPD_UNITS, credit.cpd_units),
+            (EntryKind.GRADUATE_CREDITS, graduate_credits),
+        )
+        if quantity
+    ]
+    if credit.stipend_status is StipendStatus.OWED:
+        entries.append(entry(EntryKind.STIPEND, cents=credit.stipend_cents, state=PayState.OWED))
+    elif credit.stipend_status is StipendStatus.OVER_BUDGET:
+        # The amount earned, so leaders see what they would need to find; not spent.
+        entries.append(
+            entry(EntryKind.STIPEND, cents=stipend_earned_cents, state=PayState.OVER_BUDGET)
+        )
+    return entries

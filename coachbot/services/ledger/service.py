@@ -1,0 +1,196 @@
+"""The ledger's use cases: a teacher's totals, the year's budget, stipends to payroll, and
+taking credit back (``CreditReversal``: revocation wires this in with one line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain.journey import TERMINAL_STATES, State
+from coachbot.domain.ledger import SPENDING, EntryKind, PayState
+from coachbot.domain.policy import DistrictPolicy
+from coachbot.domain.roles import Actor
+from coachbot.services.ledger.entries import lock_district, stipends_in_year, year_of
+from coachbot.services.ledger.reversing import reverse_award
+from coachbot.services.ledger.stipends import Moved, move_stipends
+from coachbot.storage.codec import currency_from_json, policy_from_json
+from coachbot.storage.database import Database
+from coachbot.storage.models import CredentialRow, District, LedgerEntry, Person, Pursuit
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Sums of one teacher's entries (reversals included)."""
+
+    hours: float = 0.0
+    points: float = 0.0
+    stipend_cents: int = 0
+    cpd_units: float = 0.0
+    graduate_credits: float = 0.0
+    salary_steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Totals:
+    fiscal_year: str
+    this_year: Credits
+    all_time: Credits
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What an approver sees before saying yes: the year's stipend budget and a forecast."""
+
+    fiscal_year: str
+    budget_cents: int | None
+    spent_cents: int
+    in_progress: int  # pursuits chosen and not finished (earned or withdrawn)
+    completion_rate: float  # of the district's pursuits that ended, the share earned
+    forecast_cents: int  # stipends of pursuits in progress x completion rate
+    left_cents: int | None = field(default=None)
+
+
+class LedgerService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def reverse(self, award_id: int, reason: str) -> int:
+        """``CreditReversal``: take back every credit of ``award_id`` in its own transaction."""
+        async with self.db.write() as session:
+            award_district = await session.scalar(
+                select(LedgerEntry.district_id).where(LedgerEntry.award_id == award_id).limit(1)
+            )
+            actor = Actor.system(award_district)
+            return await reverse_award(session, self.clock.now(), actor, award_id, reason)
+
+    async def reverse_award(self, award_id: int, reason: str, actor: Actor | None = None) -> int:
+        if actor is None:
+            return await self.reverse(award_id, reason)
+        async with self.db.write() as session:
+            return await reverse_award(session, self.clock.now(), actor, award_id, reason)
+
+    async def approve_stipends(self, actor: Actor, district_id: int, year: str) -> Moved:
+        async with self.db.write() as session:
+            return await move_stipends(
+                session, self.clock.now(), actor, district_id, year, to=PayState.APPROVED
+            )
+
+    async def pay_stipends(self, actor: Actor, district_id: int, year: str, batch: str) -> Moved:
+        async with self.db.write() as session:
+            return await move_stipends(
+                session, self.clock.now(), actor, district_id, year, to=PayState.PAID, batch=batch
+            )
+
+    async def district_id(self, slug: str) -> int:
+        async with self.db.read() as session:
+            found = await session.scalar(select(District.id).where(District.slug == slug))
+        assert found is not None  # callers pick the slug from the districts there are
+        return found
+
+    async def totals(self, person_id: int) -> Totals:
+        async with self.db.read() as session:
+            person = await session.get(Person, person_id)
+            assert person is not None
+            district = await session.get(District, person.district_id)
+            assert district is not None
+            year = year_of(policy_from_json(district.policy), self.clock.now())
+            return Totals(
+                year,
+                await _credits(session, person_id, year),
+                await _credits(session, person_id, None),
+            )
+
+    async def budget(self, district_id: int) -> Budget:
+        async with self.db.read() as session:
+            district = await session.get(District, district_id)
+            assert district is not None
+            return await budget_now(
+                session,
+                policy_from_json(district.policy),
+                district.id,
+                year_of(policy_from_json(district.policy), self.clock.now()),
+            )
+
+    async def locked_budget(self, session: AsyncSession, district_id: int) -> Budget:
+        district = await lock_district(session, district_id)
+        policy = policy_from_json(district.policy)
+        return await budget_now(session, policy, district_id, year_of(policy, self.clock.now()))
+
+
+async def budget_now(
+    session: AsyncSession, policy: DistrictPolicy, district_id: int, year: str
+) -> Budget:
+    spent = await stipends_in_year(session, district_id, year)
+    counts = dict(
+        (
+            await session.execute(
+                select(Pursuit.state, func.count())
+                .where(Pursuit.district_id == district_id)
+                .group_by(Pursuit.state)
+            )
+        ).all()
+    )
+    ended_states = {s.value for s in TERMINAL_STATES}
+    earned = int(counts.get(State.EARNED.value, 0))
+    ended = sum(int(n) for s, n in counts.items() if s in ended_states)
+    in_progress = sum(int(n) for s, n in counts.items() if s not in ended_states)
+    rate = earned / ended if ended else 1.0
+    # Each credential's own stipend (its currency, else the district's), per pursuit open.
+    counts_by_credential = dict(
+        (
+            await session.execute(
+                select(Pursuit.credential_id, func.count())
+                .where(Pursuit.district_id == district_id, Pursuit.state.not_in(ended_states))
+                .group_by(Pursuit.credential_id)
+            )
+        ).all()
+    )
+    open_stipends = 0
+    for credential_id, currency in await session.execute(
+        select(CredentialRow.id, CredentialRow.currency).where(
+            CredentialRow.id.in_(list(counts_by_credential))
+        )
+    ):
+        own = currency_from_json(currency) if currency else policy.currency
+        open_stipends += own.stipend_cents * int(counts_by_credential[credential_id])
+    forecast = round(open_stipends * rate)
+    left = None if policy.stipend_budget_cents is None else policy.stipend_budget_cents - spent
+    return Budget(year, policy.stipend_budget_cents, spent, in_progress, rate, forecast, left)
+
+
+async def _credits(session: AsyncSession, person_id: int, year: str | None) -> Credits:
+    where = [LedgerEntry.teacher_id == person_id]
+    if year is not None:
+        where.append(LedgerEntry.fiscal_year == year)
+    sums: dict[str, tuple[float, int]] = {}
+    for kind, quantity, cents in await session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.quantity), func.sum(LedgerEntry.amount_cents))
+        .where(
+            *where,
+            (LedgerEntry.kind != EntryKind.STIPEND.value) | LedgerEntry.pay_state.in_(SPENDING),
+        )
+        .group_by(LedgerEntry.kind)
+    ):
+        sums[kind] = (float(quantity or 0), int(cents or 0))
+    steps = [
+        detail
+        for detail, net in await session.execute(
+            select(LedgerEntry.detail, func.sum(LedgerEntry.quantity))
+            .where(*where, LedgerEntry.kind == EntryKind.SALARY_STEP.value)
+            .group_by(LedgerEntry.detail)
+            .order_by(LedgerEntry.detail)
+        )
+        if (net or 0) > 0
+    ]
+    return Credits(
+        hours=sums.get(EntryKind.HOURS.value, (0.0, 0))[0],
+        points=sums.get(EntryKind.POINTS.value, (0.0, 0))[0],
+        stipend_cents=sums.get(EntryKind.STIPEND.value, (0.0, 0))[1],
+        cpd_units=sums.get(EntryKind.CPD_UNITS.value, (0.0, 0))[0],
+        graduate_credits=sums.get(EntryKind.GRADUATE_CREDITS.value, (0.0, 0))[0],
+        salary_steps=tuple(steps),
+    )
