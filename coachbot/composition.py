@@ -28,6 +28,8 @@ from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys, KeySealer
 from coachbot.services.credentials.publishing import Credentials
+from coachbot.services.credentials.reversal import CreditReversal, MarkAwardRevoked
+from coachbot.services.credentials.revoking import Revocations
 from coachbot.services.district import (
     CohortService,
     PeopleDirectory,
@@ -138,11 +140,16 @@ class Services:
         await self.db.dispose()
 
 
-def build(settings: Settings, clock: Clock | None = None) -> Services:
+def build(
+    settings: Settings, clock: Clock | None = None, *, reversal: CreditReversal | None = None
+) -> Services:
     """Build every service against ``settings.database_url``. Logging is the caller's to set
-    up (the CLI does it once, from the settings); building never touches it."""
+    up (the CLI does it once, from the settings); building never touches it. ``reversal``
+    undoes what a revoked credential's award brought (the default: the award stops counting;
+    a ledger plugs in here)."""
     clock = clock or SystemClock()
     db = Database(settings.database_url, echo=settings.db_echo)
+    reversal = reversal or MarkAwardRevoked(db, clock)
     journey = JourneyService(db, clock)
     store = evidence_store(settings)
     keeper = FileKeeper(store, settings.evidence_max_mb * 1024 * 1024)
@@ -192,7 +199,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         calendar=CalendarLoader(db, clock),
         outbox=OutboxHistory(db, clock),
         access=AccessFacts(db, clock),
-        credentials=Credentials(db, clock, issuer, keys, addresses),
+        credentials=Credentials(
+            db, clock, issuer, keys, addresses, Revocations(db, clock, reversal)
+        ),
     )
 
 

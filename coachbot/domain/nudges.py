@@ -45,6 +45,7 @@ class NudgeKind(StrEnum):
     NOBODY_TO_REVIEW = "nobody_to_review"  # to admins: evidence handed in that nobody can take
     REVIEW_HANDED = "review_handed"  # to a reviewer: a colleague handed them a review
     WINDOW_EXTENDED = "window_extended"  # to a teacher: an admin gave them (or their cohort) time
+    CREDENTIAL_REVOKED = "credential_revoked"  # to the earner: an admin revoked it, and why
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -76,6 +77,7 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.NOBODY_TO_REVIEW: 70,
     NudgeKind.REVIEW_HANDED: 70,
     NudgeKind.WINDOW_EXTENDED: 95,
+    NudgeKind.CREDENTIAL_REVOKED: 95,
 }
 # Rows that wait for another row (named by key in their ``after`` param) to be sent or read.
 FOLLOWS = frozenset({NudgeKind.AWARD_ANNOUNCEMENT})

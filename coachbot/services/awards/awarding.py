@@ -54,14 +54,18 @@ async def grant_award(
     currency = currency_from_json(credential.currency) if credential.currency else policy.currency
     earned_before = (
         await session.scalar(
-            select(func.count()).select_from(Award).where(Award.teacher_id == pursuit.teacher_id)
+            select(func.count())
+            .select_from(Award)
+            .where(Award.teacher_id == pursuit.teacher_id, Award.revoked_at.is_(None))
         )
         or 0
     )
     committed = (
         await session.scalar(
             select(func.coalesce(func.sum(Award.stipend_cents), 0)).where(
-                Award.district_id == district.id, Award.stipend_status == StipendStatus.OWED.value
+                Award.district_id == district.id,
+                Award.stipend_status == StipendStatus.OWED.value,
+                Award.revoked_at.is_(None),
             )
         )
         or 0
@@ -114,7 +118,7 @@ async def _earned_codes(session: AsyncSession, teacher_id: int) -> set[str]:
     rows = await session.scalars(
         select(CredentialRow.code)
         .join(Award, Award.credential_id == CredentialRow.id)
-        .where(Award.teacher_id == teacher_id)
+        .where(Award.teacher_id == teacher_id, Award.revoked_at.is_(None))
     )
     return set(rows)
 
