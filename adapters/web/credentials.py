@@ -1,7 +1,8 @@
 """The public side of credentials, on the file listener's port: what a principal in another
 district opens. ``/issuers/SLUG`` (the district's Profile with its keys), ``/credentials/ID``
 (a page for people, or the signed JSON for software that asks for it) and
-``/credentials/ID.json``. Everything comes from the signed credential and the issuer's keys:
+``/credentials/ID.json``, and ``/credentials/ID/badge.png`` (the badge image with the
+credential baked in). Everything comes from the signed credential and the issuer's keys:
 no evidence and no email can appear, since neither is in them."""
 
 from __future__ import annotations
@@ -65,7 +66,21 @@ def add_credential_routes(app: web.Application, services: Services) -> None:
 
     app.router.add_get(f"/issuers/{SLUG}", issuer)
     app.router.add_get(f"/issuers/{SLUG}/status/revocation", revocations)
+
+    async def badge(request: web.Request) -> web.Response:
+        public_id = request.match_info["public_id"]
+        try:
+            png = await services.credentials.badge(public_id)
+        except NotFound:
+            return _page(services, "credential_missing", 404)
+        return web.Response(
+            body=png, content_type="image/png",
+            headers={**JSON_HEADERS,
+                     "Content-Disposition": f'inline; filename="badge-{public_id}.png"'},
+        )  # fmt: skip
+
     app.router.add_get(f"/credentials/{UUID}.json", document)
+    app.router.add_get(f"/credentials/{UUID}/badge.png", badge)
     app.router.add_get(f"/credentials/{UUID}", page)
 
 

@@ -22,6 +22,7 @@ REASON_LIMIT = 500  # the reason rides in the button's value; platforms cap its 
 def register(r: Registry) -> None:
     # "credentials" already browses the catalog; what one holds is one's badges.
     r.command("badges", Role.TEACHER, rule=OWN, aliases=("earned",))(my_credentials)
+    r.command("badge", Role.TEACHER, rule=OWN)(badge)
     r.command("revoke", Role.DISTRICT_ADMIN, rule=OWN)(revoke)
     r.action(REVOKE, rule=for_roles(Role.DISTRICT_ADMIN))(revoke_confirmed)
     r.action(KEEP, rule=for_roles(Role.DISTRICT_ADMIN))(keep)
@@ -30,6 +31,17 @@ def register(r: Registry) -> None:
 async def my_credentials(turn: Turn, args: str) -> None:
     held = await turn.use.credentials.held_by(turn.me.actor)
     await turn.answer("credentials.j2", "my_credentials", held=held, now=turn.clock.now())
+
+
+async def badge(turn: Turn, args: str) -> None:
+    """``badge N``: the badge image (the credential baked in), the file and how to use them,
+    for the speaker's own Nth credential as ``badges`` numbers them."""
+    held = await turn.use.credentials.held_by(turn.me.actor)
+    word = args.strip().lstrip("#")
+    if not word.isdigit() or not 1 <= int(word) <= len(held):
+        await turn.answer("credentials.j2", "badge_which", count=len(held))
+        return
+    await turn.answer("credentials.j2", "badge", c=held[int(word) - 1], now=turn.clock.now())
 
 
 async def revoke(turn: Turn, args: str) -> None:

@@ -19,7 +19,7 @@ from coachbot.domain import credentials as ob
 from coachbot.domain import status_list
 from coachbot.domain.errors import NotFound
 from coachbot.domain.roles import Actor
-from coachbot.services.credentials import proof
+from coachbot.services.credentials import baking, proof
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys
@@ -42,6 +42,9 @@ class HeldCredential:
     valid_until: datetime | None
     revoked_at: datetime | None
     revoked_reason: str | None
+    json_url: str = ""  # the credential as a file, for a wallet
+    badge_url: str = ""  # the badge image with the credential baked in
+    issuer_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,9 +190,16 @@ class Credentials:
                     valid_until=_moment(row.document.get("validUntil")),
                     revoked_at=row.revoked_at,
                     revoked_reason=row.revoked_reason,
+                    json_url=self.addresses.credential(row.public_id) + ".json",
+                    badge_url=self.addresses.badge(row.public_id),
+                    issuer_name=str((row.document.get("issuer") or {}).get("name") or ""),
                 )
                 for row in rows
             ]
+
+    async def badge(self, public_id: str) -> bytes:
+        """The badge PNG with the credential baked in (``NotFound`` for an unknown id)."""
+        return baking.bake(dict((await self._row(public_id)).document))
 
     async def issued(self) -> list[dict[str, Any]]:
         """Every credential issued, oldest first, as signed."""

@@ -6,6 +6,7 @@ from the profile, and `coachbot credentials verify` checks a file and a link."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from PIL import Image
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
@@ -24,6 +26,7 @@ from coachbot.domain import status_list
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.credentials.addresses import Addresses
+from coachbot.services.credentials.baking import unbake
 from coachbot.services.credentials.resolving import KeyResolver
 from coachbot.services.credentials.verifying import CredentialVerifier
 from coachbot.settings import Settings
@@ -129,6 +132,26 @@ async def test_a_revoked_credential_says_so_everywhere(published) -> None:  # ty
     verdict = await outside.verify(row.document)
     assert verdict.revoked and verdict.check("status").reason == "revoked_listed"
     assert (await outside.verify(listed)).check("proof").ok  # the list is signed too
+
+
+async def test_the_badge_image_carries_the_credential_and_it_verifies(published) -> None:  # type: ignore[no-untyped-def]
+    services, base, row = published
+    async with aiohttp.ClientSession() as session, session.get(
+        f"{base}/credentials/{row.public_id}/badge.png"
+    ) as response:
+        assert response.status == 200 and response.headers["Content-Type"] == "image/png"
+        png = await response.read()
+    # The iTXt chunk "openbadgecredential", read back with Pillow: the credential as signed.
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        assert image.size == (512, 512)
+        baked = json.loads(image.text["openbadgecredential"])  # type: ignore[attr-defined]
+    assert baked == row.document and unbake(png) == row.document
+    assert leaks(png.decode("latin-1")) == []
+    # Another CoachBot, handed only the image, verifies what is inside it.
+    elsewhere = KeyResolver(services.db, Addresses("https://coachbot.other.example"), online=True)
+    verdict = await CredentialVerifier(services.db, services.clock, elsewhere).verify(baked)
+    assert verdict.valid and verdict.check("proof").ok
 
 
 async def test_an_unknown_credential_is_a_polite_404(published) -> None:  # type: ignore[no-untyped-def]
