@@ -24,6 +24,7 @@ from coachbot.conversation.nudges import NudgeDelivery
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
+from coachbot.services.awards.recognising import Recognitions
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys, KeySealer
@@ -109,6 +110,7 @@ class Services:
     outbox: OutboxHistory
     access: AccessFacts  # who stands how to an object; refusals in the audit trail
     credentials: Credentials  # Open Badges: keys, published credentials, verification
+    recognitions: Recognitions  # credentials earned elsewhere, recognised under the policy
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -134,6 +136,7 @@ class Services:
             outbox=self.outbox,
             access=self.access,
             credentials=self.credentials,
+            recognitions=self.recognitions,
         )
 
     async def aclose(self) -> None:
@@ -166,6 +169,7 @@ def build(
     keys = IssuerKeys(KeySealer(credential_key_secret(settings)), clock)
     issuer = CredentialIssuer(keys, addresses)
     reviews = ReviewService(db, clock, journey, issuer)
+    credentials = Credentials(db, clock, issuer, keys, addresses, Revocations(db, clock, reversal))
     return Services(
         settings=settings,
         clock=clock,
@@ -199,9 +203,8 @@ def build(
         calendar=CalendarLoader(db, clock),
         outbox=OutboxHistory(db, clock),
         access=AccessFacts(db, clock),
-        credentials=Credentials(
-            db, clock, issuer, keys, addresses, Revocations(db, clock, reversal)
-        ),
+        credentials=credentials,
+        recognitions=Recognitions(db, clock, credentials),
     )
 
 

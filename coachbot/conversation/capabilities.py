@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coachbot.services.awards.recognising import Recognitions
 from coachbot.services.credentials.publishing import Credentials
 from coachbot.services.district import CohortService, PersonSettingsService, PolicyAdmin
 from coachbot.services.evidence import (
@@ -55,3 +56,4 @@ class UseCases:
     outbox: OutboxHistory  # what was sent, and the dead letters admins may send again
     access: AccessFacts  # the refused attempts a district admin may look through
     credentials: Credentials  # a teacher's own signed credentials and their links
+    recognitions: Recognitions  # verifying in chat; credentials earned elsewhere recognised

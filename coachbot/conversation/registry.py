@@ -36,6 +36,9 @@ class CommandSpec:
     roles: frozenset[Role] = frozenset()  # empty: anyone in the roster
     aliases: tuple[str, ...] = ()
     rule: Rule = field(default_factory=Rule)
+    # A message starting with the command's word and carrying files goes to the command (a
+    # credential handed in as a file), not to the evidence basket.
+    takes_files: bool = False
 
 
 @dataclass
@@ -60,7 +63,12 @@ class Registry:
     sealed: bool = False
 
     def command(
-        self, name: str, *roles: Role, rule: Rule, aliases: tuple[str, ...] = ()
+        self,
+        name: str,
+        *roles: Role,
+        rule: Rule,
+        aliases: tuple[str, ...] = (),
+        takes_files: bool = False,
     ) -> Callable[[Handler], Handler]:
         """A typed command for ``roles`` (none: anyone); ``rule`` says on what. Its roles are
         the command's own, so help lists it only to those it is for."""
@@ -70,7 +78,9 @@ class Registry:
 
         def register(handler: Handler) -> Handler:
             self._open()
-            self.commands[name] = CommandSpec(name, handler, frozenset(roles), aliases, rule)
+            self.commands[name] = CommandSpec(
+                name, handler, frozenset(roles), aliases, rule, takes_files
+            )
             for alias in aliases:
                 self.aliases[alias] = name
             return handler

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from coachbot.domain.reviewer_policy import ReviewerPolicy
+
+if TYPE_CHECKING:
+    from coachbot.domain.recognition import RecognitionRule
 from coachbot.domain.roles import Role
 
 
@@ -47,6 +51,8 @@ class DistrictPolicy:
     peer_review: bool = False
     calibration_fraction: float = 0.0
     reviewers: ReviewerPolicy = field(default_factory=ReviewerPolicy)
+    # Credentials earned elsewhere and what each counts as here (domain.recognition).
+    recognitions: tuple[RecognitionRule, ...] = ()
 
     def needs_preapproval(self, credential_code: str) -> bool:
         if not self.preapproval_required:

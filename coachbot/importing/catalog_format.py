@@ -97,6 +97,15 @@ class QuietHoursIn(Strict):
     weekends: bool = True
 
 
+class RecognitionIn(Strict):
+    """A credential earned elsewhere (by issuer and achievement) and what it counts as here."""
+
+    issuer: str = Field(min_length=3)  # the outside issuer's id (a URL or a did:)
+    achievement: str = Field(min_length=1)  # its achievement's id or name
+    counts_as: Code
+    currency: CurrencyIn = CurrencyIn()  # what it brings here: by default nothing
+
+
 class PolicyIn(Strict):
     currency: CurrencyIn = CurrencyIn()
     stipend_budget: Money | None = None
@@ -110,6 +119,7 @@ class PolicyIn(Strict):
     peer_review: bool = False
     calibration_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
     reviewers: ReviewersIn = ReviewersIn()
+    recognitions: list[RecognitionIn] = []
 
 
 class RequirementIn(Strict):
@@ -277,6 +287,8 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
     if isinstance(catalog.policy.preapproval.credentials, list):
         for j, code in enumerate(catalog.policy.preapproval.credentials):
             check(("policy", "preapproval", "credentials", j), code)
+    for j, rule in enumerate(catalog.policy.recognitions):
+        check(("policy", "recognitions", j, "counts_as"), rule.counts_as)
     for code in catalog.policy.reviewers.designated:
         check(("policy", "reviewers", "designated", code), code)
     schools = [s.code for s in catalog.district.schools]

@@ -23,6 +23,7 @@ from coachbot.domain.catalog import (
     Stack,
 )
 from coachbot.domain.policy import Currency, DistrictPolicy, Window
+from coachbot.domain.recognition import RecognitionRule
 from coachbot.importing import located_yaml
 from coachbot.importing.catalog_format import (
     CatalogIn,
@@ -125,9 +126,7 @@ def _explain(name: str, raw: object, errors: list[Any]) -> list[Problem]:
         problems.append(Problem(name, located_yaml.line_of(raw, loc), _dotted(loc), message))
     # a merged "missing" may have been listed before its misspelling was seen
     return [
-        p
-        for p in problems
-        if not (p.message == MISSING and tuple(_undotted(p.where)) in merged)
+        p for p in problems if not (p.message == MISSING and tuple(_undotted(p.where)) in merged)
     ]
 
 
@@ -216,6 +215,12 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
             peer_review=p.peer_review,
             calibration_fraction=p.calibration_fraction,
             reviewers=p.reviewers.to_policy(),
+            recognitions=tuple(
+                RecognitionRule(
+                    r.issuer.strip(), r.achievement.strip(), r.counts_as, _currency(r.currency)
+                )
+                for r in p.recognitions
+            ),
         ),
         credentials=tuple(_credential(cr) for cr in c.credentials),
         currency_overrides={

@@ -15,6 +15,7 @@ from coachbot.domain.catalog import (
     Rubric,
 )
 from coachbot.domain.policy import Currency, DistrictPolicy, Window
+from coachbot.domain.recognition import RecognitionRule
 from coachbot.domain.roles import Role
 from coachbot.storage.codec_reviewers import reviewers_from_json, reviewers_to_json
 
@@ -43,6 +44,15 @@ def policy_to_json(policy: DistrictPolicy) -> dict[str, Any]:
         "peer_review": policy.peer_review,
         "calibration_fraction": policy.calibration_fraction,
         "reviewers": reviewers_to_json(policy.reviewers),
+        "recognitions": [
+            {
+                "issuer": r.issuer,
+                "achievement": r.achievement,
+                "counts_as": r.counts_as,
+                "currency": currency_to_json(r.currency),
+            }
+            for r in policy.recognitions
+        ],
     }
 
 
@@ -70,6 +80,15 @@ def policy_from_json(data: dict[str, Any]) -> DistrictPolicy:
         peer_review=data.get("peer_review", False),
         calibration_fraction=data.get("calibration_fraction", 0.0),
         reviewers=reviewers_from_json(data.get("reviewers") or {}),
+        recognitions=tuple(
+            RecognitionRule(
+                r["issuer"],
+                r["achievement"],
+                r["counts_as"],
+                currency_from_json(r.get("currency") or {}),
+            )
+            for r in data.get("recognitions", ())
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from coachbot.storage.catalog import (
 )
 from coachbot.storage.cohorts import Cohort, CohortMember
 from coachbot.storage.conversation import DraftItem, PersonSettings
-from coachbot.storage.issued import IssuedCredential, IssuerKey
+from coachbot.storage.issued import IssuedCredential, IssuerKey, Recognition
 from coachbot.storage.nudges import NudgeRow, SchoolBreak
 from coachbot.storage.people import District, Person, RoleGrantRow, School
 from coachbot.storage.platforms import KeptForm, PlatformAccount, WorkspaceLink
@@ -53,6 +53,7 @@ __all__ = [
     "PersonSettings",
     "PlatformAccount",
     "Pursuit",
+    "Recognition",
     "Review",
     "ReviewWait",
     "ReviewerLoad",

@@ -23,6 +23,7 @@ from coachbot.storage.models import (
     PathwayRow,
     Person,
     Pursuit,
+    Recognition,
     Review,
     RoleGrantRow,
     StackCredential,
@@ -120,7 +121,13 @@ async def _earned_codes(session: AsyncSession, teacher_id: int) -> set[str]:
         .join(Award, Award.credential_id == CredentialRow.id)
         .where(Award.teacher_id == teacher_id, Award.revoked_at.is_(None))
     )
-    return set(rows)
+    # Credentials earned elsewhere and recognised here count toward stacks and pathways.
+    recognised = await session.scalars(
+        select(CredentialRow.code)
+        .join(Recognition, Recognition.credential_id == CredentialRow.id)
+        .where(Recognition.teacher_id == teacher_id, Recognition.status == "recognised")
+    )
+    return set(rows) | set(recognised)
 
 
 async def record_completions(
