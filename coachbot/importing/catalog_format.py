@@ -61,6 +61,10 @@ class DistrictIn(Strict):
     name: Title
     timezone: str
     schools: list[SchoolIn] = Field(min_length=1)
+    # The district as an issuer of credentials (in each credential's issuer Profile).
+    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    image: str | None = Field(default=None, pattern=r"^https?://\S+$")
 
     _tz = field_validator("timezone")(_check_timezone)
 

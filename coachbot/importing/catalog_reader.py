@@ -54,6 +54,9 @@ class CatalogSpec:
     currency_overrides: dict[str, Currency]
     stacks: tuple[Stack, ...]
     pathways: tuple[Pathway, ...]
+    website: str | None = None  # the district as an issuer: its site, contact and picture
+    email: str | None = None
+    image: str | None = None
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -192,6 +195,9 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
         slug=c.district.slug,
         name=c.district.name,
         timezone=c.district.timezone,
+        website=c.district.website,
+        email=c.district.email,
+        image=c.district.image,
         schools=tuple(SchoolSpec(s.code, s.name, tuple(s.goals)) for s in c.district.schools),
         policy=DistrictPolicy(
             timezone=c.district.timezone,

@@ -25,6 +25,7 @@ from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys
 from coachbot.services.credentials.resolving import KeyResolver
 from coachbot.services.credentials.revoking import Revocable, Revocations
+from coachbot.services.credentials.showing import IssuerPages
 from coachbot.services.credentials.verifying import CredentialVerifier
 from coachbot.storage.database import Database
 from coachbot.storage.models import Award, District, IssuedCredential
@@ -62,6 +63,8 @@ class CredentialPage:
     revoked_at: datetime | None
     revoked_reason: str | None
     json_url: str
+    badge_url: str = ""  # the badge image, shown on the page (same origin)
+    achievement_url: str = ""  # the Achievement's own page
 
 
 def _moment(value: Any) -> datetime | None:
@@ -86,6 +89,7 @@ class Credentials:
         self.keys = keys
         self.addresses = addresses
         self.revocations = revocations
+        self.pages = IssuerPages(db, issuer, addresses)  # the issuer's pages for people
 
     def verifier(self, *, online: bool = False) -> CredentialVerifier:
         return CredentialVerifier(
@@ -225,4 +229,6 @@ class Credentials:
             revoked_at=row.revoked_at,
             revoked_reason=row.revoked_reason,
             json_url=self.addresses.credential(public_id) + ".json",
+            badge_url=f"/credentials/{public_id}/badge.png",
+            achievement_url=str(achievement.get("id") or ""),
         )

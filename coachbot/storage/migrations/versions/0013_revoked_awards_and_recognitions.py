@@ -1,5 +1,6 @@
 """revoked awards and recognitions: an award whose credential an admin revoked no longer
-counts; credentials earned elsewhere, recognised under the district's policy
+counts; credentials earned elsewhere, recognised under the district's policy; the district's
+website, email and image for its issuer profile
 
 Revision ID: 0013
 Revises: 0011
@@ -22,6 +23,11 @@ def upgrade() -> None:
     json = sa.JSON().with_variant(sa.JSON(none_as_null=True), "postgresql")
     with op.batch_alter_table("awards") as batch:
         batch.add_column(sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
+    # The district as an issuer: its website, contact email and image (from the catalog).
+    with op.batch_alter_table("districts") as batch:
+        batch.add_column(sa.Column("website", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("email", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("image", sa.Text(), nullable=True))
     op.create_table(
         "recognitions",
         sa.Column("id", big, autoincrement=True, nullable=False),
@@ -61,5 +67,9 @@ def downgrade() -> None:
     op.drop_index("ix_recognitions_district_status", table_name="recognitions")
     op.drop_index("ix_recognitions_teacher_id", table_name="recognitions")
     op.drop_table("recognitions")
+    with op.batch_alter_table("districts") as batch:
+        batch.drop_column("image")
+        batch.drop_column("email")
+        batch.drop_column("website")
     with op.batch_alter_table("awards") as batch:
         batch.drop_column("revoked_at")
