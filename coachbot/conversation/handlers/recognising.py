@@ -25,7 +25,7 @@ DECLINE = Action("decline_recognition")
 
 
 def register(r: Registry) -> None:
-    r.command("verify", rule=OWN, aliases=("check",), takes_files=True)(verify)
+    r.command("verify", rule=OWN, takes_files=True)(verify)
     r.command("recognize", Role.TEACHER, rule=OWN, aliases=("recognise",), takes_files=True)(
         recognize
     )
