@@ -21,13 +21,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     json = sa.JSON().with_variant(sa.JSON(none_as_null=True), "postgresql")
-    with op.batch_alter_table("awards") as batch:
-        batch.add_column(sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE (no batch copy): SQLite adds and drops a nullable column in place, and
+    # copying districts or awards would trip the foreign keys that point at them.
+    op.add_column("awards", sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
     # The district as an issuer: its website, contact email and image (from the catalog).
-    with op.batch_alter_table("districts") as batch:
-        batch.add_column(sa.Column("website", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("email", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("image", sa.Text(), nullable=True))
+    for column in ("website", "email", "image"):
+        op.add_column("districts", sa.Column(column, sa.Text(), nullable=True))
     op.create_table(
         "recognitions",
         sa.Column("id", big, autoincrement=True, nullable=False),
@@ -67,9 +66,6 @@ def downgrade() -> None:
     op.drop_index("ix_recognitions_district_status", table_name="recognitions")
     op.drop_index("ix_recognitions_teacher_id", table_name="recognitions")
     op.drop_table("recognitions")
-    with op.batch_alter_table("districts") as batch:
-        batch.drop_column("image")
-        batch.drop_column("email")
-        batch.drop_column("website")
-    with op.batch_alter_table("awards") as batch:
-        batch.drop_column("revoked_at")
+    for column in ("image", "email", "website"):
+        op.drop_column("districts", column)
+    op.drop_column("awards", "revoked_at")
