@@ -43,7 +43,7 @@ async def screenshot(url: str, path: Path) -> None:
     await browse(url, f"--screenshot={path}")
     with Image.open(path) as image:
         assert image.size == (1000, 1100)
-        assert len(set(image.convert("L").getdata())) > 10  # something was drawn, not blank
+        assert len(image.convert("L").getcolors() or []) > 10  # something was drawn, not blank
 
 
 async def test_the_pages_render_in_a_browser_valid_then_revoked(  # type: ignore[no-untyped-def]
