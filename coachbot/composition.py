@@ -24,10 +24,17 @@ from coachbot.conversation.nudges import NudgeDelivery
 from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
+from coachbot.services.awards.recognising import Recognitions
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys, KeySealer
 from coachbot.services.credentials.publishing import Credentials
+from coachbot.services.credentials.reversal import (
+    CreditReversal,
+    MarkAwardRevoked,
+    OneAfterAnother,
+)
+from coachbot.services.credentials.revoking import Revocations
 from coachbot.services.district import (
     CohortService,
     PeopleDirectory,
@@ -115,6 +122,7 @@ class Services:
     committees: CommitteeService  # pathway outcomes voted on by their committee
     downloads: Downloads  # files made for one person in chat, behind a signed link
     ledger_files: LedgerFiles  # the HR export and a teacher's own record, as links
+    recognitions: Recognitions  # credentials earned elsewhere, recognised under the policy
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -143,15 +151,20 @@ class Services:
             ledger=self.ledger,
             ledger_files=self.ledger_files,
             committees=self.committees,
+            recognitions=self.recognitions,
         )
 
     async def aclose(self) -> None:
         await self.db.dispose()
 
 
-def build(settings: Settings, clock: Clock | None = None) -> Services:
+def build(
+    settings: Settings, clock: Clock | None = None, *, reversal: CreditReversal | None = None
+) -> Services:
     """Build every service against ``settings.database_url``. Logging is the caller's to set
-    up (the CLI does it once, from the settings); building never touches it."""
+    up (the CLI does it once, from the settings); building never touches it. ``reversal``
+    undoes what a revoked credential's award brought (the default: the award stops counting
+    and the ledger writes reversing entries)."""
     clock = clock or SystemClock()
     db = Database(settings.database_url, echo=settings.db_echo)
     journey = JourneyService(db, clock)
@@ -170,7 +183,12 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     keys = IssuerKeys(KeySealer(credential_key_secret(settings)), clock)
     issuer = CredentialIssuer(keys, addresses)
     reviews = ReviewService(db, clock, journey, issuer)
+    ledger = LedgerService(db, clock)
+    # Revoking undoes what the award brought: it stops counting, and the ledger takes
+    # its credits back with reversing entries (never an edit).
+    reversal = reversal or OneAfterAnother(MarkAwardRevoked(db, clock), ledger)
     downloads = Downloads(settings.evidence_folder() / "downloads", links, clock)
+    credentials = Credentials(db, clock, issuer, keys, addresses, Revocations(db, clock, reversal))
     return Services(
         settings=settings,
         clock=clock,
@@ -204,8 +222,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         calendar=CalendarLoader(db, clock),
         outbox=OutboxHistory(db, clock),
         access=AccessFacts(db, clock),
-        credentials=Credentials(db, clock, issuer, keys, addresses),
-        ledger=LedgerService(db, clock),
+        credentials=credentials,
+        recognitions=Recognitions(db, clock, credentials),
+        ledger=ledger,
         committees=CommitteeService(db, clock),
         downloads=downloads,
         ledger_files=LedgerFiles(db, downloads, links, addresses),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coachbot.services.awards.recognising import Recognitions
 from coachbot.services.credentials.publishing import Credentials
 from coachbot.services.district import CohortService, PersonSettingsService, PolicyAdmin
 from coachbot.services.evidence import (
@@ -61,3 +62,4 @@ class UseCases:
     ledger: LedgerService  # totals by fiscal year, stipends to payroll, the year's budget
     committees: CommitteeService  # the requests a committee votes on, and the votes
     ledger_files: LedgerFiles  # the HR export (admins) and a teacher's own record, as links
+    recognitions: Recognitions  # verifying in chat; credentials earned elsewhere recognised

@@ -244,9 +244,10 @@ class Conversation:
 
     async def _direct_message(self, turn: Turn, event: DirectMessage) -> None:
         match = WORD.match(event.text or "")
-        if match and not event.files:
+        if match:
             word, rest = self.registry.joined(match.group(1).lower(), match.group(2))
-            if self.registry.lookup(word) is not None:
+            spec = self.registry.lookup(word)
+            if spec is not None and (not event.files or spec.takes_files):
                 await self.run_command(turn, word, rest)
                 return
         if not event.files and await self._small_talk(turn):

@@ -38,6 +38,9 @@ class CommandSpec:
     rule: Rule = field(default_factory=Rule)
     # Answers a typed number that names nothing ("approve 99"): with the person's own.
     missing: Callable[[Turn, int], Awaitable[None]] | None = None
+    # A message starting with the command's word and carrying files goes to the command (a
+    # credential handed in as a file), not to the evidence basket.
+    takes_files: bool = False
 
 
 @dataclass
@@ -71,6 +74,7 @@ class Registry:
         rule: Rule,
         aliases: tuple[str, ...] = (),
         missing: Callable[[Turn, int], Awaitable[None]] | None = None,
+        takes_files: bool = False,
     ) -> Callable[[Handler], Handler]:
         """A typed command for ``roles`` (none: anyone); ``rule`` says on what. Its roles are
         the command's own, so help lists it only to those it is for."""
@@ -81,7 +85,7 @@ class Registry:
         def register(handler: Handler) -> Handler:
             self._open()
             self.commands[name] = CommandSpec(
-                name, handler, frozenset(roles), aliases, rule, missing
+                name, handler, frozenset(roles), aliases, rule, missing, takes_files
             )
             for alias in aliases:
                 self.aliases[alias] = name

@@ -46,6 +46,7 @@ class NudgeKind(StrEnum):
     REVIEW_HANDED = "review_handed"  # to a reviewer: a colleague handed them a review
     WINDOW_EXTENDED = "window_extended"  # to a teacher: an admin gave them (or their cohort) time
     COMMITTEE_DECIDED = "committee_decided"  # to a teacher: a pathway's outcome granted, or not yet
+    CREDENTIAL_REVOKED = "credential_revoked"  # to the earner: an admin revoked it, and why
 
 
 # Higher is more important. A teacher's weekly cap keeps the most important first:
@@ -78,6 +79,7 @@ PRIORITY: dict[NudgeKind, int] = {
     NudgeKind.REVIEW_HANDED: 70,
     NudgeKind.WINDOW_EXTENDED: 95,
     NudgeKind.COMMITTEE_DECIDED: 95,
+    NudgeKind.CREDENTIAL_REVOKED: 95,
 }
 # Rows that wait for another row (named by key in their ``after`` param) to be sent or read.
 FOLLOWS = frozenset({NudgeKind.AWARD_ANNOUNCEMENT})

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from coachbot.domain.reviewer_policy import ReviewerPolicy
+
+if TYPE_CHECKING:
+    from coachbot.domain.recognition import RecognitionRule
 from coachbot.domain.roles import Role
 
 
@@ -70,6 +74,8 @@ class DistrictPolicy:
     peer_review: bool = False
     calibration_fraction: float = 0.0
     reviewers: ReviewerPolicy = field(default_factory=ReviewerPolicy)
+    # Credentials earned elsewhere and what each counts as here (domain.recognition).
+    recognitions: tuple[RecognitionRule, ...] = ()
     # What earning brings (the ledger): the fiscal year's first day ("07-01"), the committees,
     # the committee that votes on pre-approval (None: any approver alone), salary advancement
     # only for pre-approved credentials, a stipend cap per teacher per fiscal year, and each

@@ -61,6 +61,10 @@ class DistrictIn(Strict):
     name: Title
     timezone: str
     schools: list[SchoolIn] = Field(min_length=1)
+    # The district as an issuer of credentials (in each credential's issuer Profile).
+    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    image: str | None = Field(default=None, pattern=r"^https?://\S+$")
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -114,6 +118,15 @@ class QuietHoursIn(Strict):
     weekends: bool = True
 
 
+class RecognitionIn(Strict):
+    """A credential earned elsewhere (by issuer and achievement) and what it counts as here."""
+
+    issuer: str = Field(min_length=3)  # the outside issuer's id (a URL or a did:)
+    achievement: str = Field(min_length=1)  # its achievement's id or name
+    counts_as: Code
+    currency: CurrencyIn = CurrencyIn()  # what it brings here: by default nothing
+
+
 class PolicyIn(Strict):
     currency: CurrencyIn = CurrencyIn()
     stipend_budget: Money | None = None
@@ -134,6 +147,7 @@ class PolicyIn(Strict):
     salary_needs_preapproval: bool = False
     stipend_cap_per_teacher: Money | None = None
     school_currency: dict[Code, CurrencyIn] = {}
+    recognitions: list[RecognitionIn] = []
 
 
 class RequirementIn(Strict):
@@ -314,6 +328,8 @@ def reference_problems(catalog: CatalogIn) -> list[tuple[tuple[str | int, ...], 
     if isinstance(catalog.policy.preapproval.credentials, list):
         for j, code in enumerate(catalog.policy.preapproval.credentials):
             check(("policy", "preapproval", "credentials", j), code)
+    for j, rule in enumerate(catalog.policy.recognitions):
+        check(("policy", "recognitions", j, "counts_as"), rule.counts_as)
     for code in catalog.policy.reviewers.designated:
         check(("policy", "reviewers", "designated", code), code)
     schools = [s.code for s in catalog.district.schools]

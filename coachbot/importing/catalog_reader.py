@@ -23,6 +23,7 @@ from coachbot.domain.catalog import (
     Stack,
 )
 from coachbot.domain.policy import Committee, Currency, DistrictPolicy, Window
+from coachbot.domain.recognition import RecognitionRule
 from coachbot.importing import located_yaml
 from coachbot.importing.catalog_format import (
     CatalogIn,
@@ -53,6 +54,9 @@ class CatalogSpec:
     currency_overrides: dict[str, Currency]
     stacks: tuple[Stack, ...]
     pathways: tuple[Pathway, ...]
+    website: str | None = None  # the district as an issuer: its site, contact and picture
+    email: str | None = None
+    image: str | None = None
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -192,6 +196,9 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
         slug=c.district.slug,
         name=c.district.name,
         timezone=c.district.timezone,
+        website=c.district.website,
+        email=c.district.email,
+        image=c.district.image,
         schools=tuple(SchoolSpec(s.code, s.name, tuple(s.goals)) for s in c.district.schools),
         policy=DistrictPolicy(
             timezone=c.district.timezone,
@@ -225,6 +232,12 @@ def _to_spec(c: CatalogIn) -> CatalogSpec:
                 None if p.stipend_cap_per_teacher is None else int(p.stipend_cap_per_teacher * 100)
             ),
             school_currency=tuple((code, _currency(c)) for code, c in p.school_currency.items()),
+            recognitions=tuple(
+                RecognitionRule(
+                    r.issuer.strip(), r.achievement.strip(), r.counts_as, _currency(r.currency)
+                )
+                for r in p.recognitions
+            ),
         ),
         credentials=tuple(_credential(cr) for cr in c.credentials),
         currency_overrides={

@@ -15,6 +15,7 @@ from coachbot.domain.catalog import (
     Rubric,
 )
 from coachbot.domain.policy import Committee, Currency, DistrictPolicy, Window
+from coachbot.domain.recognition import RecognitionRule
 from coachbot.domain.roles import Role
 from coachbot.storage.codec_reviewers import reviewers_from_json, reviewers_to_json
 
@@ -57,6 +58,15 @@ def policy_to_json(policy: DistrictPolicy) -> dict[str, Any]:
         "salary_needs_preapproval": policy.salary_needs_preapproval,
         "stipend_cap_per_teacher_cents": policy.stipend_cap_per_teacher_cents,
         "school_currency": {code: currency_to_json(c) for code, c in policy.school_currency},
+        "recognitions": [
+            {
+                "issuer": r.issuer,
+                "achievement": r.achievement,
+                "counts_as": r.counts_as,
+                "currency": currency_to_json(r.currency),
+            }
+            for r in policy.recognitions
+        ],
     }
 
 
@@ -99,6 +109,15 @@ def policy_from_json(data: dict[str, Any]) -> DistrictPolicy:
         stipend_cap_per_teacher_cents=data.get("stipend_cap_per_teacher_cents"),
         school_currency=tuple(
             (code, currency_from_json(c)) for code, c in (data.get("school_currency") or {}).items()
+        ),
+        recognitions=tuple(
+            RecognitionRule(
+                r["issuer"],
+                r["achievement"],
+                r["counts_as"],
+                currency_from_json(r.get("currency") or {}),
+            )
+            for r in data.get("recognitions", ())
         ),
     )
 

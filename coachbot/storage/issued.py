@@ -52,3 +52,28 @@ class IssuedCredential(Base):
     issued_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Recognition(Base):
+    """A credential earned elsewhere that a teacher handed in: verified, matched to the
+    district's policy, then confirmed (or declined) by an admin. Never an award."""
+
+    __tablename__ = "recognitions"
+    __table_args__ = (
+        Index("ix_recognitions_teacher_id", "teacher_id"),
+        Index("ix_recognitions_district_status", "district_id", "status"),
+    )
+
+    id: Mapped[IdPk]
+    district_id: Mapped[int] = mapped_column(BigId, ForeignKey("districts.id"))
+    teacher_id: Mapped[int] = mapped_column(BigId, ForeignKey("people.id"))
+    credential_id: Mapped[int] = mapped_column(BigId, ForeignKey("credentials.id"))  # counts as
+    issuer: Mapped[str] = mapped_column(Text)  # the outside issuer's id
+    issuer_name: Mapped[str] = mapped_column(Text)
+    achievement: Mapped[str] = mapped_column(Text)  # the outside achievement's name
+    document: Mapped[dict[str, Any]]  # the credential as handed in (its proof checked)
+    currency: Mapped[dict[str, Any]]  # what the policy says it brings (often nothing)
+    status: Mapped[str] = mapped_column(String(16))  # pending | recognised | declined
+    asked_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("people.id"))

@@ -11,7 +11,7 @@ from coachbot.storage.catalog import (
 )
 from coachbot.storage.cohorts import Cohort, CohortMember
 from coachbot.storage.conversation import DraftItem, PersonSettings
-from coachbot.storage.issued import IssuedCredential, IssuerKey
+from coachbot.storage.issued import IssuedCredential, IssuerKey, Recognition
 from coachbot.storage.ledger import CommitteeRequest, CommitteeVote, LedgerEntry
 from coachbot.storage.nudges import NudgeRow, SchoolBreak
 from coachbot.storage.people import District, Person, RoleGrantRow, School
@@ -57,6 +57,7 @@ __all__ = [
     "PersonSettings",
     "PlatformAccount",
     "Pursuit",
+    "Recognition",
     "Review",
     "ReviewWait",
     "ReviewerLoad",

@@ -179,6 +179,8 @@ class Award(Base):
     stipend_status: Mapped[str] = mapped_column(String(16))
     cpd_units: Mapped[int]
     assertion_id: Mapped[str] = mapped_column(String(36), unique=True)  # the portable badge's id
+    # Its credential was revoked: the award no longer counts (credit, budgets, routing, stacks).
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Completion(Base):

@@ -22,6 +22,12 @@ async def test_a_teacher_lists_their_credentials_with_links(district: Services) 
     assert "*Questioning for Discourse*, earned September 8, 2026" in said
     assert row.document["id"] in said
     assert "check it with no account" in said
+    assert "1. *Questioning for Discourse*" in said and "Say *badge 1*" in said
+    said = await room.as_(ANA).command("badge", "1")
+    assert f"{row.document['id']}/badge.png" in said and f"{row.document['id']}.json" in said
+    assert "Licenses & certifications" in said and "Issuing organization: Testville" in said
+    assert "Which one?" in await room.as_(ANA).command("badge", "7")
+    assert "no badge to give" in await room.as_(BEN).command("badge", "1")
     assert row.document["id"] not in await room.as_(BEN).command("earned")
     await district.credentials.revoke(row.public_id, "awarded in error")
     said = await room.as_(ANA).command("badges")

@@ -141,8 +141,9 @@ async def add_cohort(
         return cohort.id
 
 
-async def add_award(services: Services, world: World, holder: str, code: str) -> None:
-    """``holder`` earned ``code`` earlier (reviewed by nobody in particular: setup only)."""
+async def add_award(services: Services, world: World, holder: str, code: str) -> int:
+    """``holder`` earned ``code`` earlier (reviewed by nobody in particular: setup only);
+    returns the award's id."""
     pursuit_id = await add_waiting(services, world, holder, code, kind="formal")
     now = services.clock.now()
     async with services.db.write() as session:
@@ -165,22 +166,23 @@ async def add_award(services: Services, world: World, holder: str, code: str) ->
         )
         session.add(review)
         await session.flush()
-        session.add(
-            Award(
-                pursuit_id=pursuit_id,
-                district_id=world.district_id,
-                teacher_id=world.people[holder],
-                credential_id=world.credentials[code],
-                review_id=review.id,
-                awarded_at=now - timedelta(days=25),
-                hours=0,
-                points=0,
-                stipend_cents=0,
-                stipend_status="none",
-                cpd_units=0,
-                assertion_id=f"setup-{pursuit_id}",
-            )
+        award = Award(
+            pursuit_id=pursuit_id,
+            district_id=world.district_id,
+            teacher_id=world.people[holder],
+            credential_id=world.credentials[code],
+            review_id=review.id,
+            awarded_at=now - timedelta(days=25),
+            hours=0,
+            points=0,
+            stipend_cents=0,
+            stipend_status="none",
+            cpd_units=0,
+            assertion_id=f"setup-{pursuit_id}",
         )
+        session.add(award)
+        await session.flush()
+        return award.id
 
 
 async def set_reviewers(services: Services, reviewers: ReviewerPolicy) -> None:

@@ -112,7 +112,7 @@ async def test_feedback_waits_out_the_night_but_ignores_mute_and_the_cap(
     # The link to her signed credential, where anyone can check it (it is issued with the award).
     async with district.db.read() as session:
         (document,) = await session.scalars(select(IssuedCredential.document))
-    assert "anyone you share this link with can check it" in earned
+    assert "anyone you share this link with can check that it is genuine" in earned
     assert document["id"] in earned and "/credentials/" in document["id"]
 
 

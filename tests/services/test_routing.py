@@ -11,6 +11,7 @@ from coachbot.composition import Services
 from coachbot.domain.errors import NotPermitted, PreconditionFailed
 from coachbot.domain.reviewer_policy import Conflict, OfficialReviewer, ReviewerPolicy
 from coachbot.domain.roles import Actor
+from coachbot.services.credentials.reversal import MarkAwardRevoked
 from coachbot.services.district.people import actor_by_email
 from coachbot.storage.models import NudgeRow
 from tests.services.routing_world import (
@@ -75,6 +76,16 @@ async def test_qualified_only_waits_for_someone_qualified(services: Services) ->
     await add_person(services, world, "Hold", "teacher", "facilitator")
     await add_award(services, world, "Hold", "C-ONE")
     assert await reviewer_of(services, world, pursuit) == "Hold"
+
+
+async def test_a_revoked_credential_qualifies_nobody(services: Services) -> None:
+    world = await make_world(services, ReviewerPolicy(qualified_only=True))
+    await add_person(services, world, "Hold", "teacher", "facilitator")
+    await add_person(services, world, "Tess", "teacher")
+    award = await add_award(services, world, "Hold", "C-ONE")
+    await MarkAwardRevoked(services.db, services.clock).reverse(award, "awarded in error")
+    # Hold's C-ONE was revoked: with qualified reviewers only, Tess's work waits.
+    assert await reviewer_of(services, world, await add_waiting(services, world, "Tess")) is None
 
 
 async def test_formal_submissions_go_to_the_official_reviewers_in_the_districts_order(

@@ -23,6 +23,7 @@ from coachbot.conversation.handlers import (
     nudging,
     onboarding,
     planning,
+    recognising,
     reviews,
 )
 from coachbot.conversation.registry import Registry
@@ -48,6 +49,7 @@ MODULES = (
     extensions,
     attempts,
     credentials,
+    recognising,
 )
 
 # The order `help` lists a person's commands in: getting started, a teacher's journey, then
@@ -56,8 +58,9 @@ HELP_ORDER = (
     "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
     "catalog", "show", "colleagues", "choose", "status", "feedback", "withdraw", "helpme",
     "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck", "files",
-    "badges", "queue", "review", "handoff", "approvals", "approve", "cohort", "extend", "policy",
-    "progress", "calibration", "undelivered",
+    "badges", "badge", "verify", "recognize", "queue", "review", "handoff", "approvals",
+    "approve", "cohort", "extend", "policy",
+    "progress", "calibration", "undelivered", "revoke", "recognitions",
 )  # fmt: skip
 
 

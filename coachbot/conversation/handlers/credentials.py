@@ -1,18 +1,83 @@
-"""A teacher's own credentials: each earned one, signed by the district, with its link."""
+"""Signed credentials in chat: a teacher's own (``badges``), and an admin revoking one.
+
+Revoking asks first: ``revoke LINK REASON`` shows what would be revoked, from whom and why,
+with a yes and a no; only the yes changes anything. The service refuses a credential of
+another district as if it did not exist.
+"""
 
 from __future__ import annotations
 
-from coachbot.conversation.authorization import OWN
-from coachbot.conversation.registry import Registry
+from coachbot.conversation.authorization import OWN, for_roles
+from coachbot.conversation.registry import Action, Registry
 from coachbot.conversation.turn import Turn
+from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
+from coachbot.services.credentials.revoking import public_id_of
+
+REVOKE = Action("revoke_credential")
+KEEP = Action("keep_credential")
+REASON_LIMIT = 500  # the reason rides in the button's value; platforms cap its length
 
 
 def register(r: Registry) -> None:
     # "credentials" already browses the catalog; what one holds is one's badges.
     r.command("badges", Role.TEACHER, rule=OWN, aliases=("earned",))(my_credentials)
+    r.command("badge", Role.TEACHER, rule=OWN)(badge)
+    r.command("revoke", Role.DISTRICT_ADMIN, rule=OWN)(revoke)
+    r.action(REVOKE, rule=for_roles(Role.DISTRICT_ADMIN))(revoke_confirmed)
+    r.action(KEEP, rule=for_roles(Role.DISTRICT_ADMIN))(keep)
 
 
 async def my_credentials(turn: Turn, args: str) -> None:
     held = await turn.use.credentials.held_by(turn.me.actor)
     await turn.answer("credentials.j2", "my_credentials", held=held, now=turn.clock.now())
+
+
+async def badge(turn: Turn, args: str) -> None:
+    """``badge N``: the badge image (the credential baked in), the file and how to use them,
+    for the speaker's own Nth credential as ``badges`` numbers them."""
+    held = await turn.use.credentials.held_by(turn.me.actor)
+    word = args.strip().lstrip("#")
+    if not word.isdigit() or not 1 <= int(word) <= len(held):
+        await turn.answer("credentials.j2", "badge_which", count=len(held))
+        return
+    await turn.answer("credentials.j2", "badge", c=held[int(word) - 1], now=turn.clock.now())
+
+
+async def revoke(turn: Turn, args: str) -> None:
+    link, _, reason = args.strip().partition(" ")
+    reason = " ".join(reason.split())[:REASON_LIMIT]
+    if not link or not reason:
+        raise InvalidInput(field="revoke", hint="revoke_usage")
+    public_id = public_id_of(link)
+    about = await turn.use.credentials.about(turn.me.actor, public_id)
+    if about.revoked_at is not None:
+        await turn.answer("credentials.j2", "revoke_already", c=about)
+        return
+    buttons = [
+        turn.say.button("revoke_yes", REVOKE, f"{public_id}|{reason}"),
+        turn.say.button("revoke_no", KEEP, public_id, primary=True),
+    ]
+    await turn.reply(
+        turn.say.reply("credentials.j2", "revoke_ask", c=about, reason=reason, buttons=buttons)
+    )
+
+
+async def revoke_confirmed(turn: Turn, value: str) -> None:
+    public_id, _, reason = value.partition("|")
+    if not reason.strip():
+        raise InvalidInput(field="revoke", hint="revoke_usage")
+    about = await turn.use.credentials.about(turn.me.actor, public_id_of(public_id))
+    if about.revoked_at is not None:  # pressed twice, or revoked meanwhile
+        await turn.answer("credentials.j2", "revoke_already", c=about)
+        return
+    row = await turn.use.credentials.revoke(about.public_id, reason.strip(), by=turn.me.actor)
+    await turn.answer(
+        "credentials.j2", "revoke_done", name=about.name, teacher=about.teacher,
+        when=row.revoked_at, reason=row.revoked_reason,
+    )  # fmt: skip
+    turn.queued_news()  # the teacher's news was written with the revocation
+
+
+async def keep(turn: Turn, value: str) -> None:
+    await turn.answer("credentials.j2", "revoke_kept")

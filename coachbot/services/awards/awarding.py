@@ -32,6 +32,7 @@ from coachbot.storage.models import (
     PathwayRow,
     Person,
     Pursuit,
+    Recognition,
     Review,
     School,
     StackCredential,
@@ -64,7 +65,9 @@ async def grant_award(
     year = year_of(policy, now)
     earned_before = (
         await session.scalar(
-            select(func.count()).select_from(Award).where(Award.teacher_id == pursuit.teacher_id)
+            select(func.count())
+            .select_from(Award)
+            .where(Award.teacher_id == pursuit.teacher_id, Award.revoked_at.is_(None))
         )
         or 0
     )
@@ -140,9 +143,15 @@ async def _earned_codes(session: AsyncSession, teacher_id: int) -> set[str]:
     rows = await session.scalars(
         select(CredentialRow.code)
         .join(Award, Award.credential_id == CredentialRow.id)
-        .where(Award.teacher_id == teacher_id)
+        .where(Award.teacher_id == teacher_id, Award.revoked_at.is_(None))
     )
-    return set(rows)
+    # Credentials earned elsewhere and recognised here count toward stacks and pathways.
+    recognised = await session.scalars(
+        select(CredentialRow.code)
+        .join(Recognition, Recognition.credential_id == CredentialRow.id)
+        .where(Recognition.teacher_id == teacher_id, Recognition.status == "recognised")
+    )
+    return set(rows) | set(recognised)
 
 
 async def record_completions(

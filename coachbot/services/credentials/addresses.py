@@ -29,3 +29,7 @@ class Addresses:
 
     def credential(self, public_id: str) -> str:
         return f"{self.base}{CREDENTIALS}{public_id}"
+
+    def badge(self, public_id: str) -> str:
+        """The badge image with the credential baked in."""
+        return f"{self.credential(public_id)}/badge.png"

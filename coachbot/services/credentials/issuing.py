@@ -61,7 +61,10 @@ class CredentialIssuer:
 
     def issuer_of(self, district: District) -> ob.Issuer:
         here = self.addresses.issuer(district.slug)
-        return ob.Issuer(id=here, name=district.name, url=here)
+        return ob.Issuer(
+            id=here, name=district.name, url=district.website or here,
+            email=district.email, image=district.image,
+        )  # fmt: skip
 
     async def issue(self, session: AsyncSession, award: Award) -> IssuedCredential:
         """Sign and keep the credential of ``award`` (once: a second call returns the first)."""

@@ -19,13 +19,14 @@ from coachbot.domain import credentials as ob
 from coachbot.domain import status_list
 from coachbot.domain.errors import NotFound
 from coachbot.domain.roles import Actor
-from coachbot.services.credentials import proof
+from coachbot.services.credentials import baking, proof
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys
 from coachbot.services.credentials.resolving import KeyResolver
+from coachbot.services.credentials.revoking import Revocable, Revocations
+from coachbot.services.credentials.showing import IssuerPages
 from coachbot.services.credentials.verifying import CredentialVerifier
-from coachbot.services.record import audit
 from coachbot.storage.database import Database
 from coachbot.storage.models import Award, District, IssuedCredential
 
@@ -42,6 +43,9 @@ class HeldCredential:
     valid_until: datetime | None
     revoked_at: datetime | None
     revoked_reason: str | None
+    json_url: str = ""  # the credential as a file, for a wallet
+    badge_url: str = ""  # the badge image with the credential baked in
+    issuer_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class CredentialPage:
     revoked_at: datetime | None
     revoked_reason: str | None
     json_url: str
+    badge_url: str = ""  # the badge image, shown on the page (same origin)
+    achievement_url: str = ""  # the Achievement's own page
 
 
 def _moment(value: Any) -> datetime | None:
@@ -75,12 +81,15 @@ class Credentials:
         issuer: CredentialIssuer,
         keys: IssuerKeys,
         addresses: Addresses,
+        revocations: Revocations,
     ) -> None:
         self.db = db
         self.clock = clock
         self.issuer = issuer
         self.keys = keys
         self.addresses = addresses
+        self.revocations = revocations
+        self.pages = IssuerPages(db, issuer, addresses)  # the issuer's pages for people
 
     def verifier(self, *, online: bool = False) -> CredentialVerifier:
         return CredentialVerifier(
@@ -96,26 +105,18 @@ class Credentials:
             row = await self.keys.rotate(session, district.id)
             return row.key_id, district.name
 
-    async def revoke(self, public_id: str, reason: str) -> IssuedCredential:
+    async def revoke(
+        self, public_id: str, reason: str, *, by: Actor | None = None
+    ) -> IssuedCredential:
         """Withdraw a credential: its bit is set in the district's revocation list, its page
-        says revoked, and the audit trail keeps who (the district) and why. Revoking twice
-        keeps the first date and reason."""
-        async with self.db.write() as session:
-            row = await session.scalar(
-                select(IssuedCredential)
-                .where(IssuedCredential.public_id == public_id)
-                .with_for_update()
-            )
-            if row is None:
-                raise NotFound(what="credential", key=public_id)
-            if row.revoked_at is None:
-                row.revoked_at, row.revoked_reason = self.clock.now(), reason
-                audit.record(
-                    session, at=row.revoked_at, actor=Actor.system(row.district_id),
-                    district_id=row.district_id, subject_type="credential", subject_id=row.id,
-                    action="revoke_credential", details={"reason": reason, "award": row.award_id},
-                )  # fmt: skip
-            return row
+        says revoked, the teacher is told, the audit trail keeps who and why, and the award's
+        credit is reversed. Revoking twice keeps the first date and reason."""
+        row, _ = await self.revocations.revoke(public_id, reason, by=by)
+        return row
+
+    async def about(self, by: Actor, public_id: str) -> Revocable:
+        """What an admin confirms before revoking (``NotFound`` outside their district)."""
+        return await self.revocations.about(by, public_id)
 
     async def status_list(self, slug: str) -> dict[str, Any]:
         """The district's signed revocation list, as of now (``NotFound`` for an unknown
@@ -193,9 +194,16 @@ class Credentials:
                     valid_until=_moment(row.document.get("validUntil")),
                     revoked_at=row.revoked_at,
                     revoked_reason=row.revoked_reason,
+                    json_url=self.addresses.credential(row.public_id) + ".json",
+                    badge_url=self.addresses.badge(row.public_id),
+                    issuer_name=str((row.document.get("issuer") or {}).get("name") or ""),
                 )
                 for row in rows
             ]
+
+    async def badge(self, public_id: str) -> bytes:
+        """The badge PNG with the credential baked in (``NotFound`` for an unknown id)."""
+        return baking.bake(dict((await self._row(public_id)).document))
 
     async def issued(self) -> list[dict[str, Any]]:
         """Every credential issued, oldest first, as signed."""
@@ -221,4 +229,6 @@ class Credentials:
             revoked_at=row.revoked_at,
             revoked_reason=row.revoked_reason,
             json_url=self.addresses.credential(public_id) + ".json",
+            badge_url=f"/credentials/{public_id}/badge.png",
+            achievement_url=str(achievement.get("id") or ""),
         )

@@ -68,6 +68,7 @@ class CatalogLoader:
             else:
                 district.name, district.timezone = spec.name, spec.timezone
                 district.policy, district.updated_at = policy_to_json(spec.policy), now
+            district.website, district.email, district.image = spec.website, spec.email, spec.image
             await self._schools(session, district.id, spec)
             ids, created, updated, retired = await self._credentials(session, district.id, spec)
             await self._stacks(session, district.id, spec, ids)

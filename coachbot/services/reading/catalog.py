@@ -139,7 +139,9 @@ class CatalogReads:
                     .select_from(Award)
                     .join(PersonSettings, PersonSettings.person_id == Award.teacher_id)
                     .where(
-                        Award.credential_id == row.id, PersonSettings.open_to_questions.is_(True)
+                        Award.credential_id == row.id,
+                        Award.revoked_at.is_(None),
+                        PersonSettings.open_to_questions.is_(True),
                     )
                 )
                 or 0
@@ -174,6 +176,7 @@ class CatalogReads:
                 .where(
                     Person.district_id == district_id,
                     func.lower(CredentialRow.code) == code.strip().lower(),
+                    Award.revoked_at.is_(None),
                     PersonSettings.open_to_questions.is_(True),
                 )
                 .order_by(Person.name)

@@ -128,7 +128,7 @@ class StatusService:
                     func.coalesce(func.sum(Award.points), 0),
                     func.coalesce(func.sum(Award.stipend_cents), 0),
                     func.coalesce(func.sum(Award.cpd_units), 0),
-                ).where(Award.teacher_id == pid)
+                ).where(Award.teacher_id == pid, Award.revoked_at.is_(None))
             )
         ).one()
         return TeacherStatus(
@@ -241,17 +241,19 @@ class _CohortQueries:
             .where(Cohort.id == cohort)
         )
         # Counts per state, the tries beyond the first, and the stipends of the awards earned:
-        # one pass over the cohort's pursuits, each award found through its pursuit.
+        # one pass over the cohort's pursuits, each award found through its pursuit. An award
+        # whose credential was revoked counts as "revoked", not earned, and owes no stipend.
+        stage = case((Award.revoked_at.is_not(None), "revoked"), else_=Pursuit.state)
         self.states = (
             select(
-                Pursuit.state,
+                stage,
                 func.count(),
                 func.sum(case((Pursuit.attempts > 1, Pursuit.attempts - 1), else_=0)),
-                func.sum(Award.stipend_cents),
+                func.sum(case((Award.revoked_at.is_(None), Award.stipend_cents), else_=0)),
             )
             .outerjoin(Award, Award.pursuit_id == Pursuit.id)
             .where(Pursuit.cohort_id == cohort, mine)
-            .group_by(Pursuit.state)
+            .group_by(stage)
         )
         # Teachers with a credential chosen (one working on two counts once).
         self.started = select(func.count(func.distinct(Pursuit.teacher_id))).where(

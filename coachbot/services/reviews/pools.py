@@ -313,6 +313,7 @@ def _qualified(key: PoolKey) -> Select[Any]:
         .join(RoleGrantRow, RoleGrantRow.person_id == Award.teacher_id)
         .where(
             Award.credential_id == bindparam("credential_id"),
+            Award.revoked_at.is_(None),  # a revoked credential qualifies nobody
             RoleGrantRow.role == literal_column(f"'{Role.FACILITATOR.value}'"),
             _looked_up(Award.teacher_id, key),
         )

@@ -6,6 +6,7 @@ from the profile, and `coachbot credentials verify` checks a file and a link."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from PIL import Image
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
@@ -24,6 +26,7 @@ from coachbot.domain import status_list
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.credentials.addresses import Addresses
+from coachbot.services.credentials.baking import unbake
 from coachbot.services.credentials.resolving import KeyResolver
 from coachbot.services.credentials.verifying import CredentialVerifier
 from coachbot.settings import Settings
@@ -131,6 +134,48 @@ async def test_a_revoked_credential_says_so_everywhere(published) -> None:  # ty
     assert (await outside.verify(listed)).check("proof").ok  # the list is signed too
 
 
+async def test_the_badge_image_carries_the_credential_and_it_verifies(published) -> None:  # type: ignore[no-untyped-def]
+    services, base, row = published
+    async with aiohttp.ClientSession() as session, session.get(
+        f"{base}/credentials/{row.public_id}/badge.png"
+    ) as response:
+        assert response.status == 200 and response.headers["Content-Type"] == "image/png"
+        png = await response.read()
+    # The iTXt chunk "openbadgecredential", read back with Pillow: the credential as signed.
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        assert image.size == (512, 512)
+        baked = json.loads(image.text["openbadgecredential"])  # type: ignore[attr-defined]
+    assert baked == row.document and unbake(png) == row.document
+    assert leaks(png.decode("latin-1")) == []
+    # Another CoachBot, handed only the image, verifies what is inside it.
+    elsewhere = KeyResolver(services.db, Addresses("https://coachbot.other.example"), online=True)
+    verdict = await CredentialVerifier(services.db, services.clock, elsewhere).verify(baked)
+    assert verdict.valid and verdict.check("proof").ok
+
+
+async def test_the_issuer_profile_is_complete_and_each_achievement_resolves(published) -> None:  # type: ignore[no-untyped-def]
+    _, base, row = published
+    issuer = row.document["issuer"]
+    # In the signed credential: the district's name, website, contact and image.
+    assert issuer["url"] == "https://testville.example.org"
+    assert issuer["email"] == "credentials@testville.example.org"
+    assert issuer["image"]["id"] == "https://testville.example.org/seal.png"
+    _, text, _ = await fetch(issuer["id"], "application/json")
+    assert json.loads(text)["email"] == "credentials@testville.example.org"
+    # The Achievement's id is a page for people and the Achievement for software.
+    achievement = row.document["credentialSubject"]["achievement"]
+    status, html, _ = await fetch(achievement["id"], BROWSER)
+    assert status == 200 and "<h1>Questioning for Discourse</h1>" in html
+    assert "How it is earned" in html and leaks(html) == []
+    status, text, _ = await fetch(achievement["id"], "application/ld+json")
+    found = json.loads(text)
+    assert found["id"] == achievement["id"] and found["name"] == achievement["name"]
+    assert found["criteria"] == achievement["criteria"]
+    status, _, _ = await fetch(f"{base}/issuers/testville/achievements/NOPE", BROWSER)
+    assert status == 404
+
+
 async def test_an_unknown_credential_is_a_polite_404(published) -> None:  # type: ignore[no-untyped-def]
     _, base, _ = published
     status, html, _ = await fetch(f"{base}/credentials/{'0' * 8}-0000-0000-0000-{'0' * 12}",
@@ -205,5 +250,5 @@ async def test_the_page_escapes_what_the_catalog_says(published) -> None:  # typ
     page = await services.credentials.page(row.public_id)
     hostile = replace(page, name="<script>alert(1)</script>", criteria="<img src=x onerror=1>")
     html = services.prompts.render("credentials.j2", "credential_page", p={"page": hostile})
-    assert "<script>" not in html and "<img" not in html
+    assert "<script>" not in html and "<img src=x" not in html  # only our own badge image
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -1,0 +1,109 @@
+"""A district admin revokes a credential in chat: asked first, then the revocation list bit
+flips, the teacher is told why, the audit trail keeps who and why, and the award stops
+counting (credit, cohort progress, the stipend budget). Teachers and school admins are
+refused politely; a "no" changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from adapters.local.driver import LocalDriver
+from coachbot.composition import Services
+from coachbot.conversation.handlers.credentials import KEEP, REVOKE
+from coachbot.domain import status_list
+from coachbot.domain.roles import Role
+from coachbot.storage.models import AuditEvent, Award, IssuedCredential, NudgeRow
+from tests.helpers import ANA, BEN, DEE, FAY, SAM, actor, earn
+
+
+async def _issued(district: Services) -> IssuedCredential:
+    async with district.db.read() as session:
+        return (await session.scalars(select(IssuedCredential))).one()
+
+
+async def _revoked_bits(district: Services) -> set[int]:
+    listed = await district.credentials.status_list("testville")
+    encoded = listed["credentialSubject"]["encodedList"]
+    row = await _issued(district)
+    return (
+        {row.status_index}
+        if status_list.is_set(status_list.decode(encoded), row.status_index)
+        else set()
+    )
+
+
+async def test_an_admin_revokes_after_saying_yes_and_the_award_stops_counting(
+    district: Services,
+) -> None:
+    dee = await actor(district, DEE)
+    cohort = await district.cohorts.create(dee, "Fall", date(2026, 9, 1), date(2026, 12, 1))
+    await district.cohorts.add_member(dee, cohort, ANA, Role.TEACHER)
+    await earn(district, ANA)
+    row = await _issued(district)
+    before = await district.status.teacher(ANA)
+    assert before.hours > 0 and before.stipend_cents == 20000
+    room = LocalDriver(district)
+
+    asked = await room.as_(DEE).command("revoke", f"{row.document['id']} awarded in error")
+    assert "Revoke *Questioning for Discourse*, earned by Ana Teacher" in asked
+    assert '"awarded in error"' in asked and "can't be undone" in asked
+    # Saying no changes nothing.
+    assert "Nothing changed" in await room.as_(DEE).press(KEEP.id)
+    assert (await _issued(district)).revoked_at is None
+    assert await _revoked_bits(district) == set()
+
+    await room.as_(DEE).command("revoke", f"{row.public_id} awarded in error")
+    done = await room.as_(DEE).press(REVOKE.id)
+    assert "Revoked: *Questioning for Discourse* (Ana Teacher)" in done
+    assert "Ana Teacher has been told" in done
+    assert await _revoked_bits(district) == {row.status_index}
+    async with district.db.read() as session:
+        award = (await session.scalars(select(Award))).one()
+        audit = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "revoke_credential")
+            )
+        ).one()
+        news = (
+            await session.scalars(select(NudgeRow).where(NudgeRow.kind == "credential_revoked"))
+        ).one()
+    assert award.revoked_at is not None
+    assert audit.actor_id == dee.person_id and audit.details["reason"] == "awarded in error"
+    assert news.person_id == award.teacher_id
+    told = "\n".join(room.as_(ANA).mailbox.texts())
+    if news.status == "sent":  # by day the teacher hears at once; at night in the morning
+        assert "has been revoked by Dee Admin: awarded in error" in told
+    # The award no longer counts: not in her credit, not in the cohort, not in the budget.
+    after = await district.status.teacher(ANA)
+    assert (after.hours, after.points, after.stipend_cents) == (0, 0, 0)
+    progress = await district.status.cohort(cohort)
+    assert (progress.earned, progress.by_state, progress.stipend_owed_cents) == (
+        0, {"revoked": 1}, 0,
+    )  # fmt: skip
+    assert "revoked on" in await room.as_(ANA).command("badges")
+    # Pressing yes again (or revoking again) keeps the first revocation.
+    again = await room.as_(DEE).press(REVOKE.id)
+    assert "was already revoked" in again and "Nothing changed" in again
+
+
+async def test_only_district_admins_revoke_and_only_their_districts(district: Services) -> None:
+    await earn(district, ANA)
+    row = await _issued(district)
+    room = LocalDriver(district)
+    for who in (BEN, FAY, SAM):
+        said = await room.as_(who).command("revoke", f"{row.public_id} I dislike it")
+        assert "*revoke* is for district admins" in said
+        said = await room.as_(who).press_value(REVOKE.id, f"{row.public_id}|I dislike it")
+        assert "That button is for district admins, so nothing was done" in said
+    assert (await _issued(district)).revoked_at is None
+    said = await room.as_(DEE).command("revoke", "not-a-link because")
+    assert "isn't a credential's link or id" in said
+    said = await room.as_(DEE).command("revoke", row.public_id)
+    assert "The reason is required" in said
+    said = await room.as_(DEE).command(
+        "revoke", "00000000-0000-4000-8000-000000000000 awarded in error"
+    )
+    assert "couldn't find a credential of your district" in said
+    assert (await _issued(district)).revoked_at is None
