@@ -19,18 +19,23 @@ from coachbot.domain.roles import Role
 
 # The commands each role's help lists, in the order a person of that role meets them. A
 # command on nobody's list is still answered; it is just not advertised.
-EVERYONE = ("help", "start", "privacy", "snooze", "mute", "unmute", "why")
+EVERYONE = ("help", "start", "privacy", "snooze", "mute", "unmute", "why", "verify")
 BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.TEACHER: (
         "join", "catalog", "show", "colleagues", "choose", "status", "plan", "deadline", "done",
         "draft", "send", "submit", "selfcheck", "clear", "files", "feedback", "withdraw", "helpme",
-        "badges",
+        "badges", "badge", "record", "recognize",
     ),
     Role.FACILITATOR: ("queue", "review", "handoff", "progress", "catalog", "show"),
-    Role.SCHOOL_ADMIN: ("approvals", "approve", "cohort", "extend", "progress", "catalog", "show"),
+    # Committees are usually administrators (Juab's three): their votes are listed with them.
+    Role.SCHOOL_ADMIN: (
+        "approvals", "approve", "cohort", "extend", "progress", "committee", "vote", "catalog",
+        "show",
+    ),
     Role.DISTRICT_ADMIN: (
         "approvals", "approve", "cohort", "extend", "progress", "policy", "calibration",
-        "undelivered", "attempts", "catalog", "show",
+        "undelivered", "attempts", "revoke", "recognitions", "ledger", "stipends", "committee",
+        "vote", "catalog", "show",
     ),
 }  # fmt: skip
 ROLE_ORDER = (Role.TEACHER, Role.FACILITATOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
