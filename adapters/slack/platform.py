@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from adapters.slack.settings import HTTP_MODE, OAUTH_MODE, SOCKET_MODE, SlackSettings
+from coachbot.domain.errors import PortInUse
 from coachbot.platform.contract import PlatformLimits, Services, serving
 
 log = logging.getLogger("coachbot.slack")
@@ -58,7 +59,14 @@ class SlackPlatform:
                 else:
                     runner = web.AppRunner(events_app(slack))
                     await runner.setup()
-                    await web.TCPSite(runner, settings.host, settings.port).start()
+                    try:
+                        await web.TCPSite(runner, settings.host, settings.port).start()
+                    except OSError as exc:  # the address is taken: say which setting moves it
+                        await runner.cleanup()
+                        raise PortInUse(
+                            host=settings.host, port=settings.port, what="Slack's events",
+                            setting="COACHBOT_SLACK_PORT",
+                        ) from exc
                     log.info("Slack: HTTP mode on %s:%s", settings.host, settings.port)
                     try:
                         await asyncio.Event().wait()  # until cancelled (Ctrl-C)

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from adapters.web.app import files_app
 from coachbot.composition import Services
+from coachbot.domain.errors import PortInUse
 
 log = logging.getLogger("coachbot.web")
 
@@ -23,7 +24,12 @@ class FileListener:
         runner = web.AppRunner(files_app(services), access_log=None)  # tokens stay out of logs
         await runner.setup()
         try:
-            await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+            try:
+                await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+            except OSError as exc:  # the address is taken: say which setting moves it
+                raise PortInUse(host=settings.web_host, port=settings.web_port,
+                                what="the evidence file links",
+                                setting="COACHBOT_WEB_PORT") from exc
             log.info("evidence files: listening on %s:%s, links to %s",
                      settings.web_host, settings.web_port, settings.link_base())
             await asyncio.Event().wait()

@@ -80,3 +80,10 @@ class CommitteeRefusal(DomainError):
     ``not_member``, ``decided``, ``already_voted``, ``reason_needed``, ``no_request``)."""
 
     code = "committee_refusal"
+
+
+class PortInUse(DomainError):
+    """A listener could not bind: ``params`` name the host, the port and the setting to change
+    (another CoachBot, or another program, already listens there)."""
+
+    code = "port_in_use"

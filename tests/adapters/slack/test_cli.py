@@ -89,7 +89,8 @@ def test_run_logs_only_to_the_log_file_it_is_given(tmp_path: Path) -> None:
             "COACHBOT_LOG_FILE": str(log_file), "COACHBOT_LOG_LEVEL": "INFO",
             "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
             "COACHBOT_SLACK_HOST": "127.0.0.1", "COACHBOT_SLACK_PORT": str(free_port()),
-            "COACHBOT_SLACK_API_URL": "http://127.0.0.1:9/"}
+            "COACHBOT_SLACK_API_URL": "http://127.0.0.1:9/",
+            "COACHBOT_WEB_PORT": str(free_port())}  # never the default: tests run side by side
     program = str(Path(sys.executable).with_name("coachbot"))
     subprocess.run([program, "init"], env=env, cwd=tmp_path, check=True, capture_output=True)
     log_file.unlink()
@@ -117,3 +118,29 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_run_on_a_port_already_taken_says_which_setting_moves_it(tmp_path: Path) -> None:
+    """Another program on the file links' port: a sentence naming the port and the setting,
+    never "something went wrong" with a reference."""
+    database = tmp_path / "run.db"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COACHBOT_", "SLACK_"))}
+        env |= {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+                "COACHBOT_LOG_FILE": str(tmp_path / "run.log"),
+                "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
+                "COACHBOT_SLACK_HOST": "127.0.0.1", "COACHBOT_SLACK_PORT": str(free_port()),
+                "COACHBOT_SLACK_API_URL": "http://127.0.0.1:9/",
+                "COACHBOT_WEB_HOST": "127.0.0.1", "COACHBOT_WEB_PORT": str(port)}
+        program = str(Path(sys.executable).with_name("coachbot"))
+        subprocess.run([program, "init"], env=env, cwd=tmp_path, check=True, capture_output=True)
+        done = subprocess.run([program, "run"], env=env, cwd=tmp_path, text=True,
+                              capture_output=True, timeout=120)
+    said = done.stdout + done.stderr
+    assert done.returncode == 1
+    assert f"already listening on 127.0.0.1:{port}" in said
+    assert "COACHBOT_WEB_PORT" in said
+    assert "Traceback" not in said and "went wrong" not in said
