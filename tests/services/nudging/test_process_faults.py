@@ -38,7 +38,11 @@ class Platform:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                key = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                length = int(self.headers["Content-Length"])
+                body = self.rfile.read(length)
+                if len(body) < length:  # the sender was killed mid-request: never delivered,
+                    return  # as a real platform drops a request cut short
+                key = body.decode()
                 with lock:
                     received.append(key)
                     number = len(received)
