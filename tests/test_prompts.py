@@ -108,3 +108,11 @@ def test_no_line_runs_into_the_next_after_a_block_tag() -> None:
                     and following and not following.startswith("{%")):
                 merged.append(f"{path.name}:{number}")
     assert merged == []
+
+
+@pytest.mark.parametrize("family", sorted(p.name for p in (SHIPPED / "en").glob("*.j2")))
+def test_every_message_file_compiles(family: str) -> None:
+    """One unclosed macro silences every message of its file (a merge once dropped an
+    ``endmacro`` in nudges.j2 and no reminder or approval reached anyone): compile each file."""
+    prompts = Prompts(SHIPPED)
+    assert not prompts.has(family, "no_such_message")  # loads and compiles the whole file

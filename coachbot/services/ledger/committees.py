@@ -23,7 +23,7 @@ from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.policy import Committee, DistrictPolicy
 from coachbot.domain.roles import Actor
 from coachbot.services.ledger.entries import lock_district, year_of
-from coachbot.services.ledger.outcomes import committee_for, grant_outcome
+from coachbot.services.ledger.outcomes import DEFAULT_COMMITTEE, committee_for, grant_outcome
 from coachbot.services.ledger.service import Budget, budget_now
 from coachbot.services.record import audit, outbox
 from coachbot.storage.codec import outcome_from_json, outcome_to_json, policy_from_json
@@ -57,7 +57,7 @@ class RequestLine:
 @dataclass(frozen=True)
 class Open:
     requests: list[RequestLine]
-    budget: Budget
+    budget: Budget | None  # only for those who sit on a committee: the district's money
 
 
 @dataclass(frozen=True)
@@ -146,10 +146,15 @@ class CommitteeService:
                     sum(1 for v in votes.values() if v == "yes"), committee.quorum,
                     actor.person_id in votes,
                 ))  # fmt: skip
-            budget = await budget_now(
-                session, policy, district.id, year_of(policy, self.clock.now())
-            )
-            return Open(lines, budget)
+            # The budget is the district's business: shown to committee members only.
+            sits = [*policy.committees, *(() if policy.committees else (DEFAULT_COMMITTEE,))]
+            for each in sits:
+                if actor.person_id in await members(session, district.id, each):
+                    budget = await budget_now(
+                        session, policy, district.id, year_of(policy, self.clock.now())
+                    )
+                    return Open(lines, budget)
+            return Open(lines, None)
 
     async def vote(self, actor: Actor, request_id: int, yes: bool, reason: str = "") -> Voted:
         reason = reason.strip()

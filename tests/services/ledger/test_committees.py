@@ -221,3 +221,14 @@ async def test_the_teacher_hears_the_committee_decides_not_that_it_is_done(
     said = district.prompts.render("nudges.j2", news[-1].kind, p=news[-1].params)
     assert "completed the pathway *Discourse Micro-endorsement*: +5%!" in said
     assert "It now goes to the Salary committee, which decides it" in said
+
+
+async def test_only_committee_members_see_the_districts_budget(district: Services) -> None:
+    """A teacher typing *committee* is told they sit on none, and learns nothing of the
+    district's money; a district admin (the default committee) sees the year's budget."""
+    room = LocalDriver(district)
+    told = await room.as_(ANA).command("committee")
+    assert "not on any of the district's committees" in told
+    assert "Stipends" not in told and "$" not in told
+    admin = await room.as_(DEE).command("committee")
+    assert "Stipends in" in admin
