@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from coachbot.cli.runner import missing_sqlite_file, say
 from coachbot.cli.runner import run as run_with_services
-from coachbot.cli.runner import say
 from coachbot.composition import Services
 from coachbot.services.credentials.resolving import fetch_json
 from coachbot.services.district.districts import pick_district
+from coachbot.settings import Settings
+from coachbot.storage.schema import upgrade
 
 app = typer.Typer(help="Open Badges credentials: verify one, rotate a key.", no_args_is_help=True)
 
@@ -48,9 +51,24 @@ def verify(
 ) -> None:
     """Check a credential's signature, issuer, key, revocation, dates and format."""
     valid = False
+    settings = Settings()
+    scratch = None
+    if missing_sqlite_file(settings.database_url) is not None:
+        # Anyone may check a credential without a CoachBot of their own (the principal in
+        # another district): a scratch database that knows no issuer, so the issuer's key
+        # and revocation list are fetched from the addresses the credential names.
+        scratch = tempfile.TemporaryDirectory(prefix="coachbot-verify-")
+        settings = settings.model_copy(update={
+            "database_url": f"sqlite+aiosqlite:///{Path(scratch.name) / 'verify.db'}",
+            "evidence_dir": Path(scratch.name) / "evidence",
+        })  # fmt: skip
+        online = True
 
     async def work(services: Services) -> None:
         nonlocal valid
+        if scratch is not None:
+            await upgrade(services.db)
+            say(services, "credentials.j2", "verify_without_database")
         document, why, detail = await _read(source)
         if document is None:
             say(services, "credentials.j2", "verify_unreadable", source=source, why=why,
@@ -60,7 +78,11 @@ def verify(
         valid = verdict.valid
         say(services, "credentials.j2", "verify_report", source=source, verdict=verdict)
 
-    run_with_services(work)
+    try:
+        run_with_services(work, settings, needs_database=scratch is None)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
     if not valid:
         raise typer.Exit(1)
 

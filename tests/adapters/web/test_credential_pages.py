@@ -252,3 +252,25 @@ async def test_the_page_escapes_what_the_catalog_says(published) -> None:  # typ
     html = services.prompts.render("credentials.j2", "credential_page", p={"page": hostile})
     assert "<script>" not in html and "<img src=x" not in html  # only our own badge image
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+async def test_verify_needs_no_coachbot_of_ones_own(published, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The principal in another district has no CoachBot database: the file is checked with
+    the key and revocation list the issuer publishes (here, the listener), not refused."""
+    _, _, row = published
+    plug_in_adapters()
+    env = {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'nothing-here.db'}",
+           "COACHBOT_LOG_LEVEL": "WARNING"}
+    path = tmp_path / "ana.json"
+    path.write_text(json.dumps(row.document))
+    result = await verify(str(path), env)
+    assert "There is no CoachBot database here" in result.output
+    assert "Verdict: VALID. Every check holds." in result.output, result.output
+    assert result.exit_code == 0
+    assert not (tmp_path / "nothing-here.db").exists()  # nothing left behind
+    photo = tmp_path / "badge.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not json")
+    result = await verify(str(photo), env)
+    assert result.exit_code == 1
+    assert "a credential is a JSON file" in result.output
+    assert "Expecting value" not in result.output and "Traceback" not in result.output
