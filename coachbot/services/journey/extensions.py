@@ -130,8 +130,8 @@ class Extensions:
             )  # fmt: skip
             if cohort is None:
                 raise NotFound(what="cohort", key=cohort_name.strip())
-            if not actor.is_admin_for(cohort.school_id):
-                raise NotPermitted(move=EXTEND, parties=["admin"])
+            if not actor.is_admin_for(cohort.school_id):  # another school's cohort
+                raise NotPermitted(move=EXTEND, parties=["district_admin", "school_admin"])
             district = await session.get(District, cohort.district_id)
             assert district is not None
             today = local_today(self.clock, district.timezone)
@@ -193,8 +193,8 @@ def _require_reason(reason: str) -> None:
 
 
 def _require_admin(actor: Actor) -> None:
-    if not actor.has_role(Role.DISTRICT_ADMIN):
-        raise NotPermitted(move=EXTEND, parties=["admin"])
+    if not actor.has_role(Role.DISTRICT_ADMIN):  # one teacher's hardship: the district's call
+        raise NotPermitted(move=EXTEND, parties=["district_admin"])
 
 
 def _require_later(until: date, today: date, current: date | None) -> None:

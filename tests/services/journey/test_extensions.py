@@ -139,6 +139,8 @@ async def test_mistakes_get_words_and_change_nothing(district: Services) -> None
     assert "*extend* is for district admins and school admins" in teacher
     principal = await room.as_(SAM).command("extend", f"{ANA} until {SUMMER} because leave")
     assert "can't give more time here" in principal
+    # A school admin is an admin: the refusal names who gives one teacher more time.
+    assert "that's for a district admin." in principal
     async with district.db.read() as session:
         extended = await session.scalar(select(Pursuit.window_extended_to))
         queued = await session.scalar(select(NudgeRow.id))
