@@ -348,4 +348,5 @@ async def test_a_resubmissions_reviewer_reads_what_was_asked_last_time(
     await onboarded(district, FAY)
     text = await session(district, FAY, [f"review {again}", "/quit"])
     assert "*Asked for last time*" in text
+    assert "*Asked for last time*" not in text.replace("\n\n*Asked for last time*", "")  # own line
     assert "- On try 1, Fay Facilitator: Ask more open questions." in text
