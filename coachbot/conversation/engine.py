@@ -266,7 +266,9 @@ class Conversation:
                 return
         first = match.group(1).lower() if match else ""
         near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)
-        await turn.answer("general.j2", "did_not_understand", near=near)
+        # Only those who hand in evidence hear how to (an admin's typo is not a hand-in).
+        await turn.answer("general.j2", "did_not_understand", near=near,
+                          evidence=rule is not None and rule.allows_role(turn.me))
 
     async def _stale(self, turn: Turn) -> None:
         """A button that is gone says so, and offers the current ones: the person's status

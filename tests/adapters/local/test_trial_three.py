@@ -350,3 +350,15 @@ async def test_a_resubmissions_reviewer_reads_what_was_asked_last_time(
     assert "*Asked for last time*" in text
     assert "*Asked for last time*" not in text.replace("\n\n*Asked for last time*", "")  # own line
     assert "- On try 1, Fay Facilitator: Ask more open questions." in text
+
+
+async def test_an_admins_typo_gets_no_advice_about_evidence(district: Services) -> None:
+    """'aprove 24' from a district admin: the nearby commands, not how to hand in evidence
+    (which only those who hand in need to hear)."""
+    await onboarded(district, DEE)
+    admin = await session(district, DEE, ["aprove 24 yes please", "/quit"])
+    assert "Did you mean: approve" in admin
+    assert "To add evidence" not in admin
+    await onboarded(district, ANA)
+    teacher = await session(district, ANA, ["maybe later i guess", "/quit"])
+    assert "To add evidence" in teacher
