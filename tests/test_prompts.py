@@ -116,3 +116,17 @@ def test_every_message_file_compiles(family: str) -> None:
     ``endmacro`` in nudges.j2 and no reminder or approval reached anyone): compile each file."""
     prompts = Prompts(SHIPPED)
     assert not prompts.has(family, "no_such_message")  # loads and compiles the whole file
+
+
+def test_a_parts_description_and_its_file_kinds_are_two_sentences() -> None:
+    """"names removed As pdf" read as one broken sentence in the hand-in form."""
+    prompts = Prompts(SHIPPED)
+    hint = prompts.render("labels.j2", "hint_part", p={
+        "description": "Three samples at different levels, names removed", "kind": "file",
+        "allowed": ["pdf", "jpeg"], "kept": None,
+    })  # fmt: skip
+    assert hint.startswith("Three samples at different levels, names removed. As pdf or jpeg.")
+    ended = prompts.render("labels.j2", "hint_part", p={
+        "description": "Your lesson plan.", "kind": "file", "allowed": ["pdf"], "kept": None,
+    })  # fmt: skip
+    assert ended.startswith("Your lesson plan. As pdf.")
