@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+
 from sqlalchemy import func, select
 
 from coachbot.domain.catalog import Credential, code_key
@@ -118,14 +121,15 @@ class CatalogReads:
                 )
             )
             if row is None:  # "pa2" for PA-02: the same code, typed as people do
-                rows = await session.scalars(
+                rows = list(await session.scalars(
                     select(CredentialRow).where(
                         CredentialRow.district_id == district_id, CredentialRow.active.is_(True)
                     )
-                )
+                ))  # fmt: skip
                 row = next((r for r in rows if code_key(r.code) == code_key(code)), None)
-            if row is None:
-                raise NotFound(what="credential", key=code.strip())
+                if row is None:
+                    raise NotFound(what="credential", key=code.strip(),
+                                   near=near_codes(code, [r.code for r in rows]))
             district = await session.get(District, district_id)
             assert district is not None
             policy = policy_from_json(district.policy)
@@ -219,3 +223,12 @@ class CatalogReads:
         async with self.db.read() as session:
             school = await session.get(School, school_id)
             return list(school.goals) if school else []
+
+
+def near_codes(typed: str, codes: list[str]) -> list[str]:
+    """Codes a person may have meant: "10" for PA-10 (the number alone), or a near spelling."""
+    key = code_key(typed)
+    if key.isdigit():
+        return [c for c in codes if re.sub(r"^[A-Z]+", "", code_key(c)) == key][:3]
+    keys = {code_key(c): c for c in codes}
+    return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)]

@@ -14,6 +14,7 @@ from coachbot.domain.catalog import code_key
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.prompts import Prompts
+from coachbot.services.reading.catalog import near_codes
 from coachbot.services.reviews.reviewing import Decision
 from coachbot.settings import REPO_ROOT
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded
@@ -362,3 +363,18 @@ async def test_an_admins_typo_gets_no_advice_about_evidence(district: Services) 
     await onboarded(district, ANA)
     teacher = await session(district, ANA, ["maybe later i guess", "/quit"])
     assert "To add evidence" in teacher
+
+
+async def test_a_code_not_found_offers_the_near_ones_and_the_catalog(district: Services) -> None:
+    """'show c-onr': the near code is offered; a number alone with no such code: the catalog."""
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["show c-onr", "show #7", "/quit"])
+    assert 'I couldn\'t find a credential "c-onr". Did you mean C-ONE?' in text
+    assert 'I couldn\'t find a credential "7". Check the spelling. Say *catalog*' in text
+
+
+def test_a_number_alone_names_the_codes_that_end_in_it() -> None:
+    codes = ["PA-10", "PA-02", "C-ONE", "LIT-10"]
+    assert near_codes("#10", codes) == ["PA-10", "LIT-10"]
+    assert near_codes("2", codes) == ["PA-02"]
+    assert near_codes("pa-1O", codes)[0] == "PA-10"
