@@ -51,6 +51,8 @@ class Budget:
     completion_rate: float  # of the district's pursuits that ended, the share earned
     forecast_cents: int  # stipends of pursuits in progress x completion rate
     left_cents: int | None = field(default=None)
+    # False until some credential has ended: the forecast then assumes every one is earned.
+    rate_known: bool = True
 
 
 class LedgerService:
@@ -159,7 +161,8 @@ async def budget_now(
         open_stipends += own.stipend_cents * int(counts_by_credential[credential_id])
     forecast = round(open_stipends * rate)
     left = None if policy.stipend_budget_cents is None else policy.stipend_budget_cents - spent
-    return Budget(year, policy.stipend_budget_cents, spent, in_progress, rate, forecast, left)
+    return Budget(year, policy.stipend_budget_cents, spent, in_progress, rate, forecast, left,
+                  rate_known=ended > 0)
 
 
 async def _credits(session: AsyncSession, person_id: int, year: str | None) -> Credits:

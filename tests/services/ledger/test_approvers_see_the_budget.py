@@ -22,3 +22,14 @@ async def test_an_approver_sees_the_budget_left_and_a_forecast(district: Service
     nudging = build_nudging(district, room)
     await nudging.dispatcher.run_once()
     assert "Stipend budget for 2026-27: $200 left of $400" in room.as_(SAM).last
+
+
+async def test_before_anything_has_finished_the_forecast_says_what_it_assumes(
+    district: Services,
+) -> None:
+    """No credential has ended yet: no "100% completion rate" that nobody measured."""
+    await planned(district, ANA)
+    await asking(district, ANA)
+    listed = await LocalDriver(district).as_(SAM).command("approvals", "")
+    assert "completion rate, would add" not in listed
+    assert "if every one is earned (none has finished yet to give a completion rate)" in listed
