@@ -5,6 +5,7 @@ batch REF`` (district admins), and ``my record`` (a teacher's own file to keep).
 from __future__ import annotations
 
 from coachbot.conversation.authorization import OWN
+from coachbot.conversation.handlers.credentials import my_credentials
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.domain.errors import InvalidInput
@@ -54,5 +55,9 @@ async def stipends(turn: Turn, args: str) -> None:
 
 
 async def my_record(turn: Turn, args: str) -> None:
+    # "my" is an alias: "my credentials" / "my badges" mean the badges, not the record file.
+    if args.strip().lower().startswith(("credential", "badge", "earned")):
+        await my_credentials(turn, "")
+        return
     made = await turn.use.ledger_files.my_record(turn.me.person_id)
     await turn.answer("ledger.j2", "my_record", count=made.credentials, url=made.url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from adapters.local.driver import LocalDriver
 from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.conversation.handlers import build_registry
@@ -378,3 +379,14 @@ def test_a_number_alone_names_the_codes_that_end_in_it() -> None:
     assert near_codes("#10", codes) == ["PA-10", "LIT-10"]
     assert near_codes("2", codes) == ["PA-02"]
     assert near_codes("pa-1O", codes)[0] == "PA-10"
+
+
+async def test_my_credentials_lists_the_badges_and_my_record_gives_the_file(
+    district: Services,
+) -> None:
+    await earn(district, ANA)
+    room = LocalDriver(district)
+    badges = await room.as_(ANA).say("my credentials")
+    assert "Questioning for Discourse" in badges and "/downloads/" not in badges
+    record = await room.as_(ANA).say("my record")
+    assert "Here is your record" in record
