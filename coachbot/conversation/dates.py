@@ -1,9 +1,17 @@
-"""Dates in plain words ("next friday", "in 2 weeks", "Dec 3") in the person's own time zone."""
+"""Dates in plain words ("next friday", "in 2 weeks", "Dec 3") in the person's own time zone.
+
+A day that no month has ("jan 32", "feb 30") is refused, never guessed: dateparser reads the
+"32" of "jan 32" as a year and would give January 1, 2032. A day more than about two years
+away is read back rather than taken, unless its year was written out (then it was meant).
+"""
 
 from __future__ import annotations
 
+import calendar
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -17,15 +25,88 @@ WEEKDAY = re.compile(
     r"|fri|sat(?:ur)?|sun)(?:day)?\.?$",
     re.IGNORECASE,
 )
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_ORD = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_MON = r"(?P<mon>[a-z]{3,9})\.?"
+_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+# "jan 32", "January 32nd, 2027", "32 jan", "30th of feb", "2027-02-30".
+MONTH_DAY = (
+    re.compile(rf"^{_MON}\s+{_ORD}{_YEAR}$", re.IGNORECASE),
+    re.compile(rf"^{_ORD}\s+(?:of\s+)?{_MON}{_YEAR}$", re.IGNORECASE),
+    re.compile(r"^(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})$"),
+)
+FAR = timedelta(days=730)  # about two years: a cohort, a deadline or a snooze is seldom further
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a date is not taken: ``no_such_day`` (month, days, value) or ``far_away`` (day,
+    value, iso); the name of the message in forms.j2 and its params."""
+
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_day(text: str, timezone: str, now: datetime) -> date | None:
-    """The calendar day ``text`` means for someone in ``timezone`` at ``now``; None if unclear.
+    """The calendar day ``text`` means for someone in ``timezone`` at ``now``; None if unclear,
+    impossible or unlikely (see ``read_day`` for why)."""
+    read = read_day(text, timezone, now)
+    return read if isinstance(read, date) else None
+
+
+def read_day(text: str, timezone: str, now: datetime) -> date | Refusal | None:
+    """The calendar day ``text`` means for someone in ``timezone`` at ``now``; a ``Refusal``
+    for a day no month has or one more than about two years away (its year not written out);
+    None if unclear.
 
     Dates without a year, or weekday names, are read as the next such day, since plans and
     snoozes look forward.
     """
     text = text.strip()
+    impossible = _no_such_day(text)
+    if impossible is not None:
+        return impossible
+    day = _read(text, timezone, now)
+    if day is None:
+        return None
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    if abs(day - today) > FAR and not re.search(rf"\b{day.year}\b", text):
+        return Refusal("date_far", {"value": text[:60], "day": spoken(day),
+                                    "iso": day.isoformat()})  # fmt: skip
+    return day
+
+
+def _no_such_day(text: str) -> Refusal | None:
+    """"jan 32" or "feb 30": a month named (or numbered in a full date) with a day it never
+    has. February without a year may have 29 days."""
+    for pattern in MONTH_DAY:
+        match = pattern.match(" ".join(text.split()))
+        if match is None:
+            continue
+        month = _month(match.group("mon"))
+        if month is None:
+            return None
+        year = match.group("year")
+        days = calendar.monthrange(int(year) if year else 2000, month)[1]  # 2000: a leap year
+        if int(match.group("day")) <= days:
+            return None
+        leap = month == 2 and not year
+        days = 28 if leap else days
+        name = calendar.month_name[month]
+        return Refusal("date_no_such_day", {
+            "value": text[:60], "month": f"{name} {year}" if year else name, "days": days,
+            "leap": leap, "example": f"{name[:3]} {days}"})  # fmt: skip
+    return None
+
+
+def _month(word: str) -> int | None:
+    if word.isdigit():
+        return int(word) if 1 <= int(word) <= 12 else None
+    found = [n for name, n in MONTHS.items() if name.startswith(word.lower())]
+    return found[0] if len(found) == 1 and (len(word) >= 3) else None
+
+
+def _read(text: str, timezone: str, now: datetime) -> date | None:
     if not text or len(text) > 60:
         return None
     local_now = now.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)

@@ -194,6 +194,7 @@ class Conversation:
             "ask_again",
             problems=[(labels.get(name, name), problem) for name, problem in problems.items()],
             kept=len(form.fields) > len(problems) + len(also),
+            asked=len(set(problems) | set(also)),
         )
         if form.title:  # a form known only by its limits can't be shown again; the words stay
             await turn.open_form(ask_again(form, values, problems, also))

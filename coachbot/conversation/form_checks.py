@@ -25,7 +25,8 @@ from typing import Any
 
 from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.choices import Refusal, choose
-from coachbot.conversation.dates import parse_day
+from coachbot.conversation.dates import Refusal as DateRefusal
+from coachbot.conversation.dates import read_day
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.evidence import is_web_link
 from coachbot.domain.precheck import words
@@ -159,8 +160,12 @@ def _problem(
         return "small_talk_field", {"kind": chatter, "label": field.label,
                                     "optional": not field.required,
                                     "date": field.kind is FieldKind.DATE}  # fmt: skip
-    if field.kind is FieldKind.DATE and parse_day(value, timezone, now) is None:
-        return "date_unclear", {"value": value[:60]}
+    if field.kind is FieldKind.DATE:
+        day = read_day(value, timezone, now)
+        if isinstance(day, DateRefusal):  # "jan 32", or a day years away
+            return day.message, day.params
+        if day is None:
+            return "date_unclear", {"value": value[:60]}
     if field.kind is FieldKind.URL and not is_web_link(value):
         return "url_bad", {"value": value[:60]}
     if field.kind is FieldKind.NUMBER:

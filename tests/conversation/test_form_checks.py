@@ -83,7 +83,9 @@ def test_each_problem_is_told_beside_its_field(prompts: Prompts) -> None:
         "plan": "Please attach a file here.",
         "role": '"janitor" isn\'t one of the choices. Please choose Teacher or Facilitator.',
     }
-    assert 'couldn\'t read "2026-02-30" as a date' in problems["starts"]
+    assert problems["starts"] == (
+        'February 2026 has 28 days: "2026-02-30" isn\'t a date. Write the day again, like "Feb 28".'
+    )
     few = check(
         FORM,
         GOOD | {"reflection": "too short", "hours": "three"},

@@ -159,8 +159,8 @@ def _day(turn: Turn, values: dict[str, str], name: str, required: bool = True) -
 def _check_dates(starts: date, ends: date, opens: date | None, closes: date | None) -> None:
     """Each problem names the question to ask again: the dates of the cohort, and a submission
     window inside them (a window outside the cohort's own dates is a typo, seldom a wish)."""
-    if ends < starts:
-        raise InvalidInput(field="ends", hint="ends_before_start")
+    if ends < starts:  # either may be the wrong one: both are asked again, as given
+        raise InvalidInput(field="ends", hint="ends_before_start", also=("starts",))
     if (opens is None) != (closes is None):
         raise InvalidInput(
             field="window_closes" if closes is None else "window_opens", hint="window_both_dates"

@@ -1,0 +1,50 @@
+"""The cohort form's dates in the terminal, typed as the tester typed them: a day no month has
+is asked again (never stored as a year), and an end before the start asks both dates again."""
+
+from __future__ import annotations
+
+from adapters.local.terminal import chat
+from coachbot.composition import Services
+from tests.adapters.local.test_approvals_chat import onboarded
+from tests.adapters.local.test_forms_forgive import typist
+from tests.adapters.local.test_terminal_trial import session
+from tests.helpers import DEE
+
+
+async def test_jan_32_is_asked_again_not_stored_as_2032(district: Services) -> None:
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "jan 32", "2026-10-01", "2026-12-01", "", "", "/quit"]
+    text = await session(district, DEE, lines)
+    assert (
+        'January has 31 days: "jan 32" isn\'t a date. Write the day again, like "Jan 31".'
+    ) in text
+    assert "2032" not in text
+    assert "Cohort *Spring group* is ready" in text
+
+
+async def test_an_end_before_the_start_asks_both_dates_again(district: Services) -> None:
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "2026-12-01", "2026-10-01", "", "",
+             "2026-10-01", "2026-12-01", "/quit"]  # fmt: skip
+    prompts, ask = typist(lines)
+    screen: list[str] = []
+    await chat(district, DEE, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    # Both dates asked again (the start offered as given); the name is kept, not asked.
+    assert prompts[6:9] == ["Starts on [2026-12-01]: ", "Ends on: ", "> "]
+    assert "I kept your other answers; these need another look:" in text
+    assert "The end date is before the start date" in text
+    assert "Cohort *Spring group* is ready" in text
+
+
+async def test_a_start_years_away_is_read_back_and_taken_with_its_year(
+    district: Services,
+) -> None:
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Long group", "in 3 years", "2029-09-01", "2029-12-01", "", "",
+             "/quit"]  # fmt: skip
+    text = await session(district, DEE, lines)
+    assert (
+        'I read "in 3 years" as Saturday, September 1, 2029, more than two years away.'
+    ) in text
+    assert "Cohort *Long group* is ready: Saturday, September 1, 2029" in text
