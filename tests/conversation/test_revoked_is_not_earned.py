@@ -53,3 +53,14 @@ async def test_the_cli_teacher_table_says_revoked(district: Services) -> None:
     line = next(x for x in out.splitlines() if "Questioning for Discourse" in x)
     assert "Earned, then revoked" in line
     assert "was revoked on " in out and ": awarded in error. It no longer counts." in out
+
+
+async def test_the_district_overview_counts_it_revoked(district: Services) -> None:
+    await earn(district, ANA)
+    assert ("(no cohort)", "earned", 1) in await district.status.district_overview()
+    await _revoke(district, LocalDriver(district))
+    rows = await district.status.district_overview()
+    assert ("(no cohort)", "revoked", 1) in rows
+    assert not [row for row in rows if row[1] == "earned"]
+    out = plain_text(district.prompts.render("cli.j2", "district_overview", p={"rows": rows}))
+    assert "Earned, then revoked" in out

@@ -206,13 +206,16 @@ class StatusService:
 
     async def district_overview(self) -> list[tuple[str, str, int]]:
         """(cohort or "no cohort", state, count) for every district, for ``coachbot status``."""
+        # A revoked credential counts as "revoked", never "earned", as in the cohort view.
+        stage = case((Award.revoked_at.is_not(None), "revoked"), else_=Pursuit.state)
         async with self.db.read() as session:
             rows = (
                 await session.execute(
-                    select(func.coalesce(Cohort.name, "(no cohort)"), Pursuit.state, func.count())
+                    select(func.coalesce(Cohort.name, "(no cohort)"), stage, func.count())
                     .outerjoin(Cohort, Cohort.id == Pursuit.cohort_id)
-                    .group_by(Cohort.name, Pursuit.state)
-                    .order_by(Cohort.name, Pursuit.state)
+                    .outerjoin(Award, Award.pursuit_id == Pursuit.id)
+                    .group_by(Cohort.name, stage)
+                    .order_by(Cohort.name, stage)
                 )
             ).all()
             return list(rows)
