@@ -31,7 +31,7 @@ async def test_status_and_badge_say_revoked_not_earned(district: Services) -> No
     await _revoke(district, room)
 
     said = await room.as_(ANA).command("status")
-    assert "*Questioning for Discourse*: Earned, then revoked: revoked on " in said
+    assert "*Questioning for Discourse*: Earned, then revoked on Tuesday, September 8 at " in said
     assert "(awarded in error). It no longer counts" in said
     assert ": Earned\n" not in said and not said.rstrip().endswith(": Earned")
     badge = await room.as_(ANA).command("badge", "1")
