@@ -13,7 +13,7 @@ bullets); adapters translate it to their platform.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,12 +55,20 @@ def _full_day(value: date | str | None) -> str:
     return f"{_day(day)}, {day.year}" if day else _day(value)
 
 
-def _when(instant: datetime | None, timezone: str = "UTC") -> str:
+def _when(instant: datetime | str | None, timezone: str = "UTC") -> str:
     """An instant as a person reads it in their own zone, named: "Tuesday, September 8 at
-    9:00 AM CDT" (a trial found times read without a zone, ambiguous across districts)."""
-    if instant is None:
+    9:00 AM CDT" (a trial found times read without a zone, ambiguous across districts).
+    Takes the ISO text a nudge's params keep, too: a review due at 00:29 UTC is the evening
+    before for a reviewer in Chicago, and must not read as the UTC day."""
+    if instant is None or instant == "":
         return ""
-    local = instant.astimezone(ZoneInfo(timezone))
+    try:
+        moment = datetime.fromisoformat(instant) if isinstance(instant, str) else instant
+    except ValueError:
+        return str(instant)  # not an instant: shown as it is rather than failing
+    if moment.tzinfo is None:  # stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(timezone))
     said = f"{local:%A}, {local:%B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
     return f"{said} {local:%Z}"
 

@@ -48,9 +48,10 @@ class NudgeDelivery:
         """The nudge's words; reminders due at once (``also``) follow in the same message."""
         if nudge.kind is NudgeKind.HELD_MESSAGE:  # kept exactly as it would have been shown
             return reply_from_json(dict(nudge.params["reply"]))
-        params = dict(nudge.params)
+        params = {"tz": nudge.timezone, **nudge.params}  # due dates read in their own zone
         also: list[Block] = [
-            self.say.text("nudges.j2", kind, **more) for kind, more in params.pop("also", [])
+            self.say.text("nudges.j2", kind, **{"tz": nudge.timezone, **more})
+            for kind, more in params.pop("also", [])
         ]
         return self.say.reply(
             "nudges.j2", nudge.kind.value, buttons=self._buttons(nudge), extra=also, **params

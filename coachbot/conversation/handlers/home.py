@@ -65,7 +65,7 @@ async def now(turn: Turn) -> Now:
             {"title": line.credential_title, "state": line.state, "code": line.credential_code,
              "next": line.next_milestone if line.state in WORKING else None,
              "due": line.next_due}
-            for line in mine.pursuits if State(line.state) in OPEN_STATES
+            for line in mine.pursuits if line.state in OPEN_STATES  # "revoked" is no State
         ]  # fmt: skip
         found.earned = sum(1 for line in mine.pursuits if line.state == State.EARNED.value)
         found.staff = me.is_(Role.FACILITATOR) or me.is_admin

@@ -109,6 +109,7 @@ async def status(turn: Turn, args: str) -> None:
             totals=await turn.use.ledger.totals(turn.me.person_id),
             settings=settings,
             today=turn.today(),
+            tz=turn.me.timezone,
             buttons=buttons[:6],
             extra=changes,
         )

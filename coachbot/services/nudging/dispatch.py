@@ -45,6 +45,7 @@ class Outgoing:
     kind: NudgeKind
     subject: str
     params: dict[str, Any]
+    timezone: str = "UTC"  # the recipient's own (or their district's): dates read in it
 
 
 class RateLimited(Exception):
@@ -228,7 +229,7 @@ class Dispatcher:
         # A teacher's reminders due at once go as one message (and count once against the cap).
         together = [lookup[c.subject] for c in verdict.send if c.kind in TEACHER_REMINDERS]
         if together:
-            await self._deliver(together[0], result, also=together[1:])
+            await self._deliver(together[0], result, together[1:], rules.timezone)
         for candidate in verdict.send:  # most important first: what others follow goes first
             if candidate.kind in TEACHER_REMINDERS:
                 continue
@@ -238,7 +239,7 @@ class Dispatcher:
                 await self._finish(row, "pending", deliver_at=held)
                 result.deferred += 1
                 continue
-            await self._deliver(row, result)
+            await self._deliver(row, result, None, rules.timezone)
 
     async def _held_until(self, row: NudgeRow) -> datetime | None:
         """When a row that follows another (the channel's announcement follows the earner's
@@ -261,7 +262,11 @@ class Dispatcher:
         return now + timedelta(hours=1)  # dead: waits for an admin to send it again
 
     async def _deliver(
-        self, row: NudgeRow, result: DispatchResult, also: list[NudgeRow] | None = None
+        self,
+        row: NudgeRow,
+        result: DispatchResult,
+        also: list[NudgeRow] | None = None,
+        timezone: str = "UTC",
     ) -> None:
         """Send ``row``, with the ``also`` rows in the same message: they are marked sent with
         it, or, if it does not go, wait to be claimed again."""
@@ -269,7 +274,7 @@ class Dispatcher:
         if also:
             params["also"] = [[r.kind, dict(r.params)] for r in also]
         kind = NudgeKind(row.kind)
-        outgoing = Outgoing(row.id, row.key, row.person_id, kind, row.subject, params)
+        outgoing = Outgoing(row.id, row.key, row.person_id, kind, row.subject, params, timezone)
         try:
             message_id = await self.send(outgoing)
         except (RateLimited, DeliveryFailed) as error:

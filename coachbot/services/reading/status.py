@@ -24,6 +24,7 @@ from coachbot.storage.models import (
     CredentialRow,
     District,
     EvidenceVersion,
+    IssuedCredential,
     MilestoneRow,
     Person,
     Pursuit,
@@ -44,6 +45,9 @@ class PursuitLine:
     next_due: date | None
     attempts: int
     updated_at: datetime
+    # Earned, then its credential revoked: the line says so (when, why), never "Earned".
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,15 +112,19 @@ class StatusService:
                     Pursuit.id,
                     CredentialRow.code,
                     CredentialRow.title,
-                    Pursuit.state,
+                    case((Award.revoked_at.is_not(None), "revoked"), else_=Pursuit.state),
                     WorkPlan.deadline,
                     next_open(MilestoneRow.title),
                     next_open(MilestoneRow.due_on),
                     Pursuit.attempts,
                     Pursuit.updated_at,
+                    Award.revoked_at,
+                    IssuedCredential.revoked_reason,
                 )
                 .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
                 .outerjoin(WorkPlan, WorkPlan.pursuit_id == Pursuit.id)
+                .outerjoin(Award, Award.pursuit_id == Pursuit.id)
+                .outerjoin(IssuedCredential, IssuedCredential.award_id == Award.id)
                 .where(Pursuit.teacher_id == pid)
                 .order_by(Pursuit.updated_at.desc())
             )
@@ -198,13 +206,16 @@ class StatusService:
 
     async def district_overview(self) -> list[tuple[str, str, int]]:
         """(cohort or "no cohort", state, count) for every district, for ``coachbot status``."""
+        # A revoked credential counts as "revoked", never "earned", as in the cohort view.
+        stage = case((Award.revoked_at.is_not(None), "revoked"), else_=Pursuit.state)
         async with self.db.read() as session:
             rows = (
                 await session.execute(
-                    select(func.coalesce(Cohort.name, "(no cohort)"), Pursuit.state, func.count())
+                    select(func.coalesce(Cohort.name, "(no cohort)"), stage, func.count())
                     .outerjoin(Cohort, Cohort.id == Pursuit.cohort_id)
-                    .group_by(Cohort.name, Pursuit.state)
-                    .order_by(Cohort.name, Pursuit.state)
+                    .outerjoin(Award, Award.pursuit_id == Pursuit.id)
+                    .group_by(Cohort.name, stage)
+                    .order_by(Cohort.name, stage)
                 )
             ).all()
             return list(rows)
