@@ -102,7 +102,7 @@ async def test_a_bad_date_or_a_missing_field_is_answered_in_the_ack_and_nothing_
                               "ends": "2026-12-18"})
     errors = inline_errors(room)
     assert set(errors) == {"starts"}
-    assert "couldn't read \"2026-02-30\" as a date" in errors["starts"]
+    assert 'February 2026 has 28 days: "2026-02-30" isn\'t a date' in errors["starts"]
     await room.command(DEE_U, "cohort")
     assert "Fall Discourse" not in room.everything(DEE_U)
 
