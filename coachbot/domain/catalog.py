@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -173,3 +174,12 @@ def code_key(code: str) -> str:
     parts = re.findall(r"[A-Za-z]+|[0-9]+", code)
     return "".join(p.upper() if p.isalpha() else str(int(p)) for p in parts)
 
+
+
+def near_codes(typed: str, codes: list[str]) -> list[str]:
+    """Codes a person may have meant: "10" for PA-10 (the number alone), or a near spelling."""
+    key = code_key(typed)
+    if key.isdigit():
+        return [c for c in codes if re.sub(r"^[A-Z]+", "", code_key(c)) == key][:3]
+    keys = {code_key(c): c for c in codes}
+    return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)]

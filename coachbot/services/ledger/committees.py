@@ -122,6 +122,15 @@ class CommitteeService:
             district = await session.get(District, actor.district_id)
             assert district is not None
             policy = policy_from_json(district.policy)
+            seats: dict[str, bool] = {}  # committee name -> the actor sits on it, read once
+
+            async def sits_on(committee: Committee) -> bool:
+                if committee.name not in seats:
+                    seats[committee.name] = actor.person_id in await members(
+                        session, district.id, committee
+                    )
+                return seats[committee.name]
+
             lines = []
             for request, teacher in await session.execute(
                 select(CommitteeRequest, Person.name)
@@ -131,7 +140,7 @@ class CommitteeService:
                 .order_by(CommitteeRequest.id)
             ):  # fmt: skip
                 committee = _committee(policy, request)
-                if actor.person_id not in await members(session, district.id, committee):
+                if not await sits_on(committee):
                     continue
                 votes = dict(
                     (await session.execute(
@@ -149,7 +158,7 @@ class CommitteeService:
             # The budget is the district's business: shown to committee members only.
             sits = [*policy.committees, *(() if policy.committees else (DEFAULT_COMMITTEE,))]
             for each in sits:
-                if actor.person_id in await members(session, district.id, each):
+                if await sits_on(each):
                     budget = await budget_now(
                         session, policy, district.id, year_of(policy, self.clock.now())
                     )

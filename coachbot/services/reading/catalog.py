@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
-import re
-
 from sqlalchemy import func, select
 
-from coachbot.domain.catalog import Credential, code_key
+from coachbot.domain.catalog import Credential, code_key, near_codes
 from coachbot.domain.errors import NotFound
 from coachbot.services.awards import completed_by
 from coachbot.services.credentials.issuing import credential_url
@@ -224,11 +221,3 @@ class CatalogReads:
             school = await session.get(School, school_id)
             return list(school.goals) if school else []
 
-
-def near_codes(typed: str, codes: list[str]) -> list[str]:
-    """Codes a person may have meant: "10" for PA-10 (the number alone), or a near spelling."""
-    key = code_key(typed)
-    if key.isdigit():
-        return [c for c in codes if re.sub(r"^[A-Z]+", "", code_key(c)) == key][:3]
-    keys = {code_key(c): c for c in codes}
-    return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)]

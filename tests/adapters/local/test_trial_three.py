@@ -11,11 +11,10 @@ from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.conversation.handlers import build_registry
 from coachbot.conversation.handlers.home import BY_ROLE, EVERYONE
-from coachbot.domain.catalog import code_key
+from coachbot.domain.catalog import code_key, near_codes
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import Move
 from coachbot.prompts import Prompts
-from coachbot.services.reading.catalog import near_codes
 from coachbot.services.reviews.reviewing import Decision
 from coachbot.settings import REPO_ROOT
 from tests.adapters.local.test_approvals_chat import PLAN, REASONS, onboarded

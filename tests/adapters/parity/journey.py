@@ -70,10 +70,7 @@ async def play(seat: Callable[[str], Seat]) -> None:
 
     reviewer = next(seat(email) for email in (FAY, GIL) if "sent you a draft" in
                     seat(email).everything())
-    await reviewer.press("open_review")
-    assert "plan.pdf" in reviewer.everything()
-    await reviewer.press("score")
-    await reviewer.submit({
+    await review(reviewer, {
         "score:Question design": "Developing", "score:Student talk": "Proficient",
         "strengths": "Great wait time.", "feedback": "Show the students' own questions.",
     })
@@ -81,9 +78,7 @@ async def play(seat: Callable[[str], Seat]) -> None:
 
     await ana.command("submit")
     await ana.press("submit_last")
-    await reviewer.press("open_review")
-    await reviewer.press("score")
-    await reviewer.submit({
+    await review(reviewer, {
         "score:Question design": "Developing", "score:Student talk": "Proficient",
         "decision": "not_yet", "feedback": "Add two student work samples.",
     })
@@ -92,13 +87,19 @@ async def play(seat: Callable[[str], Seat]) -> None:
     await ana.say(SECOND_REFLECTION)
     await ana.send_file("plan-v2.pdf", PDF + b" v2", "application/pdf")
     await ana.command("submit")
-    await reviewer.press("open_review")
-    await reviewer.press("score")
-    await reviewer.submit({
+    await review(reviewer, {
         "score:Question design": "Proficient", "score:Student talk": "Exemplary",
         "decision": "earned", "strengths": "Students led the discussion.",
     })
     assert "You've earned" in ana.everything()
+
+
+async def review(reviewer: Seat, values: dict[str, str]) -> None:
+    """Open the review from its button, see the evidence, score it in the form."""
+    await reviewer.press("open_review")
+    assert "plan.pdf" in reviewer.everything()
+    await reviewer.press("score")
+    await reviewer.submit(values)
 
 
 async def records(services: Services) -> dict[str, Any]:
