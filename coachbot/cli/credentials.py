@@ -61,6 +61,7 @@ def verify(
         settings = settings.model_copy(update={
             "database_url": f"sqlite+aiosqlite:///{Path(scratch.name) / 'verify.db'}",
             "evidence_dir": Path(scratch.name) / "evidence",
+            "log_level": "WARNING",  # the scratch migrations are not the verifier's business
         })  # fmt: skip
         online = True
 
