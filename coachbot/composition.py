@@ -262,7 +262,8 @@ def build_conversation(
     so the teacher hears at once; quiet hours still hold. A platform with rate limits passes its
     own ``dispatcher`` (from ``build_nudging`` with its limiter), so these sends share the
     platform's budget with the reminders; otherwise one is made that delivers through
-    ``notifier``.
+    ``notifier``, one person after another in the outbox's order (no platform limits to use
+    up side by side, and the same turns always print the same transcript).
     """
     say = Say(services.prompts)
     if dispatcher is None:
@@ -271,6 +272,7 @@ def build_conversation(
             services.clock,
             NudgeDelivery(say, notifier),
             worker=f"turns-{uuid.uuid4().hex[:8]}",
+            concurrency=1,
         )
     kick = dispatcher.run_once
     registry = build_registry()

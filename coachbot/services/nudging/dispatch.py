@@ -161,7 +161,9 @@ class Dispatcher:
                 .where(NudgeRow.id.in_(ids))
                 .values(status="claimed", claimed_by=self.worker, lease_until=now + self.lease)
             )
-            return list(await session.scalars(select(NudgeRow).where(NudgeRow.id.in_(ids))))
+            # In the outbox's order, so people are served (and, one at a time, printed) in it.
+            claimed = select(NudgeRow).where(NudgeRow.id.in_(ids))
+            return list(await session.scalars(claimed.order_by(NudgeRow.deliver_at, NudgeRow.id)))
 
     async def _person(self, person_id: int, rows: list[NudgeRow], result: DispatchResult) -> None:
         now = self.clock.now()
