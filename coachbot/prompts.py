@@ -73,6 +73,18 @@ def _when(instant: datetime | str | None, timezone: str = "UTC") -> str:
     return f"{said} {local:%Z}"
 
 
+def _date_in(instant: datetime | None, timezone: str = "UTC") -> str:
+    """The calendar day of an instant in a zone, with its year: "December 3, 2026". A
+    revocation at 03:00 UTC is the evening before in Chicago; a trial read the UTC day in
+    one message and the local day in another."""
+    if instant is None:
+        return ""
+    if instant.tzinfo is None:  # stored as UTC
+        instant = instant.replace(tzinfo=UTC)
+    local = instant.astimezone(ZoneInfo(timezone))
+    return f"{local:%B} {local.day}, {local.year}"
+
+
 def _stamp(instant: datetime | None, timezone: str = "UTC") -> str:
     """An instant for a table, in a person's own zone: "2026-09-15 10:00 CDT"."""
     if instant is None:
@@ -114,6 +126,7 @@ class Prompts:
         self._env.filters["full_day"] = _full_day
         self._env.filters["when"] = _when
         self._env.filters["stamp"] = _stamp
+        self._env.filters["date_in"] = _date_in
         self._env.filters["size"] = _size
         self._env.filters["money"] = dollars  # cents as "$25,000" / "$1,250.50"
 

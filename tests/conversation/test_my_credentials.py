@@ -31,4 +31,4 @@ async def test_a_teacher_lists_their_credentials_with_links(district: Services) 
     assert row.document["id"] not in await room.as_(BEN).command("earned")
     await district.credentials.revoke(row.public_id, "awarded in error")
     said = await room.as_(ANA).command("badges")
-    assert "revoked on September 8, 2026 (awarded in error)" in said
+    assert "revoked on Tuesday, September 8 at 9:00 AM CDT (awarded in error)" in said

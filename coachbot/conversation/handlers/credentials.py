@@ -30,7 +30,10 @@ def register(r: Registry) -> None:
 
 async def my_credentials(turn: Turn, args: str) -> None:
     held = await turn.use.credentials.held_by(turn.me.actor)
-    await turn.answer("credentials.j2", "my_credentials", held=held, now=turn.clock.now())
+    await turn.answer(
+        "credentials.j2", "my_credentials", held=held, now=turn.clock.now(),
+        tz=turn.me.timezone,
+    )  # fmt: skip
 
 
 async def badge(turn: Turn, args: str) -> None:
@@ -41,7 +44,10 @@ async def badge(turn: Turn, args: str) -> None:
     if not word.isdigit() or not 1 <= int(word) <= len(held):
         await turn.answer("credentials.j2", "badge_which", count=len(held))
         return
-    await turn.answer("credentials.j2", "badge", c=held[int(word) - 1], now=turn.clock.now())
+    await turn.answer(
+        "credentials.j2", "badge", c=held[int(word) - 1], now=turn.clock.now(),
+        tz=turn.me.timezone,
+    )  # fmt: skip
 
 
 async def revoke(turn: Turn, args: str) -> None:
@@ -52,14 +58,17 @@ async def revoke(turn: Turn, args: str) -> None:
     public_id = public_id_of(link)
     about = await turn.use.credentials.about(turn.me.actor, public_id)
     if about.revoked_at is not None:
-        await turn.answer("credentials.j2", "revoke_already", c=about)
+        await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
     buttons = [
         turn.say.button("revoke_yes", REVOKE, f"{public_id}|{reason}"),
         turn.say.button("revoke_no", KEEP, public_id, primary=True),
     ]
     await turn.reply(
-        turn.say.reply("credentials.j2", "revoke_ask", c=about, reason=reason, buttons=buttons)
+        turn.say.reply(
+            "credentials.j2", "revoke_ask", c=about, reason=reason, buttons=buttons,
+            tz=turn.me.timezone,
+        )  # fmt: skip
     )
 
 
@@ -69,12 +78,12 @@ async def revoke_confirmed(turn: Turn, value: str) -> None:
         raise InvalidInput(field="revoke", hint="revoke_usage")
     about = await turn.use.credentials.about(turn.me.actor, public_id_of(public_id))
     if about.revoked_at is not None:  # pressed twice, or revoked meanwhile
-        await turn.answer("credentials.j2", "revoke_already", c=about)
+        await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
     row = await turn.use.credentials.revoke(about.public_id, reason.strip(), by=turn.me.actor)
     await turn.answer(
         "credentials.j2", "revoke_done", name=about.name, teacher=about.teacher,
-        when=row.revoked_at, reason=row.revoked_reason,
+        when=row.revoked_at, reason=row.revoked_reason, tz=turn.me.timezone,
     )  # fmt: skip
     turn.queued_news()  # the teacher's news was written with the revocation
 

@@ -59,5 +59,7 @@ async def my_record(turn: Turn, args: str) -> None:
     if args.strip().lower().startswith(("credential", "badge", "earned")):
         await my_credentials(turn, "")
         return
-    made = await turn.use.ledger_files.my_record(turn.me.person_id)
-    await turn.answer("ledger.j2", "my_record", count=made.credentials, url=made.url)
+    made = await turn.use.ledger_files.my_record(turn.me.person_id, turn.me.timezone)
+    await turn.answer(
+        "ledger.j2", "my_record", count=made.credentials, revoked=made.revoked, url=made.url
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -26,9 +28,11 @@ from coachbot.storage.models import (
 )
 
 RECORD_COLUMNS = (
-    "credential_code", "credential_title", "issuer", "earned_on", "hours", "points",
-    "cpd_units", "graduate_credits", "stipend_amount", "credential_link", "evidence",
+    "credential_code", "credential_title", "issuer", "earned_on", "status", "revoked_on",
+    "revoked_reason", "hours", "points", "cpd_units", "graduate_credits", "stipend_amount",
+    "credential_link", "evidence",
 )  # fmt: skip
+NOTHING = ("0", "0", "0", "0", "0.00")  # a revoked credential's credits: it no longer counts
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,9 @@ class YearFile:
 
 @dataclass(frozen=True)
 class RecordFile:
-    credentials: int
+    credentials: int  # the ones that count: a revoked credential is listed, not counted
     url: str
+    revoked: int = 0
 
 
 class LedgerFiles:
@@ -56,13 +61,16 @@ class LedgerFiles:
         done = await export_ledger(self.db, actor.district_id, year.strip(), path, fmt)
         return YearFile(done, self.downloads.url(file_id, actor.person_id))
 
-    async def my_record(self, person_id: int) -> RecordFile:
-        """A CSV the teacher can keep: one row per credential earned, oldest first."""
+    async def my_record(self, person_id: int, timezone: str = "UTC") -> RecordFile:
+        """A CSV the teacher can keep: one row per credential earned, oldest first, its days
+        in the teacher's own zone. A revoked one is listed as revoked with no credits (a trial
+        saw it counted among the credentials the record brings)."""
         async with self.db.read() as session:
             awards = (
                 await session.execute(
                     select(Award.id, Award.awarded_at, Award.review_id, CredentialRow.code,
-                           CredentialRow.title, CredentialRow.issuer, IssuedCredential.public_id)
+                           CredentialRow.title, CredentialRow.issuer, IssuedCredential.public_id,
+                           IssuedCredential.revoked_at, IssuedCredential.revoked_reason)
                     .join(CredentialRow, CredentialRow.id == Award.credential_id)
                     .outerjoin(IssuedCredential, IssuedCredential.award_id == Award.id)
                     .where(Award.teacher_id == person_id)
@@ -95,15 +103,30 @@ class LedgerFiles:
         with path.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle)
             out.writerow(RECORD_COLUMNS)
+            zone = ZoneInfo(timezone)
             for a in awards:
                 c = credits[a.id]
                 cents = int(c.get(EntryKind.STIPEND.value, 0))
-                out.writerow([
-                    a.code, a.title, a.issuer, a.awarded_at.date().isoformat(),
+                worth = NOTHING if a.revoked_at else (
                     f"{c.get('hours', 0):g}", f"{c.get('points', 0):g}",
                     f"{c.get('cpd_units', 0):g}", f"{c.get('graduate_credits', 0):g}",
                     f"{cents / 100:.2f}",
+                )  # fmt: skip
+                out.writerow([
+                    a.code, a.title, a.issuer, _day(a.awarded_at, zone),
+                    "revoked" if a.revoked_at else "earned", _day(a.revoked_at, zone),
+                    a.revoked_reason or "", *worth,
                     self.addresses.credential(a.public_id) if a.public_id else "",
                     " | ".join(evidence[a.review_id]),
                 ])  # fmt: skip
-        return RecordFile(len(awards), self.downloads.url(file_id, person_id))
+        revoked = sum(1 for a in awards if a.revoked_at)
+        return RecordFile(len(awards) - revoked, self.downloads.url(file_id, person_id), revoked)
+
+
+def _day(instant: datetime | None, zone: ZoneInfo) -> str:
+    """The day an instant falls on for the teacher (stored in UTC; naive is UTC)."""
+    if instant is None:
+        return ""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(zone).date().isoformat()

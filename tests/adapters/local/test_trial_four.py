@@ -1,0 +1,109 @@
+"""The fourth trial (make demo, then the terminal), replayed: each finding typed again as the
+person typed it, through the terminal's own input loop, and read as they read it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from coachbot.composition import Services
+from coachbot.domain.evidence import EvidencePart, PartKind
+from coachbot.storage.models import IssuedCredential
+from tests.adapters.local.test_approvals_chat import onboarded
+from tests.adapters.local.test_terminal_trial import session
+from tests.helpers import ANA, DEE, REFLECTION, earn, earn_with
+
+# Thursday, December 3, 2026, 9:00 PM in Chicago: already Friday, December 4 in UTC.
+EVENING = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
+LOCAL = "Thursday, December 3 at 9:00 PM CST"
+
+
+async def _public_ids(district: Services) -> list[str]:
+    async with district.db.read() as db:
+        return list(
+            await db.scalars(select(IssuedCredential.public_id).order_by(IssuedCredential.id))
+        )
+
+
+async def _revoked_in_the_evening(district: Services, public_id: str) -> str:
+    """Dee revokes in the terminal, on a Chicago evening that is the next day in UTC; what
+    she reads."""
+    district.clock.set(EVENING)
+    return await session(district, DEE, [f"revoke {public_id} awarded in error", "1", "/quit"])
+
+
+async def _two_earned(district: Services) -> list[str]:
+    await earn(district, ANA)  # Questioning for Discourse
+    parts = [EvidencePart("Reflection", PartKind.TEXT, text=REFLECTION)]
+    await earn_with(district, ANA, "C-TWO", parts, {"Adjustment": "Proficient"})
+    await onboarded(district, ANA, DEE)
+    return await _public_ids(district)
+
+
+async def test_every_credential_revoked_offers_nothing_to_share(district: Services) -> None:
+    await earn(district, ANA)
+    await onboarded(district, ANA, DEE)
+    (public_id,) = await _public_ids(district)
+    await _revoked_in_the_evening(district, public_id)
+    text = await session(district, ANA, ["my credentials", "/quit"])
+    assert (
+        "Your credential was revoked, so none counts and there is nothing to share or to add"
+        " to a wallet or LinkedIn"
+    ) in text
+    assert "Share a link with anyone" not in text
+    assert "Say *badge" not in text and "how to add them to a wallet" not in text
+    assert f"/credentials/{public_id}" not in text
+
+
+async def test_a_revoked_credential_among_others_has_no_link_to_share(
+    district: Services,
+) -> None:
+    first, second = await _two_earned(district)
+    await _revoked_in_the_evening(district, first)
+    text = await session(district, ANA, ["my credentials", "/quit"])
+    assert (
+        f"1. *Questioning for Discourse*, earned September 8, 2026: revoked on {LOCAL}"
+        " (awarded in error). It no longer counts, so it has no link to share"
+    ) in text
+    assert f"/credentials/{first}" not in text
+    assert f"2. *Exit Tickets that Inform*, earned September 8, 2026\n  " in text
+    assert f"/credentials/{second}" in text
+    assert "Say *badge 2* (the number in this list)" in text  # the one that can be shared
+
+
+async def test_the_revocation_day_is_the_readers_own_everywhere(district: Services) -> None:
+    await earn(district, ANA)
+    await onboarded(district, ANA, DEE)
+    (public_id,) = await _public_ids(district)
+    admin = await _revoked_in_the_evening(district, public_id)
+    assert f"Revoked: *Questioning for Discourse* (Ana Teacher), as of {LOCAL}" in admin
+    again = await session(district, DEE, [f"revoke {public_id} twice", "/quit"])
+    assert f"was already revoked on {LOCAL} (awarded in error)" in again
+    text = await session(district, ANA, ["status", "my credentials", "badge 1", "/quit"])
+    assert f"Earned, then revoked on {LOCAL} (awarded in error)" in text  # status
+    assert f": revoked on {LOCAL} (awarded in error)" in text  # my credentials
+    assert f"was revoked on {LOCAL} (awarded in error)" in text  # badge 1
+    assert "December 4" not in text and "December 4" not in admin + again
+
+
+async def test_my_record_lists_a_revoked_credential_and_does_not_count_it(
+    district: Services,
+) -> None:
+    first, second = await _two_earned(district)
+    await _revoked_in_the_evening(district, first)
+    text = await session(district, ANA, ["my record", "/quit"])
+    assert (
+        "Here is your record: 1 credential that counts, each with its evidence, credits and"
+        " dates; 1 revoked credential is listed as revoked, with no credits, and not counted"
+    ) in text
+    token = text.split("/downloads/", 1)[1].split()[0]
+    body = district.ledger_files.downloads.open(token).path.read_text()
+    rows = {row["credential_code"]: row for row in csv.DictReader(io.StringIO(body))}
+    revoked, kept = rows["C-ONE"], rows["C-TWO"]
+    assert revoked["status"] == "revoked" and revoked["revoked_on"] == "2026-12-03"
+    assert revoked["revoked_reason"] == "awarded in error"
+    assert (revoked["hours"], revoked["points"], revoked["stipend_amount"]) == ("0", "0", "0.00")
+    assert kept["status"] == "earned" and kept["hours"] == "4" and kept["revoked_on"] == ""
