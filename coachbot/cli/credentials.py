@@ -14,7 +14,7 @@ import typer
 from coachbot.cli.runner import missing_sqlite_file, say
 from coachbot.cli.runner import run as run_with_services
 from coachbot.composition import Services
-from coachbot.services.credentials.resolving import fetch_json
+from coachbot.services.credentials.resolving import fetch_json, unreachable
 from coachbot.services.district.districts import pick_district
 from coachbot.settings import Settings
 from coachbot.storage.schema import upgrade
@@ -27,8 +27,8 @@ async def _read(source: str) -> tuple[dict[str, Any] | None, str, str]:
     if source.startswith(("https://", "http://")):
         try:
             document = await asyncio.to_thread(fetch_json, source)
-        except (OSError, ValueError) as error:
-            return None, "fetch", str(error)[:200]
+        except (OSError, ValueError) as error:  # the words say why; no raw error text
+            return None, "unreached" if unreachable(error) else "fetch", ""
     else:
         path = Path(source)
         if not await asyncio.to_thread(path.is_file):

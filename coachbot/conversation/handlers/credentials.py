@@ -66,9 +66,13 @@ async def revoke(turn: Turn, args: str) -> None:
     ]
     await turn.reply(
         turn.say.reply(
-            "credentials.j2", "revoke_ask", c=about, reason=reason, buttons=buttons,
+            "credentials.j2",
+            "revoke_ask",
+            c=about,
+            reason=reason,
+            buttons=buttons,
             tz=turn.me.timezone,
-        )  # fmt: skip
+        )
     )
 
 

@@ -21,11 +21,19 @@ from coachbot.domain import status_list
 from coachbot.domain.status_list import StatusListError
 from coachbot.services.credentials import proof
 from coachbot.services.credentials.loader import achievement_schema
-from coachbot.services.credentials.resolving import FoundKey, KeyResolver, KeyUnknown, fetch_json
+from coachbot.services.credentials.resolving import (
+    FoundKey,
+    KeyResolver,
+    KeyUnknown,
+    fetch_json,
+    unreachable,
+)
 from coachbot.storage.database import Database
 from coachbot.storage.models import IssuedCredential
 
 ASPECTS = ("proof", "issuer", "key", "status", "dates", "schema")
+# The issuer's site could not be reached: not checked now, which is not "fake".
+UNREACHED = ("key_unreachable", "status_list_unreachable")
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,12 @@ class Verdict:
 
     @property
     def valid(self) -> bool:
-        return all(c.ok is not False for c in self.checks)
+        return not self.unreached and all(c.ok is not False for c in self.checks)
+
+    @property
+    def unreached(self) -> bool:
+        """The issuer's site could not be reached, so the verdict must wait: try again."""
+        return any(c.reason in UNREACHED for c in self.checks)
 
     @property
     def revoked(self) -> bool:
@@ -131,7 +144,8 @@ class CredentialVerifier:
             try:
                 found = await self.keys.resolve(options.verification_method)
             except KeyUnknown as unknown:
-                checks["key"] = Check("key", False, unknown.reason, unknown.params)
+                ok = None if unknown.reason in UNREACHED else False
+                checks["key"] = Check("key", ok, unknown.reason, unknown.params)
                 checks["proof"] = Check("proof", None, "proof_no_key")
             else:
                 checks["key"] = Check(
@@ -220,10 +234,16 @@ class CredentialVerifier:
         try:
             revoked = await self._listed(entry, _issuer_id(document))
         except (KeyUnknown, proof.ProofError, StatusListError, OSError, ValueError) as error:
+            if (isinstance(error, KeyUnknown) and error.reason in UNREACHED) or (
+                not isinstance(error, KeyUnknown) and unreachable(error)
+            ):
+                return Check("status", None, "status_list_unreachable")
             why = error.reason if isinstance(error, KeyUnknown) else str(error)[:200]
             return Check("status", False, "status_list_unreadable", {"why": why})
-        return Check("status", False, "revoked_listed") if revoked else Check(
-            "status", True, "not_revoked_listed"
+        return (
+            Check("status", False, "revoked_listed")
+            if revoked
+            else Check("status", True, "not_revoked_listed")
         )
 
     async def _listed(self, entry: dict[str, Any], issuer: str | None) -> bool:

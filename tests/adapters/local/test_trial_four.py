@@ -69,7 +69,7 @@ async def test_a_revoked_credential_among_others_has_no_link_to_share(
         " (awarded in error). It no longer counts, so it has no link to share"
     ) in text
     assert f"/credentials/{first}" not in text
-    assert f"2. *Exit Tickets that Inform*, earned September 8, 2026\n  " in text
+    assert "2. *Exit Tickets that Inform*, earned September 8, 2026\n  " in text
     assert f"/credentials/{second}" in text
     assert "Say *badge 2* (the number in this list)" in text  # the one that can be shared
 
@@ -92,7 +92,7 @@ async def test_the_revocation_day_is_the_readers_own_everywhere(district: Servic
 async def test_my_record_lists_a_revoked_credential_and_does_not_count_it(
     district: Services,
 ) -> None:
-    first, second = await _two_earned(district)
+    first, _ = await _two_earned(district)
     await _revoked_in_the_evening(district, first)
     text = await session(district, ANA, ["my record", "/quit"])
     assert (

@@ -1,0 +1,81 @@
+"""``coachbot credentials verify`` when the issuer's site can't be reached (a trial: it said
+the key "is not a key any of our districts ever had" and showed a raw "<urlopen error ...>").
+It must say the site could not be reached, that this is no sign of a fake, and to try later."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from coachbot.cli.main import plug_in_adapters
+from coachbot.clock import VirtualClock
+from coachbot.composition import build
+from coachbot.importing.catalog_reader import read_catalog
+from coachbot.importing.roster_reader import read_roster
+from coachbot.settings import Settings
+from coachbot.storage.models import IssuedCredential
+from tests.adapters.web.test_credential_pages import free_port, verify
+from tests.conftest import FIXTURES
+from tests.helpers import ANA, earn
+
+
+async def _issued_at_a_closed_port(
+    db_url: str, clock: VirtualClock, tmp_path: Path
+) -> tuple[str, Path]:
+    """Ana's credential from a CoachBot whose address is a port nobody listens on."""
+    base = f"http://127.0.0.1:{free_port()}"  # closed: connecting is refused
+    settings = Settings(
+        database_url=db_url, evidence_dir=tmp_path / "evidence", public_url=base,
+        _env_file=None,
+    )  # fmt: skip
+    services = build(settings, clock)
+    spec = read_catalog(FIXTURES / "small_catalog.yaml")
+    await services.catalog.load(spec)
+    await services.roster.load(spec.slug, read_roster(FIXTURES / "small_roster.csv",
+                                                      {s.code for s in spec.schools}))  # fmt: skip
+    await earn(services, ANA)
+    async with services.db.read() as session:
+        document = (await session.scalars(select(IssuedCredential))).one().document
+    await services.aclose()
+    path = tmp_path / "ana.json"
+    path.write_text(json.dumps(document))
+    return base, path
+
+
+async def test_an_issuer_that_cannot_be_reached_is_not_called_fake(
+    db_url: str, clean_postgres: None, clock: VirtualClock, tmp_path: Path
+) -> None:
+    base, path = await _issued_at_a_closed_port(db_url, clock, tmp_path)
+    plug_in_adapters()
+    nothing = f"sqlite+aiosqlite:///{tmp_path / 'nothing-here.db'}"
+    # The verifier's own CoachBot address: the default, and the very one the issuer used
+    # (the trial's case: the key was taken for one of "our districts'").
+    for public_url in ("", base):
+        env = {"COACHBOT_DATABASE_URL": nothing, "COACHBOT_LOG_LEVEL": "WARNING"}
+        if public_url:
+            env["COACHBOT_PUBLIC_URL"] = public_url
+        result = await verify(str(path), env)
+        out = result.output
+        assert "There is no CoachBot database here" in out
+        assert "the issuer's site (" in out and "could not be reached just now" in out
+        assert (
+            "Verdict: NOT CHECKED. The issuer's site could not be reached, so this credential"
+            " could not be checked right now. That does not mean it is fake: try again later."
+        ) in out
+        assert "not a key any of our districts ever had" not in out
+        assert "urlopen" not in out and "Errno" not in out and "refused" not in out.lower()
+        assert "NOT VALID" not in out and "Traceback" not in out
+        assert result.exit_code == 1  # nothing vouched for it
+
+
+async def test_a_link_that_cannot_be_reached_says_so_plainly(tmp_path: Path) -> None:
+    plug_in_adapters()
+    env = {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'nothing-here.db'}",
+           "COACHBOT_LOG_LEVEL": "WARNING"}  # fmt: skip
+    link = f"http://127.0.0.1:{free_port()}/credentials/0b5c7a52-4f7e-4c1e-9d1c-1f0a2b3c4d5e"
+    out = (await verify(link, env)).output
+    assert "The site at that link could not be reached just now" in out
+    assert "That does not mean it is fake: try again later." in out
+    assert "urlopen" not in out and "Errno" not in out and "NOT VALID" not in out
