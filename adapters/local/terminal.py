@@ -122,9 +122,12 @@ async def chat(
     def say(message: str, **p: object) -> str:
         return words(services, message, **p)
 
-    def check(field: FormField, answer: str, file_count: int) -> tuple[str, str | None]:
+    def check(
+        field: FormField, answer: str, file_count: int, earlier: tuple[str, str] | None = None
+    ) -> tuple[str, str | None]:
         return settle_field(field, answer, services.prompts, now=services.clock.now(),
-                            timezone=timezone, file_count=file_count, numbered=True)
+                            timezone=timezone, file_count=file_count, numbered=True,
+                            earlier=earlier)  # fmt: skip
 
     await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0

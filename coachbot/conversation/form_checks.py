@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.choices import Refusal, choose
 from coachbot.conversation.dates import Refusal as DateRefusal
-from coachbot.conversation.dates import read_day
+from coachbot.conversation.dates import read_day, spoken
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, Option
 from coachbot.domain.evidence import is_web_link
 from coachbot.domain.precheck import words
@@ -63,6 +63,7 @@ def settle(
         value, problem = settle_field(
             field, values.get(field.name) or "", prompts, now=now, timezone=timezone,
             file_count=(files or {}).get(field.name, 0), numbered=numbered,
+            earlier=earlier_of(form, field, read),
         )
         if problem is None:
             if field.name in values or value:
@@ -81,8 +82,11 @@ def settle_field(
     timezone: str = "UTC",
     file_count: int = 0,
     numbered: bool = False,
+    earlier: tuple[str, str] | None = None,
 ) -> tuple[str, str | None]:
-    """(the answer as the handler takes it, None) or (the answer as given, what to fix)."""
+    """(the answer as the handler takes it, None) or (the answer as given, what to fix).
+    ``earlier``: the label and answer of the field this date may not precede (``not_before``,
+    found by ``earlier_of``)."""
     value = answer.strip()
     if value and field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and (
         field.options or field.kind is FieldKind.TIMEZONE
@@ -92,6 +96,8 @@ def settle_field(
             return value, prompts.render(FAMILY, chosen.message, p=chosen.params)
         return chosen, None
     found = _problem(field, value, file_count, now, timezone)
+    if found is None and earlier is not None and value:
+        found = _before(field, value, earlier, now, timezone)
     if found is None:
         return answer, None  # a text goes on as typed (its handler reads it as before)
     message, params = found
@@ -140,6 +146,29 @@ def _starting(field: FormField, values: Mapping[str, str], problems: Mapping[str
         return given
     texts = (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT)
     return given if field.kind in texts and given.strip() else field.initial
+
+
+def earlier_of(
+    form: Form, field: FormField, answers: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """The label and answer of the earlier field ``field`` may not precede, once answered."""
+    if not field.not_before or not answers.get(field.not_before, "").strip():
+        return None
+    before = next((f for f in form.fields if f.name == field.not_before), None)
+    return (before.label, answers[field.not_before]) if before is not None else None
+
+
+def _before(
+    field: FormField,
+    value: str, earlier: tuple[str, str], now: datetime, timezone: str
+) -> tuple[str, dict[str, Any]] | None:
+    """A day before the earlier field's: caught as it is typed, not at the end of the form
+    (a trial typed a cohort's end before its start and heard only after the last question)."""
+    day, first = read_day(value, timezone, now), read_day(earlier[1], timezone, now)
+    if not isinstance(day, date) or not isinstance(first, date) or day >= first:
+        return None
+    return "date_before", {"label": field.label, "day": spoken(day), "earlier": spoken(first),
+                           "earlier_label": earlier[0]}  # fmt: skip
 
 
 # Kinds whose answer is never a few words of chat.
@@ -209,6 +238,8 @@ def rules(form: Form) -> list[dict[str, Any]]:
             # An option whose label is its value travels once: a platform carries little.
             rule["o"] = [o.value if o.label == o.value else [o.value, o.label]
                          for o in field.options]
+        if field.not_before:
+            rule["nb"] = field.not_before
         for key, limit in (
             ("lw", field.min_words),
             ("hw", field.max_words),
@@ -242,6 +273,7 @@ def form_from_rules(
                     max_words=rule.get("hw"),
                     min_value=rule.get("lv"),
                     max_value=rule.get("hv"),
+                    not_before=str(rule.get("nb") or ""),
                 )
             )
     except (KeyError, TypeError, ValueError):

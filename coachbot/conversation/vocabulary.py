@@ -252,6 +252,9 @@ class FormField:
     # Why the answer given last time was not taken, shown beside the field when it is asked
     # again (coachbot.conversation.form_checks.ask_again).
     problem: str = ""
+    # A date field that may not fall before an earlier date field's answer (a cohort's end
+    # and its start): the earlier field's name, checked as this one is typed.
+    not_before: str = ""
 
 
 @dataclass(frozen=True)

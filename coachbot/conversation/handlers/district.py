@@ -127,7 +127,9 @@ async def new_cohort(turn: Turn, value: str) -> None:
                     FieldKind.DATE,
                     hint=turn.say.label("hint_plain_date"),
                 ),
-                FormField("ends", turn.say.label("field_ends"), FieldKind.DATE),
+                FormField(
+                    "ends", turn.say.label("field_ends"), FieldKind.DATE, not_before="starts"
+                ),
                 FormField(
                     "window_opens",
                     turn.say.label("field_window_opens"),

@@ -1,5 +1,5 @@
 """The cohort form's dates in the terminal, typed as the tester typed them: a day no month has
-is asked again (never stored as a year), and an end before the start asks both dates again."""
+is asked again (never stored as a year), and an end before the start is asked again at once."""
 
 from __future__ import annotations
 
@@ -22,19 +22,19 @@ async def test_jan_32_is_asked_again_not_stored_as_2032(district: Services) -> N
     assert "Cohort *Spring group* is ready" in text
 
 
-async def test_an_end_before_the_start_asks_both_dates_again(district: Services) -> None:
+async def test_an_end_before_the_start_asks_the_end_again_at_once(district: Services) -> None:
     await onboarded(district, DEE)
-    lines = ["cohort new", "Spring group", "2026-12-01", "2026-10-01", "", "",
-             "2026-10-01", "2026-12-01", "/quit"]  # fmt: skip
+    lines = ["cohort new", "Spring group", "2026-12-01", "2026-10-01", "2026-12-20", "", "",
+             "/quit"]  # fmt: skip
     prompts, ask = typist(lines)
     screen: list[str] = []
     await chat(district, DEE, ask, screen.append)  # type: ignore[arg-type]
     text = "\n".join(screen)
-    # Both dates asked again (the start offered as given); the name is kept, not asked.
-    assert prompts[6:9] == ["Starts on [2026-12-01]: ", "Ends on: ", "> "]
-    assert "I kept your other answers; these need another look:" in text
-    assert "The end date is before the start date" in text
-    assert "Cohort *Spring group* is ready" in text
+    # The end asked again straight away (not at the end of the form), the start kept.
+    assert prompts[3:5] == ["Ends on: ", "Ends on: "]
+    assert "*Ends on* Thursday, October 1, 2026 would be before *Starts on*" in text
+    assert "I kept your other answers" not in text
+    assert "Cohort *Spring group* is ready: Tuesday, December 1, 2026" in text
 
 
 async def test_a_start_years_away_is_read_back_and_taken_with_its_year(

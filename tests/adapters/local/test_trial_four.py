@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.domain.evidence import EvidencePart, PartKind
 from coachbot.storage.models import IssuedCredential
@@ -107,3 +108,41 @@ async def test_my_record_lists_a_revoked_credential_and_does_not_count_it(
     assert revoked["revoked_reason"] == "awarded in error"
     assert (revoked["hours"], revoked["points"], revoked["stipend_amount"]) == ("0", "0", "0.00")
     assert kept["status"] == "earned" and kept["hours"] == "4" and kept["revoked_on"] == ""
+
+
+async def _typed(district: Services, email: str, lines: list[str]) -> list[str]:
+    """Each question asked and each line written, in the order the person saw them."""
+    screen: list[str] = []
+    answers = iter(lines)
+
+    def ask(prompt: str) -> str:
+        screen.append(f"? {prompt}")
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    await chat(district, email, ask, screen.append)  # type: ignore[arg-type]
+    return screen
+
+
+async def test_a_cohort_end_before_its_start_is_asked_again_at_once(
+    district: Services,
+) -> None:
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "2026-10-01", "2026-09-03", "2026-12-01", "", "",
+             "/quit"]  # fmt: skip
+    screen = await _typed(district, DEE, lines)
+    said = next(i for i, line in enumerate(screen) if "would be before" in line)
+    assert screen[said].strip() == (
+        "*Ends on* Thursday, September 3, 2026 would be before *Starts on* Thursday, October 1,"
+        " 2026. Please give a date on or after Thursday, October 1, 2026."
+    )
+    # Asked right after the end date was typed, and the end date is asked again at once.
+    assert "Ends on" in screen[said - 1] and "Ends on" in screen[said + 1]
+    assert not any("Submissions" in line for line in screen[:said])
+    text = "\n".join(screen)
+    assert "Swap them" not in text and "I kept your other answers" not in text
+    assert (
+        "Cohort *Spring group* is ready: Thursday, October 1, 2026 to Tuesday, December 1, 2026"
+    ) in text
