@@ -35,9 +35,9 @@ async def test_a_colleague_comments_on_the_draft_and_the_facilitator_still_decid
     # NORTH teacher too, but she already has this draft; Cara and Gil are at SOUTH.
     assert "with Fay Facilitator for feedback" in sent
     assert "I've also asked Ben Teacher, a colleague from your school, for their comments" in sent
-    assert "would value your comments" in ben.last
+    assert "asked to comment on" in ben.last
     for other in (CARA, GIL):
-        assert not any("would value your comments" in t for t in room.as_(other).mailbox.texts())
+        assert not any("asked to comment on" in t for t in room.as_(other).mailbox.texts())
 
     queue = await ben.command("queue")  # a teacher's own queue, holding only the peer review
     assert "Questioning for Discourse" in queue

@@ -101,6 +101,8 @@ async def open_review(turn: Turn, value: str) -> None:
             "evidence",
             v=view,
             earlier=earlier,
+            mine=view.reviewer_id == turn.me.person_id,
+            tz=turn.me.timezone,
             buttons=_review_buttons(turn, view, review_id),
         )
     )

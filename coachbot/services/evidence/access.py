@@ -13,6 +13,7 @@ the person looking.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,6 +59,11 @@ class EvidenceView:
     links: tuple[str | None, ...] = ()
     # How many formal submissions the pursuit may have: a try is read "try 2 of 3" everywhere.
     tries: int = 0
+    # The review's own state, so a finished one reads finished (a trial opened a completed
+    # review and was offered to score it): its status, decision and when it was completed.
+    status: str = ""
+    decision: str | None = None
+    completed_at: datetime | None = None
 
 
 # A review in these states keeps its reviewer's right to see the evidence it is about; a review
@@ -211,4 +217,7 @@ class EvidenceAccess:
             review is not None and review.status in OPEN,
             links,
             await allowed_tries(session, pursuit, limit),
+            status=review.status if review else "",
+            decision=review.decision if review else None,
+            completed_at=review.completed_at if review else None,
         )

@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from adapters.local.driver import LocalDriver
 from adapters.local.terminal import chat
 from coachbot.composition import Services
 from coachbot.domain.evidence import EvidencePart, PartKind
-from coachbot.storage.models import IssuedCredential
+from coachbot.storage.models import IssuedCredential, Review
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal_trial import session
-from tests.helpers import ANA, DEE, REFLECTION, earn, earn_with
+from tests.helpers import ANA, BEN, DEE, FAY, REFLECTION, earn, earn_with
+from tests.services.routing_world import set_peer_review
 
 # Thursday, December 3, 2026, 9:00 PM in Chicago: already Friday, December 4 in UTC.
 EVENING = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
@@ -146,3 +148,40 @@ async def test_a_cohort_end_before_its_start_is_asked_again_at_once(
     assert (
         "Cohort *Spring group* is ready: Thursday, October 1, 2026 to Tuesday, December 1, 2026"
     ) in text
+
+
+async def test_a_finished_review_says_so_and_offers_no_scoring(district: Services) -> None:
+    await earn(district, ANA)  # Fay recorded "earned" on Tuesday, September 8, 9:00 in Chicago
+    await onboarded(district, FAY)
+    text = await session(district, FAY, ["review 1", "/quit"])
+    assert (
+        "*This review is finished*: you recorded the decision *Earned* on Tuesday, September 8"
+        " at 9:00 AM CDT, and Ana Teacher has been told. There is nothing left to score here"
+    ) in text
+    assert "[1] Score" not in text and "Hand off" not in text
+
+
+async def test_a_peer_is_asked_in_words_addressed_to_them(district: Services) -> None:
+    await set_peer_review(district, True)
+    room = LocalDriver(district)
+    ana, ben = room.as_(ANA), room.as_(BEN)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    await ana.send_file("plan.pdf", b"%PDF-1.4 lesson plan", "application/pdf")
+    await ana.say("Here's the video https://video.example.org/lesson-1")
+    await ana.say(REFLECTION)
+    await ana.press("send_draft")
+    assert ben.last.startswith(
+        "You've been asked to comment on *Ana Teacher*'s draft of *Questioning for Discourse*"
+    )
+    await onboarded(district, BEN)
+    async with district.db.read() as db:
+        peer = await db.scalar(select(Review.id).where(Review.purpose == "peer"))
+    text = await session(district, BEN, [f"review {peer}", "1", "Lovely open questions.", "",
+                                         "Let students pose the follow-up.", "",
+                                         f"review {peer}",
+                                         "/quit"])  # fmt: skip
+    live, finished = text.split("Thanks! Ana Teacher has your comments", 1)
+    assert "You've been asked to comment on *Ana Teacher*'s draft" in live
+    assert "*This review is finished*: you recorded comments on the draft on " in finished
+    assert "You've been asked" not in finished and "[1] Comment" not in finished
