@@ -98,8 +98,9 @@ def revoke(
     async def work(services: Services) -> None:
         public_id = credential.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
         row = await services.credentials.revoke(public_id, reason.strip())
+        zone = (await services.credentials.page(public_id)).timezone  # the district's day
         say(services, "credentials.j2", "revoked_done", name=row.document.get("name"),
-            when=row.revoked_at, reason=row.revoked_reason)  # fmt: skip
+            when=row.revoked_at, reason=row.revoked_reason, tz=zone)  # fmt: skip
 
     run_with_services(work)
 

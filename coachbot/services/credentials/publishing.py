@@ -27,6 +27,7 @@ from coachbot.services.credentials.resolving import KeyResolver
 from coachbot.services.credentials.revoking import Revocable, Revocations
 from coachbot.services.credentials.showing import IssuerPages
 from coachbot.services.credentials.verifying import CredentialVerifier
+from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import Award, District, IssuedCredential
 
@@ -65,6 +66,9 @@ class CredentialPage:
     json_url: str
     badge_url: str = ""  # the badge image, shown on the page (same origin)
     achievement_url: str = ""  # the Achievement's own page
+    # The issuing district's zone: every date on the page is its day there, the zone named
+    # (a trial read UTC days on a Chicago district's page).
+    timezone: str = "UTC"
 
 
 def _moment(value: Any) -> datetime | None:
@@ -231,4 +235,10 @@ class Credentials:
             json_url=self.addresses.credential(public_id) + ".json",
             badge_url=f"/credentials/{public_id}/badge.png",
             achievement_url=str(achievement.get("id") or ""),
+            timezone=await self._zone(row.district_id),
         )
+
+    async def _zone(self, district_id: int) -> str:
+        async with self.db.read() as session:
+            district = await session.get(District, district_id)
+        return policy_from_json(district.policy).timezone if district is not None else "UTC"

@@ -240,6 +240,7 @@ async def test_coachbot_credentials_verify_a_file_and_a_link(published, tmp_path
     )  # fmt: skip
     assert revoked.exit_code == 0, revoked.output
     assert "is revoked as of" in revoked.output and "(awarded in error)" in revoked.output
+    assert "2026 (America/Chicago) (awarded in error)" in revoked.output  # the district's day
     result = await verify(row.document["id"], env)
     assert result.exit_code == 1
     assert "NO  Revocation: REVOKED on" in result.output and "Verdict: REVOKED." in result.output
