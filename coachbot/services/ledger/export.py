@@ -9,9 +9,10 @@ file. The columns are documented in docs/ledger.md.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -187,11 +188,22 @@ async def ledger_batches(db: Database, district_id: int, year: str) -> AsyncIter
         .order_by(LedgerEntry.teacher_id, LedgerEntry.id)
     )  # fmt: skip
     async with db.read() as session:
-        # Core rows, streamed: one hop to the database driver per batch, not per row.
+        # Core rows, streamed: one hop to the database driver per batch, not per row. The
+        # next batch is asked for before this one is handed on, so the database (PostgreSQL's
+        # own process, SQLite's thread) reads it while this one is written.
         connection = await session.connection()
         result = await connection.stream(query)
-        async for rows in result.partitions(BATCH):
-            yield rows
+        pending = asyncio.ensure_future(result.fetchmany(BATCH))
+        try:
+            while rows := await pending:
+                pending = asyncio.ensure_future(result.fetchmany(BATCH))
+                await asyncio.sleep(0)  # the fetch starts before the batch is worked on
+                yield rows
+        finally:
+            if not pending.done():
+                pending.cancel()
+                with suppress(asyncio.CancelledError):
+                    await pending
 
 
 Write = Callable[[Iterable[Row]], None]
