@@ -98,8 +98,9 @@ def award_entries(
     ]
     if credit.stipend_status is StipendStatus.OWED:
         entries.append(entry(EntryKind.STIPEND, cents=credit.stipend_cents, state=PayState.OWED))
-    elif credit.stipend_status is StipendStatus.OVER_BUDGET:
-        # The amount earned, so leaders see what they would need to find; not spent.
+    elif credit.stipend_status in (StipendStatus.OVER_BUDGET, StipendStatus.OVER_CAP):
+        # The amount earned, so leaders see what they would need to find; not spent. The
+        # ledger has one state for either limit (not paid); the award keeps which it was.
         entries.append(
             entry(EntryKind.STIPEND, cents=stipend_earned_cents, state=PayState.OVER_BUDGET)
         )

@@ -193,7 +193,7 @@ async def test_two_approvals_at_the_same_moment_never_overspend(
     votes = await asyncio.gather(
         district.committees.vote(dee, 1, True), district.committees.vote(sam, 2, True)
     )
-    assert sorted(v.over_budget for v in votes) == [False, True]
+    assert sorted((v.over_budget, v.held_by) for v in votes) == [(False, ""), (True, "budget")]
     async with district.db.read() as session:
         stipends = sorted(
             (await session.execute(
