@@ -4,6 +4,7 @@ taking credit back (``CreditReversal``: revocation wires this in with one line).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,14 @@ from coachbot.domain.journey import TERMINAL_STATES, State
 from coachbot.domain.ledger import SPENDING, EntryKind, PayState
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.roles import Actor
-from coachbot.services.ledger.entries import lock_district, stipends_in_year, year_of
+from coachbot.services.ledger.entries import (
+    StipendFigures,
+    lock_district,
+    stipend_figures,
+    stipends_by_state,
+    stipends_in_year,
+    year_of,
+)
 from coachbot.services.ledger.reversing import reverse_award
 from coachbot.services.ledger.stipends import Moved, move_stipends
 from coachbot.storage.codec import currency_from_json, policy_from_json
@@ -63,6 +71,7 @@ class Budget:
     left_cents: int | None = field(default=None)
     # False until some credential has ended: the forecast then assumes every one is earned.
     rate_known: bool = True
+    stipends: StipendFigures = field(default_factory=StipendFigures)  # spent, by state
 
 
 class LedgerService:
@@ -140,7 +149,7 @@ async def budget_now(
     # A credential earned and then revoked ended without a credential (nor a stipend): it counts
     # among the pursuits that ended, never among those earned.
     stage = case((Award.revoked_at.is_not(None), REVOKED), else_=Pursuit.state)
-    counts = dict(
+    counts: dict[str, int] = dict(
         (
             await session.execute(
                 select(stage, func.count())
@@ -166,7 +175,7 @@ async def budget_now(
             .group_by(Pursuit.credential_id, School.code)
         )
     ).all()
-    currencies = dict(
+    currencies: dict[int, Any] = dict(
         (
             await session.execute(
                 select(CredentialRow.id, CredentialRow.currency).where(
@@ -191,6 +200,11 @@ async def budget_now(
         forecast,
         left,
         rate_known=ended > 0,
+        stipends=stipend_figures(
+            await session.execute(
+                stipends_by_state(year).where(LedgerEntry.district_id == district_id)
+            )
+        ),
     )
 
 

@@ -25,12 +25,13 @@ async def test_an_approver_sees_the_budget_left_and_a_forecast(district: Service
     await asking(district, ANA)  # C-APPROVE waits for approval (its own currency: no stipend)
     room = LocalDriver(district)
     listed = await room.as_(SAM).command("approvals", "")
-    assert "Stipend budget for 2026-27: $200 left of $400" in listed
+    assert "Stipends this fiscal year (2026-27): $200 owed, $0 approved, $0 paid" in listed
+    assert "budget left this fiscal year: $200 of $400" in listed
     assert "Forecast: 2 credentials in progress, at the district's 100% completion rate" in listed
     assert "would add about $200" in listed  # Ana's C-ONE; C-APPROVE carries no stipend
     nudging = build_nudging(district, room)
     await nudging.dispatcher.run_once()
-    assert "Stipend budget for 2026-27: $200 left of $400" in room.as_(SAM).last
+    assert "budget left this fiscal year: $200 of $400" in room.as_(SAM).last
 
 
 async def test_before_anything_has_finished_the_forecast_says_what_it_assumes(
