@@ -231,4 +231,4 @@ async def test_only_committee_members_see_the_districts_budget(district: Service
     assert "not on any of the district's committees" in told
     assert "Stipends" not in told and "$" not in told
     admin = await room.as_(DEE).command("committee")
-    assert "Stipends in" in admin
+    assert "budget left this fiscal year: $400 of $400" in admin
