@@ -11,7 +11,8 @@ from coachbot.domain.policy import Currency
 class StipendStatus(StrEnum):
     NONE = "none"  # this credential carries no stipend
     OWED = "owed"  # the district owes it and the budget covers it
-    OVER_BUDGET = "over_budget"  # earned, but the budget is spent: leaders decide
+    OVER_BUDGET = "over_budget"  # earned, but the year's budget is spent: leaders decide
+    OVER_CAP = "over_cap"  # earned, but the teacher's yearly cap is reached: next fiscal year
 
 
 @dataclass(frozen=True)
@@ -37,21 +38,27 @@ def credit_for_award(
     ``earned_before`` is how many credentials the teacher had already earned in the district, so
     that "one CPD unit per N credentials" credits a unit on every N-th award. A stipend the budget
     cannot cover is recorded as over budget, never silently dropped; so is one beyond what
-    the teacher's yearly cap has left (``stipend_cap_left_cents``; None: no cap).
+    the teacher's yearly cap has left (``stipend_cap_left_cents``; None: no cap). Which limit
+    held it back is in the status, since the teacher is told what happens next: a cap reached
+    is said first (it holds whatever leaders do with the budget), then a spent budget.
     """
     cpd = 0
     if currency.cpd_units_per and (earned_before + 1) % currency.cpd_units_per == 0:
         cpd = 1
     stipend, status = 0, StipendStatus.NONE
     if currency.stipend_cents > 0:
-        fits = (
+        in_budget = (
             stipend_budget_cents is None
             or stipend_committed_cents + currency.stipend_cents <= stipend_budget_cents
-        ) and (stipend_cap_left_cents is None or currency.stipend_cents <= stipend_cap_left_cents)
-        if fits:
-            stipend, status = currency.stipend_cents, StipendStatus.OWED
-        else:
+        )
+        cap_left = stipend_cap_left_cents
+        under_cap = cap_left is None or currency.stipend_cents <= cap_left
+        if not under_cap:
+            status = StipendStatus.OVER_CAP
+        elif not in_budget:
             status = StipendStatus.OVER_BUDGET
+        else:
+            stipend, status = currency.stipend_cents, StipendStatus.OWED
     return Credit(currency.hours, currency.points, stipend, status, cpd, currency.graduate_credits)
 
 

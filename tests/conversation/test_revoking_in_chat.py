@@ -78,10 +78,11 @@ async def test_an_admin_revokes_after_saying_yes_and_the_award_stops_counting(
     # The award no longer counts: not in her credit, not in the cohort, not in the budget.
     after = await district.status.teacher(ANA)
     assert (after.hours, after.points, after.stipend_cents) == (0, 0, 0)
-    progress = await district.status.cohort(cohort)
-    assert (progress.earned, progress.by_state, progress.stipend_owed_cents) == (
+    progress = await district.status.cohort(cohort, district.clock.now())
+    assert (progress.earned, progress.by_state, progress.stipends.owed_cents) == (
         0, {"revoked": 1}, 0,
     )  # fmt: skip
+    assert progress.stipend_budget_left_cents == progress.stipend_budget_cents
     assert "revoked on" in await room.as_(ANA).command("badges")
     # Pressing yes again (or revoking again) keeps the first revocation.
     again = await room.as_(DEE).press(REVOKE.id)

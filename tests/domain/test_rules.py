@@ -60,6 +60,23 @@ def test_stipend_is_owed_until_the_budget_is_spent_then_flagged() -> None:
     assert (over.stipend_cents, over.stipend_status) == (0, StipendStatus.OVER_BUDGET)
 
 
+def test_a_stipend_held_back_says_which_limit_held_it() -> None:
+    """The teacher is told which limit it was: their own yearly cap (said first: it holds
+    whatever happens to the budget) or the district's budget for the year."""
+    juab = Currency(stipend_cents=20_000)
+
+    def status(committed: int, cap_left: int | None) -> StipendStatus:
+        return credit_for_award(
+            juab, earned_before=0, stipend_budget_cents=40_000,
+            stipend_committed_cents=committed, stipend_cap_left_cents=cap_left,
+        ).stipend_status  # fmt: skip
+
+    assert status(0, 10_000) is StipendStatus.OVER_CAP
+    assert status(40_000, 10_000) is StipendStatus.OVER_CAP
+    assert status(40_000, 20_000) is StipendStatus.OVER_BUDGET
+    assert status(20_000, 20_000) is StipendStatus.OWED
+
+
 def test_rubric_needs_every_criterion_scored_with_a_real_level() -> None:
     with pytest.raises(InvalidInput) as missing:
         RUBRIC.validate_scores({"Design": "Proficient"})

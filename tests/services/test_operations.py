@@ -310,7 +310,7 @@ async def test_cohorts_are_for_admins_and_list_progress(district: Services) -> N
         await district.cohorts.add_member(dee, cohort, ANA, Role.FACILITATOR)
     await district.cohorts.add_member(dee, cohort, FAY, Role.FACILITATOR)
     await earn(district)
-    progress = await district.status.cohort(cohort)
+    progress = await district.status.cohort(cohort, district.clock.now())
     assert (progress.members, progress.earned, progress.by_state) == (1, 1, {"earned": 1})
-    assert progress.stipend_owed_cents == 20000
-    assert progress.stipend_budget_cents == 40000
+    assert (progress.fiscal_year, progress.stipends.owed_cents) == ("2026-27", 20000)
+    assert (progress.stipend_budget_cents, progress.stipend_budget_left_cents) == (40000, 20000)

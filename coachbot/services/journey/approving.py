@@ -272,5 +272,6 @@ async def _budget_params(session: AsyncSession, district_id: int, now: Any) -> d
         "fiscal_year": b.fiscal_year, "budget_cents": b.budget_cents, "left_cents": b.left_cents,
         "spent_cents": b.spent_cents, "in_progress": b.in_progress,
         "completion_rate": b.completion_rate, "forecast_cents": b.forecast_cents,
-        "rate_known": b.rate_known,
+        "rate_known": b.rate_known, "owed_cents": b.stipends.owed_cents,
+        "approved_cents": b.stipends.approved_cents, "paid_cents": b.stipends.paid_cents,
     }  # fmt: skip

@@ -71,6 +71,7 @@ class Voted:
     outcome_value: str
     not_preapproved: tuple[str, ...] = ()
     over_budget: bool = False
+    held_by: str = ""  # which limit held a granted stipend back: "cap" or "budget"
 
 
 async def open_request(
@@ -218,7 +219,8 @@ class CommitteeService:
                 granted = await grant_outcome(session, now, policy, completion, outcome)
                 request.state = APPROVED if granted.granted else REFUSED
                 result = {"not_preapproved": granted.not_preapproved,
-                          "over_budget": granted.over_budget}  # fmt: skip
+                          "over_budget": granted.over_budget,
+                          "held_by": granted.held_by}  # fmt: skip
             elif yes_count + (eligible - cast) < committee.quorum:
                 request.state = NOT_YET
             audit.record(
@@ -236,7 +238,8 @@ class CommitteeService:
                     params={"state": request.state, "pathway": request.pathway_title,
                             "committee": committee.name, "outcome": outcome.value,
                             "kind": outcome.kind.value, "reason": reason,
-                            "not_preapproved": list(result.get("not_preapproved", ()))},
+                            "not_preapproved": list(result.get("not_preapproved", ())),
+                            "held_by": result.get("held_by", "")},
                 )  # fmt: skip
             return Voted(
                 request.id, request.state, yes_count, committee.quorum, teacher.name,

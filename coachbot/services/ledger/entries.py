@@ -9,16 +9,63 @@ first one's stipend.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from coachbot.domain.currency import Credit, StipendStatus
 from coachbot.domain.ledger import SPENDING, EntryKind, PayState, fiscal_year
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.storage.models import District, LedgerEntry
+from coachbot.storage.plans import unindexed
+
+# The stipend figures every view names the same way: owed, approved, paid (this fiscal year).
+PAYABLE = (PayState.OWED.value, PayState.APPROVED.value, PayState.PAID.value)
+
+
+@dataclass(frozen=True)
+class StipendFigures:
+    """A fiscal year's stipends by where they stand, in cents; a reversal (a revoked award)
+    counts against the state of the stipend it takes back, so a revoked owed stipend is no
+    longer owed. Over-budget (or over-cap) stipends are in none: nobody is to pay them."""
+
+    owed_cents: int = 0
+    approved_cents: int = 0
+    paid_cents: int = 0
+
+
+def stipends_by_state(year: Any, source: Any = None) -> Select[str, int]:
+    """(state, cents) of a fiscal year's stipend entries, owed/approved/paid; the caller adds
+    whose. Without ``source``, one district's year through its index (the caller names the
+    district). With one (a join that ends at ``LedgerEntry``, e.g. a cohort's pursuits, their
+    awards, the awards' entries), the year and kind only filter: the join leads."""
+    original = aliased(LedgerEntry)
+    state = func.coalesce(original.pay_state, LedgerEntry.pay_state)
+    kind: Any = LedgerEntry.kind
+    year_of_entry: Any = LedgerEntry.fiscal_year
+    if source is not None:
+        kind, year_of_entry = unindexed(kind), unindexed(year_of_entry)
+    return (
+        select(state, func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .select_from(LedgerEntry if source is None else source)
+        .outerjoin(original, original.id == LedgerEntry.reverses_id)
+        .where(kind == EntryKind.STIPEND.value, year_of_entry == year, state.in_(PAYABLE))
+        .group_by(state)
+    )
+
+
+def stipend_figures(rows: Any) -> StipendFigures:
+    sums = {state: int(cents or 0) for state, cents in rows}
+    return StipendFigures(
+        sums.get(PayState.OWED.value, 0),
+        sums.get(PayState.APPROVED.value, 0),
+        sums.get(PayState.PAID.value, 0),
+    )
 
 
 def year_of(policy: DistrictPolicy, when: datetime) -> str:
@@ -98,8 +145,9 @@ def award_entries(
     ]
     if credit.stipend_status is StipendStatus.OWED:
         entries.append(entry(EntryKind.STIPEND, cents=credit.stipend_cents, state=PayState.OWED))
-    elif credit.stipend_status is StipendStatus.OVER_BUDGET:
-        # The amount earned, so leaders see what they would need to find; not spent.
+    elif credit.stipend_status in (StipendStatus.OVER_BUDGET, StipendStatus.OVER_CAP):
+        # The amount earned, so leaders see what they would need to find; not spent. The
+        # ledger has one state for either limit (not paid); the award keeps which it was.
         entries.append(
             entry(EntryKind.STIPEND, cents=stipend_earned_cents, state=PayState.OVER_BUDGET)
         )

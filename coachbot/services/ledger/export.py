@@ -9,14 +9,18 @@ file. The columns are documented in docs/ledger.md.
 
 from __future__ import annotations
 
+import asyncio
 import csv
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.ledger import SPENDING, EntryKind, parse_year
@@ -31,30 +35,36 @@ COLUMNS = (
 )  # fmt: skip
 FORMATS = ("csv", "xlsx")
 QUANTITY_COLUMNS = ("hours", "points", "cpd_units", "graduate_credits")  # EntryKind values
+QUANTITY_AT = {kind: n for n, kind in enumerate(QUANTITY_COLUMNS)}
 STIPEND, SALARY_STEP = EntryKind.STIPEND.value, EntryKind.SALARY_STEP.value
 SPENT = frozenset(SPENDING)
-BATCH = 2000
+NO_COUNTS = ("", "", "", "")
+# Rows fetched per trip to the database driver: a few MB held at once, whatever the year's size.
+BATCH = 5000
+Row = tuple[Any, ...]  # what a file row holds: str, int or None (an empty cell)
 
 
-@dataclass
-class Sums:
-    hours: float = 0.0
-    points: float = 0.0
-    cpd_units: float = 0.0
-    graduate_credits: float = 0.0
-    stipend_cents: int = 0  # owed, approved, paid and reversed: not over budget
-    salary_steps: list[str] = field(default_factory=list)
+class utc_day(FunctionElement[str]):
+    """An instant's calendar day in UTC as 'YYYY-MM-DD', computed by the database.
 
-    def add(self, kind: str, quantity: float, cents: int, state: str, detail: str) -> None:
-        if kind == STIPEND:
-            self.stipend_cents += cents if state in SPENT else 0
-        elif kind == SALARY_STEP:
-            if quantity > 0:
-                self.salary_steps.append(detail)
-            elif detail in self.salary_steps:
-                self.salary_steps.remove(detail)
-        elif kind in QUANTITY_COLUMNS:
-            setattr(self, kind, getattr(self, kind) + quantity)
+    The export has a date column for each of a year's ~600,000 entries; turning each stored
+    instant into a timezone-aware datetime and back into text in Python was a good share of
+    the export's time."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element: utc_day, compiler: Any, **kw: Any) -> str:
+    # Instants are stored in UTC as 'YYYY-MM-DD HH:MM:SS.ffffff' (see UTCDateTime).
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element: utc_day, compiler: Any, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    return f"to_char(({inner}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class Exported:
     stipend_cents: int  # what the year's stipend column adds up to
 
 
+@lru_cache(maxsize=1024)
 def _money(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
@@ -75,13 +86,96 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-async def ledger_rows(db: Database, district_id: int, year: str) -> AsyncIterator[list[str]]:
-    """The export's rows (without the header), streamed in the ledger's stable order."""
+@lru_cache(maxsize=1024)
+def _counts(column: int, quantity: float) -> tuple[str, str, str, str]:
+    """The four quantity cells of an entry: its quantity in its own column, the rest empty."""
+    counts = ["", "", "", ""]
+    counts[column] = _number(quantity)
+    return (counts[0], counts[1], counts[2], counts[3])
+
+
+class _Rows:
+    """Turns the ledger's rows, a batch at a time, into the export's rows, with a total row
+    after each teacher's entries (the ledger's rows come ordered by teacher).
+
+    This loop runs once per entry of the year, so it is written for speed: the running totals
+    live in local variables during a batch, the cells are built as one tuple, and repeated
+    formatting (money, quantities) is cached. ``None`` stands for an empty cell; csv writes it
+    as nothing, and the spreadsheet writer turns it into ''."""
+
+    def __init__(self, year: str) -> None:
+        self.year = year
+        self.who: Row | None = None  # (teacher_id, email, name, school) being totalled
+        self.quantities = [0.0, 0.0, 0.0, 0.0]  # in QUANTITY_COLUMNS' order
+        self.cents = 0  # owed, approved, paid and reversed: not over budget
+        self.steps: list[str] = []
+        self.entries = self.teachers = self.stipend_cents = 0
+
+    def batch(self, rows: Sequence[Row]) -> list[Row]:
+        out: list[Row] = []
+        append, year, spent, at = out.append, self.year, SPENT, QUANTITY_AT
+        teacher = self.who[0] if self.who is not None else None
+        quantities, cents, steps = self.quantities, self.cents, self.steps
+        for (entry_id, day, teacher_id, email, name, school, code, title, award_id, kind,
+             quantity, amount, detail, state, batch_ref, reverses, reason) in rows:  # fmt: skip
+            if teacher_id != teacher:
+                if self.who is not None:
+                    self.cents = cents
+                    append(self._total())
+                self.who, teacher = (teacher_id, email, name, school), teacher_id
+                quantities = self.quantities = [0.0, 0.0, 0.0, 0.0]
+                steps = self.steps = []
+                cents = 0
+            money = step = ""
+            counts = NO_COUNTS
+            if kind == STIPEND:
+                if state in spent:
+                    cents += amount
+                money = _money(amount)
+            elif kind == SALARY_STEP:
+                step = detail
+                if quantity > 0:
+                    steps.append(detail)
+                elif detail in steps:
+                    steps.remove(detail)
+            else:
+                column = at.get(kind)
+                if column is not None:
+                    quantities[column] += quantity
+                    counts = _counts(column, quantity)
+            append((
+                "entry", year, entry_id, day, teacher_id, email, name, school, code, title,
+                award_id, kind, *counts, money, step, state, batch_ref, reverses, reason,
+            ))  # fmt: skip
+        self.cents = cents
+        self.entries += len(rows)
+        return out
+
+    def close(self) -> list[Row]:
+        """The last teacher's total row (none for an empty year)."""
+        return [self._total()] if self.who is not None else []
+
+    def _total(self) -> Row:
+        assert self.who is not None
+        teacher_id, email, name, school = self.who
+        self.teachers += 1
+        self.stipend_cents += self.cents
+        hours, points, cpd_units, graduate_credits = self.quantities
+        return (
+            "teacher_total", self.year, "", "", teacher_id, email, name, school, "", "", "",
+            "", _number(hours), _number(points), _number(cpd_units),
+            _number(graduate_credits), _money(self.cents), "; ".join(self.steps),
+            "", "", "", "",
+        )  # fmt: skip
+
+
+async def ledger_batches(db: Database, district_id: int, year: str) -> AsyncIterator[Sequence[Row]]:
+    """The year's ledger rows for the export, in its stable order, a batch at a time."""
     parse_year(year)
     query = (
         select(
-            LedgerEntry.id, LedgerEntry.entered_on, LedgerEntry.teacher_id, Person.email,
-            Person.name, School.code, CredentialRow.code, CredentialRow.title,
+            LedgerEntry.id, utc_day(LedgerEntry.entered_on), LedgerEntry.teacher_id,
+            Person.email, Person.name, School.code, CredentialRow.code, CredentialRow.title,
             LedgerEntry.award_id, LedgerEntry.kind, LedgerEntry.quantity,
             LedgerEntry.amount_cents, LedgerEntry.detail, LedgerEntry.pay_state,
             LedgerEntry.batch_ref, LedgerEntry.reverses_id, LedgerEntry.reason,
@@ -93,68 +187,45 @@ async def ledger_rows(db: Database, district_id: int, year: str) -> AsyncIterato
         .where(LedgerEntry.district_id == district_id, LedgerEntry.fiscal_year == year)
         .order_by(LedgerEntry.teacher_id, LedgerEntry.id)
     )  # fmt: skip
-    current: tuple[Any, ...] | None = None
-    sums = Sums()
     async with db.read() as session:
-        # Core rows, a batch at a time: one hop to the database driver per batch, not per row.
+        # Core rows, streamed: one hop to the database driver per batch, not per row. The
+        # next batch is asked for before this one is handed on, so the database (PostgreSQL's
+        # own process, SQLite's thread) reads it while this one is written.
         connection = await session.connection()
         result = await connection.stream(query)
-        async for batch_rows in result.partitions(BATCH):
-            for r in batch_rows:
-                (entry_id, when, teacher_id, email, name, school, code, title, award_id, kind,
-                 quantity, cents, detail, state, batch, reverses, reason) = r  # fmt: skip
-                if current is not None and current[0] != teacher_id:
-                    yield _total(year, current, sums)
-                    sums = Sums()
-                current = (teacher_id, email, name, school)
-                sums.add(kind, quantity, cents, state, detail)
-                column = QUANTITY_COLUMNS.index(kind) if kind in QUANTITY_COLUMNS else -1
-                counts = ["", "", "", ""]
-                if column >= 0:
-                    counts[column] = _number(quantity)
-                yield [
-                    "entry", year, str(entry_id), when.date().isoformat(), str(teacher_id),
-                    email, name, school or "", code or "", title or "", str(award_id or ""),
-                    kind, *counts, _money(cents) if kind == STIPEND else "",
-                    detail if kind == SALARY_STEP else "", state, batch or "",
-                    str(reverses or ""), reason or "",
-                ]  # fmt: skip
-    if current is not None:
-        yield _total(year, current, sums)
+        pending = asyncio.ensure_future(result.fetchmany(BATCH))
+        try:
+            while rows := await pending:
+                pending = asyncio.ensure_future(result.fetchmany(BATCH))
+                await asyncio.sleep(0)  # the fetch starts before the batch is worked on
+                yield rows
+        finally:
+            if not pending.done():
+                pending.cancel()
+                with suppress(asyncio.CancelledError):
+                    await pending
 
 
-def _total(year: str, who: tuple[Any, ...], sums: Sums) -> list[str]:
-    teacher_id, email, name, school = who
-    return [
-        "teacher_total", year, "", "", str(teacher_id), email, name, school or "", "", "", "",
-        "", _number(sums.hours), _number(sums.points), _number(sums.cpd_units),
-        _number(sums.graduate_credits), _money(sums.stipend_cents),
-        "; ".join(sums.salary_steps), "", "", "", "",
-    ]  # fmt: skip
-
-
-class _Sheet(Protocol):
-    def append(self, row: list[str]) -> None: ...
+Write = Callable[[Iterable[Row]], None]
 
 
 @contextmanager
-def _writer(path: Path, fmt: str) -> Iterator[_Sheet]:
+def _writer(path: Path, fmt: str) -> Iterator[Write]:
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("ledger")
-        yield sheet
+
+        def cells(rows: Iterable[Row]) -> None:
+            for row in rows:  # every cell text, as HR's tools read them
+                sheet.append(["" if v is None else str(v) for v in row])
+
+        yield cells
         book.save(path)
         return
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-
-        class Rows:
-            def append(self, row: list[str]) -> None:
-                out.writerow(row)
-
-        yield Rows()
+        yield csv.writer(handle).writerows
 
 
 async def export_ledger(
@@ -164,14 +235,10 @@ async def export_ledger(
     parse_year(year)  # refused before any file is opened: nothing half-written
     if fmt not in FORMATS:
         raise InvalidInput(field="format", hint="export_format", value=fmt[:10])
-    entries = teachers = stipends = 0
-    with _writer(path, fmt) as sheet:
-        sheet.append(list(COLUMNS))
-        async for row in ledger_rows(db, district_id, year):
-            sheet.append(row)
-            if row[0] == "entry":
-                entries += 1
-            else:
-                teachers += 1
-                stipends += round(float(row[COLUMNS.index("stipend_amount")]) * 100)
-    return Exported(path, year, entries, teachers, stipends)
+    rows = _Rows(year)
+    with _writer(path, fmt) as write:
+        write([COLUMNS])
+        async for batch in ledger_batches(db, district_id, year):
+            write(rows.batch(batch))
+        write(rows.close())
+    return Exported(path, year, rows.entries, rows.teachers, rows.stipend_cents)

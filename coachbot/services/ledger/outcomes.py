@@ -40,6 +40,7 @@ class Granted:
     granted: bool
     not_preapproved: tuple[str, ...] = ()  # credentials that kept a salary step back
     over_budget: bool = False
+    held_by: str = ""  # "cap" (the teacher's yearly cap) or "budget" (the year's), when held
 
 
 def committee_for(policy: DistrictPolicy, outcome: Outcome) -> Committee:
@@ -113,11 +114,16 @@ async def grant_outcome(
     left, cap_left = await room_for_stipend(
         session, policy, district.id, completion.teacher_id, year
     )
-    fits = (left is None or cents <= left) and (cap_left is None or cents <= cap_left)
+    # As for an award: a cap reached is said first, then a spent budget.
+    held_by = (
+        "cap" if cap_left is not None and cents > cap_left
+        else "budget" if left is not None and cents > left
+        else ""
+    )  # fmt: skip
     entry.kind, entry.amount_cents = EntryKind.STIPEND.value, cents
-    entry.pay_state = (PayState.OWED if fits else PayState.OVER_BUDGET).value
+    entry.pay_state = (PayState.OVER_BUDGET if held_by else PayState.OWED).value
     session.add(entry)
-    return Granted(True, over_budget=not fits)
+    return Granted(True, over_budget=bool(held_by), held_by=held_by)
 
 
 def _cents(value: str) -> int:

@@ -4,8 +4,9 @@ taking credit back (``CreditReversal``: revocation wires this in with one line).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -13,12 +14,29 @@ from coachbot.domain.journey import TERMINAL_STATES, State
 from coachbot.domain.ledger import SPENDING, EntryKind, PayState
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.roles import Actor
-from coachbot.services.ledger.entries import lock_district, stipends_in_year, year_of
+from coachbot.services.ledger.entries import (
+    StipendFigures,
+    lock_district,
+    stipend_figures,
+    stipends_by_state,
+    stipends_in_year,
+    year_of,
+)
 from coachbot.services.ledger.reversing import reverse_award
 from coachbot.services.ledger.stipends import Moved, move_stipends
 from coachbot.storage.codec import currency_from_json, policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import CredentialRow, District, LedgerEntry, Person, Pursuit
+from coachbot.storage.models import (
+    Award,
+    CredentialRow,
+    District,
+    LedgerEntry,
+    Person,
+    Pursuit,
+    School,
+)
+
+REVOKED = "revoked"  # a pursuit whose award was revoked, as the status views name it
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,7 @@ class Budget:
     left_cents: int | None = field(default=None)
     # False until some credential has ended: the forecast then assumes every one is earned.
     rate_known: bool = True
+    stipends: StipendFigures = field(default_factory=StipendFigures)  # spent, by state
 
 
 class LedgerService:
@@ -127,42 +146,66 @@ async def budget_now(
     session: AsyncSession, policy: DistrictPolicy, district_id: int, year: str
 ) -> Budget:
     spent = await stipends_in_year(session, district_id, year)
-    counts = dict(
+    # A credential earned and then revoked ended without a credential (nor a stipend): it counts
+    # among the pursuits that ended, never among those earned.
+    stage = case((Award.revoked_at.is_not(None), REVOKED), else_=Pursuit.state)
+    counts: dict[str, int] = dict(
         (
             await session.execute(
-                select(Pursuit.state, func.count())
+                select(stage, func.count())
+                .outerjoin(Award, Award.pursuit_id == Pursuit.id)
                 .where(Pursuit.district_id == district_id)
-                .group_by(Pursuit.state)
+                .group_by(stage)
             )
         ).all()
     )
-    ended_states = {s.value for s in TERMINAL_STATES}
+    ended_states = {s.value for s in TERMINAL_STATES} | {REVOKED}
     earned = int(counts.get(State.EARNED.value, 0))
     ended = sum(int(n) for s, n in counts.items() if s in ended_states)
     in_progress = sum(int(n) for s, n in counts.items() if s not in ended_states)
     rate = earned / ended if ended else 1.0
-    # Each credential's own stipend (its currency, else the district's), per pursuit open.
-    counts_by_credential = dict(
+    # Each open pursuit's stipend as its award would pay it: the credential's own currency
+    # (else the district's) plus the teacher's school's own incentive, where it adds one.
+    open_by_credential_and_school = (
+        await session.execute(
+            select(Pursuit.credential_id, School.code, func.count())
+            .join(Person, Person.id == Pursuit.teacher_id)
+            .outerjoin(School, School.id == Person.school_id)
+            .where(Pursuit.district_id == district_id, Pursuit.state.not_in(ended_states))
+            .group_by(Pursuit.credential_id, School.code)
+        )
+    ).all()
+    currencies: dict[int, Any] = dict(
         (
             await session.execute(
-                select(Pursuit.credential_id, func.count())
-                .where(Pursuit.district_id == district_id, Pursuit.state.not_in(ended_states))
-                .group_by(Pursuit.credential_id)
+                select(CredentialRow.id, CredentialRow.currency).where(
+                    CredentialRow.id.in_({c for c, _, _ in open_by_credential_and_school})
+                )
             )
         ).all()
     )
     open_stipends = 0
-    for credential_id, currency in await session.execute(
-        select(CredentialRow.id, CredentialRow.currency).where(
-            CredentialRow.id.in_(list(counts_by_credential))
-        )
-    ):
-        own = currency_from_json(currency) if currency else policy.currency
-        open_stipends += own.stipend_cents * int(counts_by_credential[credential_id])
+    for credential_id, school_code, count in open_by_credential_and_school:
+        stored = currencies.get(credential_id)
+        base = currency_from_json(stored) if stored else policy.currency
+        open_stipends += policy.currency_at(base, school_code).stipend_cents * int(count)
     forecast = round(open_stipends * rate)
     left = None if policy.stipend_budget_cents is None else policy.stipend_budget_cents - spent
-    return Budget(year, policy.stipend_budget_cents, spent, in_progress, rate, forecast, left,
-                  rate_known=ended > 0)
+    return Budget(
+        year,
+        policy.stipend_budget_cents,
+        spent,
+        in_progress,
+        rate,
+        forecast,
+        left,
+        rate_known=ended > 0,
+        stipends=stipend_figures(
+            await session.execute(
+                stipends_by_state(year).where(LedgerEntry.district_id == district_id)
+            )
+        ),
+    )
 
 
 async def _credits(session: AsyncSession, person_id: int, year: str | None) -> Credits:

@@ -8,13 +8,20 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, true
+from sqlalchemy import bindparam, case, func, join, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
 from coachbot.domain.journey import State
 from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.services.district.people import person_by_email
+from coachbot.services.ledger.entries import (
+    StipendFigures,
+    stipend_figures,
+    stipends_by_state,
+    stipends_in_year,
+    year_of,
+)
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -25,6 +32,7 @@ from coachbot.storage.models import (
     District,
     EvidenceVersion,
     IssuedCredential,
+    LedgerEntry,
     MilestoneRow,
     Person,
     Pursuit,
@@ -71,8 +79,12 @@ class CohortProgress:
     earned: int
     resubmissions: int
     median_review_days: float | None
-    stipend_owed_cents: int
+    # This fiscal year's stipends of the cohort's awards, from the ledger (None: no ``now``
+    # was given, so no fiscal year), and the district's budget and what is left of it.
+    fiscal_year: str | None
+    stipends: StipendFigures
     stipend_budget_cents: int | None
+    stipend_budget_left_cents: int | None
     quiet: tuple[tuple[str, int], ...] = ()  # (teacher, days) with open work and no activity
     # ``members`` counts teachers; ``by_state`` counts credentials chosen (a teacher working
     # on two counts in two rows); this many teachers have chosen at least one.
@@ -165,15 +177,22 @@ class StatusService:
             head = (await session.execute(q.head, {"cohort_id": cohort_id})).one_or_none()
             if head is None:
                 raise NotFound(what="cohort", key=str(cohort_id))
-            name, policy, members = head
+            name, policy, members, district_id = head
             by_state: dict[str, int] = {}
-            resubmissions = owed = 0
-            for state, count, again, stipends in await session.execute(
-                q.states, {"cohort_id": cohort_id}
-            ):
+            resubmissions = 0
+            for state, count, again in await session.execute(q.states, {"cohort_id": cohort_id}):
                 by_state[state] = count
                 resubmissions += int(again or 0)
-                owed += int(stipends or 0)
+            budget = policy_from_json(policy)
+            year, stipends, left = None, StipendFigures(), None
+            if now is not None:  # the figures of the fiscal year ``now`` is in, by the policy
+                year = year_of(budget, now)
+                stipends = stipend_figures(
+                    await session.execute(q.stipends, {"cohort_id": cohort_id, "year": year})
+                )
+                if budget.stipend_budget_cents is not None:
+                    spent = await stipends_in_year(session, district_id, year)
+                    left = budget.stipend_budget_cents - spent
             started = await session.scalar(q.started, {"cohort_id": cohort_id}) or 0
             # Turnaround as the teacher lived it: from handing the evidence in to the review
             # that answered it, across any hand-offs or reassignments in between.
@@ -198,8 +217,10 @@ class StatusService:
                 by_state.get(State.EARNED.value, 0),
                 resubmissions,
                 round(median(days), 1) if days else None,
-                owed,
-                policy_from_json(policy).stipend_budget_cents,
+                year,
+                stipends,
+                budget.stipend_budget_cents,
+                left,
                 tuple(sorted(quiet.items(), key=lambda item: -item[1])),
                 int(started),
             )
@@ -247,25 +268,33 @@ class _CohortQueries:
             .scalar_subquery()
         )
         self.head = (
-            select(Cohort.name, District.policy, members)
+            select(Cohort.name, District.policy, members, District.id)
             .join(District, District.id == Cohort.district_id)
             .where(Cohort.id == cohort)
         )
-        # Counts per state, the tries beyond the first, and the stipends of the awards earned:
-        # one pass over the cohort's pursuits, each award found through its pursuit. An award
-        # whose credential was revoked counts as "revoked", not earned, and owes no stipend.
+        # Counts per state and the tries beyond the first: one pass over the cohort's
+        # pursuits, each award found through its pursuit. An award whose credential was
+        # revoked counts as "revoked", not earned.
         stage = case((Award.revoked_at.is_not(None), "revoked"), else_=Pursuit.state)
         self.states = (
             select(
                 stage,
                 func.count(),
                 func.sum(case((Pursuit.attempts > 1, Pursuit.attempts - 1), else_=0)),
-                func.sum(case((Award.revoked_at.is_(None), Award.stipend_cents), else_=0)),
             )
             .outerjoin(Award, Award.pursuit_id == Pursuit.id)
             .where(Pursuit.cohort_id == cohort, mine)
             .group_by(stage)
         )
+        # This fiscal year's stipends of the cohort's awards, from the ledger: from the
+        # cohort's pursuits to their awards to each award's few entries (by ``award_id``),
+        # never the district's year of entries first.
+        self.stipends = stipends_by_state(
+            bindparam("year"),
+            join(Pursuit, Award, Award.pursuit_id == Pursuit.id).join(
+                LedgerEntry, LedgerEntry.award_id == Award.id
+            ),
+        ).where(Pursuit.cohort_id == cohort, mine)
         # Teachers with a credential chosen (one working on two counts once).
         self.started = select(func.count(func.distinct(Pursuit.teacher_id))).where(
             Pursuit.cohort_id == cohort, mine

@@ -54,7 +54,10 @@ async def test_stipends_in_chat_show_the_budget_and_move_with_a_batch(district: 
     await earn(district, ANA)
     dee = LocalDriver(district).as_(DEE)
     budget = await dee.command("stipends", "")
-    assert "Stipends in 2026-27: $200 committed of a $400 budget, $200 left" in budget
+    assert (
+        "Stipends this fiscal year (2026-27): $200 owed, $0 approved, $0 paid; "
+        "budget left this fiscal year: $200 of $400." in budget
+    )
     assert "Approved 1 stipend for 2026-27, $200 in all" in await dee.command(
         "stipends", "approve 2026-27"
     )

@@ -11,9 +11,9 @@ from coachbot.composition import Services
 from coachbot.domain.catalog import PartKind
 from coachbot.domain.evidence import EvidencePart
 from coachbot.importing.catalog_reader import read_catalog
-from coachbot.storage.models import LedgerEntry, Person
+from coachbot.storage.models import LedgerEntry, NudgeRow, Person
 from tests.conftest import FIXTURES
-from tests.helpers import ANA, CARA, REFLECTION, earn, earn_with
+from tests.helpers import ANA, BEN, CARA, REFLECTION, earn, earn_with
 
 
 async def _load(services: Services, tmp_path: Path, policy: str) -> None:
@@ -58,3 +58,39 @@ async def test_a_school_adds_its_own_incentive(district: Services, tmp_path: Pat
     assert await _credits(district, ANA, "stipend") == [(0.0, 25000, "owed")]
     assert await _credits(district, CARA, "points") == [(6.0, 0, "credited")]
     assert await _credits(district, CARA, "stipend") == [(0.0, 20000, "owed")]
+
+
+async def _earned_news(services: Services, email: str) -> str:
+    """The teacher's last "you've earned it" message, as they read it."""
+    async with services.db.read() as session:
+        news = list(await session.scalars(
+            select(NudgeRow).join(Person, Person.id == NudgeRow.person_id)
+            .where(Person.email == email, NudgeRow.kind == "feedback_ready")
+            .order_by(NudgeRow.id)
+        ))  # fmt: skip
+    return services.prompts.render("nudges.j2", news[-1].kind, p=news[-1].params)
+
+
+async def test_the_teacher_hears_it_was_their_yearly_cap_and_what_comes_next(
+    district: Services, tmp_path: Path
+) -> None:
+    await _load(district, tmp_path, "  stipend_cap_per_teacher: 200\n")
+    await earn(district, ANA)
+    parts = [EvidencePart("Reflection", PartKind.TEXT, text=REFLECTION)]
+    await earn_with(district, ANA, "C-TWO", parts, {"Adjustment": "Proficient"})
+    said = await _earned_news(district, ANA)
+    assert "you have reached your district's yearly limit on stipends per teacher" in said
+    assert "Your next stipend can be paid from the start of the next fiscal year" in said
+    assert "budget" not in said  # the budget ($10,000) has room: it was not the budget
+
+
+async def test_the_teacher_hears_it_was_the_districts_budget_and_what_comes_next(
+    district: Services,
+) -> None:
+    for email in (ANA, BEN, CARA):  # $400 this year: Cara's $200 does not fit
+        await earn(district, email)
+    said = await _earned_news(district, CARA)
+    assert "your district's stipend budget for this fiscal year is used up" in said
+    assert "District leaders decide whether to pay it" in said
+    assert "yearly limit" not in said
+    assert "a $200 stipend" in await _earned_news(district, BEN)
