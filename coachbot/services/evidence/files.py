@@ -19,7 +19,7 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -180,9 +180,10 @@ class EvidenceFiles:
     async def _facts(
         session: AsyncSession, asked: list[tuple[int, int]]
     ) -> list[_OpenFacts | None]:
-        """For each (person, part): the part, its pursuit, and who the person is to it."""
-        part_ids = {part for _, part in asked}
-        person_ids = {person for person, _ in asked}
+        """For each (person, part): the part, its pursuit, and who the person is to it.
+
+        One statement for the whole group (each asked pair a row, who the person is to the
+        part asked in correlated EXISTS), so a burst of opens costs one round trip here."""
         admin = (
             select(RoleGrantRow.id)
             .where(
@@ -192,72 +193,82 @@ class EvidenceFiles:
             )
             .exists()
         )
-        parts = {
-            row[0]: row
-            for row in await session.execute(
-                select(
-                    EvidencePartRow.id,
-                    EvidencePartRow.file_name,
-                    EvidencePartRow.file_size,
-                    EvidencePartRow.media_type,
-                    EvidencePartRow.content_hash,
-                    EvidenceVersion.id,
-                    EvidenceVersion.number,
-                    Pursuit.id,
-                    Pursuit.teacher_id,
-                    Pursuit.district_id,
-                )
-                .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
-                .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
-                .where(EvidencePartRow.id.in_(part_ids))
+        reviewing = (
+            select(Review.id)
+            .where(
+                Review.evidence_version_id == EvidenceVersion.id,
+                Review.reviewer_id == Person.id,
+                Review.status.in_(SEEING_STATUSES),
             )
-        }
-        people = {
-            row[0]: row
-            for row in await session.execute(
-                select(Person.id, Person.district_id, Person.active, admin).where(
-                    Person.id.in_(person_ids)
-                )
+            .exists()
+        )
+        rows = await session.execute(
+            select(
+                Person.id,
+                EvidencePartRow.id,
+                EvidencePartRow.file_name,
+                EvidencePartRow.file_size,
+                EvidencePartRow.media_type,
+                EvidencePartRow.content_hash,
+                EvidenceVersion.number,
+                Pursuit.id,
+                Pursuit.teacher_id,
+                Pursuit.district_id,
+                Person.district_id,
+                Person.active,
+                admin,
+                reviewing,
             )
-        }
-        reviewing = {
-            (version_id, reviewer_id)
-            for version_id, reviewer_id in await session.execute(
-                select(Review.evidence_version_id, Review.reviewer_id).where(
-                    Review.evidence_version_id.in_({row[5] for row in parts.values()}),
-                    Review.reviewer_id.in_(person_ids),
-                    Review.status.in_(SEEING_STATUSES),
-                )
+            .select_from(EvidencePartRow)
+            .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
+            .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
+            .join(Person, true())
+            .where(
+                # Each list alone lets both databases look the rows up by key; the pairs then
+                # keep exactly the combinations asked.
+                Person.id.in_({person for person, _ in asked}),
+                EvidencePartRow.id.in_({part for _, part in asked}),
+                tuple_(Person.id, EvidencePartRow.id).in_(sorted(set(asked))),
             )
-        }
-        found: list[_OpenFacts | None] = []
-        for person_id, part_id in asked:
-            part, person = parts.get(part_id), people.get(person_id)
-            if part is None or person is None or not part[4]:
-                found.append(None)
+        )
+        by_pair: dict[tuple[int, int], _OpenFacts] = {}
+        for row in rows:
+            (
+                person_id,
+                part_id,
+                name,
+                size,
+                media,
+                sha,
+                number,
+                pursuit_id,
+                teacher,
+                district,
+                home,
+                active,
+                is_admin,
+                is_reviewer,
+            ) = row
+            if not sha:  # not a kept file (a link or a note): nothing to open
                 continue
-            _, name, size, media, sha, version_id, number, pursuit_id, teacher, district = part
-            _, home, active, is_admin = person
-            found.append(
-                _OpenFacts(
-                    # The same rule as every view (``may_see``), given what these queries found.
-                    Actor(
-                        person_id if active else None,
-                        home,
-                        frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
-                    ),
-                    {person_id} if (version_id, person_id) in reviewing else set(),
-                    teacher,
-                    district,
-                    pursuit_id,
-                    number,
-                    name or "evidence",
-                    size or 0,
-                    media,
-                    str(sha),
-                )
+            by_pair[(person_id, part_id)] = _OpenFacts(
+                # The same rule as every view (``may_see``), given what this query found.
+                Actor(
+                    person_id if active else None,
+                    home,
+                    frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
+                ),
+                {person_id} if is_reviewer else set(),
+                teacher,
+                district,
+                pursuit_id,
+                number,
+                name or "evidence",
+                size or 0,
+                media,
+                str(sha),
             )
-        return found
+        return [by_pair.get(pair) for pair in asked]
 
     async def record_file_refusal(
         self, reason: str, part_id: int | None, person_id: int | None
