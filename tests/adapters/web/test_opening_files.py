@@ -4,6 +4,7 @@ is refused with a polite page, and every open and every refusal is in the audit 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -217,3 +218,44 @@ async def test_a_pdf_viewer_asking_for_a_range_gets_that_slice_still_checked(
         assert response.status == 403 and PDF[:9] not in await response.read()
     assert await trail(district, "open_evidence_file") == [(FAY, part)]
     assert await trail(district, "open_evidence_file_refused") == [(BEN, part)]
+
+
+async def test_opens_that_arrive_together_are_each_decided_for_their_own_person(
+    district: Services, listener: str
+) -> None:
+    """Fifty reviewers click at once: the opens that arrive together are decided and audited
+    in one transaction, yet each gets the answer the rule gives *its* person for *its* part."""
+    await handed_in_for_review(district)
+    part = await part_id(district)
+    async with district.db.read() as session:
+        ids = dict(await session.execute(select(Person.email, Person.id)))
+        link_part = await session.scalar(
+            select(EvidencePartRow.id).where(EvidencePartRow.kind != "file")
+        )
+    assert link_part is not None
+    links = district.evidence_files.links
+    asked = [
+        (FAY, part), (BEN, part), (ANA, part), (DEE, part), (GIL, part), (FAY, part + 999),
+        (FAY, link_part), (BEN, part),
+    ]
+    # Gathered in one loop turn, so all but possibly the first are decided in one group.
+    answers = await asyncio.gather(
+        *(district.evidence_files.open(links.token(p, ids[who])) for who, p in asked),
+        return_exceptions=True,
+    )
+    kinds = [type(a).__name__ if isinstance(a, Exception) else a.file.part_id for a in answers]
+    assert kinds == [
+        part, "NotPermitted", part, part, "NotPermitted", "NotFound", "NotFound", "NotPermitted",
+    ]
+    assert sorted(await trail(district, "open_evidence_file")) == sorted(
+        [(FAY, part), (ANA, part), (DEE, part)]
+    )
+    assert sorted(await trail(district, "open_evidence_file_refused")) == sorted(
+        [(BEN, part), (GIL, part), (BEN, part)]
+    )
+    # And over HTTP, at once: the same answers.
+    statuses = await asyncio.gather(
+        *(get(listener, links.url(p, ids[who])) for who, p in asked)
+    )
+    assert [s for s, _, _ in statuses] == [200, 403, 200, 200, 403, 404, 404, 403]
+    assert all(body == PDF for s, body, _ in statuses if s == 200)
