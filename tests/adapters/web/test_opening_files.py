@@ -228,7 +228,7 @@ async def test_opens_that_arrive_together_are_each_decided_for_their_own_person(
     await handed_in_for_review(district)
     part = await part_id(district)
     async with district.db.read() as session:
-        ids = dict(await session.execute(select(Person.email, Person.id)))
+        ids = dict((await session.execute(select(Person.email, Person.id))).all())
         link_part = await session.scalar(
             select(EvidencePartRow.id).where(EvidencePartRow.kind != "file")
         )
