@@ -4,6 +4,7 @@ is refused with a polite page, and every open and every refusal is in the audit 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -37,9 +38,10 @@ async def listener(district: Services) -> AsyncIterator[str]:
 async def get(base: str, link: str) -> tuple[int, bytes, dict[str, str]]:
     """Fetch ``link``'s path from the listener at ``base`` (the configured public URL is a
     fixed port; the test's listener has a free one)."""
-    async with aiohttp.ClientSession() as session, session.get(
-        base + urlsplit(link).path
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(base + urlsplit(link).path) as response,
+    ):
         return response.status, await response.read(), dict(response.headers)
 
 
@@ -182,9 +184,10 @@ def test_nothing_active_is_ever_rendered_inline() -> None:
     assert content_type("image/svg+xml") == "application/octet-stream"
     assert content_type("application/xhtml+xml") == "application/octet-stream"
     assert content_type(None) == "application/octet-stream"
-    assert disposition("notes.docx", content_type(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )).startswith("attachment;")
+    assert disposition(
+        "notes.docx",
+        content_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ).startswith("attachment;")
     assert disposition('a"b\\c é.png', "image/png") == (
         "inline; filename=\"a_b_c _.png\"; filename*=UTF-8''a%22b%5Cc%20%C3%A9.png"
     )
@@ -198,9 +201,12 @@ async def test_a_pdf_viewer_asking_for_a_range_gets_that_slice_still_checked(
     room = await handed_in_for_review(district)
     link = LINK.search(await room.as_(FAY).press("open_review"))
     assert link is not None
-    async with aiohttp.ClientSession() as session, session.get(
-        listener + urlsplit(link.group()).path, headers={"Range": "bytes=9-24"}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
+            listener + urlsplit(link.group()).path, headers={"Range": "bytes=9-24"}
+        ) as response,
+    ):
         assert response.status == 206
         assert await response.read() == PDF[9:25]
         assert response.headers["Content-Type"] == "application/pdf"
@@ -210,10 +216,65 @@ async def test_a_pdf_viewer_asking_for_a_range_gets_that_slice_still_checked(
     async with district.db.read() as session:
         ben = await session.scalar(select(Person.id).where(Person.email == BEN))
     assert ben is not None
-    async with aiohttp.ClientSession() as session, session.get(
-        listener + urlsplit(district.evidence_files.links.url(part, ben)).path,
-        headers={"Range": "bytes=0-8"},
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
+            listener + urlsplit(district.evidence_files.links.url(part, ben)).path,
+            headers={"Range": "bytes=0-8"},
+        ) as response,
+    ):
         assert response.status == 403 and PDF[:9] not in await response.read()
     assert await trail(district, "open_evidence_file") == [(FAY, part)]
     assert await trail(district, "open_evidence_file_refused") == [(BEN, part)]
+
+
+async def test_opens_that_arrive_together_are_each_decided_for_their_own_person(
+    district: Services, listener: str
+) -> None:
+    """Fifty reviewers click at once: the opens that arrive together are decided and audited
+    in one transaction, yet each gets the answer the rule gives *its* person for *its* part."""
+    await handed_in_for_review(district)
+    part = await part_id(district)
+    async with district.db.read() as session:
+        ids = dict((await session.execute(select(Person.email, Person.id))).all())
+        link_part = await session.scalar(
+            select(EvidencePartRow.id).where(EvidencePartRow.kind != "file")
+        )
+    assert link_part is not None
+    links = district.evidence_files.links
+    asked = [
+        (FAY, part),
+        (BEN, part),
+        (ANA, part),
+        (DEE, part),
+        (GIL, part),
+        (FAY, part + 999),
+        (FAY, link_part),
+        (BEN, part),
+    ]
+    # Gathered in one loop turn, so all but possibly the first are decided in one group.
+    answers = await asyncio.gather(
+        *(district.evidence_files.open(links.token(p, ids[who])) for who, p in asked),
+        return_exceptions=True,
+    )
+    kinds = [type(a).__name__ if isinstance(a, Exception) else a.file.part_id for a in answers]
+    assert kinds == [
+        part,
+        "NotPermitted",
+        part,
+        part,
+        "NotPermitted",
+        "NotFound",
+        "NotFound",
+        "NotPermitted",
+    ]
+    assert sorted(await trail(district, "open_evidence_file")) == sorted(
+        [(FAY, part), (ANA, part), (DEE, part)]
+    )
+    assert sorted(await trail(district, "open_evidence_file_refused")) == sorted(
+        [(BEN, part), (GIL, part), (BEN, part)]
+    )
+    # And over HTTP, at once: the same answers.
+    statuses = await asyncio.gather(*(get(listener, links.url(p, ids[who])) for who, p in asked))
+    assert [s for s, _, _ in statuses] == [200, 403, 200, 200, 403, 404, 404, 403]
+    assert all(body == PDF for s, body, _ in statuses if s == 200)
