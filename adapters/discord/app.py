@@ -20,7 +20,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.channel import NONE, DiscordChannel, DiscordNotifier
+from adapters.discord.channel import NONE, DirectChannels, DiscordChannel, DiscordNotifier
 from adapters.discord.components import CoreButton, CoreMenu
 from adapters.discord.inbound import PLATFORM, fetch, plain, sender
 from adapters.discord.modals import FORM_ID, MAX_INPUTS, modal, submitted_values
@@ -113,8 +113,12 @@ class DiscordBot:
         self.client = CoachClient(self, settings)
         self.accounts = Accounts(services, PLATFORM)
         self.limiter = limiter_for(LIMITS, services.clock)
+        # One DM channel per person, opened once for every sender here; each open takes a slot
+        # of the limiter's global window, as Discord counts it toward its global limit.
+        self.dms = DirectChannels(self.client, self.limiter.wait_for_all)
+        self.notifier = DiscordNotifier(self.client, self.accounts, self.dms)
         self.conversation = build_conversation(
-            services, DiscordNotifier(self.client, self.accounts),
+            services, self.notifier,
             dispatcher=self.nudging(worker_name("discord-turns")).dispatcher)
         self.forms = KeptForms(services, PLATFORM, per_page=MAX_INPUTS)
         self.runner = TurnRunner(PLATFORM)
@@ -123,7 +127,7 @@ class DiscordBot:
 
     def nudging(self, worker: str | None = None) -> Nudging:
         # Only people with a Discord id: Discord cannot find anyone by email.
-        return build_nudging(self.services, DiscordNotifier(self.client, self.accounts),
+        return build_nudging(self.services, self.notifier,
                              worker=worker or worker_name("discord"), limiter=self.limiter,
                              platform=PLATFORM)
 
@@ -140,7 +144,7 @@ class DiscordBot:
     def channel(self, user: str, interaction: discord.Interaction | None = None,
                 dm: discord.abc.Messageable | None = None) -> DiscordChannel:
         return DiscordChannel(self.client, user, self.forms, self.conversation.say,
-                              interaction=interaction, dm=dm)
+                              interaction=interaction, dm=dm, dms=self.dms)
 
     # -- interactions -----------------------------------------------------------------------
     async def on_command(self, interaction: discord.Interaction, name: str, details: str) -> None:
@@ -235,6 +239,7 @@ class DiscordBot:
 
     async def _message(self, message: discord.Message) -> None:
         user = str(message.author.id)
+        self.dms.remember(user, message.channel.id)  # their DM: known without opening it
         channel = self.channel(user, dm=message.channel)
         files: list[SharedFile] = []
         missed: list[str] = []

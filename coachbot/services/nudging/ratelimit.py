@@ -3,7 +3,10 @@
 Token buckets per key (a Slack channel, a Discord route) plus one shared bucket for the whole
 workspace or bot; ``reserve`` answers how long to wait before the next call may go, so the
 caller can wait on its own clock. A 429 from the platform (``penalise``) empties the bucket for
-the Retry-After it gave, so nothing else is tried on that key until then.
+the Retry-After it gave, so nothing else is tried on that key until then. A request that is no
+message to someone (Discord: opening a DM) still counts toward the global limit:
+``take_global``/``wait_for_all`` take a slot of the shared window alone, so the limiter counts
+every request the platform counts.
 
 Each adapter declares its platform's published limits (``PlatformLimits``, the ``limits`` of its
 ``Platform``): Slack's chat.postMessage allows about one message per second per channel, with a
@@ -75,14 +78,18 @@ class RateLimiter:
     global_rate: float  # e.g. Discord's 50 per second, or a Slack workspace's ceiling
     margin: float = 0.99  # stay just under the limit, so clock drift never trips it
     burst: float = 1.0
+    # Seconds added to the global window: how much later the platform may see one request than
+    # another sent as soon (our clock and the platform's never line up exactly).
+    jitter: float = 0.0
     _keys: dict[str, Bucket] = field(default_factory=dict)
     _global: SlidingWindow | None = None
     _blocked_until: datetime | None = None
 
     def _window(self) -> SlidingWindow:
         if self._global is None:
-            # The whole limit per window, with the window stretched by the margin.
-            self._global = SlidingWindow(max(1, int(self.global_rate)), 1.0 / self.margin)
+            # The whole limit per window, with the window stretched by the margin and jitter.
+            self._global = SlidingWindow(max(1, int(self.global_rate)),
+                                         1.0 / self.margin + self.jitter)
         return self._global
 
     def _bucket(self, key: str) -> Bucket:
@@ -109,6 +116,24 @@ class RateLimiter:
         shared.events.append(now)
         return 0.0, 0.0
 
+    def take_global(self) -> float:
+        """Take a slot of the global limit alone (a request that is no message to a key, such
+        as opening a DM) and return 0, else return how many seconds to wait (nothing taken)."""
+        now = self.clock.now()
+        shared = self._window()
+        blocked = (self._blocked_until - now).total_seconds() if self._blocked_until else 0.0
+        wait = _whole_micros(max(shared.wait(now), blocked))
+        if wait > 0:
+            return wait
+        shared.events.append(now)
+        return 0.0
+
+    async def wait_for_all(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+                           ) -> None:
+        """Wait (on ``sleep``) until a slot of the global limit is free, and take it."""
+        while (wait := self.take_global()) > 0:
+            await sleep(wait)
+
     def penalise(self, key: str | None, retry_after: float) -> None:
         """The platform said 429: nothing more on ``key`` (or at all) until Retry-After."""
         until = self.clock.now() + timedelta(seconds=retry_after)
@@ -127,10 +152,12 @@ class PlatformLimits:
 
     per_channel: float  # messages per second to one channel (a DM is a channel)
     overall: float  # requests per second across the workspace or the whole bot
+    jitter: float = 0.0  # seconds the global window is stretched by (RateLimiter.jitter)
 
 
 def limiter_for(limits: PlatformLimits, clock: Clock) -> RateLimiter:
-    return RateLimiter(clock, per_key_rate=limits.per_channel, global_rate=limits.overall)
+    return RateLimiter(clock, per_key_rate=limits.per_channel, global_rate=limits.overall,
+                       jitter=limits.jitter)
 
 
 class LimitedDelivery:
