@@ -113,8 +113,8 @@ class DiscordBot:
         self.client = CoachClient(self, settings)
         self.accounts = Accounts(services, PLATFORM)
         self.limiter = limiter_for(LIMITS, services.clock)
-        # One DM channel per person, opened once for every sender here; each open takes a slot
-        # of the limiter's global window, as Discord counts it toward its global limit.
+        # One DM channel per person, opened once for every sender here; an open is a request
+        # Discord counts toward its global limit, so the limiter counts it too.
         self.dms = DirectChannels(self.client, self.limiter.wait_for_all)
         self.notifier = DiscordNotifier(self.client, self.accounts, self.dms)
         self.conversation = build_conversation(

@@ -3,10 +3,13 @@
 Token buckets per key (a Slack channel, a Discord route) plus one shared bucket for the whole
 workspace or bot; ``reserve`` answers how long to wait before the next call may go, so the
 caller can wait on its own clock. A 429 from the platform (``penalise``) empties the bucket for
-the Retry-After it gave, so nothing else is tried on that key until then. A request that is no
-message to someone (Discord: opening a DM) still counts toward the global limit:
-``take_global``/``wait_for_all`` take a slot of the shared window alone, so the limiter counts
-every request the platform counts.
+the Retry-After it gave, so nothing else is tried on that key until then.
+
+The global window is what the platform counts, so it should hold one slot per request, taken as
+the request leaves. An adapter whose send makes several requests, or does slow work first
+(Discord: looking up the person's account, opening their DM), calls ``wait_for_all`` just before
+each request: the first moves the slot ``LimitedDelivery`` took for this delivery (``HELD``) to
+now, every later one takes a slot of its own.
 
 Each adapter declares its platform's published limits (``PlatformLimits``, the ``limits`` of its
 ``Platform``): Slack's chat.postMessage allows about one message per second per channel, with a
@@ -20,11 +23,17 @@ import asyncio
 import math
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from coachbot.clock import Clock
 from coachbot.services.nudging.dispatch import Outgoing, RateLimited
+
+# The global slot taken for the delivery under way in this task, not yet used by a request:
+# (its limiter, when it was taken).
+HELD: ContextVar[tuple[RateLimiter, datetime] | None] = ContextVar("held_slot", default=None)
 
 
 @dataclass
@@ -84,6 +93,7 @@ class RateLimiter:
     _keys: dict[str, Bucket] = field(default_factory=dict)
     _global: SlidingWindow | None = None
     _blocked_until: datetime | None = None
+    taken: datetime | None = None  # when the last slot was taken (read at once, no await)
 
     def _window(self) -> SlidingWindow:
         if self._global is None:
@@ -114,6 +124,7 @@ class RateLimiter:
             return waits
         local.tokens -= 1
         shared.events.append(now)
+        self.taken = now
         return 0.0, 0.0
 
     def take_global(self) -> float:
@@ -130,7 +141,13 @@ class RateLimiter:
 
     async def wait_for_all(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
                            ) -> None:
-        """Wait (on ``sleep``) until a slot of the global limit is free, and take it."""
+        """Just before a request leaves: move this delivery's held slot (``HELD``) to now, or
+        take a new one, waiting (on ``sleep``) while the global window is full."""
+        held = HELD.get()
+        if held is not None and held[0] is self:
+            HELD.set(None)
+            with suppress(ValueError):  # gone from the window already: nothing to give back
+                self._window().events.remove(held[1])
         while (wait := self.take_global()) > 0:
             await sleep(wait)
 
@@ -183,8 +200,12 @@ class LimitedDelivery:
             if for_all <= 0:
                 break
             await self.sleep(for_all)
+        held = HELD.set((self.limiter, self.limiter.taken)) if self.limiter.taken else None
         try:
             return await self.send(nudge)
         except RateLimited as limited:
             self.limiter.penalise(key, limited.retry_after)
             raise
+        finally:
+            if held is not None:
+                HELD.reset(held)
