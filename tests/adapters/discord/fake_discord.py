@@ -13,6 +13,7 @@ can be told to answer its next call with a 429 (``retry_after``, per route or gl
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import json
 import time
@@ -173,6 +174,7 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["path"]
+        now = time.perf_counter()  # when it arrived, before its body is read
         body, files = await self._body(request)
         for prefix, queue in self._forced.items():
             if path.startswith(prefix) and queue:
@@ -186,7 +188,6 @@ class FakeDiscord:
                                  "X-RateLimit-Scope": "global" if is_global else "user"})
                 return as_json({"message": "Server error", "code": 0}, status=status)
         if self.global_rate and not path.startswith(EXEMPT):
-            now = time.perf_counter()
             while self._recent and now - self._recent[0] >= 1.0:
                 self._recent.popleft()
             if len(self._recent) >= self.global_rate:
@@ -196,8 +197,8 @@ class FakeDiscord:
                                 "global": True}, status=429,
                                headers={"Via": "1.1 google", "X-RateLimit-Global": "true",
                                         "X-RateLimit-Scope": "global"})
-            self._recent.append(now)
-        self.calls.append(Call(request.method, path, body, files))
+            bisect.insort(self._recent, now)  # in arrival order, whichever body was read first
+        self.calls.append(Call(request.method, path, body, files, at=now))
         answer = self._answer(request.method, path, body)
         self.calls[-1].answer = answer
         if answer is None:
