@@ -17,6 +17,7 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -24,6 +25,7 @@ from adapters.discord.channel import NONE, DirectChannels, DiscordChannel, Disco
 from adapters.discord.components import CoreButton, CoreMenu
 from adapters.discord.inbound import PLATFORM, fetch, plain, sender
 from adapters.discord.modals import FORM_ID, MAX_INPUTS, modal, submitted_values
+from adapters.discord.pacing import paced
 from adapters.discord.platform import LIMITS
 from adapters.discord.settings import DiscordSettings
 from coachbot.conversation.vocabulary import (
@@ -64,13 +66,15 @@ class CoachClient(discord.AutoShardedClient):
     """discord.py's client (sharded when Discord says so: ``GET /gateway/bot``), mentions off
     by default, waiting out only short 429s itself."""
 
-    def __init__(self, bot: DiscordBot, settings: DiscordSettings) -> None:
+    def __init__(self, bot: DiscordBot, settings: DiscordSettings,
+                 trace: aiohttp.TraceConfig | None = None) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.dm_messages = True
         super().__init__(intents=intents, allowed_mentions=NONE,
                          max_ratelimit_timeout=settings.max_wait,
-                         shard_count=settings.shard_count, shard_ids=settings.shards)
+                         shard_count=settings.shard_count, shard_ids=settings.shards,
+                         http_trace=trace)
         self.coach = bot
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(commands(bot))
@@ -110,12 +114,12 @@ class DiscordBot:
         self.services, self.settings = services, settings
         # discord.py reads its REST base from this class attribute and nowhere else.
         discord.http.Route.BASE = settings.base_url
-        self.client = CoachClient(self, settings)
-        self.accounts = Accounts(services, PLATFORM)
         self.limiter = limiter_for(LIMITS, services.clock)
-        # One DM channel per person, opened once for every sender here; an open is a request
-        # Discord counts toward its global limit, so the limiter counts it too.
-        self.dms = DirectChannels(self.client, self.limiter.wait_for_all)
+        # Every REST request takes a slot of the limiter's global window as it leaves.
+        self.client = CoachClient(self, settings,
+                                  paced(settings.base_url, self.limiter.wait_for_all))
+        self.accounts = Accounts(services, PLATFORM)
+        self.dms = DirectChannels(self.client)  # one DM channel per person, opened once
         self.notifier = DiscordNotifier(self.client, self.accounts, self.dms)
         self.conversation = build_conversation(
             services, self.notifier,
@@ -129,7 +133,7 @@ class DiscordBot:
         # Only people with a Discord id: Discord cannot find anyone by email.
         return build_nudging(self.services, self.notifier,
                              worker=worker or worker_name("discord"), limiter=self.limiter,
-                             platform=PLATFORM)
+                             platform=PLATFORM, side_by_side=16)
 
     async def serve(self) -> None:
         """Log in and hold the gateway until cancelled."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -40,18 +39,11 @@ NONCE_CHARS = 25
 KEPT_DMS = 100_000  # DM channel ids kept (a DM channel's id never changes)
 
 
-async def no_wait() -> None:
-    return None
-
-
-async def send(target: discord.abc.Messageable, reply: Reply, nonce: str = "",
-               slot: Callable[[], Awaitable[None]] = no_wait) -> str:
+async def send(target: discord.abc.Messageable, reply: Reply, nonce: str = "") -> str:
     """Post ``reply`` (in as many messages as it takes); the last message's id. With
-    ``nonce`` (an outbox key), Discord posts each piece once however often it is sent. Each
-    message waits for its ``slot`` of the global limit first."""
+    ``nonce`` (an outbox key), Discord posts each piece once however often it is sent."""
     last = ""
     for number, piece in enumerate(messages(reply), 1):
-        await slot()
         kwargs: dict[str, Any] = {"content": piece.content, "allowed_mentions": NONE}
         if (view := piece.view()) is not None:
             kwargs["view"] = view
@@ -77,22 +69,16 @@ def as_delivery_error(exc: Exception) -> Exception:
 
 class DirectChannels:
     """Each person's DM channel, opened once and its id kept (the least recently used forgotten
-    beyond ``kept``). ``slot`` is awaited just before each request Discord counts toward its
-    global limit (the limiter's ``wait_for_all``): a DM open is one, like each message."""
+    beyond ``kept``). The open is a request Discord counts toward its global limit: it takes
+    its slot of the limiter like any other (``pacing``)."""
 
-    def __init__(
-        self,
-        client: discord.Client,
-        slot: Callable[[], Awaitable[None]] = no_wait,
-        kept: int = KEPT_DMS,
-    ) -> None:
-        self.client, self.slot, self.kept = client, slot, kept
+    def __init__(self, client: discord.Client, kept: int = KEPT_DMS) -> None:
+        self.client, self.kept = client, kept
         self._ids: OrderedDict[str, int] = OrderedDict()
 
     async def of(self, user_id: str) -> discord.PartialMessageable:
         channel_id = self._ids.get(user_id)
         if channel_id is None:
-            await self.slot()
             channel_id = (await self.client.create_dm(discord.Object(int(user_id)))).id
         self.remember(user_id, channel_id)
         return self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
@@ -140,7 +126,7 @@ class DiscordChannel:
                     raise
                 log.info("interaction %s expired; answering by DM", interaction.id)
                 self.interaction = None  # the DM still reaches them
-        await send(await self.dm(), reply, slot=self.dms.slot)
+        await send(await self.dm(), reply)
 
     async def open_form(self, form: Form) -> None:
         await self.reply(await self.forms.offer(self.say, form, self.user_id))
@@ -161,7 +147,7 @@ class DiscordNotifier:
         if user_id is None or not user_id.isdigit():
             raise DeliveryFailed("no_discord_id", permanent=True)
         try:
-            return await send(await self.dms.of(user_id), reply, delivery_key(), self.dms.slot)
+            return await send(await self.dms.of(user_id), reply, delivery_key())
         except discord.NotFound as exc:  # the kept channel is gone: opened again next time
             self.dms.forget(user_id)
             raise as_delivery_error(exc) from exc
@@ -178,7 +164,7 @@ class DiscordNotifier:
                 if channel_id is None:
                     raise DeliveryFailed("no_such_channel", permanent=True)
                 await send(self.client.get_partial_messageable(channel_id), reply,
-                           delivery_key(), self.dms.slot)
+                           delivery_key())
         except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
             raise as_delivery_error(exc) from exc
 
@@ -188,7 +174,6 @@ class DiscordNotifier:
         if name.isdigit():
             return int(name)
         if (guild, name) not in self._channels:
-            await self.dms.slot()
             for found in await self.client.http.get_all_guild_channels(int(guild)):
                 if found.get("name") == name and found.get("type") in (0, 5):
                     self._channels[(guild, name)] = int(found["id"])

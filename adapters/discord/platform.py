@@ -17,7 +17,7 @@ log = logging.getLogger("coachbot.discord")
 # limit), and about 5 messages every 5 seconds in one channel (each person's DM is one). The
 # limiter paces at 48 a second: its clock and Discord's window never line up exactly, and each
 # 429 costs a wait far longer than the 4% kept in hand (bench.discord).
-LIMITS = PlatformLimits(per_channel=1.0, overall=50.0, jitter=0.015)
+LIMITS = PlatformLimits(per_channel=1.0, overall=50.0, jitter=0.02)
 
 
 class DiscordPlatform:
