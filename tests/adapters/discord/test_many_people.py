@@ -44,3 +44,25 @@ async def test_a_second_message_to_someone_does_not_open_their_dm_again(
     first = dm_channel(str(330000000000000000))
     posted = fake.called("POST", f"/channels/{first}/messages")
     assert [c.body["content"] for c in posted] == ["Your feedback is ready", "And another thing"]
+
+
+async def test_the_limiter_counts_every_request_discord_counts(room: DiscordRoom) -> None:
+    """Opening a DM and posting a message are two requests toward Discord's 50 a second, and
+    the bot's limiter has both in its window; a known DM costs the message only."""
+    async with room.services.db.read() as session:
+        ana = await session.scalar(select(Person.id).where(Person.email == "ana@testville.example"))
+    assert ana is not None
+    limiter, notifier = room.bot.limiter, room.bot.notifier
+
+    def free_slots() -> int:
+        free = 0
+        while limiter.take_global() == 0:
+            free += 1
+        room.services.clock.advance(timedelta(seconds=2))  # and the window empty again
+        return free
+
+    room.services.clock.advance(timedelta(seconds=2))
+    await notifier.to_person(ana, Reply((Text("Your feedback is ready"),)))
+    assert free_slots() == 48  # her DM opened, then the message
+    await notifier.to_person(ana, Reply((Text("And another thing"),)))
+    assert free_slots() == 49  # the message only
