@@ -133,7 +133,7 @@ class DiscordBot:
         # Only people with a Discord id: Discord cannot find anyone by email.
         return build_nudging(self.services, self.notifier,
                              worker=worker or worker_name("discord"), limiter=self.limiter,
-                             platform=PLATFORM, side_by_side=16)
+                             platform=PLATFORM)
 
     async def serve(self) -> None:
         """Log in and hold the gateway until cancelled."""
