@@ -17,13 +17,15 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
-from adapters.discord.channel import NONE, DiscordChannel, DiscordNotifier
+from adapters.discord.channel import NONE, DirectChannels, DiscordChannel, DiscordNotifier
 from adapters.discord.components import CoreButton, CoreMenu
 from adapters.discord.inbound import PLATFORM, fetch, plain, sender
 from adapters.discord.modals import FORM_ID, MAX_INPUTS, modal, submitted_values
+from adapters.discord.pacing import paced
 from adapters.discord.platform import LIMITS
 from adapters.discord.settings import DiscordSettings
 from coachbot.conversation.vocabulary import (
@@ -64,13 +66,15 @@ class CoachClient(discord.AutoShardedClient):
     """discord.py's client (sharded when Discord says so: ``GET /gateway/bot``), mentions off
     by default, waiting out only short 429s itself."""
 
-    def __init__(self, bot: DiscordBot, settings: DiscordSettings) -> None:
+    def __init__(self, bot: DiscordBot, settings: DiscordSettings,
+                 trace: aiohttp.TraceConfig | None = None) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.dm_messages = True
         super().__init__(intents=intents, allowed_mentions=NONE,
                          max_ratelimit_timeout=settings.max_wait,
-                         shard_count=settings.shard_count, shard_ids=settings.shards)
+                         shard_count=settings.shard_count, shard_ids=settings.shards,
+                         http_trace=trace)
         self.coach = bot
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(commands(bot))
@@ -110,11 +114,15 @@ class DiscordBot:
         self.services, self.settings = services, settings
         # discord.py reads its REST base from this class attribute and nowhere else.
         discord.http.Route.BASE = settings.base_url
-        self.client = CoachClient(self, settings)
-        self.accounts = Accounts(services, PLATFORM)
         self.limiter = limiter_for(LIMITS, services.clock)
+        # Every REST request takes a slot of the limiter's global window as it leaves.
+        self.client = CoachClient(self, settings,
+                                  paced(settings.base_url, self.limiter.wait_for_all))
+        self.accounts = Accounts(services, PLATFORM)
+        self.dms = DirectChannels(self.client)  # one DM channel per person, opened once
+        self.notifier = DiscordNotifier(self.client, self.accounts, self.dms)
         self.conversation = build_conversation(
-            services, DiscordNotifier(self.client, self.accounts),
+            services, self.notifier,
             dispatcher=self.nudging(worker_name("discord-turns")).dispatcher)
         self.forms = KeptForms(services, PLATFORM, per_page=MAX_INPUTS)
         self.runner = TurnRunner(PLATFORM)
@@ -123,7 +131,7 @@ class DiscordBot:
 
     def nudging(self, worker: str | None = None) -> Nudging:
         # Only people with a Discord id: Discord cannot find anyone by email.
-        return build_nudging(self.services, DiscordNotifier(self.client, self.accounts),
+        return build_nudging(self.services, self.notifier,
                              worker=worker or worker_name("discord"), limiter=self.limiter,
                              platform=PLATFORM)
 
@@ -140,7 +148,7 @@ class DiscordBot:
     def channel(self, user: str, interaction: discord.Interaction | None = None,
                 dm: discord.abc.Messageable | None = None) -> DiscordChannel:
         return DiscordChannel(self.client, user, self.forms, self.conversation.say,
-                              interaction=interaction, dm=dm)
+                              interaction=interaction, dm=dm, dms=self.dms)
 
     # -- interactions -----------------------------------------------------------------------
     async def on_command(self, interaction: discord.Interaction, name: str, details: str) -> None:
@@ -235,6 +243,7 @@ class DiscordBot:
 
     async def _message(self, message: discord.Message) -> None:
         user = str(message.author.id)
+        self.dms.remember(user, message.channel.id)  # their DM: known without opening it
         channel = self.channel(user, dm=message.channel)
         files: list[SharedFile] = []
         missed: list[str] = []

@@ -7,11 +7,16 @@ the person's DM with the bot. A form cannot open after a defer (a modal must be 
 response to an interaction), so it is kept by the core (``KeptForms``) behind an "Open the form"
 button, whose press answers with the modal itself. Every send has mentions off
 (``AllowedMentions.none()``) besides the escaping in ``render``.
+
+A person's DM channel is opened once (``DirectChannels``) and its id kept: discord.py keeps only
+128 private channels, so with more people every DM would cost another request
+(``POST /users/@me/channels``) that Discord counts toward its global limit of 50 a second.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import aiohttp
@@ -31,6 +36,7 @@ from coachbot.platform.contract import (
 log = logging.getLogger("coachbot.discord")
 NONE = discord.AllowedMentions.none()
 NONCE_CHARS = 25
+KEPT_DMS = 100_000  # DM channel ids kept (a DM channel's id never changes)
 
 
 async def send(target: discord.abc.Messageable, reply: Reply, nonce: str = "") -> str:
@@ -61,17 +67,45 @@ def as_delivery_error(exc: Exception) -> Exception:
     return DeliveryFailed(type(exc).__name__)
 
 
+class DirectChannels:
+    """Each person's DM channel, opened once and its id kept (the least recently used forgotten
+    beyond ``kept``). The open is a request Discord counts toward its global limit: it takes
+    its slot of the limiter like any other (``pacing``)."""
+
+    def __init__(self, client: discord.Client, kept: int = KEPT_DMS) -> None:
+        self.client, self.kept = client, kept
+        self._ids: OrderedDict[str, int] = OrderedDict()
+
+    async def of(self, user_id: str) -> discord.PartialMessageable:
+        channel_id = self._ids.get(user_id)
+        if channel_id is None:
+            channel_id = (await self.client.create_dm(discord.Object(int(user_id)))).id
+        self.remember(user_id, channel_id)
+        return self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+
+    def remember(self, user_id: str, channel_id: int) -> None:
+        self._ids[user_id] = channel_id
+        self._ids.move_to_end(user_id)
+        while len(self._ids) > self.kept:
+            self._ids.popitem(last=False)
+
+    def forget(self, user_id: str) -> None:
+        self._ids.pop(user_id, None)
+
+
 class DiscordChannel:
     def __init__(self, client: discord.Client, user_id: str, forms: KeptForms, say: Say, *,
                  interaction: discord.Interaction | None = None,
-                 dm: discord.abc.Messageable | None = None) -> None:
+                 dm: discord.abc.Messageable | None = None,
+                 dms: DirectChannels | None = None) -> None:
         self.client, self.user_id, self.forms, self.say = client, user_id, forms, say
         self.interaction, self._dm = interaction, dm
+        self.dms = dms or DirectChannels(client)
         self.sent = 0
 
     async def dm(self) -> discord.abc.Messageable:
         if self._dm is None:
-            self._dm = await self.client.create_dm(discord.Object(int(self.user_id)))
+            self._dm = await self.dms.of(self.user_id)
         return self._dm
 
     async def reply(self, reply: Reply) -> None:
@@ -102,8 +136,10 @@ class DiscordNotifier:
     """Reaches people by DM and district channels (by name or id) in the district's linked
     servers. Every failure is raised as the core's ``RateLimited`` or ``DeliveryFailed``."""
 
-    def __init__(self, client: discord.Client, accounts: Accounts) -> None:
+    def __init__(self, client: discord.Client, accounts: Accounts,
+                 dms: DirectChannels | None = None) -> None:
         self.client, self.accounts = client, accounts
+        self.dms = dms or DirectChannels(client)
         self._channels: dict[tuple[str, str], int] = {}
 
     async def to_person(self, person_id: int, reply: Reply) -> str | None:
@@ -111,8 +147,10 @@ class DiscordNotifier:
         if user_id is None or not user_id.isdigit():
             raise DeliveryFailed("no_discord_id", permanent=True)
         try:
-            channel = await self.client.create_dm(discord.Object(int(user_id)))
-            return await send(channel, reply, delivery_key())
+            return await send(await self.dms.of(user_id), reply, delivery_key())
+        except discord.NotFound as exc:  # the kept channel is gone: opened again next time
+            self.dms.forget(user_id)
+            raise as_delivery_error(exc) from exc
         except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
             raise as_delivery_error(exc) from exc
 

@@ -5,6 +5,12 @@ workspace or bot; ``reserve`` answers how long to wait before the next call may 
 caller can wait on its own clock. A 429 from the platform (``penalise``) empties the bucket for
 the Retry-After it gave, so nothing else is tried on that key until then.
 
+The global window is what the platform counts, so it should hold one slot per request, taken as
+the request leaves. An adapter whose send makes several requests, or does slow work first
+(Discord: looking up the person's account, opening their DM), calls ``wait_for_all`` just before
+each request: the first moves the slot ``LimitedDelivery`` took for this delivery (``HELD``) to
+now, every later one takes a slot of its own.
+
 Each adapter declares its platform's published limits (``PlatformLimits``, the ``limits`` of its
 ``Platform``): Slack's chat.postMessage allows about one message per second per channel, with a
 workspace-wide ceiling; Discord allows 50 requests per second globally, and per-route buckets
@@ -17,11 +23,17 @@ import asyncio
 import math
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from coachbot.clock import Clock
 from coachbot.services.nudging.dispatch import Outgoing, RateLimited
+
+# The global slot taken for the delivery under way in this task, not yet used by a request:
+# (its limiter, when it was taken).
+HELD: ContextVar[tuple[RateLimiter, datetime] | None] = ContextVar("held_slot", default=None)
 
 
 @dataclass
@@ -75,14 +87,19 @@ class RateLimiter:
     global_rate: float  # e.g. Discord's 50 per second, or a Slack workspace's ceiling
     margin: float = 0.99  # stay just under the limit, so clock drift never trips it
     burst: float = 1.0
+    # Seconds added to the global window: how much later the platform may see one request than
+    # another sent as soon (our clock and the platform's never line up exactly).
+    jitter: float = 0.0
     _keys: dict[str, Bucket] = field(default_factory=dict)
     _global: SlidingWindow | None = None
     _blocked_until: datetime | None = None
+    taken: datetime | None = None  # when the last slot was taken (read at once, no await)
 
     def _window(self) -> SlidingWindow:
         if self._global is None:
-            # The whole limit per window, with the window stretched by the margin.
-            self._global = SlidingWindow(max(1, int(self.global_rate)), 1.0 / self.margin)
+            # The whole limit per window, with the window stretched by the margin and jitter.
+            self._global = SlidingWindow(max(1, int(self.global_rate)),
+                                         1.0 / self.margin + self.jitter)
         return self._global
 
     def _bucket(self, key: str) -> Bucket:
@@ -107,7 +124,32 @@ class RateLimiter:
             return waits
         local.tokens -= 1
         shared.events.append(now)
+        self.taken = now
         return 0.0, 0.0
+
+    def take_global(self) -> float:
+        """Take a slot of the global limit alone (a request that is no message to a key, such
+        as opening a DM) and return 0, else return how many seconds to wait (nothing taken)."""
+        now = self.clock.now()
+        shared = self._window()
+        blocked = (self._blocked_until - now).total_seconds() if self._blocked_until else 0.0
+        wait = _whole_micros(max(shared.wait(now), blocked))
+        if wait > 0:
+            return wait
+        shared.events.append(now)
+        return 0.0
+
+    async def wait_for_all(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+                           ) -> None:
+        """Just before a request leaves: move this delivery's held slot (``HELD``) to now, or
+        take a new one, waiting (on ``sleep``) while the global window is full."""
+        held = HELD.get()
+        if held is not None and held[0] is self:
+            HELD.set(None)
+            with suppress(ValueError):  # gone from the window already: nothing to give back
+                self._window().events.remove(held[1])
+        while (wait := self.take_global()) > 0:
+            await sleep(wait)
 
     def penalise(self, key: str | None, retry_after: float) -> None:
         """The platform said 429: nothing more on ``key`` (or at all) until Retry-After."""
@@ -127,10 +169,12 @@ class PlatformLimits:
 
     per_channel: float  # messages per second to one channel (a DM is a channel)
     overall: float  # requests per second across the workspace or the whole bot
+    jitter: float = 0.0  # seconds the global window is stretched by (RateLimiter.jitter)
 
 
 def limiter_for(limits: PlatformLimits, clock: Clock) -> RateLimiter:
-    return RateLimiter(clock, per_key_rate=limits.per_channel, global_rate=limits.overall)
+    return RateLimiter(clock, per_key_rate=limits.per_channel, global_rate=limits.overall,
+                       jitter=limits.jitter)
 
 
 class LimitedDelivery:
@@ -156,8 +200,12 @@ class LimitedDelivery:
             if for_all <= 0:
                 break
             await self.sleep(for_all)
+        held = HELD.set((self.limiter, self.limiter.taken)) if self.limiter.taken else None
         try:
             return await self.send(nudge)
         except RateLimited as limited:
             self.limiter.penalise(key, limited.retry_after)
             raise
+        finally:
+            if held is not None:
+                HELD.reset(held)

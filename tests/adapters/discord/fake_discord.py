@@ -2,7 +2,9 @@
 and the gateway websocket, answering as Discord does, so the real discord.py client runs
 against it unchanged (``COACHBOT_DISCORD_API_URL``).
 
-REST: every call is recorded with its JSON body (``payload_json`` of a multipart body too).
+REST: every call is recorded with its JSON body (``payload_json`` of a multipart body too); with
+``global_rate`` set, the bot's requests are held to it as Discord holds them (all but the
+interaction endpoints), refused ones answered 429 and counted in ``refused``.
 Gateway: HELLO, IDENTIFY -> READY, heartbeats and their ACKs, dispatches with sequence numbers
 kept per session, so a dropped connection that RESUMEs gets every dispatch it missed. Any route
 can be told to answer its next call with a 429 (``retry_after``, per route or global) or a 5xx.
@@ -11,6 +13,7 @@ can be told to answer its next call with a 429 (``retry_after``, per route or gl
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import json
 import time
@@ -27,6 +30,9 @@ GUILD = "800000000000000001"
 TOKEN = "test-discord-bot-token"
 HEARTBEAT_MS = 41250
 DISCORD_EPOCH_MS = 1420070400000
+# Interaction endpoints (callbacks, follow-ups through the webhook) are not counted toward the
+# global limit, as Discord documents.
+EXEMPT = ("/interactions/", "/webhooks/")
 
 
 @dataclass
@@ -68,8 +74,9 @@ class FakeDiscord:
     _forced: dict[str, deque[tuple[int, float, bool]]] = field(
         default_factory=lambda: defaultdict(deque))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    # Discord's global limit, enforced on posted messages when set (requests a second): over it,
-    # a 429 with the global scope and the seconds until the window frees.
+    # Discord's global limit when set (requests a second, in any one-second window), on every
+    # REST request of the bot but interactions' (EXEMPT): over it, a 429 with the global scope
+    # and the seconds until the window frees.
     global_rate: float | None = None
     refused: int = 0
     _recent: deque[float] = field(default_factory=deque)
@@ -167,6 +174,7 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["path"]
+        now = time.perf_counter()  # when it arrived, before its body is read
         body, files = await self._body(request)
         for prefix, queue in self._forced.items():
             if path.startswith(prefix) and queue:
@@ -179,9 +187,7 @@ class FakeDiscord:
                         headers={"Via": "1.1 google", "Retry-After": str(retry_after),
                                  "X-RateLimit-Scope": "global" if is_global else "user"})
                 return as_json({"message": "Server error", "code": 0}, status=status)
-        if (self.global_rate and request.method == "POST" and path.startswith("/channels/")
-                and path.endswith("/messages")):
-            now = time.perf_counter()
+        if self.global_rate and not path.startswith(EXEMPT):
             while self._recent and now - self._recent[0] >= 1.0:
                 self._recent.popleft()
             if len(self._recent) >= self.global_rate:
@@ -191,8 +197,8 @@ class FakeDiscord:
                                 "global": True}, status=429,
                                headers={"Via": "1.1 google", "X-RateLimit-Global": "true",
                                         "X-RateLimit-Scope": "global"})
-            self._recent.append(now)
-        self.calls.append(Call(request.method, path, body, files))
+            bisect.insort(self._recent, now)  # in arrival order, whichever body was read first
+        self.calls.append(Call(request.method, path, body, files, at=now))
         answer = self._answer(request.method, path, body)
         self.calls[-1].answer = answer
         if answer is None:

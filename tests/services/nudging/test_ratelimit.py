@@ -124,3 +124,44 @@ def test_the_platform_profiles_stay_just_under_the_published_limits() -> None:
             clock.advance(timedelta(milliseconds=10))
             taken += one.reserve("DM") == 0
         assert 4 <= taken <= 5
+
+
+def test_a_request_that_is_no_message_takes_a_global_slot() -> None:
+    """Discord counts opening a DM toward its global limit: so does the limiter."""
+    clock = VirtualClock(START)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=3.0)
+    assert limiter.reserve("A") == 0
+    assert limiter.take_global() == 0  # opening B's DM
+    assert limiter.reserve("B") == 0
+    assert limiter.reserve("C") > 0  # three requests this second: C waits
+    assert limiter.take_global() > 0  # and so does another DM open
+    clock.advance(timedelta(seconds=1.02))
+    assert limiter.take_global() == 0
+
+
+async def test_a_delivery_that_opens_a_dm_counts_two_requests_each_as_it_leaves() -> None:
+    """The slot taken for a delivery moves to when its first request leaves (after a slow
+    account lookup); the message after the DM open takes a slot of its own."""
+    clock = VirtualClock(START)
+    limiter = RateLimiter(clock, per_key_rate=1.0, global_rate=2.0)
+    left: list[datetime] = []
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+
+    async def platform(nudge: Outgoing) -> str:
+        clock.advance(timedelta(seconds=0.5))  # looking the person up
+        for _request in ("open the DM", "post the message"):
+            await limiter.wait_for_all(sleep)
+            left.append(clock.now())
+        return "sent"
+
+    sender = LimitedDelivery(limiter, platform, lambda n: f"person:{n.person_id}", sleep)
+    await sender(Outgoing(1, "k", 1, NudgeKind.FEEDBACK_READY, "news:1", {}))
+    assert left == [START + timedelta(seconds=0.5)] * 2
+    # Both slots are at 0.5 s, none is left at 0 s: nothing more until the window has passed.
+    clock.advance(timedelta(seconds=0.7))
+    assert limiter.reserve("other") > 0
+    clock.advance(timedelta(seconds=0.4))
+    assert limiter.reserve("other") == 0
+    assert limiter.reserve("another") == 0  # two requests were counted, not three
