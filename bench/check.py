@@ -160,7 +160,7 @@ def _runs(sqlite_only: bool) -> list[tuple[str, Any, argparse.Namespace, str]]:
         ("authorization", authorization, argparse.Namespace(presses=300, runs=1),
          "authorization.json"),
         ("ledger_export", ledger_export,
-         argparse.Namespace(awards=[2_000, 20_000], **so), "ledger-export.json"),
+         argparse.Namespace(awards=[10_000, 40_000], **so), "ledger-export.json"),
     ]
 
 
