@@ -17,7 +17,7 @@ Each benchmark keeps what its target is about at this smaller size:
 - Discord: 50 interactions at once for 4 rounds; 100 people x 2 messages at 50/s.
 - dispatch, Slack ack, evidence file opens, credentials, the authorization check: as
   `make bench`, with fewer rounds or samples.
-- the HR ledger export: 2,000 and 20,000 awards (6,000 and 60,000 entries) instead of 20,000
+- the HR ledger export: 10,000 and 40,000 awards (30,000 and 120,000 entries) instead of 20,000
   and 200,000; the peak must already be flat.
 
 One run each (not a median of three): `make bench` is the full, state-size measurement.
