@@ -43,12 +43,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-async def published(
-    db_url: str, clean_postgres: None, clock: VirtualClock, tmp_path: Path
-) -> AsyncIterator[tuple[Services, str, IssuedCredential]]:
-    """CoachBot whose public URL is its own listener, with Ana's credential issued."""
-    port = free_port()
+async def issued_for_ana(
+    db_url: str, clock: VirtualClock, tmp_path: Path, port: int
+) -> tuple[Services, IssuedCredential]:
+    """The small district, with Ana's credential issued by a CoachBot at 127.0.0.1:``port``
+    (listening there or not: that is the caller's choice)."""
     settings = Settings(
         database_url=db_url, evidence_dir=tmp_path / "evidence", web_port=port,
         public_url=f"http://127.0.0.1:{port}", _env_file=None,
@@ -61,6 +60,16 @@ async def published(
     await earn(services, ANA)
     async with services.db.read() as session:
         row = (await session.scalars(select(IssuedCredential))).one()
+    return services, row
+
+
+@pytest.fixture
+async def published(
+    db_url: str, clean_postgres: None, clock: VirtualClock, tmp_path: Path
+) -> AsyncIterator[tuple[Services, str, IssuedCredential]]:
+    """CoachBot whose public URL is its own listener, with Ana's credential issued."""
+    port = free_port()
+    services, row = await issued_for_ana(db_url, clock, tmp_path, port)
     async with file_listener(services, port=port) as base:
         yield services, base, row
     await services.aclose()

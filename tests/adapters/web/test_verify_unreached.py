@@ -7,38 +7,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import select
-
 from coachbot.cli.main import plug_in_adapters
 from coachbot.clock import VirtualClock
-from coachbot.composition import build
-from coachbot.importing.catalog_reader import read_catalog
-from coachbot.importing.roster_reader import read_roster
-from coachbot.settings import Settings
-from coachbot.storage.models import IssuedCredential
-from tests.adapters.web.test_credential_pages import free_port, verify
-from tests.conftest import FIXTURES
-from tests.helpers import ANA, earn
+from tests.adapters.web.test_credential_pages import free_port, issued_for_ana, verify
 
 
 async def _issued_at_a_closed_port(
     db_url: str, clock: VirtualClock, tmp_path: Path
 ) -> tuple[str, Path]:
     """Ana's credential from a CoachBot whose address is a port nobody listens on."""
-    base = f"http://127.0.0.1:{free_port()}"  # closed: connecting is refused
-    settings = Settings(
-        database_url=db_url, evidence_dir=tmp_path / "evidence", public_url=base,
-        _env_file=None,
-    )  # fmt: skip
-    services = build(settings, clock)
-    spec = read_catalog(FIXTURES / "small_catalog.yaml")
-    await services.catalog.load(spec)
-    await services.roster.load(spec.slug, read_roster(FIXTURES / "small_roster.csv",
-                                                      {s.code for s in spec.schools}))  # fmt: skip
-    await earn(services, ANA)
-    async with services.db.read() as session:
-        document = (await session.scalars(select(IssuedCredential))).one().document
+    port = free_port()  # closed: connecting is refused
+    services, row = await issued_for_ana(db_url, clock, tmp_path, port)
+    document = row.document
     await services.aclose()
+    base = f"http://127.0.0.1:{port}"
     path = tmp_path / "ana.json"
     path.write_text(json.dumps(document))
     return base, path

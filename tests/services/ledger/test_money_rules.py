@@ -37,13 +37,18 @@ async def _credits(services: Services, email: str, kind: str) -> list[tuple[floa
         )).all()]  # fmt: skip
 
 
-async def test_a_teachers_yearly_cap_stops_the_next_stipend(
-    district: Services, tmp_path: Path
-) -> None:
+async def _two_stipends_under_a_cap_of_one(district: Services, tmp_path: Path) -> None:
+    """Ana earns two credentials of $200 each in one fiscal year, under a $200 yearly cap."""
     await _load(district, tmp_path, "  stipend_cap_per_teacher: 200\n")
     await earn(district, ANA)
     parts = [EvidencePart("Reflection", PartKind.TEXT, text=REFLECTION)]
     await earn_with(district, ANA, "C-TWO", parts, {"Adjustment": "Proficient"})
+
+
+async def test_a_teachers_yearly_cap_stops_the_next_stipend(
+    district: Services, tmp_path: Path
+) -> None:
+    await _two_stipends_under_a_cap_of_one(district, tmp_path)
     assert await _credits(district, ANA, "stipend") == [
         (0.0, 20000, "owed"),
         (0.0, 20000, "over_budget"),  # earned, recorded, not paid: the cap is reached
@@ -74,10 +79,7 @@ async def _earned_news(services: Services, email: str) -> str:
 async def test_the_teacher_hears_it_was_their_yearly_cap_and_what_comes_next(
     district: Services, tmp_path: Path
 ) -> None:
-    await _load(district, tmp_path, "  stipend_cap_per_teacher: 200\n")
-    await earn(district, ANA)
-    parts = [EvidencePart("Reflection", PartKind.TEXT, text=REFLECTION)]
-    await earn_with(district, ANA, "C-TWO", parts, {"Adjustment": "Proficient"})
+    await _two_stipends_under_a_cap_of_one(district, tmp_path)
     said = await _earned_news(district, ANA)
     assert "you have reached your district's yearly limit on stipends per teacher" in said
     assert "Your next stipend can be paid from the start of the next fiscal year" in said
