@@ -25,6 +25,7 @@ from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
 from coachbot.services.awards.recognising import Recognitions
+from coachbot.services.awards.undoing import UndoCompletions
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys, KeySealer
@@ -184,9 +185,13 @@ def build(
     issuer = CredentialIssuer(keys, addresses)
     reviews = ReviewService(db, clock, journey, issuer)
     ledger = LedgerService(db, clock)
-    # Revoking undoes what the award brought: it stops counting, and the ledger takes
-    # its credits back with reversing entries (never an edit).
-    reversal = reversal or OneAfterAnother(MarkAwardRevoked(db, clock), ledger)
+    # Revoking undoes what the award brought: it stops counting, each stack or pathway that no
+    # longer holds without it is undone (its committee request withdrawn, its unsent news
+    # dropped, its ledger entries reversed), and the ledger takes the award's own credits back
+    # with reversing entries (never an edit).
+    reversal = reversal or OneAfterAnother(
+        MarkAwardRevoked(db, clock), UndoCompletions(db, clock), ledger
+    )
     downloads = Downloads(settings.evidence_folder() / "downloads", links, clock)
     credentials = Credentials(db, clock, issuer, keys, addresses, Revocations(db, clock, reversal))
     return Services(

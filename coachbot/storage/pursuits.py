@@ -184,7 +184,11 @@ class Award(Base):
 
 
 class Completion(Base):
-    """A stack or pathway a teacher completed, with the outcome it brought."""
+    """A stack or pathway a teacher completed, with the outcome it brought.
+
+    When a credential it rested on is revoked and it no longer holds, it is undone, not
+    deleted: ``undone_at`` and why (the revoked credential), while its ledger entries are
+    reversed by new ones. Completing it again later brings it back (``undone_at`` cleared)."""
 
     __tablename__ = "completions"
     __table_args__ = (UniqueConstraint("teacher_id", "kind", "subject_id"),)
@@ -195,3 +199,5 @@ class Completion(Base):
     subject_id: Mapped[int] = mapped_column(BigId)
     completed_at: Mapped[datetime]
     outcome: Mapped[dict[str, Any] | None]
+    undone_at: Mapped[datetime | None] = mapped_column(default=None)
+    undone_reason: Mapped[str | None] = mapped_column(Text, default=None)

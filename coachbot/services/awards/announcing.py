@@ -81,7 +81,8 @@ async def completed_by(session: AsyncSession, award: Award) -> list[tuple[str, s
     completed: list[tuple[str, str, str, str]] = []
     for done in await session.scalars(
         select(Completion).where(
-            Completion.teacher_id == award.teacher_id, Completion.completed_at == award.awarded_at
+            Completion.teacher_id == award.teacher_id, Completion.completed_at == award.awarded_at,
+            Completion.undone_at.is_(None),  # undone by a revocation: it no longer counts
         )
     ):
         row: StackRow | PathwayRow | None

@@ -139,7 +139,7 @@ async def _school_code(session: AsyncSession, person_id: int) -> str | None:
     )
 
 
-async def _earned_codes(session: AsyncSession, teacher_id: int) -> set[str]:
+async def earned_codes(session: AsyncSession, teacher_id: int) -> set[str]:
     rows = await session.scalars(
         select(CredentialRow.code)
         .join(Award, Award.credential_id == CredentialRow.id)
@@ -158,16 +158,16 @@ async def record_completions(
     session: AsyncSession, clock: Clock, teacher_id: int, district_id: int, credential_id: int
 ) -> list[str]:
     """Record each stack or pathway this award completes; a role outcome grants the role."""
-    earned = await _earned_codes(session, teacher_id)
-    done = set(
-        (
-            await session.execute(
-                select(Completion.kind, Completion.subject_id).where(
-                    Completion.teacher_id == teacher_id
-                )
-            )
-        ).all()
-    )
+    earned = await earned_codes(session, teacher_id)
+    # Completions that stand are done; one undone (a credential it rested on was revoked)
+    # comes back, outcome and all, when it is complete again.
+    rows = {
+        (c.kind, c.subject_id): c
+        for c in await session.scalars(
+            select(Completion).where(Completion.teacher_id == teacher_id)
+        )
+    }
+    done = {key for key, c in rows.items() if c.undone_at is None}
     completed: list[str] = []
     now = clock.now()
     system = Actor.system(district_id)
@@ -185,31 +185,22 @@ async def record_completions(
         if ("stack", stack.id) not in done and Stack(
             stack.code, stack.title, tuple(codes)
         ).is_complete(earned):
-            session.add(
-                Completion(
-                    teacher_id=teacher_id,
-                    kind="stack",
-                    subject_id=stack.id,
-                    completed_at=now,
-                    outcome=None,
-                )
-            )
+            _complete(session, rows.get(("stack", stack.id)), Completion(
+                teacher_id=teacher_id, kind="stack", subject_id=stack.id, completed_at=now,
+                outcome=None,
+            ))  # fmt: skip
             completed.append(f"stack:{stack.code}")
     for row in await session.scalars(
         select(PathwayRow).where(PathwayRow.district_id == district_id)
     ):
         if ("pathway", row.id) in done:
             continue
-        pathway = await _pathway(session, row)
+        pathway = await pathway_of(session, row)
         if pathway.progress(earned).complete:
-            completion = Completion(
-                teacher_id=teacher_id,
-                kind="pathway",
-                subject_id=row.id,
-                completed_at=now,
+            completion = _complete(session, rows.get(("pathway", row.id)), Completion(
+                teacher_id=teacher_id, kind="pathway", subject_id=row.id, completed_at=now,
                 outcome=row.outcome,
-            )
-            session.add(completion)
+            ))  # fmt: skip
             await session.flush()
             completed.append(f"pathway:{row.code}")
             # What the pathway brings: granted now, or once its committee's quorum approves.
@@ -233,7 +224,18 @@ async def record_completions(
     return completed
 
 
-async def _pathway(session: AsyncSession, row: PathwayRow) -> Pathway:
+def _complete(session: AsyncSession, undone: Completion | None, fresh: Completion) -> Completion:
+    """Add ``fresh``, or bring back the undone completion of the same stack or pathway (one
+    row each, kept with its ledger history): it counts again from ``fresh``'s moment."""
+    if undone is None:
+        session.add(fresh)
+        return fresh
+    undone.undone_at, undone.undone_reason = None, None
+    undone.completed_at, undone.outcome = fresh.completed_at, fresh.outcome
+    return undone
+
+
+async def pathway_of(session: AsyncSession, row: PathwayRow) -> Pathway:
     prerequisite = None
     if row.prerequisite_credential_id is not None:
         prerequisite = await session.scalar(

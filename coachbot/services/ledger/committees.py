@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
@@ -39,6 +39,7 @@ from coachbot.storage.models import (
 )
 
 OPEN, APPROVED, NOT_YET, REFUSED = "open", "approved", "not_yet", "refused"
+WITHDRAWN = "withdrawn"  # its completion was undone (a credential it rested on was revoked)
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,14 @@ async def open_request(
     session: AsyncSession, now: datetime, policy: DistrictPolicy, completion: Completion,
     pathway: PathwayRow, outcome: Outcome,
 ) -> CommitteeRequest:  # fmt: skip
-    """Inside the award's transaction: the request the committee will vote on."""
+    """Inside the award's transaction: the request the committee will vote on. A completion
+    undone by a revocation and completed again reopens its own request, for a fresh vote."""
     committee = committee_for(policy, outcome)
+    earlier = await session.scalar(
+        select(CommitteeRequest).where(CommitteeRequest.completion_id == completion.id)
+    )
+    if earlier is not None:
+        return await _reopen(session, now, earlier, committee)
     request = CommitteeRequest(
         district_id=pathway.district_id, committee=committee.name,
         teacher_id=completion.teacher_id, completion_id=completion.id,
@@ -95,6 +102,45 @@ async def open_request(
         details={"committee": committee.name, "pathway": pathway.code},
     )  # fmt: skip
     return request
+
+
+async def _reopen(
+    session: AsyncSession, now: datetime, request: CommitteeRequest, committee: Committee
+) -> CommitteeRequest:
+    # The votes were on the completion before it was undone; the audit trail keeps them.
+    await session.execute(delete(CommitteeVote).where(CommitteeVote.request_id == request.id))
+    request.committee, request.state, request.decided_at = committee.name, OPEN, None
+    request.created_at, request.version = now, request.version + 1
+    audit.record(
+        session, at=now, actor=Actor.system(request.district_id),
+        district_id=request.district_id, subject_type="committee_request",
+        subject_id=request.id, action="committee_request_reopened",
+        details={"committee": committee.name, "pathway": request.pathway_code},
+    )  # fmt: skip
+    return request
+
+
+async def withdraw_request(
+    session: AsyncSession, now: datetime, completion_id: int, reason: str
+) -> int | None:
+    """Inside the caller's transaction: the open request of an undone completion is
+    withdrawn (its voters are no longer asked); returns its id, or None when there was none
+    open. A request already decided stays as decided: the ledger reverses what it granted."""
+    request = await session.scalar(
+        select(CommitteeRequest)
+        .where(CommitteeRequest.completion_id == completion_id)
+        .with_for_update()
+    )
+    if request is None or request.state != OPEN:
+        return None
+    request.state, request.decided_at, request.version = WITHDRAWN, now, request.version + 1
+    audit.record(
+        session, at=now, actor=Actor.system(request.district_id),
+        district_id=request.district_id, subject_type="committee_request",
+        subject_id=request.id, action="committee_request_withdrawn", reason=reason,
+        details={"pathway": request.pathway_code},
+    )  # fmt: skip
+    return request.id
 
 
 async def members(session: AsyncSession, district_id: int, committee: Committee) -> list[int]:

@@ -1,4 +1,5 @@
-"""Taking credit back: a revoked award's entries are reversed by new, negative entries.
+"""Taking credit back: a revoked award's entries (and those of a stack or pathway completion it
+undid) are reversed by new, negative entries.
 
 Nothing already in the ledger is edited. A reversal is dated when it happens (in that day's
 fiscal year), so last year's export stays what HR paid from, and this year's shows the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.ledger import PayState
@@ -18,7 +19,7 @@ from coachbot.domain.roles import Actor
 from coachbot.services.ledger.entries import lock_district, year_of
 from coachbot.services.record import audit
 from coachbot.storage.codec import policy_from_json
-from coachbot.storage.models import Award, LedgerEntry
+from coachbot.storage.models import Award, Completion, LedgerEntry, Person
 
 
 class CreditReversal(Protocol):
@@ -37,20 +38,44 @@ async def reverse_award(
     award = await session.get(Award, award_id)
     if award is None:
         return 0
-    district = await lock_district(session, award.district_id)  # the budget changes
+    return await _reverse(
+        session, now, actor, award.district_id, LedgerEntry.award_id == award_id, reason,
+        subject=("award", award_id),
+    )  # fmt: skip
+
+
+async def reverse_completion(
+    session: AsyncSession, now: datetime, actor: Actor, completion: Completion, reason: str
+) -> int:
+    """Inside the caller's transaction: the same for what a stack or pathway completion
+    brought (a salary step, a stipend), once it no longer holds."""
+    district_id = await session.scalar(
+        select(Person.district_id).where(Person.id == completion.teacher_id)
+    )
+    assert district_id is not None  # a completion's teacher is a person of a district
+    return await _reverse(
+        session, now, actor, district_id, LedgerEntry.completion_id == completion.id, reason,
+        subject=("completion", completion.id),
+    )  # fmt: skip
+
+
+async def _reverse(
+    session: AsyncSession, now: datetime, actor: Actor, district_id: int,
+    scope: ColumnElement[bool], reason: str, *, subject: tuple[str, int],
+) -> int:  # fmt: skip
+    district = await lock_district(session, district_id)  # the budget changes
+    # Dated by the district's own day: 23:30 on June 30 in its zone is that fiscal year.
     year = year_of(policy_from_json(district.policy), now)
     originals = list(
         await session.scalars(
             select(LedgerEntry)
-            .where(LedgerEntry.award_id == award_id, LedgerEntry.reverses_id.is_(None))
+            .where(scope, LedgerEntry.reverses_id.is_(None))
             .order_by(LedgerEntry.id)
         )
     )
     done = set(
         await session.scalars(
-            select(LedgerEntry.reverses_id).where(
-                LedgerEntry.award_id == award_id, LedgerEntry.reverses_id.is_not(None)
-            )
+            select(LedgerEntry.reverses_id).where(scope, LedgerEntry.reverses_id.is_not(None))
         )
     )
     written = 0
@@ -65,17 +90,19 @@ async def reverse_award(
         )
         session.add(
             LedgerEntry(
-                district_id=entry.district_id, teacher_id=entry.teacher_id, award_id=award_id,
-                completion_id=entry.completion_id, kind=entry.kind, quantity=-entry.quantity,
-                amount_cents=-entry.amount_cents, detail=entry.detail, fiscal_year=year,
-                entered_on=now, pay_state=state, reverses_id=entry.id, reason=reason,
+                district_id=entry.district_id, teacher_id=entry.teacher_id,
+                award_id=entry.award_id, completion_id=entry.completion_id, kind=entry.kind,
+                quantity=-entry.quantity, amount_cents=-entry.amount_cents, detail=entry.detail,
+                fiscal_year=year, entered_on=now, pay_state=state, reverses_id=entry.id,
+                reason=reason,
             )
         )  # fmt: skip
         written += 1
     if written:
+        kind, subject_id = subject
         audit.record(
-            session, at=now, actor=actor, district_id=award.district_id, subject_type="award",
-            subject_id=award_id, action="reverse_credit", reason=reason,
+            session, at=now, actor=actor, district_id=district_id, subject_type=kind,
+            subject_id=subject_id, action="reverse_credit", reason=reason,
             details={"entries": written, "fiscal_year": year},
         )  # fmt: skip
     return written

@@ -1,0 +1,212 @@
+"""What a revoked credential had completed: each stack or pathway that no longer holds without
+it is undone, with what it brought.
+
+A pathway completed with a credential that is later revoked is no longer complete (unless the
+teacher still meets it another way: another credential of the same area, or one earned
+elsewhere and recognised here). Its completion is marked undone (never deleted), its ledger
+entries (a salary step, a stipend) are reversed by new ones dated in the district's fiscal
+year, a committee request still open for it is withdrawn, and news not yet sent about the
+revoked award or the undone completion is dropped. The teacher's revocation notice then says
+what it undid, once. Everything runs in one transaction, and a second revocation finds
+nothing left to undo, so it writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coachbot.clock import Clock
+from coachbot.domain.catalog import Stack
+from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.roles import Actor
+from coachbot.services.awards.awarding import earned_codes, pathway_of
+from coachbot.services.ledger.committees import withdraw_request
+from coachbot.services.ledger.entries import lock_district
+from coachbot.services.ledger.reversing import reverse_completion
+from coachbot.services.record import audit, outbox
+from coachbot.storage.database import Database
+from coachbot.storage.models import (
+    Award,
+    CommitteeRequest,
+    Completion,
+    CredentialRow,
+    IssuedCredential,
+    NudgeRow,
+    PathwayRow,
+    StackCredential,
+    StackRow,
+)
+
+DROPPED = "revoked"  # why an outbox row about a revoked award (or what it completed) never went
+
+
+@dataclass(frozen=True)
+class Undone:
+    """A completion the revocation undid, as the teacher's notice names it."""
+
+    kind: str  # stack | pathway
+    title: str
+    outcome_kind: str  # salary_step, stipend, role, recognition; "" for a stack
+    outcome_value: str
+
+    def as_params(self) -> list[str]:
+        return [self.kind, self.title, self.outcome_kind, self.outcome_value]
+
+
+class UndoCompletions:
+    """A reversal step (``OneAfterAnother``), after the award is marked revoked."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def reverse(self, award_id: int, reason: str) -> list[Undone]:
+        async with self.db.write() as session:
+            award = await session.get(Award, award_id)
+            if award is None or award.revoked_at is None:
+                return []  # only what a revoked award completed is undone
+            await lock_district(session, award.district_id)  # awards complete under it too
+            now = self.clock.now()
+            credential = await session.get(CredentialRow, award.credential_id)
+            assert credential is not None
+            why = f"{credential.code} ({credential.title}) was revoked: {reason}"
+            undone: list[Undone] = []
+            # The revoked award's own news: the earner's "Earned!" and the channel's post.
+            subjects = [f"award:{award_id}", f"feedback:{award.review_id}"]
+            for completion in await _no_longer_held(session, award.teacher_id):
+                completion.undone_at, completion.undone_reason = now, why
+                undone.append(await _named(session, completion))
+                actor = Actor.system(award.district_id)
+                await reverse_completion(session, now, actor, completion, why)
+                await withdraw_request(session, now, completion.id, why)
+                subjects.extend(await _request_news(session, completion.id))
+                audit.record(
+                    session, at=now, actor=actor, district_id=award.district_id,
+                    subject_type="person", subject_id=award.teacher_id,
+                    action=f"undo_{completion.kind}", reason=why,
+                    details={"completion": completion.id, "award": award_id},
+                )  # fmt: skip
+            await _drop_unsent(session, subjects)
+            if undone:
+                await _strike(session, award.teacher_id, undone)
+                await _tell(session, now, award, undone)
+            return undone
+
+
+async def _no_longer_held(session: AsyncSession, teacher_id: int) -> list[Completion]:
+    """The teacher's standing completions whose requirements their counting credentials
+    (awards not revoked, plus recognitions) no longer meet."""
+    earned = await earned_codes(session, teacher_id)
+    gone = []
+    for completion in await session.scalars(
+        select(Completion)
+        .where(Completion.teacher_id == teacher_id, Completion.undone_at.is_(None))
+        .order_by(Completion.id)
+        .with_for_update()
+    ):
+        if completion.kind == "stack":
+            stack = await session.get(StackRow, completion.subject_id)
+            if stack is None:
+                continue
+            codes = await session.scalars(
+                select(CredentialRow.code)
+                .join(StackCredential, StackCredential.credential_id == CredentialRow.id)
+                .where(StackCredential.stack_id == stack.id)
+            )
+            holds = Stack(stack.code, stack.title, tuple(codes)).is_complete(earned)
+        else:
+            row = await session.get(PathwayRow, completion.subject_id)
+            if row is None:
+                continue
+            holds = (await pathway_of(session, row)).progress(earned).complete
+        if not holds:
+            gone.append(completion)
+    return gone
+
+
+async def _named(session: AsyncSession, completion: Completion) -> Undone:
+    row: StackRow | PathwayRow | None
+    if completion.kind == "stack":
+        row = await session.get(StackRow, completion.subject_id)
+    else:
+        row = await session.get(PathwayRow, completion.subject_id)
+    outcome: dict[str, Any] = completion.outcome or {}
+    return Undone(
+        completion.kind, row.title if row is not None else "",
+        str(outcome.get("kind", "")), str(outcome.get("value", "")),
+    )  # fmt: skip
+
+
+async def _request_news(session: AsyncSession, completion_id: int) -> list[str]:
+    """The outbox subject of the completion's committee request: its news to the teacher
+    ("approved: your salary step is on your record") must not go out once it is undone."""
+    ids = await session.scalars(
+        select(CommitteeRequest.id).where(CommitteeRequest.completion_id == completion_id)
+    )
+    return [f"committee:{i}" for i in ids]
+
+
+async def _drop_unsent(session: AsyncSession, subjects: list[str]) -> None:
+    """Rows still waiting (not claimed by a dispatcher, not sent) are dropped, never sent."""
+    await session.execute(
+        update(NudgeRow)
+        .where(NudgeRow.subject.in_(subjects), NudgeRow.status == "pending")
+        .values(status="dropped", dropped_reason=DROPPED)
+    )
+
+
+async def _strike(session: AsyncSession, teacher_id: int, undone: list[Undone]) -> None:
+    """News still waiting about another award (the one that completed the pathway) no longer
+    says it completed what was undone: "You've also completed ..." would be untrue."""
+    gone = {(u.kind, u.title) for u in undone}
+
+    def kept(completed: list[list[Any]]) -> list[list[Any]]:
+        return [done for done in completed if (done[0], done[1]) not in gone]
+
+    for row in await session.scalars(
+        select(NudgeRow)
+        .where(
+            NudgeRow.person_id == teacher_id, NudgeRow.status == "pending",
+            NudgeRow.kind.in_([NudgeKind.FEEDBACK_READY.value,
+                               NudgeKind.AWARD_ANNOUNCEMENT.value]),
+        )
+        .with_for_update()
+    ):  # fmt: skip
+        params = dict(row.params)
+        if isinstance(params.get("completed"), list):
+            params["completed"] = kept(params["completed"])
+        award = params.get("award")
+        if isinstance(award, dict) and isinstance(award.get("completed"), list):
+            params["award"] = {**award, "completed": kept(award["completed"])}
+        if params != row.params:
+            row.params = params
+
+
+async def _tell(session: AsyncSession, now: datetime, award: Award, undone: list[Undone]) -> None:
+    """Say what the revocation undid in the teacher's revocation notice, if it still waits;
+    else (it went out before this ran) in a notice of its own, queued once."""
+    issued = await session.scalar(
+        select(IssuedCredential).where(IssuedCredential.award_id == award.id)
+    )
+    undid = [u.as_params() for u in undone]
+    notice = None
+    if issued is not None:
+        notice = await session.scalar(
+            select(NudgeRow)
+            .where(NudgeRow.key == f"revoked:{issued.public_id}", NudgeRow.status == "pending")
+            .with_for_update()
+        )
+    if notice is not None:
+        notice.params = {**notice.params, "undid": undid}
+        return
+    name = str(issued.document.get("name")) if issued is not None else ""
+    outbox.queue(
+        session, now, key=f"revoked-undid:{award.id}", district_id=award.district_id,
+        person_id=award.teacher_id, kind=NudgeKind.CREDENTIAL_REVOKED,
+        subject=f"award-undid:{award.id}", params={"name": name, "undid": undid, "only_undid": True},
+    )  # fmt: skip
