@@ -208,5 +208,6 @@ async def _tell(session: AsyncSession, now: datetime, award: Award, undone: list
     outbox.queue(
         session, now, key=f"revoked-undid:{award.id}", district_id=award.district_id,
         person_id=award.teacher_id, kind=NudgeKind.CREDENTIAL_REVOKED,
-        subject=f"award-undid:{award.id}", params={"name": name, "undid": undid, "only_undid": True},
+        subject=f"award-undid:{award.id}",
+        params={"name": name, "undid": undid, "only_undid": True},
     )  # fmt: skip

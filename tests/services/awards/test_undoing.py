@@ -142,9 +142,14 @@ async def test_a_pending_committee_request_is_withdrawn(district: Services) -> N
     assert "Request 1 was withdrawn" in said
     async with district.db.read() as session:
         assert await session.scalar(select(CommitteeRequest.state)) == "withdrawn"
-        assert await session.scalar(
-            select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "salary_step")
-        ) == 0
+        assert (
+            await session.scalar(
+                select(func.count())
+                .select_from(LedgerEntry)
+                .where(LedgerEntry.kind == "salary_step")
+            )
+            == 0
+        )
     assert await _steps(district) == ()
 
 

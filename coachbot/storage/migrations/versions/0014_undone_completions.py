@@ -20,9 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # Plain ALTER TABLE (no batch copy), as in 0013: SQLite adds a nullable column in place, and
     # copying completions would trip the ledger's and committees' foreign keys to it.
-    op.add_column(
-        "completions", sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True)
-    )
+    op.add_column("completions", sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("completions", sa.Column("undone_reason", sa.Text(), nullable=True))
 
 
