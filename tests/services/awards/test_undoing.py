@@ -204,3 +204,29 @@ async def test_a_pathway_still_met_through_a_recognised_credential_stands(
         )
     assert undone == 0
     assert (await _ana_total(district, tmp_path, "2026-27"))["salary_step"] == "+5%"
+
+
+async def test_an_undone_pathway_met_again_later_comes_back_for_a_fresh_vote(
+    district: Services,
+) -> None:
+    template = await _template(district)
+    await _policy_recognises(district, RecognitionRule(DID, "Questioning Elsewhere", "C-ONE"))
+    room = LocalDriver(district)
+    await _endorsed(district)
+    await _revoke(district, "C-ONE")
+    assert PATHWAY not in await room.as_(DEE).command("committee", "")
+
+    # She then has the prerequisite recognised from elsewhere: the pathway holds again.
+    png = bake(json.loads(_outside(template, "Questioning Elsewhere")))
+    await room.as_(ANA).send_file("badge.png", png, "image/png", text="recognise")
+    assert "Recognised:" in await room.as_(DEE).press(RECOGNISE.id)
+    listed = await room.as_(DEE).command("committee", "")
+    assert f"Ana Teacher completed *{PATHWAY}*, for salary step +5%" in listed
+    assert "(0 of 1 yes)" in listed
+    assert "approved" in (await room.as_(DEE).command("vote", "1 yes")).lower()
+    assert await _steps(district) == ("+5%",)
+    async with district.db.read() as session:
+        assert (
+            await session.scalar(select(Completion.undone_at).where(Completion.kind == "pathway"))
+            is None
+        )
