@@ -18,14 +18,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import select
 
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.ledger import SPENDING, EntryKind, parse_year
+from coachbot.domain.policy import DistrictPolicy
+from coachbot.services.ledger.days import district_day
+from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import Award, CredentialRow, LedgerEntry, Person, School
+from coachbot.storage.models import Award, CredentialRow, District, LedgerEntry, Person, School
 
 COLUMNS = (
     "row_type", "fiscal_year", "entry_id", "entry_date", "employee_id", "employee_email",
@@ -42,29 +43,6 @@ NO_COUNTS = ("", "", "", "")
 # Rows fetched per trip to the database driver: a few MB held at once, whatever the year's size.
 BATCH = 5000
 Row = tuple[Any, ...]  # what a file row holds: str, int or None (an empty cell)
-
-
-class utc_day(FunctionElement[str]):
-    """An instant's calendar day in UTC as 'YYYY-MM-DD', computed by the database.
-
-    The export has a date column for each of a year's ~600,000 entries; turning each stored
-    instant into a timezone-aware datetime and back into text in Python was a good share of
-    the export's time."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(utc_day, "sqlite")
-def _utc_day_sqlite(element: utc_day, compiler: Any, **kw: Any) -> str:
-    # Instants are stored in UTC as 'YYYY-MM-DD HH:MM:SS.ffffff' (see UTCDateTime).
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
-
-
-@compiles(utc_day, "postgresql")
-def _utc_day_postgresql(element: utc_day, compiler: Any, **kw: Any) -> str:
-    inner = compiler.process(element.clauses, **kw)
-    return f"to_char(({inner}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 
 
 @dataclass(frozen=True)
@@ -170,11 +148,18 @@ class _Rows:
 
 
 async def ledger_batches(db: Database, district_id: int, year: str) -> AsyncIterator[Sequence[Row]]:
-    """The year's ledger rows for the export, in its stable order, a batch at a time."""
+    """The year's ledger rows for the export, in its stable order, a batch at a time; each
+    entry's date is the district's day (its own zone), as its fiscal year is."""
     parse_year(year)
+    async with db.read() as session:
+        stored = await session.scalar(select(District.policy).where(District.id == district_id))
+    policy = policy_from_json(stored) if stored is not None else DistrictPolicy()
+    day = district_day(
+        LedgerEntry.entered_on, db.dialect, policy.timezone, year, policy.fiscal_year_starts
+    )
     query = (
         select(
-            LedgerEntry.id, utc_day(LedgerEntry.entered_on), LedgerEntry.teacher_id,
+            LedgerEntry.id, day, LedgerEntry.teacher_id,
             Person.email, Person.name, School.code, CredentialRow.code, CredentialRow.title,
             LedgerEntry.award_id, LedgerEntry.kind, LedgerEntry.quantity,
             LedgerEntry.amount_cents, LedgerEntry.detail, LedgerEntry.pay_state,

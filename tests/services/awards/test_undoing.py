@@ -78,11 +78,16 @@ async def _steps(district: Services) -> tuple[str, ...]:
     return (await district.ledger.totals(ana.person_id or 0)).all_time.salary_steps
 
 
-async def _ana_total(district: Services, tmp_path: Path, year: str) -> dict[str, str]:
+async def _exported(district: Services, tmp_path: Path, year: str) -> list[dict[str, str]]:
+    """HR's export of the year, as rows."""
     ana = await actor(district, ANA)
     out = tmp_path / "ledger.csv"
     await export_ledger(district.db, ana.district_id or 0, year, out)
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    return list(csv.DictReader(out.open(encoding="utf-8")))
+
+
+async def _ana_total(district: Services, tmp_path: Path, year: str) -> dict[str, str]:
+    rows = await _exported(district, tmp_path, year)
     return next(r for r in rows if r["row_type"] == "teacher_total" and r["employee_email"] == ANA)
 
 
@@ -179,6 +184,11 @@ async def test_a_revocation_at_2330_on_june_30_is_reversed_in_that_fiscal_year(
             )
         )
     assert years == {"2026-27"}
+    # HR's file dates them June 30 too (the district's day), not July 1 (the UTC day).
+    rows = await _exported(district, tmp_path, "2026-27")
+    reversals = [r for r in rows if r["reverses_entry_id"]]
+    assert {r["kind"] for r in reversals} >= {"salary_step", "hours", "stipend"}
+    assert {r["entry_date"] for r in reversals} == {"2027-06-30"}
     assert (await _ana_total(district, tmp_path, "2026-27"))["salary_step"] == ""
 
 
