@@ -76,6 +76,7 @@ class UndoCompletions:
             assert credential is not None
             why = f"{credential.code} ({credential.title}) was revoked: {reason}"
             undone: list[Undone] = []
+            withdrawn = False  # a committee was still deciding one of them
             # The revoked award's own news: the earner's "Earned!" and the channel's post.
             subjects = [f"award:{award_id}", f"feedback:{award.review_id}"]
             for completion in await _no_longer_held(session, award.teacher_id):
@@ -83,7 +84,8 @@ class UndoCompletions:
                 undone.append(await _named(session, completion))
                 actor = Actor.system(award.district_id)
                 await reverse_completion(session, now, actor, completion, why)
-                await withdraw_request(session, now, completion.id, why)
+                if await withdraw_request(session, now, completion.id, why) is not None:
+                    withdrawn = True
                 subjects.extend(await _request_news(session, completion.id))
                 audit.record(
                     session, at=now, actor=actor, district_id=award.district_id,
@@ -94,7 +96,7 @@ class UndoCompletions:
             await _drop_unsent(session, subjects)
             if undone:
                 await _strike(session, award.teacher_id, undone)
-                await _tell(session, now, award, undone)
+                await _tell(session, now, award, undone, withdrawn)
             return undone
 
 
@@ -187,7 +189,9 @@ async def _strike(session: AsyncSession, teacher_id: int, undone: list[Undone]) 
             row.params = params
 
 
-async def _tell(session: AsyncSession, now: datetime, award: Award, undone: list[Undone]) -> None:
+async def _tell(
+    session: AsyncSession, now: datetime, award: Award, undone: list[Undone], withdrawn: bool
+) -> None:
     """Say what the revocation undid in the teacher's revocation notice, if it still waits;
     else (it went out before this ran) in a notice of its own, queued once."""
     issued = await session.scalar(
@@ -202,12 +206,12 @@ async def _tell(session: AsyncSession, now: datetime, award: Award, undone: list
             .with_for_update()
         )
     if notice is not None:
-        notice.params = {**notice.params, "undid": undid}
+        notice.params = {**notice.params, "undid": undid, "withdrawn": withdrawn}
         return
     name = str(issued.document.get("name")) if issued is not None else ""
     outbox.queue(
         session, now, key=f"revoked-undid:{award.id}", district_id=award.district_id,
         person_id=award.teacher_id, kind=NudgeKind.CREDENTIAL_REVOKED,
         subject=f"award-undid:{award.id}",
-        params={"name": name, "undid": undid, "only_undid": True},
+        params={"name": name, "undid": undid, "withdrawn": withdrawn, "only_undid": True},
     )  # fmt: skip

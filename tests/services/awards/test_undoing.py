@@ -126,7 +126,12 @@ async def test_revoking_the_prerequisite_undoes_the_pathway_and_its_salary_step(
     said = room.as_(ANA).mailbox.texts()[heard:]
     revoked = [t for t in said if "has been revoked" in t]
     assert len(revoked) == 1
-    assert f"the pathway *{PATHWAY}* and its salary step (+5%) no longer count" in revoked[0]
+    assert (
+        "That also means the stack *Classroom Discourse* and the pathway"
+        f" *{PATHWAY}* with its salary step (+5%) no longer count" in revoked[0]
+    )
+    assert "Your record for HR shows the change." in revoked[0]
+    assert "withdrawn" not in revoked[0]  # the committee had decided: nothing withdrawn
     assert not [t for t in said if "committee approved your completion" in t]
 
     # Revoking again changes nothing: no entry, no message.
@@ -240,3 +245,17 @@ async def test_an_undone_pathway_met_again_later_comes_back_for_a_fresh_vote(
             await session.scalar(select(Completion.undone_at).where(Completion.kind == "pathway"))
             is None
         )
+
+
+def test_a_notice_of_its_own_when_the_revocation_news_already_went(district: Services) -> None:
+    """Should the revocation's own message go out before the undoing ran (a crash between
+    the two, mended by revoking again), what it undid is said in a message of its own."""
+    said = district.prompts.render("nudges.j2", "credential_revoked", p={
+        "name": "Questioning for Discourse", "only_undid": True, "withdrawn": True,
+        "undid": [["pathway", PATHWAY, "salary_step", "+5%"]],
+    })  # fmt: skip
+    assert said.startswith(
+        "Revoking your credential *Questioning for Discourse* also means the pathway"
+        f" *{PATHWAY}* and its salary step (+5%) no longer counts, since it rested on that"
+        " credential. The committee request for it is withdrawn."
+    )
