@@ -18,6 +18,7 @@ from adapters.local.driver import LocalDriver
 from coachbot.composition import Services, build_nudging
 from coachbot.conversation.handlers.recognising import RECOGNISE
 from coachbot.domain.recognition import RecognitionRule
+from coachbot.importing.catalog_reader import read_catalog
 from coachbot.services.credentials.baking import bake
 from coachbot.services.ledger.export import export_ledger
 from coachbot.storage.models import (
@@ -30,6 +31,7 @@ from coachbot.storage.models import (
     NudgeRow,
     Person,
 )
+from tests.conftest import FIXTURES
 from tests.conversation.test_recognising_in_chat import (
     DID,
     _outside,
@@ -259,3 +261,25 @@ def test_a_notice_of_its_own_when_the_revocation_news_already_went(district: Ser
         f" *{PATHWAY}* and its salary step (+5%) no longer counts, since it rested on that"
         " credential. The committee request for it is withdrawn."
     )
+
+
+async def test_a_pathway_stipend_is_taken_back_and_frees_the_budget(
+    district: Services, tmp_path: Path
+) -> None:
+    text = (FIXTURES / "small_catalog.yaml").read_text()
+    text = text.replace("stipend_budget: 400", "stipend_budget: 2000").replace(
+        'outcome: {kind: salary_step, value: "+5%", committee_review: true}',
+        'outcome: {kind: stipend, value: "$300"}',
+    )
+    path = tmp_path / "catalog.yaml"
+    path.write_text(text)
+    await district.catalog.load(read_catalog(path))
+    await _endorsed(district)  # two $200 awards and the pathway's $300, granted at once
+    ana = await actor(district, ANA)
+    assert (await district.ledger.totals(ana.person_id or 0)).all_time.stipend_cents == 70000
+
+    await _revoke(district, "C-ONE")
+
+    assert (await district.ledger.totals(ana.person_id or 0)).all_time.stipend_cents == 20000
+    assert (await district.ledger.budget(ana.district_id or 0)).spent_cents == 20000
+    assert (await _ana_total(district, tmp_path, "2026-27"))["stipend_amount"] == "200.00"
