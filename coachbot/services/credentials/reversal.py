@@ -44,7 +44,8 @@ class Undo(Protocol):
 
 
 class OneAfterAnother:
-    """Several reversals as one, in order: the award stops counting, then the ledger takes its
+    """Several reversals as one, in order: the award stops counting, the stacks and pathways
+    that no longer hold without it are undone (``awards.undoing``), then the ledger takes its
     credits back with reversing entries. Each step is idempotent, so the whole is too."""
 
     def __init__(self, *steps: Undo) -> None:
