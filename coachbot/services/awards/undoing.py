@@ -79,7 +79,7 @@ class UndoCompletions:
             withdrawn = False  # a committee was still deciding one of them
             # The revoked award's own news: the earner's "Earned!" and the channel's post.
             subjects = [f"award:{award_id}", f"feedback:{award.review_id}"]
-            for completion in await _no_longer_held(session, award.teacher_id):
+            for completion in await _no_longer_held(session, award.teacher_id, credential.code):
                 completion.undone_at, completion.undone_reason = now, why
                 undone.append(await _named(session, completion))
                 actor = Actor.system(award.district_id)
@@ -100,10 +100,12 @@ class UndoCompletions:
             return undone
 
 
-async def _no_longer_held(session: AsyncSession, teacher_id: int) -> list[Completion]:
-    """The teacher's standing completions whose requirements their counting credentials
-    (awards not revoked, plus recognitions) no longer meet."""
+async def _no_longer_held(session: AsyncSession, teacher_id: int, revoked: str) -> list[Completion]:
+    """The teacher's standing completions that held with the ``revoked`` credential and no
+    longer do without it (counting awards not revoked, plus recognitions). One that a later
+    catalog change left unmet, whatever this credential, is not this revocation's to undo."""
     earned = await earned_codes(session, teacher_id)
+    before = earned | {revoked}
     gone = []
     for completion in await session.scalars(
         select(Completion)
@@ -120,13 +122,15 @@ async def _no_longer_held(session: AsyncSession, teacher_id: int) -> list[Comple
                 .join(StackCredential, StackCredential.credential_id == CredentialRow.id)
                 .where(StackCredential.stack_id == stack.id)
             )
-            holds = Stack(stack.code, stack.title, tuple(codes)).is_complete(earned)
+            shape = Stack(stack.code, stack.title, tuple(codes))
+            held, holds = shape.is_complete(before), shape.is_complete(earned)
         else:
             row = await session.get(PathwayRow, completion.subject_id)
             if row is None:
                 continue
-            holds = (await pathway_of(session, row)).progress(earned).complete
-        if not holds:
+            pathway = await pathway_of(session, row)
+            held, holds = pathway.progress(before).complete, pathway.progress(earned).complete
+        if held and not holds:
             gone.append(completion)
     return gone
 

@@ -38,9 +38,9 @@ from tests.conversation.test_recognising_in_chat import (
     _policy_recognises,
     _template,
 )
-from tests.helpers import ANA, DEE, actor
+from tests.helpers import ANA, DEE, actor, earn_with
 from tests.services.awards.test_announcing import CHICAGO, Ledger, award_at
-from tests.services.ledger.test_committees import _endorsed
+from tests.services.ledger.test_committees import _endorsed, _parts
 from tests.services.ledger.test_ledger import JUNE_30_EVENING
 
 PATHWAY = "Discourse Micro-endorsement"
@@ -283,3 +283,29 @@ async def test_a_pathway_stipend_is_taken_back_and_frees_the_budget(
     assert (await district.ledger.totals(ana.person_id or 0)).all_time.stipend_cents == 20000
     assert (await district.ledger.budget(ana.district_id or 0)).spent_cents == 20000
     assert (await _ana_total(district, tmp_path, "2026-27"))["stipend_amount"] == "200.00"
+
+
+async def test_only_what_the_revoked_credential_held_up_is_undone(
+    district: Services, tmp_path: Path
+) -> None:
+    """A pathway the catalog has since changed under her (its area now asks for another
+    credential) is not undone by revoking a credential it never rested on."""
+    await _endorsed(district)
+    await earn_with(district, ANA, "C-COACH", _parts(), {"Listening": "Proficient"})
+    text = (FIXTURES / "small_catalog.yaml").read_text()
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        text.replace(
+            "credentials: [C-TWO, C-APPROVE], required: 1", "credentials: [C-APPROVE], required: 1"
+        )
+    )
+    await district.catalog.load(read_catalog(path))
+
+    await _revoke(district, "C-COACH")
+
+    async with district.db.read() as session:
+        undone = (await session.execute(
+            select(Completion.kind, Completion.undone_at.is_not(None)).order_by(Completion.id)
+        )).all()  # fmt: skip
+    # The stack and the micro-endorsement stand; the facilitator pathway (C-COACH) is undone.
+    assert undone == [("stack", False), ("pathway", False), ("pathway", True)]
