@@ -57,7 +57,7 @@ async def test_an_admin_revokes_after_saying_yes_and_the_award_stops_counting(
     await room.as_(DEE).command("revoke", f"{row.public_id} awarded in error")
     done = await room.as_(DEE).press(REVOKE.id)
     assert "Revoked: *Questioning for Discourse* (Ana Teacher)" in done
-    assert "Ana Teacher has been told" in done
+    assert "Ana Teacher will get a message with the reason" in done
     assert await _revoked_bits(district) == {row.status_index}
     async with district.db.read() as session:
         award = (await session.scalars(select(Award))).one()
