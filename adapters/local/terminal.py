@@ -1,16 +1,15 @@
 """``coachbot chat --as EMAIL``: the same conversation in a terminal, against the same database.
 
-Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
-as numbers: type the number to press one (or, to a question such as "Revoke it?", yes or no). Forms ask one field at a time (adapters.local.forms;
-a wrong answer is asked again at once, "/cancel" leaves a form unsent; a file field asks for a
-path). "/file PATH" shares a file as evidence ("/file PATH Part name" says which part it is
-for), "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
+Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown as
+numbers: type the number to press one (or, to a question such as "Revoke it?", yes or no). Forms ask
+one field at a time (adapters.local.forms; a wrong answer is asked again at once, "/cancel" leaves a
+form unsent; a file field asks for a path). "/file PATH" shares a file as evidence ("/file PATH Part
+name" says which part it is for), "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
-``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it
-puts the terminal in its own mode, so a long paste arrives whole instead of being cut at the
-kernel's 4,096-byte line limit); anything longer than ``MAX_LINE`` is refused with the limit
-said plainly.
+``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it puts
+the terminal in its own mode, so a long paste arrives whole instead of being cut at the kernel's
+4,096-byte line limit); anything longer than ``MAX_LINE`` is refused with the limit said plainly.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Revoking asks first: ``revoke LINK REASON`` shows what would be revoked, from whom and why,
 with a yes and a no; only the yes changes anything. ``revoke LINK`` alone asks for the reason
-(a one-field form: in the terminal the next line typed), then asks the same question. The service refuses a credential of
-another district as if it did not exist.
+(a one-field form: in the terminal the next line typed), then asks the same question. The
+service refuses a credential of another district as if it did not exist.
 """
 
 from __future__ import annotations
