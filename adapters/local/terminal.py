@@ -22,7 +22,7 @@ from collections.abc import Callable
 from adapters.local.files import shared_file
 from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
 from coachbot.composition import Services, build_conversation
-from coachbot.conversation.choices import yes_or_no
+from coachbot.conversation.choices import key, yes_or_no
 from coachbot.conversation.form_checks import settle_field
 from coachbot.conversation.vocabulary import (
     Button,
@@ -168,7 +168,9 @@ async def chat(
             write(say("goodbye"))
             return
         number = line.removeprefix("#")  # "#2" is button 2, as "Request #2" is request 2
-        meant = channel.answers.get(yes_or_no(line) or "")
+        meant = channel.answers.get(yes_or_no(line) or "") or next(
+            (b for b in channel.answers.values() if key(b.label) == key(line)), None
+        )  # "yes please", "cancel", or the button's own words ("Yes, revoke it")
         channel.answers = {}
         if meant is not None:  # "yes please" or "cancel" to the question just asked
             event: object = ButtonPress(sender, meant.action_id, meant.value, event_id(turn))

@@ -25,8 +25,9 @@ YES_NO = {
 }
 # What people add to a yes or a no ("yes please", "no thanks"), and the words that mean "don't"
 # at a question that acts ("cancel"): read only by yes_or_no, for a question's buttons.
-POLITE = ("please", "thanks", "thank you", "ok", "okay")
-CANCELS = ("cancel", "stop", "never mind", "nevermind", "keep it")
+# Words, compared without their spaces ("never mind", "keep it").
+POLITE = frozenset(("please", "thanks", "thank", "you", "ok", "okay"))
+CANCELS = frozenset(("cancel", "stop", "nevermind", "keepit"))
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,12 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
 def yes_or_no(answer: str) -> str | None:
     """"yes" or "no" when ``answer`` is plainly one ("y", "Yes please", "no, thanks", "cancel"),
     otherwise None: "yes but not this one" is no answer, and the question is not acted on."""
-    said = key(answer)
-    for word in POLITE:
-        said = said.removesuffix(f" {word}").removeprefix(f"{word} ")
+    words = key(answer).split()
+    while len(words) > 1 and words[-1] in POLITE:
+        words.pop()
+    while len(words) > 1 and words[0] in POLITE:
+        words.pop(0)
+    said = "".join(words)
     if said in YES_NO:
         return YES_NO[said]
     return "no" if said in CANCELS else None

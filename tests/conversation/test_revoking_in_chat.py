@@ -101,8 +101,12 @@ async def test_only_district_admins_revoke_and_only_their_districts(district: Se
     assert (await _issued(district)).revoked_at is None
     said = await room.as_(DEE).command("revoke", "not-a-link because")
     assert "isn't a credential's link or id" in said
-    said = await room.as_(DEE).command("revoke", row.public_id)
+    said = await room.as_(DEE).command("revoke", "")
     assert "The reason is required" in said
+    # The link alone: the reason is asked for, and nothing changes until the yes.
+    await room.as_(DEE).command("revoke", row.public_id)
+    (asked,) = room.as_(DEE).mailbox.forms
+    assert asked.fields[0].label == "Why is it being revoked? The teacher will see this reason."
     said = await room.as_(DEE).command(
         "revoke", "00000000-0000-4000-8000-000000000000 awarded in error"
     )

@@ -38,8 +38,8 @@ async def _one_earned(district: Services) -> str:
 async def test_the_revoke_question_takes_yes_no_and_cancel_in_words(district: Services) -> None:
     public_id = await _one_earned(district)
     ask = f"revoke {public_id} awarded in error"
-    text = await session(district, DEE, [ask, "cancel", ask, "no", "/quit"])
-    assert text.count("Nothing changed: the credential stays valid.") == 2
+    text = await session(district, DEE, [ask, "cancel", ask, "no", ask, "No, keep it", "/quit"])
+    assert text.count("Nothing changed: the credential stays valid.") == 3
     assert "I didn't catch that" not in text
     # A "yes" typed after another command is not the answer to the older question.
     text = await session(district, DEE, [ask, "help", "yes", "/quit"])
