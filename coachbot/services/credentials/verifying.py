@@ -221,7 +221,7 @@ class CredentialVerifier:
                 )
                 # The issuing district's day, its zone named where the reader has another:
                 # at 9 PM in Chicago it is already tomorrow in UTC.
-                zone = await district_zone(session, found.district_id)
+                zone = await district_zone(session, row.district_id) if row else "UTC"
             if row is None:
                 return Check("status", False, "not_issued_here")
             if row.revoked_at is not None:
