@@ -21,6 +21,16 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class ShiftedClock:
+    """The wall clock moved on by a fixed ``shift``: real time passes, from a later start."""
+
+    def __init__(self, shift: timedelta) -> None:
+        self.shift = shift
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+
 class VirtualClock:
     """A clock that only moves when told to."""
 

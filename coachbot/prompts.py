@@ -27,7 +27,7 @@ from jinja2 import (
     TemplateNotFound,
 )
 
-from coachbot.domain.currency import dollars
+from coachbot.domain.currency import about_dollars, dollars
 
 
 def _day(value: date | str | None) -> str:
@@ -129,6 +129,7 @@ class Prompts:
         self._env.filters["date_in"] = _date_in
         self._env.filters["size"] = _size
         self._env.filters["money"] = dollars  # cents as "$25,000" / "$1,250.50"
+        self._env.filters["about_money"] = about_dollars  # an estimate: "$12,346"
 
     def _macro(self, family: str, message: str) -> Any:
         for folder in self._folders:

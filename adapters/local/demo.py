@@ -36,7 +36,8 @@ from adapters.local.semester import (
     reviewers_of,
     still_open,
 )
-from coachbot.clock import VirtualClock
+from coachbot.cli.demo_clock import DEMO_CLOCK, save_demo_clock
+from coachbot.clock import Clock, SystemClock, VirtualClock
 from coachbot.composition import Services, build, build_nudging
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.roles import Role
@@ -402,10 +403,13 @@ async def save_first_credential(demo: Demo, services: Services, settings: Settin
     demo.say("credential_saved", count=len(issued), name=issued[0]["name"], file=path.name)
 
 
-def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> Demo:
+def run_demo(
+    database: Path, *, seed: int = 7, weeks: int = 16, wall: Clock | None = None
+) -> Demo:
     """Play the semester into a fresh SQLite file and print it; returns the played demo (its
-    driver holds everything everyone was sent)."""
-    for suffix in ("", "-wal", "-shm"):
+    driver holds everything everyone was sent). ``wall``: the real today (the system's clock
+    unless a test says otherwise), which the semester's fixed dates may be ahead of."""
+    for suffix in ("", "-wal", "-shm", DEMO_CLOCK):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING", _env_file=None
@@ -413,10 +417,10 @@ def run_demo(database: Path, *, seed: int = 7, weeks: int = 16) -> Demo:
     if settings.log_file is None:  # the screen is the transcript: logs go beside the database
         settings = settings.model_copy(update={"log_file": database.with_suffix(".log")})
     configure_logging(settings)
-    return asyncio.run(play(settings, seed=seed, weeks=weeks))
+    return asyncio.run(play(settings, seed=seed, weeks=weeks, wall=wall or SystemClock()))
 
 
-async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
+async def play(settings: Settings, *, seed: int, weeks: int, wall: Clock) -> Demo:
     clock = VirtualClock(START)
     services = build(settings, clock)
     try:
@@ -450,6 +454,9 @@ async def play(settings: Settings, *, seed: int, weeks: int) -> Demo:
         await save_first_credential(demo, services, settings)
         database = Path(settings.database_url.split(":///", 1)[1])
         await what_earning_brings(demo, database)  # ends with HR's export: its first lines
+        # The semester is played on fixed dates, whatever today is: commands run on this
+        # database afterwards go on from its end (see coachbot.cli.demo_clock).
+        await asyncio.to_thread(save_demo_clock, database, clock.now(), wall.now())
         return demo
     finally:
         await services.aclose()

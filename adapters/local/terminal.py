@@ -1,16 +1,15 @@
 """``coachbot chat --as EMAIL``: the same conversation in a terminal, against the same database.
 
-Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown
-as numbers: type the number to press one. Forms ask one field at a time (adapters.local.forms;
-a wrong answer is asked again at once, "/cancel" leaves a form unsent; a file field asks for a
-path). "/file PATH" shares a file as evidence ("/file PATH Part name" says which part it is
-for), "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
+Type a command ("status", "choose PA-01") or anything you would send the bot. Buttons are shown as
+numbers: type the number to press one (or, to a question such as "Revoke it?", yes or no). Forms ask
+one field at a time (adapters.local.forms; a wrong answer is asked again at once, "/cancel" leaves a
+form unsent; a file field asks for a path). "/file PATH" shares a file as evidence ("/file PATH Part
+name" says which part it is for), "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
-``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it
-puts the terminal in its own mode, so a long paste arrives whole instead of being cut at the
-kernel's 4,096-byte line limit); anything longer than ``MAX_LINE`` is refused with the limit
-said plainly.
+``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it puts
+the terminal in its own mode, so a long paste arrives whole instead of being cut at the kernel's
+4,096-byte line limit); anything longer than ``MAX_LINE`` is refused with the limit said plainly.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from collections.abc import Callable
 from adapters.local.files import shared_file
 from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
 from coachbot.composition import Services, build_conversation
+from coachbot.conversation.choices import key, yes_or_no
 from coachbot.conversation.form_checks import settle_field
 from coachbot.conversation.vocabulary import (
     Button,
@@ -51,6 +51,10 @@ class TerminalChannel:
         self.buttons: list[Button] = []
         self.forms: list[Form] = []
         self.fresh = True  # set at each new turn: the next buttons are numbered from 1
+        # The yes and the no of the question the last turn asked ("Revoke it?"), by meaning:
+        # a typed "yes please" or "cancel" presses one. Only the question just asked: a "yes"
+        # typed after another command is not taken as the answer to an older question.
+        self.answers: dict[str, Button] = {}
 
     async def reply(self, reply: Reply) -> None:
         # Numbers always refer to the newest buttons on screen: a turn that shows none (say,
@@ -62,6 +66,8 @@ class TerminalChannel:
             if isinstance(block, Buttons):
                 for button in block.buttons:
                     self.buttons.append(button)
+                    if button.means:
+                        self.answers[button.means] = button
                     self.write(f"  [{len(self.buttons)}] {button.label}")
             else:
                 self.write(Reply((block,)).text)
@@ -162,9 +168,16 @@ async def chat(
             write(say("goodbye"))
             return
         number = line.removeprefix("#")  # "#2" is button 2, as "Request #2" is request 2
-        if number.isdecimal() and 0 < int(number) <= len(channel.buttons):
+        meant = channel.answers.get(yes_or_no(line) or "") or next(
+            (b for b in channel.answers.values() if key(b.label) == key(line)), None
+        )  # "yes please", "cancel", or the button's own words ("Yes, revoke it")
+        channel.answers = {}
+        if meant is not None:  # "yes please" or "cancel" to the question just asked
+            event: object = ButtonPress(sender, meant.action_id, meant.value, event_id(turn))
+            channel.buttons.clear()
+        elif number.isdecimal() and 0 < int(number) <= len(channel.buttons):
             button = channel.buttons[int(number) - 1]
-            event: object = ButtonPress(sender, button.action_id, button.value, event_id(turn))
+            event = ButtonPress(sender, button.action_id, button.value, event_id(turn))
             channel.buttons.clear()
         elif number.isdigit() and len(number) <= 2:  # a number no button on screen carries
             write(words(services, "no_such_button", number=number, count=len(channel.buttons)))

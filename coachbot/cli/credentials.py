@@ -42,7 +42,18 @@ async def _read(source: str) -> tuple[dict[str, Any] | None, str, str]:
     return document, "", ""
 
 
-@app.command("verify")
+# verify's exit status, for scripts: a credential that fails a check (1) is not one that could
+# not be checked (2: try again later). 2 is also what a mistyped command exits with (click's
+# usage error), which checked nothing either; an error of ours while checking is a 2 as well.
+VALID, NOT_VALID, NOT_CHECKED = 0, 1, 2
+
+
+@app.command(
+    "verify",
+    epilog="Exit status: 0 VALID; 1 NOT VALID (changed, revoked, expired, refused, or not a"
+    " credential); 2 NOT CHECKED (the issuer's site could not be reached, or the check could"
+    " not run): nothing is known yet, try again later.",
+)
 def verify(
     source: str = typer.Argument(..., help="A credential file (JSON) or its link"),
     online: bool = typer.Option(
@@ -50,7 +61,7 @@ def verify(
     ),
 ) -> None:
     """Check a credential's signature, issuer, key, revocation, dates and format."""
-    valid = False
+    outcome = NOT_CHECKED  # until a verdict says otherwise
     settings = Settings()
     scratch = None
     if missing_sqlite_file(settings.database_url) is not None:
@@ -66,26 +77,29 @@ def verify(
         online = True
 
     async def work(services: Services) -> None:
-        nonlocal valid
+        nonlocal outcome
         if scratch is not None:
             await upgrade(services.db)
             say(services, "credentials.j2", "verify_without_database")
         document, why, detail = await _read(source)
         if document is None:
+            outcome = NOT_CHECKED if why == "unreached" else NOT_VALID
             say(services, "credentials.j2", "verify_unreadable", source=source, why=why,
                 detail=detail)  # fmt: skip
             return
         verdict = await services.credentials.verifier(online=online).verify(document)
-        valid = verdict.valid
+        outcome = VALID if verdict.valid else NOT_CHECKED if verdict.unreached else NOT_VALID
         say(services, "credentials.j2", "verify_report", source=source, verdict=verdict)
 
     try:
         run_with_services(work, settings, needs_database=scratch is None)
+    except typer.Exit:
+        outcome = NOT_CHECKED  # the runner said what went wrong; nothing was decided
     finally:
         if scratch is not None:
             scratch.cleanup()
-    if not valid:
-        raise typer.Exit(1)
+    if outcome != VALID:
+        raise typer.Exit(outcome)
 
 
 @app.command("revoke")

@@ -9,6 +9,7 @@ import typer
 from coachbot.cli.runner import run as run_with_services
 from coachbot.cli.runner import say
 from coachbot.composition import Services
+from coachbot.domain.ledger import read_year
 from coachbot.domain.roles import Actor
 from coachbot.services.district.districts import pick_district
 from coachbot.services.ledger.export import export_ledger
@@ -25,15 +26,19 @@ async def _district(services: Services, slug: str | None) -> int:
     return await services.ledger.district_id(await pick_district(services.db, slug))
 
 
+async def _fiscal(services: Services, district_id: int, typed: str) -> str:
+    """The label of the fiscal year typed as people write it ("2026/27", "FY27")."""
+    return read_year(typed, (await services.ledger.budget(district_id)).fiscal_year)
+
+
 @stipends_app.command("approve")
 def approve(fiscal_year: str = YEAR, district: str | None = DISTRICT) -> None:
     """Approve every stipend owed in the fiscal year (owed -> approved)."""
 
     async def work(services: Services) -> None:
         district_id = await _district(services, district)
-        moved = await services.ledger.approve_stipends(
-            Actor.system(district_id), district_id, fiscal_year
-        )
+        year = await _fiscal(services, district_id, fiscal_year)
+        moved = await services.ledger.approve_stipends(Actor.system(district_id), district_id, year)
         say(services, "ledger.j2", "stipends_moved", moved=moved)
 
     run_with_services(work)
@@ -49,8 +54,9 @@ def pay(
 
     async def work(services: Services) -> None:
         district_id = await _district(services, district)
+        year = await _fiscal(services, district_id, fiscal_year)
         moved = await services.ledger.pay_stipends(
-            Actor.system(district_id), district_id, fiscal_year, batch
+            Actor.system(district_id), district_id, year, batch
         )
         say(services, "ledger.j2", "stipends_moved", moved=moved)
 
@@ -68,8 +74,9 @@ def ledger(
 
     async def work(services: Services) -> None:
         district_id = await _district(services, district)
-        path = out or Path(f"ledger-{fiscal_year}.{format}")
-        done = await export_ledger(services.db, district_id, fiscal_year, path, format)
+        year = await _fiscal(services, district_id, fiscal_year)
+        path = out or Path(f"ledger-{year}.{format}")
+        done = await export_ledger(services.db, district_id, year, path, format)
         say(services, "ledger.j2", "exported", done=done)
 
     run_with_services(work)

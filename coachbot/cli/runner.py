@@ -12,13 +12,12 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from coachbot.cli.demo_clock import demo_clock, sqlite_file
 from coachbot.clock import Clock
 from coachbot.composition import Services, build
 from coachbot.domain.errors import DomainError
@@ -58,6 +57,7 @@ def run(
     (connecting would create an empty one and hide the mistake); only ``init`` creates one."""
     settings = settings or Settings()
     configure_logging(settings)
+    clock = clock or demo_clock(settings.database_url)
     missing = missing_sqlite_file(settings.database_url) if needs_database else None
     if missing is not None:
         prompts = Prompts(settings.prompts_dir, district=settings.district_prompts_dir,
@@ -93,11 +93,8 @@ def run(
 
 def missing_sqlite_file(url: str) -> str | None:
     """The SQLite file ``url`` names when it does not exist; None for anything else."""
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
-        return None
-    path = Path(parsed.database or "")
-    return None if path.exists() else str(path)
+    path = sqlite_file(url)
+    return None if path is None or path.exists() else str(path)
 
 
 def _apologise(services: Services, exc: BaseException) -> None:

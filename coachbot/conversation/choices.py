@@ -23,6 +23,11 @@ YES_NO = {
     **dict.fromkeys(("y", "yes", "yeah", "yep", "yup", "sure"), "yes"),
     **dict.fromkeys(("n", "no", "nope", "nah"), "no"),
 }
+# What people add to a yes or a no ("yes please", "no thanks"), and the words that mean "don't"
+# at a question that acts ("cancel"): read only by yes_or_no, for a question's buttons.
+# Words, compared without their spaces ("never mind", "keep it").
+POLITE = frozenset(("please", "thanks", "thank", "you", "ok", "okay"))
+CANCELS = frozenset(("cancel", "stop", "nevermind", "keepit"))
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,20 @@ def choose(field: FormField, answer: str, *, numbered: bool = False) -> str | Re
         "choice_unknown",
         {"value": answer[:40], "labels": labels(options), "numbered": numbered},
     )
+
+
+def yes_or_no(answer: str) -> str | None:
+    """"yes" or "no" when ``answer`` is plainly one ("y", "Yes please", "no, thanks", "cancel"),
+    otherwise None: "yes but not this one" is no answer, and the question is not acted on."""
+    words = key(answer).split()
+    while len(words) > 1 and words[-1] in POLITE:
+        words.pop()
+    while len(words) > 1 and words[0] in POLITE:
+        words.pop(0)
+    said = "".join(words)
+    if said in YES_NO:
+        return YES_NO[said]
+    return "no" if said in CANCELS else None
 
 
 def labels(options: tuple[Option, ...] | list[Option]) -> list[str]:

@@ -41,12 +41,14 @@ class Say:
         /,
         *,
         primary: bool = False,
+        means: str = "",
         **params: Any,
     ) -> Button:
         """A button labelled ``name`` that presses ``action`` with ``value`` (a typed ref from
-        ``coachbot.conversation.refs``, or text)."""
+        ``coachbot.conversation.refs``, or text); ``means`` "yes" or "no" when it answers a
+        question, so a typed yes or no presses it too."""
         style = Style.PRIMARY if primary else Style.DEFAULT
-        return Button(self.label(name, **params), action.id, str(value), style)
+        return Button(self.label(name, **params), action.id, str(value), style, means)
 
     def option(self, name: str, value: str, /, **params: Any) -> Option:
         return Option(self.label(name, **params), value)

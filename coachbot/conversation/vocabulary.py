@@ -158,6 +158,10 @@ class Button:
     action_id: str
     value: str = ""
     style: Style = Style.DEFAULT
+    # "yes" or "no" when the button answers a question asked just above it ("Revoke it?"):
+    # where buttons are typed rather than clicked (the terminal), "yes please" or "cancel"
+    # presses it, read by coachbot.conversation.choices.yes_or_no.
+    means: str = ""
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,11 @@ def dollars(cents: int | None) -> str:
     whole, rest = divmod(abs(cents or 0), 100)
     sign = "-" if (cents or 0) < 0 else ""
     return f"{sign}${whole:,}" + (f".{rest:02d}" if rest else "")
+
+
+def about_dollars(cents: int | None) -> str:
+    """An estimate in whole dollars: "$12,346", not "$12,345.67". A forecast (stipends times a
+    completion rate) is "about" that much; its cents are noise an approver reads as precision.
+    Money that was spent or owed keeps its cents (``dollars``, and the ledger export)."""
+    whole = (abs(cents or 0) + 50) // 100  # half a dollar up, the same for - and +
+    return dollars(-whole * 100 if (cents or 0) < 0 else whole * 100)

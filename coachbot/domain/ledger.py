@@ -91,3 +91,32 @@ def parse_year(label: str) -> int:
     if ends not in ((begins + 1) % 100, begins % 100):
         raise InvalidInput(field="fiscal_year", hint="fiscal_year", value=label[:20])
     return begins
+
+
+# How people write a fiscal year besides "2026-27": "2026-2027", "2026/27", "2026 – 27", and
+# "FY27" or "FY2027" (US districts name a fiscal year by the year it ends in).
+_SPELLED = re.compile(r"^(\d{4})\s*[-/–—]\s*(\d{4}|\d{2})$")
+_FY = re.compile(r"^fy\s*'?(\d{4}|\d{2})$", re.IGNORECASE)
+
+
+def read_year(text: str, this_year: str = "") -> str:
+    """The label ("2026-27") of the fiscal year ``text`` means. ``this_year``, the district's
+    current label, says whether its years start on January 1 ("2026-26": FY2026 is then 2026).
+    Anything else (a bare "2027": the year starting or ending then?) is refused."""
+    said = text.strip()
+    calendar_years = bool(this_year) and this_year[2:4] == this_year[5:7]
+    found = _SPELLED.match(said)
+    if found is not None:
+        begins, ends = int(found.group(1)), int(found.group(2)) % 100
+        said = f"{begins}-{ends:02d}"
+    found = _FY.match(said)
+    if found is not None:
+        ends = int(found.group(1))
+        ends = ends if ends >= 100 else 2000 + ends
+        begins = ends if calendar_years else ends - 1
+        said = f"{begins}-{ends % 100:02d}"
+    try:
+        parse_year(said)  # refuses what is still not a year, with what to type
+    except InvalidInput:
+        raise InvalidInput(field="fiscal_year", hint="fiscal_year", value=text[:20]) from None
+    return said

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coachbot.conversation.choices import Refusal, choose
+from coachbot.conversation.choices import Refusal, choose, yes_or_no
 from coachbot.conversation.form_checks import settle_field
 from coachbot.conversation.vocabulary import FieldKind, FormField, Option
 from coachbot.conversation.zones import likely, resolve
@@ -116,3 +116,14 @@ def test_any_answer_is_taken_or_refused_in_words(typed: str) -> None:
                 )
             else:
                 assert problem.strip()
+
+
+def test_a_question_that_acts_takes_only_a_plain_yes_or_no() -> None:
+    """Typed to "Revoke it?": a yes as people type it revokes, a no or "cancel" keeps it, and
+    anything hedged is no answer at all (the question is not acted on)."""
+    for typed in ("yes", "Y", "Yes please", "yep, thanks", "ok yes"):
+        assert yes_or_no(typed) == "yes", typed
+    for typed in ("no", "No thanks", "cancel", "Never mind", "keep it", "stop"):
+        assert yes_or_no(typed) == "no", typed
+    for typed in ("yes but not this one", "maybe", "ok", "please", "", "no wait yes"):
+        assert yes_or_no(typed) is None, typed

@@ -57,7 +57,7 @@ async def test_an_admin_revokes_after_saying_yes_and_the_award_stops_counting(
     await room.as_(DEE).command("revoke", f"{row.public_id} awarded in error")
     done = await room.as_(DEE).press(REVOKE.id)
     assert "Revoked: *Questioning for Discourse* (Ana Teacher)" in done
-    assert "Ana Teacher has been told" in done
+    assert "Ana Teacher will get a message with the reason" in done
     assert await _revoked_bits(district) == {row.status_index}
     async with district.db.read() as session:
         award = (await session.scalars(select(Award))).one()
@@ -101,8 +101,12 @@ async def test_only_district_admins_revoke_and_only_their_districts(district: Se
     assert (await _issued(district)).revoked_at is None
     said = await room.as_(DEE).command("revoke", "not-a-link because")
     assert "isn't a credential's link or id" in said
-    said = await room.as_(DEE).command("revoke", row.public_id)
+    said = await room.as_(DEE).command("revoke", "")
     assert "The reason is required" in said
+    # The link alone: the reason is asked for, and nothing changes until the yes.
+    await room.as_(DEE).command("revoke", row.public_id)
+    (asked,) = room.as_(DEE).mailbox.forms
+    assert asked.fields[0].label == "Why is it being revoked? The teacher will see this reason."
     said = await room.as_(DEE).command(
         "revoke", "00000000-0000-4000-8000-000000000000 awarded in error"
     )

@@ -1,8 +1,9 @@
 """Signed credentials in chat: a teacher's own (``badges``), and an admin revoking one.
 
 Revoking asks first: ``revoke LINK REASON`` shows what would be revoked, from whom and why,
-with a yes and a no; only the yes changes anything. The service refuses a credential of
-another district as if it did not exist.
+with a yes and a no; only the yes changes anything. ``revoke LINK`` alone asks for the reason
+(a one-field form: in the terminal the next line typed), then asks the same question. The
+service refuses a credential of another district as if it did not exist.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from coachbot.conversation.authorization import OWN, for_roles
 from coachbot.conversation.registry import Action, Registry
 from coachbot.conversation.turn import Turn
+from coachbot.conversation.vocabulary import FieldKind, Form, FormField
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
 from coachbot.services.credentials.revoking import public_id_of
 
 REVOKE = Action("revoke_credential")
 KEEP = Action("keep_credential")
+REASON_FORM = "revoke_reason"
 REASON_LIMIT = 500  # the reason rides in the button's value; platforms cap its length
 
 
@@ -26,6 +29,7 @@ def register(r: Registry) -> None:
     r.command("revoke", Role.DISTRICT_ADMIN, rule=OWN)(revoke)
     r.action(REVOKE, rule=for_roles(Role.DISTRICT_ADMIN))(revoke_confirmed)
     r.action(KEEP, rule=for_roles(Role.DISTRICT_ADMIN))(keep)
+    r.form(REASON_FORM, rule=for_roles(Role.DISTRICT_ADMIN))(reason_given)
 
 
 async def my_credentials(turn: Turn, args: str) -> None:
@@ -53,16 +57,34 @@ async def badge(turn: Turn, args: str) -> None:
 async def revoke(turn: Turn, args: str) -> None:
     link, _, reason = args.strip().partition(" ")
     reason = " ".join(reason.split())[:REASON_LIMIT]
-    if not link or not reason:
+    if not link:
         raise InvalidInput(field="revoke", hint="revoke_usage")
     public_id = public_id_of(link)
     about = await turn.use.credentials.about(turn.me.actor, public_id)
     if about.revoked_at is not None:
         await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
+    if not reason:  # known and revocable: ask why, before anything else
+        await turn.open_form(
+            Form(
+                REASON_FORM,
+                turn.say.label("form_revoke", name=about.name, teacher=about.teacher),
+                (
+                    FormField(
+                        "reason",
+                        turn.say.label("field_revoke_reason"),
+                        FieldKind.SHORT_TEXT,  # one line: the next one typed, in the terminal
+                        hint=turn.say.label("hint_revoke_reason", teacher=about.teacher),
+                    ),
+                ),
+                turn.say.label("revoke_next"),
+                context=public_id,
+            )
+        )
+        return
     buttons = [
-        turn.say.button("revoke_yes", REVOKE, f"{public_id}|{reason}"),
-        turn.say.button("revoke_no", KEEP, public_id, primary=True),
+        turn.say.button("revoke_yes", REVOKE, f"{public_id}|{reason}", means="yes"),
+        turn.say.button("revoke_no", KEEP, public_id, primary=True, means="no"),
     ]
     await turn.reply(
         turn.say.reply(
@@ -74,6 +96,11 @@ async def revoke(turn: Turn, args: str) -> None:
             tz=turn.me.timezone,
         )
     )
+
+
+async def reason_given(turn: Turn, values: dict[str, str], context: str) -> None:
+    """The reason asked for by ``revoke LINK``: now the same question as with it typed."""
+    await revoke(turn, f"{context} {values.get('reason', '')}")
 
 
 async def revoke_confirmed(turn: Turn, value: str) -> None:

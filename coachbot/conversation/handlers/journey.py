@@ -126,8 +126,8 @@ async def withdraw(turn: Turn, args: str) -> None:
         await withdraw_confirmed(turn, str(as_seen(summary)))
         return
     buttons = [
-        turn.say.button("withdraw_yes", WITHDRAW, as_seen(summary)),
-        turn.say.button("keep_working", STATUS, primary=True),
+        turn.say.button("withdraw_yes", WITHDRAW, as_seen(summary), means="yes"),
+        turn.say.button("keep_working", STATUS, primary=True, means="no"),
     ]
     await turn.reply(
         turn.say.reply("pursuit.j2", "withdraw_ask", title=summary.title, buttons=buttons)

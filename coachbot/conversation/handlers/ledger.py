@@ -4,12 +4,17 @@ batch REF`` (district admins), and ``my record`` (a teacher's own file to keep).
 
 from __future__ import annotations
 
+import difflib
+
 from coachbot.conversation.authorization import OWN
 from coachbot.conversation.handlers.credentials import my_credentials
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.domain.errors import InvalidInput
+from coachbot.domain.ledger import read_year
 from coachbot.domain.roles import Role
+
+BADGE_WORDS = ("credentials", "credential", "badges", "badge", "earned")
 
 
 def register(r: Registry) -> None:
@@ -22,13 +27,26 @@ async def _this_year(turn: Turn) -> str:
     return (await turn.use.ledger.budget(turn.me.district_id)).fiscal_year
 
 
+async def _year(turn: Turn, typed: str) -> tuple[str, str]:
+    """The fiscal year ``typed`` means ("2026/27", "FY27": 2026-27), or this year when nothing
+    is typed; and what was typed, when it was another spelling, so the answer says how it was
+    read."""
+    this = await _this_year(turn)
+    if not typed:
+        return this, ""
+    year = read_year(typed, this)
+    return year, typed if typed != year else ""
+
+
 async def ledger(turn: Turn, args: str) -> None:
     words = args.split()
     fmt = "xlsx" if any(w.lower() in ("xlsx", "excel", "spreadsheet") for w in words) else "csv"
     years = [w for w in words if w.lower() not in ("xlsx", "excel", "spreadsheet", "csv")]
-    year = years[0] if years else await _this_year(turn)
+    year, read_as = await _year(turn, " ".join(years))  # "FY 27" is two words
     made = await turn.use.ledger_files.year(turn.me.actor, year, fmt)
-    await turn.answer("ledger.j2", "year_file", done=made.exported, url=made.url)
+    await turn.answer(
+        "ledger.j2", "year_file", done=made.exported, url=made.url, read_as=read_as
+    )
 
 
 async def stipends(turn: Turn, args: str) -> None:
@@ -38,7 +56,7 @@ async def stipends(turn: Turn, args: str) -> None:
         await turn.answer("ledger.j2", "budget", b=budget)
         return
     verb, rest = words[0].lower(), words[1:]
-    year = rest[0] if rest else await _this_year(turn)
+    year, read_as = await _year(turn, rest[0] if rest else "")
     if verb == "approve":
         moved = await turn.use.ledger.approve_stipends(turn.me.actor, turn.me.district_id, year)
     elif verb == "pay":
@@ -51,12 +69,15 @@ async def stipends(turn: Turn, args: str) -> None:
         )
     else:
         raise InvalidInput(field="stipends", hint="stipends_usage", value=verb[:20])
-    await turn.answer("ledger.j2", "stipends_moved", moved=moved)
+    await turn.answer("ledger.j2", "stipends_moved", moved=moved, read_as=read_as)
 
 
 async def my_record(turn: Turn, args: str) -> None:
-    # "my" is an alias: "my credentials" / "my badges" mean the badges, not the record file.
-    if args.strip().lower().startswith(("credential", "badge", "earned")):
+    # "my" is an alias: "my credentials" / "my badges" mean the badges, not the record file,
+    # and so do their typos ("my credentails" ran the record in a trial), as the engine
+    # forgives a command's typo: a close match, with difflib.
+    said = (args.split() or [""])[0].lower()
+    if said.startswith(BADGE_WORDS) or difflib.get_close_matches(said, BADGE_WORDS, 1, 0.75):
         await my_credentials(turn, "")
         return
     made = await turn.use.ledger_files.my_record(turn.me.person_id, turn.me.timezone)

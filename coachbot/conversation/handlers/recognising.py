@@ -48,7 +48,9 @@ async def _handed(turn: Turn, args: str, command: str) -> tuple[dict[str, Any], 
 async def verify(turn: Turn, args: str) -> None:
     document, source = await _handed(turn, args, "verify")
     verdict = await turn.use.recognitions.verify(turn.me.actor, document)
-    await turn.answer("credentials.j2", "verified_in_chat", source=source, verdict=verdict)
+    await turn.answer(
+        "credentials.j2", "verified_in_chat", source=source, verdict=verdict, tz=turn.me.timezone
+    )
 
 
 async def recognize(turn: Turn, args: str) -> None:

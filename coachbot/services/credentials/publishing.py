@@ -26,8 +26,7 @@ from coachbot.services.credentials.keys import IssuerKeys
 from coachbot.services.credentials.resolving import KeyResolver
 from coachbot.services.credentials.revoking import Revocable, Revocations
 from coachbot.services.credentials.showing import IssuerPages
-from coachbot.services.credentials.verifying import CredentialVerifier
-from coachbot.storage.codec import policy_from_json
+from coachbot.services.credentials.verifying import CredentialVerifier, district_zone
 from coachbot.storage.database import Database
 from coachbot.storage.models import Award, District, IssuedCredential
 
@@ -240,5 +239,4 @@ class Credentials:
 
     async def _zone(self, district_id: int) -> str:
         async with self.db.read() as session:
-            district = await session.get(District, district_id)
-        return policy_from_json(district.policy).timezone if district is not None else "UTC"
+            return await district_zone(session, district_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from jsonschema import Draft201909Validator
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain import status_list
@@ -28,8 +29,9 @@ from coachbot.services.credentials.resolving import (
     fetch_json,
     unreachable,
 )
+from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import IssuedCredential
+from coachbot.storage.models import District, IssuedCredential
 
 ASPECTS = ("proof", "issuer", "key", "status", "dates", "schema")
 # The issuer's site could not be reached: not checked now, which is not "fake".
@@ -67,6 +69,12 @@ class Verdict:
 
     def check(self, aspect: str) -> Check:
         return next(c for c in self.checks if c.aspect == aspect)
+
+
+async def district_zone(session: AsyncSession, district_id: int) -> str:
+    """The district's time zone, as its policy says (UTC for a district not found)."""
+    district = await session.get(District, district_id)
+    return policy_from_json(district.policy).timezone if district is not None else "UTC"
 
 
 def _issuer_id(document: dict[str, Any]) -> str | None:
@@ -211,12 +219,15 @@ class CredentialVerifier:
                         IssuedCredential.public_id == public_id,
                     )
                 )
+                # The issuing district's day, its zone named where the reader has another:
+                # at 9 PM in Chicago it is already tomorrow in UTC.
+                zone = await district_zone(session, row.district_id) if row else "UTC"
             if row is None:
                 return Check("status", False, "not_issued_here")
             if row.revoked_at is not None:
                 return Check(
                     "status", False, "revoked",
-                    {"when": row.revoked_at, "why": row.revoked_reason or ""},
+                    {"when": row.revoked_at, "why": row.revoked_reason or "", "tz": zone},
                 )  # fmt: skip
             return Check("status", True, "not_revoked")
         entry = document.get("credentialStatus")

@@ -56,7 +56,7 @@ async def test_approvers_decide_from_the_list_with_the_reasons_in_view(
     # Sam's button on the second notice is stale now: told who decided, kindly.
     stale = await sam.press("approve", labelled="Ana")
     assert "Already approved by Dee Admin" in stale
-    assert "Ana Teacher has been told" in stale
+    assert "Ana Teacher gets a message saying so" in stale
     stale = await sam.press("send_back", labelled="Ana")  # no form opens for nothing
     assert "Already approved by Dee Admin" in stale
     assert "Traceback" not in stale

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from typer.testing import CliRunner
 
 from adapters.local.demo import EXAMPLE, run_demo
+from coachbot.cli.demo_clock import demo_clock
+from coachbot.cli.main import app, plug_in_adapters
+from coachbot.clock import VirtualClock
 
 
 def test_the_semester_is_the_same_for_the_same_seed(
@@ -100,3 +106,32 @@ def test_the_demo_prints_its_transcript_and_logs_only_to_its_file(tmp_path: Path
     assert "CoachBot" in done.stdout
     assert done.stderr == ""  # no log line, no warning: the screen is the transcript
     assert (tmp_path / "demo.log").exists()
+
+
+def test_a_verify_typed_right_after_the_demo_says_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's semester has fixed dates; played before its last day (here, on September 1,
+    2026), the credentials it issued at its end are dated ahead of the real today. Typed by hand
+    on the demo's database, `coachbot credentials verify` goes on from the semester's end: the
+    newest credential is valid, not "not valid yet"."""
+    database = tmp_path / "coachbot-demo.db"
+    run_demo(database, seed=7, weeks=1, wall=VirtualClock(datetime(2026, 9, 1, tzinfo=UTC)))
+    capsys.readouterr()
+    with sqlite3.connect(database) as db:
+        (newest,) = db.execute(
+            "SELECT document FROM issued_credentials ORDER BY issued_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+    # Whatever the real today, a command on the demo's database lives after the semester.
+    after = demo_clock(f"sqlite+aiosqlite:///{database}")
+    assert after is not None
+    assert after.now() >= datetime.fromisoformat(json.loads(newest)["validFrom"])
+    path = tmp_path / "newest.json"
+    path.write_text(newest)
+    plug_in_adapters()
+    env = {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+           "COACHBOT_LOG_LEVEL": "WARNING"}  # fmt: skip
+    said = CliRunner().invoke(app, ["credentials", "verify", str(path)], env=env)
+    assert "not valid yet" not in said.output
+    assert "Verdict: VALID. Every check holds." in said.output, said.output
+    assert said.exit_code == 0

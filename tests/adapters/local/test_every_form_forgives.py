@@ -12,12 +12,14 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver, LocalPerson
 from coachbot.composition import Services
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField
 from coachbot.domain.journey import Move
-from tests.helpers import ANA, BEN, DEE, FAY, actor, planned, under_review
+from coachbot.storage.models import IssuedCredential
+from tests.helpers import ANA, BEN, DEE, FAY, actor, earn, planned, under_review
 from tests.services.routing_world import set_peer_review
 
 PDF = b"%PDF-1.4 lesson plan with question stems"
@@ -131,6 +133,15 @@ async def _hand_off(services: Services, room: LocalDriver) -> tuple[LocalPerson,
     return fay, {}
 
 
+async def _revoke_reason(services: Services, room: LocalDriver) -> tuple[LocalPerson, dict]:
+    await earn(services, ANA)
+    dee = room.as_(DEE)
+    async with services.db.read() as session:
+        public_id = await session.scalar(select(IssuedCredential.public_id))
+    await dee.command("revoke", str(public_id))  # no reason typed: it is asked for
+    return dee, {}
+
+
 OPENERS: dict[str, tuple[Opener, ...]] = {
     "onboarding": (_onboarding,),
     "cohort_new": (_cohort,),
@@ -141,6 +152,7 @@ OPENERS: dict[str, tuple[Opener, ...]] = {
     "plan_edit": (_plan_edit,),
     "review": (_official_review, _feedback_review, _peer_comment),
     "hand_off": (_hand_off,),
+    "revoke_reason": (_revoke_reason,),
 }
 WALKS = [(form_id, opener) for form_id, openers in OPENERS.items() for opener in openers]
 

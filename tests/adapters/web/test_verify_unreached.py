@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coachbot.cli.main import plug_in_adapters
+from typer.testing import CliRunner
+
+from coachbot.cli.main import app, plug_in_adapters
 from coachbot.clock import VirtualClock
 from tests.adapters.web.test_credential_pages import free_port, issued_for_ana, verify
 
@@ -49,7 +51,7 @@ async def test_an_issuer_that_cannot_be_reached_is_not_called_fake(
         assert "not a key any of our districts ever had" not in out
         assert "urlopen" not in out and "Errno" not in out and "refused" not in out.lower()
         assert "NOT VALID" not in out and "Traceback" not in out
-        assert result.exit_code == 1  # nothing vouched for it
+        assert result.exit_code == 2  # not checked: neither valid (0) nor not valid (1)
 
 
 async def test_a_link_that_cannot_be_reached_says_so_plainly(tmp_path: Path) -> None:
@@ -57,7 +59,18 @@ async def test_a_link_that_cannot_be_reached_says_so_plainly(tmp_path: Path) -> 
     env = {"COACHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'nothing-here.db'}",
            "COACHBOT_LOG_LEVEL": "WARNING"}  # fmt: skip
     link = f"http://127.0.0.1:{free_port()}/credentials/0b5c7a52-4f7e-4c1e-9d1c-1f0a2b3c4d5e"
-    out = (await verify(link, env)).output
+    result = await verify(link, env)
+    out = result.output
+    assert result.exit_code == 2  # not checked, which a script tells from not valid (1)
     assert "The site at that link could not be reached just now" in out
     assert "That does not mean it is fake: try again later." in out
     assert "urlopen" not in out and "Errno" not in out and "NOT VALID" not in out
+
+
+def test_verify_help_says_what_each_exit_status_means() -> None:
+    plug_in_adapters()
+    said = CliRunner().invoke(app, ["credentials", "verify", "--help"], terminal_width=200)
+    assert said.exit_code == 0
+    words = " ".join(said.output.split())
+    assert "Exit status: 0 VALID; 1 NOT VALID (changed, revoked, expired" in words
+    assert "2 NOT CHECKED (the issuer's site could not be reached" in words

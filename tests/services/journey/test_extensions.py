@@ -115,7 +115,7 @@ async def test_a_cohort_extension_moves_its_window_and_tells_who_is_working(
     await room.as_(ANA).command("choose", "C-ONE")
     said = await dee.command("extend", "cohort fall cohort until June 25 2027 because snow days")
     assert "*Fall Cohort*'s submission window now closes on Friday, June 25, 2027" in said
-    assert "told the 1 teacher" in said
+    assert "sending a message to the 1 teacher" in said
     async with district.db.read() as session:
         cohort = await session.scalar(select(Cohort).where(Cohort.name == "Fall Cohort"))
     assert cohort is not None and cohort.window_closes_on == date(2027, 6, 25)
