@@ -40,7 +40,7 @@ from coachbot.composition import Services, build
 from coachbot.importing.roster_reader import read_roster
 from coachbot.services.nudging.sweep import Sweep
 from coachbot.settings import Settings
-from coachbot.storage.models import Base, District, WorkPlan
+from coachbot.storage.models import Base, District, ReviewWait, WorkPlan
 from coachbot.storage.schema import upgrade
 
 QUIET_YEAR = datetime(2028, 3, 7, 15, 0, tzinfo=UTC)  # nothing in the data is due then
@@ -69,8 +69,24 @@ async def district(url: str, pursuits: int, seed: int) -> Services:
         write_roster(roster, max(2000, pursuits // 4), max(80, pursuits // 100), schools, rng)
         await services.roster.load("state", read_roster(roster, set(schools)))
     await load_journeys(services, pursuits, 100, rng)
+    await park_waiting_evidence(services)
     await services.db.analyze(*(t.name for t in Base.metadata.sorted_tables))
     return services
+
+
+async def park_waiting_evidence(services: Services) -> None:
+    """The stage's handed-in evidence with no reviewer (state "submitted") waits, as the product
+    keeps it: every hand-in is either under review or has a wait row. Without one the sweep's
+    safety net would route 200 of them per sweep and "nothing due" would not be nothing. Their
+    next try is the day after the measured moment: a reminder sweep is what is timed here;
+    routing is measured by ``bench.routing``."""
+    async with services.db.write() as session:
+        await session.execute(
+            text("INSERT INTO review_waits (pursuit_id, district_id, since, next_try_at, "
+                 "expected_by, tries) SELECT id, district_id, updated_at, :next_try, NULL, 1 "
+                 "FROM pursuits WHERE state = 'submitted'").bindparams(
+                bindparam("next_try", type_=ReviewWait.__table__.c.next_try_at.type)),
+            {"next_try": QUIET_YEAR + timedelta(days=1)})
 
 
 async def make_due(services: Services, reminders: int) -> None:
