@@ -195,3 +195,16 @@ def test_a_long_paste_arrives_whole(terminal: Terminal, database: str) -> None:
 
     texts = asyncio.run(stored())
     assert texts == [reflection[len("Reflection: "):]]
+
+
+@pytest.mark.parametrize("when", ["form", "prompt"])
+def test_sigterm_leaves_kindly_as_ctrl_c_does(terminal: Terminal, tmp_path: Path, when: str) -> None:
+    """A closing terminal window or `kill` sends SIGTERM: the chat says goodbye and stops
+    cleanly (the database closed in order), with no traceback on the screen."""
+    if when == "prompt":
+        terminal.type(ONBOARDING)
+        terminal.wait_for("\n> ")
+    else:
+        terminal.wait_for("Your time zone")
+    os.kill(terminal.pid, signal.SIGTERM)
+    left_kindly(terminal, tmp_path / "coachbot-chat.log")
