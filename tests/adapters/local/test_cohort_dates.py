@@ -48,3 +48,14 @@ async def test_a_start_years_away_is_read_back_and_taken_with_its_year(
         'I read "in 3 years" as Saturday, September 1, 2029, more than two years away.'
     ) in text
     assert "Cohort *Long group* is ready: Saturday, September 1, 2029" in text
+
+
+async def test_an_unreadable_date_asks_for_a_typed_one_not_a_calendar(district: Services) -> None:
+    """The terminal has no date picker: the hint says how to type a date, nothing else."""
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "next-ish", "2026-10-01", "2026-12-01", "", "",
+             "/quit"]  # fmt: skip
+    text = await session(district, DEE, lines)
+    assert 'I couldn\'t read "next-ish" as a date. Write it like "Dec 3" or "2026-12-03".' in text
+    assert "calendar" not in text.lower()
+    assert "Cohort *Spring group* is ready" in text
