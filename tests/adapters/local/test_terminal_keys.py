@@ -205,7 +205,9 @@ def test_a_long_paste_arrives_whole(terminal: Terminal, database: str) -> None:
 
 
 @pytest.mark.parametrize("when", ["form", "prompt"])
-def test_sigterm_leaves_kindly_as_ctrl_c_does(terminal: Terminal, tmp_path: Path, when: str) -> None:
+def test_sigterm_leaves_kindly_as_ctrl_c_does(
+    terminal: Terminal, tmp_path: Path, when: str
+) -> None:
     """A closing terminal window or `kill` sends SIGTERM: the chat says goodbye and stops
     cleanly (the database closed in order), with no traceback on the screen."""
     if when == "prompt":
