@@ -36,8 +36,10 @@ def chat(
         settings = settings.model_copy(update={"log_file": Path("coachbot-chat.log")})
     # Ctrl-C raises KeyboardInterrupt where it lands, at once: asyncio's own handler would only
     # cancel the task and leave the prompt waiting for Enter. At a prompt the chat says goodbye;
-    # in the middle of a turn the turn's transaction rolls back and we say it here.
-    previous = signal.signal(signal.SIGINT, _interrupt)
+    # in the middle of a turn the turn's transaction rolls back and we say it here. SIGTERM
+    # (a closing terminal window, ``kill``, a service manager) leaves the same way: the engine
+    # is disposed in order and the person sees a goodbye, never a traceback.
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         run_with_services(work, settings)
     except KeyboardInterrupt:
@@ -45,7 +47,8 @@ def chat(
         typer.echo(Prompts(settings.prompts_dir, district=settings.district_prompts_dir,
                                    locale=settings.locale).render("local.j2", "goodbye", p={}))
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -111,7 +111,7 @@ async def chat(
     try:
         me = await conversation.identify(sender)
         timezone = me.timezone
-        if (await services.person_settings.view(me.person_id)).onboarded:
+        if not (await services.person_settings.view(me.person_id)).new:
             opening = "status"
     except DistrictChoiceNeeded as exc:  # on two districts' rosters: ask, never guess
         write(services.prompts.render("errors.j2", exc.code, p=exc.params))

@@ -83,12 +83,40 @@ def run(
         except Exception as exc:  # the last line of defence: log it, never show it
             _apologise(services, exc)
         finally:
-            await services.aclose()
+            await shut_down(services)
         return 1
 
     code = asyncio.run(main())
     if code:
         raise typer.Exit(code)
+
+
+# How long work still running at the end (a nudge tick, a turn past its drain) may take to stop.
+STOP_SECONDS = 5.0
+
+
+async def shut_down(services: Services, seconds: float = STOP_SECONDS) -> None:
+    """Stop in order: first whatever is still running beside the command (the nudge ticker's
+    jobs, a platform's turns past their drain), then the database engine.
+
+    Left to ``asyncio.run``, that work was cancelled only after the engine was disposed, in the
+    middle of its database call: the connection pool's reset then failed and its traceback was
+    printed on stopping with SIGTERM. Each one cut short is logged here with what it was."""
+    here = asyncio.current_task()
+    others = [task for task in asyncio.all_tasks() if task is not here and not task.done()]
+    for task in others:
+        task.cancel()
+    if others:
+        _, still = await asyncio.wait(others, timeout=seconds)
+        for task in others:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                log.warning("on stopping, %s ended with %r", task.get_name(), task.exception())
+        for task in still:
+            log.warning("on stopping, %s did not stop within %ss", task.get_name(), seconds)
+    try:
+        await services.aclose()
+    except Exception as exc:  # the process is ending anyway: say where, never show it
+        log.warning("on stopping, closing the database failed: %r", exc)
 
 
 def missing_sqlite_file(url: str) -> str | None:

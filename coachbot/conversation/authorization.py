@@ -161,6 +161,11 @@ class Guard:
         verdict = await self.facts.check(me.actor, rule.subject, object_id, rule.relations)
         if verdict.allowed:
             return True
+        if verdict.why == "moved" and verdict.moved is not None:
+            # Their own review, now a colleague's: not an attempt on someone else's work, so
+            # not logged; they hear when it moved and that nothing more is needed from them.
+            how, when, to = verdict.moved
+            raise NotYours(what=rule.subject.value, moved=how, on=when, to=to, number=object_id)
         if door == "command" and verdict.why == "not_found":
             # A typed number that is nobody's (a typo, "approve 99"): not an attempt on
             # someone else's work, so not logged; the command may say which are theirs.

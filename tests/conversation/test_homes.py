@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services
-from tests.helpers import ANA, DEE, FAY, SAM, submitted, under_review
+from tests.helpers import ANA, BEN, DEE, FAY, SAM, submitted, under_review
 
 TEACHER_WELCOME = "I'll help you choose a micro-credential"
 
@@ -116,4 +116,6 @@ async def test_staff_who_left_the_settings_form_still_reach_their_home(
     assert hello.startswith("Hi Dee")
     assert "me.Your" not in hello and "\nYour settings aren't saved yet" in hello
     assert len(dee.mailbox.forms) == forms  # no form in the way
-    assert TEACHER_WELCOME in await room.as_(ANA).say("hi")  # a teacher's first contact
+    assert TEACHER_WELCOME in await room.as_(BEN).say("hi")  # a teacher's first contact
+    # Ana has handed in work: she has used CoachBot, so "hi" greets her, never as new.
+    assert TEACHER_WELCOME not in await room.as_(ANA).say("hi")

@@ -135,12 +135,14 @@ async def new_cohort(turn: Turn, value: str) -> None:
                     turn.say.label("field_window_opens"),
                     FieldKind.DATE,
                     required=False,
+                    not_before="starts",  # checked as typed, as the end's is
                 ),
                 FormField(
                     "window_closes",
                     turn.say.label("field_window_closes"),
                     FieldKind.DATE,
                     required=False,
+                    not_before="window_opens",
                 ),
             ),
             turn.say.label("create"),

@@ -62,7 +62,7 @@ async def small_talk(turn: Turn) -> bool:
         staff = turn.me.is_(Role.FACILITATOR) or turn.me.is_admin
         if settings.onboarded:
             await greet(turn)
-        elif staff:  # what waits for them, never a settings form in the way of it
+        elif staff or not settings.new:  # what waits for them, never a form in the way of it
             await greet(turn, settings_unsaved=True)
         else:  # a teacher's first contact: the welcome and their settings
             await start(turn, "")
@@ -119,7 +119,7 @@ async def start(turn: Turn, args: str) -> None:
         "general.j2",
         "welcome",
         name=turn.me.name,
-        onboarded=settings.onboarded,
+        onboarded=not settings.new,
         roles=[role.value for role in Role if turn.me.is_(role)],
     )
     await turn.open_form(

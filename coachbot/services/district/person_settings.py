@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain.roles import Actor
 from coachbot.services.record import audit
 from coachbot.storage.database import Database
-from coachbot.storage.models import Person, PersonSettings
+from coachbot.storage.models import AuditEvent, Person, PersonSettings
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,14 @@ class SettingsView:
     open_to_questions: bool
     named_in_announcements: bool
     basket_pursuit_id: int | None
+    # Has done something in CoachBot already (chosen, planned, reviewed, joined...), onboarded
+    # or not: people the demo or an import put mid-journey are not greeted as new.
+    used: bool = False
+
+    @property
+    def new(self) -> bool:
+        """Has really not used CoachBot yet: only they get the first-time welcome."""
+        return not self.onboarded and not self.used
 
 
 async def load_settings(session: AsyncSession, person_id: int, now: datetime) -> PersonSettings:
@@ -51,8 +60,11 @@ class PersonSettingsService:
     async def view(self, person_id: int) -> SettingsView:
         async with self.db.read() as session:
             row = await session.get(PersonSettings, person_id)
+            used = await session.scalar(
+                select(AuditEvent.id).where(AuditEvent.actor_id == person_id).limit(1)
+            ) is not None
         if row is None:
-            return SettingsView(False, [], None, False, False, True, None)
+            return SettingsView(False, [], None, False, False, True, None, used)
         return SettingsView(
             row.onboarded_at is not None,
             list(row.goals),
@@ -61,6 +73,7 @@ class PersonSettingsService:
             row.open_to_questions,
             row.named_in_announcements,
             row.basket_pursuit_id,
+            used,
         )
 
     async def update(self, actor: Actor, *, timezone: str | None = None, **changes: object) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
-from coachbot.domain.reviews import OPEN, PAIRED, ReviewPurpose, ReviewStatus
+from coachbot.domain.reviews import LEFT, OPEN, PAIRED, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.journey.approval_records import approvers_of
 from coachbot.services.reading.settled_facts import SettledFacts
@@ -80,6 +80,9 @@ class Verdict:
     allowed: bool
     why: str = ""  # for the audit trail: not_found, other_district, not_<relations>, blind
     district_id: int | None = None  # the object's district, when it exists
+    # ``why == "moved"``: the asker's own review, reassigned or handed to a colleague; how
+    # (its status), when, and to whom (their name), so they can be told no more is needed.
+    moved: tuple[str, datetime, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ class AccessFacts:
                 return Verdict(True, district_id=pursuit.district_id)
             if relation is Relation.DISTRICT_ADMIN and actor.has_role(Role.DISTRICT_ADMIN):
                 return Verdict(True, district_id=pursuit.district_id)
+        if mine and review.status in LEFT and review.completed_at is not None:
+            return await _moved(session, review, pursuit.district_id)
         return _refused(wanted, pursuit.district_id)
 
     @staticmethod
@@ -321,6 +326,26 @@ async def _facilitates(session: AsyncSession, actor: Actor, cohort_id: int) -> b
         )
     )
     return found is not None
+
+
+async def _moved(session: AsyncSession, review: Review, district_id: int) -> Verdict:
+    """A review taken from its reviewer (late) or handed on by them: the colleague who has it
+    now is the one given the same evidence for the same purpose at that moment."""
+    successor = await session.scalar(
+        select(Person.name)
+        .join(Review, Review.reviewer_id == Person.id)
+        .where(
+            Review.evidence_version_id == review.evidence_version_id,
+            Review.purpose == review.purpose,
+            Review.id > review.id,
+            Review.assigned_at == review.completed_at,
+        )
+        .order_by(Review.id)
+        .limit(1)
+    )
+    assert review.completed_at is not None
+    return Verdict(False, "moved", district_id,
+                   moved=(review.status, review.completed_at, successor or ""))  # fmt: skip
 
 
 def _refused(wanted: tuple[Relation, ...], district_id: int) -> Verdict:

@@ -135,3 +135,25 @@ def test_a_verify_typed_right_after_the_demo_says_valid(
     assert "not valid yet" not in said.output
     assert "Verdict: VALID. Every check holds." in said.output, said.output
     assert said.exit_code == 0
+
+
+def test_playing_as_a_demo_actor_picks_up_their_journey_not_a_welcome(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After `make demo`, a person acts as one of its teachers: she is mid-journey, so the
+    chat opens on where she stands; only someone who never used CoachBot is welcomed."""
+    from tests.adapters.local.test_terminal_keys import Terminal
+
+    run_demo(tmp_path / "demo.db", seed=7, weeks=2)
+    capsys.readouterr()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+    for email, opening in (("priya.wright@lakeview.k12.example", "where you stand"),
+                           ("aisha.chen@lakeview.k12.example", "I'm CoachBot")):
+        term = Terminal(url, tmp_path, email)
+        try:
+            term.wait_for(opening)
+            term.type(b"/quit\r")
+            assert term.exited()
+        finally:
+            term.close()
+        assert ("I'm CoachBot" in term.text) == (opening == "I'm CoachBot"), term.text[-800:]

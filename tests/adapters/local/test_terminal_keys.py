@@ -28,7 +28,10 @@ from tests.conftest import FIXTURES, START
 from tests.helpers import ANA, actor, planned
 
 GOODBYE = "Goodbye!"
-ONBOARDING = b"\r1\r1\r\r"  # time zone, goal, colleagues may ask, name me: as typed
+# Ana is mid-journey, so the chat opens on her status: "start" opens her settings, answered
+# as typed (time zone, goal, colleagues may ask, name me).
+SETTINGS = b"start\r"
+ONBOARDING = SETTINGS + b"\r1\r1\r\r"
 
 
 class Terminal:
@@ -134,6 +137,7 @@ def left_kindly(term: Terminal, log: Path) -> None:
 def test_a_key_leaves_from_the_first_form_field(
     terminal: Terminal, tmp_path: Path, key: bytes
 ) -> None:
+    terminal.type(SETTINGS)
     terminal.wait_for("Your time zone")
     terminal.type(key)  # no Enter after it: Ctrl-C must not wait for one
     left_kindly(terminal, tmp_path / "coachbot-chat.log")
@@ -144,6 +148,7 @@ def test_a_key_leaves_from_the_main_prompt(
     terminal: Terminal, tmp_path: Path, key: bytes
 ) -> None:
     terminal.type(ONBOARDING)
+    terminal.wait_for("All set")  # her status opened at a prompt before
     terminal.wait_for("\n> ")
     terminal.type(key)
     left_kindly(terminal, tmp_path / "coachbot-chat.log")
@@ -157,6 +162,7 @@ def test_a_key_leaves_from_a_file_path_and_a_multi_line_field(
         term = Terminal(database, tmp_path)
         try:
             term.type(ONBOARDING)
+            term.wait_for("All set")  # her status opened at a prompt before
             term.wait_for("\n> ")
             term.type(b"draft\r")
             term.wait_for("Hand in with a form")
@@ -178,6 +184,7 @@ def test_a_long_paste_arrives_whole(terminal: Terminal, database: str) -> None:
     reflection = "Reflection: " + " ".join(["students asked why"] * 1040)
     assert len(reflection) > 19_500
     terminal.type(ONBOARDING)
+    terminal.wait_for("All set")  # her status opened at a prompt before
     terminal.wait_for("\n> ")
     terminal.type(reflection.encode() + b"\r")
     terminal.wait_for("Added to", 60)
@@ -195,3 +202,20 @@ def test_a_long_paste_arrives_whole(terminal: Terminal, database: str) -> None:
 
     texts = asyncio.run(stored())
     assert texts == [reflection[len("Reflection: "):]]
+
+
+@pytest.mark.parametrize("when", ["form", "prompt"])
+def test_sigterm_leaves_kindly_as_ctrl_c_does(
+    terminal: Terminal, tmp_path: Path, when: str
+) -> None:
+    """A closing terminal window or `kill` sends SIGTERM: the chat says goodbye and stops
+    cleanly (the database closed in order), with no traceback on the screen."""
+    if when == "prompt":
+        terminal.type(ONBOARDING)
+        terminal.wait_for("All set")  # her status opened at a prompt before
+        terminal.wait_for("\n> ")
+    else:
+        terminal.type(SETTINGS)
+        terminal.wait_for("Your time zone")
+    os.kill(terminal.pid, signal.SIGTERM)
+    left_kindly(terminal, tmp_path / "coachbot-chat.log")
