@@ -41,6 +41,7 @@ from coachbot.domain.evidence import EvidenceKind, EvidencePart
 from coachbot.domain.journey import Move
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
+from coachbot.platform.contract import settle
 from coachbot.settings import Settings
 from coachbot.storage.evidence_files import digest
 from coachbot.storage.models import AuditEvent, EvidencePartRow
@@ -145,6 +146,7 @@ async def serve(url: str, folder: str, args: argparse.Namespace, pipe: Connectio
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
+        settle()  # as the listener does once bound (coachbot.platform.heap)
         pipe.send((site._server.sockets[0].getsockname()[1], len(pdf)))  # type: ignore[union-attr]
         await stopped.wait()
         async with services.db.read() as session:
@@ -194,6 +196,7 @@ async def one_run(url: str, args: argparse.Namespace) -> dict[str, float]:
                     return (time.perf_counter() - started) * 1000
 
                 await asyncio.gather(*(one(t) for t in await tokens()))  # warm up
+                settle()  # a browser's pauses are not the listener's: keep ours out too
                 first_byte.clear()
                 times: list[float] = []
                 floor: list[float] = []

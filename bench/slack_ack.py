@@ -36,6 +36,7 @@ from coachbot.clock import VirtualClock
 from coachbot.composition import build
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
+from coachbot.platform.contract import settle
 from coachbot.settings import REPO_ROOT, Settings
 from coachbot.storage.models import Person, PlatformAccount
 from coachbot.storage.schema import upgrade
@@ -104,6 +105,7 @@ async def serve(url: str, concurrent: int, pipe: Connection) -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
+        settle()  # as `coachbot run` does entering `serving` (coachbot.platform.heap)
         pipe.send((site._server.sockets[0].getsockname()[1],  # type: ignore[union-attr]
                    [user for user, _ in people]))
         await stopped.wait()

@@ -8,6 +8,7 @@ gets its own database, created here and dropped at the end, so runs never see ea
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shutil
 import uuid
@@ -38,6 +39,14 @@ hypothesis_settings.load_profile("coachbot")
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_ENV = "COACHBOT_TEST_POSTGRES_URL"
 START = datetime(2026, 9, 8, 14, 0, tzinfo=UTC)  # a Tuesday, 09:00 in Chicago
+
+
+@pytest.fixture(autouse=True)
+def _thawed() -> Iterator[None]:
+    """A test that starts serving settles the heap as a server does (coachbot.platform.heap:
+    start-up frozen out of full collections); the next test starts with nothing frozen."""
+    yield
+    gc.unfreeze()
 
 
 def _pg_base_url() -> str | None:

@@ -11,6 +11,7 @@ from aiohttp import web
 from adapters.web.app import files_app
 from coachbot.composition import Services
 from coachbot.domain.errors import PortInUse
+from coachbot.platform.contract import settle
 
 log = logging.getLogger("coachbot.web")
 
@@ -30,6 +31,7 @@ class FileListener:
                 raise PortInUse(host=settings.web_host, port=settings.web_port,
                                 what="the evidence file links",
                                 setting="COACHBOT_WEB_PORT") from exc
+            settle()  # bound and serving: keep start-up out of full collections (heap.py)
             log.info("evidence files: listening on %s:%s, links to %s",
                      settings.web_host, settings.web_port, settings.link_base())
             await asyncio.Event().wait()

@@ -15,7 +15,9 @@ An adapter translates and nothing more (docs/adapters.md). It implements:
 It is handed: the conversation (``build_conversation``) and the nudges (``build_nudging`` with a
 ``limiter_for`` its limits), ``TurnRunner`` (acknowledge first, work after), ``first_delivery``
 (an event claimed once), ``KeptForms`` and ``form_pages`` (forms across a click and in pages),
-``Accounts`` (people and workspaces by the platform's ids), ``overview`` (a person's home).
+``Accounts`` (people and workspaces by the platform's ids), ``overview`` (a person's home),
+``settle`` (a serving process's start-up kept out of full garbage collections; ``serving``
+settles on entry, a listener once it is bound).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from coachbot.conversation.turn import Channel, Notifier
 from coachbot.platform.accounts import Accounts, EmailLookup
 from coachbot.platform.events import first_delivery
 from coachbot.platform.forms import OPEN_FORM, KeptForms, PageAnswered, opened, opening
+from coachbot.platform.heap import settle
 from coachbot.platform.overview import overview
 from coachbot.platform.serving import serving, worker_name
 from coachbot.platform.turns import TurnRunner
@@ -62,6 +65,7 @@ __all__ = [
     "opening",
     "overview",
     "serving",
+    "settle",
     "worker_name",
 ]
 

@@ -9,6 +9,7 @@ import socket
 from collections.abc import AsyncIterator
 
 from coachbot.composition import Nudging
+from coachbot.platform.heap import settle
 from coachbot.platform.turns import TurnRunner
 from coachbot.services.nudging.ticker import NudgeTicker
 
@@ -24,7 +25,9 @@ def worker_name(prefix: str) -> str:
 @contextlib.asynccontextmanager
 async def serving(nudging: Nudging, runner: TurnRunner,
                   drain_seconds: float = DRAIN_SECONDS) -> AsyncIterator[None]:
-    """Around an adapter's serving loop: reminders are swept and delivered meanwhile."""
+    """Around an adapter's serving loop: reminders are swept and delivered meanwhile. Entered
+    once the adapter's client is built, so its start-up is settled first (``heap.settle``)."""
+    settle()
     ticker = NudgeTicker(nudging.sweep, nudging.dispatcher)
     ticker.start()
     try:
