@@ -29,8 +29,9 @@ async def test_verify_and_recognize_take_a_path_typed_at_the_terminal(
     await onboarded(district, ANA, DEE)
     ours = tmp_path / "cara credential.json"  # a space in the name, as downloads often have
     ours.write_text(json.dumps(template))
-    text = await session(district, DEE, [f"verify {ours}", f"verify '{ours}'", "/quit"])
-    assert text.count("*Valid.* Every check holds.") == 2
+    typed = [f"verify {ours}", f"verify '{ours}'", f"/file {ours} verify", "/quit"]
+    text = await session(district, DEE, typed)
+    assert text.count("*Valid.* Every check holds.") == 3
     assert "I only open links" not in text
     elsewhere = tmp_path / "elsewhere.json"
     elsewhere.write_bytes(_outside(template, "Questioning Elsewhere"))
