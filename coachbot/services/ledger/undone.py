@@ -75,9 +75,14 @@ async def undone_line(session: AsyncSession, completion: Completion | None) -> U
     """The completion as an undone line, or None while it stands (or is gone)."""
     if completion is None or completion.undone_at is None:
         return None
+    return _line(completion, await completion_title(session, completion))
+
+
+async def completion_title(session: AsyncSession, completion: Completion) -> str:
+    """The title of the stack or pathway completed ("" if it is gone from the catalog)."""
     row: StackRow | PathwayRow | None
     if completion.kind == "stack":
         row = await session.get(StackRow, completion.subject_id)
     else:
         row = await session.get(PathwayRow, completion.subject_id)
-    return _line(completion, row.title if row is not None else "")
+    return row.title if row is not None else ""
