@@ -4,7 +4,9 @@ Type a command ("status", "choose PA-01") or anything you would send the bot. Bu
 numbers: type the number to press one (or, to a question such as "Revoke it?", yes or no). Forms ask
 one field at a time (adapters.local.forms; a wrong answer is asked again at once, "/cancel" leaves a
 form unsent; a file field asks for a path). "/file PATH" shares a file as evidence ("/file PATH Part
-name" says which part it is for), "/quit" (or Ctrl-D, or Ctrl-C, at any prompt) leaves.
+name" says which part it is for); "verify PATH" and "recognize PATH" attach a credential file,
+as Slack and Discord attach one to the message; "/quit" (or Ctrl-D, or Ctrl-C, at any prompt)
+leaves.
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
 ``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it puts
@@ -19,7 +21,7 @@ import sys
 import uuid
 from collections.abc import Callable
 
-from adapters.local.files import shared_file
+from adapters.local.files import credential_file, shared_file
 from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
 from coachbot.composition import Services, build_conversation
 from coachbot.conversation.choices import key, yes_or_no
@@ -191,6 +193,12 @@ async def chat(
                 write(words(services, "no_such_file", path=line[6:]))
                 continue
             event = DirectMessage(sender, caption, (shared,), event_id(turn))
+        elif (handed := await asyncio.to_thread(credential_file, line)) is not None:
+            command, path, credential = handed  # "verify ~/ana.json": the file, attached
+            if credential is None:
+                write(words(services, "no_such_file", path=path))
+                continue
+            event = DirectMessage(sender, command, (credential,), event_id(turn))
         elif line:
             event = DirectMessage(sender, line.lstrip("/"), (), event_id(turn))
         else:

@@ -39,7 +39,7 @@ def approve(fiscal_year: str = YEAR, district: str | None = DISTRICT) -> None:
         district_id = await _district(services, district)
         year = await _fiscal(services, district_id, fiscal_year)
         moved = await services.ledger.approve_stipends(Actor.system(district_id), district_id, year)
-        say(services, "ledger.j2", "stipends_moved", moved=moved)
+        say(services, "ledger.j2", "stipends_moved", moved=moved, cli=True)
 
     run_with_services(work)
 

@@ -112,6 +112,7 @@ def test_stipends_are_approved_and_paid_in_a_batch(world, tmp_path: Path) -> Non
     assert "No stipends were approved and waiting to be paid in 2026-27" in said
     code, said = cli("stipends", "approve", "--fiscal-year", "2026-27")
     assert (code, "Approved 2 stipends for 2026-27, $400 in all" in said) == (0, True)
+    assert "record the batch: coachbot stipends pay --batch REF --fiscal-year 2026-27." in said
     code, said = cli("stipends", "pay", "--batch", "PAY-2027-03", "--fiscal-year", "2026-27")
     assert "as paid in batch PAY-2027-03, $400 in all" in said
     cli("export", "ledger", "--fiscal-year", "2026-27", "--out", str(tmp_path / "paid.csv"))

@@ -29,6 +29,7 @@ from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, DirectMessage
 from coachbot.domain.catalog import PartKind
+from coachbot.domain.errors import PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import State
 from coachbot.domain.precheck import DRAFT_MAY_CARRY
@@ -106,7 +107,12 @@ async def draft(turn: Turn, args: str) -> None:
 async def evidence_message(turn: Turn) -> None:
     event = turn.event
     assert isinstance(event, DirectMessage)
-    summary = await _basket_pursuit(turn)
+    try:
+        summary = await _basket_pursuit(turn)
+    except PreconditionFailed as exc:
+        if event.files and exc.params.get("need") == "choose_first":  # a file, and no credential
+            raise PreconditionFailed(need="file_without_pursuit", name=event.files[0].name) from exc
+        raise  # the file may be a credential to check: say what a file can be used for
     filed: list[str] = []
     asked = False
     for shared in event.files:

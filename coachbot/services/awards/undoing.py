@@ -28,6 +28,7 @@ from coachbot.services.awards.awarding import earned_codes, pathway_of
 from coachbot.services.ledger.committees import withdraw_request
 from coachbot.services.ledger.entries import lock_district
 from coachbot.services.ledger.reversing import reverse_completion
+from coachbot.services.ledger.undone import completion_title
 from coachbot.services.record import audit, outbox
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -136,14 +137,9 @@ async def _no_longer_held(session: AsyncSession, teacher_id: int, revoked: str) 
 
 
 async def _named(session: AsyncSession, completion: Completion) -> Undone:
-    row: StackRow | PathwayRow | None
-    if completion.kind == "stack":
-        row = await session.get(StackRow, completion.subject_id)
-    else:
-        row = await session.get(PathwayRow, completion.subject_id)
     outcome: dict[str, Any] = completion.outcome or {}
     return Undone(
-        completion.kind, row.title if row is not None else "",
+        completion.kind, await completion_title(session, completion),
         str(outcome.get("kind", "")), str(outcome.get("value", "")),
     )  # fmt: skip
 

@@ -25,6 +25,7 @@ from coachbot.domain.roles import Actor
 from coachbot.services.ledger.entries import lock_district, year_of
 from coachbot.services.ledger.outcomes import DEFAULT_COMMITTEE, committee_for, grant_outcome
 from coachbot.services.ledger.service import Budget, budget_now
+from coachbot.services.ledger.undone import undone_line
 from coachbot.services.record import audit, outbox
 from coachbot.storage.codec import outcome_from_json, outcome_to_json, policy_from_json
 from coachbot.storage.database import Database
@@ -238,7 +239,9 @@ class CommitteeService:
                 raise CommitteeRefusal(why="not_member", request=request_id,
                                        committee=committee.name)  # fmt: skip
             if request.state != OPEN:
-                raise CommitteeRefusal(why="decided", request=request_id, state=request.state)
+                raise CommitteeRefusal(why="decided", request=request_id, state=request.state,
+                                       decided_at=request.decided_at,
+                                       **await _undone(session, request))  # fmt: skip
             already = await session.scalar(
                 select(CommitteeVote.vote).where(CommitteeVote.request_id == request.id,
                                                  CommitteeVote.voter_id == actor.person_id)
@@ -291,6 +294,17 @@ class CommitteeService:
                 request.id, request.state, yes_count, committee.quorum, teacher.name,
                 request.pathway_title, outcome.value, **result,
             )  # fmt: skip
+
+
+async def _undone(session: AsyncSession, request: CommitteeRequest) -> dict[str, Any]:
+    """A decided request whose completion a revocation undid: when, why and what it brought,
+    for the member who votes on it afterwards ("already decided" alone hid the undoing)."""
+    completion = await session.get(Completion, request.completion_id)
+    line = await undone_line(session, completion)
+    if line is None:
+        return {}
+    return {"undone_at": line.undone_at, "cause": line.cause, "detail": line.detail,
+            "outcome_kind": line.outcome_kind, "outcome_value": line.outcome_value}  # fmt: skip
 
 
 def _committee(policy: DistrictPolicy, request: CommitteeRequest) -> Committee:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
@@ -22,6 +22,7 @@ from coachbot.services.ledger.entries import (
     stipends_in_year,
     year_of,
 )
+from coachbot.services.ledger.undone import UndoneLine, undone_of_teacher
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -68,6 +69,9 @@ class TeacherStatus:
     points: float
     stipend_cents: int
     cpd_units: int
+    # Stacks and pathways completed, then undone by a revocation: said, never dropped.
+    undone: list[UndoneLine] = field(default_factory=list)
+    timezone: str = "UTC"  # the district's, for a view read outside the chat (the CLI)
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,12 @@ class StatusService:
             float(totals[1]),
             int(totals[2]),
             int(totals[3]),
-        )
+            await undone_of_teacher(session, pid),
+            await session.scalar(
+                select(District.timezone).join(Person, Person.district_id == District.id)
+                .where(Person.id == pid)
+            ) or "UTC",
+        )  # fmt: skip
 
     async def cohort(
         self, cohort_id: int, now: datetime | None = None, schools: Iterable[int] | None = None

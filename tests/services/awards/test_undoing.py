@@ -106,7 +106,9 @@ async def test_revoking_the_prerequisite_undoes_the_pathway_and_its_salary_step(
 
     # HR and the teacher see the same thing: the step is taken back by a reversing entry.
     assert await _steps(district) == ()
-    assert "salary step" not in await room.as_(ANA).command("status")
+    status = await room.as_(ANA).command("status")
+    assert "salary step +5%." not in status  # not in her credits; said to be undone instead
+    assert "(with its salary step +5%): completed, then undone on" in status
     assert (await _ana_total(district, tmp_path, "2026-27"))["salary_step"] == ""
     async with district.db.read() as session:
         steps = (await session.execute(
