@@ -1,4 +1,5 @@
-"""``coachbot stipends approve|pay|recovered`` and ``coachbot export ledger``: the ledger to payroll."""
+"""``coachbot stipends approve|pay|recovered`` and ``coachbot export ledger``: the ledger to
+payroll."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def pay(
 
 @stipends_app.command("recovered")
 def recovered(
-    entry: int = typer.Argument(..., help="The to_recover entry_id in the export (or the paid one)"),
+    entry: int = typer.Argument(..., help="The to_recover entry_id in the export (or the paid)"),
     district: str | None = DISTRICT,
 ) -> None:
     """Record that a revoked credential's paid stipend came back (to_recover -> recovered)."""

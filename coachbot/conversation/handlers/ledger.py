@@ -1,6 +1,7 @@
 """What earning brings, in chat: ``ledger 2026-27 [xlsx]`` (the HR export, district admins),
 ``stipends`` (the year's budget), ``stipends approve 2026-27``, ``stipends pay 2026-27
-batch REF`` and ``stipends recovered ENTRY`` (district admins), and ``my record`` (a teacher's own file to keep)."""
+batch REF`` and ``stipends recovered ENTRY`` (district admins), and ``my record`` (a
+teacher's own file to keep)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,6 @@ from coachbot.services.record import audit
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import Award, Completion, LedgerEntry, Person
 
-
 # The state of a reversal by the state of the entry it takes back (anything else: "reversal").
 _REVERSAL_STATE = {
     PayState.CREDITED.value: PayState.CREDITED.value,
