@@ -113,8 +113,11 @@ def revoke(
         public_id = credential.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
         row = await services.credentials.revoke(public_id, reason.strip())
         zone = (await services.credentials.page(public_id)).timezone  # the district's day
+        assert row.revoked_at is not None
+        to_recover = await services.ledger.to_recover(row.award_id, row.revoked_at)
         say(services, "credentials.j2", "revoked_done", name=row.document.get("name"),
-            when=row.revoked_at, reason=row.revoked_reason, tz=zone)  # fmt: skip
+            when=row.revoked_at, reason=row.revoked_reason, tz=zone,
+            to_recover=to_recover)  # fmt: skip
 
     run_with_services(work)
 

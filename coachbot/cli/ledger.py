@@ -1,4 +1,5 @@
-"""``coachbot stipends approve|pay`` and ``coachbot export ledger``: the ledger to payroll."""
+"""``coachbot stipends approve|pay|recovered`` and ``coachbot export ledger``: the ledger to
+payroll."""
 
 from __future__ import annotations
 
@@ -59,6 +60,22 @@ def pay(
             Actor.system(district_id), district_id, year, batch
         )
         say(services, "ledger.j2", "stipends_moved", moved=moved)
+
+    run_with_services(work)
+
+
+@stipends_app.command("recovered")
+def recovered(
+    entry: int = typer.Argument(..., help="The to_recover entry_id in the export (or the paid)"),
+    district: str | None = DISTRICT,
+) -> None:
+    """Record that a revoked credential's paid stipend came back (to_recover -> recovered)."""
+
+    async def work(services: Services) -> None:
+        district_id = await _district(services, district)
+        done = await services.ledger.recovered(Actor.system(district_id), district_id, entry)
+        budget = await services.ledger.budget(district_id)
+        say(services, "ledger.j2", "recovered", done=done, entry=entry, b=budget)
 
     run_with_services(work)
 

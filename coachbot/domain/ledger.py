@@ -36,16 +36,25 @@ class PayState(StrEnum):
     APPROVED = "approved"  # HR approved it for a payroll run
     PAID = "paid"  # paid, in the batch the entry names
     OVER_BUDGET = "over_budget"  # earned when the year's budget was spent: leaders decide
-    REVERSAL = "reversal"  # takes back an earlier stipend (a revoked award)
+    REVERSAL = "reversal"  # takes back an earlier stipend not paid yet (a revoked award)
+    # Takes back a stipend already paid: the money is out until HR gets it back, so it still
+    # counts as spent; HR records the recovery (``stipends recovered ENTRY``).
+    TO_RECOVER = "to_recover"
+    RECOVERED = "recovered"  # the paid stipend it takes back came back to the district
 
 
-# The states whose money counts against the year's budget.
+# The states whose money counts against the year's budget: money to pay or paid out, less
+# what reversals took back before it was paid or got back since.
 SPENDING = (
     PayState.OWED.value,
     PayState.APPROVED.value,
     PayState.PAID.value,
     PayState.REVERSAL.value,
+    PayState.RECOVERED.value,
 )
+# A teacher's own stipend credit: what they keep, so a revoked award's paid stipend is no
+# longer theirs even before it is recovered.
+KEPT = (*SPENDING, PayState.TO_RECOVER.value)
 
 
 def check_year_starts(text: str) -> tuple[int, int]:

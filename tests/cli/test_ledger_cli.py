@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,23 @@ def test_mistakes_get_words_and_write_nothing(world, tmp_path: Path) -> None:  #
                      "--out", str(out))  # fmt: skip
     assert code == 1 and "choose csv or xlsx" in said
     assert not out.exists()
+
+
+def test_a_revoked_paid_stipend_is_recovered_at_the_terminal(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli, _ = world
+    cli("stipends", "approve", "--fiscal-year", "2026-27")
+    cli("stipends", "pay", "--batch", "PAY-2027-01", "--fiscal-year", "2026-27")
+    with sqlite3.connect(tmp_path / "hr.db") as db:
+        (public_id,) = db.execute(
+            "SELECT i.public_id FROM issued_credentials i JOIN awards a ON a.id = i.award_id"
+            " JOIN people p ON p.id = a.teacher_id WHERE p.email = ?", (ANA,)
+        ).fetchone()
+    code, said = cli("credentials", "revoke", public_id, "--reason", "copied")
+    assert code == 0, said
+    assert "was already paid in batch PAY-2027-01 and is to be recovered" in " ".join(said.split())
+    cli("export", "ledger", "--fiscal-year", "2026-27", "--out", str(tmp_path / "r.csv"))
+    (owed_back,) = [r for r in _rows(tmp_path / "r.csv") if r["pay_state"] == "to_recover"]
+    code, said = cli("stipends", "recovered", owed_back["entry_id"])
+    assert code == 0 and "$200 paid in batch PAY-2027-01 is recovered" in " ".join(said.split())
+    code, said = cli("stipends", "recovered", owed_back["entry_id"])
+    assert "No paid stipend waits to be recovered" in " ".join(said.split())

@@ -112,9 +112,13 @@ async def revoke_confirmed(turn: Turn, value: str) -> None:
         await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
     row = await turn.use.credentials.revoke(about.public_id, reason.strip(), by=turn.me.actor)
+    # Money payroll already paid cannot be reversed by a ledger entry alone: say so now.
+    assert row.revoked_at is not None
+    to_recover = await turn.use.ledger.to_recover(row.award_id, row.revoked_at)
     await turn.answer(
         "credentials.j2", "revoke_done", name=about.name, teacher=about.teacher,
         when=row.revoked_at, reason=row.revoked_reason, tz=turn.me.timezone,
+        to_recover=to_recover,
     )  # fmt: skip
     turn.queued_news()  # the teacher's news was written with the revocation
 

@@ -1,6 +1,7 @@
 """What earning brings, in chat: ``ledger 2026-27 [xlsx]`` (the HR export, district admins),
-``stipends`` (the year's budget), ``stipends approve 2026-27`` and ``stipends pay 2026-27
-batch REF`` (district admins), and ``my record`` (a teacher's own file to keep)."""
+``stipends`` (the year's budget), ``stipends approve 2026-27``, ``stipends pay 2026-27
+batch REF`` and ``stipends recovered ENTRY`` (district admins), and ``my record`` (a
+teacher's own file to keep)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ async def stipends(turn: Turn, args: str) -> None:
         await turn.answer("ledger.j2", "budget", b=budget)
         return
     verb, rest = words[0].lower(), words[1:]
+    if verb in ("recovered", "recover"):
+        await _recovered(turn, rest)
+        return
     year, read_as = await _year(turn, rest[0] if rest else "")
     if verb == "approve":
         moved = await turn.use.ledger.approve_stipends(turn.me.actor, turn.me.district_id, year)
@@ -70,6 +74,16 @@ async def stipends(turn: Turn, args: str) -> None:
     else:
         raise InvalidInput(field="stipends", hint="stipends_usage", value=verb[:20])
     await turn.answer("ledger.j2", "stipends_moved", moved=moved, read_as=read_as)
+
+
+async def _recovered(turn: Turn, rest: list[str]) -> None:
+    """``stipends recovered ENTRY``: HR got back a revoked award's paid stipend."""
+    typed = (rest[0] if rest else "").lstrip("#")
+    if not typed.isdigit():
+        raise InvalidInput(field="stipends", hint="recovered_usage")
+    done = await turn.use.ledger.recovered(turn.me.actor, turn.me.district_id, int(typed))
+    budget = await turn.use.ledger.budget(turn.me.district_id)
+    await turn.answer("ledger.j2", "recovered", done=done, entry=int(typed), b=budget)
 
 
 async def my_record(turn: Turn, args: str) -> None:

@@ -274,4 +274,5 @@ async def _budget_params(session: AsyncSession, district_id: int, now: Any) -> d
         "completion_rate": b.completion_rate, "forecast_cents": b.forecast_cents,
         "rate_known": b.rate_known, "owed_cents": b.stipends.owed_cents,
         "approved_cents": b.stipends.approved_cents, "paid_cents": b.stipends.paid_cents,
+        "to_recover_cents": b.stipends.to_recover_cents,
     }  # fmt: skip

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,19 +24,28 @@ from coachbot.domain.policy import DistrictPolicy
 from coachbot.storage.models import District, LedgerEntry
 from coachbot.storage.plans import unindexed
 
-# The stipend figures every view names the same way: owed, approved, paid (this fiscal year).
-PAYABLE = (PayState.OWED.value, PayState.APPROVED.value, PayState.PAID.value)
+# The stipend figures every view names the same way: owed, approved, paid (this fiscal year),
+# and what was paid and is to be recovered (a revoked award's stipend).
+PAYABLE = (
+    PayState.OWED.value,
+    PayState.APPROVED.value,
+    PayState.PAID.value,
+    PayState.TO_RECOVER.value,
+)
 
 
 @dataclass(frozen=True)
 class StipendFigures:
     """A fiscal year's stipends by where they stand, in cents; a reversal (a revoked award)
     counts against the state of the stipend it takes back, so a revoked owed stipend is no
-    longer owed. Over-budget (or over-cap) stipends are in none: nobody is to pay them."""
+    longer owed. Over-budget (or over-cap) stipends are in none: nobody is to pay them.
+    A paid stipend taken back stays paid (the money is out) and is also ``to_recover_cents``
+    until HR records it recovered; then it is paid no more."""
 
     owed_cents: int = 0
     approved_cents: int = 0
     paid_cents: int = 0
+    to_recover_cents: int = 0  # positive: money paid out that the district is to get back
 
 
 def stipends_by_state(year: Any, source: Any = None) -> Select[str, int]:
@@ -45,7 +54,11 @@ def stipends_by_state(year: Any, source: Any = None) -> Select[str, int]:
     district). With one (a join that ends at ``LedgerEntry``, e.g. a cohort's pursuits, their
     awards, the awards' entries), the year and kind only filter: the join leads."""
     original = aliased(LedgerEntry)
-    state = func.coalesce(original.pay_state, LedgerEntry.pay_state)
+    to_recover = PayState.TO_RECOVER.value
+    state = case(
+        (LedgerEntry.pay_state == to_recover, to_recover),
+        else_=func.coalesce(original.pay_state, LedgerEntry.pay_state),
+    )
     kind: Any = LedgerEntry.kind
     year_of_entry: Any = LedgerEntry.fiscal_year
     if source is not None:
@@ -65,6 +78,7 @@ def stipend_figures(rows: Any) -> StipendFigures:
         sums.get(PayState.OWED.value, 0),
         sums.get(PayState.APPROVED.value, 0),
         sums.get(PayState.PAID.value, 0),
+        -sums.get(PayState.TO_RECOVER.value, 0),
     )
 
 

@@ -18,15 +18,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coachbot.domain.errors import InvalidInput
-from coachbot.domain.ledger import SPENDING, EntryKind, parse_year
+from coachbot.domain.ledger import SPENDING, EntryKind, PayState, parse_year
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.services.ledger.days import district_day
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import Award, CredentialRow, District, LedgerEntry, Person, School
+from coachbot.storage.models import (
+    Award,
+    Completion,
+    CredentialRow,
+    District,
+    LedgerEntry,
+    PathwayRow,
+    Person,
+    School,
+    StackRow,
+)
 
 COLUMNS = (
     "row_type", "fiscal_year", "entry_id", "entry_date", "employee_id", "employee_email",
@@ -40,6 +50,13 @@ QUANTITY_AT = {kind: n for n, kind in enumerate(QUANTITY_COLUMNS)}
 STIPEND, SALARY_STEP = EntryKind.STIPEND.value, EntryKind.SALARY_STEP.value
 SPENT = frozenset(SPENDING)
 NO_COUNTS = ("", "", "", "")
+# A reversal row reads as one, whatever it takes back: pay_state "reversal", unless it takes
+# back a stipend already paid (then HR is to recover it: "to_recover", then "recovered").
+REVERSAL = PayState.REVERSAL.value
+RECOVERY = frozenset((PayState.TO_RECOVER.value, PayState.RECOVERED.value))
+# An owed or approved stipend a reversal took back is not to be paid: it reads "reversed".
+UNPAID = frozenset((PayState.OWED.value, PayState.APPROVED.value))
+REVERSED = "reversed"
 # Rows fetched per trip to the database driver: a few MB held at once, whatever the year's size.
 BATCH = 5000
 Row = tuple[Any, ...]  # what a file row holds: str, int or None (an empty cell)
@@ -81,8 +98,9 @@ class _Rows:
     formatting (money, quantities) is cached. ``None`` stands for an empty cell; csv writes it
     as nothing, and the spreadsheet writer turns it into ''."""
 
-    def __init__(self, year: str) -> None:
+    def __init__(self, year: str, reversed_ids: frozenset[int] = frozenset()) -> None:
         self.year = year
+        self.reversed_ids = reversed_ids  # stipends a reversal took back (few: revocations)
         self.who: Row | None = None  # (teacher_id, email, name, school) being totalled
         self.quantities = [0.0, 0.0, 0.0, 0.0]  # in QUANTITY_COLUMNS' order
         self.cents = 0  # owed, approved, paid and reversed: not over budget
@@ -92,6 +110,7 @@ class _Rows:
     def batch(self, rows: Sequence[Row]) -> list[Row]:
         out: list[Row] = []
         append, year, spent, at = out.append, self.year, SPENT, QUANTITY_AT
+        taken_back = self.reversed_ids
         teacher = self.who[0] if self.who is not None else None
         quantities, cents, steps = self.quantities, self.cents, self.steps
         for (entry_id, day, teacher_id, email, name, school, code, title, award_id, kind,
@@ -106,12 +125,15 @@ class _Rows:
                 cents = 0
             money = step = ""
             counts = NO_COUNTS
+            shown = state
             if kind == STIPEND:
                 if state in spent:
                     cents += amount
                 money = _money(amount)
+                if reverses is None and entry_id in taken_back and state in UNPAID:
+                    shown = REVERSED
             elif kind == SALARY_STEP:
-                step = detail
+                step = detail if reverses is None else f"Reversal of {detail}"
                 if quantity > 0:
                     steps.append(detail)
                 elif detail in steps:
@@ -121,9 +143,11 @@ class _Rows:
                 if column is not None:
                     quantities[column] += quantity
                     counts = _counts(column, quantity)
+            if reverses is not None and state not in RECOVERY:
+                shown = REVERSAL
             append((
                 "entry", year, entry_id, day, teacher_id, email, name, school, code, title,
-                award_id, kind, *counts, money, step, state, batch_ref, reverses, reason,
+                award_id, kind, *counts, money, step, shown, batch_ref, reverses, reason,
             ))  # fmt: skip
         self.cents = cents
         self.entries += len(rows)
@@ -157,10 +181,16 @@ async def ledger_batches(db: Database, district_id: int, year: str) -> AsyncIter
     day = district_day(
         LedgerEntry.entered_on, db.dialect, policy.timezone, year, policy.fiscal_year_starts
     )
+    # A pathway's or stack's outcome (a salary step, a committee's stipend) is named by the
+    # pathway or stack in the credential columns, as an award's entries by its credential.
+    pathway = (Completion.kind == "pathway") & (PathwayRow.id == Completion.subject_id)
+    stack = (Completion.kind == "stack") & (StackRow.id == Completion.subject_id)
+    code = func.coalesce(CredentialRow.code, PathwayRow.code, StackRow.code)
+    title = func.coalesce(CredentialRow.title, PathwayRow.title, StackRow.title)
     query = (
         select(
             LedgerEntry.id, day, LedgerEntry.teacher_id,
-            Person.email, Person.name, School.code, CredentialRow.code, CredentialRow.title,
+            Person.email, Person.name, School.code, code, title,
             LedgerEntry.award_id, LedgerEntry.kind, LedgerEntry.quantity,
             LedgerEntry.amount_cents, LedgerEntry.detail, LedgerEntry.pay_state,
             LedgerEntry.batch_ref, LedgerEntry.reverses_id, LedgerEntry.reason,
@@ -169,6 +199,9 @@ async def ledger_batches(db: Database, district_id: int, year: str) -> AsyncIter
         .outerjoin(School, School.id == Person.school_id)
         .outerjoin(Award, Award.id == LedgerEntry.award_id)
         .outerjoin(CredentialRow, CredentialRow.id == Award.credential_id)
+        .outerjoin(Completion, Completion.id == LedgerEntry.completion_id)
+        .outerjoin(PathwayRow, pathway)
+        .outerjoin(StackRow, stack)
         .where(LedgerEntry.district_id == district_id, LedgerEntry.fiscal_year == year)
         .order_by(LedgerEntry.teacher_id, LedgerEntry.id)
     )  # fmt: skip
@@ -189,6 +222,21 @@ async def ledger_batches(db: Database, district_id: int, year: str) -> AsyncIter
                 pending.cancel()
                 with suppress(asyncio.CancelledError):
                     await pending
+
+
+async def reversed_stipends(db: Database, district_id: int) -> frozenset[int]:
+    """The district's stipend entries a reversal took back, whatever year the reversal is in
+    (one revocation each: a short list, read before the year is streamed)."""
+    async with db.read() as session:
+        return frozenset(
+            await session.scalars(
+                select(LedgerEntry.reverses_id).where(
+                    LedgerEntry.district_id == district_id,
+                    LedgerEntry.kind == STIPEND,
+                    LedgerEntry.reverses_id.is_not(None),
+                )
+            )
+        )
 
 
 Write = Callable[[Iterable[Row]], None]
@@ -220,7 +268,7 @@ async def export_ledger(
     parse_year(year)  # refused before any file is opened: nothing half-written
     if fmt not in FORMATS:
         raise InvalidInput(field="format", hint="export_format", value=fmt[:10])
-    rows = _Rows(year)
+    rows = _Rows(year, await reversed_stipends(db, district_id))
     with _writer(path, fmt) as write:
         write([COLUMNS])
         async for batch in ledger_batches(db, district_id, year):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from coachbot.domain.ledger import SPENDING, EntryKind
+from coachbot.domain.ledger import KEPT, EntryKind
 from coachbot.domain.roles import Actor
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.evidence.links import EvidenceLinks
@@ -86,7 +86,7 @@ class LedgerFiles:
                 if award_id is None:
                     continue
                 if kind == EntryKind.STIPEND.value:
-                    credits[award_id][kind] += cents if state in SPENDING else 0
+                    credits[award_id][kind] += cents if state in KEPT else 0
                 else:
                     credits[award_id][kind] += quantity
             evidence: dict[int, list[str]] = defaultdict(list)

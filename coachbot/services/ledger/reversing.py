@@ -21,6 +21,13 @@ from coachbot.services.record import audit
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.models import Award, Completion, LedgerEntry, Person
 
+# The state of a reversal by the state of the entry it takes back (anything else: "reversal").
+_REVERSAL_STATE = {
+    PayState.CREDITED.value: PayState.CREDITED.value,
+    PayState.OVER_BUDGET.value: PayState.OVER_BUDGET.value,
+    PayState.PAID.value: PayState.TO_RECOVER.value,
+}
+
 
 class CreditReversal(Protocol):
     """What revoking an award calls so that the credit it brought is taken back."""
@@ -82,12 +89,9 @@ async def _reverse(
     for entry in originals:
         if entry.id in done:
             continue
-        # A stipend never spent (over budget) is taken back without freeing budget.
-        state = (
-            entry.pay_state
-            if entry.pay_state in (PayState.CREDITED.value, PayState.OVER_BUDGET.value)
-            else PayState.REVERSAL.value
-        )
+        # A stipend never spent (over budget) is taken back without freeing budget; one
+        # already paid is money out until HR recovers it (it stays spent till then).
+        state = _REVERSAL_STATE.get(entry.pay_state, PayState.REVERSAL.value)
         session.add(
             LedgerEntry(
                 district_id=entry.district_id, teacher_id=entry.teacher_id,

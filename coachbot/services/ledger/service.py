@@ -4,14 +4,16 @@ taking credit back (``CreditReversal``: revocation wires this in with one line).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from coachbot.clock import Clock
 from coachbot.domain.journey import TERMINAL_STATES, State
-from coachbot.domain.ledger import SPENDING, EntryKind, PayState
+from coachbot.domain.ledger import KEPT, EntryKind, PayState
 from coachbot.domain.policy import DistrictPolicy
 from coachbot.domain.roles import Actor
 from coachbot.services.ledger.entries import (
@@ -23,7 +25,7 @@ from coachbot.services.ledger.entries import (
     year_of,
 )
 from coachbot.services.ledger.reversing import reverse_award
-from coachbot.services.ledger.stipends import Moved, move_stipends
+from coachbot.services.ledger.stipends import Moved, Recovered, mark_recovered, move_stipends
 from coachbot.storage.codec import currency_from_json, policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -74,6 +76,15 @@ class Budget:
     stipends: StipendFigures = field(default_factory=StipendFigures)  # spent, by state
 
 
+@dataclass(frozen=True)
+class ToRecover:
+    """A paid stipend a revocation took back: the reversal's entry, the money, the batch."""
+
+    entry_id: int
+    cents: int
+    batch: str
+
+
 class LedgerService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -105,6 +116,31 @@ class LedgerService:
             return await move_stipends(
                 session, self.clock.now(), actor, district_id, year, to=PayState.PAID, batch=batch
             )
+
+    async def recovered(self, actor: Actor, district_id: int, entry_id: int) -> Recovered | None:
+        """HR got a paid stipend of a revoked award back (``stipends recovered ENTRY``)."""
+        async with self.db.write() as session:
+            return await mark_recovered(session, self.clock.now(), actor, district_id, entry_id)
+
+    async def to_recover(self, award_id: int, since: datetime) -> list[ToRecover]:
+        """The paid stipends that revoking ``award_id`` (at ``since``) took back: the award's
+        own and those of the pathways and stacks it undid, each to be recovered from the
+        payroll batch that paid it. What the admin who revoked it is told."""
+        paid = aliased(LedgerEntry)
+        async with self.db.read() as session:
+            teacher = await session.scalar(select(Award.teacher_id).where(Award.id == award_id))
+            rows = await session.execute(
+                select(LedgerEntry.id, -LedgerEntry.amount_cents, paid.batch_ref)
+                .join(paid, paid.id == LedgerEntry.reverses_id)
+                .where(
+                    LedgerEntry.teacher_id == teacher,
+                    LedgerEntry.pay_state == PayState.TO_RECOVER.value,
+                    (LedgerEntry.award_id == award_id)
+                    | (LedgerEntry.completion_id.is_not(None) & (LedgerEntry.entered_on >= since)),
+                )
+                .order_by(LedgerEntry.id)
+            )
+            return [ToRecover(entry, int(cents), batch or "") for entry, cents, batch in rows]
 
     async def district_id(self, slug: str) -> int:
         async with self.db.read() as session:
@@ -217,7 +253,7 @@ async def _credits(session: AsyncSession, person_id: int, year: str | None) -> C
         select(LedgerEntry.kind, func.sum(LedgerEntry.quantity), func.sum(LedgerEntry.amount_cents))
         .where(
             *where,
-            (LedgerEntry.kind != EntryKind.STIPEND.value) | LedgerEntry.pay_state.in_(SPENDING),
+            (LedgerEntry.kind != EntryKind.STIPEND.value) | LedgerEntry.pay_state.in_(KEPT),
         )
         .group_by(LedgerEntry.kind)
     ):

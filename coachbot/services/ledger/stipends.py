@@ -1,6 +1,11 @@
 """Stipends on their way to payroll: owed -> approved (HR agrees to pay them) -> paid (in a
 named batch). Each move is one conditional update, so two people approving the same year at
-once move each stipend once, and nothing paid ever goes back to owed."""
+once move each stipend once, and nothing paid ever goes back to owed.
+
+A stipend a reversal took back (a revoked award) never moves: it is not to be approved nor
+paid. A reversal of a stipend already paid is money to recover until HR records that it came
+back (``to_recover`` -> ``recovered``). Each move holds the district's lock, as revoking
+does, so a stipend is never paid while its reversal is being written."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.ledger import EntryKind, PayState, parse_year
 from coachbot.domain.roles import Actor
+from coachbot.services.ledger.entries import lock_district
 from coachbot.services.record import audit
 from coachbot.storage.models import LedgerEntry
 
@@ -40,11 +46,23 @@ async def move_stipends(
     if to is PayState.PAID and not (batch or "").strip():
         raise InvalidInput(field="batch", hint="batch_needed")
     before = PayState.OWED if to is PayState.APPROVED else PayState.APPROVED
+    await lock_district(session, district_id)  # a revocation reverses under it too
+    # Revocations are few: the ids they took back are one small list, read once.
+    reversed_ids = (
+        select(LedgerEntry.reverses_id)
+        .where(
+            LedgerEntry.district_id == district_id,
+            LedgerEntry.kind == EntryKind.STIPEND.value,
+            LedgerEntry.reverses_id.is_not(None),
+        )
+        .scalar_subquery()
+    )
     which = (
         LedgerEntry.district_id == district_id,
         LedgerEntry.fiscal_year == year,
         LedgerEntry.kind == EntryKind.STIPEND.value,
         LedgerEntry.pay_state == before.value,
+        LedgerEntry.id.not_in(reversed_ids),
     )
     cents = int(
         await session.scalar(
@@ -71,3 +89,40 @@ async def move_stipends(
             details={"fiscal_year": year, "count": count, "cents": cents, "batch": batch},
         )  # fmt: skip
     return Moved(year, count, cents if count else 0, to.value, batch)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A paid stipend's reversal recorded as recovered (``cents`` is what came back)."""
+
+    entry_id: int
+    cents: int
+    batch: str  # the payroll batch that had paid it
+
+
+async def mark_recovered(
+    session: AsyncSession, now: datetime, actor: Actor, district_id: int, entry_id: int
+) -> Recovered | None:
+    """HR got a paid stipend back: its reversal (named by its own id or by the paid entry's)
+    moves from to_recover to recovered, and the budget gets the money back. None: no such
+    stipend waits to be recovered in this district (nothing changes)."""
+    await lock_district(session, district_id)
+    reversal = await session.scalar(
+        select(LedgerEntry).where(
+            LedgerEntry.district_id == district_id,
+            LedgerEntry.pay_state == PayState.TO_RECOVER.value,
+            (LedgerEntry.id == entry_id) | (LedgerEntry.reverses_id == entry_id),
+        )
+    )
+    if reversal is None:
+        return None
+    reversal.pay_state = PayState.RECOVERED.value
+    paid = await session.get(LedgerEntry, reversal.reverses_id)
+    batch = (paid.batch_ref if paid is not None else None) or ""
+    audit.record(
+        session, at=now, actor=actor, district_id=district_id, subject_type="district",
+        subject_id=district_id, action="stipend_recovered",
+        details={"entry": reversal.id, "reverses": reversal.reverses_id,
+                 "cents": -reversal.amount_cents, "batch": batch},
+    )  # fmt: skip
+    return Recovered(reversal.id, -reversal.amount_cents, batch)

@@ -42,12 +42,17 @@ async def _year_with_every_kind_of_entry(district: Services) -> int:
         ("stipend", 0.0, -5, "", "owed"),
     ]
     async with district.db.write() as session:
+        added = []
         for kind, quantity, cents, detail, state in extra:
-            session.add(LedgerEntry(
+            added.append(LedgerEntry(
                 district_id=district_id, teacher_id=ben, award_id=None, completion_id=None,
                 kind=kind, quantity=quantity, amount_cents=cents, detail=detail,
                 fiscal_year="2026-27", entered_on=WHEN, pay_state=state,
             ))  # fmt: skip
+            session.add(added[-1])
+            await session.flush()
+        # The step's take-back is a reversal, as revoking writes it: it names what it reverses.
+        added[4].reverses_id, added[4].reason = added[2].id, "pathway undone"
     return district_id
 
 
