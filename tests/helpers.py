@@ -20,7 +20,13 @@ from coachbot.domain.planning import Milestone
 from coachbot.domain.roles import Actor
 from coachbot.services.district.people import actor_by_email
 from coachbot.services.reviews.reviewing import Decision
-from coachbot.storage.models import NudgeRow, Person
+from coachbot.storage.models import (
+    Award,
+    CredentialRow,
+    IssuedCredential,
+    NudgeRow,
+    Person,
+)
 
 ANA, BEN, CARA = "ana@testville.example", "ben@testville.example", "cara@testville.example"
 FAY, GIL = "fay@testville.example", "gil@testville.example"
@@ -97,6 +103,24 @@ async def earn(services: Services, email: str = ANA, reviewer: str = FAY) -> int
         await actor(services, reviewer), review_id, Decision.EARNED, PASSING
     )
     return pursuit_id
+
+
+async def credential_link(services: Services, email: str, code: str | None = None) -> str:
+    """The public id of ``email``'s issued credential (``code``'s, when they have several)."""
+    query = (
+        select(IssuedCredential.public_id)
+        .join(Award, Award.id == IssuedCredential.award_id)
+        .join(Person, Person.id == Award.teacher_id)
+        .where(Person.email == email)
+    )
+    if code is not None:
+        query = query.join(CredentialRow, CredentialRow.id == Award.credential_id).where(
+            CredentialRow.code == code
+        )
+    async with services.db.read() as session:
+        found = await session.scalar(query)
+    assert found is not None
+    return found
 
 
 def days(n: int) -> timedelta:

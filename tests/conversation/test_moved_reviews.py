@@ -8,23 +8,18 @@ from datetime import timedelta
 
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services
-from coachbot.domain.reviewer_policy import ReviewerPolicy
 from coachbot.services.nudging.sweep import Sweep
 from tests.conftest import START
 from tests.helpers import ANA, FAY, under_review
-from tests.services.routing_world import add_cohort, add_person, add_waiting, make_world
+from tests.services.routing_world import (
+    anns_review_of_tess,
+)
 
 
 async def test_a_review_reassigned_when_late_says_so_to_its_first_reviewer(
     services: Services,
 ) -> None:
-    world = await make_world(services, ReviewerPolicy(reassign_after_days=5))
-    for name in ("Ann", "Bo"):
-        await add_person(services, world, name, "teacher", "facilitator")
-    await add_person(services, world, "Tess", "teacher")
-    cohort = await add_cohort(services, world, ["Ann"], ["Tess"])
-    pursuit = await add_waiting(services, world, "Tess", "C-TWO", cohort_id=cohort)
-    review, _ = await services.reviews.route(pursuit) or (0, 0)
+    _, _, review, _ = await anns_review_of_tess(services, reassign_after_days=5)
     services.clock.set(START + timedelta(days=10 + 5, hours=1))  # past the further bound
     await Sweep(services.db, services.clock, services.reviews).run()
 

@@ -185,6 +185,22 @@ async def add_award(services: Services, world: World, holder: str, code: str) ->
         return award.id
 
 
+async def anns_review_of_tess(
+    services: Services, reassign_after_days: int
+) -> tuple[World, int, int, int]:
+    """Ann and Bo facilitate; Tess (in Ann's cohort) hands in C-TWO and it goes to Ann.
+    Returns the world, the cohort, the review and who has it (Ann): the start of a review that
+    runs late."""
+    world = await make_world(services, ReviewerPolicy(reassign_after_days=reassign_after_days))
+    for name in ("Ann", "Bo"):
+        await add_person(services, world, name, "teacher", "facilitator")
+    await add_person(services, world, "Tess", "teacher")
+    cohort = await add_cohort(services, world, ["Ann"], ["Tess"])
+    pursuit = await add_waiting(services, world, "Tess", "C-TWO", cohort_id=cohort)
+    review, reviewer = await services.reviews.route(pursuit) or (0, 0)
+    return world, cohort, review, reviewer
+
+
 async def set_reviewers(services: Services, reviewers: ReviewerPolicy) -> None:
     """Give an already imported district this reviewer policy."""
     async with services.db.write() as session:

@@ -34,9 +34,9 @@ from tests.helpers import (
     planned,
 )
 from tests.services.routing_world import (
-    add_cohort,
     add_person,
     add_waiting,
+    anns_review_of_tess,
     make_world,
     set_reviewers,
 )
@@ -55,13 +55,7 @@ async def nudges(services: Services, kind: str) -> list[NudgeRow]:
 
 
 async def test_a_review_far_past_due_moves_to_a_colleague_once(services: Services) -> None:
-    world = await make_world(services, ReviewerPolicy(reassign_after_days=5))
-    for name in ("Ann", "Bo"):
-        await add_person(services, world, name, "teacher", "facilitator")
-    await add_person(services, world, "Tess", "teacher")
-    cohort = await add_cohort(services, world, ["Ann"], ["Tess"])
-    pursuit = await add_waiting(services, world, "Tess", "C-TWO", cohort_id=cohort)
-    review, ann = await services.reviews.route(pursuit) or (0, 0)
+    world, cohort, review, ann = await anns_review_of_tess(services, reassign_after_days=5)
     assert ann == world.people["Ann"]
     sweep = Sweep(services.db, services.clock, services.reviews)
 

@@ -22,14 +22,10 @@ from coachbot.importing.catalog_reader import read_catalog
 from coachbot.services.credentials.baking import bake
 from coachbot.services.ledger.export import export_ledger
 from coachbot.storage.models import (
-    Award,
     CommitteeRequest,
     Completion,
-    CredentialRow,
-    IssuedCredential,
     LedgerEntry,
     NudgeRow,
-    Person,
 )
 from tests.conftest import FIXTURES
 from tests.conversation.test_recognising_in_chat import (
@@ -38,7 +34,7 @@ from tests.conversation.test_recognising_in_chat import (
     _policy_recognises,
     _template,
 )
-from tests.helpers import ANA, DEE, actor, earn_with
+from tests.helpers import ANA, DEE, actor, credential_link, earn_with
 from tests.services.awards.test_announcing import CHICAGO, Ledger, award_at
 from tests.services.ledger.test_committees import _endorsed, _parts
 from tests.services.ledger.test_ledger import JUNE_30_EVENING
@@ -48,15 +44,7 @@ PATHWAY = "Discourse Micro-endorsement"
 
 async def _revoke(district: Services, code: str, reason: str = "awarded in error") -> None:
     """The district revokes Ana's credential ``code`` (as ``coachbot credentials revoke``)."""
-    async with district.db.read() as session:
-        public_id = await session.scalar(
-            select(IssuedCredential.public_id)
-            .join(Award, Award.id == IssuedCredential.award_id)
-            .join(CredentialRow, CredentialRow.id == Award.credential_id)
-            .join(Person, Person.id == Award.teacher_id)
-            .where(CredentialRow.code == code, Person.email == ANA)
-        )
-    assert public_id is not None
+    public_id = await credential_link(district, ANA, code)
     await district.credentials.revoke(public_id, reason)
 
 

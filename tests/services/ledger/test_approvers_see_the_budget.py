@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services, build_nudging
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.services.ledger.service import Budget
-from coachbot.storage.models import Award, IssuedCredential, Person
 from tests.conftest import FIXTURES
-from tests.helpers import ANA, BEN, CARA, SAM, actor, earn, planned
+from tests.helpers import ANA, BEN, CARA, SAM, actor, credential_link, earn, planned
 from tests.services.journey.test_approving import asking
 
 
@@ -71,14 +68,7 @@ async def test_a_revoked_credential_is_not_counted_as_earned_in_the_completion_r
     await earn(district, CARA)
     await planned(district, ANA)
     assert (await _budget(district)).completion_rate == 1.0
-    async with district.db.read() as session:
-        cara = await session.scalar(
-            select(IssuedCredential.public_id)
-            .join(Award, Award.id == IssuedCredential.award_id)
-            .join(Person, Person.id == Award.teacher_id)
-            .where(Person.email == CARA)
-        )
-    assert cara is not None
+    cara = await credential_link(district, CARA)
     await district.credentials.revoke(cara, "awarded in error")
     budget = await _budget(district)
     # Ben's stands, Cara's was taken back: one of two finished credentials earned.

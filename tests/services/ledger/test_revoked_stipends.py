@@ -9,27 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services
-from coachbot.storage.models import Award, IssuedCredential, Person
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal_trial import session
-from tests.helpers import ANA, BEN, DEE, earn
+from tests.helpers import ANA, BEN, DEE, credential_link, earn
 from tests.services.awards.test_undoing import PATHWAY, _approved, _exported, _revoke
 
 
 async def _anas_link(district: Services) -> str:
-    async with district.db.read() as db:
-        found = await db.scalar(
-            select(IssuedCredential.public_id)
-            .join(Award, Award.id == IssuedCredential.award_id)
-            .join(Person, Person.id == Award.teacher_id)
-            .where(Person.email == ANA)
-        )
-    assert found is not None
-    return found
+    return await credential_link(district, ANA)
 
 
 def _stipend_rows(rows: list[dict[str, str]], state: str) -> list[dict[str, str]]:
