@@ -61,11 +61,19 @@ class Terminal:
                     return
                 self.screen += data
 
-    def wait_for(self, text: str, seconds: float = 60) -> None:
+    def wait_for(self, text: str, seconds: float = 60, after: str = "") -> None:
+        """Wait until ``text`` is on the screen, below the last ``after`` when one is given:
+        a key typed before the chat asks again would reach the terminal in its line mode,
+        before readline takes it, and Ctrl-D would be read as a plain character."""
         end = time.monotonic() + seconds
-        while text.encode() not in self.screen and time.monotonic() < end:
+
+        def shown() -> bool:
+            start = self.screen.rfind(after.encode()) if after else 0
+            return start >= 0 and text.encode() in self.screen[start:]
+
+        while not shown() and time.monotonic() < end:
             self.read()
-        assert text.encode() in self.screen, self.text[-2000:]
+        assert shown(), self.text[-2000:]
 
     def type(self, data: bytes) -> None:
         for start in range(0, len(data), 512):  # read the echo as we go, as a terminal does
@@ -148,8 +156,7 @@ def test_a_key_leaves_from_the_main_prompt(
     terminal: Terminal, tmp_path: Path, key: bytes
 ) -> None:
     terminal.type(ONBOARDING)
-    terminal.wait_for("All set")  # her status opened at a prompt before
-    terminal.wait_for("\n> ")
+    terminal.wait_for("\n> ", after="All set")  # not the prompt her status opened at
     terminal.type(key)
     left_kindly(terminal, tmp_path / "coachbot-chat.log")
 
@@ -162,8 +169,7 @@ def test_a_key_leaves_from_a_file_path_and_a_multi_line_field(
         term = Terminal(database, tmp_path)
         try:
             term.type(ONBOARDING)
-            term.wait_for("All set")  # her status opened at a prompt before
-            term.wait_for("\n> ")
+            term.wait_for("\n> ", after="All set")  # not the prompt her status opened at
             term.type(b"draft\r")
             term.wait_for("Hand in with a form")
             term.type(b"1\r")
@@ -184,8 +190,7 @@ def test_a_long_paste_arrives_whole(terminal: Terminal, database: str) -> None:
     reflection = "Reflection: " + " ".join(["students asked why"] * 1040)
     assert len(reflection) > 19_500
     terminal.type(ONBOARDING)
-    terminal.wait_for("All set")  # her status opened at a prompt before
-    terminal.wait_for("\n> ")
+    terminal.wait_for("\n> ", after="All set")  # not the prompt her status opened at
     terminal.type(reflection.encode() + b"\r")
     terminal.wait_for("Added to", 60)
     terminal.type(b"/quit\r")
@@ -212,8 +217,7 @@ def test_sigterm_leaves_kindly_as_ctrl_c_does(
     cleanly (the database closed in order), with no traceback on the screen."""
     if when == "prompt":
         terminal.type(ONBOARDING)
-        terminal.wait_for("All set")  # her status opened at a prompt before
-        terminal.wait_for("\n> ")
+        terminal.wait_for("\n> ", after="All set")  # not the prompt her status opened at
     else:
         terminal.type(SETTINGS)
         terminal.wait_for("Your time zone")
