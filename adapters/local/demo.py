@@ -18,6 +18,7 @@ from pathlib import Path
 import typer
 
 from adapters.local.demo_ledger import what_earning_brings
+from adapters.local.demo_reviews import OpenReview, longest_wait, open_reviews
 from adapters.local.driver import LocalDriver, LocalPerson
 from adapters.local.semester import (
     ALIGNMENT,
@@ -33,7 +34,6 @@ from adapters.local.semester import (
     first_try_steps,
     peer_asks,
     peer_figures,
-    reviewers_of,
     still_open,
 )
 from coachbot.cli.demo_clock import DEMO_CLOCK, save_demo_clock
@@ -102,6 +102,11 @@ class Demo:
             r.school_code: self.driver.as_(r.email) for r in rows if Role.SCHOOL_ADMIN in r.roles
         }
         self.file_opened = False  # the first reviewer to see a file opens it, once
+        self.by_email = {t.person.email.lower(): t for t in self.teachers}
+        self.planned: set[int] = set()  # reviews someone will act on (or, one, let slip)
+        # One formal review gets buried under a reviewer's other work: the district's rule
+        # moves it to a colleague after its due date, and the colleague decides it.
+        self.slipped: int | None = None
         self.after: list[tuple[str, dict[str, object]]] = []  # lines printed after an act
 
     def say(self, message: str, **params: object) -> None:
@@ -229,15 +234,12 @@ class Demo:
         t.attempts += 1
         for _, step in evidence_steps(t, t.attempts):
             await step()
-        before = {f.email: len(f.mailbox.replies) for f in self.facilitators}
         reply = await t.person.command("send" if draft else "submit")
-        for reviewer in reviewers_of(self.driver, self.facilitators, before):
-            self.script.at(
-                self.script.later(self.clock.now(), self.rng.choice((1, 2, 3))),
-                self.name(reviewer),
-                "review",
-                lambda reviewer=reviewer: self.review(reviewer, t, draft=draft),
-            )
+        # Whoever the routing chose, read from their queue: a notice handed in on a holiday
+        # waits for the next school day, but the review is theirs already.
+        routed = await open_reviews(self.services, t.person.email)
+        for review in routed:
+            self.plan_review(review, may_slip=len(routed) == 1)
         # The next school day at 11:30, drawing nothing from the semester's random choices, so
         # the rest of a seed's semester plays as it did before colleagues commented.
         tomorrow = self.clock.now().astimezone(self.script.zone).date() + timedelta(days=1)
@@ -260,7 +262,29 @@ class Demo:
         await peer.press("score")  # labelled "Comment" for a colleague
         return await peer.submit({"strengths": PEER_WORKS, "feedback": PEER_COMMENT})
 
-    async def review(self, reviewer: LocalPerson, t: Teacher, *, draft: bool) -> str:
+    def plan_review(self, review: OpenReview, *, may_slip: bool = False) -> None:
+        """The reviewer opens it from their queue within a few school days (but for the one
+        review that slips, which the routing moves on after its due date)."""
+        t = self.by_email.get(review.teacher_email)
+        if review.id in self.planned or t is None:
+            return
+        self.planned.add(review.id)
+        if may_slip and self.slipped is None and review.purpose == "official":
+            self.slipped = review.id
+            return
+        reviewer = self.driver.as_(review.reviewer_email)
+        self.script.at(
+            self.script.later(self.clock.now(), self.rng.choice((1, 2, 3))),
+            self.name(reviewer),
+            "review",
+            lambda: self.review(reviewer, t, review.id, draft=review.purpose == "feedback"),
+        )
+
+    async def review(
+        self, reviewer: LocalPerson, t: Teacher, review_id: int, *, draft: bool
+    ) -> str:
+        if not await still_open(self.services, review_id):
+            return await reviewer.command("queue")  # recalled, or moved on meanwhile
         await reviewer.command("queue")
         evidence = await reviewer.press("open_review", labelled=t.name)
         if not self.file_opened and (link := FILE_LINK.search(evidence)):
@@ -331,6 +355,8 @@ class Demo:
         """What `coachbot run`'s scheduler does on each tick: sweep, then dispatch."""
         await self.nudging.sweep.run()
         await self.nudging.dispatcher.run_once(limit=500)
+        for review in await open_reviews(self.services):  # e.g. moved to them after its due date
+            self.plan_review(review)
         return ""
 
     async def play(self, until: datetime) -> None:
@@ -447,6 +473,8 @@ async def play(settings: Settings, *, seed: int, weeks: int, wall: Clock) -> Dem
         await demo.play(until=end)
         demo.say("closing")
         typer.echo(await demo.admin.command("progress"))
+        if (wait := await longest_wait(services, clock.now())) is not None:
+            demo.say("longest_wait", **wait.__dict__)
         typer.echo(await demo.admin.command("calibration"))
         demo.say("peers", **await peer_figures(services))
         stalled = [t.name for t in demo.teachers if t.persona == "stalls"]

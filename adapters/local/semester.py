@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from adapters.local.driver import LocalDriver, LocalPerson
+from adapters.local.driver import LocalPerson
 from coachbot.composition import Services
 from coachbot.domain.catalog import Credential, PartKind, Requirement
 from coachbot.domain.nudges import NudgeKind
@@ -163,18 +163,6 @@ def first_try_steps(teacher: Teacher) -> list[Step]:
                 )
             )
     return steps
-
-
-def reviewers_of(
-    driver: LocalDriver, facilitators: list[LocalPerson], before: dict[str, int]
-) -> list[LocalPerson]:
-    """The facilitators who were just sent something new (two when a submission is
-    double-scored for calibration)."""
-    return [
-        person
-        for person in facilitators
-        if len(driver.mail[person.email].replies) > before.get(person.email, 0)
-    ]
 
 
 async def peer_asks(services: Services, teacher_email: str) -> list[tuple[str, int]]:
