@@ -100,6 +100,32 @@ async def test_a_review_far_past_due_moves_to_a_colleague_once(services: Service
     assert progress.median_review_days == 16.0
 
 
+async def test_a_review_late_twice_never_goes_back_to_who_let_it_run_late(
+    services: Services,
+) -> None:
+    """Ann (Tess's cohort facilitator, the first choice) lets it run late; it moves on, and the
+    colleague lets it run late too: it goes to the one facilitator who has not had it, and
+    Tess never hears that Ann, who kept her waiting, "has it now" (routing bars whoever had
+    this evidence taken from them; this is the sweep moving it a second time)."""
+    world, _, _, ann = await anns_review_of_tess(services, reassign_after_days=5)
+    await add_person(services, world, "Cy", "teacher", "facilitator")
+    sweep = Sweep(services.db, services.clock, services.reviews)
+    services.clock.set(START + timedelta(days=10 + 5, hours=1))
+    await sweep.run()
+    (first,) = await nudges(services, "review_reassigned")
+    async with services.db.read() as session:
+        moved = await session.get(Review, first.params["review_id"])
+    assert moved is not None and moved.due_at is not None and moved.reviewer_id != ann
+
+    services.clock.set(moved.due_at + timedelta(days=5, hours=1))  # the colleague is late too
+    await sweep.run()
+    second = (await nudges(services, "review_reassigned"))[1]
+    told = [n.params["reviewer"] for n in await nudges(services, "reviewer_found")]
+    left = {world.people["Bo"], world.people["Cy"]} - {moved.reviewer_id}
+    assert second.person_id in left
+    assert told[-1] in ("Bo", "Cy") and "Ann" not in told, told
+
+
 async def test_with_nobody_else_free_a_late_review_stays_put(services: Services) -> None:
     world = await make_world(services, ReviewerPolicy(reassign_after_days=2))
     await add_person(services, world, "Ann", "teacher", "facilitator")
