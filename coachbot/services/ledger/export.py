@@ -243,7 +243,7 @@ async def reversals(db: Database, district_id: int) -> dict[int, int]:
                 LedgerEntry.district_id == district_id, LedgerEntry.reverses_id.is_not(None)
             )
         )
-        return {int(original): int(reversal) for original, reversal in rows}
+        return {original: reversal for original, reversal in rows if original is not None}
 
 
 Write = Callable[[Iterable[Row]], None]
