@@ -67,13 +67,14 @@ def pay(
 @stipends_app.command("recovered")
 def recovered(
     entry: int = typer.Argument(..., help="The to_recover entry_id in the export (or the paid)"),
+    ref: str = typer.Argument("", help="HR's reference for the recovery (optional)"),
     district: str | None = DISTRICT,
 ) -> None:
     """Record that a revoked credential's paid stipend came back (to_recover -> recovered)."""
 
     async def work(services: Services) -> None:
         district_id = await _district(services, district)
-        done = await services.ledger.recovered(Actor.system(district_id), district_id, entry)
+        done = await services.ledger.recovered(Actor.system(district_id), district_id, entry, ref)
         budget = await services.ledger.budget(district_id)
         say(services, "ledger.j2", "recovered", done=done, entry=entry, b=budget)
 

@@ -147,7 +147,13 @@ def test_a_revoked_paid_stipend_is_recovered_at_the_terminal(world, tmp_path: Pa
     assert "was already paid in batch PAY-2027-01 and is to be recovered" in " ".join(said.split())
     cli("export", "ledger", "--fiscal-year", "2026-27", "--out", str(tmp_path / "r.csv"))
     (owed_back,) = [r for r in _rows(tmp_path / "r.csv") if r["pay_state"] == "to_recover"]
-    code, said = cli("stipends", "recovered", owed_back["entry_id"])
-    assert code == 0 and "$200 paid in batch PAY-2027-01 is recovered" in " ".join(said.split())
+    assert owed_back["batch_ref"] == "PAY-2027-01"  # the batch to recover it from
+    code, said = cli("stipends", "recovered", owed_back["entry_id"], "REC-2027-02")
+    said = " ".join(said.split())
+    assert code == 0 and "$200 paid in batch PAY-2027-01 is recovered" in said
+    assert "recovery reference REC-2027-02" in said
+    cli("export", "ledger", "--fiscal-year", "2026-27", "--out", str(tmp_path / "r.csv"))
+    (back,) = [r for r in _rows(tmp_path / "r.csv") if r["pay_state"] == "recovered"]
+    assert (back["entry_id"], back["batch_ref"]) == (owed_back["entry_id"], "REC-2027-02")
     code, said = cli("stipends", "recovered", owed_back["entry_id"])
     assert "No paid stipend waits to be recovered" in " ".join(said.split())

@@ -1,6 +1,6 @@
 """What earning brings, in chat: ``ledger 2026-27 [xlsx]`` (the HR export, district admins),
 ``stipends`` (the year's budget), ``stipends approve 2026-27``, ``stipends pay 2026-27
-batch REF`` and ``stipends recovered ENTRY`` (district admins), and ``my record`` (a
+batch REF`` and ``stipends recovered ENTRY [REF]`` (district admins), and ``my record`` (a
 teacher's own file to keep)."""
 
 from __future__ import annotations
@@ -77,11 +77,13 @@ async def stipends(turn: Turn, args: str) -> None:
 
 
 async def _recovered(turn: Turn, rest: list[str]) -> None:
-    """``stipends recovered ENTRY``: HR got back a revoked award's paid stipend."""
+    """``stipends recovered ENTRY [REF]``: HR got back a revoked award's paid stipend; REF,
+    HR's reference for the recovery, is optional."""
     typed = (rest[0] if rest else "").lstrip("#")
     if not typed.isdigit():
         raise InvalidInput(field="stipends", hint="recovered_usage")
-    done = await turn.use.ledger.recovered(turn.me.actor, turn.me.district_id, int(typed))
+    ref = " ".join(rest[1:])
+    done = await turn.use.ledger.recovered(turn.me.actor, turn.me.district_id, int(typed), ref)
     budget = await turn.use.ledger.budget(turn.me.district_id)
     await turn.answer("ledger.j2", "recovered", done=done, entry=int(typed), b=budget)
 

@@ -42,7 +42,7 @@ COLUMNS = (
     "row_type", "fiscal_year", "entry_id", "entry_date", "employee_id", "employee_email",
     "employee_name", "school_code", "credential_code", "credential_title", "award_id", "kind",
     "hours", "points", "cpd_units", "graduate_credits", "stipend_amount", "salary_step",
-    "pay_state", "batch_ref", "reverses_entry_id", "reason",
+    "pay_state", "batch_ref", "reverses_entry_id", "reason", "reversed_by_entry_id",
 )  # fmt: skip
 FORMATS = ("csv", "xlsx")
 QUANTITY_COLUMNS = ("hours", "points", "cpd_units", "graduate_credits")  # EntryKind values
@@ -50,12 +50,15 @@ QUANTITY_AT = {kind: n for n, kind in enumerate(QUANTITY_COLUMNS)}
 STIPEND, SALARY_STEP = EntryKind.STIPEND.value, EntryKind.SALARY_STEP.value
 SPENT = frozenset(SPENDING)
 NO_COUNTS = ("", "", "", "")
-# A reversal row reads as one, whatever it takes back: pay_state "reversal", unless it takes
-# back a stipend already paid (then HR is to recover it: "to_recover", then "recovered").
+# A reversal row reads as one, whatever it takes back: row_type "reversal", pay_state
+# "reversal", unless it takes back a stipend already paid (then HR is to recover it:
+# "to_recover", then "recovered").
+ENTRY, REVERSAL_ROW = "entry", "reversal"
 REVERSAL = PayState.REVERSAL.value
 RECOVERY = frozenset((PayState.TO_RECOVER.value, PayState.RECOVERED.value))
-# An owed or approved stipend a reversal took back is not to be paid: it reads "reversed".
-UNPAID = frozenset((PayState.OWED.value, PayState.APPROVED.value))
+# Every entry a reversal took back reads "reversed", whatever its kind or the state it had
+# (credited hours, a salary step, a stipend owed, approved, paid or over budget), and names
+# its reversal: an HR filter on "credited" or "paid" never shows what was taken back.
 REVERSED = "reversed"
 # Rows fetched per trip to the database driver: a few MB held at once, whatever the year's size.
 BATCH = 5000
@@ -98,9 +101,10 @@ class _Rows:
     formatting (money, quantities) is cached. ``None`` stands for an empty cell; csv writes it
     as nothing, and the spreadsheet writer turns it into ''."""
 
-    def __init__(self, year: str, reversed_ids: frozenset[int] = frozenset()) -> None:
+    def __init__(self, year: str, reversed_by: dict[int, int] | None = None) -> None:
         self.year = year
-        self.reversed_ids = reversed_ids  # stipends a reversal took back (few: revocations)
+        # entry id -> the id of its reversal, in any year (few: revocations)
+        self.reversed_by = reversed_by or {}
         self.who: Row | None = None  # (teacher_id, email, name, school) being totalled
         self.quantities = [0.0, 0.0, 0.0, 0.0]  # in QUANTITY_COLUMNS' order
         self.cents = 0  # owed, approved, paid and reversed: not over budget
@@ -110,7 +114,7 @@ class _Rows:
     def batch(self, rows: Sequence[Row]) -> list[Row]:
         out: list[Row] = []
         append, year, spent, at = out.append, self.year, SPENT, QUANTITY_AT
-        taken_back = self.reversed_ids
+        taken_back = self.reversed_by.get
         teacher = self.who[0] if self.who is not None else None
         quantities, cents, steps = self.quantities, self.cents, self.steps
         for (entry_id, day, teacher_id, email, name, school, code, title, award_id, kind,
@@ -125,13 +129,19 @@ class _Rows:
                 cents = 0
             money = step = ""
             counts = NO_COUNTS
-            shown = state
+            shown, row_type, reversal = state, ENTRY, None
+            if reverses is None:
+                reversal = taken_back(entry_id)
+                if reversal is not None:
+                    shown = REVERSED
+            else:
+                row_type = REVERSAL_ROW
+                if state not in RECOVERY:
+                    shown = REVERSAL
             if kind == STIPEND:
                 if state in spent:
                     cents += amount
                 money = _money(amount)
-                if reverses is None and entry_id in taken_back and state in UNPAID:
-                    shown = REVERSED
             elif kind == SALARY_STEP:
                 step = detail if reverses is None else f"Reversal of {detail}"
                 if quantity > 0:
@@ -143,11 +153,10 @@ class _Rows:
                 if column is not None:
                     quantities[column] += quantity
                     counts = _counts(column, quantity)
-            if reverses is not None and state not in RECOVERY:
-                shown = REVERSAL
             append((
-                "entry", year, entry_id, day, teacher_id, email, name, school, code, title,
+                row_type, year, entry_id, day, teacher_id, email, name, school, code, title,
                 award_id, kind, *counts, money, step, shown, batch_ref, reverses, reason,
+                reversal,
             ))  # fmt: skip
         self.cents = cents
         self.entries += len(rows)
@@ -167,7 +176,7 @@ class _Rows:
             "teacher_total", self.year, "", "", teacher_id, email, name, school, "", "", "",
             "", _number(hours), _number(points), _number(cpd_units),
             _number(graduate_credits), _money(self.cents), "; ".join(self.steps),
-            "", "", "", "",
+            "", "", "", "", "",
         )  # fmt: skip
 
 
@@ -224,19 +233,17 @@ async def ledger_batches(db: Database, district_id: int, year: str) -> AsyncIter
                     await pending
 
 
-async def reversed_stipends(db: Database, district_id: int) -> frozenset[int]:
-    """The district's stipend entries a reversal took back, whatever year the reversal is in
-    (one revocation each: a short list, read before the year is streamed)."""
+async def reversals(db: Database, district_id: int) -> dict[int, int]:
+    """The district's entries a reversal took back, each with its reversal's id, whatever
+    year the reversal is in (a few per revocation: a short list, read before the year is
+    streamed, so the rows stream as they are and the file stays memory-flat)."""
     async with db.read() as session:
-        return frozenset(
-            await session.scalars(
-                select(LedgerEntry.reverses_id).where(
-                    LedgerEntry.district_id == district_id,
-                    LedgerEntry.kind == STIPEND,
-                    LedgerEntry.reverses_id.is_not(None),
-                )
+        rows = await session.execute(
+            select(LedgerEntry.reverses_id, LedgerEntry.id).where(
+                LedgerEntry.district_id == district_id, LedgerEntry.reverses_id.is_not(None)
             )
         )
+        return {original: reversal for original, reversal in rows if original is not None}
 
 
 Write = Callable[[Iterable[Row]], None]
@@ -268,7 +275,7 @@ async def export_ledger(
     parse_year(year)  # refused before any file is opened: nothing half-written
     if fmt not in FORMATS:
         raise InvalidInput(field="format", hint="export_format", value=fmt[:10])
-    rows = _Rows(year, await reversed_stipends(db, district_id))
+    rows = _Rows(year, await reversals(db, district_id))
     with _writer(path, fmt) as write:
         write([COLUMNS])
         async for batch in ledger_batches(db, district_id, year):

@@ -92,13 +92,15 @@ async def _reverse(
         # A stipend never spent (over budget) is taken back without freeing budget; one
         # already paid is money out until HR recovers it (it stays spent till then).
         state = _REVERSAL_STATE.get(entry.pay_state, PayState.REVERSAL.value)
+        # Money to recover belongs to the payroll batch that paid it: HR's row says which.
+        batch = entry.batch_ref if state == PayState.TO_RECOVER.value else None
         session.add(
             LedgerEntry(
                 district_id=entry.district_id, teacher_id=entry.teacher_id,
                 award_id=entry.award_id, completion_id=entry.completion_id, kind=entry.kind,
                 quantity=-entry.quantity, amount_cents=-entry.amount_cents, detail=entry.detail,
-                fiscal_year=year, entered_on=now, pay_state=state, reverses_id=entry.id,
-                reason=reason,
+                fiscal_year=year, entered_on=now, pay_state=state, batch_ref=batch,
+                reverses_id=entry.id, reason=reason,
             )
         )  # fmt: skip
         written += 1

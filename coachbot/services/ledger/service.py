@@ -117,10 +117,14 @@ class LedgerService:
                 session, self.clock.now(), actor, district_id, year, to=PayState.PAID, batch=batch
             )
 
-    async def recovered(self, actor: Actor, district_id: int, entry_id: int) -> Recovered | None:
-        """HR got a paid stipend of a revoked award back (``stipends recovered ENTRY``)."""
+    async def recovered(
+        self, actor: Actor, district_id: int, entry_id: int, ref: str = ""
+    ) -> Recovered | None:
+        """HR got a paid stipend of a revoked award back (``stipends recovered ENTRY [REF]``)."""
         async with self.db.write() as session:
-            return await mark_recovered(session, self.clock.now(), actor, district_id, entry_id)
+            return await mark_recovered(
+                session, self.clock.now(), actor, district_id, entry_id, ref
+            )
 
     async def to_recover(self, award_id: int, since: datetime) -> list[ToRecover]:
         """The paid stipends that revoking ``award_id`` (at ``since``) took back: the award's

@@ -98,14 +98,18 @@ class Recovered:
     entry_id: int
     cents: int
     batch: str  # the payroll batch that had paid it
+    ref: str = ""  # HR's reference for the recovery, if one was given
 
 
 async def mark_recovered(
-    session: AsyncSession, now: datetime, actor: Actor, district_id: int, entry_id: int
-) -> Recovered | None:
+    session: AsyncSession, now: datetime, actor: Actor, district_id: int, entry_id: int,
+    ref: str = "",
+) -> Recovered | None:  # fmt: skip
     """HR got a paid stipend back: its reversal (named by its own id or by the paid entry's)
-    moves from to_recover to recovered, and the budget gets the money back. None: no such
-    stipend waits to be recovered in this district (nothing changes)."""
+    moves from to_recover to recovered, and the budget gets the money back. ``ref``, HR's
+    reference for the recovery (optional), becomes the reversal's batch_ref; without one it
+    keeps the batch that paid the stipend. None: no such stipend waits to be recovered in
+    this district (nothing changes)."""
     await lock_district(session, district_id)
     reversal = await session.scalar(
         select(LedgerEntry).where(
@@ -116,13 +120,15 @@ async def mark_recovered(
     )
     if reversal is None:
         return None
-    reversal.pay_state = PayState.RECOVERED.value
     paid = await session.get(LedgerEntry, reversal.reverses_id)
     batch = (paid.batch_ref if paid is not None else None) or ""
+    ref = " ".join(ref.split())[:100]
+    reversal.pay_state = PayState.RECOVERED.value
+    reversal.batch_ref = ref or reversal.batch_ref or batch or None
     audit.record(
         session, at=now, actor=actor, district_id=district_id, subject_type="district",
         subject_id=district_id, action="stipend_recovered",
         details={"entry": reversal.id, "reverses": reversal.reverses_id,
-                 "cents": -reversal.amount_cents, "batch": batch},
+                 "cents": -reversal.amount_cents, "batch": batch, "ref": ref},
     )  # fmt: skip
-    return Recovered(reversal.id, -reversal.amount_cents, batch)
+    return Recovered(reversal.id, -reversal.amount_cents, batch, ref)

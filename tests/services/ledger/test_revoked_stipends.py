@@ -79,10 +79,12 @@ async def test_revoked_after_payroll_paid_it_the_money_is_to_recover(
         "budget left this fiscal year: $0 of $400." in await dee.command("stipends", "")
     )
     rows = await _exported(district, tmp_path, "2026-27")
-    assert _dollars(_stipend_rows(rows, "paid")) == 400
+    # docs/ledger.md: paid = the "paid" rows, plus what is to recover (money still out).
     (recover,) = _stipend_rows(rows, "to_recover")
+    assert _dollars(_stipend_rows(rows, "paid")) - _dollars([recover]) == 400
     assert recover["stipend_amount"] == "-200.00" and recover["employee_email"] == ANA
     assert recover["credential_code"] == "C-ONE"
+    assert recover["batch_ref"] == "PAY-2027-01"  # the batch to recover it from, on its row
 
     # Entry 1 is Ana's hours, not a paid stipend: nothing to recover there, nothing changes.
     assert "No paid stipend waits to be recovered under entry 1:" in await dee.command(
@@ -104,13 +106,24 @@ async def test_every_reversal_row_in_the_export_reads_as_one(
     await _approved(district)  # Ana's pathway salary step, granted by the committee
     await _revoke(district, "C-ONE")
     rows = await _exported(district, tmp_path, "2026-27")
-    reversals = [r for r in rows if r["row_type"] == "entry" and r["reverses_entry_id"]]
-    assert reversals and {r["pay_state"] for r in reversals} == {"reversal"}
+    reversals = [r for r in rows if r["row_type"] == "reversal"]
+    assert reversals and all(r["reverses_entry_id"] for r in reversals)
+    assert {r["pay_state"] for r in reversals} == {"reversal"}
     by_id = {r["entry_id"]: r for r in rows if r["row_type"] == "entry"}
-    for row in reversals:  # named by what it takes back
+    for row in reversals:  # named by what it takes back, which names it back
         reversed_row = by_id[row["reverses_entry_id"]]
         assert row["credential_code"] and row["credential_code"] == reversed_row["credential_code"]
         assert row["credential_title"] == reversed_row["credential_title"]
+        # Whatever its kind (hours, points, stipend, salary step), the original reads the same.
+        assert reversed_row["pay_state"] == "reversed", reversed_row["kind"]
+        assert reversed_row["reversed_by_entry_id"] == row["entry_id"]
+    assert {by_id[r["reverses_entry_id"]]["kind"] for r in reversals} >= {
+        "hours", "points", "stipend", "salary_step"
+    }  # fmt: skip
+    # HR filtering "credited" no longer sees the raise, nor the revoked credential's hours.
+    credited = [r for r in rows if r["pay_state"] == "credited" and r["employee_email"] == ANA]
+    assert credited and not [r for r in credited if r["kind"] == "salary_step"]
+    assert not [r for r in credited if r["credential_code"] == "C-ONE"]
     (step,) = [r for r in reversals if r["kind"] == "salary_step"]
     assert step["salary_step"] == "Reversal of +5%"
     assert (step["credential_code"], step["credential_title"]) == ("P-ENDORSE", PATHWAY)
