@@ -51,7 +51,9 @@ async def test_crossing_updates_both_land_after_postgres_breaks_the_deadlock(
     async with district.db.read() as session:
         loads = dict((await session.execute(text("SELECT person_id, open_reviews FROM reviewer_loads"))).all())  # noqa: E501
     assert loads == {fay: 2, gil: 2}  # each unit's two updates, exactly once
-    assert len(attempts) == 3  # one was the deadlock's victim and ran once more
+    # at least one was the deadlock's victim and ran again (a loaded server may pick a victim
+    # twice); the loads above say each unit still landed exactly once
+    assert len(attempts) >= 3
 
 
 async def test_other_database_errors_are_not_run_again(district: Services) -> None:
