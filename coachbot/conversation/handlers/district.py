@@ -136,6 +136,7 @@ async def new_cohort(turn: Turn, value: str) -> None:
                     FieldKind.DATE,
                     required=False,
                     not_before="starts",  # checked as typed, as the end's is
+                    not_after="ends",
                 ),
                 FormField(
                     "window_closes",
@@ -143,6 +144,7 @@ async def new_cohort(turn: Turn, value: str) -> None:
                     FieldKind.DATE,
                     required=False,
                     not_before="window_opens",
+                    not_after="ends",  # a window closing after the cohort: asked at once
                 ),
             ),
             turn.say.label("create"),
