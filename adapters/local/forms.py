@@ -13,14 +13,15 @@ from collections.abc import Callable
 from adapters.local.files import shared_file
 from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.choices import label_of
-from coachbot.conversation.form_checks import earlier_of
+from coachbot.conversation.form_checks import earlier_of, later_of
 from coachbot.conversation.form_pages import form_pages, unasked
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, SharedFile
 
 Ask = Callable[[str], str]
 # A field, what was typed for it, how many files, and the label and answer of the earlier
-# field it may not precede -> (the value, what to fix or None).
-Check = Callable[[FormField, str, int, tuple[str, str] | None], tuple[str, str | None]]
+# field it may not precede and of the one it may not pass -> (the value, what to fix or None).
+Bound = tuple[str, str] | None
+Check = Callable[[FormField, str, int, Bound, Bound], tuple[str, str | None]]
 LEAVE_FORM = {"/cancel"}
 # Leaving the chat from inside a form: like Ctrl-D, the goodbye says the form was not sent.
 LEAVE_CHAT = {"/quit", "/exit"}
@@ -64,7 +65,9 @@ def fill_form(
                 write(f"   {number}. {option.label}")
         while True:
             answer = _answer(field, ask, write, say) or field.initial
-            value, problem = check(field, answer, 0, earlier_of(form, field, values))
+            value, problem = check(
+                field, answer, 0, earlier_of(form, field, values), later_of(form, field, values)
+            )
             if problem is None:
                 break
             write(f"   {problem}")
@@ -105,7 +108,7 @@ def _file_field(field: FormField, ask: Ask, write: Callable[[str], None],
                 say: Callable[..., str], check: Check) -> SharedFile | None:
     while True:
         shared = ask_file(field.label, ask, write, say)
-        _, problem = check(field, "", 0 if shared is None else 1, None)
+        _, problem = check(field, "", 0 if shared is None else 1, None, None)
         if problem is None:
             return shared
         write(f"   {problem}")

@@ -131,11 +131,12 @@ async def chat(
         return words(services, message, **p)
 
     def check(
-        field: FormField, answer: str, file_count: int, earlier: tuple[str, str] | None = None
-    ) -> tuple[str, str | None]:
+        field: FormField, answer: str, file_count: int,
+        earlier: tuple[str, str] | None = None, later: tuple[str, str] | None = None,
+    ) -> tuple[str, str | None]:  # fmt: skip
         return settle_field(field, answer, services.prompts, now=services.clock.now(),
                             timezone=timezone, file_count=file_count, numbered=True,
-                            earlier=earlier)  # fmt: skip
+                            earlier=earlier, later=later)  # fmt: skip
 
     await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0

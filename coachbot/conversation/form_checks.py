@@ -63,7 +63,7 @@ def settle(
         value, problem = settle_field(
             field, values.get(field.name) or "", prompts, now=now, timezone=timezone,
             file_count=(files or {}).get(field.name, 0), numbered=numbered,
-            earlier=earlier_of(form, field, read),
+            earlier=earlier_of(form, field, read), later=later_of(form, field, read),
         )
         if problem is None:
             if field.name in values or value:
@@ -83,10 +83,12 @@ def settle_field(
     file_count: int = 0,
     numbered: bool = False,
     earlier: tuple[str, str] | None = None,
+    later: tuple[str, str] | None = None,
 ) -> tuple[str, str | None]:
     """(the answer as the handler takes it, None) or (the answer as given, what to fix).
     ``earlier``: the label and answer of the field this date may not precede (``not_before``,
-    found by ``earlier_of``)."""
+    found by ``earlier_of``); ``later``: of the one it may not pass (``not_after``,
+    ``later_of``)."""
     value = answer.strip()
     if value and field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and (
         field.options or field.kind is FieldKind.TIMEZONE
@@ -98,6 +100,8 @@ def settle_field(
     found = _problem(field, value, file_count, now, timezone)
     if found is None and earlier is not None and value:
         found = _before(field, value, earlier, now, timezone)
+    if found is None and later is not None and value:
+        found = _after(field, value, later, now, timezone)
     if found is None:
         return answer, None  # a text goes on as typed (its handler reads it as before)
     message, params = found
@@ -156,6 +160,26 @@ def earlier_of(
         return None
     before = next((f for f in form.fields if f.name == field.not_before), None)
     return (before.label, answers[field.not_before]) if before is not None else None
+
+
+def later_of(form: Form, field: FormField, answers: Mapping[str, str]) -> tuple[str, str] | None:
+    """The label and answer of the earlier-asked field ``field`` may not pass, once answered."""
+    if not field.not_after or not answers.get(field.not_after, "").strip():
+        return None
+    after = next((f for f in form.fields if f.name == field.not_after), None)
+    return (after.label, answers[field.not_after]) if after is not None else None
+
+
+def _after(
+    field: FormField, value: str, later: tuple[str, str], now: datetime, timezone: str
+) -> tuple[str, dict[str, Any]] | None:
+    """A day after the later field's (a submission window closing after its cohort ends):
+    caught as it is typed, as a day before its start is, not when the form is sent."""
+    day, last = read_day(value, timezone, now), read_day(later[1], timezone, now)
+    if not isinstance(day, date) or not isinstance(last, date) or day <= last:
+        return None
+    return "date_after", {"label": field.label, "day": spoken(day), "later": spoken(last),
+                          "later_label": later[0]}  # fmt: skip
 
 
 def _before(
@@ -240,6 +264,8 @@ def rules(form: Form) -> list[dict[str, Any]]:
                          for o in field.options]
         if field.not_before:
             rule["nb"] = field.not_before
+        if field.not_after:
+            rule["na"] = field.not_after
         for key, limit in (
             ("lw", field.min_words),
             ("hw", field.max_words),
@@ -274,6 +300,7 @@ def form_from_rules(
                     min_value=rule.get("lv"),
                     max_value=rule.get("hv"),
                     not_before=str(rule.get("nb") or ""),
+                    not_after=str(rule.get("na") or ""),
                 )
             )
     except (KeyError, TypeError, ValueError):

@@ -259,6 +259,9 @@ class FormField:
     # A date field that may not fall before an earlier date field's answer (a cohort's end
     # and its start): the earlier field's name, checked as this one is typed.
     not_before: str = ""
+    # The same the other way: a date field that may not fall after an earlier date field's
+    # answer (a submission window and the cohort's end), checked as this one is typed.
+    not_after: str = ""
 
 
 @dataclass(frozen=True)

@@ -79,5 +79,9 @@ class RoleGrantRow(Base):
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("people.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
     school_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("schools.id"))
+    # The pathway completion that granted the role (a role outcome); None for a role the
+    # roster or an admin gave. Undoing that completion takes back only a role it granted.
+    # No foreign key: completions are never deleted, and SQLite adds the column in place.
+    completion_id: Mapped[int | None] = mapped_column(BigId, default=None)
 
     person: Mapped[Person] = relationship(back_populates="grants")

@@ -118,3 +118,33 @@ def test_any_input_gets_words_never_an_error(values: dict[str, str]) -> None:
     problems = check(FORM, values, Prompts(SHIPPED), now=NOW)
     assert set(problems) <= {f.name for f in FORM.fields}
     assert all(message.strip() for message in problems.values())
+
+
+COHORT = Form(
+    "cohort",
+    "Cohort",
+    (
+        FormField("starts", "Starts on", FieldKind.DATE),
+        FormField("ends", "Ends on", FieldKind.DATE, not_before="starts"),
+        FormField("closes", "Submissions close", FieldKind.DATE, not_after="ends"),
+    ),
+    "Create",
+)
+
+
+def test_a_day_after_the_later_fields_is_told_beside_it_on_every_platform(
+    prompts: Prompts,
+) -> None:
+    """A submission window closing after its cohort ends is told at its field (a Slack modal's
+    answer, the terminal's next prompt), not once the form is sent; as it travels with a
+    modal too."""
+    values = {"starts": "2026-10-01", "ends": "2026-12-01", "closes": "2026-12-15"}
+    told = {
+        "closes": "*Submissions close* Tuesday, December 15, 2026 would be after *Ends on*"
+        " Tuesday, December 1, 2026. Please give a date on or before Tuesday, December 1, 2026."
+    }
+    assert check(COHORT, values, prompts, now=NOW) == told
+    carried = form_from_rules("cohort", rules(COHORT))
+    assert carried is not None
+    assert check(carried, values, prompts, now=NOW) == told
+    assert check(COHORT, {**values, "closes": "2026-12-01"}, prompts, now=NOW) == {}

@@ -136,6 +136,7 @@ async def new_cohort(turn: Turn, value: str) -> None:
                     FieldKind.DATE,
                     required=False,
                     not_before="starts",  # checked as typed, as the end's is
+                    not_after="ends",
                 ),
                 FormField(
                     "window_closes",
@@ -143,6 +144,7 @@ async def new_cohort(turn: Turn, value: str) -> None:
                     FieldKind.DATE,
                     required=False,
                     not_before="window_opens",
+                    not_after="ends",  # a window closing after the cohort: asked at once
                 ),
             ),
             turn.say.label("create"),
@@ -270,9 +272,12 @@ async def progress(turn: Turn, args: str) -> None:
     wanted = args.strip().lower()
     chosen = [(cid, name) for cid, name in cohorts if not wanted or wanted in name.lower()]
     now = turn.clock.now()
-    reports = [
-        await turn.use.status.cohort(cid, now, schools=schools_seen(turn)) for cid, _ in chosen[:5]
-    ]
-    await turn.answer("cohorts.j2", "progress", reports=reports)
-
-
+    schools = schools_seen(turn)
+    reports = [await turn.use.status.cohort(cid, now, schools=schools) for cid, _ in chosen[:5]]
+    # The district's (or the school admin's schools') teachers above the cohorts' lines, so
+    # nobody adds the lines up and expects this figure.
+    coverage = await turn.use.status.coverage(turn.me.district_id, schools)
+    await turn.answer(
+        "cohorts.j2", "progress", reports=reports, coverage=coverage,
+        schools=schools is not None, shown=min(len(chosen), 5), chosen=len(chosen),
+    )  # fmt: skip

@@ -5,10 +5,10 @@ A pathway completed with a credential that is later revoked is no longer complet
 teacher still meets it another way: another credential of the same area, or one earned
 elsewhere and recognised here). Its completion is marked undone (never deleted), its ledger
 entries (a salary step, a stipend) are reversed by new ones dated in the district's fiscal
-year, a committee request still open for it is withdrawn, and news not yet sent about the
-revoked award or the undone completion is dropped. The teacher's revocation notice then says
-what it undid, once. Everything runs in one transaction, and a second revocation finds
-nothing left to undo, so it writes nothing.
+year, a role it granted is taken back (``roles_undone``), a committee request still open
+for it is withdrawn, and news not yet sent about the revoked award or the undone completion
+is dropped. The teacher's revocation notice then says what it undid, once. Everything runs
+in one transaction, and a second revocation finds nothing left to undo, so it writes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from coachbot.domain.catalog import Stack
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.roles import Actor
 from coachbot.services.awards.awarding import earned_codes, pathway_of
+from coachbot.services.awards.roles_undone import role_news, take_back_role
 from coachbot.services.ledger.committees import withdraw_request
 from coachbot.services.ledger.entries import lock_district
 from coachbot.services.ledger.reversing import reverse_completion
@@ -78,13 +79,17 @@ class UndoCompletions:
             why = f"{credential.code} ({credential.title}) was revoked: {reason}"
             undone: list[Undone] = []
             withdrawn = False  # a committee was still deciding one of them
+            gone: list[Completion] = []
+            removed: set[str] = set()  # roles taken back with what granted them
             # The revoked award's own news: the earner's "Earned!" and the channel's post.
             subjects = [f"award:{award_id}", f"feedback:{award.review_id}"]
             for completion in await _no_longer_held(session, award.teacher_id, credential.code):
                 completion.undone_at, completion.undone_reason = now, why
+                gone.append(completion)
                 undone.append(await _named(session, completion))
                 actor = Actor.system(award.district_id)
                 await reverse_completion(session, now, actor, completion, why)
+                removed.add(await take_back_role(session, now, actor, completion, why))
                 if await withdraw_request(session, now, completion.id, why) is not None:
                     withdrawn = True
                 subjects.extend(await _request_news(session, completion.id))
@@ -97,7 +102,8 @@ class UndoCompletions:
             await _drop_unsent(session, subjects)
             if undone:
                 await _strike(session, award.teacher_id, undone)
-                await _tell(session, now, award, undone, withdrawn)
+                roles = await role_news(session, award.teacher_id, gone, removed)
+                await _tell(session, now, award, undone, withdrawn, roles)
             return undone
 
 
@@ -190,8 +196,9 @@ async def _strike(session: AsyncSession, teacher_id: int, undone: list[Undone]) 
 
 
 async def _tell(
-    session: AsyncSession, now: datetime, award: Award, undone: list[Undone], withdrawn: bool
-) -> None:
+    session: AsyncSession, now: datetime, award: Award, undone: list[Undone], withdrawn: bool,
+    roles: dict[str, str],
+) -> None:  # fmt: skip
     """Say what the revocation undid in the teacher's revocation notice, if it still waits;
     else (it went out before this ran) in a notice of its own, queued once."""
     issued = await session.scalar(
@@ -206,12 +213,13 @@ async def _tell(
             .with_for_update()
         )
     if notice is not None:
-        notice.params = {**notice.params, "undid": undid, "withdrawn": withdrawn}
+        notice.params = {**notice.params, "undid": undid, "withdrawn": withdrawn, "roles": roles}
         return
     name = str(issued.document.get("name")) if issued is not None else ""
     outbox.queue(
         session, now, key=f"revoked-undid:{award.id}", district_id=award.district_id,
         person_id=award.teacher_id, kind=NudgeKind.CREDENTIAL_REVOKED,
         subject=f"award-undid:{award.id}",
-        params={"name": name, "undid": undid, "withdrawn": withdrawn, "only_undid": True},
+        params={"name": name, "undid": undid, "withdrawn": withdrawn, "only_undid": True,
+                "roles": roles},
     )  # fmt: skip

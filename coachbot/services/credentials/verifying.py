@@ -51,6 +51,9 @@ class Verdict:
     checks: tuple[Check, ...]
     name: str | None
     issuer_name: str | None
+    # The issuing district's time zone when it is one of ours: every day in the answer (valid
+    # from, until, revoked) is shown in it, named (a trial read UTC and local days side by side).
+    timezone: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -169,10 +172,15 @@ class CredentialVerifier:
         checks["status"] = await self._status(document, found)
         checks["dates"] = check_dates(document, self.clock.now())
         name = document.get("name")
+        zone = None
+        if found is not None and found.ours and found.district_id is not None:
+            async with self.db.read() as session:
+                zone = await district_zone(session, found.district_id)
         return Verdict(
             tuple(checks[a] for a in ASPECTS),
             name if isinstance(name, str) else None,
             _issuer_name(document),
+            zone,
         )
 
     @staticmethod

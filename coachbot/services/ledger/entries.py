@@ -110,6 +110,26 @@ async def stipends_in_year(
     return int(await session.scalar(query) or 0)
 
 
+async def cap_used(session: AsyncSession, year: str, teacher_id: int) -> int:
+    """Cents of the teacher's yearly cap the year's stipends fill: as ``stipends_in_year``, but
+    a reversal counts in the year of the stipend it takes back (so revoking last year's
+    stipend this year frees last year's cap, and never widens this year's). A reversal of a
+    paid stipend frees it only once recovered: the money is out until then."""
+    original = aliased(LedgerEntry)
+    year_of_stipend = func.coalesce(original.fiscal_year, LedgerEntry.fiscal_year)
+    query = (
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .outerjoin(original, original.id == LedgerEntry.reverses_id)
+        .where(
+            LedgerEntry.teacher_id == teacher_id,
+            LedgerEntry.kind == EntryKind.STIPEND.value,
+            LedgerEntry.pay_state.in_(SPENDING),
+            year_of_stipend == year,
+        )
+    )
+    return int(await session.scalar(query) or 0)
+
+
 async def room_for_stipend(
     session: AsyncSession, policy: DistrictPolicy, district_id: int, teacher_id: int, year: str
 ) -> tuple[int | None, int | None]:
@@ -120,7 +140,7 @@ async def room_for_stipend(
         left = policy.stipend_budget_cents - spent
     cap_left = None
     if policy.stipend_cap_per_teacher_cents is not None:
-        theirs = await stipends_in_year(session, district_id, year, teacher_id)
+        theirs = await cap_used(session, year, teacher_id)
         cap_left = policy.stipend_cap_per_teacher_cents - theirs
     return left, cap_left
 

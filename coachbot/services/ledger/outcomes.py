@@ -52,11 +52,17 @@ def committee_for(policy: DistrictPolicy, outcome: Outcome) -> Committee:
     return policy.committees[0] if policy.committees else DEFAULT_COMMITTEE
 
 
-async def grant_role(session: AsyncSession, person_id: int, role: Role) -> None:
+async def grant_role(
+    session: AsyncSession, person_id: int, role: Role, completion_id: int | None = None
+) -> None:
+    """Grant ``role`` district-wide unless held already; the grant names the completion that
+    made it, so that undoing that completion takes back this grant and no other."""
     person = await session.get(Person, person_id)
     assert person is not None
     if not any(g.role == role.value and g.school_id is None for g in person.grants):
-        session.add(RoleGrantRow(person_id=person_id, role=role.value, school_id=None))
+        session.add(RoleGrantRow(
+            person_id=person_id, role=role.value, school_id=None, completion_id=completion_id
+        ))  # fmt: skip
 
 
 async def not_preapproved(session: AsyncSession, teacher_id: int, pathway_id: int) -> list[str]:
@@ -89,7 +95,7 @@ async def grant_outcome(
 ) -> Granted:  # fmt: skip
     """Grant ``outcome`` of the completed pathway, in the caller's transaction."""
     if outcome.kind is OutcomeKind.ROLE:
-        await grant_role(session, completion.teacher_id, Role(outcome.value))
+        await grant_role(session, completion.teacher_id, Role(outcome.value), completion.id)
         return Granted(True)
     if outcome.kind not in (OutcomeKind.SALARY_STEP, OutcomeKind.STIPEND):
         return Granted(True)  # recognition: the completion itself is the record

@@ -23,6 +23,7 @@ from coachbot.services.ledger.entries import (
     year_of,
 )
 from coachbot.services.ledger.undone import UndoneLine, undone_of_teacher
+from coachbot.services.reading.coverage import CohortCoverage, cohort_coverage
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -102,6 +103,13 @@ OPEN_WORK = (State.PLANNING.value, State.IN_PROGRESS.value, State.NOT_YET.value)
 class StatusService:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def coverage(
+        self, district_id: int, schools: Iterable[int] | None = None
+    ) -> CohortCoverage:
+        """The district's teachers, and how many are in cohorts (``progress``'s first line)."""
+        async with self.db.read() as session:
+            return await cohort_coverage(session, district_id, schools)
 
     async def teacher(self, email: str, district: int | str | None = None) -> TeacherStatus:
         """One teacher's pursuits; ``district`` (id or slug) is needed when the email is on

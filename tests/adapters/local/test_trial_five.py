@@ -75,7 +75,8 @@ async def test_a_revocation_is_dated_in_chicago_in_chat_and_at_the_command_line(
         document = await db.scalar(select(IssuedCredential.document))
     assert document is not None
     text = await session(district, DEE, [f"verify {document['id']}", "/quit"])
-    assert "REVOKED on December 3, 2026: awarded in error" in text  # Dee's own day, unnamed
+    # The district's day, named, as at the command line (every day of the answer in one zone).
+    assert "REVOKED on December 3, 2026 (America/Chicago): awarded in error" in text
     path = tmp_path / "ana.json"
     path.write_text(json.dumps(document))
     plug_in_adapters()

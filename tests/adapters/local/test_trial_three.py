@@ -113,6 +113,23 @@ async def test_a_cohort_window_outside_its_dates_is_asked_again_and_read_back(
     )
 
 
+async def test_a_window_closing_after_the_cohort_ends_is_asked_again_as_it_is_typed(
+    district: Services,
+) -> None:
+    """As a window opening before the cohort starts is: at the field, not at the form's end."""
+    await onboarded(district, DEE)
+    lines = ["cohort new", "Spring group", "2026-10-01", "2026-12-01", "2026-10-05",
+             "2026-12-15", "2026-11-20", "/quit"]  # fmt: skip
+    text = await session(district, DEE, lines)
+    assert (
+        "*Submissions close* Tuesday, December 15, 2026 would be after *Ends on* Tuesday,"
+        " December 1, 2026. Please give a date on or before Tuesday, December 1, 2026."
+    ) in text
+    assert "I kept your other answers" not in text  # nothing went back after the form
+    assert "outside the cohort's own dates" not in text
+    assert "submissions open Monday, October 5, 2026 to Friday, November 20, 2026" in text
+
+
 async def test_a_short_part_in_a_draft_is_held_and_can_go_as_it_is(district: Services) -> None:
     pursuit_id = await planned(district, ANA)
     await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
