@@ -119,6 +119,9 @@ class RosterLoader:
                 select(GRANTS.c.person_id, GRANTS.c.role, GRANTS.c.school_id)
                 .join(PEOPLE, PEOPLE.c.id == GRANTS.c.person_id)
                 .where(PEOPLE.c.district_id == district_id)
+                # The roster's own grants: a role a pathway brought is not the roster's to
+                # take back (undoing that pathway does).
+                .where(GRANTS.c.completion_id.is_(None))
             )
         ).all():
             grants.setdefault(pid, set()).add((role, school))
@@ -205,7 +208,11 @@ class RosterLoader:
         regrant = [ids[r["email"]] for r in new_people] + [c["pid"] for c in changed]
         by_id = {ids[email]: g for email, g in wanted_grants.items()}
         for chunk in _chunks([pid for pid in regrant if pid in grants]):
-            await session.execute(delete(GRANTS).where(GRANTS.c.person_id.in_(chunk)))
+            await session.execute(
+                delete(GRANTS).where(
+                    GRANTS.c.person_id.in_(chunk), GRANTS.c.completion_id.is_(None)
+                )
+            )
         grant_rows = [
             {"person_id": pid, "role": role, "school_id": school}
             for pid in regrant

@@ -16,7 +16,8 @@ from coachbot.composition import Services, build_nudging
 from coachbot.domain.errors import NotPermitted
 from coachbot.domain.roles import Role
 from coachbot.importing.catalog_reader import read_catalog
-from coachbot.storage.models import Award, Review
+from coachbot.importing.roster_reader import read_roster
+from coachbot.storage.models import Award, Person, Review
 from tests.conftest import FIXTURES
 from tests.helpers import (
     ANA,
@@ -114,3 +115,26 @@ async def test_another_standing_pathway_keeps_the_role_until_it_goes_too(
     await _revoke(district, "C-TWO")
     assert not await _facilitator(district, ANA)
     assert "You no longer have the facilitator role" in await _told(district, room, ANA)
+
+
+async def test_a_roster_reload_keeps_the_role_a_pathway_brought(
+    district: Services, tmp_path: Path
+) -> None:
+    # A trial: reloading the roster rewrote Ana's roles from the file and took away the
+    # facilitator role her pathway had given her. Only undoing the pathway takes it back.
+    await earn_with(district, ANA, "C-COACH", _parts(), COACH)
+    assert await _facilitator(district, ANA)
+    roster = (FIXTURES / "small_roster.csv").read_text(encoding="utf-8")
+    moved = roster.replace("Ana Teacher,ana@testville.example,NORTH,teacher,,",
+                           "Ana Teacher,ana@testville.example,NORTH,teacher,America/Denver,")
+    assert moved != roster  # her row changed, so the reload rewrites her roster grants
+    (tmp_path / "roster.csv").write_text(moved, encoding="utf-8")
+    schools = {"NORTH", "SOUTH"}
+    await district.roster.load("testville", read_roster(tmp_path / "roster.csv", schools))
+
+    async with district.db.read() as session:
+        zone = await session.scalar(select(Person.timezone).where(Person.email == ANA))
+    assert zone == "America/Denver"  # the reload did rewrite her row
+    assert await _facilitator(district, ANA)
+    await _revoke(district, "C-COACH")
+    assert not await _facilitator(district, ANA)
