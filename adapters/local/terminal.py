@@ -105,6 +105,7 @@ class TerminalNotifier:
         if person_id != self.here:
             name = await self.services.read.person_name(person_id)
             self.write(words(self.services, "note_to_person", name=name, summary=reply.summary))
+            self.write("")
             raise WaitsForChat(f"person {person_id} is not at this terminal")
         if self.arriving and not self.shown:
             self.write(words(self.services, "while_away"))
