@@ -64,6 +64,8 @@ async def test_a_revocation_reaches_the_teacher_when_she_opens_her_chat(
     assert ana.startswith("While you were away:\n")
     waited, status = ana.split("Here's where you stand", 1)
     assert REVOKED in waited
+    assert "Hand in a draft" not in waited  # nothing to press about a revoked credential
+    assert "Earned, then revoked on Tuesday, September 8" in status
     assert "for Ana Teacher" not in ana  # her own message, in full, not a note about her
     notice = await _news(district, NudgeKind.CREDENTIAL_REVOKED)
     assert notice.status == "sent" and (notice.platform_message_id or "").startswith("terminal-")
