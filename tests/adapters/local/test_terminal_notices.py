@@ -59,6 +59,8 @@ async def test_a_revocation_reaches_the_teacher_when_she_opens_her_chat(
     assert tried == [] and (passed.retried, passed.dead) == (0, 0)
     notice = await _news(district, NudgeKind.CREDENTIAL_REVOKED)
     assert (notice.status, notice.attempts, notice.last_error) == ("waiting", 0, None)
+    (line,) = [n for n in await district.outbox.lines(email=ANA) if n.kind == notice.kind]
+    assert (line.status, line.reason) == ("waiting", "until_they_open_the_chat")  # `nudges`
 
     ana = await session(district, ANA, ["/quit"])
     assert ana.startswith("While you were away:\n")
