@@ -296,6 +296,7 @@ def build_conversation(
         registry=registry,
         guard=Guard(services.access),
         kick=lambda: kick(limit=50),
+        arrive=dispatcher.deliver_waiting,
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from adapters.local.files import credential_file, shared_file
 from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
@@ -40,6 +40,7 @@ from coachbot.conversation.vocabulary import (
 )
 from coachbot.domain.errors import DomainError
 from coachbot.services.district import DistrictChoiceNeeded
+from coachbot.services.nudging import WaitsForChat
 
 TTY_LINE = 4_095  # what a terminal without readline keeps of one line (canonical mode)
 
@@ -80,19 +81,37 @@ class TerminalChannel:
 
 
 class TerminalNotifier:
-    """Messages for other people are shown as a note, since only one person sits here."""
+    """One person sits here: a message for them is shown in full, its buttons pressable. One for
+    anyone else is not theirs to read; it waits in the outbox (``WaitsForChat``) and reaches that
+    person when they open their own chat, and the sender reads a note saying so."""
 
-    def __init__(self, services: Services, write: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        services: Services,
+        write: Callable[[str], None],
+        show: Callable[[Reply], Awaitable[None]],
+    ) -> None:
         self.services = services
         self.write = write
+        self.show = show
+        self.here: int | None = None  # the person at this terminal, once the roster knows them
+        self.arriving = False  # showing what waited for them: said once, above the first
+        # Message ids are unique across sessions, as a platform's are: the weekly cap counts
+        # distinct ids.
+        self.session = uuid.uuid4().hex[:12]
         self.shown = 0
 
     async def to_person(self, person_id: int, reply: Reply) -> str | None:
-        name = await self.services.read.person_name(person_id)
-        self.write(words(self.services, "note_to_person", name=name, summary=reply.summary))
-        # Shown here, so delivered: an id keeps the outbox from trying again.
+        if person_id != self.here:
+            name = await self.services.read.person_name(person_id)
+            self.write(words(self.services, "note_to_person", name=name, summary=reply.summary))
+            self.write("")
+            raise WaitsForChat(f"person {person_id} is not at this terminal")
+        if self.arriving and not self.shown:
+            self.write(words(self.services, "while_away"))
+        await self.show(reply)
         self.shown += 1
-        return f"terminal-{person_id}-{self.shown}"
+        return f"terminal-{self.session}-{self.shown}"
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
         self.write(words(self.services, "channel_post", channel=channel, text=reply.text))
@@ -105,9 +124,10 @@ def words(services: Services, message: str, **params: object) -> str:
 async def chat(
     services: Services, email: str, ask: Ask, write: Callable[[str], None], *, district: str = ""
 ) -> None:
-    conversation = build_conversation(services, TerminalNotifier(services, write))
     sender = Sender("local", email.strip().lower(), district=district.strip())
     channel = TerminalChannel(write, lambda name: services.prompts.render("labels.j2", name, p={}))
+    notifier = TerminalNotifier(services, write, channel.reply)
+    conversation = build_conversation(services, notifier)
     opening = "start"
     timezone = "UTC"
     try:
@@ -115,6 +135,12 @@ async def chat(
         timezone = me.timezone
         if not (await services.person_settings.view(me.person_id)).new:
             opening = "status"
+        notifier.here = me.person_id
+        # What others sent them while they were away comes first, oldest first, then their
+        # status; its buttons are numbered on from these messages' own.
+        notifier.arriving = True
+        await conversation.opened(me)
+        notifier.arriving = False
     except DistrictChoiceNeeded as exc:  # on two districts' rosters: ask, never guess
         write(services.prompts.render("errors.j2", exc.code, p=exc.params))
         return

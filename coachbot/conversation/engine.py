@@ -44,6 +44,7 @@ WORD = re.compile(r"^\s*/?([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
 
 
 Kick = Callable[[], Awaitable[object]]
+Arrive = Callable[[int], Awaitable[object]]
 
 
 class Conversation:
@@ -61,6 +62,7 @@ class Conversation:
         registry: Registry,
         guard: Guard,
         kick: Kick | None = None,
+        arrive: Arrive | None = None,
     ) -> None:
         self.people = people
         self.read = read
@@ -73,6 +75,8 @@ class Conversation:
         # A dispatch pass, run after a turn that queued news (a review's feedback): the outbox
         # row is already committed, so if this pass never runs, the scheduler's next one sends it.
         self.kick = kick
+        # Delivery of what waits in the outbox for one person who just opened the chat.
+        self.arrive = arrive
 
     async def identify(self, sender: Sender) -> Me:
         """The roster person behind a platform user; NotFound if the district has not added
@@ -283,6 +287,17 @@ class Conversation:
     async def _small_talk(self, turn: Turn) -> bool:
         chat = self.registry.small_talk
         return chat is not None and await chat(turn)
+
+    async def opened(self, me: Me) -> None:
+        """``me`` just opened the chat (a platform that reaches people only then, the terminal):
+        what waits for them in the outbox is delivered now, through the notifier, oldest first.
+        A failure leaves it waiting for the next time; the chat itself goes on."""
+        if self.arrive is None:
+            return
+        try:
+            await self.arrive(me.person_id)
+        except Exception:
+            log.exception("delivering what waited for person %s did not complete", me.person_id)
 
     async def _kick(self) -> None:
         if self.kick is None:

@@ -5,6 +5,9 @@ request waits, a facilitator that a teacher asks for help) goes through this not
 recipient's quiet hours the message is kept in the outbox, exactly as it would have been shown,
 and the dispatcher delivers it at their morning; otherwise it goes at once, as before.
 District channels are not people and have no nights: they pass straight through.
+
+A platform that reaches a person only while they have the chat open (the terminal) says so with
+``WaitsForChat``; the message is then kept in the outbox the same way, for when they open it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from coachbot.conversation.vocabulary import (
     Style,
     Text,
 )
-from coachbot.services.nudging import NightHold
+from coachbot.services.nudging import NightHold, WaitsForChat
 
 
 class QuietHoursNotifier:
@@ -35,7 +38,11 @@ class QuietHoursNotifier:
     async def to_person(self, person_id: int, reply: Reply) -> str | None:
         if await self.hold.hold_if_quiet(person_id, {"reply": reply_to_json(reply)}):
             return None  # held for their morning: the dispatcher records its message id
-        return await self.inner.to_person(person_id, reply)
+        try:
+            return await self.inner.to_person(person_id, reply)
+        except WaitsForChat:  # they read it when they next open the chat
+            await self.hold.keep_until_chat(person_id, {"reply": reply_to_json(reply)})
+            return None
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
         await self.inner.to_channel(district_id, channel, reply)

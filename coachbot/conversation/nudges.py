@@ -72,8 +72,10 @@ class NudgeDelivery:
             return [
                 self.say.button("open_review", OPEN_REVIEW, nudge.params["review_id"], primary=True)
             ]
-        if nudge.kind is NudgeKind.NOBODY_TO_REVIEW:
-            return []  # an admin's to act on, by policy or roster; nothing to press here
+        if nudge.kind in (NudgeKind.NOBODY_TO_REVIEW, NudgeKind.CREDENTIAL_REVOKED):
+            # An admin's to act on, by policy or roster; a revocation was decided (the message
+            # says whom to ask): nothing to press here, least of all "hand in a draft".
+            return []
         if nudge.kind is NudgeKind.REVIEW_TAKEN:
             return [self.say.button("my_queue", QUEUE)]
         if nudge.kind is NudgeKind.TIME_TO_MEET:

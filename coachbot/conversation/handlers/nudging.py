@@ -94,7 +94,12 @@ async def why(turn: Turn, args: str) -> None:
 
 
 async def undelivered(turn: Turn, args: str) -> None:
+    """The messages that could not be delivered, to send again; and, so "all delivered" is only
+    said when true, those still waiting for their person to open the chat (nothing to fix)."""
     total, letters = await turn.use.outbox.dead_letters(turn.me.district_id, limit=SHOWN)
+    waiting, waiting_letters = await turn.use.outbox.waiting_for_chat(
+        turn.me.district_id, limit=SHOWN
+    )
     buttons = []
     if total:
         buttons.append(turn.say.button("retry_all_dead", RETRY_DEAD, "all", primary=True,
@@ -105,6 +110,7 @@ async def undelivered(turn: Turn, args: str) -> None:
             buttons.append(turn.say.button("retry_dead_for", RETRY_DEAD, person_id, name=name))
     await turn.reply(
         turn.say.reply("deliveries.j2", "list", total=total, letters=letters,
+                       waiting=waiting, waiting_letters=waiting_letters,
                        tz=turn.me.timezone, buttons=buttons)
     )  # fmt: skip
 

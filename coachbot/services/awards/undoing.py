@@ -163,7 +163,7 @@ async def _drop_unsent(session: AsyncSession, subjects: list[str]) -> None:
     """Rows still waiting (not claimed by a dispatcher, not sent) are dropped, never sent."""
     await session.execute(
         update(NudgeRow)
-        .where(NudgeRow.subject.in_(subjects), NudgeRow.status == "pending")
+        .where(NudgeRow.subject.in_(subjects), NudgeRow.status.in_(outbox.UNSENT))
         .values(status="dropped", dropped_reason=DROPPED)
     )
 
@@ -179,7 +179,7 @@ async def _strike(session: AsyncSession, teacher_id: int, undone: list[Undone]) 
     for row in await session.scalars(
         select(NudgeRow)
         .where(
-            NudgeRow.person_id == teacher_id, NudgeRow.status == "pending",
+            NudgeRow.person_id == teacher_id, NudgeRow.status.in_(outbox.UNSENT),
             NudgeRow.kind.in_([NudgeKind.FEEDBACK_READY.value,
                                NudgeKind.AWARD_ANNOUNCEMENT.value]),
         )
@@ -209,7 +209,8 @@ async def _tell(
     if issued is not None:
         notice = await session.scalar(
             select(NudgeRow)
-            .where(NudgeRow.key == f"revoked:{issued.public_id}", NudgeRow.status == "pending")
+            .where(NudgeRow.key == f"revoked:{issued.public_id}",
+                   NudgeRow.status.in_(outbox.UNSENT))
             .with_for_update()
         )
     if notice is not None:

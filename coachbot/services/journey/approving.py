@@ -193,7 +193,7 @@ class ApprovalService:
                 .where(
                     NudgeRow.subject == f"pursuit:{pursuit.id}",
                     NudgeRow.kind.in_(APPROVER_NOTICES),
-                    NudgeRow.status == "pending",
+                    NudgeRow.status.in_(outbox.UNSENT),
                 )
                 .values(status="dropped", dropped_reason="stale")
             )

@@ -262,7 +262,7 @@ async def _drop_queued(
         about = about | NudgeRow.subject.in_(step_subjects)
     await session.execute(
         update(NudgeRow)
-        .where(NudgeRow.status == "pending", about)
+        .where(NudgeRow.status.in_(outbox.UNSENT), about)
         .values(status="dropped", dropped_reason="extended")
         .execution_options(synchronize_session=False)
     )

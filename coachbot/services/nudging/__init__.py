@@ -7,6 +7,7 @@ from coachbot.services.nudging.dispatch import (
     DispatchResult,
     Outgoing,
     RateLimited,
+    WaitsForChat,
 )
 from coachbot.services.nudging.history import DeadLetter, NudgeLine, OutboxHistory
 from coachbot.services.nudging.quiet import NightHold
@@ -24,4 +25,5 @@ __all__ = [
     "RateLimited",
     "Sweep",
     "SweepResult",
+    "WaitsForChat",
 ]

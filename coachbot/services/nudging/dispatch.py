@@ -31,6 +31,7 @@ from coachbot.domain.nudges import (
 from coachbot.services.nudging.due import Thresholds
 from coachbot.services.nudging.quiet import quiet_rules
 from coachbot.services.nudging.stale import is_stale
+from coachbot.services.record.outbox import UNTIL_CHAT, WAITING
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, NudgeRow, Person, PersonSettings
@@ -62,6 +63,13 @@ class DeliveryFailed(Exception):
         super().__init__(reason)
 
 
+class WaitsForChat(Exception):
+    """The platform reaches the person only while they have the chat open (the terminal): the
+    message is not failed, it waits in the outbox, never retried on a timer, and goes when they
+    next open the chat (``Dispatcher.deliver_waiting``). Not a ``DeliveryFailed``: nothing is
+    wrong for an admin to fix."""
+
+
 # Delivers one nudge through the platform and returns its message id.
 Deliver = Callable[[Outgoing], Awaitable[str]]
 
@@ -73,6 +81,7 @@ class DispatchResult:
     dropped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     retried: int = 0
     dead: int = 0
+    waiting: int = 0  # kept for people who read them when they next open the chat
 
 
 class Dispatcher:
@@ -106,6 +115,21 @@ class Dispatcher:
         self.thresholds = thresholds or Thresholds()
         self.rng = rng or random.Random()
 
+    async def deliver_waiting(self, person_id: int, limit: int = 100) -> DispatchResult:
+        """The person just opened the chat: what waits for them there (and anything else of
+        theirs ready to go) is delivered now, oldest first. What waited had met their quiet
+        hours when it was sent and would have reached them then: their night does not hold it
+        back again. What is only now ready meets the usual rules, quiet hours included.
+        Staleness, mute, snooze and the weekly cap apply to both."""
+        result = DispatchResult()
+        async with self.db.read() as session:
+            waited = frozenset(await session.scalars(select(NudgeRow.id).where(
+                NudgeRow.person_id == person_id, NudgeRow.status == WAITING)))  # fmt: skip
+        rows = await self._claim(limit, person_id=person_id)
+        if rows:
+            await self._person(person_id, rows, result, present=True, waited=waited)
+        return result
+
     async def run_once(self, limit: int = 100) -> DispatchResult:
         result = DispatchResult()
         claimed = await self._claim(limit)
@@ -129,17 +153,20 @@ class Dispatcher:
                 raise outcome
         return result
 
-    async def _claim(self, limit: int) -> list[NudgeRow]:
+    async def _claim(self, limit: int, *, person_id: int | None = None) -> list[NudgeRow]:
+        """Ready rows (or a killed dispatcher's); with ``person_id``, that person's only, and
+        the rows waiting for them to open the chat too."""
         now = self.clock.now()
+        open_: ColumnElement[bool] = or_(
+            (NudgeRow.status == "pending") & (NudgeRow.deliver_at <= now),
+            (NudgeRow.status == "claimed") & (NudgeRow.lease_until < now),
+        )
+        if person_id is not None:
+            open_ = (NudgeRow.person_id == person_id) & or_(open_, NudgeRow.status == WAITING)
         async with self.db.write() as session:
             ready = (
                 select(NudgeRow.id)
-                .where(
-                    or_(
-                        (NudgeRow.status == "pending") & (NudgeRow.deliver_at <= now),
-                        (NudgeRow.status == "claimed") & (NudgeRow.lease_until < now),
-                    )
-                )
+                .where(open_)
                 .order_by(NudgeRow.deliver_at, NudgeRow.id)
                 .limit(limit)
             )
@@ -165,7 +192,17 @@ class Dispatcher:
             claimed = select(NudgeRow).where(NudgeRow.id.in_(ids))
             return list(await session.scalars(claimed.order_by(NudgeRow.deliver_at, NudgeRow.id)))
 
-    async def _person(self, person_id: int, rows: list[NudgeRow], result: DispatchResult) -> None:
+    async def _person(
+        self,
+        person_id: int,
+        rows: list[NudgeRow],
+        result: DispatchResult,
+        *,
+        present: bool = False,
+        waited: frozenset[int] = frozenset(),
+    ) -> None:
+        """Deliver one person's claimed ``rows``; ``present``: they have the chat open now, and
+        ``waited`` (ids) waited for them to open it."""
         now = self.clock.now()
         async with self.db.read() as session:
             person = await session.get(Person, person_id)
@@ -203,10 +240,12 @@ class Dispatcher:
                 result.dropped["stale"] += 1
         if rules.is_quiet(now):
             opening = rules.next_allowed(now)
-            for row in fresh:
+            for row in [r for r in fresh if r.id not in waited]:
                 await self._finish(row, "pending", deliver_at=opening)
-            result.deferred += len(fresh)
-            return
+                result.deferred += 1
+            fresh = [r for r in fresh if r.id in waited]
+            if not fresh:
+                return
         choices = PersonChoices(
             settings.muted if settings else False, settings.snoozed_until if settings else None
         )
@@ -230,18 +269,19 @@ class Dispatcher:
                 result.dropped[reason] += 1
         # A teacher's reminders due at once go as one message (and count once against the cap).
         together = [lookup[c.subject] for c in verdict.send if c.kind in TEACHER_REMINDERS]
-        if together:
-            await self._deliver(together[0], result, together[1:], rules.timezone)
-        for candidate in verdict.send:  # most important first: what others follow goes first
-            if candidate.kind in TEACHER_REMINDERS:
-                continue
-            row = lookup[candidate.subject]
-            held = await self._held_until(row) if candidate.kind in FOLLOWS else None
+        units = [together] if together else []
+        # Most important first: what others follow goes first.
+        units += [[lookup[c.subject]] for c in verdict.send if c.kind not in TEACHER_REMINDERS]
+        if present:  # the person reads them now, one after another: in the order they came
+            units.sort(key=lambda unit: min(r.id for r in unit))
+        for unit in units:
+            row = unit[0]
+            held = await self._held_until(row) if NudgeKind(row.kind) in FOLLOWS else None
             if held is not None:
                 await self._finish(row, "pending", deliver_at=held)
                 result.deferred += 1
                 continue
-            await self._deliver(row, result, None, rules.timezone)
+            await self._deliver(row, result, unit[1:], rules.timezone)
 
     async def _held_until(self, row: NudgeRow) -> datetime | None:
         """When a row that follows another (the channel's announcement follows the earner's
@@ -261,7 +301,8 @@ class Dispatcher:
             return max(ahead.deliver_at, now) + timedelta(seconds=1)
         if ahead.status == "claimed":  # in another dispatcher's hands right now
             return now + timedelta(seconds=15)
-        return now + timedelta(hours=1)  # dead: waits for an admin to send it again
+        # Dead (waits for an admin to send it again) or waiting for its person to open the chat.
+        return now + timedelta(hours=1)
 
     async def _deliver(
         self,
@@ -279,6 +320,11 @@ class Dispatcher:
         outgoing = Outgoing(row.id, row.key, row.person_id, kind, row.subject, params, timezone)
         try:
             message_id = await self.send(outgoing)
+        except WaitsForChat:  # not a failure: no attempt counted, no timer, no dead letter
+            for waiting in [*(also or []), row]:
+                await self._finish(waiting, WAITING, reason=UNTIL_CHAT)
+            result.waiting += 1 + len(also or [])
+            return
         except (RateLimited, DeliveryFailed) as error:
             for other in also or []:
                 await self._finish(other, "pending", deliver_at=self.clock.now())

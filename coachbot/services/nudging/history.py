@@ -40,6 +40,15 @@ class DeadLetter:
     error: str | None
 
 
+@dataclass(frozen=True)
+class WaitingLetter:
+    """A message kept for someone until they next open the chat, as an admin sees it."""
+
+    person: str
+    kind: str
+    since: datetime
+
+
 class OutboxHistory:
     """Reading the outbox's history, and giving dead letters another go."""
 
@@ -109,6 +118,23 @@ class OutboxHistory:
                 .limit(limit)
             )  # fmt: skip
             return total or 0, [DeadLetter(*row) for row in rows.all()]
+
+    async def waiting_for_chat(
+        self, district_id: int, *, limit: int = 10
+    ) -> tuple[int, list[WaitingLetter]]:
+        """How many messages in one district wait for their person to open the chat (nothing
+        failed: they go when the person is there), and the oldest of them."""
+        mine = (NudgeRow.status == outbox.WAITING) & (NudgeRow.district_id == district_id)
+        async with self.db.read() as session:
+            total = await session.scalar(select(func.count()).select_from(NudgeRow).where(mine))
+            rows = await session.execute(
+                select(Person.name, NudgeRow.kind, NudgeRow.created_at)
+                .join(Person, Person.id == NudgeRow.person_id)
+                .where(mine)
+                .order_by(NudgeRow.created_at, NudgeRow.id)
+                .limit(limit)
+            )
+            return total or 0, [WaitingLetter(*row) for row in rows.all()]
 
     async def retry_dead(
         self,

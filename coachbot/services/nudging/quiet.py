@@ -68,3 +68,23 @@ class NightHold:
                 deliver_at=rules.next_allowed(now),
             )
             return True
+
+    async def keep_until_chat(self, person_id: int, params: dict[str, Any]) -> None:
+        """Keep ``params`` for ``person_id`` until they next open the chat: the platform reaches
+        them only then (the terminal), and the message must not be lost meanwhile."""
+        now = self.clock.now()
+        async with self.db.write() as session:
+            person = await session.get(Person, person_id)
+            if person is None:
+                return
+            outbox.queue(
+                session,
+                now,
+                key=f"held:{person_id}:{uuid.uuid4().hex}",
+                district_id=person.district_id,
+                person_id=person_id,
+                kind=NudgeKind.HELD_MESSAGE,
+                subject=f"person:{person_id}",
+                params=params,
+                waiting=True,
+            )

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from coachbot.domain.catalog import Rubric
 from coachbot.domain.nudges import NudgeKind
+from coachbot.services.record import outbox
 from coachbot.storage.codec import rubric_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import CredentialRow, NudgeRow, Pursuit
@@ -129,7 +130,7 @@ def _round(row: NudgeRow, rubric: Rubric) -> FeedbackRound:
     p: dict[str, Any] = dict(row.params)
     return FeedbackRound(
         news_id=row.id,
-        pending=row.status in ("pending", "claimed"),
+        pending=row.status in (*outbox.UNSENT, "claimed"),
         given_at=row.created_at,
         decision=str(p.get("decision", "")),
         reviewers=[str(r) for r in p.get("reviewers", [])],

@@ -6,6 +6,10 @@ it reports, so a crash can lose neither; the dispatcher delivers it at once, qui
 Quiet hours hold back pings, never information: news a person reads by asking for it (their
 feedback, in chat at 1 a.m.) is marked ``read`` here and is not sent again in the morning. The
 row stays, so the history still shows it, with when it was read.
+
+A platform that reaches a person only while they have the chat open (the terminal) leaves their
+news ``waiting``: not sent, not failed, delivered when they next open it. Waiting news is as unsent
+as pending news: it can still be read in chat, amended or dropped (``UNSENT``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.domain.nudges import PRIORITY, NudgeKind
 from coachbot.storage.models import NudgeRow
 
+# Kept for the person to read when they next open the chat, and what the history says about it.
+WAITING = "waiting"
+UNTIL_CHAT = "until_they_open_the_chat"
+# Rows not yet sent nor in a dispatcher's hands: what may still be read, changed or dropped.
+UNSENT = ("pending", WAITING)
+
 
 def queue(
     session: AsyncSession,
@@ -31,9 +41,11 @@ def queue(
     subject: str,
     params: dict[str, Any],
     deliver_at: datetime | None = None,
+    waiting: bool = False,
 ) -> None:
-    """Add one ready outbox row (or one that waits until ``deliver_at``); ``key`` is unique, so
-    the same news is never queued twice."""
+    """Add one ready outbox row (or one that waits until ``deliver_at``; with ``waiting``, one
+    that waits for the person to open the chat); ``key`` is unique, so the same news is never
+    queued twice."""
     session.add(
         NudgeRow(
             key=key,
@@ -44,8 +56,9 @@ def queue(
             priority=PRIORITY[kind],
             due_at=now,
             deliver_at=deliver_at or now,
-            status="pending",
+            status=WAITING if waiting else "pending",
             attempts=0,
+            dropped_reason=UNTIL_CHAT if waiting else None,
             params=params,
             created_at=now,
         )
@@ -66,7 +79,7 @@ async def mark_read(session: AsyncSession, now: datetime, *, person_id: int, ids
         .where(
             NudgeRow.id.in_(ids),
             NudgeRow.person_id == person_id,
-            NudgeRow.status == "pending",
+            NudgeRow.status.in_(UNSENT),
         )
         .values(status="read", sent_at=now, dropped_reason=READ_IN_CHAT)
     )

@@ -92,7 +92,9 @@ async def test_an_approver_sends_back_in_the_terminal_field_by_field(district: S
     assert "== Send back ==" in text
     assert any(p.startswith("Reason (finish with an empty line):") for p in prompts)
     assert "Sent back to Ana Teacher with your note" in text
-    assert f'(sent to Ana Teacher) Sam Principal sent your request for *Project-Based Unit* back with a note on what to change: "{NOTE}"'[:140] in text  # noqa: E501
+    assert ("(for Ana Teacher, who will see it when they next open the chat) Sam Principal sent "
+            f'your request for *Project-Based Unit* back with a note on what to change: "{NOTE}"'
+            )[:170] in text
     assert "No requests are waiting for you." in text
     assert "Traceback" not in text
 

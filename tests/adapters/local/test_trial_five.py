@@ -91,8 +91,11 @@ async def test_a_revocation_is_dated_in_chicago_in_chat_and_at_the_command_line(
 async def test_my_credentails_typed_with_a_typo_shows_the_badges(district: Services) -> None:
     await _one_earned(district)
     text = await session(district, ANA, ["my credentails", "/quit"])
-    assert "*Questioning for Discourse*, earned September 8, 2026" in text
-    assert "your record" not in text.lower()
+    # Her news of the award waited for her and opens the chat; then her status, then the typo.
+    assert text.startswith("While you were away:\nCongratulations! You've earned")
+    typed = text.split("Here's where you stand")[1]
+    assert "*Questioning for Discourse*, earned September 8, 2026" in typed
+    assert "your record" not in typed.lower()
 
 
 async def test_a_fiscal_year_is_taken_as_people_write_it_and_said_back(
