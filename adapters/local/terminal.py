@@ -106,7 +106,7 @@ class TerminalNotifier:
             name = await self.services.read.person_name(person_id)
             self.write(words(self.services, "note_to_person", name=name, summary=reply.summary))
             self.write("")
-            raise WaitsForChat(f"person {person_id} is not at this terminal")
+            raise WaitsForChat(person_id)  # the person it waits for, for the log
         if self.arriving and not self.shown:
             self.write(words(self.services, "while_away"))
         await self.show(reply)
