@@ -53,7 +53,9 @@ async def _done(district: Services, public_id: str) -> dict[str, object]:
             select(IssuedCredential).where(IssuedCredential.public_id == public_id)
         )
         assert issued is not None and issued.revoked_at is not None
-        undone = list(await session.scalars(select(Completion).where(Completion.undone_at.is_not(None))))
+        undone = list(
+            await session.scalars(select(Completion).where(Completion.undone_at.is_not(None)))
+        )
         titles = {c.id: await completion_title(session, c) for c in undone}
         steps = (await session.execute(
             select(LedgerEntry.completion_id, LedgerEntry.detail).where(
