@@ -134,6 +134,7 @@ async def test_a_sentence_typed_at_the_revoke_question_closes_it_and_a_later_no_
     ask = f"revoke {public_id} awarded in error"
     text = await session(district, DEE, [ask, "wait, let me check with HR first", "no", "/quit"])
     asked, after = text.split("[2] No, keep it")
+    assert 'Revoke *Questioning for Discourse*, earned by Ana Teacher' in asked
     closed = (
         "That isn't a yes or a no, so I've closed the question above without doing it"
         ' ("Yes, revoke it" was not pressed): nothing changed. Type its command again to be'
