@@ -25,6 +25,7 @@ from coachbot.conversation.say import Say
 from coachbot.conversation.turn import Notifier
 from coachbot.prompts import Prompts
 from coachbot.services.awards.recognising import Recognitions
+from coachbot.services.awards.revoke_preview import RevokePreviews
 from coachbot.services.awards.undoing import UndoCompletions
 from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
@@ -124,6 +125,7 @@ class Services:
     downloads: Downloads  # files made for one person in chat, behind a signed link
     ledger_files: LedgerFiles  # the HR export and a teacher's own record, as links
     recognitions: Recognitions  # credentials earned elsewhere, recognised under the policy
+    revoke_previews: RevokePreviews  # what revoking would undo, shown before the yes
 
     def use_cases(self) -> UseCases:
         """What handlers may call: the use cases, without the database or the settings."""
@@ -153,6 +155,7 @@ class Services:
             ledger_files=self.ledger_files,
             committees=self.committees,
             recognitions=self.recognitions,
+            revoke_previews=self.revoke_previews,
         )
 
     async def aclose(self) -> None:
@@ -229,6 +232,7 @@ def build(
         access=AccessFacts(db, clock),
         credentials=credentials,
         recognitions=Recognitions(db, clock, credentials),
+        revoke_previews=RevokePreviews(db),
         ledger=ledger,
         committees=CommitteeService(db, clock),
         downloads=downloads,

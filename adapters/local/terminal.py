@@ -197,10 +197,19 @@ async def chat(
             write(say("goodbye"))
             return
         number = line.removeprefix("#")  # "#2" is button 2, as "Request #2" is request 2
+        if not line:
+            continue  # an empty line leaves a question waiting as it was
         meant = channel.answers.get(yes_or_no(line) or "") or next(
             (b for b in channel.answers.values() if key(b.label) == key(line)), None
         )  # "yes please", "cancel", or the button's own words ("Yes, revoke it")
-        channel.answers = {}
+        waiting, channel.answers = channel.answers, {}
+        presses = number.isdecimal() and 0 < int(number) <= len(channel.buttons)
+        if meant is None and waiting and not presses:
+            # Neither a yes nor a no to the question just asked ("Revoke it?"): it is closed,
+            # said plainly, and its buttons go, so no later "no" or "1" is taken as its answer.
+            # The line itself is then read as usual.
+            write(say("question_left", yes=waiting["yes"].label if "yes" in waiting else ""))
+            channel.buttons.clear()
         if meant is not None:  # "yes please" or "cancel" to the question just asked
             event: object = ButtonPress(sender, meant.action_id, meant.value, event_id(turn))
             channel.buttons.clear()

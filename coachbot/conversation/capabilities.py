@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coachbot.services.awards.recognising import Recognitions
+from coachbot.services.awards.revoke_preview import RevokePreviews
 from coachbot.services.credentials.publishing import Credentials
 from coachbot.services.district import CohortService, PersonSettingsService, PolicyAdmin
 from coachbot.services.evidence import (
@@ -63,3 +64,4 @@ class UseCases:
     committees: CommitteeService  # the requests a committee votes on, and the votes
     ledger_files: LedgerFiles  # the HR export (admins) and a teacher's own record, as links
     recognitions: Recognitions  # verifying in chat; credentials earned elsewhere recognised
+    revoke_previews: RevokePreviews  # what revoking a credential would undo, before the yes

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from coachbot.clock import Clock
 from coachbot.conversation.authorization import Guard, NotYours, Rule
 from coachbot.conversation.capabilities import UseCases
+from coachbot.conversation.choices import yes_or_no
 from coachbot.conversation.form_checks import ask_again, settle
 from coachbot.conversation.registry import FormHandler, Registry
 from coachbot.conversation.say import Say
@@ -269,6 +270,10 @@ class Conversation:
         for answer_rule, answered in self.registry.answers:
             if not event.files and answer_rule.allows_role(turn.me) and await answered(turn):
                 return
+        said = yes_or_no(event.text or "") if not event.files else None
+        if said is not None:  # a "no" to no question: it did nothing, and is told so
+            await turn.answer("general.j2", "no_question_waiting", said=said)
+            return
         first = match.group(1).lower() if match else ""
         near = difflib.get_close_matches(first, list(turn.commands), n=3, cutoff=0.6)
         # Only those who hand in evidence hear how to (an admin's typo is not a hand-in).

@@ -29,7 +29,7 @@ from coachbot.storage.models import (
     PathwayRow,
     Recognition,
 )
-from tests.helpers import ANA, BEN, CARA, DEE, GIL, earn
+from tests.helpers import ANA, BEN, CARA, DEE, GIL, credential_link, earn
 
 ELSEWHERE = Ed25519PrivateKey.generate()
 DID = "did:key:" + multibase.public_multikey(
@@ -185,3 +185,25 @@ async def test_declined_and_another_district_cannot_decide(district: Services) -
     assert "No credentials earned elsewhere are waiting" in await room.as_(DEE).command(
         "recognitions"
     )
+
+
+async def test_recognizing_our_own_revoked_credential_says_it_was_revoked(
+    district: Services,
+) -> None:
+    """A trial teacher handed in her own revoked badge and was told to ask its issuer for a
+    fresh copy: the issuer is her district, which revoked it. She is told so, when and why."""
+    await earn(district, ANA)
+    public_id = await credential_link(district, ANA, "C-ONE")
+    png = await district.credentials.badge(public_id)
+    await district.credentials.revoke(public_id, "awarded in error, wrong teacher")
+    ana = LocalDriver(district).as_(ANA)
+    said = await ana.send_file("badge.png", png, "image/png", text="recognize")
+    assert "fresh copy" in said and "ask its issuer" not in said.lower()
+    assert (
+        "*Questioning for Discourse* was issued here, by Testville School District, and revoked on"
+        in said
+    )
+    assert "(awarded in error, wrong teacher), so it no longer counts, here or anywhere" in said
+    assert "If you think this is a mistake, ask your district admin." in said
+    async with district.db.read() as session:
+        assert (await session.scalars(select(Recognition))).all() == []  # nothing was asked

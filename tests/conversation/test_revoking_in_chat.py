@@ -15,7 +15,9 @@ from coachbot.conversation.handlers.credentials import KEEP, REVOKE
 from coachbot.domain import status_list
 from coachbot.domain.roles import Role
 from coachbot.storage.models import AuditEvent, Award, IssuedCredential, NudgeRow
-from tests.helpers import ANA, BEN, DEE, FAY, SAM, actor, earn
+from tests.helpers import ANA, BEN, DEE, FAY, SAM, actor, credential_link, earn
+from tests.services.awards.test_undoing import PATHWAY
+from tests.services.ledger.test_committees import _endorsed
 
 
 async def _issued(district: Services) -> IssuedCredential:
@@ -111,4 +113,46 @@ async def test_only_district_admins_revoke_and_only_their_districts(district: Se
         "revoke", "00000000-0000-4000-8000-000000000000 awarded in error"
     )
     assert "couldn't find a credential of your district" in said
+    assert (await _issued(district)).revoked_at is None
+
+
+async def test_the_question_names_the_pathway_and_salary_step_it_would_undo(
+    district: Services,
+) -> None:
+    """Before the yes, the admin reads what else goes: the stack and the pathway that rest
+    on the credential, the salary step the committee granted (reversed) and, while the
+    committee still decides, its request (withdrawn)."""
+    await _endorsed(district)  # the committee has not voted yet
+    room = LocalDriver(district)
+    link = await credential_link(district, ANA, "C-ONE")
+    asked = await room.as_(DEE).command("revoke", f"{link} awarded in error")
+    assert "It would also undo what rests on it, as Ana Teacher no longer meets them" in asked
+    assert "- the stack *Classroom Discourse*\n" in asked
+    assert (
+        f"- the pathway *{PATHWAY}*: its committee request for the salary step +5%, still"
+        " open, is withdrawn" in asked
+    )
+    assert "Nothing changed" in await room.as_(DEE).press(KEEP.id)
+    assert PATHWAY in await room.as_(DEE).command("committee", "")  # still open: no change
+    voted = await district.committees.vote(await actor(district, DEE), 1, True)
+    assert voted.state == "approved"
+    asked = await room.as_(DEE).command("revoke", f"{link} awarded in error")
+    assert f"- the pathway *{PATHWAY}*: its salary step +5% is reversed" in asked
+    assert "withdrawn" not in asked and "already paid" not in asked
+
+
+async def test_a_one_word_reason_is_asked_again_kindly(district: Services) -> None:
+    await earn(district, ANA)
+    row = await _issued(district)
+    room = LocalDriver(district)
+    for thin in ("clear", "x", "bad one"):
+        said = await room.as_(DEE).command("revoke", f"{row.public_id} {thin}")
+        assert f'"{thin}" is too short a reason: Ana Teacher reads it, and so does HR' in said
+        assert "Revoke *" not in said and "can't be undone" not in said  # no question yet
+        assert room.as_(DEE).mailbox.forms[-1].form_id == "revoke_reason"
+    # The form asked again takes a real reason, then the same question as with it typed.
+    said = await room.as_(DEE).submit({"reason": "awarded in error"})
+    assert 'because "awarded in error"?' in said
+    said = await room.as_(DEE).submit({"reason": "no"}, form_id="revoke_reason")
+    assert '"no" is too short a reason' in said
     assert (await _issued(district)).revoked_at is None

@@ -2,8 +2,12 @@
 
 Revoking asks first: ``revoke LINK REASON`` shows what would be revoked, from whom and why,
 with a yes and a no; only the yes changes anything. ``revoke LINK`` alone asks for the reason
-(a one-field form: in the terminal the next line typed), then asks the same question. The
-service refuses a credential of another district as if it did not exist.
+(a one-field form: in the terminal the next line typed), then asks the same question; so
+does a reason of a word or two ("clear"), saying why. The question shows, before the yes,
+what the revocation would undo (a dry run of it): a stipend already paid, the stacks and
+pathways that would stop holding, with their salary step or stipend and any committee
+request still open. The service refuses a credential of another district as if it did not
+exist.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ REVOKE = Action("revoke_credential")
 KEEP = Action("keep_credential")
 REASON_FORM = "revoke_reason"
 REASON_LIMIT = 500  # the reason rides in the button's value; platforms cap its length
+MIN_WORDS, MIN_LETTERS = 3, 12  # a reason of real words: either is enough
 
 
 def register(r: Registry) -> None:
@@ -64,7 +69,11 @@ async def revoke(turn: Turn, args: str) -> None:
     if about.revoked_at is not None:
         await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
-    if not reason:  # known and revocable: ask why, before anything else
+    if not reason_is_real(reason):  # known and revocable: ask why, before anything else
+        if reason:  # "clear", "x": the teacher and HR read it, so ask for real words
+            await turn.answer(
+                "credentials.j2", "revoke_reason_thin", reason=reason, teacher=about.teacher
+            )
         await turn.open_form(
             Form(
                 REASON_FORM,
@@ -93,9 +102,18 @@ async def revoke(turn: Turn, args: str) -> None:
             c=about,
             reason=reason,
             buttons=buttons,
+            undoes=await turn.use.revoke_previews.of(turn.me.actor, public_id),
             tz=turn.me.timezone,
         )
     )
+
+
+def reason_is_real(reason: str) -> bool:
+    """A reason the teacher and HR can read: at least three words or twelve letters, so "x"
+    or "clear" is asked for again (a trial admin revoked with "clear")."""
+    words = [w for w in reason.split() if any(ch.isalpha() for ch in w)]
+    letters = sum(ch.isalpha() for ch in reason)
+    return len(words) >= MIN_WORDS or letters >= MIN_LETTERS
 
 
 async def reason_given(turn: Turn, values: dict[str, str], context: str) -> None:

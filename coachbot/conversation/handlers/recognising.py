@@ -56,7 +56,9 @@ async def verify(turn: Turn, args: str) -> None:
 async def recognize(turn: Turn, args: str) -> None:
     document, source = await _handed(turn, args, "recognize")
     handed = await turn.use.recognitions.ask(turn.me.actor, document)
-    await turn.answer("credentials.j2", "recognition_handed", source=source, h=handed)
+    await turn.answer(
+        "credentials.j2", "recognition_handed", source=source, h=handed, tz=turn.me.timezone
+    )
     if handed.outcome != "asked":
         return
     note = turn.say.reply(

@@ -139,12 +139,19 @@ async def _school_code(session: AsyncSession, person_id: int) -> str | None:
     )
 
 
-async def earned_codes(session: AsyncSession, teacher_id: int) -> set[str]:
-    rows = await session.scalars(
+async def earned_codes(
+    session: AsyncSession, teacher_id: int, *, without: int | None = None
+) -> set[str]:
+    """The codes the teacher holds: awards not revoked, plus recognitions. ``without``: as if
+    that award were revoked too (what revoking it would leave, for its preview)."""
+    query = (
         select(CredentialRow.code)
         .join(Award, Award.credential_id == CredentialRow.id)
         .where(Award.teacher_id == teacher_id, Award.revoked_at.is_(None))
     )
+    if without is not None:
+        query = query.where(Award.id != without)
+    rows = await session.scalars(query)
     # Credentials earned elsewhere and recognised here count toward stacks and pathways.
     recognised = await session.scalars(
         select(CredentialRow.code)

@@ -36,13 +36,17 @@ PENDING, RECOGNISED, DECLINED = "pending", "recognised", "declined"
 class Handed:
     """What came of a credential a teacher handed in to be recognised."""
 
-    outcome: str  # asked | not_valid | earned_here | no_rule | already
+    outcome: str  # asked | not_valid | revoked_here | earned_here | no_rule | already
     verdict: Verdict
     recognition_id: int | None = None
     counts_as: str = ""  # the local credential's title
     issuer_name: str = ""
     achievement: str = ""
     currency: Currency | None = None
+    # revoked_here: one of this CoachBot's credentials, revoked by its district ("own": the
+    # teacher's own), so a fresh copy would say the same; when and why, as the status check.
+    revoked: dict[str, Any] | None = None
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,11 +100,34 @@ class Recognitions:
         trusted = any(r.issuer.rstrip("/") == issuer.rstrip("/") for r in rules)
         return await self.credentials.verifier(online=trusted and bool(issuer)).verify(document)
 
+    async def _revoked_here(
+        self, actor: Actor, document: dict[str, Any], verdict: Verdict
+    ) -> Handed | None:
+        """A credential a district on this CoachBot issued and revoked (its status read from
+        our own records): no issuer would send a fresh copy, so the teacher is told it was
+        revoked, when, and whom to ask. None for anything else."""
+        status = next((c for c in verdict.checks if c.aspect == "status"), None)
+        if status is None or status.reason != "revoked":
+            return None
+        issuer, issuer_name = _issuer(document)
+        async with self.db.read() as session:
+            slug = await session.scalar(
+                select(District.slug).where(District.id == actor.district_id)
+            )
+        own = slug is not None and issuer.rstrip("/") == self.credentials.addresses.issuer(slug)
+        return Handed(
+            "revoked_here", verdict, issuer_name=issuer_name or verdict.issuer_name or "",
+            achievement=verdict.name or _achievement(document)[1], revoked=status.params,
+            own=own,
+        )  # fmt: skip
+
     async def ask(self, actor: Actor, document: dict[str, Any]) -> Handed:
         """Verify, match to the policy, and record the request for an admin to confirm."""
         verdict = await self.verify(actor, document)
         if not verdict.valid:
-            return Handed("not_valid", verdict)
+            return await self._revoked_here(actor, document, verdict) or Handed(
+                "not_valid", verdict
+            )
         if verdict.check("issuer").reason == "issuer_ours":
             return Handed("earned_here", verdict)
         issuer, issuer_name = _issuer(document)

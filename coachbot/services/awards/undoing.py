@@ -21,10 +21,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
-from coachbot.domain.catalog import Stack
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.roles import Actor
-from coachbot.services.awards.awarding import earned_codes, pathway_of
+from coachbot.services.awards.holding import stops_holding
 from coachbot.services.awards.roles_undone import role_news, take_back_role
 from coachbot.services.ledger.committees import withdraw_request
 from coachbot.services.ledger.entries import lock_district
@@ -39,9 +38,6 @@ from coachbot.storage.models import (
     CredentialRow,
     IssuedCredential,
     NudgeRow,
-    PathwayRow,
-    StackCredential,
-    StackRow,
 )
 
 DROPPED = "revoked"  # why an outbox row about a revoked award (or what it completed) never went
@@ -83,10 +79,12 @@ class UndoCompletions:
             removed: set[str] = set()  # roles taken back with what granted them
             # The revoked award's own news: the earner's "Earned!" and the channel's post.
             subjects = [f"award:{award_id}", f"feedback:{award.review_id}"]
-            for completion in await _no_longer_held(session, award.teacher_id, credential.code):
+            for completion in await stops_holding(
+                session, award.teacher_id, award_id, credential.code, lock=True
+            ):
                 completion.undone_at, completion.undone_reason = now, why
                 gone.append(completion)
-                undone.append(await _named(session, completion))
+                undone.append(await named(session, completion))
                 actor = Actor.system(award.district_id)
                 await reverse_completion(session, now, actor, completion, why)
                 removed.add(await take_back_role(session, now, actor, completion, why))
@@ -107,42 +105,7 @@ class UndoCompletions:
             return undone
 
 
-async def _no_longer_held(session: AsyncSession, teacher_id: int, revoked: str) -> list[Completion]:
-    """The teacher's standing completions that held with the ``revoked`` credential and no
-    longer do without it (counting awards not revoked, plus recognitions). One that a later
-    catalog change left unmet, whatever this credential, is not this revocation's to undo."""
-    earned = await earned_codes(session, teacher_id)
-    before = earned | {revoked}
-    gone = []
-    for completion in await session.scalars(
-        select(Completion)
-        .where(Completion.teacher_id == teacher_id, Completion.undone_at.is_(None))
-        .order_by(Completion.id)
-        .with_for_update()
-    ):
-        if completion.kind == "stack":
-            stack = await session.get(StackRow, completion.subject_id)
-            if stack is None:
-                continue
-            codes = await session.scalars(
-                select(CredentialRow.code)
-                .join(StackCredential, StackCredential.credential_id == CredentialRow.id)
-                .where(StackCredential.stack_id == stack.id)
-            )
-            shape = Stack(stack.code, stack.title, tuple(codes))
-            held, holds = shape.is_complete(before), shape.is_complete(earned)
-        else:
-            row = await session.get(PathwayRow, completion.subject_id)
-            if row is None:
-                continue
-            pathway = await pathway_of(session, row)
-            held, holds = pathway.progress(before).complete, pathway.progress(earned).complete
-        if held and not holds:
-            gone.append(completion)
-    return gone
-
-
-async def _named(session: AsyncSession, completion: Completion) -> Undone:
+async def named(session: AsyncSession, completion: Completion) -> Undone:
     outcome: dict[str, Any] = completion.outcome or {}
     return Undone(
         completion.kind, await completion_title(session, completion),

@@ -121,18 +121,24 @@ async def _reopen(
     return request
 
 
+async def request_still_open(
+    session: AsyncSession, completion_id: int, *, lock: bool = False
+) -> CommitteeRequest | None:
+    """The completion's committee request while the committee is still deciding it: what
+    undoing the completion withdraws (and its preview says will be withdrawn)."""
+    query = select(CommitteeRequest).where(CommitteeRequest.completion_id == completion_id)
+    request = await session.scalar(query.with_for_update() if lock else query)
+    return request if request is not None and request.state == OPEN else None
+
+
 async def withdraw_request(
     session: AsyncSession, now: datetime, completion_id: int, reason: str
 ) -> int | None:
     """Inside the caller's transaction: the open request of an undone completion is
     withdrawn (its voters are no longer asked); returns its id, or None when there was none
     open. A request already decided stays as decided: the ledger reverses what it granted."""
-    request = await session.scalar(
-        select(CommitteeRequest)
-        .where(CommitteeRequest.completion_id == completion_id)
-        .with_for_update()
-    )
-    if request is None or request.state != OPEN:
+    request = await request_still_open(session, completion_id, lock=True)
+    if request is None:
         return None
     request.state, request.decided_at, request.version = WITHDRAWN, now, request.version + 1
     audit.record(

@@ -66,6 +66,27 @@ async def reverse_completion(
     )  # fmt: skip
 
 
+def reversal_state(pay_state: str) -> str:
+    """The state of the entry that takes back one in ``pay_state``. A stipend never spent (over
+    budget) is taken back without freeing budget; one already paid is money out until HR
+    recovers it ("to_recover": it stays spent till then)."""
+    return _REVERSAL_STATE.get(pay_state, PayState.REVERSAL.value)
+
+
+async def unreversed(session: AsyncSession, scope: ColumnElement[bool]) -> list[LedgerEntry]:
+    """The entries in ``scope`` not taken back yet, oldest first: what a reversal writes a
+    negative entry for, and what the revocation's preview says will be taken back."""
+    originals = await session.scalars(
+        select(LedgerEntry).where(scope, LedgerEntry.reverses_id.is_(None)).order_by(LedgerEntry.id)
+    )
+    done = set(
+        await session.scalars(
+            select(LedgerEntry.reverses_id).where(scope, LedgerEntry.reverses_id.is_not(None))
+        )
+    )
+    return [entry for entry in originals if entry.id not in done]
+
+
 async def _reverse(
     session: AsyncSession, now: datetime, actor: Actor, district_id: int,
     scope: ColumnElement[bool], reason: str, *, subject: tuple[str, int],
@@ -73,25 +94,9 @@ async def _reverse(
     district = await lock_district(session, district_id)  # the budget changes
     # Dated by the district's own day: 23:30 on June 30 in its zone is that fiscal year.
     year = year_of(policy_from_json(district.policy), now)
-    originals = list(
-        await session.scalars(
-            select(LedgerEntry)
-            .where(scope, LedgerEntry.reverses_id.is_(None))
-            .order_by(LedgerEntry.id)
-        )
-    )
-    done = set(
-        await session.scalars(
-            select(LedgerEntry.reverses_id).where(scope, LedgerEntry.reverses_id.is_not(None))
-        )
-    )
     written = 0
-    for entry in originals:
-        if entry.id in done:
-            continue
-        # A stipend never spent (over budget) is taken back without freeing budget; one
-        # already paid is money out until HR recovers it (it stays spent till then).
-        state = _REVERSAL_STATE.get(entry.pay_state, PayState.REVERSAL.value)
+    for entry in await unreversed(session, scope):
+        state = reversal_state(entry.pay_state)
         # Money to recover belongs to the payroll batch that paid it: HR's row says which.
         batch = entry.batch_ref if state == PayState.TO_RECOVER.value else None
         session.add(

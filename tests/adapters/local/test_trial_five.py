@@ -126,3 +126,46 @@ async def test_the_forecast_is_in_whole_dollars(district: Services) -> None:
     text = await session(district, DEE, ["stipends", "/quit"])
     assert "at the district's completion rate (33%) they would add about $67." in text
     assert "$66.67" not in text
+
+
+async def test_a_sentence_typed_at_the_revoke_question_closes_it_and_a_later_no_is_heard(
+    district: Services,
+) -> None:
+    """A trial admin typed a sentence while "Revoke it?" waited: it was read as a new command,
+    and her "no" after it was not caught. Now the sentence closes the question, saying so,
+    and the "no" after it is answered: nothing changed either way."""
+    public_id = await _one_earned(district)
+    ask = f"revoke {public_id} awarded in error"
+    text = await session(district, DEE, [ask, "wait, let me check with HR first", "no", "/quit"])
+    asked, after = text.split("[2] No, keep it")
+    assert 'Revoke *Questioning for Discourse*, earned by Ana Teacher' in asked
+    closed = (
+        "That isn't a yes or a no, so I've closed the question above without doing it"
+        ' ("Yes, revoke it" was not pressed): nothing changed. Type its command again to be'
+        " asked again."
+    )
+    assert closed in after
+    assert "There's no question waiting for a *no* just now, so nothing changed." in after
+    assert await _revoked_at(district) == [None]
+    # Its buttons went with it: a "1" typed later presses nothing.
+    text = await session(district, DEE, [ask, "hmm", "1", "yes", "/quit"])
+    assert "There's no button 1 on screen" in text
+    assert "There's no question waiting for a *yes* just now" in text
+    assert await _revoked_at(district) == [None]
+    # A yes, a no or a button's number still answer it, and an empty line leaves it waiting.
+    text = await session(district, DEE, [ask, "", "1", "/quit"])
+    assert closed not in text and "Revoked: *Questioning for Discourse*" in text
+
+
+async def test_a_typed_no_with_no_question_waiting_is_answered_in_the_core(
+    district: Services,
+) -> None:
+    """On Slack a typed word never presses a button: "no" is told that nothing was asked."""
+    public_id = await _one_earned(district)
+    dee = LocalDriver(district).as_(DEE)
+    await dee.command("revoke", f"{public_id} awarded in error")
+    said = await dee.say("No thanks")
+    assert "There's no question waiting for a *no* just now, so nothing changed." in said
+    assert "I didn't catch that" not in said
+    assert await _revoked_at(district) == [None]
+    assert "Revoked:" in await dee.press("revoke_credential")  # the button itself still works

@@ -116,7 +116,7 @@ async def test_hr_s_filters_add_up_to_what_coachbot_says(
     await _agrees(district, tmp_path, "$0 owed, $0 approved, $400 paid;")
 
     link = await credential_link(district, ANA)
-    await session(district, DEE, [f"revoke {link} copied", "yes"])
+    await session(district, DEE, [f"revoke {link} copied a colleague's video", "yes"])
     rows = await _agrees(district, tmp_path, "$400 paid (to recover: $200);")
     (back,) = [r for r in rows if r["pay_state"] == "to_recover"]
     assert (back["row_type"], back["batch_ref"]) == ("reversal", "PAY-2027-01")

@@ -35,7 +35,8 @@ async def test_a_revoked_stipend_is_never_approved_nor_paid(
     for email in (ANA, BEN):
         await earn(district, email)
     await onboarded(district, ANA, DEE)
-    text = await session(district, DEE, [f"revoke {await _anas_link(district)} copied", "yes"])
+    revoke = f"revoke {await _anas_link(district)} copied a colleague's video"
+    text = await session(district, DEE, [revoke, "yes"])
     assert "Revoked: *Questioning for Discourse* (Ana Teacher)" in text
     assert "already paid" not in text  # nothing was paid: nothing to recover
 
@@ -67,7 +68,16 @@ async def test_revoked_after_payroll_paid_it_the_money_is_to_recover(
     await dee.command("stipends", "approve 2026-27")
     await dee.command("stipends", "pay 2026-27 batch PAY-2027-01")
 
-    text = await session(district, DEE, [f"revoke {await _anas_link(district)} copied", "yes"])
+    revoke = f"revoke {await _anas_link(district)} copied a colleague's video"
+    text = await session(district, DEE, [revoke, "yes"])
+    # Told before the yes (a trial admin learned it only after confirming), then again after.
+    asked, done = text.split("[1] Yes, revoke it")
+    assert (
+        "Before you answer: its stipend was already paid, $200 in batch PAY-2027-01. Revoking"
+        " doesn't take paid money back: it will be marked to recover, for HR to get back from"
+        " Ana Teacher" in asked
+    )
+    assert "Revoked:" not in asked and "Revoked: *Questioning for Discourse*" in done
     assert (
         "Its stipend money, $200, was already paid in batch PAY-2027-01 and is to be recovered."
         in text
