@@ -6,8 +6,9 @@ teachers hear "not yet" and resubmit, earners are announced in the district chan
 transcript shows who saw what, and when; a progress table closes it.
 
 This module only sets the stage and runs the parts in order: who plays is in ``demo_cast``,
-what they do in ``demo_acts``, how it is printed in ``demo_transcript``, the closing figures in
-``demo_closing`` and the after-semester epilogue in ``demo_ledger``.
+what they do in ``demo_acts`` (the reviewers in ``demo_reviewer_acts``), how it is printed in
+``demo_transcript``, the closing figures in ``demo_closing`` and the after-semester epilogue in
+``demo_ledger``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The demo semester's acts: what the admin, teachers, principals and reviewers do, and which
-act each one schedules next.
+"""The demo semester's acts: what the admin, teachers and principals do, and which act each
+one schedules next; the reviewers' acts are in ``demo_reviewer_acts``.
 
 Every act is a real chat turn through the core and the local driver; an act schedules the acts
 that follow from its answer (a draft reviewed leads to a submission, a "not yet" to a
@@ -10,37 +10,29 @@ fixed list of lines.
 from __future__ import annotations
 
 import random
-import re
 from datetime import UTC, datetime, time, timedelta
 
 from adapters.local.demo_cast import Cast
-from adapters.local.demo_reviews import OpenReview, open_reviews
+from adapters.local.demo_reviewer_acts import Reviewers
+from adapters.local.demo_reviews import open_reviews
 from adapters.local.demo_transcript import BOT, Transcript
 from adapters.local.driver import LocalDriver, LocalPerson
 from adapters.local.semester import (
     ALIGNMENT,
     COHORT_NAME,
-    FEEDBACK,
-    PEER_COMMENT,
-    PEER_WORKS,
-    STRENGTHS,
     Script,
     Teacher,
     evidence_steps,
     first_try_steps,
     peer_asks,
-    still_open,
 )
 from coachbot.clock import VirtualClock
 from coachbot.composition import Services, build_nudging
-from coachbot.domain.nudges import NudgeKind
 from coachbot.importing.catalog_reader import CatalogSpec
 from coachbot.importing.roster_reader import RosterRow
-from coachbot.storage.evidence_files import digest
 
 START = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)  # Tuesday 8:00 in Chicago
 TICKS = ((7, 35), (12, 5), (19, 30))  # local times the scheduler ticks in the demo
-FILE_LINK = re.compile(r"open it: (\S+/evidence/(\S+))")
 
 
 class Demo:
@@ -55,7 +47,6 @@ class Demo:
     ) -> None:
         self.services, self.clock, self.spec, self.weeks = services, clock, spec, weeks
         self.rng = random.Random(seed)
-        self.feedback_read = False  # a teacher reads their feedback with `feedback` once
         self.driver = LocalDriver(services)
         # One person after another: the same seed replays the same transcript, line for line.
         self.nudging = build_nudging(services, self.driver, side_by_side=1)
@@ -64,11 +55,10 @@ class Demo:
         self.transcript = Transcript(
             services.prompts, self.driver, self.cast.names, spec.policy.announcement_channel
         )
-        self.file_opened = False  # the first reviewer to see a file opens it, once
-        self.planned: set[int] = set()  # reviews someone will act on (or, one, let slip)
-        # One formal review gets buried under a reviewer's other work: the district's rule
-        # moves it to a colleague after its due date, and the colleague decides it.
-        self.slipped: int | None = None
+        self.reviewers = Reviewers(
+            services, clock, self.script, self.rng, self.driver, self.cast, self.transcript,
+            submit=lambda t: self.hand_in(t, draft=False),
+        )  # fmt: skip
 
     def plan_semester(self) -> None:
         s, cast = self.script, self.cast
@@ -96,10 +86,9 @@ class Demo:
         await self.nudging.sweep.run()
         await self.nudging.dispatcher.run_once(limit=500)
         for review in await open_reviews(self.services):  # e.g. moved to them after its due date
-            self.plan_review(review)
+            self.reviewers.plan_review(review)
         return ""
 
-    # -- the admin, teachers and principals ---------------------------------------------------
     async def create_cohort(self) -> str:
         admin = self.cast.admin
         await admin.command("cohort", "new")
@@ -203,7 +192,7 @@ class Demo:
         # waits for the next school day, but the review is theirs already.
         routed = await open_reviews(self.services, t.person.email)
         for review in routed:
-            self.plan_review(review, may_slip=len(routed) == 1)
+            self.reviewers.plan_review(review, may_slip=len(routed) == 1)
         # The next school day at 11:30, drawing nothing from the semester's random choices, so
         # the rest of a seed's semester plays as it did before colleagues commented.
         tomorrow = self.clock.now().astimezone(self.script.zone).date() + timedelta(days=1)
@@ -213,102 +202,6 @@ class Demo:
                 self.script.school_time(tomorrow, 11, 30),
                 self.cast.name(peer),
                 "peer_comment",
-                lambda peer=peer, review=review_id: self.peer_comment(peer, review),
+                lambda peer=peer, review=review_id: self.reviewers.peer_comment(peer, review),
             )
         return reply
-
-    # -- the reviewers ------------------------------------------------------------------------
-    async def peer_comment(self, peer: LocalPerson, review_id: int) -> str:
-        """A colleague asked for their view on a draft comments: words only, no scores."""
-        if not await still_open(self.services, review_id):
-            return await peer.command("queue")  # a newer draft replaced the one they saw
-        await peer.command("queue")
-        await peer.press_value("open_review", str(review_id))
-        await peer.press("score")  # labelled "Comment" for a colleague
-        return await peer.submit({"strengths": PEER_WORKS, "feedback": PEER_COMMENT})
-
-    def plan_review(self, review: OpenReview, *, may_slip: bool = False) -> None:
-        """The reviewer opens it from their queue within a few school days (but for the one
-        review that slips, which the routing moves on after its due date)."""
-        t = self.cast.by_email.get(review.teacher_email)
-        if review.id in self.planned or t is None:
-            return
-        self.planned.add(review.id)
-        if may_slip and self.slipped is None and review.purpose == "official":
-            self.slipped = review.id
-            return
-        reviewer = self.driver.as_(review.reviewer_email)
-        self.script.at(
-            self.script.later(self.clock.now(), self.rng.choice((1, 2, 3))),
-            self.cast.name(reviewer),
-            "review",
-            lambda: self.review(reviewer, t, review.id, draft=review.purpose == "feedback"),
-        )
-
-    async def review(
-        self, reviewer: LocalPerson, t: Teacher, review_id: int, *, draft: bool
-    ) -> str:
-        if not await still_open(self.services, review_id):
-            return await reviewer.command("queue")  # recalled, or moved on meanwhile
-        await reviewer.command("queue")
-        evidence = await reviewer.press("open_review", labelled=t.name)
-        if not self.file_opened and (link := FILE_LINK.search(evidence)):
-            await self.open_file(reviewer, link.group(1), link.group(2))
-        await reviewer.press("score")
-        criteria = [c.name for c in t.credential.rubric.criteria]
-        ready = draft is False and (t.persona != "revises" or t.attempts > 2)
-        scores = {
-            f"score:{c}": ("Proficient" if ready or i else "Developing")
-            for i, c in enumerate(criteria)
-        }
-        values = scores | {"strengths": STRENGTHS, "feedback": "" if ready else FEEDBACK}
-        if not draft:
-            values["decision"] = "earned" if ready else "not_yet"
-        told = await self.feedback_queued(t)
-        reply = await reviewer.submit(values)
-        if await self.feedback_queued(t) == told:
-            return reply  # double-scored: the teacher hears once the other review is in too
-        if draft:
-            self.script.at(
-                self.script.later(self.clock.now(), self.rng.choice((4, 6, 8))),
-                t.name,
-                "submit",
-                lambda: self.hand_in(t, draft=False),
-            )
-        elif not ready:
-            if not self.feedback_read:  # once: a teacher reads it all again before revising
-                self.feedback_read = True
-                self.script.at(
-                    self.clock.now() + timedelta(hours=2),
-                    t.name,
-                    "feedback",
-                    lambda: t.person.command("feedback", t.credential.code),
-                )
-            self.script.at(
-                self.script.later(self.clock.now(), self.rng.choice((5, 7, 9))),
-                t.name,
-                "resubmit",
-                lambda: self.hand_in(t, draft=False),
-            )
-        return reply
-
-    async def feedback_queued(self, t: Teacher) -> int:
-        """How many feedback messages the teacher has been written, sent yet or not: a review
-        given in their evening is news held for their morning, not a review still waiting."""
-        lines = await self.services.outbox.lines(email=t.person.email, limit=10_000)
-        return sum(line.kind == NudgeKind.FEEDBACK_READY for line in lines)
-
-    async def open_file(self, reviewer: LocalPerson, link: str, token: str) -> None:
-        """The reviewer clicks the file's link: the same check the file listener makes on
-        every request (the link's signature and expiry, then the evidence rules), and audited."""
-        opened = await self.services.evidence_files.open(token)
-        content = await opened.read()
-        self.file_opened = True
-        self.transcript.after_act(
-            "file_opened",
-            who=self.cast.name(reviewer),
-            name=opened.file.name,
-            size=len(content),
-            same=digest(content) == opened.file.sha256,
-            link=link[: link.index("/evidence/") + 10] + token[:12] + "...",
-        )
