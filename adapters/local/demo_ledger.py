@@ -29,7 +29,7 @@ from coachbot.storage.evidence_files import digest
 from coachbot.storage.models import NudgeRow, Person, Review
 
 if TYPE_CHECKING:
-    from adapters.local.demo import Demo
+    from adapters.local.demo_acts import Demo
 
 PATHWAY = "P-PA-ENDORSE"
 SHOWN_LINES = 6  # the export's header and first rows
@@ -90,37 +90,37 @@ async def _earn(demo: Demo, teacher: Actor, name: str, credential: Credential, a
 
 
 async def what_earning_brings(demo: Demo, database: Path) -> None:
-    s, spec = demo.services, demo.spec
+    s, spec, cast, say = demo.services, demo.spec, demo.cast, demo.transcript.say
     pathway = next(p for p in spec.pathways if p.code == PATHWAY)
     committee = spec.policy.committee(pathway.outcome.committee or "")
     assert committee is not None
-    busy = {t.person.email for t in demo.teachers} | {f.email for f in demo.facilitators}
-    email = next(e for e, n in demo.names.items() if e not in busy and demo.schools.get(e)
+    busy = {t.person.email for t in cast.teachers} | {f.email for f in cast.facilitators}
+    email = next(e for e, n in cast.names.items() if e not in busy and cast.schools.get(e)
                  and e not in committee.members and "harris" not in e)  # fmt: skip
     teacher = await _actor(demo, email)
     if not teacher.has_role(Role.TEACHER, anywhere=True):
         return
-    name = demo.names[email]
-    approver = await _actor(demo, demo.admin.email)
-    reviewer = await _actor(demo, demo.facilitators[0].email)
+    name = cast.names[email]
+    approver = await _actor(demo, cast.admin.email)
+    reviewer = await _actor(demo, cast.facilitators[0].email)
     by_code = {c.code: c for c in spec.credentials}
     codes = [pathway.prerequisite_code or ""] + [
         c for a in pathway.areas for c in a.credential_codes
     ]
     for code in codes:
         await _earn(demo, teacher, name, by_code[code], approver, reviewer)
-    demo.say("ledger_spring", name=name, count=len(codes), pathway=pathway.title,
-             committee=committee.name, quorum=committee.quorum)  # fmt: skip
+    say("ledger_spring", name=name, count=len(codes), pathway=pathway.title,
+        committee=committee.name, quorum=committee.quorum)  # fmt: skip
     first = demo.driver.as_(committee.members[0])
     listed = await first.command("committee")
-    demo.say("ledger_act", who=demo.names[first.email], what="committee",
-             answer=listed.strip().splitlines()[1])  # fmt: skip
+    say("ledger_act", who=cast.names[first.email], what="committee",
+        answer=listed.strip().splitlines()[1])  # fmt: skip
     number = listed.split("*", 2)[1]
     for member in committee.members:
         voter = demo.driver.as_(member)
         said = await voter.command("vote", f"{number} yes")
-        demo.say("ledger_act", who=demo.names[member], what=f"vote {number} yes",
-                 answer=said.strip().splitlines()[0])  # fmt: skip
+        say("ledger_act", who=cast.names[member], what=f"vote {number} yes",
+            answer=said.strip().splitlines()[0])  # fmt: skip
     async with s.db.read() as session:  # the teacher's news, written with the third vote
         row = await session.scalar(
             select(NudgeRow).where(NudgeRow.person_id == teacher.person_id,
@@ -128,14 +128,14 @@ async def what_earning_brings(demo: Demo, database: Path) -> None:
         )  # fmt: skip
     assert row is not None
     news = s.prompts.render("nudges.j2", row.kind, p=row.params)
-    demo.say("ledger_received", who=name, summary=news.strip().splitlines()[0])
+    say("ledger_received", who=name, summary=news.strip().splitlines()[0])
     year = (await s.ledger.budget(approver.district_id or 0)).fiscal_year
-    said = await demo.admin.command("ledger", year)
-    demo.say("ledger_act", who=demo.name(demo.admin), what=f"ledger {year}",
-             answer=said.strip().splitlines()[0].split(" Download it")[0])  # fmt: skip
+    said = await cast.admin.command("ledger", year)
+    say("ledger_act", who=cast.name(cast.admin), what=f"ledger {year}",
+        answer=said.strip().splitlines()[0].split(" Download it")[0])  # fmt: skip
     path = database.with_name(f"coachbot-demo-ledger-{year}.csv")
     done = await export_ledger(s.db, approver.district_id or 0, year, path)
     lines = (await asyncio.to_thread(path.read_text, "utf-8")).splitlines()
     steps = [line for line in lines if line.startswith("entry,") and ",salary_step," in line]
-    demo.say("ledger_export", file=path.name, entries=done.entries, teachers=done.teachers,
-             first=lines[:SHOWN_LINES], step=steps[:1])  # fmt: skip
+    say("ledger_export", file=path.name, entries=done.entries, teachers=done.teachers,
+        first=lines[:SHOWN_LINES], step=steps[:1])  # fmt: skip
