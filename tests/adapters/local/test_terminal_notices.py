@@ -43,7 +43,7 @@ async def test_a_revocation_reaches_the_teacher_when_she_opens_her_chat(
     # Dee reads that it waits for Ana, not that Ana got it; and undelivered says so too.
     assert f"(for Ana Teacher, who will see it when they next open the chat) {REVOKED}" in dee
     assert "Every message has been delivered" not in dee
-    assert "No message failed to deliver: there is nothing to send again." in dee
+    assert "Nothing needs sending again: no message was lost on the way." in dee
     assert "not delivered yet:* it waits for the person to open the chat" in dee
     assert "- Ana Teacher: news that a credential of theirs was revoked, waiting since" in dee
 
