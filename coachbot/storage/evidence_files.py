@@ -56,7 +56,7 @@ class FolderStore:
 
     def path(self, sha256: str) -> Path:
         name = _checked(sha256)
-        return self.root / name[:2] / name[2:4] / name
+        return self.root / f"{name[:2]}/{name[2:4]}/{name}"  # one join: asked on every open
 
     async def put(self, content: bytes) -> str:
         name = digest(content)

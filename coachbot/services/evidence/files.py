@@ -16,11 +16,13 @@ thread hop per statement), the largest part of the wait before the first byte.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, select, true, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, Executable, Integer, bindparam, insert, select, true, tuple_
+from sqlalchemy.types import TupleType
 
 from coachbot.clock import Clock
 from coachbot.domain.errors import NotFound, NotPermitted
@@ -139,11 +141,18 @@ class EvidenceFiles:
 
         The facts are read inside the transaction that records the opens, so an open is
         decided on what the database held when its event was written (on SQLite, ``BEGIN
-        IMMEDIATE``: no writer commits in between). A part that does not exist is not audited,
-        as before: there is nothing to name."""
+        IMMEDIATE``: no writer commits in between; on PostgreSQL, what was committed when the
+        read began, as for every read here). A part that does not exist is not audited, as
+        before: there is nothing to name.
+
+        The unit is one synchronous function of a Core connection (``Database.write_at_once``):
+        on SQLite one hop to a writer thread instead of a dozen through aiosqlite, and on both
+        no ORM session, identity map or unit of work for rows nobody keeps."""
         at = self.clock.now()
-        async with self.db.write() as session:
-            found = await self._facts(session, asked)
+        asking = _facts_asked(asked)
+
+        def unit(connection: Connection) -> list[_Decided]:
+            found = _facts(connection.execute(FACTS, asking), asked)
             decided = [
                 _Decided(
                     facts,
@@ -173,102 +182,10 @@ class EvidenceFiles:
                 if one.facts is not None
             ]
             if rows:
-                await session.execute(insert(AuditEvent), rows)
-        return decided
+                connection.execute(insert(AuditEvent), rows)
+            return decided
 
-    @staticmethod
-    async def _facts(
-        session: AsyncSession, asked: list[tuple[int, int]]
-    ) -> list[_OpenFacts | None]:
-        """For each (person, part): the part, its pursuit, and who the person is to it.
-
-        One statement for the whole group (each asked pair a row, who the person is to the
-        part asked in correlated EXISTS), so a burst of opens costs one round trip here."""
-        admin = (
-            select(RoleGrantRow.id)
-            .where(
-                RoleGrantRow.person_id == Person.id,
-                RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
-                RoleGrantRow.school_id.is_(None),
-            )
-            .exists()
-        )
-        reviewing = (
-            select(Review.id)
-            .where(
-                Review.evidence_version_id == EvidenceVersion.id,
-                Review.reviewer_id == Person.id,
-                Review.status.in_(SEEING_STATUSES),
-            )
-            .exists()
-        )
-        rows = await session.execute(
-            select(
-                Person.id,
-                EvidencePartRow.id,
-                EvidencePartRow.file_name,
-                EvidencePartRow.file_size,
-                EvidencePartRow.media_type,
-                EvidencePartRow.content_hash,
-                EvidenceVersion.number,
-                Pursuit.id,
-                Pursuit.teacher_id,
-                Pursuit.district_id,
-                Person.district_id,
-                Person.active,
-                admin,
-                reviewing,
-            )
-            .select_from(EvidencePartRow)
-            .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
-            .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
-            .join(Person, true())
-            .where(
-                # Each list alone lets both databases look the rows up by key; the pairs then
-                # keep exactly the combinations asked.
-                Person.id.in_({person for person, _ in asked}),
-                EvidencePartRow.id.in_({part for _, part in asked}),
-                tuple_(Person.id, EvidencePartRow.id).in_(sorted(set(asked))),
-            )
-        )
-        by_pair: dict[tuple[int, int], _OpenFacts] = {}
-        for row in rows:
-            (
-                person_id,
-                part_id,
-                name,
-                size,
-                media,
-                sha,
-                number,
-                pursuit_id,
-                teacher,
-                district,
-                home,
-                active,
-                is_admin,
-                is_reviewer,
-            ) = row
-            if not sha:  # not a kept file (a link or a note): nothing to open
-                continue
-            by_pair[(person_id, part_id)] = _OpenFacts(
-                # The same rule as every view (``may_see``), given what this query found.
-                Actor(
-                    person_id if active else None,
-                    home,
-                    frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
-                ),
-                {person_id} if is_reviewer else set(),
-                teacher,
-                district,
-                pursuit_id,
-                number,
-                name or "evidence",
-                size or 0,
-                media,
-                str(sha),
-            )
-        return [by_pair.get(pair) for pair in asked]
+        return await self.db.write_at_once(unit)
 
     async def record_file_refusal(
         self, reason: str, part_id: int | None, person_id: int | None
@@ -291,3 +208,115 @@ class EvidenceFiles:
             action="open_evidence_file_refused",
             reason=reason,
         )
+
+
+def _facts_query() -> Executable:
+    """For each (person, part) asked: the part, its pursuit, and who the person is to it.
+
+    One statement for the whole group (each asked pair a row, who the person is to the
+    part asked in correlated EXISTS), so a burst of opens costs one round trip here. Built
+    once (``FACTS``), the asked pairs given as parameters: building it afresh for each group
+    cost more CPU than the rest of the decision together."""
+    admin = (
+        select(RoleGrantRow.id)
+        .where(
+            RoleGrantRow.person_id == Person.id,
+            RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
+            RoleGrantRow.school_id.is_(None),
+        )
+        .exists()
+    )
+    reviewing = (
+        select(Review.id)
+        .where(
+            Review.evidence_version_id == EvidenceVersion.id,
+            Review.reviewer_id == Person.id,
+            Review.status.in_(SEEING_STATUSES),
+        )
+        .exists()
+    )
+    return (
+        select(
+            Person.id,
+            EvidencePartRow.id,
+            EvidencePartRow.file_name,
+            EvidencePartRow.file_size,
+            EvidencePartRow.media_type,
+            EvidencePartRow.content_hash,
+            EvidenceVersion.number,
+            Pursuit.id,
+            Pursuit.teacher_id,
+            Pursuit.district_id,
+            Person.district_id,
+            Person.active,
+            admin,
+            reviewing,
+        )
+        .select_from(EvidencePartRow)
+        .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
+        .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
+        .join(Person, true())
+        .where(
+            # Each list alone lets both databases look the rows up by key; the pairs then
+            # keep exactly the combinations asked.
+            Person.id.in_(bindparam("people", expanding=True)),
+            EvidencePartRow.id.in_(bindparam("parts", expanding=True)),
+            tuple_(Person.id, EvidencePartRow.id).in_(
+                bindparam("pairs", expanding=True, type_=TupleType(Integer(), Integer()))
+            ),
+        )
+    )
+
+
+FACTS = _facts_query()
+
+
+def _facts_asked(asked: list[tuple[int, int]]) -> dict[str, list[Any]]:
+    """``FACTS``'s parameters for the pairs asked."""
+    return {
+        "people": sorted({person for person, _ in asked}),
+        "parts": sorted({part for _, part in asked}),
+        "pairs": sorted(set(asked)),
+    }
+
+
+def _facts(rows: Iterable[Any], asked: list[tuple[int, int]]) -> list[_OpenFacts | None]:
+    """Each asked open's facts from ``_facts_query``'s rows (None: no such file part)."""
+    by_pair: dict[tuple[int, int], _OpenFacts] = {}
+    for row in rows:
+        (
+            person_id,
+            part_id,
+            name,
+            size,
+            media,
+            sha,
+            number,
+            pursuit_id,
+            teacher,
+            district,
+            home,
+            active,
+            is_admin,
+            is_reviewer,
+        ) = row
+        if not sha:  # not a kept file (a link or a note): nothing to open
+            continue
+        by_pair[(person_id, part_id)] = _OpenFacts(
+            # The same rule as every view (``may_see``), given what this query found.
+            Actor(
+                person_id if active else None,
+                home,
+                frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
+            ),
+            {person_id} if is_reviewer else set(),
+            teacher,
+            district,
+            pursuit_id,
+            number,
+            name or "evidence",
+            size or 0,
+            media,
+            str(sha),
+        )
+    return [by_pair.get(pair) for pair in asked]
