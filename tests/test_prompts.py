@@ -130,3 +130,37 @@ def test_a_parts_description_and_its_file_kinds_are_two_sentences() -> None:
         "description": "Your lesson plan.", "kind": "file", "allowed": ["pdf"], "kept": None,
     })  # fmt: skip
     assert ended.startswith("Your lesson plan. As pdf.")
+
+
+# A line ending in a block tag loses its newline (trim_blocks): a trial read "*Scores*- Listening"
+# and "on your record.You've also completed" in the message a teacher reads most.
+JOINED = re.compile(r"[a-z][.!?*][A-Z-]|\*Scores\*[^\n]")
+EARNED = {
+    "hours": 10, "points": 2, "stipend_status": "owed", "stipend_cents": 20_000, "cpd_units": 1,
+    "completed": [("stack", "Classroom Discourse", ""),
+                  ("pathway", "Discourse Micro-endorsement", "salary step +5%", "Salary")],
+    "credential_url": "https://example.org/c/1", "issuer": "Testville", "assertion_id": "a1",
+}
+
+
+@pytest.mark.parametrize("decision", ["feedback", "not_yet", "earned"])
+def test_the_review_message_keeps_each_score_and_sentence_on_its_own(decision: str) -> None:
+    prompts = Prompts(REPO_ROOT / "prompts")
+    said = prompts.render("nudges.j2", "feedback_ready", p={
+        "decision": decision, "credential": "Questioning", "reviewers": ["Fay Facilitator"],
+        "scores": [("Listening", "Developing", False), ("Adjusting", "Proficient", True)],
+        "strengths": ["Clear prompts."], "changes": ["Wait longer."], "attempt": 1, "limit": 3,
+        "meeting": False, "award": EARNED,
+    })
+    assert not JOINED.search(said), said
+    assert "\n- Listening: Developing" in said and "\n- Adjusting: Proficient" in said
+    if decision == "earned":
+        assert "on your record.\nYou've also completed the stack *Classroom Discourse*!\n" in said
+
+
+def test_the_earned_news_keeps_each_completion_on_its_own_line() -> None:
+    prompts = Prompts(REPO_ROOT / "prompts")
+    said = prompts.render("celebrate.j2", "earned_for_teacher", p={
+        "s": {**EARNED, "credential": "Questioning"}})
+    assert not JOINED.search(said), said
+    assert "*Classroom Discourse*!\nYou've also completed the pathway" in said
