@@ -27,7 +27,8 @@ from sqlalchemy import func, insert, select
 from bench.generate import load_catalog, write_roster
 from coachbot.composition import build
 from coachbot.importing.roster_reader import read_roster
-from coachbot.services.nudging.dispatch import Dispatcher, Outgoing, RateLimited
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import Outgoing, RateLimited
 from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
 from coachbot.settings import Settings
 from coachbot.storage.models import NudgeRow, Person

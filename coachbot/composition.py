@@ -66,7 +66,7 @@ from coachbot.services.ledger.downloads import Downloads
 from coachbot.services.ledger.files import LedgerFiles
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
 from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Sweep
-from coachbot.services.nudging.dispatch import Deliver
+from coachbot.services.nudging.outgoing import Deliver
 from coachbot.services.nudging.ratelimit import LimitedDelivery, RateLimiter
 from coachbot.services.reading import ReadModels, StatusService
 from coachbot.services.reading.access import AccessFacts

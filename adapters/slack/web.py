@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import messages
 from coachbot.conversation.vocabulary import Reply
-from coachbot.services.nudging.dispatch import DeliveryFailed, RateLimited
+from coachbot.services.nudging.outgoing import DeliveryFailed, RateLimited
 
 log = logging.getLogger("coachbot.slack")
 

@@ -13,7 +13,7 @@ import logging
 
 from coachbot.conversation.turn import Notifier
 from coachbot.conversation.vocabulary import Reply
-from coachbot.services.nudging.dispatch import DeliveryFailed, RateLimited
+from coachbot.services.nudging.outgoing import DeliveryFailed, RateLimited
 
 log = logging.getLogger("coachbot.conversation")
 

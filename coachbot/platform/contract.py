@@ -36,7 +36,7 @@ from coachbot.platform.heap import settle
 from coachbot.platform.overview import overview
 from coachbot.platform.serving import serving, worker_name
 from coachbot.platform.turns import TurnRunner
-from coachbot.services.nudging.dispatch import DeliveryFailed, RateLimited
+from coachbot.services.nudging.outgoing import DeliveryFailed, RateLimited
 from coachbot.services.nudging.ratelimit import PlatformLimits, RateLimiter, limiter_for
 
 __all__ = [

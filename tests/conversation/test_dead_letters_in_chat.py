@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from coachbot.composition import Services, build_nudging
-from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import DeliveryFailed, Outgoing
 from coachbot.storage.models import NudgeRow
 from tests.helpers import ANA, DEE, SAM
 from tests.services.nudging.test_sweep_and_dispatch import at, planned_in_chat

@@ -5,6 +5,9 @@ file any other way. The rule is the evidence views' own (``access.may_see``), as
 every open. Every open is in the audit trail ("open_evidence_file"), and so is every refusal
 ("open_evidence_file_refused": not permitted, expired, forged), with who and which part.
 
+This module is the serving half: the link, the grouping, the answer and where the bytes are.
+The deciding and auditing of a group of opens is ``open_decisions``, read and tested alone.
+
 Opening is the busiest read there is (every click on a link, fifty reviewers at once), so the
 opens that arrive together are decided together (``record.grouping``) in ONE write transaction:
 the facts the rule needs are read, each open decided, and every open's audit event inserted and
@@ -16,32 +19,20 @@ thread hop per statement), the largest part of the wait before the first byte.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Executable, Integer, bindparam, insert, select, true, tuple_
-from sqlalchemy.types import TupleType
+from sqlalchemy import select
 
 from coachbot.clock import Clock
 from coachbot.domain.errors import NotFound, NotPermitted
-from coachbot.domain.roles import Actor, Role, RoleGrant
-from coachbot.services.evidence.access import SEEING_STATUSES, may_see
 from coachbot.services.evidence.links import EvidenceLinks, LinkRefused
+from coachbot.services.evidence.open_decisions import Decided, decide_and_audit
 from coachbot.services.record.audit_batches import AuditBatches
 from coachbot.services.record.grouping import Grouped
 from coachbot.storage.database import Database
 from coachbot.storage.evidence_files import EvidenceStore
-from coachbot.storage.models import (
-    AuditEvent,
-    EvidencePartRow,
-    EvidenceVersion,
-    Person,
-    Pursuit,
-    Review,
-    RoleGrantRow,
-)
+from coachbot.storage.models import Person
 
 
 @dataclass(frozen=True)
@@ -71,37 +62,13 @@ class OpenedFile:
         return await asyncio.to_thread(self.path.read_bytes)
 
 
-@dataclass(frozen=True)
-class _OpenFacts:
-    """What the rule needs to decide one open, and what the file is."""
-
-    actor: Actor
-    reviewers: set[int]
-    teacher_id: int
-    district_id: int
-    pursuit_id: int
-    number: int
-    name: str
-    size: int
-    media_type: str | None
-    sha256: str
-
-
-@dataclass(frozen=True)
-class _Decided:
-    """One open decided: its facts (None: no such file part) and whether the rule allows it."""
-
-    facts: _OpenFacts | None
-    allowed: bool
-
-
 class EvidenceFiles:
     def __init__(
         self, db: Database, clock: Clock, links: EvidenceLinks, store: EvidenceStore
     ) -> None:
         self.db, self.clock, self.links, self.store = db, clock, links, store
         self.opens = AuditBatches(db)  # refused links (forged, expired): no facts to read
-        self._opening: Grouped[tuple[int, int], _Decided] = Grouped(self._decide)
+        self._opening: Grouped[tuple[int, int], Decided] = Grouped(self._decide)
 
     async def open(self, token: str) -> OpenedFile:
         """The file a link names, for the person it was made for, if they may see it now.
@@ -136,7 +103,7 @@ class EvidenceFiles:
         facts = decided.facts
         return EvidenceFile(part_id, facts.name, facts.size, facts.media_type, facts.sha256)
 
-    async def _decide(self, asked: list[tuple[int, int]]) -> list[_Decided]:
+    async def _decide(self, asked: list[tuple[int, int]]) -> list[Decided]:
         """Each open's facts read, the rule asked, and its audit event committed, together.
 
         The facts are read inside the transaction that records the opens, so an open is
@@ -145,47 +112,14 @@ class EvidenceFiles:
         read began, as for every read here). A part that does not exist is not audited, as
         before: there is nothing to name.
 
-        The unit is one synchronous function of a Core connection (``Database.write_at_once``):
+        The unit (``open_decisions.decide_and_audit``) is one synchronous function of a Core
+        connection (``Database.write_at_once``):
         on SQLite one hop to a writer thread instead of a dozen through aiosqlite, and on both
         no ORM session, identity map or unit of work for rows nobody keeps."""
         at = self.clock.now()
-        asking = _facts_asked(asked)
-
-        def unit(connection: Connection) -> list[_Decided]:
-            found = _facts(connection.execute(FACTS, asking), asked)
-            decided = [
-                _Decided(
-                    facts,
-                    facts is not None
-                    and may_see(facts.actor, facts.teacher_id, facts.district_id, facts.reviewers),
-                )
-                for facts in found
-            ]
-            rows = [
-                {
-                    "occurred_at": at,
-                    "district_id": one.facts.district_id,
-                    "actor_id": person_id,
-                    "subject_type": "evidence_part",
-                    "subject_id": part_id,
-                    "action": "open_evidence_file" if one.allowed else "open_evidence_file_refused",
-                    "from_state": None,
-                    "to_state": None,
-                    "reason": None if one.allowed else "not_permitted",
-                    "details": {
-                        "pursuit": one.facts.pursuit_id,
-                        "version": one.facts.number,
-                        "file": one.facts.name,
-                    },
-                }
-                for (person_id, part_id), one in zip(asked, decided, strict=True)
-                if one.facts is not None
-            ]
-            if rows:
-                connection.execute(insert(AuditEvent), rows)
-            return decided
-
-        return await self.db.write_at_once(unit)
+        return await self.db.write_at_once(
+            lambda connection: decide_and_audit(connection, asked, at)
+        )
 
     async def record_file_refusal(
         self, reason: str, part_id: int | None, person_id: int | None
@@ -208,115 +142,3 @@ class EvidenceFiles:
             action="open_evidence_file_refused",
             reason=reason,
         )
-
-
-def _facts_query() -> Executable:
-    """For each (person, part) asked: the part, its pursuit, and who the person is to it.
-
-    One statement for the whole group (each asked pair a row, who the person is to the
-    part asked in correlated EXISTS), so a burst of opens costs one round trip here. Built
-    once (``FACTS``), the asked pairs given as parameters: building it afresh for each group
-    cost more CPU than the rest of the decision together."""
-    admin = (
-        select(RoleGrantRow.id)
-        .where(
-            RoleGrantRow.person_id == Person.id,
-            RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
-            RoleGrantRow.school_id.is_(None),
-        )
-        .exists()
-    )
-    reviewing = (
-        select(Review.id)
-        .where(
-            Review.evidence_version_id == EvidenceVersion.id,
-            Review.reviewer_id == Person.id,
-            Review.status.in_(SEEING_STATUSES),
-        )
-        .exists()
-    )
-    return (
-        select(
-            Person.id,
-            EvidencePartRow.id,
-            EvidencePartRow.file_name,
-            EvidencePartRow.file_size,
-            EvidencePartRow.media_type,
-            EvidencePartRow.content_hash,
-            EvidenceVersion.number,
-            Pursuit.id,
-            Pursuit.teacher_id,
-            Pursuit.district_id,
-            Person.district_id,
-            Person.active,
-            admin,
-            reviewing,
-        )
-        .select_from(EvidencePartRow)
-        .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
-        .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
-        .join(Person, true())
-        .where(
-            # Each list alone lets both databases look the rows up by key; the pairs then
-            # keep exactly the combinations asked.
-            Person.id.in_(bindparam("people", expanding=True)),
-            EvidencePartRow.id.in_(bindparam("parts", expanding=True)),
-            tuple_(Person.id, EvidencePartRow.id).in_(
-                bindparam("pairs", expanding=True, type_=TupleType(Integer(), Integer()))
-            ),
-        )
-    )
-
-
-FACTS = _facts_query()
-
-
-def _facts_asked(asked: list[tuple[int, int]]) -> dict[str, list[Any]]:
-    """``FACTS``'s parameters for the pairs asked."""
-    return {
-        "people": sorted({person for person, _ in asked}),
-        "parts": sorted({part for _, part in asked}),
-        "pairs": sorted(set(asked)),
-    }
-
-
-def _facts(rows: Iterable[Any], asked: list[tuple[int, int]]) -> list[_OpenFacts | None]:
-    """Each asked open's facts from ``_facts_query``'s rows (None: no such file part)."""
-    by_pair: dict[tuple[int, int], _OpenFacts] = {}
-    for row in rows:
-        (
-            person_id,
-            part_id,
-            name,
-            size,
-            media,
-            sha,
-            number,
-            pursuit_id,
-            teacher,
-            district,
-            home,
-            active,
-            is_admin,
-            is_reviewer,
-        ) = row
-        if not sha:  # not a kept file (a link or a note): nothing to open
-            continue
-        by_pair[(person_id, part_id)] = _OpenFacts(
-            # The same rule as every view (``may_see``), given what this query found.
-            Actor(
-                person_id if active else None,
-                home,
-                frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
-            ),
-            {person_id} if is_reviewer else set(),
-            teacher,
-            district,
-            pursuit_id,
-            number,
-            name or "evidence",
-            size or 0,
-            media,
-            str(sha),
-        )
-    return [by_pair.get(pair) for pair in asked]

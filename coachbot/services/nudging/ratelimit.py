@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from coachbot.clock import Clock
-from coachbot.services.nudging.dispatch import Outgoing, RateLimited
+from coachbot.services.nudging.outgoing import Outgoing, RateLimited
 
 # The global slot taken for the delivery under way in this task, not yet used by a request:
 # (its limiter, when it was taken).

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from coachbot.services.nudging.dispatch import Dispatcher, DispatchResult
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import DispatchResult
 from coachbot.services.nudging.sweep import Sweep, SweepResult
 from coachbot.services.record import idempotency
 

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import DeliveryFailed, Outgoing
 from coachbot.storage.database import Database
 from coachbot.storage.models import NudgeRow
 

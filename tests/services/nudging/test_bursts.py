@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from coachbot.composition import Services
-from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing, RateLimited
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import DeliveryFailed, Outgoing, RateLimited
 from coachbot.storage.models import NudgeRow
 from tests.helpers import queue_news
 

@@ -11,7 +11,8 @@ from sqlalchemy import insert, select
 
 from coachbot.composition import Services
 from coachbot.services.district.accounts import AccountLinks
-from coachbot.services.nudging.dispatch import Dispatcher, Outgoing
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import Outgoing
 from coachbot.storage.models import NudgeRow, Person
 
 WEEKDAY_MORNING = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in Chicago

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from coachbot.clock import VirtualClock
 from coachbot.domain.nudges import NudgeKind
-from coachbot.services.nudging.dispatch import Outgoing, RateLimited
+from coachbot.services.nudging.outgoing import Outgoing, RateLimited
 from coachbot.services.nudging.ratelimit import (
     LimitedDelivery,
     PlatformLimits,

@@ -10,7 +10,8 @@ from sqlalchemy import insert, select
 
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services, build
-from coachbot.services.nudging.dispatch import Dispatcher, Outgoing
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import Outgoing
 from coachbot.services.nudging.sweep import Sweep
 from coachbot.settings import Settings
 from coachbot.storage.models import NudgeRow, Person

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services, build_nudging
-from coachbot.services.nudging.dispatch import DeliveryFailed, Dispatcher, Outgoing, RateLimited
+from coachbot.services.nudging.dispatch import Dispatcher
+from coachbot.services.nudging.outgoing import DeliveryFailed, Outgoing, RateLimited
 from coachbot.storage.models import MilestoneRow, NudgeRow
 from tests.helpers import ANA, DEE, actor
 

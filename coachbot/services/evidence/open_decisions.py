@@ -1,0 +1,209 @@
+"""Deciding a group of evidence file opens, and auditing each, in one unit of work.
+
+The authorization half of opening a file, apart from the links and the bytes (``files``):
+for each (person, part) asked, one statement reads the facts the rule needs, the rule is the
+evidence views' own (``access.may_see``), and every open, allowed or refused, gets its audit
+event ("open_evidence_file" / "open_evidence_file_refused") in the same transaction. A part
+that does not exist is not audited: there is nothing to name.
+
+One synchronous function of a Core connection (``Database.write_at_once``), so that the
+facts are read inside the transaction that records the opens: an open is decided on what the
+database held when its event was written, and a burst of opens costs one round trip here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Executable, Integer, bindparam, insert, select, true, tuple_
+from sqlalchemy.types import TupleType
+
+from coachbot.domain.roles import Actor, Role, RoleGrant
+from coachbot.services.evidence.access import SEEING_STATUSES, may_see
+from coachbot.storage.models import (
+    AuditEvent,
+    EvidencePartRow,
+    EvidenceVersion,
+    Person,
+    Pursuit,
+    Review,
+    RoleGrantRow,
+)
+
+
+@dataclass(frozen=True)
+class OpenFacts:
+    """What the rule needs to decide one open, and what the file is."""
+
+    actor: Actor
+    reviewers: set[int]
+    teacher_id: int
+    district_id: int
+    pursuit_id: int
+    number: int
+    name: str
+    size: int
+    media_type: str | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One open decided: its facts (None: no such file part) and whether the rule allows it."""
+
+    facts: OpenFacts | None
+    allowed: bool
+
+
+def decide_and_audit(
+    connection: Connection, asked: list[tuple[int, int]], at: datetime
+) -> list[Decided]:
+    """Each asked (person, part) open's facts read, the rule asked, and its audit event
+    inserted (``at``), on ``connection``; the caller's transaction commits them together."""
+    found = _facts(connection.execute(FACTS, _facts_asked(asked)), asked)
+    decided = [
+        Decided(
+            facts,
+            facts is not None
+            and may_see(facts.actor, facts.teacher_id, facts.district_id, facts.reviewers),
+        )
+        for facts in found
+    ]
+    rows = [
+        {
+            "occurred_at": at,
+            "district_id": one.facts.district_id,
+            "actor_id": person_id,
+            "subject_type": "evidence_part",
+            "subject_id": part_id,
+            "action": "open_evidence_file" if one.allowed else "open_evidence_file_refused",
+            "from_state": None,
+            "to_state": None,
+            "reason": None if one.allowed else "not_permitted",
+            "details": {
+                "pursuit": one.facts.pursuit_id,
+                "version": one.facts.number,
+                "file": one.facts.name,
+            },
+        }
+        for (person_id, part_id), one in zip(asked, decided, strict=True)
+        if one.facts is not None
+    ]
+    if rows:
+        connection.execute(insert(AuditEvent), rows)
+    return decided
+
+
+def _facts_query() -> Executable:
+    """For each (person, part) asked: the part, its pursuit, and who the person is to it.
+
+    One statement for the whole group (each asked pair a row, who the person is to the
+    part asked in correlated EXISTS), so a burst of opens costs one round trip here. Built
+    once (``FACTS``), the asked pairs given as parameters: building it afresh for each group
+    cost more CPU than the rest of the decision together."""
+    admin = (
+        select(RoleGrantRow.id)
+        .where(
+            RoleGrantRow.person_id == Person.id,
+            RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
+            RoleGrantRow.school_id.is_(None),
+        )
+        .exists()
+    )
+    reviewing = (
+        select(Review.id)
+        .where(
+            Review.evidence_version_id == EvidenceVersion.id,
+            Review.reviewer_id == Person.id,
+            Review.status.in_(SEEING_STATUSES),
+        )
+        .exists()
+    )
+    return (
+        select(
+            Person.id,
+            EvidencePartRow.id,
+            EvidencePartRow.file_name,
+            EvidencePartRow.file_size,
+            EvidencePartRow.media_type,
+            EvidencePartRow.content_hash,
+            EvidenceVersion.number,
+            Pursuit.id,
+            Pursuit.teacher_id,
+            Pursuit.district_id,
+            Person.district_id,
+            Person.active,
+            admin,
+            reviewing,
+        )
+        .select_from(EvidencePartRow)
+        .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
+        .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
+        .join(Person, true())
+        .where(
+            # Each list alone lets both databases look the rows up by key; the pairs then
+            # keep exactly the combinations asked.
+            Person.id.in_(bindparam("people", expanding=True)),
+            EvidencePartRow.id.in_(bindparam("parts", expanding=True)),
+            tuple_(Person.id, EvidencePartRow.id).in_(
+                bindparam("pairs", expanding=True, type_=TupleType(Integer(), Integer()))
+            ),
+        )
+    )
+
+
+FACTS = _facts_query()
+
+
+def _facts_asked(asked: list[tuple[int, int]]) -> dict[str, list[Any]]:
+    """``FACTS``'s parameters for the pairs asked."""
+    return {
+        "people": sorted({person for person, _ in asked}),
+        "parts": sorted({part for _, part in asked}),
+        "pairs": sorted(set(asked)),
+    }
+
+
+def _facts(rows: Iterable[Any], asked: list[tuple[int, int]]) -> list[OpenFacts | None]:
+    """Each asked open's facts from ``_facts_query``'s rows (None: no such file part)."""
+    by_pair: dict[tuple[int, int], OpenFacts] = {}
+    for row in rows:
+        (
+            person_id,
+            part_id,
+            name,
+            size,
+            media,
+            sha,
+            number,
+            pursuit_id,
+            teacher,
+            district,
+            home,
+            active,
+            is_admin,
+            is_reviewer,
+        ) = row
+        if not sha:  # not a kept file (a link or a note): nothing to open
+            continue
+        by_pair[(person_id, part_id)] = OpenFacts(
+            # The same rule as every view (``may_see``), given what this query found.
+            Actor(
+                person_id if active else None,
+                home,
+                frozenset({RoleGrant(Role.DISTRICT_ADMIN)}) if is_admin else frozenset(),
+            ),
+            {person_id} if is_reviewer else set(),
+            teacher,
+            district,
+            pursuit_id,
+            number,
+            name or "evidence",
+            size or 0,
+            media,
+            str(sha),
+        )
+    return [by_pair.get(pair) for pair in asked]
