@@ -80,7 +80,9 @@ class NudgeDelivery:
             return [self.say.button("my_queue", QUEUE)]
         if nudge.kind is NudgeKind.TIME_TO_MEET:
             return [self.say.button("allow_extra_try", EXTRA_TRY, pursuit, primary=True)]
-        if nudge.kind in (NudgeKind.REVIEWER_FOUND, NudgeKind.WINDOW_EXTENDED):
+        if nudge.kind in (
+            NudgeKind.REVIEWER_FOUND, NudgeKind.WINDOW_EXTENDED, NudgeKind.COMMITTEE_DECIDED
+        ):  # news about her work, not a push to do it: where she stands, nothing to hand in
             return [self.say.button("next_step_status", STATUS)]
         if nudge.kind is NudgeKind.FEEDBACK_READY and "decision" in nudge.params:
             return self._next_step(nudge.params, pursuit)

@@ -81,6 +81,9 @@ async def test_nothing_is_granted_before_the_quorum_approves(
     assert "Approved: with 2 of 2 yes" in second and "(+5%) is granted" in second
     assert await _salary_steps(district) == [("+5%", 1.0)]
     assert "Good news: the Salary committee approved" in room.as_(ANA).last
+    # News of a decision, not a reminder: no "Hand in a draft" or "Snooze" under it.
+    news = room.as_(ANA).mailbox.replies[-1].text
+    assert "Hand in" not in news and "Snooze" not in news and "See my status" in news
     late = await room.as_(FAY).command("vote", "1 not yet too late")
     assert "already decided (approved)" in late
     status = await room.as_(ANA).command("status", "")
