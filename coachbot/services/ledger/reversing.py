@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.ledger import PayState
 from coachbot.domain.roles import Actor
+from coachbot.services.ledger.cpd import rebalance_cpd, units_per
 from coachbot.services.ledger.entries import lock_district, year_of
 from coachbot.services.record import audit
 from coachbot.storage.codec import policy_from_json
-from coachbot.storage.models import Award, Completion, LedgerEntry, Person
+from coachbot.storage.models import Award, Completion, District, LedgerEntry, Person
 
 # The state of a reversal by the state of the entry it takes back (anything else: "reversal").
 _REVERSAL_STATE = {
@@ -45,10 +46,27 @@ async def reverse_award(
     award = await session.get(Award, award_id)
     if award is None:
         return 0
-    return await _reverse(
+    written = await _reverse(
         session, now, actor, award.district_id, LedgerEntry.award_id == award_id, reason,
         subject=("award", award_id),
     )  # fmt: skip
+    if award.revoked_at is None:
+        return written  # reversed without revoking (a correction): the count is unchanged
+    # "1 CPD unit per N credentials" is recounted on what still counts (see ``cpd``).
+    district = await session.get(District, award.district_id)
+    assert district is not None  # locked by ``_reverse``
+    policy = policy_from_json(district.policy)
+    per = await units_per(session, policy, award)
+    if per:
+        recounted = await rebalance_cpd(session, now, award, per, year_of(policy, now), reason)
+        if recounted:
+            audit.record(
+                session, at=now, actor=actor, district_id=award.district_id,
+                subject_type="award", subject_id=award_id, action="recount_cpd",
+                reason=reason, details={"entries": recounted},
+            )  # fmt: skip
+        written += recounted
+    return written
 
 
 async def reverse_completion(

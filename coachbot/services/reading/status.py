@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
 from coachbot.domain.journey import State
+from coachbot.domain.ledger import EntryKind
 from coachbot.domain.reviews import ReviewPurpose, ReviewStatus
 from coachbot.services.district.people import person_by_email
 from coachbot.services.ledger.entries import (
@@ -159,10 +160,16 @@ class StatusService:
                     func.coalesce(func.sum(Award.hours), 0),
                     func.coalesce(func.sum(Award.points), 0),
                     func.coalesce(func.sum(Award.stipend_cents), 0),
-                    func.coalesce(func.sum(Award.cpd_units), 0),
                 ).where(Award.teacher_id == pid, Award.revoked_at.is_(None))
             )
         ).one()
+        # CPD units from the ledger: a revocation recounts them on what still counts
+        # (``ledger.cpd``), so the revoked award's own share is not the whole story.
+        cpd_units = await session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.quantity), 0)).where(
+                LedgerEntry.teacher_id == pid, LedgerEntry.kind == EntryKind.CPD_UNITS.value
+            )
+        )
         return TeacherStatus(
             pid,
             name,
@@ -171,7 +178,7 @@ class StatusService:
             float(totals[0]),
             float(totals[1]),
             int(totals[2]),
-            int(totals[3]),
+            int(cpd_units or 0),
             await undone_of_teacher(session, pid),
             await session.scalar(
                 select(District.timezone).join(Person, Person.district_id == District.id)
