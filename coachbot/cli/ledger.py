@@ -70,15 +70,24 @@ def recovered(
     ref: str = typer.Argument("", help="HR's reference for the recovery (optional)"),
     district: str | None = DISTRICT,
 ) -> None:
-    """Record that a revoked credential's paid stipend came back (to_recover -> recovered)."""
+    """Record that a revoked credential's paid stipend came back (to_recover -> recovered).
+
+    Exits 0 when it is recorded, and when it already was (running it twice is harmless: it
+    says when it was recorded); exits 1 when no paid stipend has that entry (nothing
+    changes)."""
+    found = True
 
     async def work(services: Services) -> None:
+        nonlocal found
         district_id = await _district(services, district)
         done = await services.ledger.recovered(Actor.system(district_id), district_id, entry, ref)
         budget = await services.ledger.budget(district_id)
         say(services, "ledger.j2", "recovered", done=done, entry=entry, b=budget)
+        found = done is not None
 
     run_with_services(work)
+    if not found:
+        raise typer.Exit(1)  # a script learns that the entry was wrong
 
 
 @export_app.command("ledger")

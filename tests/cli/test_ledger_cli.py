@@ -155,5 +155,13 @@ def test_a_revoked_paid_stipend_is_recovered_at_the_terminal(world, tmp_path: Pa
     cli("export", "ledger", "--fiscal-year", "2026-27", "--out", str(tmp_path / "r.csv"))
     (back,) = [r for r in _rows(tmp_path / "r.csv") if r["pay_state"] == "recovered"]
     assert (back["entry_id"], back["batch_ref"]) == (owed_back["entry_id"], "REC-2027-02")
+    # Twice is harmless (exit 0) and says when it was recorded, with its reference; an entry
+    # that is no paid stipend exits 1, so a payroll script notices the wrong number.
     code, said = cli("stipends", "recovered", owed_back["entry_id"])
-    assert "No paid stipend waits to be recovered" in " ".join(said.split())
+    said = " ".join(said.split())
+    assert code == 0 and f"Entry {back['entry_id']} was already recorded as recovered on" in said
+    assert "(recovery reference REC-2027-02)" in said and "Nothing changed." in said
+    code, said = cli("stipends", "recovered", "1")
+    assert code == 1 and "No paid stipend waits to be recovered under entry 1" in said
+    code, said = cli("stipends", "recovered", "--help")
+    assert code == 0 and "exits 1 when no paid stipend has that entry" in " ".join(said.split())

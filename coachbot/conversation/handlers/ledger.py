@@ -16,6 +16,9 @@ from coachbot.domain.ledger import read_year
 from coachbot.domain.roles import Role
 
 BADGE_WORDS = ("credentials", "credential", "badges", "badge", "earned")
+FORMAT_WORDS = ("xlsx", "excel", "spreadsheet", "csv")
+# What ``stipends`` does after its name; "recover" is read as "recovered".
+STIPEND_VERBS = ("approve", "pay", "recovered")
 
 
 def register(r: Registry) -> None:
@@ -42,12 +45,31 @@ async def _year(turn: Turn, typed: str) -> tuple[str, str]:
 async def ledger(turn: Turn, args: str) -> None:
     words = args.split()
     fmt = "xlsx" if any(w.lower() in ("xlsx", "excel", "spreadsheet") for w in words) else "csv"
-    years = [w for w in words if w.lower() not in ("xlsx", "excel", "spreadsheet", "csv")]
-    year, read_as = await _year(turn, " ".join(years))  # "FY 27" is two words
+    years = [w for w in words if w.lower() not in FORMAT_WORDS]
+    try:
+        year, read_as = await _year(turn, " ".join(years))  # "FY 27" is two words
+    except InvalidInput:
+        await _format_not_offered(turn, years)
+        raise
     made = await turn.use.ledger_files.year(turn.me.actor, year, fmt)
     await turn.answer(
         "ledger.j2", "year_file", done=made.exported, url=made.url, read_as=read_as
     )
+
+
+async def _format_not_offered(turn: Turn, words: list[str]) -> None:
+    """``ledger 2026-27 pdf``: when the words read as a fiscal year once the first or last
+    few are left out, the year was fine and those words name a format not offered: say so
+    (a trial was told "2026-27 pdf" isn't a fiscal year). Returns quietly otherwise."""
+    for cut in range(1, len(words)):
+        for year_words, rest in ((words[:cut], words[cut:]), (words[cut:], words[:cut])):
+            try:
+                year, _ = await _year(turn, " ".join(year_words))
+            except InvalidInput:
+                continue
+            raise InvalidInput(
+                field="format", hint="export_format_year", value=" ".join(rest)[:20], year=year
+            )
 
 
 async def stipends(turn: Turn, args: str) -> None:
@@ -60,6 +82,14 @@ async def stipends(turn: Turn, args: str) -> None:
     if verb in ("recovered", "recover"):
         await _recovered(turn, rest)
         return
+    if verb not in STIPEND_VERBS:
+        # The word is checked before the year: "stipends recoverd 75" is a typo of the word,
+        # not a fiscal year called "75". A close word is offered, as the engine does.
+        near = difflib.get_close_matches(verb, STIPEND_VERBS, 1, 0.6)
+        raise InvalidInput(
+            field="stipends", hint="stipends_usage", value=verb[:20],
+            near=" ".join(["stipends", *near, *rest])[:60] if near else "",
+        )  # fmt: skip
     year, read_as = await _year(turn, rest[0] if rest else "")
     if verb == "approve":
         moved = await turn.use.ledger.approve_stipends(turn.me.actor, turn.me.district_id, year)
@@ -71,8 +101,6 @@ async def stipends(turn: Turn, args: str) -> None:
         moved = await turn.use.ledger.pay_stipends(
             turn.me.actor, turn.me.district_id, year, batch
         )
-    else:
-        raise InvalidInput(field="stipends", hint="stipends_usage", value=verb[:20])
     await turn.answer("ledger.j2", "stipends_moved", moved=moved, read_as=read_as)
 
 

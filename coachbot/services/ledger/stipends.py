@@ -10,7 +10,8 @@ does, so a stipend is never paid while its reversal is being written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,8 @@ from coachbot.domain.ledger import EntryKind, PayState, parse_year
 from coachbot.domain.roles import Actor
 from coachbot.services.ledger.entries import lock_district
 from coachbot.services.record import audit
-from coachbot.storage.models import LedgerEntry
+from coachbot.storage.codec import policy_from_json
+from coachbot.storage.models import AuditEvent, LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class Recovered:
     cents: int
     batch: str  # the payroll batch that had paid it
     ref: str = ""  # HR's reference for the recovery, if one was given
+    # Set when it had already been recorded recovered (nothing changed this time): the day,
+    # in the district's time zone, it was recorded; ``ref`` is then the reference it got.
+    already_on: date | None = None
 
 
 async def mark_recovered(
@@ -108,13 +113,14 @@ async def mark_recovered(
     """HR got a paid stipend back: its reversal (named by its own id or by the paid entry's)
     moves from to_recover to recovered, and the budget gets the money back. ``ref``, HR's
     reference for the recovery (optional), becomes the reversal's batch_ref; without one it
-    keeps the batch that paid the stipend. None: no such stipend waits to be recovered in
-    this district (nothing changes)."""
-    await lock_district(session, district_id)
+    keeps the batch that paid the stipend. Recording it twice changes nothing: the answer
+    then has ``already_on``. None: no such stipend in this district, recovered or waiting
+    (nothing changes)."""
+    district = await lock_district(session, district_id)
     reversal = await session.scalar(
         select(LedgerEntry).where(
             LedgerEntry.district_id == district_id,
-            LedgerEntry.pay_state == PayState.TO_RECOVER.value,
+            LedgerEntry.pay_state.in_((PayState.TO_RECOVER.value, PayState.RECOVERED.value)),
             (LedgerEntry.id == entry_id) | (LedgerEntry.reverses_id == entry_id),
         )
     )
@@ -122,6 +128,15 @@ async def mark_recovered(
         return None
     paid = await session.get(LedgerEntry, reversal.reverses_id)
     batch = (paid.batch_ref if paid is not None else None) or ""
+    if reversal.pay_state == PayState.RECOVERED.value:
+        zone = ZoneInfo(policy_from_json(district.policy).timezone)
+        when = await _recorded_at(session, district_id, reversal.id) or reversal.entered_on
+        when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        earlier = reversal.batch_ref if reversal.batch_ref != batch else ""
+        return Recovered(
+            reversal.id, -reversal.amount_cents, batch, earlier or "",
+            already_on=when.astimezone(zone).date(),
+        )  # fmt: skip
     ref = " ".join(ref.split())[:100]
     reversal.pay_state = PayState.RECOVERED.value
     reversal.batch_ref = ref or reversal.batch_ref or batch or None
@@ -132,3 +147,19 @@ async def mark_recovered(
                  "cents": -reversal.amount_cents, "batch": batch, "ref": ref},
     )  # fmt: skip
     return Recovered(reversal.id, -reversal.amount_cents, batch, ref)
+
+
+async def _recorded_at(session: AsyncSession, district_id: int, entry_id: int) -> datetime | None:
+    """When HR's recovery of ``entry_id`` was recorded: its audit event (recoveries are few
+    per district, so they are read and matched here rather than inside the JSON)."""
+    for at, details in await session.execute(
+        select(AuditEvent.occurred_at, AuditEvent.details)
+        .where(
+            AuditEvent.district_id == district_id, AuditEvent.subject_type == "district",
+            AuditEvent.subject_id == district_id, AuditEvent.action == "stipend_recovered",
+        )
+        .order_by(AuditEvent.id.desc())
+    ):  # fmt: skip
+        if (details or {}).get("entry") == entry_id:
+            return at
+    return None
