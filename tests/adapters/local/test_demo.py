@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import itertools
 import json
 import os
@@ -198,3 +200,22 @@ def test_every_formal_review_in_the_demo_is_decided_within_three_weeks(
     assert f"Longest wait for a formal decision: {round(longest)} days" in shown
     assert "moved to another reviewer once" in shown
     assert "Every formal submission has its decision." in shown
+
+
+@pytest.fixture(scope="module")
+def seven(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """`make demo`'s semester (seed 7, 16 weeks), played once for the tests that read it."""
+    database = tmp_path_factory.mktemp("seven") / "coachbot-demo.db"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        run_demo(database, seed=7, weeks=16)
+    return out.getvalue(), database
+
+
+def test_the_calibration_anchor_candidates_are_listed_in_number_order(
+    seven: tuple[str, Path],
+) -> None:
+    closing = seven[0].split("could serve as an anchor:")[1].split("To run an exercise")[0]
+    numbers = [int(n) for n in re.findall(r"^- #(\d+) ", closing, re.MULTILINE)]
+    assert len(numbers) >= 2
+    assert numbers == sorted(numbers)
