@@ -12,7 +12,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from adapters.local.demo import EXAMPLE, run_demo
 from coachbot.cli.demo_clock import demo_clock
 from coachbot.cli.main import app, plug_in_adapters
 from coachbot.clock import VirtualClock
+from coachbot.importing.calendar_reader import read_calendar
 
 
 def test_the_semester_is_the_same_for_the_same_seed(
@@ -210,6 +211,31 @@ def seven(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     with contextlib.redirect_stdout(out):
         run_demo(database, seed=7, weeks=16)
     return out.getvalue(), database
+
+
+def _shown_days(transcript: str) -> list[date]:
+    """The days on the transcript's own lines ("Wed Dec 16 12:05  CoachBot: ...")."""
+    found = re.findall(r"^\w{3} (\w{3} \d{2}) \d{2}:\d{2}  ", transcript, re.MULTILINE)
+    return [datetime.strptime(f"2026 {d}", "%Y %b %d").date() for d in found]
+
+
+def test_the_closing_names_the_day_its_quiet_days_are_counted_to(
+    seven: tuple[str, Path],
+) -> None:
+    """A reader counts "quiet for N days" from the closing's day: it is named, it is a school
+    day, and it is the semester's end as the transcript shows it (not ten days into the winter
+    break, which made 96 days of a transcript that stops at 83)."""
+    semester, _ = seven[0].split("What earning brings.")
+    named = re.search(r"End of the semester, \w+ (\w{3} \d{2}) \(its last school day\)", semester)
+    assert named, semester.split("End of the semester")[1][:200]
+    closing_day = datetime.strptime(f"2026 {named.group(1)}", "%Y %b %d").date()
+    last_shown = max(_shown_days(semester.split("End of the semester")[0]))
+    assert last_shown <= closing_day < last_shown + timedelta(days=7)
+    breaks = read_calendar(EXAMPLE / "calendar.csv")
+    assert closing_day.weekday() < 5
+    assert not any(b.starts_on <= closing_day <= b.ends_on for b in breaks)
+    quiet = [int(n) for n in re.findall(r"\((\d+) days\)", semester.split("Quiet for a while")[1])]
+    assert quiet and max(quiet) <= (closing_day - date(2026, 9, 8)).days
 
 
 def test_the_calibration_anchor_candidates_are_listed_in_number_order(
