@@ -83,7 +83,7 @@ async def play(settings: Settings, *, seed: int, weeks: int, wall: Clock) -> Dem
         await close_semester(demo)
         database = Path(settings.database_url.split(":///", 1)[1])
         await save_first_credential(demo, database)
-        await what_earning_brings(demo, database)  # ends with HR's export: its first lines
+        await what_earning_brings(demo, database, breaks)  # ends with HR's export: its first lines
         # The semester is played on fixed dates, whatever today is: commands run on this
         # database afterwards go on from its end (see coachbot.cli.demo_clock).
         await asyncio.to_thread(save_demo_clock, database, clock.now(), wall.now())

@@ -238,6 +238,31 @@ def test_the_closing_names_the_day_its_quiet_days_are_counted_to(
     assert quiet and max(quiet) <= (closing_day - date(2026, 9, 8)).days
 
 
+def test_the_epilogues_awards_are_dated_on_spring_school_days(seven: tuple[str, Path]) -> None:
+    """HR's export shows Priya Wright's awards on school days after the winter break, a week
+    apart, at after-school hours or in the morning, never in the break or at night."""
+    transcript, database = seven
+    assert "In the spring semester, Priya Wright earns the 13 credentials" in transcript
+    breaks = read_calendar(EXAMPLE / "calendar.csv")
+    chicago = ZoneInfo("America/Chicago")
+    with sqlite3.connect(database) as db:
+        awarded = [
+            datetime.fromisoformat(at).replace(tzinfo=UTC).astimezone(chicago)
+            for (at,) in db.execute(
+                "SELECT a.awarded_at FROM awards a JOIN people p ON p.id = a.teacher_id "
+                "WHERE p.email = 'priya.wright@lakeview.k12.example' ORDER BY a.awarded_at"
+            )
+        ]
+    assert len(awarded) == 13
+    for when in awarded:
+        assert when.weekday() < 5 and 7 <= when.hour < 18, when
+        assert not any(b.starts_on <= when.date() <= b.ends_on for b in breaks), when
+        assert when.date() > date(2027, 1, 1), when  # after the winter break
+    assert len({when.date() for when in awarded}) == 13  # one a week, not all on one day
+    dates = [line.split(",")[3] for line in transcript.splitlines() if ",Priya Wright," in line]
+    assert dates and all(d >= "2027-01-04" for d in dates)
+
+
 def test_the_calibration_anchor_candidates_are_listed_in_number_order(
     seven: tuple[str, Path],
 ) -> None:
