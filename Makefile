@@ -7,10 +7,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench bench-check clean
 
+# pip's -qq shows errors only. One -q still shows warnings, and a machine whose pip config
+# (pip config list) names an extra index or --find-links folder that lacks some of our
+# packages gets one "Location ... is ignored" warning per package: ~130 lines of noise on
+# first install that say nothing about this project. Real failures are errors and still print.
+PIP_INSTALL := $(BIN)/python -m pip install -qq
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -14,12 +14,13 @@ what they do in ``demo_acts`` (the reviewers in ``demo_reviewer_acts``), how it 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 from adapters.local.demo_acts import START, Demo
 from adapters.local.demo_closing import close_semester, save_first_credential
 from adapters.local.demo_ledger import what_earning_brings
+from adapters.local.school_days import last_school_day
 from coachbot.cli.demo_clock import DEMO_CLOCK, save_demo_clock
 from coachbot.clock import Clock, SystemClock, VirtualClock
 from coachbot.composition import build
@@ -74,12 +75,15 @@ async def play(settings: Settings, *, seed: int, weeks: int, wall: Clock) -> Dem
         )
         say("calendar", breaks=[(b.name, b.starts_on, b.ends_on) for b in breaks])
         demo.plan_semester()
-        end = demo.script.school_time(date.fromordinal(START.date().toordinal() + weeks * 7), 16)
+        # The semester ends on its last school day, never inside a break: the closing figures
+        # ("quiet for 83 days") are counted to the day the closing names.
+        last = last_school_day(START.date() + timedelta(days=weeks * 7), breaks)
+        end = demo.script.school_time(last, 16)
         await demo.transcript.play(demo.script, clock, until=end)
         await close_semester(demo)
         database = Path(settings.database_url.split(":///", 1)[1])
         await save_first_credential(demo, database)
-        await what_earning_brings(demo, database)  # ends with HR's export: its first lines
+        await what_earning_brings(demo, database, breaks)  # ends with HR's export: its first lines
         # The semester is played on fixed dates, whatever today is: commands run on this
         # database afterwards go on from its end (see coachbot.cli.demo_clock).
         await asyncio.to_thread(save_demo_clock, database, clock.now(), wall.now())

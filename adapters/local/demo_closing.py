@@ -28,7 +28,9 @@ async def close_semester(demo: Demo) -> None:
     """The progress table, how long the longest formal decision took, how consistently the
     facilitators scored, what colleagues' comments added, and who stalled."""
     say, services = demo.transcript.say, demo.services
-    say("closing")
+    # The figures are counted to this day (how long someone has been quiet, for one): named,
+    # so no one counts from the last line of the transcript and gets another number.
+    say("closing", day=demo.clock.now().astimezone(demo.script.zone).strftime("%A %b %d"))
     typer.echo(await demo.cast.admin.command("progress"))
     if (wait := await longest_wait(services, demo.clock.now())) is not None:
         say("longest_wait", **wait.__dict__)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import itertools
 import json
 import os
@@ -10,7 +12,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ from adapters.local.demo import EXAMPLE, run_demo
 from coachbot.cli.demo_clock import demo_clock
 from coachbot.cli.main import app, plug_in_adapters
 from coachbot.clock import VirtualClock
+from coachbot.importing.calendar_reader import read_calendar
 
 
 def test_the_semester_is_the_same_for_the_same_seed(
@@ -198,3 +201,72 @@ def test_every_formal_review_in_the_demo_is_decided_within_three_weeks(
     assert f"Longest wait for a formal decision: {round(longest)} days" in shown
     assert "moved to another reviewer once" in shown
     assert "Every formal submission has its decision." in shown
+
+
+@pytest.fixture(scope="module")
+def seven(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """`make demo`'s semester (seed 7, 16 weeks), played once for the tests that read it."""
+    database = tmp_path_factory.mktemp("seven") / "coachbot-demo.db"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        run_demo(database, seed=7, weeks=16)
+    return out.getvalue(), database
+
+
+def _shown_days(transcript: str) -> list[date]:
+    """The days on the transcript's own lines ("Wed Dec 16 12:05  CoachBot: ...")."""
+    found = re.findall(r"^\w{3} (\w{3} \d{2}) \d{2}:\d{2}  ", transcript, re.MULTILINE)
+    return [datetime.strptime(f"2026 {d}", "%Y %b %d").date() for d in found]
+
+
+def test_the_closing_names_the_day_its_quiet_days_are_counted_to(
+    seven: tuple[str, Path],
+) -> None:
+    """A reader counts "quiet for N days" from the closing's day: it is named, it is a school
+    day, and it is the semester's end as the transcript shows it (not ten days into the winter
+    break, which made 96 days of a transcript that stops at 83)."""
+    semester, _ = seven[0].split("What earning brings.")
+    named = re.search(r"End of the semester, \w+ (\w{3} \d{2}) \(its last school day\)", semester)
+    assert named, semester.split("End of the semester")[1][:200]
+    closing_day = datetime.strptime(f"2026 {named.group(1)}", "%Y %b %d").date()
+    last_shown = max(_shown_days(semester.split("End of the semester")[0]))
+    assert last_shown <= closing_day < last_shown + timedelta(days=7)
+    breaks = read_calendar(EXAMPLE / "calendar.csv")
+    assert closing_day.weekday() < 5
+    assert not any(b.starts_on <= closing_day <= b.ends_on for b in breaks)
+    quiet = [int(n) for n in re.findall(r"\((\d+) days\)", semester.split("Quiet for a while")[1])]
+    assert quiet and max(quiet) <= (closing_day - date(2026, 9, 8)).days
+
+
+def test_the_epilogues_awards_are_dated_on_spring_school_days(seven: tuple[str, Path]) -> None:
+    """HR's export shows Priya Wright's awards on school days after the winter break, a week
+    apart, at after-school hours or in the morning, never in the break or at night."""
+    transcript, database = seven
+    assert "In the spring semester, Priya Wright earns the 13 credentials" in transcript
+    breaks = read_calendar(EXAMPLE / "calendar.csv")
+    chicago = ZoneInfo("America/Chicago")
+    with sqlite3.connect(database) as db:
+        awarded = [
+            datetime.fromisoformat(at).replace(tzinfo=UTC).astimezone(chicago)
+            for (at,) in db.execute(
+                "SELECT a.awarded_at FROM awards a JOIN people p ON p.id = a.teacher_id "
+                "WHERE p.email = 'priya.wright@lakeview.k12.example' ORDER BY a.awarded_at"
+            )
+        ]
+    assert len(awarded) == 13
+    for when in awarded:
+        assert when.weekday() < 5 and 7 <= when.hour < 18, when
+        assert not any(b.starts_on <= when.date() <= b.ends_on for b in breaks), when
+        assert when.date() > date(2027, 1, 1), when  # after the winter break
+    assert len({when.date() for when in awarded}) == 13  # one a week, not all on one day
+    dates = [line.split(",")[3] for line in transcript.splitlines() if ",Priya Wright," in line]
+    assert dates and all(d >= "2027-01-04" for d in dates)
+
+
+def test_the_calibration_anchor_candidates_are_listed_in_number_order(
+    seven: tuple[str, Path],
+) -> None:
+    closing = seven[0].split("could serve as an anchor:")[1].split("To run an exercise")[0]
+    numbers = [int(n) for n in re.findall(r"^- #(\d+) ", closing, re.MULTILINE)]
+    assert len(numbers) >= 2
+    assert numbers == sorted(numbers)

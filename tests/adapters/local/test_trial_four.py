@@ -112,6 +112,25 @@ async def test_my_record_lists_a_revoked_credential_and_does_not_count_it(
     assert kept["status"] == "earned" and kept["hours"] == "4" and kept["revoked_on"] == ""
 
 
+async def test_my_record_with_every_credential_revoked_reads_naturally(
+    district: Services,
+) -> None:
+    """Nothing counts any more: the record says so plainly, not "no credential that counts,
+    each with its evidence", and still hands over the file."""
+    first, second = await _two_earned(district)
+    await _revoked_in_the_evening(district, first)
+    await _revoked_in_the_evening(district, second)
+    text = await session(district, ANA, ["my record", "/quit"])
+    assert (
+        "Here is your record. No credential counts on it now: your 2 revoked credentials are"
+        " listed as revoked, with no credits. A file to keep (the link is yours and expires):"
+    ) in text
+    assert "each with its evidence" not in text and "no credential that counts" not in text
+    token = text.split("/downloads/", 1)[1].split()[0]
+    body = district.ledger_files.downloads.open(token).path.read_text()
+    assert {row["status"] for row in csv.DictReader(io.StringIO(body))} == {"revoked"}
+
+
 async def _typed(district: Services, email: str, lines: list[str]) -> list[str]:
     """Each question asked and each line written, in the order the person saw them."""
     screen: list[str] = []
