@@ -18,6 +18,7 @@ from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.roles import Role
+from coachbot.services.awards.undoing import undid_in
 from coachbot.services.credentials.revoking import public_id_of
 
 REVOKE = Action("revoke_credential")
@@ -129,14 +130,16 @@ async def revoke_confirmed(turn: Turn, value: str) -> None:
     if about.revoked_at is not None:  # pressed twice, or revoked meanwhile
         await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
-    row = await turn.use.credentials.revoke(about.public_id, reason.strip(), by=turn.me.actor)
+    row, results = await turn.use.credentials.revoke_telling(
+        about.public_id, reason.strip(), by=turn.me.actor
+    )
     # Money payroll already paid cannot be reversed by a ledger entry alone: say so now.
     assert row.revoked_at is not None
     to_recover = await turn.use.ledger.to_recover(row.award_id, row.revoked_at)
     await turn.answer(
         "credentials.j2", "revoke_done", name=about.name, teacher=about.teacher,
         when=row.revoked_at, reason=row.revoked_reason, tz=turn.me.timezone,
-        to_recover=to_recover,
+        to_recover=to_recover, undid=undid_in(results),
     )  # fmt: skip
     turn.queued_news()  # the teacher's news was written with the revocation
 

@@ -114,8 +114,15 @@ class Credentials:
         """Withdraw a credential: its bit is set in the district's revocation list, its page
         says revoked, the teacher is told, the audit trail keeps who and why, and the award's
         credit is reversed. Revoking twice keeps the first date and reason."""
-        row, _ = await self.revocations.revoke(public_id, reason, by=by)
+        row, _, _ = await self.revocations.revoke(public_id, reason, by=by)
         return row
+
+    async def revoke_telling(
+        self, public_id: str, reason: str, *, by: Actor | None = None
+    ) -> tuple[IssuedCredential, object]:
+        """``revoke``, with what the reversal returned: what it undid, for the admin's reply."""
+        row, _, undid = await self.revocations.revoke(public_id, reason, by=by)
+        return row, undid
 
     async def about(self, by: Actor, public_id: str) -> Revocable:
         """What an admin confirms before revoking (``NotFound`` outside their district)."""
