@@ -25,8 +25,8 @@ from coachbot.storage.models import CommitteeRequest, Completion, IssuedCredenti
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.conftest import FIXTURES
 from tests.helpers import ANA, BEN, DEE, FAY, GIL, actor, credential_link, earn, earn_with
-from tests.services.awards.test_undoing_roles import COACH, TWO
 from tests.services.awards.test_undoing import PATHWAY, _approved
+from tests.services.awards.test_undoing_roles import COACH, TWO
 from tests.services.ledger.test_committees import _endorsed, _parts
 
 
