@@ -207,9 +207,13 @@ async def chat(
         if meant is None and waiting and not presses:
             # Neither a yes nor a no to the question just asked ("Revoke it?"): it is closed,
             # said plainly, and its buttons go, so no later "no" or "1" is taken as its answer.
-            # The line itself is then read as usual.
+            # The line itself is then read on only if it is a command ("status"): a stray
+            # "3" or "hmm" gets this one note, not a second "I didn't catch that" after it.
             write(say("question_left", yes=waiting["yes"].label if "yes" in waiting else ""))
             channel.buttons.clear()
+            if not (line.startswith("/file") or conversation.is_command(line)):
+                write("")
+                continue
         if meant is not None:  # "yes please" or "cancel" to the question just asked
             event: object = ButtonPress(sender, meant.action_id, meant.value, event_id(turn))
             channel.buttons.clear()

@@ -204,6 +204,16 @@ class Conversation:
         if form.title:  # a form known only by its limits can't be shown again; the words stay
             await turn.open_form(ask_again(form, values, problems, also))
 
+    def is_command(self, text: str) -> bool:
+        """Whether ``text`` starts with a command's name ("status", "hand off 45"): a client
+        that just closed an unanswered question reads the line on only if it is one, so a
+        stray "3" or "hmm" gets the one closing note and not a second "I didn't catch that"."""
+        match = WORD.match(text)
+        if not match:
+            return False
+        word, _ = self.registry.joined(match.group(1).lower(), match.group(2))
+        return self.registry.lookup(word) is not None
+
     async def run_command(self, turn: Turn, name: str, args: str) -> None:
         word = name.strip().lower().lstrip("/")
         if word in {"coach", ""}:  # "/coach status" arrives as command "coach", args "status"

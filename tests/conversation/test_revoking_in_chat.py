@@ -139,6 +139,34 @@ async def test_the_question_names_the_pathway_and_salary_step_it_would_undo(
     asked = await room.as_(DEE).command("revoke", f"{link} awarded in error")
     assert f"- the pathway *{PATHWAY}*: its salary step +5% is reversed" in asked
     assert "withdrawn" not in asked and "already paid" not in asked
+    # After the yes, the reply says what the revocation actually undid, in the past tense.
+    done = await room.as_(DEE).press(REVOKE.id)
+    assert "Undone with it, as Ana Teacher no longer meets them:" in done
+    assert "- the stack *Classroom Discourse*\n" in done
+    assert f"- the pathway *{PATHWAY}*: its salary step +5% was reversed" in done
+    assert "nothing else was undone" not in done
+
+
+async def test_the_reply_after_yes_says_what_the_committee_lost(district: Services) -> None:
+    await _endorsed(district)  # the committee has not voted yet
+    room = LocalDriver(district)
+    link = await credential_link(district, ANA, "C-ONE")
+    await room.as_(DEE).command("revoke", f"{link} awarded in error")
+    done = await room.as_(DEE).press(REVOKE.id)
+    assert (
+        f"- the pathway *{PATHWAY}*: its committee request for the salary step +5%, still"
+        " open, was withdrawn" in done
+    )
+    assert PATHWAY not in await room.as_(DEE).command("committee", "")
+
+
+async def test_the_reply_after_yes_says_when_nothing_else_went(district: Services) -> None:
+    await earn(district, ANA)
+    row = await _issued(district)
+    room = LocalDriver(district)
+    await room.as_(DEE).command("revoke", f"{row.public_id} awarded in error")
+    done = await room.as_(DEE).press(REVOKE.id)
+    assert "No stack or pathway rested on it alone: nothing else was undone." in done
 
 
 async def test_a_one_word_reason_is_asked_again_kindly(district: Services) -> None:
@@ -147,12 +175,17 @@ async def test_a_one_word_reason_is_asked_again_kindly(district: Services) -> No
     room = LocalDriver(district)
     for thin in ("clear", "x", "bad one"):
         said = await room.as_(DEE).command("revoke", f"{row.public_id} {thin}")
-        assert f'"{thin}" is too short a reason: Ana Teacher reads it, and so does HR' in said
         assert "Revoke *" not in said and "can't be undone" not in said  # no question yet
-        assert room.as_(DEE).mailbox.forms[-1].form_id == "revoke_reason"
+        # Said once, in the form that asks again (not also in a message before it).
+        assert "too short" not in said
+        asked = room.as_(DEE).mailbox.forms[-1]
+        assert asked.form_id == "revoke_reason"
+        assert f'"{thin}" is too short a reason: Ana Teacher reads it, and so does HR' in (
+            asked.fields[0].hint
+        )
     # The form asked again takes a real reason, then the same question as with it typed.
     said = await room.as_(DEE).submit({"reason": "awarded in error"})
     assert 'because "awarded in error"?' in said
-    said = await room.as_(DEE).submit({"reason": "no"}, form_id="revoke_reason")
-    assert '"no" is too short a reason' in said
+    await room.as_(DEE).submit({"reason": "no"}, form_id="revoke_reason")
+    assert '"no" is too short a reason' in room.as_(DEE).mailbox.forms[-1].fields[0].hint
     assert (await _issued(district)).revoked_at is None

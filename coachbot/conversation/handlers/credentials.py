@@ -7,7 +7,8 @@ does a reason of a word or two ("clear"), saying why. The question shows, before
 what the revocation would undo (a dry run of it): a stipend already paid, the stacks and
 pathways that would stop holding, with their salary step or stipend and any committee
 request still open. The service refuses a credential of another district as if it did not
-exist.
+exist. ``revoke EMAIL`` (or the teacher's full name) lists her credentials still standing,
+each with a numbered button that starts the same revocation.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from coachbot.conversation.authorization import OWN, for_roles
 from coachbot.conversation.registry import Action, Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField
-from coachbot.domain.errors import InvalidInput
+from coachbot.domain.errors import InvalidInput, NotFound
 from coachbot.domain.roles import Role
+from coachbot.services.awards.undoing import undid_in
 from coachbot.services.credentials.revoking import public_id_of
 
 REVOKE = Action("revoke_credential")
 KEEP = Action("keep_credential")
+PICK = Action("revoke_pick")  # one of a teacher's credentials, listed by ``revoke EMAIL``
 REASON_FORM = "revoke_reason"
 REASON_LIMIT = 500  # the reason rides in the button's value; platforms cap its length
+PICK_LIMIT = 10  # buttons under one message; a teacher rarely holds more
 MIN_WORDS, MIN_LETTERS = 3, 12  # a reason of real words: either is enough
 
 
@@ -34,6 +38,7 @@ def register(r: Registry) -> None:
     r.command("revoke", Role.DISTRICT_ADMIN, rule=OWN)(revoke)
     r.action(REVOKE, rule=for_roles(Role.DISTRICT_ADMIN))(revoke_confirmed)
     r.action(KEEP, rule=for_roles(Role.DISTRICT_ADMIN))(keep)
+    r.action(PICK, rule=for_roles(Role.DISTRICT_ADMIN))(picked)
     r.form(REASON_FORM, rule=for_roles(Role.DISTRICT_ADMIN))(reason_given)
 
 
@@ -64,16 +69,31 @@ async def revoke(turn: Turn, args: str) -> None:
     reason = " ".join(reason.split())[:REASON_LIMIT]
     if not link:
         raise InvalidInput(field="revoke", hint="revoke_usage")
-    public_id = public_id_of(link)
+    try:
+        public_id = public_id_of(link)
+    except InvalidInput:
+        if "@" in link:  # a teacher's email: her credentials to pick from
+            await teachers_credentials(turn, link)
+            return
+        try:  # a teacher's full name, if only one person of the district has it
+            await teachers_credentials(turn, args)
+            return
+        except NotFound:
+            raise InvalidInput(field="revoke", hint="revoke_link", value=link[:80]) from None
     about = await turn.use.credentials.about(turn.me.actor, public_id)
     if about.revoked_at is not None:
         await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
     if not reason_is_real(reason):  # known and revocable: ask why, before anything else
-        if reason:  # "clear", "x": the teacher and HR read it, so ask for real words
-            await turn.answer(
+        # "clear", "x": the teacher and HR read it, so real words are asked for, in the form's
+        # own hint (a separate message said it too: the terminal showed the question twice).
+        hint = (
+            turn.say.words(
                 "credentials.j2", "revoke_reason_thin", reason=reason, teacher=about.teacher
             )
+            if reason
+            else turn.say.label("hint_revoke_reason", teacher=about.teacher)
+        )
         await turn.open_form(
             Form(
                 REASON_FORM,
@@ -83,7 +103,7 @@ async def revoke(turn: Turn, args: str) -> None:
                         "reason",
                         turn.say.label("field_revoke_reason"),
                         FieldKind.SHORT_TEXT,  # one line: the next one typed, in the terminal
-                        hint=turn.say.label("hint_revoke_reason", teacher=about.teacher),
+                        hint=hint,
                     ),
                 ),
                 turn.say.label("revoke_next"),
@@ -108,6 +128,33 @@ async def revoke(turn: Turn, args: str) -> None:
     )
 
 
+async def teachers_credentials(turn: Turn, who: str) -> None:
+    """``revoke EMAIL`` (or a full name): the teacher's credentials still standing, each with
+    a numbered button that starts the revocation as ``revoke LINK`` does (asking the reason).
+    A teacher of another district is an unknown person (``NotFound``), as a missing one."""
+    teacher, held = await turn.use.credentials.revocable_of(turn.me.actor, who)
+    buttons = [
+        turn.say.button("revoke_pick", PICK, c.public_id, n=n, name=c.name)
+        for n, c in enumerate(held[:PICK_LIMIT], start=1)
+    ]
+    await turn.reply(
+        turn.say.reply(
+            "credentials.j2",
+            "revoke_pick",
+            teacher=teacher,
+            held=held[:PICK_LIMIT],
+            more=len(held) - PICK_LIMIT,
+            buttons=buttons,
+            tz=turn.me.timezone,
+        )
+    )
+
+
+async def picked(turn: Turn, value: str) -> None:
+    """A credential picked from ``revoke EMAIL``: the reason is asked for, then the question."""
+    await revoke(turn, value)
+
+
 def reason_is_real(reason: str) -> bool:
     """A reason the teacher and HR can read: at least three words or twelve letters, so "x"
     or "clear" is asked for again (a trial admin revoked with "clear")."""
@@ -129,14 +176,16 @@ async def revoke_confirmed(turn: Turn, value: str) -> None:
     if about.revoked_at is not None:  # pressed twice, or revoked meanwhile
         await turn.answer("credentials.j2", "revoke_already", c=about, tz=turn.me.timezone)
         return
-    row = await turn.use.credentials.revoke(about.public_id, reason.strip(), by=turn.me.actor)
+    row, results = await turn.use.credentials.revoke_telling(
+        about.public_id, reason.strip(), by=turn.me.actor
+    )
     # Money payroll already paid cannot be reversed by a ledger entry alone: say so now.
     assert row.revoked_at is not None
     to_recover = await turn.use.ledger.to_recover(row.award_id, row.revoked_at)
     await turn.answer(
         "credentials.j2", "revoke_done", name=about.name, teacher=about.teacher,
         when=row.revoked_at, reason=row.revoked_reason, tz=turn.me.timezone,
-        to_recover=to_recover,
+        to_recover=to_recover, undid=undid_in(results),
     )  # fmt: skip
     turn.queued_news()  # the teacher's news was written with the revocation
 

@@ -3,8 +3,10 @@
 A dry run of the revocation, read-only: the stacks and pathways that would stop holding (the
 same ``stops_holding`` the revocation runs), the credit each would lose (the same
 ``unreversed`` entries the ledger would take back), any committee request still open that
-would be withdrawn, and every stipend payroll already paid that would be to recover. A trial
-admin learned only after confirming that the stipend had been paid; nothing here changes.
+would be withdrawn, a role a pathway granted that would be taken back (or kept, held another
+way: the same ``role_fate`` the undoing runs), and every stipend payroll already paid that
+would be to recover. A trial admin learned only after confirming that the stipend had been
+paid; nothing here changes.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.domain.errors import NotFound
-from coachbot.domain.ledger import EntryKind, PayState
+from coachbot.domain.ledger import EntryKind
 from coachbot.domain.roles import Actor
 from coachbot.services.awards.holding import stops_holding
-from coachbot.services.awards.undoing import Undone, named
+from coachbot.services.awards.roles_undone import role_fate
+from coachbot.services.awards.undoing import Losing, credit_lost, named, to_recover
 from coachbot.services.ledger.committees import request_still_open
-from coachbot.services.ledger.reversing import reversal_state, unreversed
+from coachbot.services.ledger.reversing import unreversed
 from coachbot.storage.database import Database
 from coachbot.storage.models import Award, CredentialRow, IssuedCredential, LedgerEntry
 
@@ -32,16 +35,6 @@ class Paid:
     cents: int
     batch: str
     title: str  # "" for the credential's own stipend; else the stack or pathway's
-
-
-@dataclass(frozen=True)
-class Losing:
-    """A stack or pathway that would be undone, and what it would lose."""
-
-    undone: Undone
-    salary_steps: tuple[str, ...] = ()  # "+5%": granted (after the committee), reversed
-    stipend_cents: int = 0  # its stipend not paid yet, reversed
-    withdrawn: bool = False  # its committee request, still open, would be withdrawn
 
 
 @dataclass(frozen=True)
@@ -78,27 +71,22 @@ async def preview(session: AsyncSession, award: Award) -> RevokePreview:
     assert code is not None
     paid = _paid(await unreversed(session, LedgerEntry.award_id == award.id), "")
     losing = []
-    for completion in await stops_holding(session, award.teacher_id, award.id, code):
+    leaving = await stops_holding(session, award.teacher_id, award.id, code)
+    ids = frozenset(c.id for c in leaving)
+    for completion in leaving:
         undone = await named(session, completion)
         entries = await unreversed(session, LedgerEntry.completion_id == completion.id)
         paid.extend(_paid(entries, undone.title))
-        steps = tuple(e.detail for e in entries if e.kind == EntryKind.SALARY_STEP.value)
-        unpaid = sum(
-            e.amount_cents for e in entries
-            if e.kind == EntryKind.STIPEND.value and not _to_recover(e)
-        )  # fmt: skip
+        steps, unpaid = credit_lost(entries)
         withdrawn = await request_still_open(session, completion.id) is not None
-        losing.append(Losing(undone, steps, unpaid, withdrawn))
+        role, fate = await role_fate(session, completion, ids)
+        losing.append(Losing(undone, steps, unpaid, withdrawn, role, fate))
     return RevokePreview(losing, paid)
-
-
-def _to_recover(entry: LedgerEntry) -> bool:
-    return reversal_state(entry.pay_state) == PayState.TO_RECOVER.value
 
 
 def _paid(entries: list[LedgerEntry], title: str) -> list[Paid]:
     return [
         Paid(e.amount_cents, e.batch_ref or "", title)
         for e in entries
-        if e.kind == EntryKind.STIPEND.value and _to_recover(e)
+        if e.kind == EntryKind.STIPEND.value and to_recover(e)
     ]

@@ -21,13 +21,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
+from coachbot.domain.ledger import EntryKind, PayState
 from coachbot.domain.nudges import NudgeKind
 from coachbot.domain.roles import Actor
 from coachbot.services.awards.holding import stops_holding
-from coachbot.services.awards.roles_undone import role_news, take_back_role
+from coachbot.services.awards.roles_undone import REMOVED, role_fate, role_news, take_back_role
 from coachbot.services.ledger.committees import withdraw_request
 from coachbot.services.ledger.entries import lock_district
-from coachbot.services.ledger.reversing import reverse_completion
+from coachbot.services.ledger.reversing import reversal_state, reverse_completion, unreversed
 from coachbot.services.ledger.undone import completion_title
 from coachbot.services.record import audit, outbox
 from coachbot.storage.database import Database
@@ -37,6 +38,7 @@ from coachbot.storage.models import (
     Completion,
     CredentialRow,
     IssuedCredential,
+    LedgerEntry,
     NudgeRow,
 )
 
@@ -56,6 +58,46 @@ class Undone:
         return [self.kind, self.title, self.outcome_kind, self.outcome_value]
 
 
+@dataclass(frozen=True)
+class Losing:
+    """A stack or pathway undone (or, in the preview, that would be), and what it loses: what
+    the admin is shown before the yes and told after it, built the same way both times."""
+
+    undone: Undone
+    salary_steps: tuple[str, ...] = ()  # "+5%": granted (after the committee), reversed
+    stipend_cents: int = 0  # its stipend not paid yet, reversed
+    withdrawn: bool = False  # its committee request, still open, withdrawn
+    role: str = ""  # the role the pathway granted, if the teacher got it
+    role_fate: str = ""  # REMOVED (taken back) or KEPT (held another way)
+
+
+def credit_lost(entries: list[LedgerEntry]) -> tuple[tuple[str, ...], int]:
+    """From a completion's entries not reversed yet: its salary steps, and its stipend cents
+    not paid yet (a paid one is money to recover, said apart)."""
+    steps = tuple(e.detail for e in entries if e.kind == EntryKind.SALARY_STEP.value)
+    unpaid = sum(
+        e.amount_cents for e in entries
+        if e.kind == EntryKind.STIPEND.value and not to_recover(e)
+    )  # fmt: skip
+    return steps, unpaid
+
+
+def to_recover(entry: LedgerEntry) -> bool:
+    return reversal_state(entry.pay_state) == PayState.TO_RECOVER.value
+
+
+def undid_in(results: object) -> list[Losing]:
+    """What the undoing step returned, among the steps' results of a revocation."""
+    found = results if isinstance(results, list) else [results]
+    out: list[Losing] = []
+    for r in found:
+        if isinstance(r, Losing):
+            out.append(r)
+        elif isinstance(r, list):
+            out.extend(undid_in(r))
+    return out
+
+
 class UndoCompletions:
     """A reversal step (``OneAfterAnother``), after the award is marked revoked."""
 
@@ -63,7 +105,7 @@ class UndoCompletions:
         self.db = db
         self.clock = clock
 
-    async def reverse(self, award_id: int, reason: str) -> list[Undone]:
+    async def reverse(self, award_id: int, reason: str) -> list[Losing]:
         async with self.db.write() as session:
             award = await session.get(Award, award_id)
             if award is None or award.revoked_at is None:
@@ -74,22 +116,34 @@ class UndoCompletions:
             assert credential is not None
             why = f"{credential.code} ({credential.title}) was revoked: {reason}"
             undone: list[Undone] = []
+            undid: list[Losing] = []  # what each lost, for the admin who said yes
             withdrawn = False  # a committee was still deciding one of them
             gone: list[Completion] = []
             removed: set[str] = set()  # roles taken back with what granted them
             # The revoked award's own news: the earner's "Earned!" and the channel's post.
             subjects = [f"award:{award_id}", f"feedback:{award.review_id}"]
-            for completion in await stops_holding(
+            leaving = await stops_holding(
                 session, award.teacher_id, award_id, credential.code, lock=True
-            ):
+            )
+            ids = frozenset(c.id for c in leaving)
+            for completion in leaving:
                 completion.undone_at, completion.undone_reason = now, why
                 gone.append(completion)
-                undone.append(await named(session, completion))
+                name = await named(session, completion)
+                undone.append(name)
                 actor = Actor.system(award.district_id)
+                steps, unpaid = credit_lost(
+                    await unreversed(session, LedgerEntry.completion_id == completion.id)
+                )
                 await reverse_completion(session, now, actor, completion, why)
-                removed.add(await take_back_role(session, now, actor, completion, why))
-                if await withdraw_request(session, now, completion.id, why) is not None:
-                    withdrawn = True
+                role, fate = await role_fate(session, completion, ids)
+                taken = await take_back_role(session, now, actor, completion, why, ids)
+                removed.add(taken)
+                if taken:
+                    role, fate = taken, REMOVED
+                request = await withdraw_request(session, now, completion.id, why)
+                withdrawn = withdrawn or request is not None
+                undid.append(Losing(name, steps, unpaid, request is not None, role, fate))
                 subjects.extend(await _request_news(session, completion.id))
                 audit.record(
                     session, at=now, actor=actor, district_id=award.district_id,
@@ -102,7 +156,7 @@ class UndoCompletions:
                 await _strike(session, award.teacher_id, undone)
                 roles = await role_news(session, award.teacher_id, gone, removed)
                 await _tell(session, now, award, undone, withdrawn, roles)
-            return undone
+            return undid
 
 
 async def named(session: AsyncSession, completion: Completion) -> Undone:

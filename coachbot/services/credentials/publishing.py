@@ -24,6 +24,7 @@ from coachbot.services.credentials.addresses import Addresses
 from coachbot.services.credentials.issuing import CredentialIssuer
 from coachbot.services.credentials.keys import IssuerKeys
 from coachbot.services.credentials.resolving import KeyResolver
+from coachbot.services.credentials.revocable import revocable_of
 from coachbot.services.credentials.revoking import Revocable, Revocations
 from coachbot.services.credentials.showing import IssuerPages
 from coachbot.services.credentials.verifying import CredentialVerifier, district_zone
@@ -114,8 +115,20 @@ class Credentials:
         """Withdraw a credential: its bit is set in the district's revocation list, its page
         says revoked, the teacher is told, the audit trail keeps who and why, and the award's
         credit is reversed. Revoking twice keeps the first date and reason."""
-        row, _ = await self.revocations.revoke(public_id, reason, by=by)
+        row, _, _ = await self.revocations.revoke(public_id, reason, by=by)
         return row
+
+    async def revoke_telling(
+        self, public_id: str, reason: str, *, by: Actor | None = None
+    ) -> tuple[IssuedCredential, object]:
+        """``revoke``, with what the reversal returned: what it undid, for the admin's reply."""
+        row, _, undid = await self.revocations.revoke(public_id, reason, by=by)
+        return row, undid
+
+    async def revocable_of(self, by: Actor, who: str) -> tuple[str, list[Revocable]]:
+        """A teacher of ``by``'s district (email or full name) and her credentials not
+        revoked, for an admin with no link (``NotFound`` for anyone else)."""
+        return await revocable_of(self.db, by, who)
 
     async def about(self, by: Actor, public_id: str) -> Revocable:
         """What an admin confirms before revoking (``NotFound`` outside their district)."""

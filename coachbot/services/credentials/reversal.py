@@ -18,9 +18,10 @@ from coachbot.storage.models import Award
 
 class CreditReversal(Protocol):
     """Undo what an award brought. Called after the revocation is committed, and again if an
-    admin revokes the same credential once more, so it must be idempotent."""
+    admin revokes the same credential once more, so it must be idempotent. What it returns
+    is passed back to the revoker as is (the conversation tells the admin what it undid)."""
 
-    async def reverse(self, award_id: int, reason: str) -> None: ...
+    async def reverse(self, award_id: int, reason: str) -> object: ...
 
 
 class MarkAwardRevoked:
@@ -51,6 +52,6 @@ class OneAfterAnother:
     def __init__(self, *steps: Undo) -> None:
         self.steps = steps
 
-    async def reverse(self, award_id: int, reason: str) -> None:
-        for step in self.steps:
-            await step.reverse(award_id, reason)
+    async def reverse(self, award_id: int, reason: str) -> list[object]:
+        """Each step's result, in order."""
+        return [await step.reverse(award_id, reason) for step in self.steps]

@@ -83,17 +83,18 @@ class Revocations:
 
     async def revoke(
         self, public_id: str, reason: str, *, by: Actor | None = None
-    ) -> tuple[IssuedCredential, bool]:
-        """Revoke; returns the row and whether this call revoked it (False: it already was,
-        and the first date and reason stand). ``by`` None: the district itself (the CLI)."""
+    ) -> tuple[IssuedCredential, bool, object]:
+        """Revoke; returns the row, whether this call revoked it (False: it already was, and
+        the first date and reason stand), and what the reversal returned (what it undid).
+        ``by`` None: the district itself (the CLI)."""
         async with self.db.write() as session:
             row = await self._row(session, public_id, by, lock=True)
             fresh = row.revoked_at is None
             if fresh:
                 await self._withdraw(session, row, by or Actor.system(row.district_id), reason)
             award_id = row.award_id
-        await self.reversal.reverse(award_id, row.revoked_reason or reason)
-        return row, fresh
+        undid = await self.reversal.reverse(award_id, row.revoked_reason or reason)
+        return row, fresh, undid
 
     async def _withdraw(
         self, session: AsyncSession, row: IssuedCredential, by: Actor, reason: str
