@@ -49,8 +49,8 @@ async def test_a_revocation_held_for_a_break_is_read_when_she_opens_her_chat(
     assert f"so the message goes to them on {GOES}" in dee
     assert "Every message has been delivered" not in dee
     assert (
-        "*1 message is held* for its person's quiet hours or a school break; it goes when that"
-        f" ends, on {GOES}"
+        "*1 message is held* for its person's quiet hours, a school break or a snooze they chose;"
+        f" it goes when that ends, on {GOES}"
     ) in dee
     assert f"- Ana Teacher: news that a credential of theirs was revoked, goes {GOES}" in dee
     for word in ("failed", "denied", "rejected"):
