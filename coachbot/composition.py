@@ -64,6 +64,7 @@ from coachbot.services.ledger import LedgerService
 from coachbot.services.ledger.committees import CommitteeService
 from coachbot.services.ledger.downloads import Downloads
 from coachbot.services.ledger.files import LedgerFiles
+from coachbot.services.ledger.recovery_notice import RecoveryInNotice
 from coachbot.services.loading import CalendarLoader, CatalogLoader, RosterLoader
 from coachbot.services.nudging import Dispatcher, NightHold, OutboxHistory, Sweep
 from coachbot.services.nudging.outgoing import Deliver
@@ -193,7 +194,8 @@ def build(
     # dropped, its ledger entries reversed), and the ledger takes the award's own credits back
     # with reversing entries (never an edit).
     reversal = reversal or OneAfterAnother(
-        MarkAwardRevoked(db, clock), UndoCompletions(db, clock), ledger
+        MarkAwardRevoked(db, clock), UndoCompletions(db, clock), ledger,
+        RecoveryInNotice(db, ledger),  # the teacher's notice names a paid stipend to recover
     )
     downloads = Downloads(settings.evidence_folder() / "downloads", links, clock)
     credentials = Credentials(db, clock, issuer, keys, addresses, Revocations(db, clock, reversal))

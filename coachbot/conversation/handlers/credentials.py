@@ -187,6 +187,11 @@ async def revoke_confirmed(turn: Turn, value: str) -> None:
         when=row.revoked_at, reason=row.revoked_reason, tz=turn.me.timezone,
         to_recover=to_recover, undid=undid_in(results),
     )  # fmt: skip
+    # Held for the teacher's quiet hours or a school break: the admin hears when it goes.
+    held = await turn.use.outbox.held_until(f"revoked:{about.public_id}")
+    if held is not None:
+        await turn.answer("deliveries.j2", "held_news", teacher=about.teacher, when=held,
+                          tz=turn.me.timezone)  # fmt: skip
     turn.queued_news()  # the teacher's news was written with the revocation
 
 

@@ -95,11 +95,13 @@ async def why(turn: Turn, args: str) -> None:
 
 async def undelivered(turn: Turn, args: str) -> None:
     """The messages that could not be delivered, to send again; and, so "all delivered" is only
-    said when true, those still waiting for their person to open the chat (nothing to fix)."""
+    said when true, those still waiting for their person to open the chat, and those held for
+    their person's quiet hours or a school break (nothing to fix in either)."""
     total, letters = await turn.use.outbox.dead_letters(turn.me.district_id, limit=SHOWN)
     waiting, waiting_letters = await turn.use.outbox.waiting_for_chat(
         turn.me.district_id, limit=SHOWN
     )
+    held, held_letters = await turn.use.outbox.held_back(turn.me.district_id, limit=SHOWN)
     buttons = []
     if total:
         buttons.append(turn.say.button("retry_all_dead", RETRY_DEAD, "all", primary=True,
@@ -111,6 +113,7 @@ async def undelivered(turn: Turn, args: str) -> None:
     await turn.reply(
         turn.say.reply("deliveries.j2", "list", total=total, letters=letters,
                        waiting=waiting, waiting_letters=waiting_letters,
+                       held=held, held_letters=held_letters,
                        tz=turn.me.timezone, buttons=buttons)
     )  # fmt: skip
 

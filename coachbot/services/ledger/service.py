@@ -51,6 +51,15 @@ class Credits:
     cpd_units: float = 0.0
     graduate_credits: float = 0.0
     salary_steps: tuple[str, ...] = ()
+    # Paid stipends a revocation took back, until HR records them recovered: not hers to keep
+    # (not in ``stipend_cents``), but still paid out to her.
+    to_recover_cents: int = 0
+
+    @property
+    def stipends_out_cents(self) -> int:
+        """Her stipends as the HR export's ``teacher_total`` counts them: owed, approved or
+        paid to her and not got back, a paid one to recover included (named beside it)."""
+        return self.stipend_cents + self.to_recover_cents
 
 
 @dataclass(frozen=True)
@@ -272,7 +281,13 @@ async def _credits(session: AsyncSession, person_id: int, year: str | None) -> C
         )
         if (net or 0) > 0
     ]
+    to_recover = await session.scalar(
+        select(func.sum(LedgerEntry.amount_cents)).where(
+            *where, LedgerEntry.pay_state == PayState.TO_RECOVER.value
+        )
+    )
     return Credits(
+        to_recover_cents=-int(to_recover or 0),
         hours=sums.get(EntryKind.HOURS.value, (0.0, 0))[0],
         points=sums.get(EntryKind.POINTS.value, (0.0, 0))[0],
         stipend_cents=sums.get(EntryKind.STIPEND.value, (0.0, 0))[1],

@@ -41,10 +41,11 @@ class OutboxClaims:
         self.platform, self.unlinked = platform, unlinked
 
     async def waiting_for(self, person_id: int) -> frozenset[int]:
-        """The ids of the rows waiting for ``person_id`` to open the chat."""
+        """The ids of the rows for ``person_id`` to read now they opened the chat: those waiting
+        for it, and news whose time has come but was held for their quiet hours or a break."""
+        mine = (NudgeRow.person_id == person_id) & for_someone_here(self.clock.now())
         async with self.db.read() as session:
-            return frozenset(await session.scalars(select(NudgeRow.id).where(
-                NudgeRow.person_id == person_id, NudgeRow.status == WAITING)))  # fmt: skip
+            return frozenset(await session.scalars(select(NudgeRow.id).where(mine)))
 
     async def claim(self, limit: int, *, person_id: int | None = None) -> list[NudgeRow]:
         """Ready rows (or a killed dispatcher's); with ``person_id``, that person's only, and
@@ -55,7 +56,9 @@ class OutboxClaims:
             (NudgeRow.status == "claimed") & (NudgeRow.lease_until < now),
         )
         if person_id is not None:
-            open_ = (NudgeRow.person_id == person_id) & or_(open_, NudgeRow.status == WAITING)
+            open_ = (NudgeRow.person_id == person_id) & or_(
+                open_, for_someone_here(now)
+            )
         async with self.db.write() as session:
             ready = (
                 select(NudgeRow.id)
@@ -119,3 +122,22 @@ class OutboxClaims:
                 )
                 .values(**values)
             )
+
+
+def held_back(now: datetime) -> ColumnElement[bool]:
+    """News whose time has come (``due_at``) but that the humane rules held for later (quiet
+    hours, a school break, a snooze, what it follows): pending, due, its next moment still
+    ahead. A reminder planned for a future day is not due yet, and a row the platform did not
+    take (``attempts``) waits for its retry, not for the person: neither is held back."""
+    return (
+        (NudgeRow.status == "pending")
+        & (NudgeRow.due_at <= now)
+        & (NudgeRow.deliver_at > now)
+        & (NudgeRow.attempts == 0)
+    )
+
+
+def for_someone_here(now: datetime) -> ColumnElement[bool]:
+    """What a person who just opened the chat reads at once: what waited for them to open it,
+    and what was held back only so as not to disturb them (they are here, reading)."""
+    return or_(NudgeRow.status == WAITING, held_back(now))

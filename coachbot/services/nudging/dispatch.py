@@ -65,8 +65,10 @@ class Dispatcher:
         """The person just opened the chat: what waits for them there (and anything else of
         theirs ready to go) is delivered now, oldest first. What waited had met their quiet
         hours when it was sent and would have reached them then: their night does not hold it
-        back again. What is only now ready meets the usual rules, quiet hours included.
-        Staleness, mute, snooze and the weekly cap apply to both."""
+        back again. News whose time has come but was held for their quiet hours or a school
+        break goes now too: quiet hours are there not to disturb them, not to hide news from
+        someone who is here reading (a reminder planned for a later day is not due, and stays).
+        Staleness, mute, snooze and the weekly cap apply to all of it."""
         result = DispatchResult()
         waited = await self.claims.waiting_for(person_id)
         rows = await self.claims.claim(limit, person_id=person_id)

@@ -10,6 +10,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 
 from coachbot.clock import Clock
+from coachbot.services.nudging import claims
+from coachbot.services.nudging.quiet import quiet_rules
 from coachbot.services.record import outbox
 from coachbot.storage.database import Database
 from coachbot.storage.models import District, NudgeRow, Person
@@ -47,6 +49,15 @@ class WaitingLetter:
     person: str
     kind: str
     since: datetime
+
+
+@dataclass(frozen=True)
+class HeldLetter:
+    """News held for its person's quiet hours or a school break, as an admin sees it."""
+
+    person: str
+    kind: str
+    goes_at: datetime
 
 
 class OutboxHistory:
@@ -135,6 +146,40 @@ class OutboxHistory:
                 .limit(limit)
             )
             return total or 0, [WaitingLetter(*row) for row in rows.all()]
+
+    async def held_back(
+        self, district_id: int, *, limit: int = 10
+    ) -> tuple[int, list[HeldLetter]]:
+        """How many messages in one district are due but held for their person's quiet hours
+        or a school break (nothing failed: they go at their next allowed moment), and the
+        soonest of them."""
+        mine = claims.held_back(self.clock.now()) & (NudgeRow.district_id == district_id)
+        async with self.db.read() as session:
+            total = await session.scalar(select(func.count()).select_from(NudgeRow).where(mine))
+            rows = await session.execute(
+                select(Person.name, NudgeRow.kind, NudgeRow.deliver_at)
+                .join(Person, Person.id == NudgeRow.person_id)
+                .where(mine)
+                .order_by(NudgeRow.deliver_at, NudgeRow.id)
+                .limit(limit)
+            )
+            return total or 0, [HeldLetter(*row) for row in rows.all()]
+
+    async def held_until(self, key: str) -> datetime | None:
+        """When the news queued under ``key`` will go, if its person's quiet hours or a school
+        break hold it (it was just queued, or already held); None when it goes at once or has
+        gone. Lets whoever caused the news say when it arrives, not only that it will."""
+        now = self.clock.now()
+        async with self.db.read() as session:
+            row = await session.scalar(select(NudgeRow).where(NudgeRow.key == key))
+            if row is None or row.status != "pending" or row.due_at > now:
+                return None
+            if row.deliver_at > now:
+                return row.deliver_at
+            person = await session.get(Person, row.person_id)
+            assert person is not None  # a nudge's person is never deleted
+            rules = await quiet_rules(session, person)
+            return rules.next_allowed(now) if rules.is_quiet(now) else None
 
     async def retry_dead(
         self,
