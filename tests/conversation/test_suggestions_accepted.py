@@ -51,6 +51,7 @@ def suggestions() -> set[str]:
 
 def filled(phrase: str, review_id: int) -> str:
     """The phrase with its placeholders filled in with this district's real names."""
+    phrase = re.sub(r"\{\{ *p\.year *\}\}", "2026-27", phrase)  # ledger {{ p.year }} xlsx
     phrase = re.sub(r"\{\{[^}]*\}\}:", f"{COHORT}:", phrase)  # cohort add {{ p.name }}:
     phrase = re.sub(r"\{\{[^}]*\}\}", "C-ONE", phrase)  # feedback {{ p.code }}
     phrase = phrase.replace("COHORT NAME", COHORT).replace("Fall Cohort:", f"{COHORT}:")
