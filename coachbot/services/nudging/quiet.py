@@ -4,6 +4,7 @@ a turn sends to someone else (a review assigned, a request to approve, a call fo
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -56,17 +57,7 @@ class NightHold:
             rules = await quiet_rules(session, person)
             if not rules.is_quiet(now):
                 return False
-            outbox.queue(
-                session,
-                now,
-                key=f"held:{person_id}:{uuid.uuid4().hex}",
-                district_id=person.district_id,
-                person_id=person_id,
-                kind=NudgeKind.HELD_MESSAGE,
-                subject=f"person:{person_id}",
-                params=params,
-                deliver_at=rules.next_allowed(now),
-            )
+            _keep(session, now, person, params, deliver_at=rules.next_allowed(now))
             return True
 
     async def keep_until_chat(self, person_id: int, params: dict[str, Any]) -> None:
@@ -77,14 +68,22 @@ class NightHold:
             person = await session.get(Person, person_id)
             if person is None:
                 return
-            outbox.queue(
-                session,
-                now,
-                key=f"held:{person_id}:{uuid.uuid4().hex}",
-                district_id=person.district_id,
-                person_id=person_id,
-                kind=NudgeKind.HELD_MESSAGE,
-                subject=f"person:{person_id}",
-                params=params,
-                waiting=True,
-            )
+            _keep(session, now, person, params, waiting=True)
+
+
+def _keep(
+    session: AsyncSession, now: datetime, person: Person, params: dict[str, Any], **when: Any
+) -> None:
+    """A message kept in the outbox for ``person``, exactly as it would have been shown: held
+    for a moment (``deliver_at``) or until they open the chat (``waiting``)."""
+    outbox.queue(
+        session,
+        now,
+        key=f"held:{person.id}:{uuid.uuid4().hex}",
+        district_id=person.district_id,
+        person_id=person.id,
+        kind=NudgeKind.HELD_MESSAGE,
+        subject=f"person:{person.id}",
+        params=params,
+        **when,
+    )
