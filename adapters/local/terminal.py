@@ -26,6 +26,7 @@ from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
 from coachbot.composition import Services, build_conversation
 from coachbot.conversation.choices import key, yes_or_no
 from coachbot.conversation.form_checks import settle_field
+from coachbot.conversation.turn import Me
 from coachbot.conversation.vocabulary import (
     Button,
     ButtonPress,
@@ -130,8 +131,9 @@ async def chat(
     conversation = build_conversation(services, notifier)
     opening = "start"
     timezone = "UTC"
+    present: Me | None = None  # who sits here, once the roster knows them
     try:
-        me = await conversation.identify(sender)
+        me = present = await conversation.identify(sender)
         timezone = me.timezone
         if not (await services.person_settings.view(me.person_id)).new:
             opening = "status"
@@ -245,6 +247,11 @@ async def chat(
             continue
         channel.fresh = True
         await conversation.handle(event, channel)  # type: ignore[arg-type]
+        if present is not None:
+            # What another chat (an admin's revocation, a reviewer's decision) sent them while
+            # this one was open waits for them in the outbox: shown after each turn of theirs,
+            # not only the next time they open the chat (a trial's teacher never saw it).
+            await conversation.opened(present)
 
 
 def file_and_caption(typed: str) -> tuple[SharedFile | None, str]:

@@ -9,12 +9,17 @@ says it waits until then.
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 from sqlalchemy import select
 
 from adapters.local.terminal import chat
-from coachbot.composition import Services
+from coachbot.composition import Services, build
 from coachbot.domain.nudges import NudgeKind
 from coachbot.services.nudging import Dispatcher, Outgoing
+from coachbot.settings import Settings
 from coachbot.storage.models import NudgeRow, Person
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal import typist
@@ -118,3 +123,43 @@ async def test_a_call_for_help_waits_for_the_person_it_is_for(district: Services
     assert "\"I can't find a class to film\"" in told
     assert "Every message has been delivered" in await session(district, DEE, ["undelivered",
                                                                                 "/quit"])
+
+
+async def test_news_sent_while_her_chat_is_open_reaches_her_at_her_next_turn(
+    district: Services, db_url: str, tmp_path: Path
+) -> None:
+    # A trial: Priya had her chat open while the admin revoked in another terminal; her status
+    # said revoked, but the notice waited until she closed and opened the chat again.
+    public_id = await _one_earned(district)
+    await onboarded(district, ANA)
+
+    def revoke_in_deans_terminal() -> None:
+        async def dee() -> str:  # another process's chat: its own services, the same database
+            settings = Settings(database_url=db_url, evidence_dir=tmp_path / "evidence",
+                                _env_file=None)  # fmt: skip
+            other = build(settings, district.clock)
+            try:
+                return await session(
+                    other, DEE, [f"revoke {public_id} awarded in error", "yes", "/quit"]
+                )
+            finally:
+                await other.aclose()
+
+        with ThreadPoolExecutor(1) as pool:  # her chat waits at its prompt meanwhile
+            assert "Revoked:" in pool.submit(asyncio.run, dee()).result()
+
+    lines = iter(["status", "badges", "/quit"])
+
+    def ask(prompt: str) -> str:
+        line = next(lines)
+        if line == "badges":
+            revoke_in_deans_terminal()
+        return line
+
+    screen: list[str] = []
+    await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
+    text = "\n".join(screen)
+    assert REVOKED in text
+    opened, _, rest = text.partition("Here's where you stand")  # her status, after the opening
+    assert REVOKED not in opened  # it was not there when she opened the chat
+    assert rest.count("While you were away") == 0  # she is here: it simply arrives
