@@ -22,6 +22,12 @@ from coachbot.domain.roles import Role
 SNOOZE_WEEK = Action("snooze_week")
 RETRY_DEAD = Action("retry_dead")
 SHOWN = 10  # dead letters listed in chat; the server's `coachbot nudges --dead` shows them all
+# "why was my credential revoked?" asks about a revocation, not the last reminder (a teacher
+# got the reminder rules instead of the reason). Either a revoke word, or a credential word with
+# a taken-away word ("why was my badge taken away").
+REVOKE_STEMS = ("revok", "revocation")
+CREDENTIAL_WORDS = ("credential", "badge")
+TAKEN_WORDS = frozenset({"taken", "took", "take", "removed", "pulled", "withdrawn", "cancelled"})
 
 
 def register(r: Registry) -> None:
@@ -83,14 +89,31 @@ async def unmute(turn: Turn, args: str) -> None:
     await turn.answer("general.j2", "unmuted")
 
 
+def _asks_about_revocation(args: str) -> bool:
+    words = ["".join(ch for ch in w if ch.isalpha()) for w in args.lower().split()]
+    if any(w.startswith(REVOKE_STEMS) for w in words):
+        return True
+    return any(w.startswith(CREDENTIAL_WORDS) for w in words) and bool(TAKEN_WORDS & set(words))
+
+
 async def why(turn: Turn, args: str) -> None:
-    """ "Why did you message me?": the last reminder, what it was about and the rules it met."""
+    """ "Why did you message me?": the last reminder, what it was about and the rules it met.
+    "Why was my credential revoked?": her revoked credentials, when and why, and whom to ask;
+    with none revoked, she is told so before the usual answer."""
+    asked_revoked = _asks_about_revocation(args)
+    if asked_revoked:
+        revoked = [c for c in await turn.use.credentials.held_by(turn.me.actor) if c.revoked_at]
+        if revoked:
+            await turn.answer("credentials.j2", "why_revoked", revoked=revoked,
+                              now=turn.clock.now(), tz=turn.me.timezone)  # fmt: skip
+            return
     last = await turn.use.outbox.last_sent_to(turn.me.person_id)
     policy = await turn.use.policy.current(turn.me.district_id)
     await turn.answer("nudges.j2", "why", last=last, params=dict(last.params) if last else {},
                       cap=policy.nudge_cap_per_week, tz=turn.me.timezone,
                       quiet_start=policy.quiet_start.strftime("%H:%M"),
-                      quiet_end=policy.quiet_end.strftime("%H:%M"))  # fmt: skip
+                      quiet_end=policy.quiet_end.strftime("%H:%M"),
+                      none_revoked=asked_revoked)  # fmt: skip
 
 
 async def undelivered(turn: Turn, args: str) -> None:
