@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver
 from adapters.local.terminal import chat
 from coachbot.composition import Services
+from coachbot.conversation.handlers import credentials
 from coachbot.conversation.handlers.credentials import PICK, REVOKE
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
@@ -128,3 +130,36 @@ async def test_the_terminal_asks_the_reason_once_and_a_stray_line_gets_one_note(
     # "badges" is a command: after the closing note it is answered as usual.
     assert "*badges* is for teachers" in text.split("so I've closed the question above")[-1]
     assert await _revoked(district) is None
+
+
+async def test_past_the_buttons_the_rest_are_listed_and_revoked_by_code_or_title(
+    district: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial admin was told "And 3 more: revoke one of those by its link" and never shown a
+    link; ``11`` and ``revoke EMAIL TITLE`` got the same list. Now the rest are listed by title
+    and code, and ``revoke EMAIL CODE`` (or the title, or the start of either) starts it."""
+    monkeypatch.setattr(credentials, "PICK_LIMIT", 1)  # two credentials stand for eleven
+    await earn(district, ANA)
+    await earn_with(district, ANA, "C-COACH", _parts(), COACH)
+    coach = await credential_link(district, ANA, "C-COACH")
+    dee = LocalDriver(district).as_(DEE)
+    listed = await dee.command("revoke", ANA)
+    assert "1. *Questioning for Discourse*" in listed and "2. *" not in listed
+    assert "And 1 more, past the buttons:\n• *Coaching Conversations* (C-COACH), earned " in listed
+    assert f"type *revoke {ANA} CODE* (like *revoke {ANA} C-COACH*)" in listed
+    assert "by its link" not in listed
+    # Neither one nor unique: the list again, saying so; nothing is started.
+    vague = await dee.command("revoke", f"{ANA} Goal Setting with Students")
+    assert '"Goal Setting with Students" doesn\'t name just one' in vague
+    assert "And 1 more, past the buttons:" in vague and not dee.mailbox.forms
+    # The code in any case, the full title, or its start: the reason form, as the button.
+    for naming in ("c-coach", "coaching conversations", "Coaching Conv"):
+        dee.mailbox.forms.clear()
+        await dee.command("revoke", f"{ANA} {naming}")
+        (form,) = dee.mailbox.forms
+        assert form.form_id == "revoke_reason" and form.context == coach
+    asked = await dee.submit({"reason": "awarded in error"})
+    assert "Coaching Conversations" in asked and 'because "awarded in error"?' in asked
+    await dee.press(REVOKE.id)
+    listed = await dee.command("revoke", ANA)
+    assert "Coaching Conversations" not in listed and "1. *Questioning for Discourse*" in listed

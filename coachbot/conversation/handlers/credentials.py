@@ -8,7 +8,9 @@ what the revocation would undo (a dry run of it): a stipend already paid, the st
 pathways that would stop holding, with their salary step or stipend and any committee
 request still open. The service refuses a credential of another district as if it did not
 exist. ``revoke EMAIL`` (or the teacher's full name) lists her credentials still standing,
-each with a numbered button that starts the same revocation.
+each with a numbered button that starts the same revocation; past the buttons, the rest are
+listed by title and code, and ``revoke EMAIL CODE`` (or its title, or the start of either)
+starts it as its button would.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from coachbot.conversation.vocabulary import FieldKind, Form, FormField
 from coachbot.domain.errors import InvalidInput, NotFound
 from coachbot.domain.roles import Role
 from coachbot.services.awards.undoing import undid_in
+from coachbot.services.credentials.revocable import one_matching
 from coachbot.services.credentials.revoking import public_id_of
 
 REVOKE = Action("revoke_credential")
@@ -72,8 +75,8 @@ async def revoke(turn: Turn, args: str) -> None:
     try:
         public_id = public_id_of(link)
     except InvalidInput:
-        if "@" in link:  # a teacher's email: her credentials to pick from
-            await teachers_credentials(turn, link)
+        if "@" in link:  # a teacher's email: her credentials to pick from, or the one named
+            await teachers_credentials(turn, link, naming=reason)
             return
         try:  # a teacher's full name, if only one person of the district has it
             await teachers_credentials(turn, args)
@@ -128,11 +131,16 @@ async def revoke(turn: Turn, args: str) -> None:
     )
 
 
-async def teachers_credentials(turn: Turn, who: str) -> None:
+async def teachers_credentials(turn: Turn, who: str, naming: str = "") -> None:
     """``revoke EMAIL`` (or a full name): the teacher's credentials still standing, each with
     a numbered button that starts the revocation as ``revoke LINK`` does (asking the reason).
-    A teacher of another district is an unknown person (``NotFound``), as a missing one."""
-    teacher, held = await turn.use.credentials.revocable_of(turn.me.actor, who)
+    ``naming`` (``revoke EMAIL CODE``) starts the one it names at once: the only way to one past
+    the buttons. A teacher of another district is an unknown person (``NotFound``)."""
+    teacher, email, held = await turn.use.credentials.revocable_of(turn.me.actor, who)
+    named = one_matching(held, naming)
+    if named is not None:
+        await revoke(turn, named.public_id)
+        return
     buttons = [
         turn.say.button("revoke_pick", PICK, c.public_id, n=n, name=c.name)
         for n, c in enumerate(held[:PICK_LIMIT], start=1)
@@ -143,7 +151,9 @@ async def teachers_credentials(turn: Turn, who: str) -> None:
             "revoke_pick",
             teacher=teacher,
             held=held[:PICK_LIMIT],
-            more=len(held) - PICK_LIMIT,
+            more=held[PICK_LIMIT:],
+            email=email,
+            unmatched=naming,  # named, but none or several of hers fit: the list says so
             buttons=buttons,
             tz=turn.me.timezone,
         )

@@ -125,8 +125,8 @@ class Credentials:
         row, _, undid = await self.revocations.revoke(public_id, reason, by=by)
         return row, undid
 
-    async def revocable_of(self, by: Actor, who: str) -> tuple[str, list[Revocable]]:
-        """A teacher of ``by``'s district (email or full name) and her credentials not
+    async def revocable_of(self, by: Actor, who: str) -> tuple[str, str, list[Revocable]]:
+        """A teacher of ``by``'s district (email or full name), her email and credentials not
         revoked, for an admin with no link (``NotFound`` for anyone else)."""
         return await revocable_of(self.db, by, who)
 

@@ -48,6 +48,7 @@ class Revocable:
     issued_at: datetime
     revoked_at: datetime | None
     revoked_reason: str | None
+    code: str = ""  # the catalog's code (C-COACH): ``revoke EMAIL CODE`` picks it by this
 
 
 class Revocations:
