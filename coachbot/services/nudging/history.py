@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from coachbot.clock import Clock
 from coachbot.services.nudging import claims
@@ -136,16 +137,8 @@ class OutboxHistory:
         """How many messages in one district wait for their person to open the chat (nothing
         failed: they go when the person is there), and the oldest of them."""
         mine = (NudgeRow.status == outbox.WAITING) & (NudgeRow.district_id == district_id)
-        async with self.db.read() as session:
-            total = await session.scalar(select(func.count()).select_from(NudgeRow).where(mine))
-            rows = await session.execute(
-                select(Person.name, NudgeRow.kind, NudgeRow.created_at)
-                .join(Person, Person.id == NudgeRow.person_id)
-                .where(mine)
-                .order_by(NudgeRow.created_at, NudgeRow.id)
-                .limit(limit)
-            )
-            return total or 0, [WaitingLetter(*row) for row in rows.all()]
+        total, rows = await self._letters(mine, NudgeRow.created_at, limit)
+        return total, [WaitingLetter(*row) for row in rows]
 
     async def held_back(
         self, district_id: int, *, limit: int = 10
@@ -154,16 +147,24 @@ class OutboxHistory:
         or a school break (nothing failed: they go at their next allowed moment), and the
         soonest of them."""
         mine = claims.held_back(self.clock.now()) & (NudgeRow.district_id == district_id)
+        total, rows = await self._letters(mine, NudgeRow.deliver_at, limit)
+        return total, [HeldLetter(*row) for row in rows]
+
+    async def _letters(
+        self, mine: ColumnElement[bool], when: InstrumentedAttribute[Any], limit: int
+    ) -> tuple[int, list[Any]]:
+        """How many outbox rows match ``mine``, and the first ``limit`` of them by ``when``:
+        each its person's name, its kind and that moment."""
         async with self.db.read() as session:
             total = await session.scalar(select(func.count()).select_from(NudgeRow).where(mine))
             rows = await session.execute(
-                select(Person.name, NudgeRow.kind, NudgeRow.deliver_at)
+                select(Person.name, NudgeRow.kind, when)
                 .join(Person, Person.id == NudgeRow.person_id)
                 .where(mine)
-                .order_by(NudgeRow.deliver_at, NudgeRow.id)
+                .order_by(when, NudgeRow.id)
                 .limit(limit)
             )
-            return total or 0, [HeldLetter(*row) for row in rows.all()]
+            return total or 0, list(rows.all())
 
     async def held_until(self, key: str) -> datetime | None:
         """When the news queued under ``key`` will go, if its person's quiet hours or a school

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services
 from coachbot.services.ledger.export import export_ledger
-from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal_trial import session
-from tests.helpers import ANA, BEN, DEE, actor, credential_link, earn
+from tests.helpers import ANA, BEN, DEE, actor, credential_link
+from tests.services.ledger.test_revoked_stipends import ana_and_ben_earned
 
 YEAR = "2026-27"
 Rows = list[dict[str, str]]
@@ -105,10 +105,7 @@ async def _agrees(district: Services, tmp_path: Path, shown: str) -> Rows:
 async def test_hr_s_filters_add_up_to_what_coachbot_says(
     district: Services, tmp_path: Path
 ) -> None:
-    for email in (ANA, BEN):
-        await earn(district, email)
-    await onboarded(district, ANA, DEE)
-    dee = LocalDriver(district).as_(DEE)
+    dee = await ana_and_ben_earned(district)
     await _agrees(district, tmp_path, "$400 owed, $0 approved, $0 paid;")
     await dee.command("stipends", f"approve {YEAR}")
     await _agrees(district, tmp_path, "$0 owed, $400 approved, $0 paid;")

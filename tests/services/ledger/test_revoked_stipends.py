@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.local.driver import LocalDriver
+from adapters.local.driver import LocalDriver, LocalPerson
 from coachbot.composition import Services
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal_trial import session
 from tests.helpers import ANA, BEN, DEE, credential_link, earn
 from tests.services.awards.test_undoing import PATHWAY, _approved, _exported, _revoke
+
+
+async def ana_and_ben_earned(district: Services) -> LocalPerson:
+    """Ana and Ben each earn C-ONE (a $200 stipend owed); Dee, the admin, at the chat."""
+    for email in (ANA, BEN):
+        await earn(district, email)
+    await onboarded(district, ANA, DEE)
+    return LocalDriver(district).as_(DEE)
+
+
+async def both_paid(district: Services) -> LocalPerson:
+    """As ``ana_and_ben_earned``, then approved and paid in payroll batch PAY-2027-01."""
+    dee = await ana_and_ben_earned(district)
+    await dee.command("stipends", "approve 2026-27")
+    await dee.command("stipends", "pay 2026-27 batch PAY-2027-01")
+    return dee
 
 
 async def _anas_link(district: Services) -> str:
@@ -61,12 +77,7 @@ async def test_a_revoked_stipend_is_never_approved_nor_paid(
 async def test_revoked_after_payroll_paid_it_the_money_is_to_recover(
     district: Services, tmp_path: Path
 ) -> None:
-    for email in (ANA, BEN):
-        await earn(district, email)
-    await onboarded(district, ANA, DEE)
-    dee = LocalDriver(district).as_(DEE)
-    await dee.command("stipends", "approve 2026-27")
-    await dee.command("stipends", "pay 2026-27 batch PAY-2027-01")
+    dee = await both_paid(district)
 
     revoke = f"revoke {await _anas_link(district)} copied a colleague's video"
     text = await session(district, DEE, [revoke, "yes"])

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.local.driver import LocalDriver
 from coachbot.composition import Services
-from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal_trial import session
-from tests.helpers import ANA, BEN, DEE, credential_link, earn
+from tests.helpers import ANA, DEE, credential_link
 from tests.services.awards.test_undoing import _exported
+from tests.services.ledger.test_revoked_stipends import both_paid
 
 
 def _anas_total(rows: list[dict[str, str]]) -> str:
@@ -28,12 +27,7 @@ def _anas_total(rows: list[dict[str, str]]) -> str:
 async def test_the_teacher_hears_her_paid_stipend_is_to_recover(
     district: Services, tmp_path: Path
 ) -> None:
-    for email in (ANA, BEN):
-        await earn(district, email)
-    await onboarded(district, ANA, DEE)
-    dee = LocalDriver(district).as_(DEE)
-    await dee.command("stipends", "approve 2026-27")
-    await dee.command("stipends", "pay 2026-27 batch PAY-2027-01")
+    dee = await both_paid(district)
     revoke = f"revoke {await credential_link(district, ANA)} copied a colleague's video"
     await session(district, DEE, [revoke, "yes"])
 
