@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -80,6 +82,9 @@ class Database:
         # ``write_at_once`` on SQLite: a plain sqlite3 connection on one thread of its own,
         # made when first used (most processes never need it).
         self._at_once: tuple[Engine, ThreadPoolExecutor] | None = None
+        # ``write_at_once`` on PostgreSQL: one connection kept for it (made when first used).
+        self._kept: AsyncConnection | None = None
+        self._postgresql_turns = asyncio.Lock()
 
     @property
     def engine(self) -> AsyncEngine:
@@ -109,12 +114,11 @@ class Database:
         insert, each waiting for the loop (and the GIL) while the listener is busy. Here, on
         SQLite, the whole transaction (``BEGIN IMMEDIATE`` first, as every writer) runs in one
         hop on a writer thread of its own, queued behind this process's other writers on the
-        same lock. On PostgreSQL it runs on a pooled connection, each statement one round trip
-        (asyncpg has no thread to hop to). ``work`` must only use the database: it may run on
-        another thread."""
+        same lock. On PostgreSQL it runs on one connection kept for it, each statement one round
+        trip (asyncpg has no thread to hop to), without the pool's pre-ping. ``work`` must only
+        use the database: it may run on another thread."""
         if self._sqlite_writer is None:
-            async with self._write_engine.begin() as connection:
-                return await connection.run_sync(work)
+            return await self._at_once_on_postgresql(work)
         if self._at_once is None:
             plain = make_url(self.url).set(drivername="sqlite")  # the same file, stdlib sqlite3
             engine = create_engine(
@@ -131,6 +135,37 @@ class Database:
         async with self._sqlite_writer:
             return await asyncio.get_running_loop().run_in_executor(thread, unit)
 
+    async def _at_once_on_postgresql(self, work: Callable[[Connection], Done]) -> Done:
+        """``write_at_once`` on PostgreSQL: on one connection kept for it, units taking turns.
+
+        A pooled connection costs three round trips before the first statement (the pool's
+        pre-ping: BEGIN, a ping, ROLLBACK) and the pool's bookkeeping, each waiting for a loop
+        busy serving files; the kept one costs BEGIN and COMMIT only. It is dropped after any
+        error and made again for the next unit; a unit that finds it lost (the server
+        restarted, an idle connection cut) is run again once on a fresh one, as the pool's
+        pre-ping would have spared it."""
+        async with self._postgresql_turns:
+            for last_try in (False, True):
+                connection = self._kept or await self._write_engine.connect()
+                self._kept = connection
+                try:
+                    async with connection.begin():
+                        return await connection.run_sync(work)
+                except DBAPIError as error:
+                    await self._drop_kept()
+                    if last_try or not error.connection_invalidated:
+                        raise
+                except BaseException:
+                    await self._drop_kept()
+                    raise
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    async def _drop_kept(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            with contextlib.suppress(Exception):  # it may be the very thing that failed
+                await kept.invalidate()
+
     async def analyze(self, *tables: str) -> None:
         """Refresh the query planner's statistics after a bulk load (both databases have one)."""
         async with self.write() as session:
@@ -140,6 +175,9 @@ class Database:
                 await session.execute(text(f"ANALYZE {table}"))
 
     async def dispose(self) -> None:
+        if self._kept is not None:
+            kept, self._kept = self._kept, None
+            await kept.close()  # back to the pool, which is disposed below
         if self._at_once is not None:
             engine, thread = self._at_once
             self._at_once = None

@@ -7,14 +7,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, text, update
 
 from coachbot.composition import Services
 from coachbot.domain.errors import NotPermitted
 from coachbot.domain.reviews import ReviewStatus
-from coachbot.storage.models import AuditEvent, EvidencePartRow, Review
+from coachbot.storage.models import AuditEvent, EvidencePartRow, Person, Review
 from tests.conftest import START
-from tests.helpers import ANA, FAY, actor, under_review
+from tests.helpers import ANA, BEN, FAY, actor, under_review
 
 
 async def reviewed_file(district: Services) -> tuple[int, int, int]:
@@ -79,3 +79,57 @@ async def test_a_unit_written_at_once_that_fails_half_way_leaves_nothing(
     files = district.evidence_files
     assert (await files.open(files.links.token(part, fay))).file.part_id == part
     assert await opens(district, "open_evidence_file") == 1
+
+
+async def test_a_file_still_opens_after_the_database_cut_its_connection(
+    district: Services, backend: str
+) -> None:
+    """A server restart or an idle timeout cuts the connection the opens keep; the next
+    reviewer to click is still served (and audited once), not shown an error page."""
+    if backend != "postgres":
+        pytest.skip("SQLite has no server to cut a connection")
+    part, fay, _ = await reviewed_file(district)
+    files = district.evidence_files
+    assert (await files.open(files.links.token(part, fay))).file.part_id == part
+    kept = await district.db.write_at_once(
+        lambda connection: connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    )
+    async with district.db.write() as session:
+        cut = await session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": kept})
+    assert cut is True
+    assert (await files.open(files.links.token(part, fay))).file.part_id == part
+    assert await opens(district, "open_evidence_file") == 2
+
+
+async def test_the_trail_names_who_opened_which_file_of_which_hand_in(
+    district: Services,
+) -> None:
+    """What an auditor reads, the same on both databases: the file's name, its hand-in and
+    version, the district, and why a refusal was refused."""
+    part, fay, _ = await reviewed_file(district)
+    ben = (await actor(district, BEN)).person_id
+    assert ben is not None
+    files = district.evidence_files
+    await files.open(files.links.token(part, fay))
+    with pytest.raises(NotPermitted):
+        await files.open(files.links.token(part, ben))
+    async with district.db.read() as session:
+        events = (
+            await session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action.like("open_evidence_file%"))
+                .order_by(AuditEvent.id)
+            )
+        ).all()
+        district_id = await session.scalar(select(Person.district_id).where(Person.id == fay))
+    assert [(e.actor_id, e.action, e.reason) for e in events] == [
+        (fay, "open_evidence_file", None),
+        (ben, "open_evidence_file_refused", "not_permitted"),
+    ]
+    for event in events:
+        assert (event.subject_type, event.subject_id) == ("evidence_part", part)
+        assert event.district_id == district_id
+        assert event.occurred_at == START
+        assert event.details is not None
+        assert event.details["file"] == "plan.pdf"
+        assert event.details["version"] == 1

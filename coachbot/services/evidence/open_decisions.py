@@ -18,20 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Integer, bindparam, insert, select, true, tuple_
-from sqlalchemy.types import TupleType
+from sqlalchemy import Connection
 
 from coachbot.domain.roles import Actor, Role, RoleGrant
-from coachbot.services.evidence.access import SEEING_STATUSES, may_see
-from coachbot.storage.models import (
-    AuditEvent,
-    EvidencePartRow,
-    EvidenceVersion,
-    Person,
-    Pursuit,
-    Review,
-    RoleGrantRow,
-)
+from coachbot.services.evidence.access import may_see
+from coachbot.services.evidence.open_statements import FACTS_ON, facts_parameters, insert_audit
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,8 @@ def decide_and_audit(
 ) -> list[Decided]:
     """Each asked (person, part) open's facts read, the rule asked, and its audit event
     inserted (``at``), on ``connection``; the caller's transaction commits them together."""
-    found = _facts(connection.execute(FACTS, _facts_asked(asked)), asked)
+    dialect = connection.dialect.name
+    found = _facts(connection.execute(FACTS_ON[dialect], facts_parameters(dialect, asked)), asked)
     decided = [
         Decided(
             facts,
@@ -74,14 +66,10 @@ def decide_and_audit(
     ]
     rows = [
         {
-            "occurred_at": at,
             "district_id": one.facts.district_id,
             "actor_id": person_id,
-            "subject_type": "evidence_part",
             "subject_id": part_id,
             "action": "open_evidence_file" if one.allowed else "open_evidence_file_refused",
-            "from_state": None,
-            "to_state": None,
             "reason": None if one.allowed else "not_permitted",
             "details": {
                 "pursuit": one.facts.pursuit_id,
@@ -93,82 +81,13 @@ def decide_and_audit(
         if one.facts is not None
     ]
     if rows:
-        connection.execute(insert(AuditEvent), rows)
+        insert_audit(connection, rows, at)
     return decided
 
 
-def _facts_query() -> Executable:
-    """For each (person, part) asked: the part, its pursuit, and who the person is to it.
-
-    One statement for the whole group (each asked pair a row, who the person is to the
-    part asked in correlated EXISTS), so a burst of opens costs one round trip here. Built
-    once (``FACTS``), the asked pairs given as parameters: building it afresh for each group
-    cost more CPU than the rest of the decision together."""
-    admin = (
-        select(RoleGrantRow.id)
-        .where(
-            RoleGrantRow.person_id == Person.id,
-            RoleGrantRow.role == Role.DISTRICT_ADMIN.value,
-            RoleGrantRow.school_id.is_(None),
-        )
-        .exists()
-    )
-    reviewing = (
-        select(Review.id)
-        .where(
-            Review.evidence_version_id == EvidenceVersion.id,
-            Review.reviewer_id == Person.id,
-            Review.status.in_(SEEING_STATUSES),
-        )
-        .exists()
-    )
-    return (
-        select(
-            Person.id,
-            EvidencePartRow.id,
-            EvidencePartRow.file_name,
-            EvidencePartRow.file_size,
-            EvidencePartRow.media_type,
-            EvidencePartRow.content_hash,
-            EvidenceVersion.number,
-            Pursuit.id,
-            Pursuit.teacher_id,
-            Pursuit.district_id,
-            Person.district_id,
-            Person.active,
-            admin,
-            reviewing,
-        )
-        .select_from(EvidencePartRow)
-        .join(EvidenceVersion, EvidenceVersion.id == EvidencePartRow.version_id)
-        .join(Pursuit, Pursuit.id == EvidenceVersion.pursuit_id)
-        .join(Person, true())
-        .where(
-            # Each list alone lets both databases look the rows up by key; the pairs then
-            # keep exactly the combinations asked.
-            Person.id.in_(bindparam("people", expanding=True)),
-            EvidencePartRow.id.in_(bindparam("parts", expanding=True)),
-            tuple_(Person.id, EvidencePartRow.id).in_(
-                bindparam("pairs", expanding=True, type_=TupleType(Integer(), Integer()))
-            ),
-        )
-    )
-
-
-FACTS = _facts_query()
-
-
-def _facts_asked(asked: list[tuple[int, int]]) -> dict[str, list[Any]]:
-    """``FACTS``'s parameters for the pairs asked."""
-    return {
-        "people": sorted({person for person, _ in asked}),
-        "parts": sorted({part for _, part in asked}),
-        "pairs": sorted(set(asked)),
-    }
-
-
 def _facts(rows: Iterable[Any], asked: list[tuple[int, int]]) -> list[OpenFacts | None]:
-    """Each asked open's facts from ``_facts_query``'s rows (None: no such file part)."""
+    """Each asked open's facts from the rows of ``open_statements.FACTS_ON`` (None: no such
+    file part)."""
     by_pair: dict[tuple[int, int], OpenFacts] = {}
     for row in rows:
         (
