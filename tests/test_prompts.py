@@ -164,3 +164,33 @@ def test_the_earned_news_keeps_each_completion_on_its_own_line() -> None:
         "s": {**EARNED, "credential": "Questioning"}})
     assert not JOINED.search(said), said
     assert "*Classroom Discourse*!\nYou've also completed the pathway" in said
+
+
+@pytest.mark.parametrize(
+    ("credits", "sentence"),
+    [
+        ({**EARNED, "hours": 10.0, "points": 2.0},
+         "10.0 in-service hours, 2.0 CE points, a $200 stipend and a CPD unit are"),
+        ({"hours": 4.0, "stipend_status": "owed", "stipend_cents": 20_000},
+         "4.0 in-service hours and a $200 stipend are"),
+        ({"points": 3.0}, "3.0 CE points are"),
+        ({"stipend_status": "owed", "stipend_cents": 20_000}, "a $200 stipend is"),
+    ],
+)
+def test_what_an_award_put_on_the_record_reads_as_one_sentence(
+    credits: dict[str, object], sentence: str
+) -> None:
+    """The teacher's news lists what she earned with commas and one "and", in both messages
+    (the review's decision and the earned news): no leading comma when there are no hours."""
+    prompts = Prompts(REPO_ROOT / "prompts")
+    award = {"hours": 0, "points": 0, "stipend_status": None, "cpd_units": 0, "completed": [],
+             "credential_url": "", "issuer": "", "assertion_id": "a1", **credits}
+    earned = prompts.render("celebrate.j2", "earned_for_teacher", p={
+        "s": {**award, "credential": "Questioning"}})
+    decided = prompts.render("nudges.j2", "feedback_ready", p={
+        "decision": "earned", "credential": "Questioning", "reviewers": ["Fay Facilitator"],
+        "scores": [], "strengths": [], "changes": [], "attempt": 1, "limit": 3,
+        "meeting": False, "award": award,
+    })
+    for said in (earned, decided):
+        assert f"\n{sentence} on your record.\n" in said, said
