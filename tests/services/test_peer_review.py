@@ -208,3 +208,21 @@ async def test_the_teacher_is_told_honestly_when_no_colleague_is_free(district: 
     assert "No colleague from your school is free to comment on this one." in sent
     assert "asked" not in sent
     assert await _peer_status(district) == []
+
+
+async def test_comments_read_beside_the_facilitators_feedback_do_not_say_it_is_to_come(
+    district: Services,
+) -> None:
+    """Fay gives her feedback by day; Ben comments that night, and his comments wait for the
+    morning. Ana asks for her feedback at once and reads both: Ben's must not tell her Fay's
+    feedback is "still to come"."""
+    room = LocalDriver(district)
+    await _draft_sent(room, district)
+    await _feedback_from_fay(room, "Ready to submit once the video is trimmed.")
+    district.clock.set(datetime(2026, 9, 9, 1, 30, tzinfo=UTC))  # 20:30 in Chicago: quiet
+    await _comment_from_ben(room, "Let students pose the follow-up questions.")
+    read = await room.as_(ANA).command("feedback")
+    assert "Let students pose the follow-up questions." in read
+    assert "Ready to submit once the video is trimmed." in read
+    assert "still to come" not in read
+    assert "these comments add to your facilitator's feedback" in read

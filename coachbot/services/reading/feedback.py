@@ -12,7 +12,7 @@ from, so reading it in chat can stand for delivering it (see ``OutboxHistory.rea
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +51,9 @@ class FeedbackRound:
     limit: int
     meeting: bool
     params: dict[str, Any]  # everything the message carried, for what a template may add
+    # A colleague's comments only: the facilitator's feedback has come too (with them, or
+    # since), so the comments no longer say it is "still to come".
+    facilitator_answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ class FeedbackReads:
         found = []
         for pursuit_id, code, title, state, rubric_json in pursuits:
             rubric = rubric_from_json(rubric_json)
-            rounds = [_round(row, rubric) for row in by_pursuit[pursuit_id]]
+            rounds = _answered([_round(row, rubric) for row in by_pursuit[pursuit_id]])
             found.append(PursuitFeedback(pursuit_id, code, title, state, _scale(rubric), rounds))
         return sorted(found, key=lambda f: f.latest.given_at, reverse=True)
 
@@ -142,6 +145,21 @@ def _round(row: NudgeRow, rubric: Rubric) -> FeedbackRound:
         meeting=bool(p.get("meeting")),
         params=p,
     )
+
+
+def _answered(rounds: list[FeedbackRound]) -> list[FeedbackRound]:
+    """Each colleague's round marked answered when its message said so, or when a reviewer's
+    round was given at or after it (the teacher reads both in one ``feedback``)."""
+    return [
+        replace(
+            r,
+            facilitator_answered=bool(r.params.get("facilitator_done"))
+            or any(o.decision != "peer" and o.given_at >= r.given_at for o in rounds),
+        )
+        if r.decision == "peer"
+        else r
+        for r in rounds
+    ]
 
 
 def _score(rubric: Rubric, criterion: str, level: str, passing: bool) -> Score:
