@@ -71,6 +71,17 @@ PAIRED = (ReviewPurpose.OFFICIAL, ReviewPurpose.SECOND)
 LEFT = (ReviewStatus.HANDED_OFF, ReviewStatus.REASSIGNED)
 # A review that still waits for its reviewer's scores.
 OPEN = (ReviewStatus.ASSIGNED, ReviewStatus.EXERCISE)
+# A review in these states keeps its reviewer's right to see the evidence it is about (and to
+# look at the review again); a review handed to a colleague does not.
+SEEING = (ReviewStatus.ASSIGNED, ReviewStatus.SCORED, ReviewStatus.COMPLETED, ReviewStatus.EXERCISE)
+# A colleague's comments (peer) see the evidence only while they are still to write: once sent,
+# or once a newer draft replaced the one asked about, another teacher's work is not hers to read.
+PEER_SEEING = (ReviewStatus.ASSIGNED,)
+
+
+def sees_evidence(purpose: str, status: str) -> bool:
+    """Whether a review of ``purpose`` in ``status`` lets its reviewer see its evidence."""
+    return status in (PEER_SEEING if purpose == ReviewPurpose.PEER else SEEING)
 
 
 def open_status(purpose: str) -> ReviewStatus:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select, update
 
 from adapters.local.driver import LocalDriver
 from coachbot.composition import Services, build_nudging
+from coachbot.domain.errors import NotPermitted
 from coachbot.domain.reviewer_policy import ReviewerPolicy
-from coachbot.storage.models import Person, Pursuit, Review, School
+from coachbot.storage.models import EvidencePartRow, Person, Pursuit, Review, School
 from tests.helpers import ANA, BEN, CARA, FAY, GIL, REFLECTION
 from tests.services.routing_world import add_person, add_waiting, make_world, set_peer_review
 
@@ -226,3 +228,35 @@ async def test_comments_read_beside_the_facilitators_feedback_do_not_say_it_is_t
     assert "Ready to submit once the video is trimmed." in read
     assert "still to come" not in read
     assert "these comments add to your facilitator's feedback" in read
+
+
+async def test_a_colleagues_view_of_the_draft_closes_once_her_comments_are_sent(
+    district: Services,
+) -> None:
+    """Ben may read Ana's draft while he comments; once his comments are sent, her work is
+    no longer his to read, in chat or through a file link he was given, and he is told why
+    instead of being treated as an intruder."""
+    room = LocalDriver(district)
+    await _draft_sent(room, district)
+    ben = room.as_(BEN)
+    async with district.db.read() as session:
+        review = await session.scalar(select(Review.id).where(Review.purpose == "peer"))
+        ben_id = await session.scalar(select(Person.id).where(Person.email == BEN))
+        part = await session.scalar(
+            select(EvidencePartRow.id).where(EvidencePartRow.kind == "file")
+        )
+    assert review is not None and ben_id is not None and part is not None
+    files = district.evidence_files
+    link_given = files.links.token(part, ben_id)
+    assert "plan.pdf" in await ben.command("review", str(review))
+    assert (await files.open(link_given)).file.part_id == part
+
+    await _comment_from_ben(room, "Let students pose the follow-up questions.")
+    closed = await ben.command("review", str(review))
+    assert "you sent it on" in closed
+    assert "open to you only while you comment" in closed
+    assert "plan.pdf" not in closed
+    with pytest.raises(NotPermitted):
+        await files.open(link_given)
+    # The facilitator and Ana still see it.
+    assert "plan.pdf" in await room.as_(FAY).command("review", str(review))

@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain.catalog import Rubric
 from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.domain.evidence import EvidencePart
-from coachbot.domain.reviews import OPEN, ReviewPurpose, ReviewStatus
+from coachbot.domain.reviews import OPEN, PEER_SEEING, SEEING, ReviewPurpose
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.evidence.basket import part_of
 from coachbot.services.evidence.links import EvidenceLinks
@@ -66,14 +66,13 @@ class EvidenceView:
     completed_at: datetime | None = None
 
 
-# A review in these states keeps its reviewer's right to see the evidence it is about; a review
-# handed to a colleague does not.
-SEEING_STATUSES = (
-    ReviewStatus.ASSIGNED,
-    ReviewStatus.SCORED,
-    ReviewStatus.COMPLETED,
-    ReviewStatus.EXERCISE,
-)
+def seeing_review() -> ColumnElement[bool]:
+    """``reviews`` rows whose reviewer may see the evidence (``domain.reviews.sees_evidence``,
+    as SQL): a reviewer's in ``SEEING``, a colleague's comments only while still to write."""
+    return or_(
+        and_(Review.purpose != ReviewPurpose.PEER.value, Review.status.in_(SEEING)),
+        and_(Review.purpose == ReviewPurpose.PEER.value, Review.status.in_(PEER_SEEING)),
+    )
 
 
 class _Refused(Exception):
@@ -99,7 +98,7 @@ async def _seeing_reviewers(session: AsyncSession, version_id: int) -> set[int]:
         await session.scalars(
             select(Review.reviewer_id).where(
                 Review.evidence_version_id == version_id,
-                Review.status.in_(SEEING_STATUSES),
+                seeing_review(),
             )
         )
     )

@@ -39,7 +39,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import TupleType
 
 from coachbot.domain.roles import Role
-from coachbot.services.evidence.access import SEEING_STATUSES
+from coachbot.services.evidence.access import seeing_review
 from coachbot.storage.base import UTCDateTime
 from coachbot.storage.models import (
     AuditEvent,
@@ -69,7 +69,7 @@ def _facts_columns() -> Any:
         .where(
             Review.evidence_version_id == EvidenceVersion.id,
             Review.reviewer_id == Person.id,
-            Review.status.in_(SEEING_STATUSES),
+            seeing_review(),
         )
         .exists()
     )

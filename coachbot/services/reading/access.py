@@ -20,8 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
-from coachbot.domain.reviews import LEFT, OPEN, PAIRED, ReviewPurpose, ReviewStatus
+from coachbot.domain.reviews import LEFT, OPEN, PAIRED, ReviewPurpose, sees_evidence
 from coachbot.domain.roles import Actor, Role
+from coachbot.services.evidence.access import seeing_review
 from coachbot.services.journey.approval_records import approvers_of
 from coachbot.services.reading.settled_facts import SettledFacts
 from coachbot.services.record import audit
@@ -66,13 +67,6 @@ class Relation(StrEnum):
 # evidence may be opened by them (the teacher's name, the partner's work stay hidden).
 BLIND = (ReviewPurpose.EXERCISE, *PAIRED)
 
-# A review in these states keeps its reviewer's right to look at it again.
-SEEING = (
-    ReviewStatus.ASSIGNED,
-    ReviewStatus.SCORED,
-    ReviewStatus.COMPLETED,
-    ReviewStatus.EXERCISE,
-)
 
 
 @dataclass(frozen=True)
@@ -160,7 +154,7 @@ class AccessFacts:
                 select(Review.id).where(
                     Review.pursuit_id == pursuit.id,
                     Review.reviewer_id == actor.person_id,
-                    Review.status.in_(OPEN if relation is Relation.REVIEWER else SEEING),
+                    Review.status.in_(OPEN) if relation is Relation.REVIEWER else seeing_review(),
                 ).limit(1)
             )  # fmt: skip
             return held is not None
@@ -194,19 +188,24 @@ class AccessFacts:
                 return Verdict(True, district_id=pursuit.district_id)
         if mine and review.status in LEFT and review.completed_at is not None:
             return await _moved(session, review, pursuit.district_id)
+        if mine and review.purpose == ReviewPurpose.PEER and review.completed_at is not None:
+            # Her comments sent (or the draft replaced): nothing more to do, told so kindly,
+            # not logged as an attempt on a colleague's work.
+            return Verdict(False, "moved", pursuit.district_id,
+                           moved=(review.status, review.completed_at, ""))  # fmt: skip
         return _refused(wanted, pursuit.district_id)
 
     @staticmethod
     async def _sees(session: AsyncSession, actor: Actor, review: Review, mine: bool) -> bool:
         """A reviewer of this evidence: this review's, or another's of the same version
         (the reviewers of a version may see it, as ``evidence.access.may_see`` says)."""
-        if mine and review.status in SEEING:
+        if mine and sees_evidence(review.purpose, review.status):
             return True
         held = await session.scalar(
             select(Review.id).where(
                 Review.evidence_version_id == review.evidence_version_id,
                 Review.reviewer_id == actor.person_id,
-                Review.status.in_(SEEING),
+                seeing_review(),
             ).limit(1)
         )  # fmt: skip
         return held is not None
