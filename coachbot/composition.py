@@ -265,7 +265,11 @@ def evidence_store(settings: Settings) -> EvidenceStore:
 
 
 def build_conversation(
-    services: Services, notifier: Notifier, *, dispatcher: Dispatcher | None = None
+    services: Services,
+    notifier: Notifier,
+    *,
+    dispatcher: Dispatcher | None = None,
+    unlinked_only: bool = False,
 ) -> Conversation:
     """The conversation every adapter talks to, with every handler registered.
 
@@ -274,7 +278,9 @@ def build_conversation(
     own ``dispatcher`` (from ``build_nudging`` with its limiter), so these sends share the
     platform's budget with the reminders; otherwise one is made that delivers through
     ``notifier``, one person after another in the outbox's order (no platform limits to use
-    up side by side, and the same turns always print the same transcript).
+    up side by side, and the same turns always print the same transcript). ``unlinked_only``
+    (the terminal): that dispatcher delivers only to people no chat platform reaches, so a
+    terminal opened beside a Slack or Discord deployment never holds those people's news.
     """
     say = Say(services.prompts)
     if dispatcher is None:
@@ -284,6 +290,7 @@ def build_conversation(
             NudgeDelivery(say, notifier),
             worker=f"turns-{uuid.uuid4().hex[:8]}",
             concurrency=1,
+            unlinked=unlinked_only,
         )
     kick = dispatcher.run_once
     registry = build_registry()

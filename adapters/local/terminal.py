@@ -128,7 +128,7 @@ async def chat(
     sender = Sender("local", email.strip().lower(), district=district.strip())
     channel = TerminalChannel(write, lambda name: services.prompts.render("labels.j2", name, p={}))
     notifier = TerminalNotifier(services, write, channel.reply)
-    conversation = build_conversation(services, notifier)
+    conversation = build_conversation(services, notifier, unlinked_only=True)
     opening = "start"
     timezone = "UTC"
     present: Me | None = None  # who sits here, once the roster knows them

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, update
 
 from coachbot.clock import Clock
+from coachbot.services.nudging.reach import reached_on_a_platform
 from coachbot.services.record.outbox import WAITING
 from coachbot.storage.database import Database
 from coachbot.storage.models import NudgeRow
@@ -37,7 +38,8 @@ class OutboxClaims:
         # that platform): with Slack and Discord in one deployment, neither claims the other's
         # people and dead-letters them as unreachable. None: every nudge (one platform only).
         # ``unlinked``: also people with no account on any platform yet (Slack finds them by
-        # email where the district allows it).
+        # email where the district allows it); with no platform, only them (the terminal,
+        # beside a Slack or Discord deployment, must not hold those people's news).
         self.platform, self.unlinked = platform, unlinked
 
     async def waiting_for(self, person_id: int) -> frozenset[int]:
@@ -74,6 +76,10 @@ class OutboxClaims:
                     mine = or_(mine, NudgeRow.person_id.not_in(
                         select(PlatformAccount.person_id)))
                 ready = ready.where(mine)
+            elif self.unlinked:  # the terminal: only people no linked chat platform reaches
+                ready = ready.where(
+                    ~reached_on_a_platform(NudgeRow.person_id, NudgeRow.district_id)
+                )
             if not self.db.is_sqlite:
                 ready = ready.with_for_update(skip_locked=True)
             ids = list(await session.scalars(ready))

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
 from coachbot.domain.nudges import NudgeKind, QuietRules
+from coachbot.services.nudging.reach import reached_on_a_platform
 from coachbot.services.record import outbox
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
@@ -62,11 +63,16 @@ class NightHold:
 
     async def keep_until_chat(self, person_id: int, params: dict[str, Any]) -> None:
         """Keep ``params`` for ``person_id`` until they next open the chat: the platform reaches
-        them only then (the terminal), and the message must not be lost meanwhile."""
+        them only then (the terminal), and the message must not be lost meanwhile. Someone with
+        an account on a chat platform (a terminal beside Slack) gets it there, now."""
         now = self.clock.now()
         async with self.db.write() as session:
             person = await session.get(Person, person_id)
             if person is None:
+                return
+            if await session.scalar(select(reached_on_a_platform(person.id, person.district_id))):
+                # Slack or Discord reaches them: that platform's dispatcher sends it, now.
+                _keep(session, now, person, params, deliver_at=now)
                 return
             _keep(session, now, person, params, waiting=True)
 
