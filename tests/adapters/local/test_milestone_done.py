@@ -8,7 +8,10 @@ from sqlalchemy import select
 
 from adapters.local.driver import LocalDriver, LocalPerson
 from coachbot.composition import Services
-from coachbot.conversation.vocabulary import Buttons
+from coachbot.conversation.nudges import NudgeDelivery
+from coachbot.conversation.vocabulary import Buttons, Reply
+from coachbot.domain.nudges import NudgeKind
+from coachbot.services.nudging import Outgoing
 from coachbot.storage.models import MilestoneRow, Pursuit
 from tests.helpers import ANA, BEN, FAY, REFLECTION
 from tests.services.routing_world import set_peer_review
@@ -172,3 +175,26 @@ async def test_planning_names_the_next_step(district: Services) -> None:
     assert "Planning; next: make your plan (say *plan*)" in status
     assert "Make my plan" in _labels(ana)
     assert "Here's a plan" in await ana.press("plan_for")
+
+
+def _reminder(room: LocalDriver, kind: NudgeKind, step: str) -> tuple[str, list[str]]:
+    delivery = NudgeDelivery(room.conversation.say, room)
+    params = {"pursuit_id": 7, "milestone": step, "credential": "Questioning for Discourse",
+              "due_on": "2026-10-30"}  # fmt: skip
+    reply: Reply = delivery.render(Outgoing(1, "k", 1, kind, "s", params))
+    labels = [b.label for block in reply.blocks if isinstance(block, Buttons)
+              for b in block.buttons]  # fmt: skip
+    return reply.text, labels
+
+
+async def test_a_reminder_to_submit_opens_the_evidence_instead_of_done(
+    district: Services,
+) -> None:
+    room = LocalDriver(district)
+    for kind in (NudgeKind.MILESTONE_TODAY, NudgeKind.MILESTONE_OVERDUE):
+        text, labels = _reminder(room, kind, "Submit formally")
+        assert "Done" not in labels and labels[0] == "See my evidence"
+        assert "say *submit*" in text and "mark it done" not in text
+        assert "Tick it off" not in text
+        _, labels = _reminder(room, kind, "Teach the lesson")  # other steps keep their Done
+        assert labels[0] == "Done"
