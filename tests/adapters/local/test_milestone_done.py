@@ -9,8 +9,9 @@ from sqlalchemy import select
 from adapters.local.driver import LocalDriver, LocalPerson
 from coachbot.composition import Services
 from coachbot.conversation.nudges import NudgeDelivery
-from coachbot.conversation.vocabulary import Buttons, Reply
+from coachbot.conversation.vocabulary import Buttons, Reply, Sender
 from coachbot.domain.nudges import NudgeKind
+from coachbot.platform.overview import overview
 from coachbot.services.nudging import Outgoing
 from coachbot.storage.models import MilestoneRow, Pursuit
 from tests.helpers import ANA, BEN, FAY, REFLECTION
@@ -76,6 +77,8 @@ async def test_status_offers_the_hand_in_not_done_when_submitting_is_next(
     assert "it ticks itself off when you submit your evidence" in status
     labels = _labels(ana)
     assert "Hand in: C-ONE" in labels
+    hello = await ana.command("help")
+    assert "next: Submit formally by" in hello and "ticked off when you say *submit*" in hello
     assert not any(label.startswith("Done") for label in labels)
     # The button shows her evidence and the ways to hand it in; nothing is handed in by it.
     basket = await ana.press("draft", labelled="Hand in: C-ONE")
@@ -152,6 +155,11 @@ async def test_a_peer_reopening_the_chat_sees_the_draft_waiting_for_her(
     hello = await ben.command("help")
     assert "Waiting for your comments: Ana Teacher's draft of *Questioning for Discourse*" in hello
     assert "review waiting for you" not in hello
+    # Slack's Home tab and Discord's /coach home show it, with the button that opens it.
+    home = await overview(room.conversation, Sender("local", BEN))
+    assert home is not None
+    assert any("Waiting for your comments:" in reply.text for reply in home)
+    assert any("[Open Ana Teacher's draft]" in reply.text for reply in home)
     # Once commented, it is no longer said to wait.
     await ben.submit({"feedback": "Maybe let students pose the follow-up questions."})
     assert "Waiting for your comments" not in await ben.command("status")
