@@ -28,6 +28,7 @@ from jinja2 import (
 )
 
 from coachbot.domain.currency import about_dollars, dollars
+from coachbot.domain.planning import ticked_by_submitting
 
 
 def _day(value: date | str | None) -> str:
@@ -130,6 +131,8 @@ class Prompts:
         self._env.filters["size"] = _size
         self._env.filters["money"] = dollars  # cents as "$25,000" / "$1,250.50"
         self._env.filters["about_money"] = about_dollars  # an estimate: "$12,346"
+        # A plan step only the formal submission completes: {% if step is ticked_by_submitting %}
+        self._env.tests["ticked_by_submitting"] = ticked_by_submitting
 
     def _macro(self, family: str, message: str) -> Any:
         for folder in self._folders:

@@ -20,6 +20,7 @@ from coachbot.conversation.turn import Notifier
 from coachbot.conversation.vocabulary import Block, Button, Reply
 from coachbot.domain.journey import Move
 from coachbot.domain.nudges import NudgeKind
+from coachbot.domain.planning import ticked_by_submitting
 from coachbot.domain.reviews import Decision
 from coachbot.services.nudging import DeliveryFailed, Outgoing
 
@@ -101,8 +102,12 @@ class NudgeDelivery:
                 self.say.button("snooze_week", SNOOZE_WEEK),
             ]
         if nudge.kind.value.startswith("milestone"):
+            # Submitting is done by submitting: that step opens the evidence, no "Done".
+            submits = ticked_by_submitting(str(nudge.params.get("milestone", "")))
             return [
-                self.say.button("mark_done_short", DONE, pursuit, primary=True),
+                self.say.button("see_evidence", DRAFT, pursuit, primary=True)
+                if submits
+                else self.say.button("mark_done_short", DONE, pursuit, primary=True),
                 self.say.button("snooze_week", SNOOZE_WEEK),
                 self.say.button("i_need_help", HELP_ME, pursuit),
             ]

@@ -42,6 +42,13 @@ def steps_done_by_hand_in(parts: Collection[str], *, formal: bool) -> set[str]:
     return done | {SUBMIT_STEP} if formal else done
 
 
+def ticked_by_submitting(title: str | None) -> bool:
+    """Whether a plan step is done only by the formal submission itself (the hand-in ticks it
+    off, in its own transaction), never by a "done": a trial's teacher pressed the status
+    button meaning to revise, and read that her submission was done with nothing handed in."""
+    return title is not None and title.strip() == SUBMIT_STEP
+
+
 def default_plan(
     credential: Credential,
     start: date,

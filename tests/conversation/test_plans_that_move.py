@@ -76,8 +76,9 @@ async def test_a_passed_deadline_reads_as_passed_with_a_way_to_move_it(
 async def test_moving_the_deadline_when_every_step_is_done_keeps_them_all(
     district: Services,
 ) -> None:
-    """Every step ticked off, the work not yet handed in: a new deadline is simply taken, with
-    nothing to spread (it used to fail with "A plan needs at least one milestone")."""
+    """Every step a "done" ticks off, the work not yet handed in: a new deadline is simply
+    taken, with only submitting left to spread (it used to fail with "A plan needs at least
+    one milestone"). Submitting itself is ticked off only by submitting."""
     room = LocalDriver(district)
     ana = room.as_(ANA)
     await ana.command("choose", "C-ONE")
@@ -85,7 +86,8 @@ async def test_moving_the_deadline_when_every_step_is_done_keeps_them_all(
     for _ in range(5):
         await ana.command("done")
     proposal = await ana.command("deadline", "oct 30")
-    assert "5 steps already done, kept as they are" in proposal
+    assert "4 steps already done, kept as they are" in proposal
+    assert ": Submit formally" in proposal
     saved = await ana.press("use_plan", labelled="Use")
     assert "Deadline: *Friday, October 30, 2026*" in saved
     assert "at least one milestone" not in saved

@@ -6,16 +6,19 @@ from coachbot.conversation.authorization import OWN, Relation, Subject, for_role
 from coachbot.conversation.handlers.approvals import REQUEST_APPROVAL, request_approval
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
+from coachbot.conversation.handlers.evidence import DRAFT
 from coachbot.conversation.handlers.feedback import FEEDBACK, REVISING
 from coachbot.conversation.handlers.home import greet
 from coachbot.conversation.handlers.planning import CHANGE_DEADLINE, DONE, PLAN_FOR
-from coachbot.conversation.refs import ProposedPlan, PursuitRef
+from coachbot.conversation.handlers.reviews import OPEN_REVIEW
+from coachbot.conversation.refs import ProposedPlan, PursuitRef, ReviewRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, Block
 from coachbot.domain.errors import NotPermitted
 from coachbot.domain.journey import Move, State
-from coachbot.domain.reviews import Decision
+from coachbot.domain.planning import ticked_by_submitting
+from coachbot.domain.reviews import Decision, ReviewPurpose
 from coachbot.domain.roles import Role
 
 STATUS = Action("status")
@@ -50,12 +53,17 @@ async def status(turn: Turn, args: str) -> None:
     buttons = []
     for line in mine.pursuits:
         if line.state in (State.IN_PROGRESS, State.NOT_YET) and line.next_milestone:
+            # Submitting is done by submitting: its button shows the evidence and the way to
+            # hand it in, never a "Done" that would tick it off with nothing handed in.
+            submits = ticked_by_submitting(line.next_milestone)
             buttons.append(
                 turn.say.button(
-                    "mark_done", DONE, PursuitRef(line.pursuit_id), code=line.credential_code
+                    "hand_in_of" if submits else "mark_done", DRAFT if submits else DONE,
+                    PursuitRef(line.pursuit_id), code=line.credential_code,
                 )
-            )
-        if line.state == State.APPROVED:  # approved: the plan is the next step
+            )  # fmt: skip
+        if line.state == State.APPROVED or (line.state == State.PLANNING and not line.deadline):
+            # approved, or planning with no plan saved yet: the plan is the next step
             buttons.insert(
                 0,
                 turn.say.button("make_plan", PLAN_FOR, PursuitRef(line.pursuit_id), primary=True),
@@ -79,6 +87,15 @@ async def status(turn: Turn, args: str) -> None:
             )
     if not mine.pursuits and turn.me.is_(Role.TEACHER):
         buttons.append(turn.say.button("browse_catalog", CATALOG, primary=True))
+    # A colleague's draft waiting for her comments is named here, where she lands on opening
+    # the chat, with the button that opens it (a trial's peer had to know to say "queue").
+    peers = [item for item in await turn.read.queue(turn.me.person_id)
+             if item.purpose == ReviewPurpose.PEER]  # fmt: skip
+    buttons[:0] = [
+        turn.say.button("open_draft_of", OPEN_REVIEW, ReviewRef(item.review_id),
+                        primary=True, teacher=item.teacher)
+        for item in peers[:2]
+    ]  # fmt: skip
     changes: list[Block] = []
     seen: list[int] = []
     for found in feedback:
@@ -111,6 +128,7 @@ async def status(turn: Turn, args: str) -> None:
             today=turn.today(),
             tz=turn.me.timezone,
             buttons=buttons[:6],
+            peers=peers,
             extra=changes,
         )
     )

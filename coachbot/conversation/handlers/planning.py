@@ -16,13 +16,14 @@ from coachbot.conversation.authorization import (
 )
 from coachbot.conversation.dates import parse_day, spoken
 from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
+from coachbot.conversation.handlers.evidence import DRAFT, SUBMIT
 from coachbot.conversation.refs import ProposedPlan, PursuitRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action, FieldKind, Form, FormField
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.journey import Move, State
-from coachbot.domain.planning import Milestone, default_plan, plan_titles
+from coachbot.domain.planning import Milestone, default_plan, plan_titles, ticked_by_submitting
 from coachbot.domain.roles import Role
 from coachbot.domain.school_days import (
     Breaks,
@@ -319,6 +320,17 @@ async def done_pressed(turn: Turn, value: str) -> None:
         await turn.answer("plan.j2", "nothing_left")
         return
     milestone_id, title = upcoming[0]
+    if ticked_by_submitting(title):  # the submission marks it, never a "done" (a trial's slip)
+        summary = await turn.read.pursuit(pursuit_id)
+        ref = PursuitRef(pursuit_id)
+        await turn.reply(
+            turn.say.reply(
+                "plan.j2", "ticked_by_submitting", title=title, credential=summary.title,
+                buttons=[turn.say.button("see_evidence", DRAFT, ref, primary=True),
+                         turn.say.button("submit", SUBMIT, ref)],
+            )
+        )  # fmt: skip
+        return
     await turn.use.planning.complete_milestone(turn.me.actor, milestone_id)
     following = upcoming[1][1] if len(upcoming) > 1 else None
     await turn.answer("plan.j2", "milestone_done", title=title, following=following)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coachbot.clock import Clock
 from coachbot.domain.errors import InvalidInput, NotFound, NotPermitted, PreconditionFailed
 from coachbot.domain.journey import State
-from coachbot.domain.planning import Milestone, check_plan
+from coachbot.domain.planning import Milestone, check_plan, ticked_by_submitting
 from coachbot.domain.policy import Window
 from coachbot.domain.roles import Actor
 from coachbot.services.journey.gate import lock_pursuit
@@ -156,7 +156,8 @@ class PlanningService:
         )
 
     async def complete_milestone(self, actor: Actor, milestone_id: int) -> bool:
-        """Mark a milestone done; False if it already was (a second click changes nothing)."""
+        """Mark a milestone done; False if it already was (a second click changes nothing).
+        The step of submitting formally is not: only the submission itself completes it."""
         async with self.db.write() as session:
             milestone = await session.get(MilestoneRow, milestone_id)
             if milestone is None:
@@ -168,6 +169,8 @@ class PlanningService:
                 raise NotPermitted(move="complete_milestone", parties=["owner"])
             if milestone.done_at is not None:
                 return False
+            if ticked_by_submitting(milestone.title):
+                raise PreconditionFailed(need="submitting_ticks_it", step=milestone.title)
             now = self.clock.now()
             milestone.done_at = now
             pursuit.last_activity_at = now
