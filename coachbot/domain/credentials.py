@@ -208,3 +208,16 @@ def status_list_credential(
             "encodedList": encoded,
         },
     }
+
+
+# A revocation's reason is read by the teacher, by HR in the record and by anyone who checks the
+# credential: real words, in chat and on the command line alike.
+REASON_MIN_WORDS, REASON_MIN_LETTERS = 3, 12  # either is enough
+
+
+def reason_is_real(reason: str) -> bool:
+    """At least three words or twelve letters, so "x" or "clear" is asked for again (a trial
+    admin revoked with "clear")."""
+    words = [w for w in reason.split() if any(ch.isalpha() for ch in w)]
+    letters = sum(ch.isalpha() for ch in reason)
+    return len(words) >= REASON_MIN_WORDS or letters >= REASON_MIN_LETTERS

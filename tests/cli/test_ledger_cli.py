@@ -143,6 +143,12 @@ def test_a_revoked_paid_stipend_is_recovered_at_the_terminal(world, tmp_path: Pa
             " JOIN people p ON p.id = a.teacher_id WHERE p.email = ?", (ANA,)
         ).fetchone()
     code, said = cli("credentials", "revoke", public_id, "--reason", "copied")
+    # One word is asked for again, as in chat: Ana and HR read it. Nothing is revoked.
+    assert code == 2 and '"copied" is too short a reason: Ana Teacher reads it' in said, said
+    with sqlite3.connect(tmp_path / "hr.db") as db:
+        assert db.execute("SELECT count(*) FROM issued_credentials WHERE revoked_at IS NOT NULL"
+                          ).fetchone() == (0,)  # fmt: skip
+    code, said = cli("credentials", "revoke", public_id, "--reason", "the work was copied")
     assert code == 0, said
     assert "was already paid in batch PAY-2027-01 and is to be recovered" in " ".join(said.split())
     cli("export", "ledger", "--fiscal-year", "2026-27", "--out", str(tmp_path / "r.csv"))

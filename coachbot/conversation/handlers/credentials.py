@@ -19,6 +19,7 @@ from coachbot.conversation.authorization import OWN, for_roles
 from coachbot.conversation.registry import Action, Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField
+from coachbot.domain.credentials import reason_is_real
 from coachbot.domain.errors import InvalidInput, NotFound
 from coachbot.domain.roles import Role
 from coachbot.services.awards.undoing import undid_in
@@ -31,7 +32,6 @@ PICK = Action("revoke_pick")  # one of a teacher's credentials, listed by ``revo
 REASON_FORM = "revoke_reason"
 REASON_LIMIT = 500  # the reason rides in the button's value; platforms cap its length
 PICK_LIMIT = 10  # buttons under one message; a teacher rarely holds more
-MIN_WORDS, MIN_LETTERS = 3, 12  # a reason of real words: either is enough
 
 
 def register(r: Registry) -> None:
@@ -163,14 +163,6 @@ async def teachers_credentials(turn: Turn, who: str, naming: str = "") -> None:
 async def picked(turn: Turn, value: str) -> None:
     """A credential picked from ``revoke EMAIL``: the reason is asked for, then the question."""
     await revoke(turn, value)
-
-
-def reason_is_real(reason: str) -> bool:
-    """A reason the teacher and HR can read: at least three words or twelve letters, so "x"
-    or "clear" is asked for again (a trial admin revoked with "clear")."""
-    words = [w for w in reason.split() if any(ch.isalpha() for ch in w)]
-    letters = sum(ch.isalpha() for ch in reason)
-    return len(words) >= MIN_WORDS or letters >= MIN_LETTERS
 
 
 async def reason_given(turn: Turn, values: dict[str, str], context: str) -> None:
