@@ -119,8 +119,8 @@ def evidence_steps(teacher: Teacher, attempt: int) -> list[tuple[str, Step]]:
             steps.append(
                 (
                     f"(file) {name}",
-                    lambda name=name, data=data, part=requirement.name: person.send_file(
-                        name, data, "application/pdf", part
+                    lambda name=name, data=data, part=requirement.name: replacing(
+                        person, name, data, part
                     ),
                 )
             )
@@ -131,6 +131,15 @@ def evidence_steps(teacher: Teacher, attempt: int) -> list[tuple[str, Step]]:
             text = f"{requirement.name}: {reflection(attempt + len(teacher.name), requirement)}"
             steps.append((f"{requirement.name}: ...", lambda text=text: person.say(text)))
     return steps
+
+
+async def replacing(person: LocalPerson, name: str, data: bytes, part: str) -> str:
+    """Send a newer file for ``part``; asked whether it replaces the one there (a part holds
+    one file), the teacher says yes."""
+    reply = await person.send_file(name, data, "application/pdf", part)
+    if "a part holds one file" in reply:
+        reply += "\n\n" + await person.press("file_as", labelled=f"Replace {part}")
+    return reply
 
 
 def reflection(seed: int, requirement: Requirement) -> str:

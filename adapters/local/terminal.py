@@ -21,7 +21,7 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 
-from adapters.local.files import credential_file, shared_file
+from adapters.local.files import credential_file, file_and_caption
 from adapters.local.forms import MAX_LINE, Ask, FormLeft, TooLong, fill_form
 from coachbot.composition import Services, build_conversation
 from coachbot.conversation.choices import key, yes_or_no
@@ -37,7 +37,6 @@ from coachbot.conversation.vocabulary import (
     FormSubmission,
     Reply,
     Sender,
-    SharedFile,
 )
 from coachbot.domain.errors import DomainError
 from coachbot.services.district import DistrictChoiceNeeded
@@ -252,22 +251,6 @@ async def chat(
             # this one was open waits for them in the outbox: shown after each turn of theirs,
             # not only the next time they open the chat (a trial's teacher never saw it).
             await conversation.opened(present)
-
-
-def file_and_caption(typed: str) -> tuple[SharedFile | None, str]:
-    """``/file PATH`` or ``/file PATH Part name``: the file, and the message sent with it (the
-    part it is for, as the bot suggests when it asks), as a platform sends a file's caption.
-    A path with spaces is still read whole first."""
-    shared = shared_file(typed)
-    words_ = typed.split(" ")
-    for cut in range(len(words_) - 1, 0, -1):
-        if shared is not None:
-            break
-        path, caption = " ".join(words_[:cut]), " ".join(words_[cut:])
-        shared = shared_file(path)
-        if shared is not None:
-            return shared, caption
-    return shared, ""
 
 
 def terminal_ask(prompt: str) -> str:

@@ -100,6 +100,11 @@ def check_part(requirement: Requirement, part: EvidencePart) -> Gap | None:
     if part.kind is PartKind.LINK:
         if requirement.kind is PartKind.TEXT:
             return Gap(name, Problem.WRONG_KIND, {"expected": "text", "got": "link"})
+        if requirement.kind is PartKind.FILE and requirement.allowed_types:
+            # A part naming its file types asks for the file itself, as the basket says.
+            types = [filetypes.short_name(t) for t in requirement.allowed_types]
+            return Gap(name, Problem.WRONG_KIND, {"expected": "file", "got": "link",
+                                                  "allowed": types})  # fmt: skip
         if not reachable_looking(part.url or ""):
             return Gap(name, Problem.LINK_UNREACHABLE, {"url": part.url or ""})
         return None
@@ -124,6 +129,15 @@ def check_part(requirement: Requirement, part: EvidencePart) -> Gap | None:
     return None
 
 
+def missing_detail(requirement: Requirement) -> dict[str, Any]:
+    """What to send for a part still missing: its kind, and a file part's types (a part that
+    names them takes the file itself, not a link to it)."""
+    detail: dict[str, Any] = {"kind": requirement.kind.value}
+    if requirement.kind is PartKind.FILE and requirement.allowed_types:
+        detail["allowed"] = [filetypes.short_name(t) for t in requirement.allowed_types]
+    return detail
+
+
 def precheck(
     requirements: Iterable[Requirement], parts: Iterable[EvidencePart], *, complete: bool = True
 ) -> list[Gap]:
@@ -135,7 +149,7 @@ def precheck(
         part = by_name.get(requirement.name)
         if part is None:
             if complete and requirement.required:  # said with what to send for it
-                kind = {"kind": requirement.kind.value}
+                kind = missing_detail(requirement)
                 gaps.append(Gap(requirement.name, Problem.MISSING, kind))
             continue
         gap = check_part(requirement, part)

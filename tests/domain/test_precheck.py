@@ -132,8 +132,20 @@ def test_a_draft_may_leave_parts_out_but_what_it_holds_must_be_usable() -> None:
 
 
 def test_a_link_in_place_of_a_file_must_still_be_reachable() -> None:
-    link = EvidencePart("Lesson plan", PartKind.LINK, url="http://localhost.localdomain/x")
-    assert precheck(REQUIREMENTS[:1], [link])[0].problem is Problem.LINK_UNREACHABLE
+    any_file = (Requirement("Student work", PartKind.FILE),)  # no types: a link may stand in
+    link = EvidencePart("Student work", PartKind.LINK, url="http://localhost.localdomain/x")
+    assert precheck(any_file, [link])[0].problem is Problem.LINK_UNREACHABLE
+    shared = EvidencePart("Student work", PartKind.LINK, url="https://drive.google.com/x")
+    assert precheck(any_file, [shared]) == []
+
+
+def test_a_link_for_a_part_that_names_its_file_types_is_not_the_file() -> None:
+    """As the basket refuses it: "As pdf or docx" asks for the file itself."""
+    link = EvidencePart("Lesson plan", PartKind.LINK, url="https://drive.google.com/x")
+    gaps = precheck(REQUIREMENTS[:1], [link])
+    assert [(g.problem, g.detail) for g in gaps] == [
+        (Problem.WRONG_KIND, {"expected": "file", "got": "link", "allowed": ["pdf", "docx"]})
+    ]
 
 
 def test_the_self_check_maps_parts_to_criteria_and_shows_the_gaps() -> None:

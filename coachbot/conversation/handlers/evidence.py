@@ -32,7 +32,7 @@ from coachbot.domain.catalog import PartKind
 from coachbot.domain.errors import PreconditionFailed
 from coachbot.domain.evidence import EvidenceKind
 from coachbot.domain.journey import State
-from coachbot.domain.precheck import DRAFT_MAY_CARRY
+from coachbot.domain.precheck import DRAFT_MAY_CARRY, missing_detail
 from coachbot.domain.roles import Role
 from coachbot.services.reading import PursuitSummary
 
@@ -44,6 +44,7 @@ SEND_AS_IS = Action("send_as_is")  # a draft with a required part missing, sent 
 DRAFTABLE = (State.IN_PROGRESS.value, State.NOT_YET.value)  # where a draft can still be sent
 SUBMIT = Action("submit")
 SUBMIT_LAST = Action("submit_last")
+SUBMIT_WITHOUT = Action("submit_without")  # leaving out a file still waiting for its part
 SELF_CHECK = Action("self_check")
 # Only the teacher's own pursuit; "draft CODE" names a credential of theirs, not a number.
 MINE = on(
@@ -62,6 +63,7 @@ def register(r: Registry) -> None:
     r.command("submit", Role.TEACHER, rule=OWN, aliases=("resubmit",))(submit)
     r.action(SUBMIT, rule=MINE)(submit_pressed)
     r.action(SUBMIT_LAST, rule=MINE)(submit_last)
+    r.action(SUBMIT_WITHOUT, rule=MINE)(submit_without)
     r.command("clear", Role.TEACHER, rule=OWN)(clear)
     # Not "check": a teacher writing "Check out my video: https://..." is handing in a link.
     r.command("selfcheck", Role.TEACHER, rule=OWN, aliases=("self-check",))(check)
@@ -125,16 +127,21 @@ async def evidence_message(turn: Turn) -> None:
     named = NAMED.match(text)
     name = named.group("name") if named and not named.group("name").startswith("http") else None
     if urls:
+        # What the basket holds before: a link taking a part's place is said, never silent.
+        place = await turn.use.basket.place_file(turn.me.actor, summary.pursuit_id, "", None)
+        held = place.filled
         for url in urls:
-            filed.append(
-                await turn.use.basket.add(
-                    turn.me.actor,
-                    summary.pursuit_id,
-                    PartKind.LINK,
-                    named=name if len(urls) == 1 else None,
-                    url=url.rstrip(").,>"),
-                )
+            link = url.rstrip(").,>")
+            part = await turn.use.basket.add(
+                turn.me.actor,
+                summary.pursuit_id,
+                PartKind.LINK,
+                named=name if len(urls) == 1 else None,
+                url=link,
             )
+            filed.append(part)
+            if held.get(part) not in (None, "", link):
+                await turn.answer("evidence.j2", "replaced", part=part, old=held[part], new=link)
     elif named and name:
         filed.append(
             await turn.use.basket.add(
@@ -168,8 +175,8 @@ async def send_draft_pressed(turn: Turn, value: str) -> None:
     # A draft already out is answered by the hand-in itself ("you already sent this draft").
     sendable = (await turn.read.pursuit(pursuit_id)).state in DRAFTABLE
     if sendable and view.have and (view.missing or view.gaps):
-        kinds = {r.name: r.kind.value for r in view.requirements}
-        gaps = [{"requirement": name, "problem": "missing", "kind": kinds.get(name, "")}
+        wanted = {r.name: missing_detail(r) for r in view.requirements}
+        gaps = [{"requirement": name, "problem": "missing", **wanted.get(name, {})}
                 for name in view.missing]  # fmt: skip
         gaps += [gap.to_json() for gap in view.gaps]
         # A missing part or a short one may go on purpose; an unusable one must be fixed.
@@ -217,10 +224,35 @@ async def submit_pressed(turn: Turn, value: str) -> None:
             )
         )
         return
+    waiting = [w for w in await turn.use.waiting_files.pending(turn.me.actor)
+               if w.pursuit_id == pursuit_id]  # fmt: skip
+    if waiting:
+        # A file still asked about would be left out without a word (and its question gone
+        # with the submission): the teacher answers it first, or submits without it on purpose.
+        await turn.reply(
+            turn.say.reply(
+                "evidence.j2", "submit_waiting", files=[w.file_name for w in waiting],
+                title=view.credential_title,
+                buttons=[turn.say.button("submit_without", SUBMIT_WITHOUT, PursuitRef(pursuit_id))],
+            )
+        )  # fmt: skip
+        return  # the question itself is asked again after this turn (filing.remind_waiting)
     routed = await turn.use.hand_ins.hand_in_basket(
         turn.me.actor, pursuit_id, EvidenceKind.FORMAL, idempotency_key=turn.key()
     )
     await tell_handed_in(turn, routed)
+
+
+async def submit_without(turn: Turn, value: str) -> None:
+    """Submit what is in the basket, letting the files still waiting for their part go (said)."""
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    summary = await turn.read.pursuit(pursuit_id)
+    for w in await turn.use.waiting_files.pending(turn.me.actor):
+        if w.pursuit_id == pursuit_id:
+            name = await turn.use.waiting_files.let_go(turn.me.actor, pursuit_id, w.sha256)
+            await turn.answer("evidence.j2", "let_go", file=name or w.file_name,
+                              gone=name is None, title=summary.title)  # fmt: skip
+    await submit_pressed(turn, value)
 
 
 async def submit_last(turn: Turn, value: str) -> None:

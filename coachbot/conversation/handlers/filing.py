@@ -2,8 +2,9 @@
 
 A file goes where its caption or its name says ("student-work.png" to "Student work
 samples"), or to the only part it can go; otherwise the teacher is asked which part it is for.
-A part that already holds a file is never replaced without saying so: the teacher may replace
-it, file the new one as another part, or keep what is there.
+A part that already holds a file is never replaced without asking, whether or not the file
+was sent with the part's name: a part holds one file, so the teacher may replace it, file the
+new one as another part, or keep what is there (several samples go in as one PDF).
 
 A file the teacher was asked about waits in their basket until they answer (or say to let it
 go): when they type something else instead, it is never dropped; after that turn they are
@@ -13,6 +14,7 @@ reminded of it, with the same choices (``remind_waiting``).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from coachbot.conversation.authorization import Relation, Subject, for_roles, on
 from coachbot.conversation.refs import FileChoice
@@ -55,7 +57,12 @@ async def file_shared(
     )
     wanted = (caption or "").strip().rstrip(":").lower()
     named = next((c for c in place.choices if c.lower() == wanted), None)
-    if named is None and place.part and place.holding in (None, shared.name):
+    if named is not None and place.filled.get(named) not in (None, shared.name):
+        # Named, but the part holds another file: asked exactly as when it is not named,
+        # since a part holds one file and the one there would leave the evidence.
+        place = replace(place, part=named, holding=place.filled[named])
+        named = None
+    elif named is None and place.part and place.holding in (None, shared.name):
         named = place.part  # empty, or a new version of the same file: said when replaced
     if named is None:
         await _ask(turn, summary, shared, place)

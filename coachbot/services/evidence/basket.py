@@ -4,7 +4,8 @@ A part is matched to the credential's requirements: "Reflection: ..." names its 
 a file goes to the part its name or type points to ("student-work.png" to "Student work
 samples"), or to the only file part still empty; when that is not obvious the conversation asks
 (``place_file``), and it never replaces a part without saying so. A link goes to the first link
-part still empty, or stands in for a file. Sending a named part again replaces it.
+part still empty, or stands in for a file part that takes any type of file (one naming its
+types asks for the file). Sending a named part again replaces it.
 """
 
 from __future__ import annotations
@@ -120,11 +121,22 @@ def match_requirement(
     open_first = sorted(requirements, key=lambda r: (r.name in filled, not r.required))
     found = next((r for r in open_first if r.kind is kind), None)
     if kind is PartKind.LINK and (found is None or found.name in filled):
-        # A bare link (a Drive or Docs file) may stand in for a file part still empty.
+        # A bare link (a Drive or Docs file) may stand in for a file part still empty, where
+        # the part takes any file: one that names its types asks for the file itself.
         found = next(
-            (r for r in open_first if r.kind is PartKind.FILE and r.name not in filled), found
+            (r for r in open_first if link_may_stand_in(r) and r.name not in filled), found
         )
     return found
+
+
+def link_may_stand_in(requirement: Requirement) -> bool:
+    """Whether a link may be handed in for this part: a link part, or a file part that takes
+    any kind of file. A file part naming its types ("As pdf or jpeg or png") asks for a file a
+    reviewer can open here, of a type its content shows; a link shows neither (the pre-check
+    says the same, ``domain.precheck``)."""
+    return requirement.kind is PartKind.LINK or (
+        requirement.kind is PartKind.FILE and not requirement.allowed_types
+    )
 
 
 _WORD = re.compile(r"[a-z]{3,}")
@@ -234,10 +246,15 @@ class BasketService:
                     kind=kind.value,
                     allowed=[r.name for r in requirements],
                 )
-            # A link may stand in for a file (a shared drive folder of student work).
-            if requirement.kind is not kind and not (
-                requirement.kind is PartKind.FILE and kind is PartKind.LINK
-            ):
+            if kind is PartKind.LINK and requirement.kind is PartKind.FILE:
+                if not link_may_stand_in(requirement):  # nothing stored: say what it takes
+                    raise InvalidInput(
+                        field=requirement.name,
+                        hint="file_not_link",
+                        allowed=[filetypes.short_name(t) for t in requirement.allowed_types],
+                    )
+            # A link may stand in for a file that may be of any type (a shared folder).
+            elif requirement.kind is not kind:
                 raise InvalidInput(
                     field=requirement.name,
                     hint="wrong_kind",

@@ -102,7 +102,8 @@ async def test_a_part_is_never_replaced_without_saying_so(
     ana = await working_on_files(district, tmp_path)
     assert "Lesson plan" in await ana.send_file("lesson-plan.pdf", PDF, "application/pdf")
     asked = await ana.send_file("lesson-plan-v2.pdf", PDF + b" v2", "application/pdf")
-    assert "*Lesson plan* already has lesson-plan.pdf. Replace it with lesson-plan-v2.pdf" in asked
+    assert "*Lesson plan* already has lesson-plan.pdf, and a part holds one file." in asked
+    assert "Replace it with lesson-plan-v2.pdf" in asked
     kept = await ana.press("let_file_go", labelled="Keep")
     assert "OK, I've let go of lesson-plan-v2.pdf" in kept
     assert "- Lesson plan: lesson-plan.pdf" in await ana.command("draft")
@@ -117,14 +118,19 @@ async def test_a_part_is_never_replaced_without_saying_so(
     assert "- Student work samples: lesson-plan-v3.pdf" in basket
 
 
-async def test_a_named_file_replaces_and_says_so(district: Services, tmp_path: Path) -> None:
+async def test_a_named_file_asks_before_it_replaces(district: Services, tmp_path: Path) -> None:
     ana = await working_on_files(district, tmp_path)
     await ana.send_file("a.pdf", PDF, "application/pdf", text="Lesson plan")
     again = await ana.send_file("b.pdf", PDF + b"b", "application/pdf", text="Lesson plan")
-    assert "b.pdf replaces a.pdf in *Lesson plan*" in again
+    assert "*Lesson plan* already has a.pdf, and a part holds one file." in again
+    assert "Replace it with b.pdf" in again
+    assert "- Lesson plan: a.pdf" in await ana.command("draft")
+    replaced = await ana.press("file_as", labelled="Replace Lesson plan")
+    assert "b.pdf replaces a.pdf in *Lesson plan*" in replaced
 
 
 async def test_a_bare_drive_link_stands_in_for_a_file(district: Services, tmp_path: Path) -> None:
     ana = await working_on_files(district, tmp_path)
     filed = await ana.say("https://docs.google.com/document/d/1AbC/edit")
-    assert "Added to *Student Work Protocols*: Lesson plan" in filed
+    # Not for Lesson plan, which asks for a pdf: for the first part that takes any file.
+    assert "Added to *Student Work Protocols*: Student work samples" in filed
