@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from coachbot.domain.journey import State
 from coachbot.domain.policy import Window
+
+# Work a facilitator or reviewer has had in hand: a teacher who handed any in for a cohort stays
+# in it (an admin can move them), so no review loses the cohort it was made in.
+HANDED_IN = frozenset({
+    State.DRAFT_WITH_FACILITATOR, State.SUBMITTED, State.UNDER_REVIEW, State.NOT_YET, State.EARNED
+})  # fmt: skip
 
 
 def last_day(ends_on: date, own: Window | None, district: Window | None) -> date:

@@ -25,11 +25,14 @@ async def said_closed(
     summary = await turn.read.pursuit(pursuit_id)
     cohort = await turn.read.pursuit_cohort(pursuit_id)
     choices = await turn.read.cohort_choices(turn.me.person_id, today)
+    # Leaving is offered only when it would be taken: nothing handed in for the cohort.
+    leavable = any(n == cohort and c not in choices.handed_in for c, n in choices.mine)
     other = other_year(words, day, window) if day else None
     await turn.answer(
         "plan.j2", "window_closed", title=summary.title, code=summary.code,
         closed=spoken(window.closes_on), closes_today=window.closes_on == today, cohort=cohort,
-        cohorts=[n for _, n in choices.open], alone=choices.alone, words=words.strip(),
+        cohorts=[n for _, n in choices.open], alone=choices.alone, leavable=leavable,
+        words=words.strip(),
         day=spoken(day) if day else None, other=spoken(other) if other else None,
     )  # fmt: skip
     return True

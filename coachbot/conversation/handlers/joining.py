@@ -91,5 +91,6 @@ async def leave(turn: Turn, args: str) -> None:
     name, moved = await turn.use.cohorts.leave(turn.me.actor, found[1])
     await turn.answer(
         "general.j2", "left", cohort=name, moved=moved, alone=choices.alone,
+        until=spoken(choices.shared_closes) if choices.shared_closes else None,
         cohorts=[n for _, n in choices.open],
     )  # fmt: skip

@@ -151,14 +151,16 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
     teacher = turn.me.is_(Role.TEACHER)
     buttons = [turn.say.button("browse_catalog", CATALOG, primary=True)] if teacher else []
     # Offered only when a cohort is open to join (a trial was offered one that had ended).
+    can_join = False
     if not cohorts and teacher:
-        choices = await turn.read.cohort_choices(turn.me.person_id, turn.today())
-        if choices.open:
+        can_join = bool((await turn.read.cohort_choices(turn.me.person_id, turn.today())).open)
+        if can_join:
             buttons.append(turn.say.button("join_cohort", JOIN))
     await turn.reply(
         turn.say.reply(
             "general.j2", "onboarded", timezone=shown(zone), goal=goal, cohorts=cohorts,
-            teacher=teacher, now=await now(turn), tz=zone, buttons=buttons,
+            teacher=teacher, can_join=can_join or bool(cohorts), now=await now(turn), tz=zone,
+            buttons=buttons,
         )
     )  # fmt: skip
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
-from coachbot.domain.cohort_days import last_day
+from coachbot.domain.cohort_days import HANDED_IN, last_day
 from coachbot.domain.errors import InvalidInput, NotFound, NotPermitted, PreconditionFailed
 from coachbot.domain.journey import State
 from coachbot.domain.policy import Window
@@ -29,12 +29,6 @@ from coachbot.storage.models import (
     Pursuit,
     School,
 )
-
-# Work a facilitator or reviewer has had in hand: a teacher who handed any in stays in the
-# cohort (an admin can move them), so no review loses the cohort it was made in.
-HANDED_IN = {
-    State.DRAFT_WITH_FACILITATOR, State.SUBMITTED, State.UNDER_REVIEW, State.NOT_YET, State.EARNED
-}  # fmt: skip
 
 
 class CohortService:

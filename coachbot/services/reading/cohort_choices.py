@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from coachbot.domain.cohort_days import last_day
+from coachbot.domain.cohort_days import HANDED_IN, last_day
+from coachbot.domain.journey import State
 from coachbot.domain.policy import Window
 from coachbot.domain.roles import Role
 from coachbot.storage.codec import policy_from_json
@@ -26,6 +27,8 @@ class CohortChoices:
     closed: list[tuple[int, str, date]] = field(default_factory=list)
     mine: list[tuple[int, str]] = field(default_factory=list)
     alone: bool = True
+    shared_closes: date | None = None  # the district's own window's last day, if it has one
+    handed_in: set[int] = field(default_factory=set)  # the teacher's cohorts they can't leave
 
     def named(self, words: str) -> tuple[str, int, str] | None:
         """("open" | "closed" | "mine", id, name) for the cohort called ``words``."""
@@ -63,7 +66,22 @@ class CohortChoiceReads:
                 )
                 .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
             )
-            choices = CohortChoices(alone=shared is None or shared.closes_on > today)
+            choices = CohortChoices(
+                alone=shared is None or shared.closes_on > today,
+                shared_closes=shared.closes_on if shared else None,
+            )
+            if mine:
+                choices.handed_in.update(
+                    c
+                    for c, state, tries in (
+                        await session.execute(
+                            select(Pursuit.cohort_id, Pursuit.state, Pursuit.attempts).where(
+                                Pursuit.teacher_id == person_id, Pursuit.cohort_id.in_(mine)
+                            )
+                        )
+                    ).all()
+                    if c is not None and (tries or State(state) in HANDED_IN)
+                )
             for cohort in cohorts:
                 own = (
                     Window(cohort.window_opens_on, cohort.window_closes_on)

@@ -6,7 +6,7 @@ with the window's dates; and a teacher who handed nothing in can leave it."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -64,7 +64,7 @@ async def test_a_closed_cohort_is_not_offered_and_its_name_says_when_it_closed(
     # Onboarding offers no "Join a cohort" while none is open; with one open, it does.
     await ana.command("start")
     done = await ana.submit({"timezone": "America/Chicago"})
-    assert "Join a cohort" not in done
+    assert "Join a cohort" not in done and "none is open to join right now" in done
     dee = await actor(district, DEE)
     await district.cohorts.create(dee, "Spring Group", date(2027, 4, 1), date(2027, 6, 30))
     await ana.command("start")
@@ -124,15 +124,20 @@ async def test_a_plan_near_the_close_is_due_on_the_last_day_not_after_it(
 
 
 async def test_an_open_cohort_is_preferred_for_a_new_credential(district: Services) -> None:
+    """In a closed cohort and an open one: a new credential goes in the open one, even if the
+    closed one was joined last."""
     await _fall_cohort(district)
+    dee = await actor(district, DEE)
+    await district.cohorts.create(dee, "Year Group", date(2026, 9, 1), date(2027, 6, 30))
     room = LocalDriver(district)
     ana = room.as_(ANA)
+    await ana.command("join", "Year Group")
+    district.clock.advance(timedelta(days=1))
     await ana.command("join", FALL)
     district.clock.set(APRIL)
-    dee = await actor(district, DEE)
-    await district.cohorts.create(dee, "Spring Group", date(2027, 4, 1), date(2027, 6, 30))
-    await ana.command("join", "Spring Group")
-    assert "Here's a plan" in await ana.command("choose", "C-ONE")
+    chosen = await ana.command("choose", "C-ONE")
+    assert "Here's a plan for *Questioning for Discourse*" in chosen and "closed on" not in chosen
+    assert "Your plan for *Questioning for Discourse* is saved" in await ana.press("use_plan")
 
 
 async def test_leaving_a_cohort_with_nothing_handed_in_keeps_the_work_and_is_recorded(
@@ -155,7 +160,7 @@ async def test_leaving_a_cohort_with_nothing_handed_in_keeps_the_work_and_is_rec
     left = await ana.say("leave cohort Fall Group")
     assert left.startswith("You've left *Fall Group*; it's in the record.")
     assert "Your 1 credential in it carries on outside any cohort" in left
-    assert "under the district's own submission window" in left
+    assert "under the district's own submission window (to Friday, May 28, 2027)" in left
     assert await _members(district, ANA) == 0
     async with district.db.read() as session:
         pursuit = await session.scalar(select(Pursuit).where(Pursuit.state == "planning"))
@@ -170,3 +175,6 @@ async def test_leaving_a_cohort_with_nothing_handed_in_keeps_the_work_and_is_rec
     assert "You've handed work in for *Fall Group* (Questioning for Discourse)" in kept
     assert "Nothing was changed" in kept and "ask your district admin" in kept
     assert await _members(district, BEN) == 1
+    # Nor is leaving suggested to him when the window he is in has closed.
+    closed = await ben.command("choose", "C-TWO")
+    assert f"closed on {CLOSED}" in closed and "leave cohort" not in closed
