@@ -18,6 +18,7 @@ from coachbot.conversation.handlers import (
     files,
     filing,
     hand_in,
+    joining,
     journey,
     ledger,
     nudging,
@@ -31,6 +32,7 @@ from coachbot.conversation.registry import Registry
 MODULES = (
     onboarding,
     district,
+    joining,
     nudging,
     catalog,
     journey,
@@ -55,7 +57,7 @@ MODULES = (
 # The order `help` lists a person's commands in: getting started, a teacher's journey, then
 # reviewing and leading. A command missing here is listed after these.
 HELP_ORDER = (
-    "help", "start", "join", "snooze", "mute", "unmute", "privacy", "why",
+    "help", "start", "join", "leave", "snooze", "mute", "unmute", "privacy", "why",
     "catalog", "show", "colleagues", "choose", "status", "feedback", "withdraw", "helpme",
     "plan", "deadline", "done", "draft", "send", "submit", "clear", "selfcheck", "files",
     "badges", "badge", "verify", "recognize", "queue", "review", "handoff", "approvals",

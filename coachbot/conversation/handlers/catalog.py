@@ -10,6 +10,7 @@ from coachbot.conversation.handlers.planning import propose_plan
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import Action
+from coachbot.domain.cohort_days import window_closed
 from coachbot.domain.errors import InvalidInput
 from coachbot.domain.journey import Move
 from coachbot.domain.roles import Role
@@ -97,5 +98,7 @@ async def choose(turn: Turn, args: str) -> None:
     await turn.use.journey.move(
         turn.me.actor, chosen.pursuit_id, Move.START_PLANNING, idempotency_key=turn.key("plan")
     )
-    await turn.answer("pursuit.j2", "chosen", title=chosen.credential_title)
+    # No "here's a plan" when the window has no day left: the next message says so instead.
+    closed = window_closed(await turn.read.window(chosen.pursuit_id), turn.today())
+    await turn.answer("pursuit.j2", "chosen", title=chosen.credential_title, closed=closed)
     await propose_plan(turn, chosen.pursuit_id)

@@ -1,11 +1,11 @@
-"""Leaders in chat: cohorts, policy and progress; and teachers joining a cohort."""
+"""Leaders in chat: cohorts, policy and progress (teachers join and leave in ``joining``)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from coachbot.conversation.authorization import OWN, Relation, Subject, cohort_value, for_roles, on
+from coachbot.conversation.authorization import OWN, for_roles
 from coachbot.conversation.dates import parse_day, spoken
 from coachbot.conversation.handlers.common import first_word, schools_seen
 from coachbot.conversation.registry import Registry
@@ -15,49 +15,17 @@ from coachbot.domain.errors import InvalidInput, NotFound
 from coachbot.domain.roles import Role
 
 ADMINS = (Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
-JOIN = Action("join")
 NEW_COHORT = Action("new_cohort")
 PROGRESS = Action("progress")
 
 
 def register(r: Registry) -> None:
-    r.command("join", Role.TEACHER, rule=OWN)(join)
-    r.action(
-        JOIN, rule=on(Subject.COHORT, Relation.MEMBER, ref=cohort_value, roles=(Role.TEACHER,))
-    )(join_pressed)
     r.command("cohort", *ADMINS, rule=OWN, aliases=("cohorts",))(cohort)
     r.action(NEW_COHORT, rule=for_roles(*ADMINS))(new_cohort)
     r.form("cohort_new", rule=for_roles(*ADMINS))(cohort_submitted)
     r.command("policy", Role.DISTRICT_ADMIN, rule=OWN)(policy)
     r.command("progress", *ADMINS, Role.FACILITATOR, rule=OWN)(progress)
     r.action(PROGRESS, rule=for_roles(*ADMINS, Role.FACILITATOR))(progress)
-
-
-async def join(turn: Turn, args: str) -> None:
-    open_cohorts = await turn.read.joinable_cohorts(turn.me.person_id)
-    if args:
-        wanted = args.strip().lower()
-        match = [c for c in open_cohorts if c[1].lower() == wanted]
-        if match:
-            await join_pressed(turn, str(match[0][0]))
-            return
-    buttons = [
-        turn.say.button("join_this", JOIN, cid, name=name) for cid, name in open_cohorts[:10]
-    ]
-    await turn.reply(
-        turn.say.reply(
-            "general.j2", "cohorts_to_join", cohorts=[n for _, n in open_cohorts], buttons=buttons
-        )
-    )
-
-
-async def join_pressed(turn: Turn, value: str) -> None:
-    cohort_id = cohort_value(value)
-    if cohort_id is None:
-        await join(turn, "")
-        return
-    name, added = await turn.use.cohorts.join(turn.me.actor, cohort_id)
-    await turn.answer("general.j2", "joined", cohort=name, added=added)
 
 
 async def cohort(turn: Turn, args: str) -> None:

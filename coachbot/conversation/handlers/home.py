@@ -22,9 +22,9 @@ from coachbot.domain.roles import Role
 EVERYONE = ("help", "start", "privacy", "snooze", "mute", "unmute", "why", "verify")
 BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.TEACHER: (
-        "join", "catalog", "show", "colleagues", "choose", "status", "plan", "deadline", "done",
-        "draft", "send", "submit", "selfcheck", "clear", "files", "feedback", "withdraw", "helpme",
-        "badges", "badge", "record", "recognize",
+        "join", "leave", "catalog", "show", "colleagues", "choose", "status", "plan", "deadline",
+        "done", "draft", "send", "submit", "selfcheck", "clear", "files", "feedback", "withdraw",
+        "helpme", "badges", "badge", "record", "recognize",
     ),
     Role.FACILITATOR: ("queue", "review", "handoff", "progress", "catalog", "show"),
     # Committees are usually administrators (Juab's three): their votes are listed with them.

@@ -13,8 +13,8 @@ from coachbot.conversation import zones
 from coachbot.conversation.authorization import OWN
 from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.handlers.catalog import CATALOG
-from coachbot.conversation.handlers.district import JOIN
 from coachbot.conversation.handlers.home import greet, help_, now
+from coachbot.conversation.handlers.joining import JOIN
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import (
@@ -150,12 +150,17 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
     cohorts = await turn.read.my_cohorts(turn.me.person_id)
     teacher = turn.me.is_(Role.TEACHER)
     buttons = [turn.say.button("browse_catalog", CATALOG, primary=True)] if teacher else []
+    # Offered only when a cohort is open to join (a trial was offered one that had ended).
+    can_join = False
     if not cohorts and teacher:
-        buttons.append(turn.say.button("join_cohort", JOIN))
+        can_join = bool((await turn.read.cohort_choices(turn.me.person_id, turn.today())).open)
+        if can_join:
+            buttons.append(turn.say.button("join_cohort", JOIN))
     await turn.reply(
         turn.say.reply(
             "general.j2", "onboarded", timezone=shown(zone), goal=goal, cohorts=cohorts,
-            teacher=teacher, now=await now(turn), tz=zone, buttons=buttons,
+            teacher=teacher, can_join=can_join or bool(cohorts), now=await now(turn), tz=zone,
+            buttons=buttons,
         )
     )  # fmt: skip
 

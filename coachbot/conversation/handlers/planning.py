@@ -15,6 +15,7 @@ from coachbot.conversation.authorization import (
     pursuit_value,
 )
 from coachbot.conversation.dates import parse_day, spoken
+from coachbot.conversation.handlers.closed_window import other_year, said_closed
 from coachbot.conversation.handlers.common import as_seen, first_word, my_pursuit
 from coachbot.conversation.handlers.evidence import DRAFT, SUBMIT
 from coachbot.conversation.refs import ProposedPlan, PursuitRef
@@ -28,7 +29,6 @@ from coachbot.domain.roles import Role
 from coachbot.domain.school_days import (
     Breaks,
     earliest_fitting,
-    next_school_day,
     previous_school_day,
 )
 
@@ -71,9 +71,10 @@ async def suggested_deadline(turn: Turn, pursuit_id: int, breaks: Breaks = ()) -
     )
     window = await turn.read.window(pursuit_id)
     if window and deadline > window.closes_on:
-        deadline = max(window.closes_on, today + timedelta(days=7))
-        moved = previous_school_day(deadline, breaks)
-        deadline = moved if moved > today else next_school_day(deadline, breaks)
+        # The window's last school day; never past it (a trial was offered a date a week out,
+        # after the window had closed, that the plan could then not be saved with).
+        moved = previous_school_day(window.closes_on, breaks)
+        deadline = moved if moved > today else window.closes_on
     return deadline
 
 
@@ -81,6 +82,8 @@ async def propose_plan(turn: Turn, pursuit_id: int, deadline: date | None = None
     """The default plan to ``deadline``: steps already done stay done, the rest are spread over
     the school days before it; a deadline too close for the work left says so and offers the
     first date that fits (or the window's last day)."""
+    if await said_closed(turn, pursuit_id):
+        return
     summary = await turn.read.pursuit(pursuit_id)
     detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
     today = turn.today()
@@ -163,6 +166,8 @@ async def _save(turn: Turn, pursuit_id: int, deadline: date, milestones: list[Mi
 async def use_plan(turn: Turn, value: str) -> None:
     proposed = ProposedPlan.parse(value)
     pursuit_id, deadline = proposed.pursuit.pursuit_id, proposed.deadline
+    if await said_closed(turn, pursuit_id):  # a button from before the window closed
+        return
     summary = await turn.read.pursuit(pursuit_id)
     detail = await turn.read.credential(turn.me.district_id, summary.code, turn.me.school_id)
     breaks = await turn.use.calendar.breaks_from(turn.me.district_id, turn.today())
@@ -229,16 +234,20 @@ async def _propose_with(turn: Turn, pursuit_id: int, words: str, field: str = "d
     day = parse_day(words, turn.me.timezone, turn.clock.now())
     if day is None:
         raise InvalidInput(field=field, hint="date_unclear", value=words.strip()[:60])
+    if await said_closed(turn, pursuit_id, words, day):
+        return
     if day <= turn.today():
         raise InvalidInput(field=field, hint="deadline_past", value=spoken(day))
     window = await turn.read.window(pursuit_id)
     if window and not window.contains(day):
+        other = other_year(words, day, window)
         raise InvalidInput(
             field=field,
             hint="outside_window",
             value=spoken(day),
             opens=spoken(window.opens_on),
             closes=spoken(window.closes_on),
+            other=spoken(other) if other and other > turn.today() else None,
         )
     await turn.answer("plan.j2", "date_read_as", words=words.strip(), day=spoken(day))
     await propose_plan(turn, pursuit_id, day)
@@ -246,6 +255,8 @@ async def _propose_with(turn: Turn, pursuit_id: int, words: str, field: str = "d
 
 async def edit_plan(turn: Turn, value: str) -> None:
     pursuit_id = PursuitRef.parse(value).pursuit_id
+    if await said_closed(turn, pursuit_id):
+        return
     deadline, milestones = await turn.read.plan(pursuit_id)
     if deadline is None:
         summary = await turn.read.pursuit(pursuit_id)

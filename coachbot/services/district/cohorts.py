@@ -1,19 +1,34 @@
-"""Cohorts: admins create them and add teachers and facilitators."""
+"""Cohorts: admins create them and add teachers and facilitators; teachers join an open one and
+may leave one they have handed nothing in for."""
 
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
+from coachbot.domain.cohort_days import HANDED_IN, last_day
 from coachbot.domain.errors import InvalidInput, NotFound, NotPermitted, PreconditionFailed
+from coachbot.domain.journey import State
+from coachbot.domain.policy import Window
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.district.people import actor_of, person_by_email
 from coachbot.services.record import audit
+from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import Cohort, CohortMember, Person, Pursuit, School
+from coachbot.storage.models import (
+    Cohort,
+    CohortMember,
+    CredentialRow,
+    District,
+    Person,
+    Pursuit,
+    School,
+)
 
 
 class CohortService:
@@ -132,6 +147,11 @@ class CohortService:
                 raise NotPermitted(move="join_cohort", parties=["owner"])
             if await session.get(CohortMember, (cohort.id, person.id, Role.TEACHER.value)):
                 return cohort.name, False
+            closes = await _last_day(session, cohort)
+            today = self.clock.now().astimezone(ZoneInfo(await _timezone(session, cohort)))
+            if closes < today.date():
+                # A stale "Join" button: the chat offers only open cohorts.
+                raise PreconditionFailed(need="cohort_closed", cohort=cohort.name, closed=closes)
             now = self.clock.now()
             session.add(
                 CohortMember(
@@ -155,3 +175,63 @@ class CohortService:
                 details={"person": person.id},
             )
             return cohort.name, True
+
+    async def leave(self, actor: Actor, cohort_id: int) -> tuple[str, int]:
+        """A teacher leaves a cohort they have handed nothing in for: (its name, how many of
+        their credentials now go on outside it, under the district's window). Nothing they
+        collected is touched; the move is in the record."""
+        async with self.db.write() as session:
+            cohort = await session.get(Cohort, cohort_id)
+            if cohort is None or cohort.district_id != actor.district_id:
+                raise NotFound(what="cohort", key=str(cohort_id))
+            assert actor.person_id is not None
+            member = await session.get(CohortMember, (cohort.id, actor.person_id, "teacher"))
+            if member is None:
+                raise PreconditionFailed(need="cohort_member", cohort=cohort.name)
+            rows = (
+                await session.execute(
+                    select(Pursuit.id, Pursuit.state, Pursuit.attempts, CredentialRow.title)
+                    .join(CredentialRow, CredentialRow.id == Pursuit.credential_id)
+                    .where(Pursuit.teacher_id == actor.person_id, Pursuit.cohort_id == cohort.id)
+                    .order_by(Pursuit.id)
+                )
+            ).all()
+            handed = [t for _, state, tries, t in rows if tries or State(state) in HANDED_IN]
+            if handed:
+                raise PreconditionFailed(
+                    need="nothing_handed_in", cohort=cohort.name, handed=handed
+                )
+            await session.delete(member)
+            moved = [pid for pid, *_ in rows]
+            if moved:
+                await session.execute(
+                    update(Pursuit).where(Pursuit.id.in_(moved)).values(cohort_id=None)
+                )
+            audit.record(
+                session,
+                at=self.clock.now(),
+                actor=actor,
+                district_id=cohort.district_id,
+                subject_type="cohort",
+                subject_id=cohort.id,
+                action="leave",
+                details={"person": actor.person_id, "pursuits": moved},
+            )
+            return cohort.name, len(moved)
+
+
+async def _last_day(session: AsyncSession, cohort: Cohort) -> date:
+    district = await session.get(District, cohort.district_id)
+    assert district is not None
+    own = (
+        Window(cohort.window_opens_on, cohort.window_closes_on)
+        if cohort.window_opens_on and cohort.window_closes_on
+        else None
+    )
+    return last_day(cohort.ends_on, own, policy_from_json(district.policy).submission_window)
+
+
+async def _timezone(session: AsyncSession, cohort: Cohort) -> str:
+    district = await session.get(District, cohort.district_id)
+    assert district is not None
+    return district.timezone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,13 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coachbot.clock import Clock
+from coachbot.domain.cohort_days import last_day
 from coachbot.domain.errors import NotFound, NotPermitted, PreconditionFailed
 from coachbot.domain.journey import State
+from coachbot.domain.policy import Window
 from coachbot.domain.roles import Actor, Role
+from coachbot.services.journey.planning import local_today
 from coachbot.services.record import audit, idempotency
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
-from coachbot.storage.models import CohortMember, CredentialRow, District, Pursuit
+from coachbot.storage.models import Cohort, CohortMember, CredentialRow, District, Pursuit
 
 
 @dataclass(frozen=True)
@@ -75,12 +79,11 @@ class ChoosingService:
             raise PreconditionFailed(
                 need="not_already_pursuing", credential=credential.title, state=live
             )
-        cohort_id = await session.scalar(
-            select(CohortMember.cohort_id)
-            .where(CohortMember.person_id == actor.person_id, CohortMember.role == "teacher")
-            .order_by(CohortMember.joined_at.desc())
-            .limit(1)
-        )
+        district = await session.get(District, actor.district_id)
+        assert district is not None
+        policy = policy_from_json(district.policy)
+        cohort_id = await self._cohort_for(session, actor.person_id, policy.submission_window,
+                                           local_today(self.clock, district.timezone))  # fmt: skip
         now = self.clock.now()
         pursuit = Pursuit(
             district_id=actor.district_id,
@@ -105,12 +108,33 @@ class ChoosingService:
             to_state=State.PROPOSED.value,
             details={"credential": credential.code},
         )
-        district = await session.get(District, actor.district_id)
-        assert district is not None
-        needs = policy_from_json(district.policy).needs_preapproval(credential.code)
+        needs = policy.needs_preapproval(credential.code)
         return {
             "pursuit_id": pursuit.id,
             "credential_code": credential.code,
             "credential_title": credential.title,
             "needs_approval": needs,
         }
+
+    @staticmethod
+    async def _cohort_for(
+        session: AsyncSession, person_id: int, shared: Window | None, today: date
+    ) -> int | None:
+        """The cohort a new credential is worked in: the latest joined of the teacher's cohorts
+        still open, else the latest joined (its closed window is then said plainly)."""
+        rows = await session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.person_id == person_id, CohortMember.role == "teacher")
+            .order_by(CohortMember.joined_at.desc())
+        )
+        cohorts = list(rows)
+        for cohort in cohorts:
+            own = (
+                Window(cohort.window_opens_on, cohort.window_closes_on)
+                if cohort.window_opens_on and cohort.window_closes_on
+                else None
+            )
+            if last_day(cohort.ends_on, own, shared) >= today:
+                return cohort.id
+        return cohorts[0].id if cohorts else None

@@ -37,26 +37,6 @@ class PeopleReads:
             )
             return list(dict.fromkeys(rows))
 
-    async def joinable_cohorts(self, person_id: int) -> list[tuple[int, str]]:
-        """Cohorts a teacher may join: district-wide ones and their own school's, not ended."""
-        async with self.db.read() as session:
-            person = await session.get(Person, person_id)
-            assert person is not None
-            mine = set(
-                await session.scalars(
-                    select(CohortMember.cohort_id).where(CohortMember.person_id == person_id)
-                )
-            )
-            rows = await session.execute(
-                select(Cohort.id, Cohort.name)
-                .where(
-                    Cohort.district_id == person.district_id,
-                    (Cohort.school_id.is_(None)) | (Cohort.school_id == person.school_id),
-                )
-                .order_by(Cohort.starts_on.desc())
-            )
-            return [(cid, name) for cid, name in rows.all() if cid not in mine]
-
     async def cohorts(self, district_id: int) -> list[tuple[int, str]]:
         async with self.db.read() as session:
             rows = await session.execute(

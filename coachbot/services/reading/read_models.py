@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from coachbot.services.reading.approvals import ApprovalReads
 from coachbot.services.reading.catalog import CatalogReads
+from coachbot.services.reading.cohort_choices import CohortChoiceReads
 from coachbot.services.reading.feedback import FeedbackReads
 from coachbot.services.reading.journey import JourneyReads
 from coachbot.services.reading.people import PeopleReads
 
 
-class ReadModels(CatalogReads, JourneyReads, ApprovalReads, PeopleReads, FeedbackReads):
+class ReadModels(
+    CatalogReads, JourneyReads, ApprovalReads, PeopleReads, FeedbackReads, CohortChoiceReads
+):
     """Every read model the conversation uses."""
