@@ -1,0 +1,96 @@
+"""Found in the sixth trial of `coachbot chat`: what `undelivered` said of held messages, and
+three sentences that were not quite true.
+
+- The #celebrations announcement of a teacher's credential, held so that she hears before the
+  channel, was listed as "a message" held "for its person's quiet hours, a school break or a
+  snooze", at 10 AM on a school day; her congratulations was listed as "their feedback".
+- The goodbye said "Say *coachbot chat* again", but `--as EMAIL` is required.
+- `draft` with nothing new (every part kept from last time) said "Send it as a draft, or submit
+  it formally" under one button, "Hand in with a form".
+- A sender read that the other person "will see it when they next open the chat", while that
+  person's chat was open (it shows after their next message there).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from coachbot.composition import Services
+from coachbot.domain.nudges import NudgeKind
+from coachbot.services.nudging import Dispatcher, Outgoing, WaitsForChat
+from coachbot.services.reviews.reviewing import Decision
+from coachbot.storage.models import NudgeRow
+from tests.adapters.local.test_approvals_chat import onboarded
+from tests.adapters.local.test_terminal_trial import session
+from tests.helpers import ANA, DEE, FAY, PASSING, actor, earn, under_review
+
+ANNOUNCEMENT = "the #celebrations announcement of their credential *Questioning for Discourse*"
+CONGRATULATIONS = (
+    "their congratulations on earning *Questioning for Discourse* (their review decision)"
+)
+
+
+async def _dispatch(district: Services, *, terminal: bool) -> None:
+    """One pass of the scheduler; ``terminal``: people are reached only in their own chat, as
+    `coachbot chat` reaches them (their news waits for them to open it)."""
+
+    async def send(nudge: Outgoing) -> str:
+        if terminal and nudge.kind is not NudgeKind.AWARD_ANNOUNCEMENT:
+            raise WaitsForChat(nudge.person_id)
+        return f"m{nudge.id}"
+
+    await Dispatcher(district.db, district.clock, send).run_once()
+
+
+async def _kinds(district: Services) -> dict[str, tuple[str, datetime]]:
+    async with district.db.read() as db:
+        rows = (await db.execute(select(NudgeRow.kind, NudgeRow.status, NudgeRow.deliver_at))).all()
+    return {kind: (status, deliver_at) for kind, status, deliver_at in rows}
+
+
+async def test_undelivered_names_the_announcement_and_why_it_waits(district: Services) -> None:
+    await earn(district, ANA)
+    await onboarded(district, DEE)
+    await _dispatch(district, terminal=True)
+    kinds = await _kinds(district)
+    assert kinds[NudgeKind.FEEDBACK_READY.value][0] == "waiting"  # for Ana to open her chat
+    assert kinds[NudgeKind.AWARD_ANNOUNCEMENT.value][0] == "pending"  # held for an hour
+
+    dee = await session(district, DEE, ["undelivered", "/quit"])
+    assert f"- Ana Teacher: {CONGRATULATIONS}, waiting since" in dee
+    assert (
+        f"- Ana Teacher: {ANNOUNCEMENT}, waits for Ana Teacher to hear first: it goes once they"
+        " have read their own news, which waits for them to open the chat"
+    ) in dee
+    assert "*1 message is held*, not lost" in dee
+    assert "quiet hours, a school break or a snooze they chose" not in dee  # not its reason
+    assert "their feedback" not in dee and ": a message" not in dee
+
+    # Ana opens her chat: her congratulations first, then the channel hears.
+    ana = await session(district, ANA, ["/quit"])
+    assert "While you were away" in ana
+    after = await session(district, DEE, ["undelivered", "/quit"])
+    assert "Every message has been delivered" in after
+
+
+async def test_undelivered_says_quiet_hours_only_when_they_are(district: Services) -> None:
+    """At 9 PM in Chicago both wait for the morning: her own news for her quiet hours, the
+    announcement for her news (it goes just after it)."""
+    pursuit_id, review_id = await under_review(district, ANA, FAY)
+    await onboarded(district, DEE)
+    district.clock.set(datetime(2026, 9, 9, 2, 0, tzinfo=UTC))  # Tuesday 9 PM in Chicago
+    await district.reviews.record(await actor(district, FAY), review_id, Decision.EARNED, PASSING)
+    await _dispatch(district, terminal=False)
+    assert pursuit_id
+    dee = await session(district, DEE, ["undelivered", "/quit"])
+    assert "*2 messages are held*, not lost" in dee
+    assert (
+        f"- Ana Teacher: {CONGRATULATIONS}, held for their quiet hours, goes Wednesday,"
+        " September 9 at 7:30 AM"
+    ) in dee
+    assert (
+        f"- Ana Teacher: {ANNOUNCEMENT}, goes just after Ana Teacher's own news (the earner"
+        " hears first), Wednesday, September 9 at 7:30 AM"
+    ) in dee
