@@ -17,14 +17,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from adapters.local.terminal import chat
 from coachbot.composition import Services
+from coachbot.domain.journey import Move
 from coachbot.domain.nudges import NudgeKind
 from coachbot.services.nudging import Dispatcher, Outgoing, WaitsForChat
 from coachbot.services.reviews.reviewing import Decision
-from coachbot.storage.models import NudgeRow
+from coachbot.storage.models import EvidencePartRow, NudgeRow
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal_trial import session
-from tests.helpers import ANA, DEE, FAY, PASSING, actor, earn, under_review
+from tests.helpers import ANA, BELOW, DEE, FAY, PASSING, actor, earn, planned, under_review
 
 ANNOUNCEMENT = "the #celebrations announcement of their credential *Questioning for Discourse*"
 CONGRATULATIONS = (
@@ -94,3 +96,87 @@ async def test_undelivered_says_quiet_hours_only_when_they_are(district: Service
         f"- Ana Teacher: {ANNOUNCEMENT}, goes just after Ana Teacher's own news (the earner"
         " hears first), Wednesday, September 9 at 7:30 AM"
     ) in dee
+
+
+CTRL_D = None  # a key, not a line: the terminal's input raises EOFError for it
+LINES = ["My students asked each other why, again and again, and the quiet ones",
+         "found a way in through the question stems on the board today."]
+
+
+async def _typed(district: Services, email: str, keys: list[str | None]) -> tuple[str, list[str]]:
+    """What ``email`` reads typing ``keys`` (Ctrl-D among them), and the prompts asked."""
+    asked: list[str] = []
+    queue = iter(keys)
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        key = next(queue, CTRL_D)
+        if key is CTRL_D:
+            raise EOFError
+        return key
+
+    screen: list[str] = []
+    await chat(district, email, ask, screen.append)  # type: ignore[arg-type]
+    return "\n".join(screen), asked
+
+
+async def test_ctrl_d_ends_a_comment_and_the_form_goes_on(district: Services) -> None:
+    pursuit_id = await planned(district, ANA)
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    await onboarded(district, ANA)
+    text, asked = await _typed(district, ANA, [
+        "draft", "1", "", "https://video.example.org/lesson-1", *LINES, CTRL_D,
+        CTRL_D, "1",  # one Ctrl-D at "Send it as" asks; the answer goes on
+        "/quit",
+    ])  # fmt: skip
+    assert any(p.startswith("Reflection (finish with an empty line or Ctrl-D): ") for p in asked)
+    assert (
+        "The form *Hand in evidence* isn't sent yet. To leave the chat without it (what you typed"
+        " in it is not kept), press Ctrl-D again; to go on, answer *Send it as*."
+    ) in text
+    assert "Your draft of *Questioning for Discourse* is with Fay Facilitator" in text
+    async with district.db.read() as db:
+        texts = [t for t in await db.scalars(select(EvidencePartRow.text)) if t]
+    assert texts == ["\n".join(LINES)]
+    # What Fay is sent waits for her: true whether her chat is open or not.
+    assert (
+        "(for Fay Facilitator: kept for them, it shows in their chat after the next thing they"
+        " type there, or when they next open it)"
+    ) in text
+    assert "To come back, type *coachbot chat --as ana@testville.example* again any time." in text
+
+
+async def test_ctrl_d_twice_leaves_a_half_filled_form_and_says_so(district: Services) -> None:
+    pursuit_id = await planned(district, ANA)
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    await onboarded(district, ANA)
+    text, _ = await _typed(district, ANA, [
+        "draft", "1", "", "https://video.example.org/lesson-1", " ".join(LINES), "",
+        CTRL_D, CTRL_D,
+    ])  # fmt: skip
+    assert "press Ctrl-D again" in text
+    assert (
+        "Goodbye! The form *Hand in evidence* was not sent, so what you typed in it is not kept;"
+        " everything you sent before is saved. To come back, type"
+        " *coachbot chat --as ana@testville.example* again any time."
+    ) in text
+    async with district.db.read() as db:
+        assert [t for t in await db.scalars(select(EvidencePartRow.text)) if t] == []
+
+
+async def test_draft_with_every_part_kept_offers_what_its_button_does(
+    district: Services,
+) -> None:
+    """Sent back "not yet", nothing resent: every part is carried over from last time, and the
+    only button is the form. The text says that form, not a draft or submit it has no button for."""
+    _, review_id = await under_review(district, ANA, FAY)
+    await district.reviews.record(await actor(district, FAY), review_id, Decision.NOT_YET, BELOW,
+                                  feedback="Add three student work samples.")
+    await onboarded(district, ANA)
+    text = await session(district, ANA, ["draft", "/quit"])
+    basket = text.split("Evidence for", 1)[1]
+    assert "Everything is here, from what you sent last time" in basket
+    assert "hand it all in with the form below" in basket
+    assert "[1] Hand in with a form" in basket
+    assert "Send it as a draft for feedback, or submit it formally" not in basket
+    assert "[2]" not in basket
