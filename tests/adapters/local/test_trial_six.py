@@ -13,7 +13,7 @@ three sentences that were not quite true.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -22,11 +22,12 @@ from coachbot.composition import Services
 from coachbot.domain.journey import Move
 from coachbot.domain.nudges import NudgeKind
 from coachbot.services.nudging import Dispatcher, Outgoing, WaitsForChat
+from coachbot.services.record import outbox
 from coachbot.services.reviews.reviewing import Decision
-from coachbot.storage.models import EvidencePartRow, NudgeRow
+from coachbot.storage.models import EvidencePartRow, NudgeRow, Person
 from tests.adapters.local.test_approvals_chat import onboarded
 from tests.adapters.local.test_terminal_trial import session
-from tests.helpers import ANA, BELOW, DEE, FAY, PASSING, actor, earn, planned, under_review
+from tests.helpers import ANA, BELOW, BEN, DEE, FAY, PASSING, actor, earn, planned, under_review
 
 ANNOUNCEMENT = "the #celebrations announcement of their credential *Questioning for Discourse*"
 CONGRATULATIONS = (
@@ -180,3 +181,30 @@ async def test_draft_with_every_part_kept_offers_what_its_button_does(
     assert "[1] Hand in with a form" in basket
     assert "Send it as a draft for feedback, or submit it formally" not in basket
     assert "[2]" not in basket
+
+
+async def _held(district: Services, email: str, kind: NudgeKind, until: datetime) -> None:
+    """A row for ``email`` whose time has come, held until ``until``."""
+    now = district.clock.now()
+    async with district.db.write() as db:
+        person = (await db.scalars(select(Person).where(Person.email == email))).one()
+        outbox.queue(db, now, key=f"test:{kind.value}", district_id=person.district_id,
+                     person_id=person.id, kind=kind, subject=f"test:{kind.value}", params={},
+                     deliver_at=until)  # fmt: skip
+
+
+async def test_undelivered_says_snooze_and_weekend_when_they_are_the_reason(
+    district: Services,
+) -> None:
+    await onboarded(district, DEE)
+    until = district.clock.now() + timedelta(days=3)
+    await district.person_settings.update(await actor(district, ANA), snoozed_until=until)
+    await _held(district, ANA, NudgeKind.MILESTONE_SOON, until)
+    dee = await session(district, DEE, ["undelivered", "/quit"])
+    assert "- Ana Teacher: a milestone reminder, held for a snooze they chose, goes Friday" in dee
+
+    district.clock.set(datetime(2026, 9, 12, 17, 0, tzinfo=UTC))  # Saturday noon in Chicago
+    await _held(district, BEN, NudgeKind.HELD_MESSAGE, datetime(2026, 9, 14, 12, 30, tzinfo=UTC))
+    dee = await session(district, DEE, ["undelivered", "/quit"])
+    assert "- Ben Teacher: a message, held for the weekend, goes Monday, September 14" in dee
+    assert "snooze" not in dee.split("Ben Teacher", 1)[1].split("\n", 1)[0]
