@@ -45,7 +45,9 @@ def chat(
     except KeyboardInterrupt:
         typer.echo("")
         typer.echo(Prompts(settings.prompts_dir, district=settings.district_prompts_dir,
-                                   locale=settings.locale).render("local.j2", "goodbye", p={}))
+                                   locale=settings.locale).render("local.j2", "goodbye",
+                                                          p={"email": as_.strip().lower(),
+                                                             "district": district.strip()}))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

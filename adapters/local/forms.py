@@ -4,11 +4,17 @@ Each answer is checked as it is typed (the core's checks, ``Check``), so a wrong
 again at once, with what it takes, and nothing else typed is lost. A form asked again by the
 core asks only the fields that need it (the core's pages, coachbot.conversation.form_pages, one
 field each). "/cancel" at any field leaves the form unsent.
+
+Ctrl-D is how a terminal ends typed input: in a multi-line field it ends that field, keeping
+its lines, as an empty line does (a trial's comment was lost to it). At a field with nothing
+typed on it, once the form holds answers, it asks first and leaves only when pressed again, so
+a half-filled form is never thrown away by one key; with nothing answered yet it leaves at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from adapters.local.files import shared_file
 from coachbot.conversation.chatter import small_talk_kind
@@ -18,6 +24,7 @@ from coachbot.conversation.form_pages import form_pages, unasked
 from coachbot.conversation.vocabulary import FieldKind, Form, FormField, SharedFile
 
 Ask = Callable[[str], str]
+T = TypeVar("T")
 # A field, what was typed for it, how many files, and the label and answer of the earlier
 # field it may not precede and of the one it may not pass -> (the value, what to fix or None).
 Bound = tuple[str, str] | None
@@ -40,6 +47,11 @@ class FormLeft(Exception):
     """The person typed /cancel inside a form: it is not sent."""
 
 
+class QuitTyped(EOFError):
+    """The person typed /quit inside a form: they leave at once, as they asked (the goodbye
+    says the form was not sent). Ctrl-D is a plain EOFError and may be asked about first."""
+
+
 def fill_form(
     form: Form, ask: Ask, write: Callable[[str], None], say: Callable[..., str], check: Check
 ) -> tuple[dict[str, str], dict[str, tuple[SharedFile, ...]]]:
@@ -52,19 +64,27 @@ def fill_form(
     files: dict[str, tuple[SharedFile, ...]] = {}
     # The core's pages, one field each: the terminal asks a field at a time.
     fields = [field for page in form_pages(form, per_page=1) for field in page.fields]
+    # Something typed in this form (or kept from when it was asked before): one Ctrl-D asks
+    # before throwing it away.
+    answered = bool(values)
     for field in fields:
         if field.hint:
             write(f"   {field.hint}")
         if field.kind is FieldKind.FILE:
-            shared = _file_field(field, ask, write, say, check)
+            shared = _asked(lambda f=field: _file_field(f, ask, write, say, check),
+                            form, field, answered, write, say)  # fmt: skip
             if shared is not None:
                 files[field.name] = (shared,)
+                answered = True
             continue
         if field.kind in (FieldKind.CHOICE, FieldKind.TIMEZONE) and field.options:
             for number, option in enumerate(field.options, start=1):
                 write(f"   {number}. {option.label}")
         while True:
-            answer = _answer(field, ask, write, say) or field.initial
+            typed = _asked(lambda f=field: _answer(f, ask, write, say),
+                           form, field, answered, write, say)  # fmt: skip
+            answered = answered or bool(typed)
+            answer = typed or field.initial
             value, problem = check(
                 field, answer, 0, earlier_of(form, field, values), later_of(form, field, values)
             )
@@ -73,6 +93,27 @@ def fill_form(
             write(f"   {problem}")
         values[field.name] = value
     return values, files
+
+
+def _asked(
+    asking: Callable[[], T], form: Form, field: FormField, answered: bool,
+    write: Callable[[str], None], say: Callable[..., str],
+) -> T:  # fmt: skip
+    """One field's answer; Ctrl-D at it leaves the chat (EOFError) when nothing was answered in
+    the form yet, and otherwise only when pressed a second time in a row: the first says the
+    form would be lost and asks the field again."""
+    warned = not answered
+    while True:
+        try:
+            return asking()
+        except QuitTyped:
+            raise
+        except EOFError:
+            if warned:
+                raise
+            write("")
+            write(say("eof_in_form", title=form.title, label=field.label))
+            warned = True
 
 
 def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
@@ -90,15 +131,24 @@ def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
     if answer.strip().lower() in LEAVE_FORM:
         raise FormLeft
     if answer.strip().lower() in LEAVE_CHAT:
-        raise EOFError
+        raise QuitTyped
     if multi and answer:
         lines = [answer]
-        while line := whole(ask, "... ", write, say):
+        while True:
+            try:
+                line = whole(ask, "... ", write, say)
+            except QuitTyped:
+                raise
+            except EOFError:  # Ctrl-D ends the field as an empty line does: the lines are kept
+                write("")
+                break
+            if not line:
+                break
             # /cancel or /quit on a line of its own leaves, on any line, not only the first.
             if line.strip().lower() in LEAVE_FORM:
                 raise FormLeft
             if line.strip().lower() in LEAVE_CHAT:
-                raise EOFError
+                raise QuitTyped
             lines.append(line)
         answer = "\n".join(lines)
     return answer
@@ -131,7 +181,7 @@ def ask_file(
         if where.lower() in LEAVE_FORM:
             raise FormLeft
         if where.lower() in LEAVE_CHAT:
-            raise EOFError
+            raise QuitTyped
         if small_talk_kind(where):  # "hi" at a file's prompt: not a path nobody has
             write(say("file_small_talk", label=label))
             continue

@@ -6,7 +6,8 @@ one field at a time (adapters.local.forms; a wrong answer is asked again at once
 form unsent; a file field asks for a path). "/file PATH" shares a file as evidence ("/file PATH Part
 name" says which part it is for); "verify PATH" and "recognize PATH" attach a credential file,
 as Slack and Discord attach one to the message; "/quit" (or Ctrl-D, or Ctrl-C, at any prompt)
-leaves.
+leaves, except that in a form Ctrl-D ends a multi-line answer and, once the form holds answers,
+asks before leaving (adapters.local.forms).
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
 ``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it puts
@@ -165,6 +166,8 @@ async def chat(
                             timezone=timezone, file_count=file_count, numbered=True,
                             earlier=earlier, later=later)  # fmt: skip
 
+    # The goodbye names the very command that comes back: `--as` is required.
+    back = {"email": sender.user_id, "district": sender.district}
     await conversation.handle(DirectMessage(sender, opening, (), event_id(0)), channel)
     turn = 0
     while True:
@@ -188,14 +191,14 @@ async def chat(
             line = ask("> ").strip()
         except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C, at any prompt: leave kindly
             write("")
-            write(say("goodbye", unsent=filling.title if filling else None))
+            write(say("goodbye", unsent=filling.title if filling else None, **back))
             return
         except TooLong as exc:
             write(say("too_long", limit=exc.limit))
             continue
         turn += 1
         if line in {"/quit", "/exit", "quit", "exit"}:
-            write(say("goodbye"))
+            write(say("goodbye", **back))
             return
         number = line.removeprefix("#")  # "#2" is button 2, as "Request #2" is request 2
         if not line:

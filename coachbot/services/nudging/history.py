@@ -3,7 +3,7 @@ a platform would not take (dead letters), which admins may send again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from coachbot.clock import Clock
 from coachbot.services.nudging import claims
+from coachbot.services.nudging.held_reasons import about, why_held
 from coachbot.services.nudging.quiet import quiet_rules
 from coachbot.services.record import outbox
 from coachbot.storage.database import Database
@@ -50,15 +51,20 @@ class WaitingLetter:
     person: str
     kind: str
     since: datetime
+    about: dict[str, Any] = field(default_factory=dict)  # what it is: held_reasons.about
 
 
 @dataclass(frozen=True)
 class HeldLetter:
-    """News held for its person's quiet hours or a school break, as an admin sees it."""
+    """News that is due but held, as an admin sees it: what it is, when it goes, and why
+    (held_reasons: its earner hears first, a snooze, a school break, a weekend, quiet hours)."""
 
     person: str
     kind: str
     goes_at: datetime
+    about: dict[str, Any] = field(default_factory=dict)
+    why: str = ""
+    break_name: str = ""
 
 
 class OutboxHistory:
@@ -138,27 +144,37 @@ class OutboxHistory:
         failed: they go when the person is there), and the oldest of them."""
         mine = (NudgeRow.status == outbox.WAITING) & (NudgeRow.district_id == district_id)
         total, rows = await self._letters(mine, NudgeRow.created_at, limit)
-        return total, [WaitingLetter(*row) for row in rows]
+        return total, [
+            WaitingLetter(person.name, row.kind, row.created_at, about(row.params))
+            for row, person in rows
+        ]
 
     async def held_back(
         self, district_id: int, *, limit: int = 10
     ) -> tuple[int, list[HeldLetter]]:
-        """How many messages in one district are due but held for their person's quiet hours
-        or a school break (nothing failed: they go at their next allowed moment), and the
-        soonest of them."""
-        mine = claims.held_back(self.clock.now()) & (NudgeRow.district_id == district_id)
+        """How many messages in one district are due but held (nothing failed: they go at
+        their next allowed moment, or once what they follow has gone), and the soonest of them,
+        each with why it waits."""
+        now = self.clock.now()
+        mine = claims.held_back(now) & (NudgeRow.district_id == district_id)
         total, rows = await self._letters(mine, NudgeRow.deliver_at, limit)
-        return total, [HeldLetter(*row) for row in rows]
+        letters = []
+        async with self.db.read() as session:
+            for row, person in rows:
+                why, break_name = await why_held(session, row, person, now)
+                letters.append(HeldLetter(person.name, row.kind, row.deliver_at,
+                                          about(row.params), why, break_name))  # fmt: skip
+        return total, letters
 
     async def _letters(
         self, mine: ColumnElement[bool], when: InstrumentedAttribute[Any], limit: int
     ) -> tuple[int, list[Any]]:
         """How many outbox rows match ``mine``, and the first ``limit`` of them by ``when``:
-        each its person's name, its kind and that moment."""
+        each row with its person."""
         async with self.db.read() as session:
             total = await session.scalar(select(func.count()).select_from(NudgeRow).where(mine))
             rows = await session.execute(
-                select(Person.name, NudgeRow.kind, when)
+                select(NudgeRow, Person)
                 .join(Person, Person.id == NudgeRow.person_id)
                 .where(mine)
                 .order_by(when, NudgeRow.id)

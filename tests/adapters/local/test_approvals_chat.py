@@ -90,9 +90,10 @@ async def test_an_approver_sends_back_in_the_terminal_field_by_field(district: S
     assert "  [1] Approve Ana Teacher" in text
     assert "  [2] Send back to Ana Teacher" in text
     assert "== Send back ==" in text
-    assert any(p.startswith("Reason (finish with an empty line):") for p in prompts)
+    assert any(p.startswith("Reason (finish with an empty line or Ctrl-D):") for p in prompts)
     assert "Sent back to Ana Teacher with your note" in text
-    assert ("(for Ana Teacher, who will see it when they next open the chat) Sam Principal sent "
+    assert ("(for Ana Teacher: kept for them, it shows in their chat after the next thing they"
+            " type there, or when they next open it) Sam Principal sent "
             f'your request for *Project-Based Unit* back with a note on what to change: "{NOTE}"'
             )[:170] in text
     assert "No requests are waiting for you." in text

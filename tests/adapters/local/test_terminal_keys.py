@@ -23,7 +23,7 @@ from coachbot.domain.journey import Move
 from coachbot.importing.catalog_reader import read_catalog
 from coachbot.importing.roster_reader import read_roster
 from coachbot.settings import Settings
-from coachbot.storage.models import DraftItem
+from coachbot.storage.models import DraftItem, EvidencePartRow
 from tests.conftest import FIXTURES, START
 from tests.helpers import ANA, actor, planned
 
@@ -161,28 +161,102 @@ def test_a_key_leaves_from_the_main_prompt(
     left_kindly(terminal, tmp_path / "coachbot-chat.log")
 
 
+def _at_the_hand_in_form(term: Terminal) -> None:
+    term.type(ONBOARDING)
+    term.wait_for("\n> ", after="All set")  # not the prompt her status opened at
+    term.type(b"draft\r")
+    term.wait_for("Hand in with a form")
+    term.type(b"1\r")
+    term.wait_for("a file's path")
+
+
 @pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
-def test_a_key_leaves_from_a_file_path_and_a_multi_line_field(
-    database: str, tmp_path: Path, key: bytes
+def test_a_key_leaves_from_a_file_path(terminal: Terminal, tmp_path: Path, key: bytes) -> None:
+    """Nothing answered in the form yet: either key leaves at once, as at the main prompt."""
+    _at_the_hand_in_form(terminal)
+    terminal.type(key)
+    left_kindly(terminal, tmp_path / "coachbot-chat.log")
+
+
+def test_ctrl_c_leaves_from_a_multi_line_field(terminal: Terminal, tmp_path: Path) -> None:
+    _at_the_hand_in_form(terminal)
+    for step in [b"\r", b"https://video.example.org/lesson-1\r", b"first line\r"]:
+        terminal.type(step)
+        terminal.read(0.5)
+    terminal.wait_for("... ")
+    terminal.type(b"\x03")
+    left_kindly(terminal, tmp_path / "coachbot-chat.log")
+    assert "was not sent, so what you typed in it is not kept" in terminal.text
+
+
+# Twenty words and more, as the reflection takes; two lines of it.
+LINES = [b"My students asked each other why, again and again, and the quiet ones",
+         b"found a way in through the question stems on the board today."]
+
+
+def test_ctrl_d_ends_a_multi_line_field_and_keeps_it(
+    terminal: Terminal, tmp_path: Path, database: str
 ) -> None:
-    for steps in ([], [b"\r", b"https://video.example.org/lesson-1\r", b"first line\r"]):
-        term = Terminal(database, tmp_path)
+    """A trial's peer pressed Ctrl-D after a line of her comment and lost it with the chat.
+    Ctrl-D ends the field as an empty line does; at a one-line field of a form with answers in
+    it, it asks first, and the form goes on."""
+    _at_the_hand_in_form(terminal)
+    terminal.type(b"\r")  # no file
+    terminal.wait_for("Classroom video", after="a file's path")
+    terminal.type(b"https://video.example.org/lesson-1\r")
+    terminal.wait_for("finish with an empty line or Ctrl-D", after="lesson-1")
+    terminal.type(LINES[0] + b"\r")
+    terminal.wait_for("... ", after="quiet ones")
+    terminal.type(LINES[1] + b"\r")
+    terminal.wait_for("... ", after="board today.")
+    terminal.type(b"\x04")  # ends the reflection, kept
+    terminal.wait_for("Send it as", after="board today.")
+    assert not terminal.exited(0.5) and GOODBYE not in terminal.text
+    terminal.read(0.5)
+    terminal.type(b"\x04")  # at a one-line field, with answers given: asked, not thrown away
+    terminal.wait_for("press Ctrl-D again", after="board today.")
+    assert not terminal.exited(0.5) and GOODBYE not in terminal.text
+    terminal.wait_for("Send it as [", after="press Ctrl-D again")  # asked again
+    terminal.read(0.5)
+    terminal.type(b"1\r")  # a draft, for feedback
+    terminal.wait_for("\n> ", after="Send it as")
+    terminal.type(b"/quit\r")
+    assert terminal.exited()
+    assert "was not sent" not in terminal.text
+
+    async def handed_in() -> list[str | None]:
+        services = build(Settings(database_url=database, _env_file=None), VirtualClock(START))
         try:
-            term.type(ONBOARDING)
-            term.wait_for("\n> ", after="All set")  # not the prompt her status opened at
-            term.type(b"draft\r")
-            term.wait_for("Hand in with a form")
-            term.type(b"1\r")
-            term.wait_for("a file's path")
-            for step in steps:
-                term.type(step)
-                term.read(0.5)
-            if steps:
-                term.wait_for("... ")
-            term.type(key)
-            left_kindly(term, tmp_path / "coachbot-chat.log")
+            async with services.db.read() as session:
+                texts = await session.scalars(sql_select(EvidencePartRow.text))
+                return [text for text in texts if text]
         finally:
-            term.close()
+            await services.aclose()
+
+    assert "Your draft of *Questioning for Discourse* is with Fay Facilitator" in terminal.text
+    assert asyncio.run(handed_in()) == [b"\n".join(LINES).decode()]  # both lines, kept
+
+
+def test_ctrl_d_twice_at_a_one_line_field_leaves_and_says_so(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    _at_the_hand_in_form(terminal)
+    terminal.type(b"\r")
+    terminal.wait_for("Classroom video", after="a file's path")
+    terminal.type(b"https://video.example.org/lesson-1\r")
+    terminal.wait_for("finish with an empty line or Ctrl-D", after="lesson-1")
+    terminal.type(LINES[0] + b" " + LINES[1] + b"\r")
+    terminal.wait_for("... ", after="board today.")
+    terminal.type(b"\r")
+    terminal.wait_for("Send it as", after="board today.")
+    terminal.read(0.5)
+    terminal.type(b"\x04")
+    terminal.wait_for("Send it as [", after="press Ctrl-D again")
+    terminal.read(0.5)
+    terminal.type(b"\x04")
+    left_kindly(terminal, tmp_path / "coachbot-chat.log")
+    assert "The form *Hand in" in terminal.text.split("press Ctrl-D again")[-1]
+    assert "was not sent, so what you typed in it is not kept" in terminal.text
 
 
 def test_a_long_paste_arrives_whole(terminal: Terminal, database: str) -> None:
