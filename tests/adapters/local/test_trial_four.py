@@ -211,5 +211,8 @@ async def test_a_peer_is_asked_in_words_addressed_to_them(district: Services) ->
                                          "/quit"])  # fmt: skip
     live, finished = text.split("Thanks! Ana Teacher has your comments", 1)
     assert "You've been asked to comment on *Ana Teacher*'s draft" in live
-    assert "*This review is finished*: you recorded comments on the draft on " in finished
+    # Her comments sent, the draft is closed to her (a colleague reads it only while she
+    # comments), and she is told so, kindly.
+    assert f"Review {peer} was your comment on a colleague's draft, and you sent it on" in finished
+    assert "open to you only while you comment" in finished
     assert "You've been asked" not in finished and "[1] Comment" not in finished
