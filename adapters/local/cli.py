@@ -9,6 +9,7 @@ from types import FrameType
 
 import typer
 
+from adapters.local.forms import Closing
 from coachbot.cli.runner import run as run_with_services
 from coachbot.prompts import Prompts
 from coachbot.settings import Settings
@@ -36,7 +37,8 @@ def chat(
         settings = settings.model_copy(update={"log_file": Path("coachbot-chat.log")})
     # Ctrl-C raises KeyboardInterrupt where it lands, at once: asyncio's own handler would only
     # cancel the task and leave the prompt waiting for Enter. At a prompt the chat says goodbye;
-    # in the middle of a turn the turn's transaction rolls back and we say it here. SIGTERM
+    # in the middle of a turn the turn's transaction rolls back and we say it here (inside a form
+    # with answers, adapters.local.forms asks before leaving). SIGTERM
     # (a closing terminal window, ``kill``, a service manager) leaves the same way: the engine
     # is disposed in order and the person sees a goodbye, never a traceback.
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -54,7 +56,8 @@ def chat(
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    # A closing terminal leaves at once; Ctrl-C inside a form with answers asks first.
+    raise Closing if signum == signal.SIGTERM else KeyboardInterrupt
 
 
 def demo(

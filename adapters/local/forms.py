@@ -9,6 +9,14 @@ Ctrl-D is how a terminal ends typed input: in a multi-line field it ends that fi
 its lines, as an empty line does (a trial's comment was lost to it). At a field with nothing
 typed on it, once the form holds answers, it asks first and leaves only when pressed again, so
 a half-filled form is never thrown away by one key; with nothing answered yet it leaves at once.
+
+Ctrl-C is pressed by reflex, to copy or to cancel a line (a trial's hand-in, two files and a
+paragraph, was lost to it), so it is never harsher than Ctrl-D: once the form holds answers, or
+the field holds lines, it asks first too. As in a shell, it drops only the line being typed
+(readline clears it): in a multi-line field the lines entered before it are kept and the field
+goes on. A second Ctrl-C, or at a one-line field Ctrl-D, pressed right after it leaves; at a
+multi-line field's "... " Ctrl-D still ends the field, keeping it. With nothing typed in the form
+it leaves at once, as at the chat's own prompt. ``Closing`` (the terminal closing) never asks.
 """
 
 from __future__ import annotations
@@ -48,8 +56,18 @@ class FormLeft(Exception):
 
 
 class QuitTyped(EOFError):
-    """The person typed /quit inside a form: they leave at once, as they asked (the goodbye
-    says the form was not sent). Ctrl-D is a plain EOFError and may be asked about first."""
+    """The person leaves from inside a form at once, as they asked: they typed /quit, or pressed
+    Ctrl-C again after being asked (the goodbye says the form was not sent). Ctrl-D is a plain
+    EOFError and Ctrl-C a plain KeyboardInterrupt, and either may be asked about first."""
+
+
+class Closing(KeyboardInterrupt):
+    """The terminal is closing (SIGTERM: its window closed, ``kill``): the chat leaves at once,
+    never asking first as it does for Ctrl-C, since nobody is there to answer."""
+
+
+def _key(exc: BaseException) -> str:
+    return "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else "Ctrl-D"
 
 
 def fill_form(
@@ -81,7 +99,7 @@ def fill_form(
             for number, option in enumerate(field.options, start=1):
                 write(f"   {number}. {option.label}")
         while True:
-            typed = _asked(lambda f=field: _answer(f, ask, write, say),
+            typed = _asked(lambda f=field: _answer(f, form.title, ask, write, say),
                            form, field, answered, write, say)  # fmt: skip
             answered = answered or bool(typed)
             answer = typed or field.initial
@@ -99,24 +117,24 @@ def _asked(
     asking: Callable[[], T], form: Form, field: FormField, answered: bool,
     write: Callable[[str], None], say: Callable[..., str],
 ) -> T:  # fmt: skip
-    """One field's answer; Ctrl-D at it leaves the chat (EOFError) when nothing was answered in
-    the form yet, and otherwise only when pressed a second time in a row: the first says the
-    form would be lost and asks the field again."""
+    """One field's answer; Ctrl-D or Ctrl-C at it leaves the chat (EOFError, KeyboardInterrupt)
+    when nothing was answered in the form yet, and otherwise only when one of them is pressed
+    again right after: the first says the form would be lost and asks the field again."""
     warned = not answered
     while True:
         try:
             return asking()
-        except QuitTyped:
+        except (QuitTyped, Closing):
             raise
-        except EOFError:
+        except (EOFError, KeyboardInterrupt) as exc:
             if warned:
                 raise
             write("")
-            write(say("eof_in_form", title=form.title, label=field.label))
+            write(say("eof_in_form", title=form.title, label=field.label, key=_key(exc)))
             warned = True
 
 
-def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
+def _answer(field: FormField, form_title: str, ask: Ask, write: Callable[[str], None],
             say: Callable[..., str]) -> str:
     shown = label_of(field, field.initial) if field.initial else ""
     default = f" [{shown}]" if shown else ""
@@ -134,14 +152,24 @@ def _answer(field: FormField, ask: Ask, write: Callable[[str], None],
         raise QuitTyped
     if multi and answer:
         lines = [answer]
+        warned = False  # Ctrl-C asked about just before: a second one leaves
         while True:
             try:
                 line = whole(ask, "... ", write, say)
-            except QuitTyped:
+            except (QuitTyped, Closing):
                 raise
             except EOFError:  # Ctrl-D ends the field as an empty line does: the lines are kept
                 write("")
                 break
+            except KeyboardInterrupt:  # the line being typed is dropped; the others are kept
+                if warned:
+                    raise QuitTyped from None
+                write("")
+                write(say("interrupt_in_lines", title=form_title, label=field.label,
+                          count=len(lines)))  # fmt: skip
+                warned = True
+                continue
+            warned = False
             if not line:
                 break
             # /cancel or /quit on a line of its own leaves, on any line, not only the first.

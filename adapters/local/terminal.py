@@ -6,8 +6,8 @@ one field at a time (adapters.local.forms; a wrong answer is asked again at once
 form unsent; a file field asks for a path). "/file PATH" shares a file as evidence ("/file PATH Part
 name" says which part it is for); "verify PATH" and "recognize PATH" attach a credential file,
 as Slack and Discord attach one to the message; "/quit" (or Ctrl-D, or Ctrl-C, at any prompt)
-leaves, except that in a form Ctrl-D ends a multi-line answer and, once the form holds answers,
-asks before leaving (adapters.local.forms).
+leaves, except that in a form Ctrl-D ends a multi-line answer, Ctrl-C in one clears only the line
+being typed, and, once the form holds answers, either asks before leaving (adapters.local.forms).
 
 Input is read in the main thread, between turns, never in a worker thread: a thread blocked in
 ``readline`` kept Ctrl-C waiting for Enter. In a real terminal GNU readline reads the line (it puts
@@ -18,6 +18,7 @@ the terminal in its own mode, so a long paste arrives whole instead of being cut
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -38,12 +39,14 @@ from coachbot.conversation.vocabulary import (
     FormSubmission,
     Reply,
     Sender,
+    preview,
 )
 from coachbot.domain.errors import DomainError
 from coachbot.services.district import DistrictChoiceNeeded
 from coachbot.services.nudging import WaitsForChat
 
 TTY_LINE = 4_095  # what a terminal without readline keeps of one line (canonical mode)
+NOTE_GIST = 40  # characters of a message for someone else, at least, in the note about it
 
 
 class TerminalChannel:
@@ -84,7 +87,7 @@ class TerminalChannel:
 class TerminalNotifier:
     """One person sits here: a message for them is shown in full, its buttons pressable. One for
     anyone else is not theirs to read; it waits in the outbox (``WaitsForChat``) and reaches that
-    person when they open their own chat, and the sender reads a note saying so."""
+    person when they open their own chat, and the sender reads a one-line note saying so."""
 
     def __init__(
         self,
@@ -101,11 +104,12 @@ class TerminalNotifier:
         # distinct ids.
         self.session = uuid.uuid4().hex[:12]
         self.shown = 0
+        self.width = shutil.get_terminal_size().columns  # 80 when it is not a terminal
 
     async def to_person(self, person_id: int, reply: Reply) -> str | None:
         if person_id != self.here:
             name = await self.services.read.person_name(person_id)
-            self.write(words(self.services, "note_to_person", name=name, summary=reply.summary))
+            self.write(self.note(name, reply))
             self.write("")
             raise WaitsForChat(person_id)  # the person it waits for, for the log
         if self.arriving and not self.shown:
@@ -113,6 +117,15 @@ class TerminalNotifier:
         await self.show(reply)
         self.shown += 1
         return f"terminal-{self.session}-{self.shown}"
+
+    def note(self, name: str, reply: Reply) -> str:
+        """One line on the screen (a trial's sender read two or three for each action): who it
+        is for, that it is kept for them, and the start of the message, cut on a word to fit
+        the terminal's width, never shorter than ``NOTE_GIST`` characters."""
+        before = words(self.services, "note_to_person", name=name, summary="")
+        room = max(NOTE_GIST, self.width - len(before) - 2)  # a space, and the last column
+        gist = preview(reply.summary or reply.text, room)
+        return words(self.services, "note_to_person", name=name, summary=gist)
 
     async def to_channel(self, district_id: int, channel: str, reply: Reply) -> None:
         self.write(words(self.services, "channel_post", channel=channel, text=reply.text))

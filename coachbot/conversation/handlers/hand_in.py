@@ -77,6 +77,7 @@ def _field(
             max_words=requirement.max_words,
             allowed=[filetypes.short_name(t) for t in requirement.allowed_types],
             kept=kept,
+            current=bool(initial),  # "keep what's there" only when something is
         ).strip(),
         max_words=requirement.max_words,
     )

@@ -92,10 +92,8 @@ async def test_an_approver_sends_back_in_the_terminal_field_by_field(district: S
     assert "== Send back ==" in text
     assert any(p.startswith("Reason (finish with an empty line or Ctrl-D):") for p in prompts)
     assert "Sent back to Ana Teacher with your note" in text
-    assert ("(for Ana Teacher: kept for them, it shows in their chat after the next thing they"
-            " type there, or when they next open it) Sam Principal sent "
-            f'your request for *Project-Based Unit* back with a note on what to change: "{NOTE}"'
-            )[:170] in text
+    # One line about it for Sam, starting as the message does; the message itself is Ana's.
+    assert "\n(kept for Ana Teacher until they next use their chat) Sam Principal sent" in text
     assert "No requests are waiting for you." in text
     assert "Traceback" not in text
 

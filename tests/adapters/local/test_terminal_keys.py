@@ -1,6 +1,6 @@
 """`coachbot chat` in a real terminal (a pseudo-terminal, as a person's): Ctrl-C and Ctrl-D
-leave at once and kindly at any prompt, a 20,000-character paste arrives whole, and no log
-line or traceback ever reaches the screen."""
+leave at once and kindly at any prompt (inside a form that holds answers, they ask first), a
+20,000-character paste arrives whole, and no log line or traceback ever reaches the screen."""
 
 from __future__ import annotations
 
@@ -178,15 +178,70 @@ def test_a_key_leaves_from_a_file_path(terminal: Terminal, tmp_path: Path, key: 
     left_kindly(terminal, tmp_path / "coachbot-chat.log")
 
 
-def test_ctrl_c_leaves_from_a_multi_line_field(terminal: Terminal, tmp_path: Path) -> None:
+def test_ctrl_c_twice_leaves_from_a_multi_line_field(terminal: Terminal, tmp_path: Path) -> None:
+    """Once lines are typed, one Ctrl-C asks, as Ctrl-D does at a one-line field; the second
+    leaves, saying the form was not sent."""
     _at_the_hand_in_form(terminal)
-    for step in [b"\r", b"https://video.example.org/lesson-1\r", b"first line\r"]:
-        terminal.type(step)
-        terminal.read(0.5)
-    terminal.wait_for("... ")
+    terminal.type(b"\r")
+    terminal.wait_for("Classroom video", after="a file's path")
+    terminal.type(b"https://video.example.org/lesson-1\r")
+    terminal.wait_for("finish with an empty line or Ctrl-D", after="lesson-1")
+    terminal.type(b"first line\r")
+    terminal.wait_for("... ", after="first line")
+    terminal.type(b"\x03")
+    terminal.wait_for("... ", after="press Ctrl-C again")
+    assert not terminal.exited(0.5) and GOODBYE not in terminal.text
     terminal.type(b"\x03")
     left_kindly(terminal, tmp_path / "coachbot-chat.log")
     assert "was not sent, so what you typed in it is not kept" in terminal.text
+
+
+def test_ctrl_c_in_a_multi_line_field_clears_only_the_line_being_typed(
+    terminal: Terminal, tmp_path: Path, database: str
+) -> None:
+    """A trial's teacher gave her lesson plan and video, typed a paragraph of her reflection and
+    pressed Ctrl-C: the chat left and all of it was gone. Now, as in a shell, Ctrl-C clears the
+    line being typed, the lines entered stay, and the form goes on to be handed in."""
+    plan = tmp_path / "lesson-plan.pdf"
+    plan.write_bytes(b"%PDF-1.4 lesson plan with question stems")
+    _at_the_hand_in_form(terminal)
+    terminal.type(str(plan).encode() + b"\r")
+    terminal.wait_for("Classroom video", after="lesson-plan.pdf")
+    terminal.type(b"https://video.example.org/lesson-1\r")
+    terminal.wait_for("finish with an empty line or Ctrl-D", after="lesson-1")
+    terminal.type(LINES[0] + b"\r")
+    terminal.wait_for("... ", after="quiet ones")
+    terminal.type(b"half a thought")
+    terminal.read(0.3)
+    terminal.type(b"\x03")  # no Enter: the half line goes, the first line stays
+    terminal.wait_for("... ", after="press Ctrl-C again")
+    assert "your line of *Reflection* before it is kept" in terminal.text
+    assert not terminal.exited(0.5) and GOODBYE not in terminal.text
+    terminal.type(LINES[1] + b"\r")
+    terminal.wait_for("... ", after="board today.")
+    terminal.type(b"\r")
+    terminal.wait_for("Send it as", after="board today.")
+    terminal.read(0.5)
+    terminal.type(b"1\r")  # a draft, for feedback
+    terminal.wait_for("\n> ", after="Send it as")
+    terminal.type(b"/quit\r")
+    assert terminal.exited()
+    assert "Your draft of *Questioning for Discourse* is with Fay Facilitator" in terminal.text
+    assert "was not sent" not in terminal.text
+
+    async def handed_in() -> list[tuple[str | None, str | None]]:
+        services = build(Settings(database_url=database, _env_file=None), VirtualClock(START))
+        try:
+            async with services.db.read() as session:
+                rows = await session.execute(sql_select(EvidencePartRow.text,
+                                                        EvidencePartRow.file_name))
+                return [tuple(row) for row in rows]  # type: ignore[misc]
+        finally:
+            await services.aclose()
+
+    parts = asyncio.run(handed_in())
+    assert (None, "lesson-plan.pdf") in parts
+    assert (b"\n".join(LINES).decode(), None) in parts  # both lines, not the half one
 
 
 # Twenty words and more, as the reflection takes; two lines of it.

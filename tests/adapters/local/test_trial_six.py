@@ -140,10 +140,7 @@ async def test_ctrl_d_ends_a_comment_and_the_form_goes_on(district: Services) ->
         texts = [t for t in await db.scalars(select(EvidencePartRow.text)) if t]
     assert texts == ["\n".join(LINES)]
     # What Fay is sent waits for her: true whether her chat is open or not.
-    assert (
-        "(for Fay Facilitator: kept for them, it shows in their chat after the next thing they"
-        " type there, or when they next open it)"
-    ) in text
+    assert "(kept for Fay Facilitator until they next use their chat)" in text
     assert "To come back, type *coachbot chat --as ana@testville.example* again any time." in text
 
 
