@@ -91,8 +91,9 @@ async def open_file(request: web.Request) -> web.StreamResponse:
         if refused.reason == "expired":
             return _page(services, "expired", 410)
         return _page(services, "forged", 403)
-    except NotPermitted:
-        return _page(services, "not_permitted", 403)
+    except NotPermitted as refused:  # a colleague whose comments are done: said so
+        closed = refused.params.get("commented")
+        return _page(services, "comments_done" if closed else "not_permitted", 403)
     except NotFound:
         return _page(services, "not_found", 404)
     except Exception:  # never a stack trace to a person: logged, and a polite page

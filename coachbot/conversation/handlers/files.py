@@ -2,7 +2,8 @@
 
 The links are made fresh for whoever asks, expire, and are checked against the evidence rules
 again when opened (see ``services.evidence.links``). Reviewers and admins get the same links in
-the review view (``review N``).
+the review view (``review N``). ``files`` takes a credential's code, never a number: a number
+(a review's, as ``review N`` takes) is answered with what to type instead.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ async def files(turn: Turn, args: str) -> None:
     found = (
         await turn.read.pursuit_by_code(turn.me.person_id, code, earned_too=True) if code else None
     )
+    if found is None and code.isdigit():  # a number, as "review 45" takes: not a code
+        await turn.answer("evidence.j2", "files_by_code", number=code)
+        return
     summary = found or await my_pursuit(turn, code or None)
     try:
         view = await turn.use.evidence_access.latest(turn.me.actor, summary.pursuit_id)

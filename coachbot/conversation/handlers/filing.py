@@ -4,7 +4,10 @@ A file goes where its caption or its name says ("student-work.png" to "Student w
 samples"), or to the only part it can go; otherwise the teacher is asked which part it is for.
 A part that already holds a file is never replaced without asking, whether or not the file
 was sent with the part's name: a part holds one file, so the teacher may replace it, file the
-new one as another part, or keep what is there (several samples go in as one PDF).
+new one as another part, or keep what is there (several samples go in as one PDF). A file
+sent with the name of a part that takes a link or a note is told what that part takes, and
+asked which of the file parts its type fits it is for: never turned into another part's
+question unasked (a trial's "Replace Lesson plan?" for a file named "Classroom video").
 
 A file the teacher was asked about waits in their basket until they answer (or say to let it
 go): when they type something else instead, it is never dropped; after that turn they are
@@ -56,6 +59,10 @@ async def file_shared(
         turn.me.actor, summary.pursuit_id, shared.name, shared.head or None
     )
     wanted = (caption or "").strip().rstrip(":").lower()
+    not_file = next((c for c in place.not_files if c.lower() == wanted), None)
+    if not_file is not None:  # named for a link or a note: said, never filed elsewhere unasked
+        await _not_a_file_part(turn, summary, shared, place, not_file)
+        return None
     named = next((c for c in place.choices if c.lower() == wanted), None)
     if named is not None and place.filled.get(named) not in (None, shared.name):
         # Named, but the part holds another file: asked exactly as when it is not named,
@@ -92,6 +99,61 @@ async def _ask(
 ) -> None:
     """Which part is this file for? Or, when the obvious part holds a file: replace it? The
     file waits in the basket until the teacher answers."""
+    waiting = await _hold(turn, summary, shared)
+    await _which_part(turn, summary.title, waiting, place, again=False)
+
+
+async def _not_a_file_part(
+    turn: Turn, summary: PursuitSummary, shared: SharedFile, place: FilePlace, part: str
+) -> None:
+    """A file sent with the name of a part that takes a link or a note: the teacher reads
+    what that part takes, and is asked whether the file is for one of the file parts its type
+    fits (each offered as itself: "Replace X" where X holds a file). The file waits for the
+    answer, as any file whose part is not known; with no file part at all, nothing is kept."""
+    choices = place.fitting or place.choices
+    if not choices:
+        await turn.answer(
+            "evidence.j2", "not_a_file_part", part=part, kind=place.not_files[part],
+            file=shared.name, choices=[], filled={}, title=summary.title,
+        )  # fmt: skip
+        return
+    waiting = await _hold(turn, summary, shared)
+    buttons = [
+        turn.say.button(
+            "replace_part" if c in place.filled else "file_for",
+            FILE_AS,
+            _choice(waiting, c),
+            part=c,
+        )
+        for c in choices
+    ][:5]
+    buttons.append(
+        turn.say.button("let_file_go", LET_GO, _choice(waiting, ""), file=waiting.file_name)
+    )
+    await turn.reply(
+        turn.say.reply(
+            "evidence.j2",
+            "not_a_file_part",
+            part=part,
+            kind=place.not_files[part],
+            file=shared.name,
+            choices=list(choices),
+            filled={c: place.filled[c] for c in choices if c in place.filled},
+            title=summary.title,
+            buttons=buttons,
+        )
+    )
+
+
+def _choice(waiting: WaitingFile, part: str) -> str:
+    return str(
+        FileChoice(waiting.pursuit_id, part, waiting.sha256, waiting.size,
+                   waiting.media_type, waiting.file_name)
+    )  # fmt: skip
+
+
+async def _hold(turn: Turn, summary: PursuitSummary, shared: SharedFile) -> WaitingFile:
+    """The file kept in the basket, waiting for the teacher to say which part it is for."""
     await turn.use.waiting_files.hold(
         turn.me.actor,
         summary.pursuit_id,
@@ -101,10 +163,9 @@ async def _ask(
         content=shared.content,
         head=shared.head,
     )
-    waiting = WaitingFile(
+    return WaitingFile(
         summary.pursuit_id, shared.name, shared.sha256, shared.size, shared.media_type or ""
     )
-    await _which_part(turn, summary.title, waiting, place, again=False)
 
 
 async def _which_part(
@@ -129,8 +190,12 @@ async def _which_part(
         # Keeping what is there lets the new file go, and says so.
         buttons = buttons[:5]
         buttons.append(turn.say.button("keep_part", LET_GO, choice(""), old=holding))
-    else:
-        buttons += [turn.say.button("file_for", FILE_AS, choice(c), part=c) for c in choices]
+    else:  # a part holding a file is offered as what pressing it does: "Replace X"
+        buttons += [
+            turn.say.button("replace_part" if c in filled else "file_for", FILE_AS, choice(c),
+                            part=c)
+            for c in choices
+        ]  # fmt: skip
         buttons = buttons[:5]
         buttons.append(turn.say.button("let_file_go", LET_GO, choice(""), file=waiting.file_name))
     await turn.reply(

@@ -22,7 +22,7 @@ from coachbot.clock import Clock
 from coachbot.domain.catalog import Rubric
 from coachbot.domain.errors import NotFound, NotPermitted
 from coachbot.domain.evidence import EvidencePart
-from coachbot.domain.reviews import OPEN, PEER_SEEING, SEEING, ReviewPurpose
+from coachbot.domain.reviews import OPEN, PEER_SEEING, SEEING, ReviewPurpose, ReviewStatus
 from coachbot.domain.roles import Actor, Role
 from coachbot.services.evidence.basket import part_of
 from coachbot.services.evidence.links import EvidenceLinks
@@ -72,6 +72,15 @@ def seeing_review() -> ColumnElement[bool]:
     return or_(
         and_(Review.purpose != ReviewPurpose.PEER.value, Review.status.in_(SEEING)),
         and_(Review.purpose == ReviewPurpose.PEER.value, Review.status.in_(PEER_SEEING)),
+    )
+
+
+def finished_peer_review() -> ColumnElement[bool]:
+    """``reviews`` rows that were a colleague's comments and are over (sent, or the draft
+    replaced by a newer one): why the file is closed to that colleague now, said as such."""
+    return and_(
+        Review.purpose == ReviewPurpose.PEER.value,
+        Review.status.in_((ReviewStatus.COMPLETED, ReviewStatus.SUPERSEDED)),
     )
 
 

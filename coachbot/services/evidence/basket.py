@@ -160,6 +160,11 @@ class FilePlace:
     holding: str | None
     choices: tuple[str, ...]
     filled: dict[str, str] = field(default_factory=dict)  # what the basket holds, by part
+    # The file parts this file's type fits (a part naming no types takes any), and the parts
+    # that take no file at all, with what they take ("link", "text"): a file sent with one of
+    # their names is told what that part takes, never retargeted to a file part unasked.
+    fitting: tuple[str, ...] = ()
+    not_files: dict[str, str] = field(default_factory=dict)
 
 
 def place_file(
@@ -188,7 +193,11 @@ def place_file(
             part = parts[0].name
         elif len(empty) == 1 and len(fits) <= 1:
             part = empty[0]
-    return FilePlace(part, basket.get(part) if part else None, choices, basket)
+    fitting = tuple(r.name for r in parts if filetypes.allowed(media_type, r.allowed_types))
+    not_files = {r.name: r.kind.value for r in requirements if r.kind is not PartKind.FILE}
+    return FilePlace(
+        part, basket.get(part) if part else None, choices, basket, fitting, not_files
+    )
 
 
 class BasketService:

@@ -98,9 +98,11 @@ class EvidenceFiles:
         decided = await self._opening((person_id, part_id))
         if decided.facts is None:
             raise NotFound(what="evidence", key=str(part_id))
-        if not decided.allowed:
-            raise NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"])
         facts = decided.facts
+        if not decided.allowed:  # a colleague whose comments are done is told just that
+            closed = {"commented": True} if facts.commented else {}
+            raise NotPermitted(move="view_evidence", parties=["owner", "reviewer", "admin"],
+                               **closed)  # fmt: skip
         return EvidenceFile(part_id, facts.name, facts.size, facts.media_type, facts.sha256)
 
     async def _decide(self, asked: list[tuple[int, int]]) -> list[Decided]:

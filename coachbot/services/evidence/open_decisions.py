@@ -39,6 +39,9 @@ class OpenFacts:
     size: int
     media_type: str | None
     sha256: str
+    # The person's own comments on this version as a colleague, finished: a refusal says
+    # the file was open to them only while they commented.
+    commented: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ def _facts(rows: Iterable[Any], asked: list[tuple[int, int]]) -> list[OpenFacts 
             active,
             is_admin,
             is_reviewer,
+            commented,
         ) = row
         if not sha:  # not a kept file (a link or a note): nothing to open
             continue
@@ -124,5 +128,6 @@ def _facts(rows: Iterable[Any], asked: list[tuple[int, int]]) -> list[OpenFacts 
             size or 0,
             media,
             str(sha),
+            bool(commented),
         )
     return [by_pair.get(pair) for pair in asked]

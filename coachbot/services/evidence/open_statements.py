@@ -39,7 +39,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import TupleType
 
 from coachbot.domain.roles import Role
-from coachbot.services.evidence.access import seeing_review
+from coachbot.services.evidence.access import finished_peer_review, seeing_review
 from coachbot.storage.base import UTCDateTime
 from coachbot.storage.models import (
     AuditEvent,
@@ -73,6 +73,16 @@ def _facts_columns() -> Any:
         )
         .exists()
     )
+    # Why a refusal reads as it does: this person's own comments on this version, finished.
+    commented = (
+        select(Review.id)
+        .where(
+            Review.evidence_version_id == EvidenceVersion.id,
+            Review.reviewer_id == Person.id,
+            finished_peer_review(),
+        )
+        .exists()
+    )
     return select(
         Person.id,
         EvidencePartRow.id,
@@ -88,6 +98,7 @@ def _facts_columns() -> Any:
         Person.active,
         admin,
         reviewing,
+        commented,
     )
 
 

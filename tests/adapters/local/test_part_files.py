@@ -11,6 +11,7 @@ from pathlib import Path
 
 from adapters.local.driver import LocalDriver, LocalPerson
 from coachbot.composition import Services
+from coachbot.conversation.vocabulary import Buttons
 from coachbot.domain.journey import Move
 from coachbot.importing.catalog_reader import read_catalog
 from tests.adapters.local.test_approvals_chat import onboarded
@@ -184,3 +185,105 @@ async def test_a_quoted_path_with_its_part_name_and_a_missing_one(
     )
     assert "Added to *Formative Assessment*: Student work samples." in text
     assert "I can't find a file at" in text
+
+
+PLANS = """
+  - code: C-PLANS
+    title: Planning for Talk
+    competency: Plans lessons where students talk.
+    issuer: Testville SD
+    hours_estimate: 6
+    requirements:
+      - {name: Lesson plan, kind: file, allowed_types: [application/pdf]}
+      - {name: Student work, kind: file, allowed_types: [application/pdf, image/jpeg, image/png]}
+      - {name: Board photo, kind: file, allowed_types: [image/jpeg, image/png]}
+      - {name: Classroom video, kind: link}
+      - {name: Reflection, kind: text}
+    rubric:
+      levels: [Not yet, Proficient]
+      passing: Proficient
+      criteria:
+        - {name: Evidence, description: Students talk}
+"""
+
+
+def labels_of_last(person: LocalPerson) -> list[str]:
+    """The labels of the buttons under the last reply, in order."""
+    return [b.label for block in person.mailbox.last.blocks if isinstance(block, Buttons)
+            for b in block.buttons]  # fmt: skip
+
+
+async def working_on_plans(district: Services, tmp_path: Path) -> LocalPerson:
+    """Ana on a credential with three file parts (of different types), a link and a note;
+    her real lesson plan is already in."""
+    text = (FIXTURES / "small_catalog.yaml").read_text()
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(text.replace("\nstacks:", PLANS.rstrip() + "\nstacks:", 1))
+    await district.catalog.load(read_catalog(catalog))
+    pursuit_id = await planned(district, ANA, "C-PLANS")
+    await district.journey.move(await actor(district, ANA), pursuit_id, Move.START_WORK)
+    ana = LocalDriver(district).as_(ANA)
+    await ana.send_file("lesson plan v1.pdf", PDF, "application/pdf", text="Lesson plan")
+    return ana
+
+
+async def test_a_file_named_for_the_link_part_says_what_that_part_takes(
+    district: Services, tmp_path: Path
+) -> None:
+    """The trial: "/file student-work.pdf Classroom video" asked to replace her lesson plan."""
+    ana = await working_on_plans(district, tmp_path)
+    said = await ana.send_file(
+        "student-work.pdf", PDF + b" work", "application/pdf", text="Classroom video"
+    )
+    assert (
+        '*Classroom video* takes a link, not a file: send the link (e.g. from Drive or YouTube)'
+        ' as "Classroom video: https://…". Is student-work.pdf for another part?'
+    ) in said
+    assert "already has" not in said and "Added" not in said
+    labels = labels_of_last(ana)
+    # Only the file parts a pdf fits; the one holding a file offered as what it is.
+    assert labels == ["Replace Lesson plan", "For Student work",
+                      "Not needed: let student-work.pdf go"]  # fmt: skip
+    assert "- Lesson plan: lesson plan v1.pdf" in await ana.command("draft")
+
+    # She sends the link as told: it is filed, and the file is still asked about, never
+    # filed in the lesson plan's place.
+    linked = await ana.say("Classroom video: https://video.example.org/lesson")
+    assert "Added to *Planning for Talk*: Classroom video." in linked
+    assert "I'm still keeping student-work.pdf" in linked
+    assert "*Lesson plan* already has" not in linked
+    # Asked again, the part holding her plan is offered as what pressing it would do.
+    assert labels_of_last(ana)[:2] == ["Replace Lesson plan", "For Student work"]
+    filed = await ana.press("file_as", labelled="For Student work")
+    assert "Added to *Planning for Talk*: Student work." in filed
+    basket = await ana.command("draft")
+    assert "- Lesson plan: lesson plan v1.pdf" in basket
+    assert "- Student work: student-work.pdf" in basket
+
+
+async def test_a_file_named_for_the_note_part_says_to_type_it(
+    district: Services, tmp_path: Path
+) -> None:
+    ana = await working_on_plans(district, tmp_path)
+    said = await ana.send_file("board.png", b"\x89PNG\r\n\x1a\n board", "image/png",
+                               text="Reflection")  # fmt: skip
+    assert '*Reflection* takes words you type, not a file: send a message that starts ' \
+        '"Reflection: " followed by your words.' in said
+    labels = labels_of_last(ana)
+    assert labels == ["For Student work", "For Board photo", "Not needed: let board.png go"]
+    kept = await ana.press("let_file_go", labelled="Not needed")
+    assert "OK, I've let go of board.png" in kept
+    assert "board.png" not in await ana.command("draft")
+
+
+async def test_the_terminal_file_command_named_for_the_link_part(
+    district: Services, tmp_path: Path
+) -> None:
+    await working_on_plans(district, tmp_path)
+    await onboarded(district, ANA)
+    work = tmp_path / "student-work.pdf"
+    work.write_bytes(PDF + b" work")
+    text = await session(district, ANA, [f"/file {work} Classroom video", "draft", "/quit"])
+    assert "*Classroom video* takes a link, not a file" in text
+    assert "Replace it with student-work.pdf" not in text
+    assert "- Lesson plan: lesson plan v1.pdf" in text
