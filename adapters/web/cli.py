@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 import typer
 
 from coachbot.cli.runner import run as run_with_services
 from coachbot.cli.runner import say
+from coachbot.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -25,4 +27,10 @@ def files() -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await LISTENER.run(services)
 
-    run_with_services(work)
+    # The screen says where links open and how to stop; the listener's own lines ("serving
+    # on ...", each request) go to a file, as the terminal chat's do (a trial read an INFO
+    # line printed under the bot's words).
+    settings = Settings()
+    if settings.log_file is None:
+        settings = settings.model_copy(update={"log_file": Path("coachbot-web.log")})
+    run_with_services(work, settings)

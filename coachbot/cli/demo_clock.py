@@ -30,15 +30,17 @@ def demo_clock(url: str) -> Clock | None:
     """The clock of a database ``coachbot demo`` played, when its semester ran ahead of the
     real today; None (the wall clock) for any other database.
 
-    The demo plays a fixed semester (the same seed, the same dates: Sep 8 to Dec 29, 2026) on a
-    virtual clock. Played before its last day, it leaves credentials issued, deadlines set and
-    reviews done "in the future": a hand-run ``credentials verify`` said "not valid yet", and
-    a person chatting on would read last week's transcript as next month's. Of the fixes
-    (move the semester to today, which changes its dates and school breaks every day; or
-    leave it), the least surprising is to go on where the transcript ends: every command on
-    the demo's database runs on a clock that starts at the semester's end and moves with real
-    time, the semester stays the same for a seed, and no other database is touched. Once the
-    real today passes the semester's end the demo writes no shift at all."""
+    The demo plays a fixed semester (the same seed, the same dates: Sep 8 to Dec 29, 2026, then
+    its spring epilogue, a pathway earned and its committee's meeting, to early April 2027) on a
+    virtual clock; "the semester's end" below is where that clock stops. Played before that
+    day, it leaves credentials issued, deadlines set and reviews done "in the future": a
+    hand-run ``credentials verify`` said "not valid yet", and a person chatting on would read
+    last week's transcript as next month's. Of the fixes (move the semester to today, which
+    changes its dates and school breaks every day; or leave it), the least surprising is to go
+    on where the transcript ends: every command on the demo's database runs on a clock that
+    starts at the semester's end and moves with real time, the semester stays the same for a
+    seed, and no other database is touched. Once the real today passes the semester's end the
+    demo writes no shift at all."""
     database = sqlite_file(url)
     if database is None:
         return None

@@ -245,7 +245,13 @@ async def progress(turn: Turn, args: str) -> None:
     # The district's (or the school admin's schools') teachers above the cohorts' lines, so
     # nobody adds the lines up and expects this figure.
     coverage = await turn.use.status.coverage(turn.me.district_id, schools)
+    # Work outside any cohort, in a leader's whole view: a trial's admin saw a stipend leave
+    # the budget with no name, a teacher working on her own (no cohort was open) in no line.
+    outside = None
+    if turn.me.is_admin and not wanted:
+        outside = await turn.use.status.outside(turn.me.district_id, now, schools)
     await turn.answer(
         "cohorts.j2", "progress", reports=reports, coverage=coverage,
         schools=schools is not None, shown=min(len(chosen), 5), chosen=len(chosen),
+        outside=outside,
     )  # fmt: skip

@@ -74,7 +74,7 @@ async def now(turn: Turn) -> Now:
     if staff or queue:
         found.reviews = [
             {"teacher": item.teacher, "credential": item.credential, "due": item.due_at,
-             "purpose": item.purpose}
+             "purpose": item.purpose, "review_id": item.review_id}
             for item in queue
         ]  # fmt: skip
     if me.is_admin:

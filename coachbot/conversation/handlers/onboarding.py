@@ -7,6 +7,8 @@ opens the settings form again; "start" and "privacy" do.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
 from zoneinfo import available_timezones
 
 from coachbot.conversation import zones
@@ -15,18 +17,23 @@ from coachbot.conversation.chatter import small_talk_kind
 from coachbot.conversation.handlers.catalog import CATALOG
 from coachbot.conversation.handlers.home import greet, help_, now
 from coachbot.conversation.handlers.joining import JOIN
+from coachbot.conversation.handlers.reviews import OPEN_REVIEW, QUEUE
+from coachbot.conversation.refs import ReviewRef
 from coachbot.conversation.registry import Registry
 from coachbot.conversation.turn import Turn
 from coachbot.conversation.vocabulary import (
+    Button,
     Command,
     DirectMessage,
     FieldKind,
     Form,
     FormField,
     Option,
+    Style,
 )
 from coachbot.conversation.zones import shown
 from coachbot.domain.errors import InvalidInput
+from coachbot.domain.reviews import ReviewPurpose
 from coachbot.domain.roles import Role
 
 US_ZONES = (
@@ -149,7 +156,13 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
     )
     cohorts = await turn.read.my_cohorts(turn.me.person_id)
     teacher = turn.me.is_(Role.TEACHER)
-    buttons = [turn.say.button("browse_catalog", CATALOG, primary=True)] if teacher else []
+    found = await now(turn)
+    # What already waits (a colleague's draft for her comments, a reviewer's queue) is named
+    # before the catalog, with its button: a trial's peer ended the welcome form on "browse
+    # the credentials" while her colleague's draft waited, pushed off screen by the form.
+    buttons = _waiting_buttons(turn, found.reviews or [])
+    if teacher:
+        buttons.append(turn.say.button("browse_catalog", CATALOG, primary=not buttons))
     # Offered only when a cohort is open to join (a trial was offered one that had ended).
     can_join = False
     if not cohorts and teacher:
@@ -159,10 +172,34 @@ async def onboarding_submitted(turn: Turn, values: dict[str, str], context: str)
     await turn.reply(
         turn.say.reply(
             "general.j2", "onboarded", timezone=shown(zone), goal=goal, cohorts=cohorts,
-            teacher=teacher, can_join=can_join or bool(cohorts), now=await now(turn), tz=zone,
+            teacher=teacher, can_join=can_join or bool(cohorts), now=found, tz=zone,
             buttons=buttons,
         )
     )  # fmt: skip
+
+
+def _waiting_buttons(turn: Turn, reviews: list[dict[str, Any]]) -> list[Button]:
+    """"Open Zoe Brown's draft" for each colleague's draft waiting for comments (two at
+    most), then the first official review waiting, or the queue when several are."""
+    peers = [r for r in reviews if r["purpose"] == ReviewPurpose.PEER.value]
+    official = [r for r in reviews if r["purpose"] != ReviewPurpose.PEER.value]
+    buttons = [
+        turn.say.button(
+            "open_draft_of", OPEN_REVIEW, ReviewRef(r["review_id"]), teacher=r["teacher"]
+        )
+        for r in peers[:2]
+    ]
+    if len(official) == 1:
+        first = official[0]
+        buttons.append(
+            turn.say.button("open_review_of", OPEN_REVIEW, ReviewRef(first["review_id"]),
+                            teacher=first["teacher"])
+        )  # fmt: skip
+    elif official:
+        buttons.append(turn.say.button("my_queue", QUEUE))
+    if buttons:
+        buttons[0] = replace(buttons[0], style=Style.PRIMARY)
+    return buttons
 
 
 async def privacy(turn: Turn, args: str) -> None:

@@ -25,6 +25,7 @@ from coachbot.services.ledger.entries import (
 )
 from coachbot.services.ledger.undone import UndoneLine, undone_of_teacher
 from coachbot.services.reading.coverage import CohortCoverage, cohort_coverage
+from coachbot.services.reading.outside import OutsideProgress, outside_cohorts
 from coachbot.storage.codec import policy_from_json
 from coachbot.storage.database import Database
 from coachbot.storage.models import (
@@ -111,6 +112,13 @@ class StatusService:
         """The district's teachers, and how many are in cohorts (``progress``'s first line)."""
         async with self.db.read() as session:
             return await cohort_coverage(session, district_id, schools)
+
+    async def outside(
+        self, district_id: int, now: datetime, schools: Iterable[int] | None = None
+    ) -> OutsideProgress:
+        """Work done outside any cohort (``progress``'s last part): a teacher on her own."""
+        async with self.db.read() as session:
+            return await outside_cohorts(session, district_id, now, schools)
 
     async def teacher(self, email: str, district: int | str | None = None) -> TeacherStatus:
         """One teacher's pursuits; ``district`` (id or slug) is needed when the email is on
