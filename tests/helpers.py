@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from aiohttp import web
 from sqlalchemy import insert, select
 
-from adapters.local.driver import LocalDriver
+from adapters.local.driver import LocalDriver, LocalPerson
 from adapters.web.app import files_app
 from coachbot.composition import Services, build_nudging
 from coachbot.domain.catalog import PartKind
@@ -233,3 +233,17 @@ async def file_listener(services: Services, port: int = 0) -> AsyncIterator[str]
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+async def draft_sent(room: LocalDriver, pdf: bytes = b"%PDF-1.4 lesson plan") -> LocalPerson:
+    """In chat, Ana chooses C-ONE, keeps the suggested plan and sends a whole draft (a lesson
+    plan, a video link, a reflection) for feedback; returns Ana."""
+    ana = room.as_(ANA)
+    await ana.command("choose", "C-ONE")
+    await ana.press("use_plan")
+    await ana.send_file("plan.pdf", pdf, "application/pdf")
+    await ana.say("Here's the video https://video.example.org/lesson-1")
+    await ana.say(REFLECTION)
+    await ana.press("send_draft")
+    return ana
+

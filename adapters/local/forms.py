@@ -15,8 +15,9 @@ paragraph, was lost to it), so it is never harsher than Ctrl-D: once the form ho
 the field holds lines, it asks first too. As in a shell, it drops only the line being typed
 (readline clears it): in a multi-line field the lines entered before it are kept and the field
 goes on. A second Ctrl-C, or at a one-line field Ctrl-D, pressed right after it leaves; at a
-multi-line field's "... " Ctrl-D still ends the field, keeping it. With nothing typed in the form
-it leaves at once, as at the chat's own prompt. ``Closing`` (the terminal closing) never asks.
+multi-line field's "... " Ctrl-D still ends the field, keeping it. Even with nothing answered in
+the form yet, Ctrl-C asks first (the line it drops may be a long first answer). ``Closing`` (the
+terminal closing) never asks.
 """
 
 from __future__ import annotations
@@ -117,17 +118,19 @@ def _asked(
     asking: Callable[[], T], form: Form, field: FormField, answered: bool,
     write: Callable[[str], None], say: Callable[..., str],
 ) -> T:  # fmt: skip
-    """One field's answer; Ctrl-D or Ctrl-C at it leaves the chat (EOFError, KeyboardInterrupt)
-    when nothing was answered in the form yet, and otherwise only when one of them is pressed
-    again right after: the first says the form would be lost and asks the field again."""
-    warned = not answered
+    """One field's answer; Ctrl-D at it leaves the chat (EOFError) when nothing was answered
+    in the form yet, and otherwise only when it or Ctrl-C is pressed again right after: the
+    first says the form would be lost and asks the field again. Ctrl-C (KeyboardInterrupt)
+    always asks first in a form: it is pressed by reflex, often on a long first answer typed
+    and not yet entered (a trial's reflection paragraph was lost to one)."""
+    warned = False
     while True:
         try:
             return asking()
         except (QuitTyped, Closing):
             raise
         except (EOFError, KeyboardInterrupt) as exc:
-            if warned:
+            if warned or (isinstance(exc, EOFError) and not answered):
                 raise
             write("")
             write(say("eof_in_form", title=form.title, label=field.label, key=_key(exc)))

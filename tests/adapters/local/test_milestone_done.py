@@ -14,27 +14,14 @@ from coachbot.domain.nudges import NudgeKind
 from coachbot.platform.overview import overview
 from coachbot.services.nudging import Outgoing
 from coachbot.storage.models import MilestoneRow, Pursuit
-from tests.helpers import ANA, BEN, FAY, REFLECTION
+from tests.helpers import ANA, BEN, FAY, draft_sent
 from tests.services.routing_world import set_peer_review
-
-PDF = b"%PDF-1.4 lesson plan"
-
-
-async def _draft_sent(room: LocalDriver) -> LocalPerson:
-    ana = room.as_(ANA)
-    await ana.command("choose", "C-ONE")
-    await ana.press("use_plan")
-    await ana.send_file("plan.pdf", PDF, "application/pdf")
-    await ana.say("Here's the video https://video.example.org/lesson-1")
-    await ana.say(REFLECTION)
-    await ana.press("send_draft")
-    return ana
 
 
 async def _feedback_back(room: LocalDriver) -> LocalPerson:
     """Ana's draft holds every part and Fay has given feedback: all that is left of the
     suggested plan is to submit formally."""
-    ana = await _draft_sent(room)
+    ana = await draft_sent(room)
     fay = room.as_(FAY)
     await fay.press("open_review")
     await fay.press("score")
@@ -140,7 +127,7 @@ async def test_a_peer_reopening_the_chat_sees_the_draft_waiting_for_her(
 ) -> None:
     await set_peer_review(district, True)
     room = LocalDriver(district)
-    await _draft_sent(room)
+    await draft_sent(room)
     ben = room.as_(BEN)
     # What the terminal shows a returning person on opening the chat: their status.
     status = await ben.command("status")
@@ -167,7 +154,7 @@ async def test_a_peer_reopening_the_chat_sees_the_draft_waiting_for_her(
 
 async def test_a_facilitator_still_reads_her_reviews_waiting(district: Services) -> None:
     room = LocalDriver(district)
-    await _draft_sent(room)
+    await draft_sent(room)
     hello = await room.as_(FAY).command("help")
     assert "1 review waiting for you: Ana Teacher's *Questioning for Discourse*" in hello
 

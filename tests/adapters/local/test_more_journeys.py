@@ -64,8 +64,13 @@ async def test_help_reaches_the_cohort_facilitator(district: Services) -> None:
     await dee.command("cohort", f"add Fall: {ANA}")
     await dee.command("cohort", f"facilitator Fall: {GIL}")
     await ana.command("choose", "C-ONE")
-    assert "let your facilitator know" in await ana.command("helpme", "I can't film my class")
+    told = await ana.command("helpme", "I can't film my class")
+    assert "let your facilitator know" in told
+    # Trial 7: no chat command lets a facilitator write back, so nobody is promised one; the
+    # facilitator is told how to reach her.
+    assert "expect a message" not in told and "get in touch with you" in told
     assert "I can't film my class" in room.as_(GIL).last
+    assert f"write to them at {ANA}" in room.as_(GIL).last
 
 
 async def test_colleagues_who_opted_in_can_be_found(district: Services) -> None:

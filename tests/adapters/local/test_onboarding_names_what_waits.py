@@ -7,20 +7,8 @@ from __future__ import annotations
 from adapters.local.driver import LocalDriver, LocalPerson
 from coachbot.composition import Services
 from coachbot.conversation.vocabulary import Buttons, Style
-from tests.helpers import ANA, BEN, FAY, REFLECTION
+from tests.helpers import BEN, FAY, draft_sent
 from tests.services.routing_world import set_peer_review
-
-PDF = b"%PDF-1.4 lesson plan"
-
-
-async def _draft_sent(room: LocalDriver) -> None:
-    ana = room.as_(ANA)
-    await ana.command("choose", "C-ONE")
-    await ana.press("use_plan")
-    await ana.send_file("plan.pdf", PDF, "application/pdf")
-    await ana.say("Here's the video https://video.example.org/lesson-1")
-    await ana.say(REFLECTION)
-    await ana.press("send_draft")
 
 
 def _buttons(person: LocalPerson) -> list[tuple[str, Style]]:
@@ -37,7 +25,7 @@ async def test_a_peer_finishing_the_welcome_form_reads_the_draft_waiting_for_her
 ) -> None:
     await set_peer_review(district, True)
     room = LocalDriver(district)
-    await _draft_sent(room)
+    await draft_sent(room)
     ben = room.as_(BEN)
     assert "asked to comment on" in ben.last
     await ben.say("hi")  # his first contact: the welcome and the settings form
@@ -58,7 +46,7 @@ async def test_a_facilitator_finishing_the_welcome_form_gets_the_review_waiting(
     district: Services,
 ) -> None:
     room = LocalDriver(district)
-    await _draft_sent(room)  # Fay, Ana's school's facilitator, gets the draft to review
+    await draft_sent(room)  # Fay, Ana's school's facilitator, gets the draft to review
     fay = room.as_(FAY)
     await fay.command("start")
     done = await fay.submit({}, form_id="onboarding")

@@ -157,8 +157,8 @@ async def test_leaving_in_the_middle_of_a_form_says_the_form_was_not_sent(
     await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
     text = "\n".join(screen)
     assert "was not sent, so what you typed in it is not kept" in text
-    assert "Your work is saved" not in text
+    assert "Everything you sent is saved (a line" not in text
     _, ask = typist(["", "1", "1", "", "status"])  # the whole form, then Ctrl-D at the prompt
     screen = []
     await chat(district, ANA, ask, screen.append)  # type: ignore[arg-type]
-    assert "Goodbye! Your work is saved." in "\n".join(screen)
+    assert "Goodbye! Everything you sent is saved" in "\n".join(screen)

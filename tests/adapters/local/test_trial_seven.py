@@ -93,7 +93,7 @@ async def test_ctrl_c_in_a_reflection_clears_the_line_and_the_form_goes_on(
     ])  # fmt: skip
     assert LINE_KEPT in text
     assert asked.count("... ") == 3  # asked again after Ctrl-C, then the empty line
-    assert UNSENT not in text and "Goodbye! Your work is saved." in text
+    assert UNSENT not in text and "Goodbye! Everything you sent is saved" in text
     assert "Your draft of *Questioning for Discourse* is with Fay Facilitator" in text
     assert await _parts(district) == [
         ("Lesson plan", None, None, "lesson-plan.pdf"),
@@ -138,12 +138,16 @@ async def test_ctrl_c_then_either_key_leaves_a_half_filled_form(
     assert await _parts(district) == []
 
 
-async def test_ctrl_c_with_nothing_answered_leaves_at_once(
+async def test_ctrl_c_with_nothing_answered_yet_asks_first(
     district: Services, tmp_path: Path
 ) -> None:
+    """Trial 7: a long reflection typed as the form's first answer, not yet entered, was lost
+    to one Ctrl-C. The first Ctrl-C asks; the form goes on; a second one leaves."""
     await _working(district, tmp_path)
-    text, _ = await _typed(district, ["draft", "1", CTRL_C])
-    assert "isn't sent yet" not in text
+    text, _ = await _typed(district, ["draft", "1", CTRL_C, "/cancel", "/quit"])
+    assert "isn't sent yet" in text and "press Ctrl-C again" in text
+    assert UNSENT not in text
+    text, _ = await _typed(district, ["draft", "1", CTRL_C, CTRL_C])
     assert UNSENT in text
 
 
