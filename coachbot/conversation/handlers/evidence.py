@@ -46,6 +46,8 @@ SUBMIT = Action("submit")
 SUBMIT_LAST = Action("submit_last")
 SUBMIT_WITHOUT = Action("submit_without")  # leaving out a file still waiting for its part
 SELF_CHECK = Action("self_check")
+CLEAR = Action("clear_basket")  # emptying the basket, once asked
+CONFIRMS = frozenset({"yes", "confirm", "sure"})
 # Only the teacher's own pursuit; "draft CODE" names a credential of theirs, not a number.
 MINE = on(
     Subject.PURSUIT, Relation.OWNER, ref=pursuit_value, roles=(Role.TEACHER,), move="hand_in"
@@ -65,6 +67,7 @@ def register(r: Registry) -> None:
     r.action(SUBMIT_LAST, rule=MINE)(submit_last)
     r.action(SUBMIT_WITHOUT, rule=MINE)(submit_without)
     r.command("clear", Role.TEACHER, rule=OWN)(clear)
+    r.action(CLEAR, rule=MINE)(clear_pressed)
     # Not "check": a teacher writing "Check out my video: https://..." is handing in a link.
     r.command("selfcheck", Role.TEACHER, rule=OWN, aliases=("self-check",))(check)
     r.action(SELF_CHECK, rule=MINE)(check_pressed)
@@ -266,9 +269,31 @@ async def submit_last(turn: Turn, value: str) -> None:
 
 
 async def clear(turn: Turn, args: str) -> None:
+    """Emptying a basket that holds something asks first (trial 7: "clear", typed out of a
+    shell's habit, threw away a file and a reflection not yet handed in); "clear yes" does not."""
     summary = await _basket_pursuit(turn)
-    await turn.use.basket.clear(turn.me.actor, summary.pursuit_id)
-    await turn.answer("evidence.j2", "cleared", title=summary.title)
+    view = await turn.use.basket.view(turn.me.actor, summary.pursuit_id)
+    if (view.have or view.waiting) and args.strip().lower() not in CONFIRMS:
+        buttons = [
+            turn.say.button("clear_yes", CLEAR, PursuitRef(summary.pursuit_id), means="yes"),
+            turn.say.button("clear_keep", DRAFT, PursuitRef(summary.pursuit_id), primary=True,
+                            means="no"),
+        ]  # fmt: skip
+        await turn.reply(turn.say.reply("evidence.j2", "clear_ask", title=summary.title,
+                                        have=[what for _, _, what in view.have],
+                                        waiting=view.waiting, buttons=buttons))  # fmt: skip
+        return
+    await _clear(turn, summary.pursuit_id, summary.title)
+
+
+async def clear_pressed(turn: Turn, value: str) -> None:
+    pursuit_id = PursuitRef.parse(value).pursuit_id
+    await _clear(turn, pursuit_id, (await turn.read.pursuit(pursuit_id)).title)
+
+
+async def _clear(turn: Turn, pursuit_id: int, title: str) -> None:
+    await turn.use.basket.clear(turn.me.actor, pursuit_id)
+    await turn.answer("evidence.j2", "cleared", title=title)
 
 
 async def check(turn: Turn, args: str) -> None:
