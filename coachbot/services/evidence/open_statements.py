@@ -64,25 +64,22 @@ def _facts_columns() -> Any:
         )
         .exists()
     )
-    reviewing = (
-        select(Review.id)
-        .where(
-            Review.evidence_version_id == EvidenceVersion.id,
-            Review.reviewer_id == Person.id,
-            seeing_review(),
+
+    def own_review(which: Any) -> Any:
+        """Whether the person holds a review of this version that is ``which``."""
+        return (
+            select(Review.id)
+            .where(
+                Review.evidence_version_id == EvidenceVersion.id,
+                Review.reviewer_id == Person.id,
+                which,
+            )
+            .exists()
         )
-        .exists()
-    )
+
+    reviewing = own_review(seeing_review())
     # Why a refusal reads as it does: this person's own comments on this version, finished.
-    commented = (
-        select(Review.id)
-        .where(
-            Review.evidence_version_id == EvidenceVersion.id,
-            Review.reviewer_id == Person.id,
-            finished_peer_review(),
-        )
-        .exists()
-    )
+    commented = own_review(finished_peer_review())
     return select(
         Person.id,
         EvidencePartRow.id,
